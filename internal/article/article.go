@@ -1,0 +1,248 @@
+// Package article defines what an article is in Dateline and the rules it
+// follows: slugs, statuses and publishing, word counts and reading time, and
+// revisions. It knows nothing of SQL or HTTP; the store persists these types
+// and the importers and the admin produce them.
+package article
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Status is where an article stands in the publishing workflow.
+type Status string
+
+// The statuses an article can have. A scheduled article becomes public by
+// itself once its PublishedAt has passed; nothing needs to flip the status.
+const (
+	Draft     Status = "draft"
+	Scheduled Status = "scheduled"
+	Published Status = "published"
+)
+
+// ParseStatus returns the status named s, or an error naming s.
+func ParseStatus(s string) (Status, error) {
+	switch st := Status(strings.ToLower(strings.TrimSpace(s))); st {
+	case Draft, Scheduled, Published:
+		return st, nil
+	}
+	return "", fmt.Errorf("unknown status %q (want draft, scheduled or published)", s)
+}
+
+// WordsPerMinute is the reading speed behind ReadingMinutes.
+const WordsPerMinute = 238
+
+// Limits on the fields of an article. They keep a stray file from turning
+// into a headline of a megabyte.
+const (
+	MaxTitleLen       = 300
+	MaxDescriptionLen = 1000
+	MaxBodyBytes      = 8 << 20
+	MaxTags           = 50
+	MaxRequestedLinks = 50
+)
+
+// Author is the person an article is credited to.
+type Author struct {
+	ID   int64
+	Name string
+	Slug string
+	Bio  string
+}
+
+// Tag is a topic label; articles share tags by slug.
+type Tag struct {
+	ID   int64
+	Name string
+	Slug string
+}
+
+// Heading is one H2 or H3 of an article's body, with the anchor id the
+// rendered page gives it.
+type Heading struct {
+	Level int    `json:"level"`
+	Text  string `json:"text"`
+	ID    string `json:"id"`
+}
+
+// Article is a piece of writing with everything needed to publish it.
+type Article struct {
+	ID          int64
+	Slug        string
+	Title       string
+	Description string // the meta description, shown as the standfirst
+	Body        string // Markdown source
+	Status      Status
+	PublishedAt time.Time // zero while a draft has never been given a date
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Author      *Author // nil when the article is credited to nobody
+	Tags        []Tag
+
+	// RequestedLinks are titles of other articles the author asked to link
+	// to, in the order given; they are resolved against the archive later.
+	RequestedLinks []string
+
+	WordCount      int
+	ReadingMinutes int
+
+	// Source identifies the file an article was imported from, so that
+	// importing the same file again updates this article. Empty for
+	// articles written in Dateline. SourceHash is the hash of the file's
+	// content at the last import.
+	Source     string
+	SourceHash string
+
+	// Version counts saves. An update must name the version it started
+	// from, so that a stale edit is refused instead of overwriting.
+	Version int
+}
+
+// IsPublic reports whether readers may see the article at time now.
+func (a *Article) IsPublic(now time.Time) bool {
+	switch a.Status {
+	case Published, Scheduled:
+		return !a.PublishedAt.IsZero() && !a.PublishedAt.After(now)
+	}
+	return false
+}
+
+// SetWordCount records the body's word count and the reading time that
+// follows from it.
+func (a *Article) SetWordCount(words int) {
+	a.WordCount = words
+	a.ReadingMinutes = ReadingMinutes(words)
+}
+
+// ReadingMinutes is the reading time of a text of the given length, rounded
+// up, and at least one minute.
+func ReadingMinutes(words int) int {
+	m := (words + WordsPerMinute - 1) / WordsPerMinute
+	return max(m, 1)
+}
+
+// ErrInvalid is wrapped by every validation error, so callers can tell bad
+// input from a failing database.
+var ErrInvalid = errors.New("invalid article")
+
+// Validate checks the article's own fields and fills in what follows from
+// them: the slug from the title when it has none, and the status from the
+// publication date. It returns an error wrapping ErrInvalid naming the
+// first field at fault.
+func (a *Article) Validate(now time.Time) error {
+	invalid := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	}
+	a.Title = strings.TrimSpace(a.Title)
+	a.Description = strings.TrimSpace(a.Description)
+	switch {
+	case a.Title == "":
+		return invalid("title is empty")
+	case utf8.RuneCountInString(a.Title) > MaxTitleLen:
+		return invalid("title is %d characters long, more than %d", utf8.RuneCountInString(a.Title), MaxTitleLen)
+	case strings.ContainsAny(a.Title, "\n\r"):
+		return invalid("title spans several lines")
+	case utf8.RuneCountInString(a.Description) > MaxDescriptionLen:
+		return invalid("description is %d characters long, more than %d", utf8.RuneCountInString(a.Description), MaxDescriptionLen)
+	case strings.TrimSpace(a.Body) == "":
+		return invalid("body is empty")
+	case len(a.Body) > MaxBodyBytes:
+		return invalid("body is %d bytes, more than %d", len(a.Body), MaxBodyBytes)
+	case len(a.Tags) > MaxTags:
+		return invalid("%d tags, more than %d", len(a.Tags), MaxTags)
+	case len(a.RequestedLinks) > MaxRequestedLinks:
+		return invalid("%d requested links, more than %d", len(a.RequestedLinks), MaxRequestedLinks)
+	}
+	for _, s := range []string{a.Title, a.Description, a.Body} {
+		if !utf8.ValidString(s) {
+			return invalid("text is not valid UTF-8")
+		}
+	}
+	if a.Slug == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	if err := ValidateSlug(a.Slug); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if a.Author != nil {
+		a.Author.Name = strings.TrimSpace(a.Author.Name)
+		if a.Author.Name == "" {
+			return invalid("author has no name")
+		}
+		if a.Author.Slug == "" {
+			a.Author.Slug = Slugify(a.Author.Name)
+		}
+		if err := ValidateSlug(a.Author.Slug); err != nil {
+			return invalid("author %q: %v", a.Author.Name, err)
+		}
+	}
+	if err := a.normalizeTags(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	switch a.Status {
+	case "":
+		a.Status = Published
+	case Draft, Scheduled, Published:
+	default:
+		return invalid("unknown status %q", a.Status)
+	}
+	if a.Status != Draft {
+		if a.PublishedAt.IsZero() {
+			a.PublishedAt = now
+		}
+		// The status says what readers see; the date decides it.
+		if a.PublishedAt.After(now) {
+			a.Status = Scheduled
+		} else {
+			a.Status = Published
+		}
+	}
+	return nil
+}
+
+// normalizeTags trims tag names, derives missing slugs and drops repeats,
+// keeping the first spelling of each.
+func (a *Article) normalizeTags() error {
+	seen := make(map[string]bool, len(a.Tags))
+	tags := a.Tags[:0]
+	for _, t := range a.Tags {
+		t.Name = strings.TrimSpace(t.Name)
+		if t.Name == "" {
+			continue
+		}
+		if t.Slug == "" {
+			t.Slug = Slugify(t.Name)
+		}
+		if err := ValidateSlug(t.Slug); err != nil {
+			return fmt.Errorf("tag %q: %w", t.Name, err)
+		}
+		if seen[t.Slug] {
+			continue
+		}
+		seen[t.Slug] = true
+		tags = append(tags, t)
+	}
+	a.Tags = tags
+	return nil
+}
+
+// TagsFromNames builds tags from their display names.
+func TagsFromNames(names ...string) []Tag {
+	tags := make([]Tag, 0, len(names))
+	for _, n := range names {
+		tags = append(tags, Tag{Name: n})
+	}
+	return tags
+}
+
+// KeepPublishedSlug gives next the slug of current when current is already
+// public at time now: readers and search engines link to a published
+// address, so it stays. Unpublished articles may take a new slug.
+func KeepPublishedSlug(current, next *Article, now time.Time) {
+	if current.IsPublic(now) {
+		next.Slug = current.Slug
+	}
+}

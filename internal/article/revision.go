@@ -1,0 +1,53 @@
+package article
+
+import "time"
+
+// Revision is an earlier version of an article, kept each time the article
+// changes so that any change can be undone.
+type Revision struct {
+	Number      int // 1 for the oldest kept version of the article
+	ArticleID   int64
+	Title       string
+	Slug        string
+	Description string
+	Body        string
+	Status      Status
+	PublishedAt time.Time
+	Tags        []Tag
+	// RequestedLinks are the requested internal links of that version.
+	RequestedLinks []string
+	// SavedAt is when this version was replaced by a newer one.
+	SavedAt time.Time
+	// Note says what replaced it, such as "import" or "restore of revision 2".
+	Note string
+}
+
+// RevisionOf captures the current state of a before it changes.
+func RevisionOf(a *Article) Revision {
+	return Revision{
+		ArticleID:      a.ID,
+		Title:          a.Title,
+		Slug:           a.Slug,
+		Description:    a.Description,
+		Body:           a.Body,
+		Status:         a.Status,
+		PublishedAt:    a.PublishedAt,
+		Tags:           append([]Tag(nil), a.Tags...),
+		RequestedLinks: append([]string(nil), a.RequestedLinks...),
+	}
+}
+
+// Restore puts the content of r back into a. The slug of a public article
+// is kept, as with any other edit; the caller saves a as a new version, so
+// that the restore itself can be undone.
+func (a *Article) Restore(r Revision, now time.Time) {
+	next := *a
+	next.Title = r.Title
+	next.Slug = r.Slug
+	next.Description = r.Description
+	next.Body = r.Body
+	next.Tags = append([]Tag(nil), r.Tags...)
+	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
+	KeepPublishedSlug(a, &next, now)
+	*a = next
+}

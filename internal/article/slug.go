@@ -1,0 +1,90 @@
+package article
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxSlugLen bounds slugs so that URLs stay readable.
+const MaxSlugLen = 100
+
+// transliterations covers letters that Unicode decomposition does not reduce
+// to ASCII. Apostrophes and quotes vanish so that "Pakistan’s" becomes
+// "pakistans", as readers expect from WordPress URLs.
+var transliterations = map[rune]string{
+	'ß': "ss", 'ẞ': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
+	'ø': "o", 'Ø': "o", 'đ': "d", 'Đ': "d", 'ð': "d", 'Ð': "d",
+	'þ': "th", 'Þ': "th", 'ł': "l", 'Ł': "l", 'ı': "i", 'ħ': "h", 'Ħ': "h",
+	'&': " and ", '@': " at ",
+	'\'': "", '’': "", '‘': "", '‛': "", 'ʼ': "", '′': "", '`': "", '´': "",
+	'"': "", '“': "", '”': "", '„': "", '«': "", '»': "",
+}
+
+// Slugify turns a title into the lowercase ASCII words of a URL path segment,
+// joined by hyphens: "Pakistan’s Growing Frustration" becomes
+// "pakistans-growing-frustration". Typographic characters are transliterated
+// and accents dropped; a title with nothing left gives "untitled".
+func Slugify(title string) string {
+	var b strings.Builder
+	pendingHyphen := false
+	write := func(r rune) {
+		if pendingHyphen && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		pendingHyphen = false
+		b.WriteRune(unicode.ToLower(r))
+	}
+	for _, r := range norm.NFKD.String(title) {
+		if t, ok := transliterations[r]; ok {
+			for _, tr := range t {
+				if tr == ' ' {
+					pendingHyphen = true
+				} else {
+					write(tr)
+				}
+			}
+			continue
+		}
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// A combining accent left by decomposition: drop it.
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			write(r)
+		default:
+			pendingHyphen = true
+		}
+	}
+	s := b.String()
+	if len(s) > MaxSlugLen {
+		s = s[:MaxSlugLen]
+		if i := strings.LastIndexByte(s, '-'); i > MaxSlugLen/2 {
+			s = s[:i]
+		}
+		s = strings.TrimRight(s, "-")
+	}
+	if s == "" {
+		return "untitled"
+	}
+	return s
+}
+
+// ValidateSlug reports whether s can be used as a slug: lowercase ASCII
+// letters and digits in hyphen-separated words.
+func ValidateSlug(s string) error {
+	if s == "" {
+		return fmt.Errorf("slug is empty")
+	}
+	if len(s) > MaxSlugLen {
+		return fmt.Errorf("slug %q is longer than %d characters", s, MaxSlugLen)
+	}
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' && i > 0 && i < len(s)-1 && s[i-1] != '-'
+		if !ok {
+			return fmt.Errorf("slug %q may hold only lowercase letters, digits and single hyphens between them", s)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,447 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// CreateArticle stores a new article; see store.ArticleStore.
+func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
+	defer wrap(&err, "CreateArticle(%q)", a.Slug)
+	now := time.Now().UTC()
+	return db.transact(ctx, func(tx *sql.Tx) error {
+		if err := checkFree(ctx, tx, a, 0); err != nil {
+			return err
+		}
+		authorID, err := upsertAuthor(ctx, tx, a.Author)
+		if err != nil {
+			return err
+		}
+		updated := a.UpdatedAt
+		if updated.IsZero() {
+			updated = now
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO articles (slug, title, description, body, status, published_at,
+				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
+			nullString(a.Source), a.SourceHash,
+		).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
+			return err
+		}
+		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
+		return nil
+	})
+}
+
+// UpdateArticle replaces a stored article, keeping the old version as a
+// revision; see store.ArticleStore.
+func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
+	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
+	now := time.Now().UTC()
+	return db.transact(ctx, func(tx *sql.Tx) error {
+		current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
+		if err != nil {
+			return err
+		}
+		if current.Version != a.Version {
+			return fmt.Errorf("%w: article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
+				store.ErrConflict, current.Slug, current.Version, a.Version)
+		}
+		if err := checkFree(ctx, tx, a, a.ID); err != nil {
+			return err
+		}
+		if err := insertRevision(ctx, tx, current, now, note); err != nil {
+			return err
+		}
+		authorID, err := upsertAuthor(ctx, tx, a.Author)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE articles SET
+				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
+				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
+				source = ?, source_hash = ?, version = version + 1
+			WHERE id = ?`,
+			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+			formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
+			nullString(a.Source), a.SourceHash, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`DELETE FROM article_tags WHERE article_id = ?`,
+			`DELETE FROM article_requested_links WHERE article_id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, a.ID); err != nil {
+				return err
+			}
+		}
+		if err := writeTagsAndLinks(ctx, tx, a.ID, a); err != nil {
+			return err
+		}
+		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
+		return nil
+	})
+}
+
+// checkFree refuses a slug or source that belongs to another article than
+// self (0 for a new article).
+func checkFree(ctx context.Context, tx *sql.Tx, a *article.Article, self int64) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE slug = ? AND id <> ?`, a.Slug, self).Scan(&id)
+	if err == nil {
+		return fmt.Errorf("%w: slug %q is already used by another article", store.ErrConflict, a.Slug)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if a.Source == "" {
+		return nil
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE source = ? AND id <> ?`, a.Source, self).Scan(&id)
+	if err == nil {
+		return fmt.Errorf("%w: source %q is already imported as another article", store.ErrConflict, a.Source)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+func upsertAuthor(ctx context.Context, tx *sql.Tx, au *article.Author) (sql.NullInt64, error) {
+	if au == nil {
+		return sql.NullInt64{}, nil
+	}
+	// An empty bio never wipes one written earlier.
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO authors (slug, name, bio) VALUES (?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET
+			name = excluded.name,
+			bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
+		RETURNING id`, au.Slug, au.Name, au.Bio).Scan(&au.ID)
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("save author %q: %w", au.Name, err)
+	}
+	return sql.NullInt64{Int64: au.ID, Valid: true}, nil
+}
+
+func writeTagsAndLinks(ctx context.Context, tx *sql.Tx, articleID int64, a *article.Article) error {
+	for i := range a.Tags {
+		t := &a.Tags[i]
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO tags (slug, name) VALUES (?, ?)
+			ON CONFLICT (slug) DO UPDATE SET name = tags.name
+			RETURNING id, name`, t.Slug, t.Name).Scan(&t.ID, &t.Name)
+		if err != nil {
+			return fmt.Errorf("save tag %q: %w", t.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`, articleID, t.ID, i); err != nil {
+			return fmt.Errorf("tag article with %q: %w", t.Name, err)
+		}
+	}
+	for i, title := range a.RequestedLinks {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_requested_links (article_id, position, title) VALUES (?, ?, ?)`, articleID, i, title); err != nil {
+			return fmt.Errorf("save requested link %q: %w", title, err)
+		}
+	}
+	return nil
+}
+
+func insertRevision(ctx context.Context, tx *sql.Tx, current *article.Article, now time.Time, note string) error {
+	r := article.RevisionOf(current)
+	tags, err := json.Marshal(r.Tags)
+	if err != nil {
+		return err
+	}
+	links, err := json.Marshal(r.RequestedLinks)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
+			published_at, tags, requested_links, saved_at, note)
+		SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		FROM revisions WHERE article_id = ?`,
+		r.ArticleID, r.Title, r.Slug, r.Description, r.Body, r.Status,
+		nullTime(r.PublishedAt), string(tags), string(links), formatTime(now), note, r.ArticleID)
+	if err != nil {
+		return fmt.Errorf("keep revision: %w", err)
+	}
+	return nil
+}
+
+// Article returns the article with the given slug; see store.ArticleStore.
+func (db *DB) Article(ctx context.Context, slug string) (_ *article.Article, err error) {
+	defer wrap(&err, "Article(%q)", slug)
+	return articleWhere(ctx, db.reader, `a.slug = ?`, slug)
+}
+
+// ArticleBySource returns the article imported from source; see
+// store.ArticleStore.
+func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Article, err error) {
+	defer wrap(&err, "ArticleBySource(%q)", source)
+	return articleWhere(ctx, db.reader, `a.source = ?`, source)
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const articleColumns = `
+	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
+	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
+	a.version, au.id, au.slug, au.name, au.bio`
+
+func scanArticle(row interface{ Scan(...any) error }, a *article.Article, extra ...any) error {
+	var published sql.NullString
+	var created, updated string
+	var authorID sql.NullInt64
+	var authorSlug, authorName, authorBio sql.NullString
+	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
+		&created, &updated, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
+		&a.Version, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	var err error
+	if a.PublishedAt, err = parseTime(published); err != nil {
+		return err
+	}
+	if a.CreatedAt, err = time.Parse(timeLayout, created); err != nil {
+		return err
+	}
+	if a.UpdatedAt, err = time.Parse(timeLayout, updated); err != nil {
+		return err
+	}
+	if authorID.Valid {
+		a.Author = &article.Author{ID: authorID.Int64, Slug: authorSlug.String, Name: authorName.String, Bio: authorBio.String}
+	}
+	return nil
+}
+
+// articleWhere loads one whole article, with its body, tags and requested
+// links.
+func articleWhere(ctx context.Context, q querier, cond string, args ...any) (*article.Article, error) {
+	a := &article.Article{}
+	row := q.QueryRowContext(ctx, `
+		SELECT `+articleColumns+`, a.body
+		FROM articles a
+		LEFT JOIN authors au ON au.id = a.author_id
+		WHERE `+cond, args...)
+	if err := scanArticle(row, a, &a.Body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, store.ErrNotFound
+		}
+		return nil, err
+	}
+	if err := loadTags(ctx, q, []*article.Article{a}); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT title FROM article_requested_links WHERE article_id = ? ORDER BY position`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var title string
+		if err := rows.Scan(&title); err != nil {
+			return nil, err
+		}
+		a.RequestedLinks = append(a.RequestedLinks, title)
+	}
+	return a, rows.Err()
+}
+
+// loadTags fills in the tags of the given articles with one query.
+func loadTags(ctx context.Context, q querier, as []*article.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*article.Article, len(as))
+	ids := make([]any, 0, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	rows, err := q.QueryContext(ctx, `
+		SELECT at.article_id, t.id, t.slug, t.name
+		FROM article_tags at
+		JOIN tags t ON t.id = at.tag_id
+		WHERE at.article_id IN (`+placeholders(len(ids))+`)
+		ORDER BY at.article_id, at.position`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		var t article.Tag
+		if err := rows.Scan(&articleID, &t.ID, &t.Slug, &t.Name); err != nil {
+			return err
+		}
+		byID[articleID].Tags = append(byID[articleID].Tags, t)
+	}
+	return rows.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// Articles lists articles without their bodies or requested links, newest
+// first; see store.ArticleStore.
+func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
+	defer wrap(&err, "Articles(%+v)", q)
+	var conditions []string
+	var args []any
+	if q.Status != "" {
+		conditions = append(conditions, `a.status = ?`)
+		args = append(args, q.Status)
+	}
+	query := `SELECT ` + articleColumns + ` FROM articles a LEFT JOIN authors au ON au.id = a.author_id`
+	if len(conditions) > 0 {
+		query += ` WHERE ` + strings.Join(conditions, ` AND `)
+	}
+	query += ` ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
+	if q.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, q.Limit, q.Offset)
+	}
+	rows, err := db.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var as []*article.Article
+	for rows.Next() {
+		a := &article.Article{}
+		if err := scanArticle(rows, a); err != nil {
+			return nil, err
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// SQLite allows a limited number of variables per statement.
+	for start := 0; start < len(as); start += 500 {
+		if err := loadTags(ctx, db.reader, as[start:min(start+500, len(as))]); err != nil {
+			return nil, err
+		}
+	}
+	return as, nil
+}
+
+// DeleteArticle deletes an article and its revisions; see
+// store.ArticleStore.
+func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
+	defer wrap(&err, "DeleteArticle(%q)", slug)
+	return db.transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE slug = ?`, slug)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// Revisions lists an article's earlier versions without their bodies; see
+// store.ArticleStore.
+func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
+	defer wrap(&err, "Revisions(%d)", articleID)
+	rows, err := db.reader.QueryContext(ctx, `
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note
+		FROM revisions
+		WHERE article_id = ?
+		ORDER BY number`, articleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rs []article.Revision
+	for rows.Next() {
+		r := article.Revision{ArticleID: articleID}
+		if err := scanRevision(rows, &r); err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
+}
+
+// Revision returns one whole revision; see store.ArticleStore.
+func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.Revision, err error) {
+	defer wrap(&err, "Revision(%d, %d)", articleID, n)
+	r := &article.Revision{ArticleID: articleID}
+	row := db.reader.QueryRowContext(ctx, `
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, body
+		FROM revisions
+		WHERE article_id = ? AND number = ?`, articleID, n)
+	if err := scanRevision(row, r, &r.Body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, store.ErrNotFound
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+func scanRevision(row interface{ Scan(...any) error }, r *article.Revision, extra ...any) error {
+	var published sql.NullString
+	var tags, links, saved string
+	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &saved, &r.Note}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	var err error
+	if r.PublishedAt, err = parseTime(published); err != nil {
+		return err
+	}
+	if r.SavedAt, err = time.Parse(timeLayout, saved); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(tags), &r.Tags); err != nil {
+		return fmt.Errorf("revision %d tags: %w", r.Number, err)
+	}
+	if err := json.Unmarshal([]byte(links), &r.RequestedLinks); err != nil {
+		return fmt.Errorf("revision %d requested links: %w", r.Number, err)
+	}
+	return nil
+}
+
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// wrap names the store operation in an error, keeping it matchable with
+// errors.Is.
+func wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("sqlite: "+format+": %w", append(args, *errp)...)
+	}
+}

@@ -1,0 +1,172 @@
+// Package sqlite is Dateline's embedded default store: one database file,
+// the pure-Go modernc.org/sqlite driver (so CGO_ENABLED=0 builds work),
+// WAL journaling, foreign keys and a busy timeout. Writes go through a pool
+// of one connection, which is how SQLite serialises writers anyway, and
+// reads through a separate pool so they never queue behind a write.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is a Dateline store in one SQLite file.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// pragmas are set on every connection through the DSN, not once on the pool,
+// so that each new connection gets them. synchronous=NORMAL is the setting
+// SQLite recommends with WAL: a crash cannot corrupt the file, and commits
+// do not wait for an fsync.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+
+// Open opens (creating it if missing) the database file at path and brings
+// its schema up to date. A schema newer than this binary wraps
+// store.ErrSchema.
+func Open(ctx context.Context, path string) (_ *DB, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("open sqlite:%s: %w", path, err)
+		}
+	}()
+	if path == "" {
+		return nil, errors.New("no file path given (want sqlite:PATH)")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("directory %s does not exist", dir)
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	uri := "file:" + escapePath(path) + "?" + pragmas
+	// IMMEDIATE takes the write lock at BEGIN, so two writers wait for each
+	// other (busy_timeout) instead of failing midway with SQLITE_BUSY.
+	writer, err := sql.Open("sqlite", uri+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	reader, err := sql.Open("sqlite", uri+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(4)
+	db := &DB{path: path, writer: writer, reader: reader}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, explain(err)
+	}
+	return db, nil
+}
+
+// explain turns the driver's terse errors about a bad file into words that
+// name the problem.
+func explain(err error) error {
+	if strings.Contains(err.Error(), "file is not a database") {
+		return fmt.Errorf("not an SQLite database: %w", err)
+	}
+	return err
+}
+
+func escapePath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.writer.Close(), db.reader.Close())
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	ms, err := store.Migrations(sub)
+	if err != nil {
+		return err
+	}
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	var current int
+	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if err := store.CheckVersion(current, ms); err != nil {
+		return err
+	}
+	for _, m := range ms[current:] {
+		err := db.transact(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.Version)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+// transact runs fn in a write transaction, committing when fn returns nil
+// and rolling back otherwise.
+func (db *DB) transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+func parseTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	return time.Parse(timeLayout, s.String)
+}

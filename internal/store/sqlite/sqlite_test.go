@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.Exec(`INSERT INTO schema_version (version) VALUES (9999)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(ctx, path)
+	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "9999") {
+		t.Fatalf("Open of a newer schema: err = %v, want ErrSchema naming version 9999", err)
+	}
+}
+
+func TestOpenTwiceKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	for range 2 {
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.reader.QueryRow(`SELECT COUNT(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("schema_version rows = %d, %v; want each migration once", n, err)
+		}
+		db.Close()
+	}
+}
+
+func TestOpenBadPaths(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte(strings.Repeat("not a database at all\n", 200)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct{ name, path, want string }{
+		{"missing directory", filepath.Join(dir, "nope", "x.db"), "does not exist"},
+		{"a directory", dir, "is a directory"},
+		{"not a database", notDB, "not an SQLite database"},
+		{"empty", "", "no file path"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := Open(ctx, test.path)
+			if err == nil || !strings.Contains(err.Error(), test.want) {
+				t.Fatalf("Open(%q) error = %v, want it to contain %q", test.path, err, test.want)
+			}
+		})
+	}
+	if data, _ := os.ReadFile(notDB); !strings.HasPrefix(string(data), "not a database") {
+		t.Error("Open changed a file that is not a database")
+	}
+}

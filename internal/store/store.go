@@ -1,0 +1,78 @@
+// Package store defines where Dateline keeps its content: the Store
+// interface that the sqlite and postgres backends implement, the filters
+// its queries take, and the errors they report. It imports no database
+// driver; the command line picks a backend by DSN.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/datelinehq/dateline/internal/article"
+)
+
+var (
+	// ErrNotFound is wrapped by errors for a record that does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is wrapped by errors for a write that clashes with what
+	// is stored: a slug already taken, or an update made from a stale
+	// version.
+	ErrConflict = errors.New("conflict")
+	// ErrSchema is wrapped by errors for a database whose schema this
+	// binary cannot use: newer than it knows, or from another program.
+	ErrSchema = errors.New("unsupported schema")
+)
+
+// Store is all of Dateline's persistent state behind one interface.
+type Store interface {
+	ArticleStore
+	// Close releases the database connections.
+	Close() error
+}
+
+// ArticleStore keeps articles, their authors, tags and revisions. Every
+// method is atomic: it writes all of its change or none of it.
+type ArticleStore interface {
+	// CreateArticle stores a new article with its author and tags (which
+	// are created when missing) and sets a.ID, a.Version, a.CreatedAt and
+	// a.UpdatedAt. A taken slug or source wraps ErrConflict.
+	CreateArticle(ctx context.Context, a *article.Article) error
+
+	// UpdateArticle replaces the stored article a.ID with a, first keeping
+	// the stored version as a revision labelled note. a.Version must be the
+	// version the change started from, else the error wraps ErrConflict and
+	// nothing is written; on success a.Version and a.UpdatedAt advance.
+	// A missing article wraps ErrNotFound.
+	UpdateArticle(ctx context.Context, a *article.Article, note string) error
+
+	// Article returns the article with the given slug, or an error
+	// wrapping ErrNotFound.
+	Article(ctx context.Context, slug string) (*article.Article, error)
+
+	// ArticleBySource returns the article imported from source, or an
+	// error wrapping ErrNotFound.
+	ArticleBySource(ctx context.Context, source string) (*article.Article, error)
+
+	// Articles lists articles matching q, newest first.
+	Articles(ctx context.Context, q ArticleQuery) ([]*article.Article, error)
+
+	// DeleteArticle deletes the article with the given slug and its
+	// revisions. A missing article wraps ErrNotFound.
+	DeleteArticle(ctx context.Context, slug string) error
+
+	// Revisions lists the kept earlier versions of an article, oldest
+	// first. Their Body is left empty; Revision returns one whole.
+	Revisions(ctx context.Context, articleID int64) ([]article.Revision, error)
+
+	// Revision returns revision number n of an article, or an error
+	// wrapping ErrNotFound.
+	Revision(ctx context.Context, articleID int64, n int) (*article.Revision, error)
+}
+
+// ArticleQuery filters and pages a list of articles. The zero value lists
+// every article.
+type ArticleQuery struct {
+	Status article.Status // only this status, when set
+	Limit  int            // at most this many, when positive
+	Offset int
+}

@@ -1,0 +1,350 @@
+// Package storetest is the conformance suite every store backend passes:
+// the same behaviour, tested the same way, on SQLite and on PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// Run runs the suite. newStore returns an empty, migrated store that the
+// test may use alone; the suite closes it.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	for _, test := range []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"CreateAndRead", testCreateAndRead},
+		{"SlugAndSourceConflicts", testConflicts},
+		{"UpdateKeepsRevisions", testUpdateKeepsRevisions},
+		{"StaleUpdateRefused", testStaleUpdate},
+		{"FailedWriteLeavesNothing", testFailedWriteLeavesNothing},
+		{"ListNewestFirst", testList},
+		{"SharedAuthorsAndTags", testSharedAuthorsAndTags},
+		{"Delete", testDelete},
+		{"NotFound", testNotFound},
+		{"ConcurrentWriters", testConcurrentWriters},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			t.Cleanup(func() { s.Close() })
+			test.fn(t, s)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+// published is a fixed moment in the past with sub-second precision, to
+// check that stored times keep microseconds.
+var published = time.Date(2025, 10, 29, 8, 30, 15, 123456000, time.UTC)
+
+func sample(slug string) *article.Article {
+	return &article.Article{
+		Slug:           slug,
+		Title:          "Flood barrier on the Ems holds as river peaks — “for now”",
+		Description:    "Engineers say the barrier’s gates held through the night.",
+		Body:           "## What happened\n\nThe river rose 2.1 m overnight.\n\n### Next steps\n\n- inspect\n- repair\n",
+		Status:         article.Published,
+		PublishedAt:    published,
+		Author:         &article.Author{Name: "Ines Okafor", Slug: "ines-okafor", Bio: "Covers climate."},
+		Tags:           []article.Tag{{Name: "Floods", Slug: "floods"}, {Name: "Lower Saxony", Slug: "lower-saxony"}},
+		RequestedLinks: []string{"How barriers are tested", "Five years of Ems floods"},
+		WordCount:      12,
+		ReadingMinutes: 1,
+		Source:         "/imports/" + slug + ".md",
+		SourceHash:     "abc123",
+	}
+}
+
+func mustCreate(t *testing.T, s store.Store, a *article.Article) {
+	t.Helper()
+	if err := s.CreateArticle(ctx, a); err != nil {
+		t.Fatalf("CreateArticle(%q): %v", a.Slug, err)
+	}
+}
+
+// ignoreIDs compares articles by content, not by generated keys.
+var ignoreIDs = cmp.Options{
+	cmpopts.IgnoreFields(article.Author{}, "ID"),
+	cmpopts.IgnoreFields(article.Tag{}, "ID"),
+}
+
+func testCreateAndRead(t *testing.T, s store.Store) {
+	want := sample("flood-barrier")
+	mustCreate(t, s, want)
+	if want.ID == 0 || want.Version != 1 || want.CreatedAt.IsZero() || want.UpdatedAt.IsZero() {
+		t.Fatalf("CreateArticle did not set ID, Version and times: %+v", want)
+	}
+	got, err := s.Article(ctx, "flood-barrier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, ignoreIDs, cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+		t.Errorf("Article mismatch (-want +got):\n%s", diff)
+	}
+	bySource, err := s.ArticleBySource(ctx, want.Source)
+	if err != nil || bySource.ID != want.ID {
+		t.Errorf("ArticleBySource(%q) = %v, %v; want article %d", want.Source, bySource, err, want.ID)
+	}
+}
+
+func testConflicts(t *testing.T, s store.Store) {
+	mustCreate(t, s, sample("taken"))
+	other := sample("taken")
+	other.Source = "/elsewhere.md"
+	if err := s.CreateArticle(ctx, other); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateArticle with a taken slug: err = %v, want ErrConflict", err)
+	}
+	sameSource := sample("free")
+	sameSource.Source = "/imports/taken.md"
+	if err := s.CreateArticle(ctx, sameSource); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateArticle with a taken source: err = %v, want ErrConflict", err)
+	}
+	b := sample("second")
+	mustCreate(t, s, b)
+	b.Slug = "taken"
+	if err := s.UpdateArticle(ctx, b, "rename"); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("UpdateArticle to a taken slug: err = %v, want ErrConflict", err)
+	}
+	if _, err := s.Article(ctx, "second"); err != nil {
+		t.Errorf("article kept its slug after the refused rename: %v", err)
+	}
+	// Articles written in Dateline have no source; many may coexist.
+	for _, slug := range []string{"no-source-1", "no-source-2"} {
+		a := sample(slug)
+		a.Source = ""
+		mustCreate(t, s, a)
+	}
+}
+
+func testUpdateKeepsRevisions(t *testing.T, s store.Store) {
+	a := sample("evolving")
+	mustCreate(t, s, a)
+	original := *a
+	for i, title := range []string{"Second title", "Third title"} {
+		a.Title = title
+		a.Body = fmt.Sprintf("Body number %d.\n", i+2)
+		a.Tags = []article.Tag{{Name: "Rivers", Slug: "rivers"}}
+		a.RequestedLinks = []string{"Only one"}
+		if err := s.UpdateArticle(ctx, a, "edit"); err != nil {
+			t.Fatal(err)
+		}
+		if a.Version != i+2 {
+			t.Errorf("after update %d Version = %d, want %d", i+1, a.Version, i+2)
+		}
+	}
+	got, err := s.Article(ctx, "evolving")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Third title" || got.Body != "Body number 3.\n" || len(got.Tags) != 1 || got.Tags[0].Slug != "rivers" ||
+		!cmp.Equal(got.RequestedLinks, []string{"Only one"}) {
+		t.Errorf("stored article after updates = %+v", got)
+	}
+	revs, err := s.Revisions(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 2 || revs[0].Number != 1 || revs[1].Number != 2 || revs[0].Title != original.Title || revs[1].Title != "Second title" {
+		t.Fatalf("Revisions = %+v, want the original and the second version", revs)
+	}
+	first, err := s.Revision(ctx, a.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := article.RevisionOf(&original)
+	want.Number, want.Note = 1, "edit"
+	if diff := cmp.Diff(want, *first, ignoreIDs, cmpopts.IgnoreFields(article.Revision{}, "SavedAt"), cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+		t.Errorf("revision 1 mismatch (-want +got):\n%s", diff)
+	}
+
+	// Restoring is an update too, so it can itself be undone.
+	got.Restore(*first, time.Now())
+	if err := s.UpdateArticle(ctx, got, "restore of revision 1"); err != nil {
+		t.Fatal(err)
+	}
+	restored, err := s.Article(ctx, "evolving")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restored.Title != original.Title || restored.Body != original.Body || !cmp.Equal(restored.RequestedLinks, original.RequestedLinks) || len(restored.Tags) != 2 {
+		t.Errorf("restored article = %+v, want the original content", restored)
+	}
+	if revs, _ := s.Revisions(ctx, a.ID); len(revs) != 3 || revs[2].Title != "Third title" || revs[2].Note != "restore of revision 1" {
+		t.Errorf("after restore Revisions = %+v, want the replaced version kept as revision 3", revs)
+	}
+}
+
+func testStaleUpdate(t *testing.T, s store.Store) {
+	a := sample("contested")
+	mustCreate(t, s, a)
+	mine, theirs := *a, *a
+	theirs.Title = "Their edit"
+	if err := s.UpdateArticle(ctx, &theirs, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	mine.Title = "My edit"
+	if err := s.UpdateArticle(ctx, &mine, "edit"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("update from a stale version: err = %v, want ErrConflict", err)
+	}
+	got, _ := s.Article(ctx, "contested")
+	if got.Title != "Their edit" {
+		t.Errorf("stale update overwrote the article: title %q", got.Title)
+	}
+	if revs, _ := s.Revisions(ctx, a.ID); len(revs) != 1 {
+		t.Errorf("refused update left %d revisions, want 1", len(revs))
+	}
+}
+
+func testFailedWriteLeavesNothing(t *testing.T, s store.Store) {
+	mustCreate(t, s, sample("existing"))
+	bad := sample("half-written")
+	bad.Source = "/other.md"
+	// The second tag is the same slug twice; the join table refuses it after
+	// the article row was written, which must be rolled back.
+	bad.Tags = []article.Tag{{Name: "Rivers", Slug: "rivers"}, {Name: "rivers again", Slug: "rivers"}}
+	if err := s.CreateArticle(ctx, bad); err == nil {
+		t.Fatal("CreateArticle with a repeated tag succeeded")
+	}
+	if _, err := s.Article(ctx, "half-written"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("failed create left the article behind: err = %v", err)
+	}
+	list, err := s.Articles(ctx, store.ArticleQuery{})
+	if err != nil || len(list) != 1 {
+		t.Errorf("Articles after a failed create = %d articles, %v; want 1", len(list), err)
+	}
+}
+
+func testList(t *testing.T, s store.Store) {
+	for i, slug := range []string{"oldest", "middle", "newest"} {
+		a := sample(slug)
+		a.PublishedAt = published.Add(time.Duration(i) * time.Hour)
+		mustCreate(t, s, a)
+	}
+	draft := sample("a-draft")
+	draft.Status, draft.PublishedAt = article.Draft, time.Time{}
+	mustCreate(t, s, draft)
+
+	all, err := s.Articles(ctx, store.ArticleQuery{Status: article.Published})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, a := range all {
+		slugs = append(slugs, a.Slug)
+		if a.Body != "" || len(a.Tags) != 2 || a.Author == nil {
+			t.Errorf("listed %q: body %d bytes, %d tags, author %v; want no body, both tags and the author", a.Slug, len(a.Body), len(a.Tags), a.Author)
+		}
+	}
+	if diff := cmp.Diff([]string{"newest", "middle", "oldest"}, slugs); diff != "" {
+		t.Errorf("published articles order (-want +got):\n%s", diff)
+	}
+	page, err := s.Articles(ctx, store.ArticleQuery{Status: article.Published, Limit: 1, Offset: 1})
+	if err != nil || len(page) != 1 || page[0].Slug != "middle" {
+		t.Errorf("second page of one = %v, %v; want [middle]", page, err)
+	}
+	drafts, err := s.Articles(ctx, store.ArticleQuery{Status: article.Draft})
+	if err != nil || len(drafts) != 1 || drafts[0].Slug != "a-draft" || !drafts[0].PublishedAt.IsZero() {
+		t.Errorf("drafts = %v, %v; want [a-draft] with no date", drafts, err)
+	}
+}
+
+func testSharedAuthorsAndTags(t *testing.T, s store.Store) {
+	a, b := sample("one"), sample("two")
+	b.Author.Bio = "" // an empty bio must not wipe the stored one
+	b.Tags = []article.Tag{{Name: "FLOODS", Slug: "floods"}}
+	mustCreate(t, s, a)
+	mustCreate(t, s, b)
+	if a.Author.ID != b.Author.ID || a.Tags[0].ID != b.Tags[0].ID {
+		t.Errorf("same author and tag slugs gave different records: authors %d/%d, tags %d/%d", a.Author.ID, b.Author.ID, a.Tags[0].ID, b.Tags[0].ID)
+	}
+	got, _ := s.Article(ctx, "two")
+	if got.Author.Bio != "Covers climate." {
+		t.Errorf("author bio = %q, want the stored one kept", got.Author.Bio)
+	}
+	if got.Tags[0].Name != "Floods" {
+		t.Errorf("tag name = %q, want the first spelling kept", got.Tags[0].Name)
+	}
+	noAuthor := sample("anonymous")
+	noAuthor.Author = nil
+	mustCreate(t, s, noAuthor)
+	if got, _ := s.Article(ctx, "anonymous"); got.Author != nil {
+		t.Errorf("article without author read back with %+v", got.Author)
+	}
+}
+
+func testDelete(t *testing.T, s store.Store) {
+	a := sample("doomed")
+	mustCreate(t, s, a)
+	a.Title = "Edited"
+	if err := s.UpdateArticle(ctx, a, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteArticle(ctx, "doomed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Article(ctx, "doomed"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Article after delete: err = %v, want ErrNotFound", err)
+	}
+	if revs, err := s.Revisions(ctx, a.ID); err != nil || len(revs) != 0 {
+		t.Errorf("revisions after delete = %v, %v; want none", revs, err)
+	}
+	if err := s.DeleteArticle(ctx, "doomed"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second delete: err = %v, want ErrNotFound", err)
+	}
+	// The slug is free again.
+	mustCreate(t, s, sample("doomed"))
+}
+
+func testNotFound(t *testing.T, s store.Store) {
+	if _, err := s.Article(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Article: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.ArticleBySource(ctx, "/missing.md"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ArticleBySource: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Revision(ctx, 999, 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Revision: err = %v, want ErrNotFound", err)
+	}
+	ghost := sample("ghost")
+	ghost.ID, ghost.Version = 999, 1
+	if err := s.UpdateArticle(ctx, ghost, "edit"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("UpdateArticle of a missing article: err = %v, want ErrNotFound", err)
+	}
+}
+
+func testConcurrentWriters(t *testing.T, s store.Store) {
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := sample(fmt.Sprintf("parallel-%d", i))
+			errs <- s.CreateArticle(ctx, a)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	all, err := s.Articles(ctx, store.ArticleQuery{})
+	if err != nil || len(all) != n {
+		t.Errorf("Articles = %d, %v; want %d", len(all), err, n)
+	}
+}

@@ -13,11 +13,37 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 )
 
+// The statements an import runs for every article, prepared once at Open.
+const (
+	insertArticleSQL = `
+	INSERT INTO articles (slug, title, description, body, status, published_at,
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	RETURNING id`
+	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
+	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`
+	upsertAuthorSQL = `
+	INSERT INTO authors (slug, name, bio) VALUES (?, ?, ?)
+	ON CONFLICT (slug) DO UPDATE SET
+		name = excluded.name,
+		bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
+	RETURNING id`
+	upsertTagSQL = `
+	INSERT INTO tags (slug, name) VALUES (?, ?)
+	ON CONFLICT (slug) DO UPDATE SET name = tags.name
+	RETURNING id, name`
+	insertArticleTagSQL    = `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`
+	insertRequestedLinkSQL = `INSERT INTO article_requested_links (article_id, position, title) VALUES (?, ?, ?)`
+)
+
+// hotWrites lists the statements prepared at Open.
+var hotWrites = []string{insertArticleSQL, slugTakenSQL, sourceTakenSQL, upsertAuthorSQL, upsertTagSQL, insertArticleTagSQL, insertRequestedLinkSQL}
+
 // CreateArticle stores a new article; see store.ArticleStore.
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
 	now := time.Now().UTC()
-	return db.transact(ctx, func(tx *sql.Tx) error {
+	return db.transact(ctx, func(tx conn) error {
 		if err := checkFree(ctx, tx, a, 0); err != nil {
 			return err
 		}
@@ -30,11 +56,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 			updated = now
 		}
 		var id int64
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO articles (slug, title, description, body, status, published_at,
-				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`,
+		err = tx.queryRow(ctx, insertArticleSQL,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
 			nullString(a.Source), a.SourceHash,
@@ -55,7 +77,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
 	now := time.Now().UTC()
-	return db.transact(ctx, func(tx *sql.Tx) error {
+	return db.transact(ctx, func(tx conn) error {
 		current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
 		if err != nil {
 			return err
@@ -74,7 +96,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `
+		_, err = tx.exec(ctx, `
 			UPDATE articles SET
 				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
 				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
@@ -90,7 +112,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			`DELETE FROM article_tags WHERE article_id = ?`,
 			`DELETE FROM article_requested_links WHERE article_id = ?`,
 		} {
-			if _, err := tx.ExecContext(ctx, q, a.ID); err != nil {
+			if _, err := tx.exec(ctx, q, a.ID); err != nil {
 				return err
 			}
 		}
@@ -104,9 +126,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 
 // checkFree refuses a slug or source that belongs to another article than
 // self (0 for a new article).
-func checkFree(ctx context.Context, tx *sql.Tx, a *article.Article, self int64) error {
+func checkFree(ctx context.Context, tx conn, a *article.Article, self int64) error {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE slug = ? AND id <> ?`, a.Slug, self).Scan(&id)
+	err := tx.queryRow(ctx, slugTakenSQL, a.Slug, self).Scan(&id)
 	if err == nil {
 		return fmt.Errorf("%w: slug %q is already used by another article", store.ErrConflict, a.Slug)
 	}
@@ -116,7 +138,7 @@ func checkFree(ctx context.Context, tx *sql.Tx, a *article.Article, self int64) 
 	if a.Source == "" {
 		return nil
 	}
-	err = tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE source = ? AND id <> ?`, a.Source, self).Scan(&id)
+	err = tx.queryRow(ctx, sourceTakenSQL, a.Source, self).Scan(&id)
 	if err == nil {
 		return fmt.Errorf("%w: source %q is already imported as another article", store.ErrConflict, a.Source)
 	}
@@ -126,46 +148,38 @@ func checkFree(ctx context.Context, tx *sql.Tx, a *article.Article, self int64) 
 	return nil
 }
 
-func upsertAuthor(ctx context.Context, tx *sql.Tx, au *article.Author) (sql.NullInt64, error) {
+func upsertAuthor(ctx context.Context, tx conn, au *article.Author) (sql.NullInt64, error) {
 	if au == nil {
 		return sql.NullInt64{}, nil
 	}
 	// An empty bio never wipes one written earlier.
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO authors (slug, name, bio) VALUES (?, ?, ?)
-		ON CONFLICT (slug) DO UPDATE SET
-			name = excluded.name,
-			bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
-		RETURNING id`, au.Slug, au.Name, au.Bio).Scan(&au.ID)
+	err := tx.queryRow(ctx, upsertAuthorSQL, au.Slug, au.Name, au.Bio).Scan(&au.ID)
 	if err != nil {
 		return sql.NullInt64{}, fmt.Errorf("save author %q: %w", au.Name, err)
 	}
 	return sql.NullInt64{Int64: au.ID, Valid: true}, nil
 }
 
-func writeTagsAndLinks(ctx context.Context, tx *sql.Tx, articleID int64, a *article.Article) error {
+func writeTagsAndLinks(ctx context.Context, tx conn, articleID int64, a *article.Article) error {
 	for i := range a.Tags {
 		t := &a.Tags[i]
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO tags (slug, name) VALUES (?, ?)
-			ON CONFLICT (slug) DO UPDATE SET name = tags.name
-			RETURNING id, name`, t.Slug, t.Name).Scan(&t.ID, &t.Name)
+		err := tx.queryRow(ctx, upsertTagSQL, t.Slug, t.Name).Scan(&t.ID, &t.Name)
 		if err != nil {
 			return fmt.Errorf("save tag %q: %w", t.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`, articleID, t.ID, i); err != nil {
+		if _, err := tx.exec(ctx, insertArticleTagSQL, articleID, t.ID, i); err != nil {
 			return fmt.Errorf("tag article with %q: %w", t.Name, err)
 		}
 	}
 	for i, title := range a.RequestedLinks {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_requested_links (article_id, position, title) VALUES (?, ?, ?)`, articleID, i, title); err != nil {
+		if _, err := tx.exec(ctx, insertRequestedLinkSQL, articleID, i, title); err != nil {
 			return fmt.Errorf("save requested link %q: %w", title, err)
 		}
 	}
 	return nil
 }
 
-func insertRevision(ctx context.Context, tx *sql.Tx, current *article.Article, now time.Time, note string) error {
+func insertRevision(ctx context.Context, tx conn, current *article.Article, now time.Time, note string) error {
 	r := article.RevisionOf(current)
 	tags, err := json.Marshal(r.Tags)
 	if err != nil {
@@ -175,7 +189,7 @@ func insertRevision(ctx context.Context, tx *sql.Tx, current *article.Article, n
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `
+	_, err = tx.exec(ctx, `
 		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
 			published_at, tags, requested_links, saved_at, note)
 		SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
@@ -191,20 +205,14 @@ func insertRevision(ctx context.Context, tx *sql.Tx, current *article.Article, n
 // Article returns the article with the given slug; see store.ArticleStore.
 func (db *DB) Article(ctx context.Context, slug string) (_ *article.Article, err error) {
 	defer wrap(&err, "Article(%q)", slug)
-	return articleWhere(ctx, db.reader, `a.slug = ?`, slug)
+	return articleWhere(ctx, db.readConn(), `a.slug = ?`, slug)
 }
 
 // ArticleBySource returns the article imported from source; see
 // store.ArticleStore.
 func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Article, err error) {
 	defer wrap(&err, "ArticleBySource(%q)", source)
-	return articleWhere(ctx, db.reader, `a.source = ?`, source)
-}
-
-// querier is what both a pool and a transaction offer.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	return articleWhere(ctx, db.readConn(), `a.source = ?`, source)
 }
 
 const articleColumns = `
@@ -212,7 +220,7 @@ const articleColumns = `
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
 	a.version, au.id, au.slug, au.name, au.bio`
 
-func scanArticle(row interface{ Scan(...any) error }, a *article.Article, extra ...any) error {
+func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var published sql.NullString
 	var created, updated string
 	var authorID sql.NullInt64
@@ -241,9 +249,9 @@ func scanArticle(row interface{ Scan(...any) error }, a *article.Article, extra 
 
 // articleWhere loads one whole article, with its body, tags and requested
 // links.
-func articleWhere(ctx context.Context, q querier, cond string, args ...any) (*article.Article, error) {
+func articleWhere(ctx context.Context, q conn, cond string, args ...any) (*article.Article, error) {
 	a := &article.Article{}
-	row := q.QueryRowContext(ctx, `
+	row := q.queryRow(ctx, `
 		SELECT `+articleColumns+`, a.body
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id
@@ -257,7 +265,7 @@ func articleWhere(ctx context.Context, q querier, cond string, args ...any) (*ar
 	if err := loadTags(ctx, q, []*article.Article{a}); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT title FROM article_requested_links WHERE article_id = ? ORDER BY position`, a.ID)
+	rows, err := q.query(ctx, `SELECT title FROM article_requested_links WHERE article_id = ? ORDER BY position`, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +281,7 @@ func articleWhere(ctx context.Context, q querier, cond string, args ...any) (*ar
 }
 
 // loadTags fills in the tags of the given articles with one query.
-func loadTags(ctx context.Context, q querier, as []*article.Article) error {
+func loadTags(ctx context.Context, q conn, as []*article.Article) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -283,7 +291,7 @@ func loadTags(ctx context.Context, q querier, as []*article.Article) error {
 		byID[a.ID] = a
 		ids = append(ids, a.ID)
 	}
-	rows, err := q.QueryContext(ctx, `
+	rows, err := q.query(ctx, `
 		SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at
 		JOIN tags t ON t.id = at.tag_id
@@ -327,7 +335,7 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)
 	}
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.readConn().query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +353,7 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 	}
 	// SQLite allows a limited number of variables per statement.
 	for start := 0; start < len(as); start += 500 {
-		if err := loadTags(ctx, db.reader, as[start:min(start+500, len(as))]); err != nil {
+		if err := loadTags(ctx, db.readConn(), as[start:min(start+500, len(as))]); err != nil {
 			return nil, err
 		}
 	}
@@ -356,8 +364,8 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 // store.ArticleStore.
 func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 	defer wrap(&err, "DeleteArticle(%q)", slug)
-	return db.transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE slug = ?`, slug)
+	return db.transact(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `DELETE FROM articles WHERE slug = ?`, slug)
 		if err != nil {
 			return err
 		}
@@ -374,7 +382,7 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 // store.ArticleStore.
 func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
 	defer wrap(&err, "Revisions(%d)", articleID)
-	rows, err := db.reader.QueryContext(ctx, `
+	rows, err := db.readConn().query(ctx, `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note
 		FROM revisions
 		WHERE article_id = ?
@@ -398,7 +406,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revis
 func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.Revision, err error) {
 	defer wrap(&err, "Revision(%d, %d)", articleID, n)
 	r := &article.Revision{ArticleID: articleID}
-	row := db.reader.QueryRowContext(ctx, `
+	row := db.readConn().queryRow(ctx, `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, body
 		FROM revisions
 		WHERE article_id = ? AND number = ?`, articleID, n)
@@ -411,7 +419,7 @@ func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.
 	return r, nil
 }
 
-func scanRevision(row interface{ Scan(...any) error }, r *article.Revision, extra ...any) error {
+func scanRevision(row scanner, r *article.Revision, extra ...any) error {
 	var published sql.NullString
 	var tags, links, saved string
 	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &saved, &r.Note}, extra...)
@@ -437,6 +445,8 @@ func scanRevision(row interface{ Scan(...any) error }, r *article.Revision, extr
 func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
+
+func (db *DB) readConn() conn { return conn{stmts: db.reads} }
 
 // wrap names the store operation in an error, keeping it matchable with
 // errors.Is.

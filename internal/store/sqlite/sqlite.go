@@ -29,6 +29,9 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	// writes and reads hold the prepared statements of each pool.
+	writes *stmts
+	reads  *stmts
 }
 
 var _ store.Store = (*DB)(nil)
@@ -73,10 +76,14 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	reader.SetMaxOpenConns(4)
-	db := &DB{path: path, writer: writer, reader: reader}
+	db := &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader)}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, explain(err)
+	}
+	if err := db.writes.prepare(ctx, hotWrites...); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
@@ -96,6 +103,8 @@ func escapePath(p string) string {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.writes.close()
+	db.reads.close()
 	return errors.Join(db.writer.Close(), db.reader.Close())
 }
 
@@ -119,11 +128,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range ms[current:] {
-		err := db.transact(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		err := db.transact(ctx, func(c conn) error {
+			// Migrations run once: executed directly, not cached.
+			if _, err := c.tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.Version)
+			_, err := c.tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.Version)
 			return err
 		})
 		if err != nil {
@@ -135,7 +145,7 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // transact runs fn in a write transaction, committing when fn returns nil
 // and rolling back otherwise.
-func (db *DB) transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+func (db *DB) transact(ctx context.Context, fn func(conn) error) (err error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -145,7 +155,7 @@ func (db *DB) transact(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 			_ = tx.Rollback()
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(conn{stmts: db.writes, tx: tx}); err != nil {
 		return err
 	}
 	return tx.Commit()

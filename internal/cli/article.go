@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+func articleCommand() *command {
+	return &command{
+		name:    "article",
+		summary: "list, show, delete and restore articles",
+		subs: []*command{
+			articleListCommand(),
+			articleShowCommand(),
+			articleDeleteCommand(),
+			articleRevisionsCommand(),
+			articleRestoreCommand(),
+		},
+	}
+}
+
+// withStore opens the store for the length of fn.
+func withStore(e *env, fs *flag.FlagSet, fn func(store.Store) error) int {
+	s, err := openStore(e)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	defer s.Close()
+	if err := fn(s); err != nil {
+		return fail(e, fs.Name(), describe(err))
+	}
+	return exitOK
+}
+
+// describe rewords store errors for people at a terminal.
+func describe(err error) error {
+	var nf notFoundError
+	if errors.As(err, &nf) {
+		return nf
+	}
+	return err
+}
+
+type notFoundError struct{ what string }
+
+func (e notFoundError) Error() string { return e.what + " not found" }
+
+// findArticle loads an article by slug, with a plain message when it does
+// not exist.
+func findArticle(e *env, s store.Store, slug string) (*article.Article, error) {
+	a, err := s.Article(e.ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFoundError{fmt.Sprintf("article %q", slug)}
+	}
+	return a, err
+}
+
+func articleListCommand() *command {
+	var asJSON bool
+	var status string
+	return &command{
+		name:    "list",
+		summary: "list articles, newest first",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			fs.StringVar(&status, "status", "", "only articles with this status: draft, scheduled or published")
+		},
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 0 {
+				return usage(e, fs, "takes no arguments")
+			}
+			var q store.ArticleQuery
+			if status != "" {
+				st, err := article.ParseStatus(status)
+				if err != nil {
+					return usage(e, fs, "--status: %v", err)
+				}
+				q.Status = st
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				as, err := s.Articles(e.ctx, q)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := make([]articleSummaryJSON, 0, len(as))
+					for _, a := range as {
+						out = append(out, summaryJSON(a))
+					}
+					return writeJSON(e.stdout, out)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "SLUG\tSTATUS\tPUBLISHED\tWORDS\tTITLE")
+				for _, a := range as {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", a.Slug, a.Status, formatDate(a.PublishedAt), a.WordCount, a.Title)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				if len(as) == 0 {
+					fmt.Fprintln(e.stderr, "no articles yet; add some with 'dateline import PATH'")
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func articleShowCommand() *command {
+	var asJSON bool
+	return &command{
+		name:    "show",
+		args:    "SLUG",
+		summary: "show an article with its outline and requested links",
+		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "name one article by its slug")
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				a, err := findArticle(e, s, fs.Arg(0))
+				if err != nil {
+					return err
+				}
+				outline := render.New().Parse([]byte(a.Body)).Outline()
+				if asJSON {
+					return writeJSON(e.stdout, detailJSON(a, outline))
+				}
+				printArticle(e.stdout, a, outline)
+				return nil
+			})
+		},
+	}
+}
+
+func articleDeleteCommand() *command {
+	return &command{
+		name:    "delete",
+		args:    "SLUG",
+		summary: "delete an article and its revisions",
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "name one article by its slug")
+			}
+			slug := fs.Arg(0)
+			return withStore(e, fs, func(s store.Store) error {
+				if err := s.DeleteArticle(e.ctx, slug); errors.Is(err, store.ErrNotFound) {
+					return notFoundError{fmt.Sprintf("article %q", slug)}
+				} else if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "deleted %s\n", slug)
+				return nil
+			})
+		},
+	}
+}
+
+func articleRevisionsCommand() *command {
+	var asJSON bool
+	return &command{
+		name:    "revisions",
+		args:    "SLUG",
+		summary: "list the kept earlier versions of an article",
+		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "name one article by its slug")
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				a, err := findArticle(e, s, fs.Arg(0))
+				if err != nil {
+					return err
+				}
+				revs, err := s.Revisions(e.ctx, a.ID)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := make([]revisionJSON, 0, len(revs))
+					for _, r := range revs {
+						out = append(out, revisionJSON{Number: r.Number, Title: r.Title, Slug: r.Slug, Status: string(r.Status), SavedAt: r.SavedAt, Note: r.Note})
+					}
+					return writeJSON(e.stdout, out)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "REVISION\tREPLACED AT\tREPLACED BY\tTITLE")
+				for _, r := range revs {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.Number, r.SavedAt.Format(time.RFC3339), r.Note, r.Title)
+				}
+				fmt.Fprintf(tw, "current\t%s\t\t%s\n", a.UpdatedAt.Format(time.RFC3339), a.Title)
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				if len(revs) == 0 {
+					fmt.Fprintln(e.stderr, "no earlier versions: the article has not changed since it was created")
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func articleRestoreCommand() *command {
+	return &command{
+		name:    "restore",
+		args:    "SLUG REVISION",
+		summary: "bring back an earlier version (the current one is kept as a revision)",
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 2 {
+				return usage(e, fs, "name the article's slug and the revision number to restore")
+			}
+			n, err := strconv.Atoi(fs.Arg(1))
+			if err != nil || n < 1 {
+				return usage(e, fs, "revision %q is not a revision number (see 'dateline article revisions %s')", fs.Arg(1), fs.Arg(0))
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				a, err := findArticle(e, s, fs.Arg(0))
+				if err != nil {
+					return err
+				}
+				rev, err := s.Revision(e.ctx, a.ID, n)
+				if errors.Is(err, store.ErrNotFound) {
+					return notFoundError{fmt.Sprintf("revision %d of %q", n, a.Slug)}
+				} else if err != nil {
+					return err
+				}
+				now := time.Now()
+				a.Restore(*rev, now)
+				a.SetWordCount(render.New().WordCount([]byte(a.Body)))
+				if err := a.Validate(now); err != nil {
+					return err
+				}
+				if err := s.UpdateArticle(e.ctx, a, fmt.Sprintf("restore of revision %d", n)); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "restored %s to revision %d; the version it replaced is kept as a revision\n", a.Slug, n)
+				return nil
+			})
+		},
+	}
+}
+
+// The JSON shapes printed by the article commands. They are the CLI's
+// contract with scripts, so they are spelled out here rather than derived
+// from the domain types.
+
+type authorJSON struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+	Bio  string `json:"bio,omitempty"`
+}
+
+type tagJSON struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+type articleSummaryJSON struct {
+	Slug           string      `json:"slug"`
+	Title          string      `json:"title"`
+	Description    string      `json:"description"`
+	Status         string      `json:"status"`
+	PublishedAt    *time.Time  `json:"published_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
+	Author         *authorJSON `json:"author"`
+	Tags           []tagJSON   `json:"tags"`
+	WordCount      int         `json:"word_count"`
+	ReadingMinutes int         `json:"reading_minutes"`
+}
+
+type articleDetailJSON struct {
+	articleSummaryJSON
+	CreatedAt      time.Time         `json:"created_at"`
+	Version        int               `json:"version"`
+	Source         string            `json:"source,omitempty"`
+	Outline        []article.Heading `json:"outline"`
+	RequestedLinks []string          `json:"requested_links"`
+	BodyMarkdown   string            `json:"body_markdown"`
+}
+
+type revisionJSON struct {
+	Number  int       `json:"number"`
+	Title   string    `json:"title"`
+	Slug    string    `json:"slug"`
+	Status  string    `json:"status"`
+	SavedAt time.Time `json:"replaced_at"`
+	Note    string    `json:"replaced_by"`
+}
+
+func summaryJSON(a *article.Article) articleSummaryJSON {
+	out := articleSummaryJSON{
+		Slug: a.Slug, Title: a.Title, Description: a.Description, Status: string(a.Status),
+		UpdatedAt: a.UpdatedAt, WordCount: a.WordCount, ReadingMinutes: a.ReadingMinutes,
+		Tags: make([]tagJSON, 0, len(a.Tags)),
+	}
+	if !a.PublishedAt.IsZero() {
+		out.PublishedAt = &a.PublishedAt
+	}
+	if a.Author != nil {
+		out.Author = &authorJSON{Name: a.Author.Name, Slug: a.Author.Slug, Bio: a.Author.Bio}
+	}
+	for _, t := range a.Tags {
+		out.Tags = append(out.Tags, tagJSON{Name: t.Name, Slug: t.Slug})
+	}
+	return out
+}
+
+func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON {
+	if outline == nil {
+		outline = []article.Heading{}
+	}
+	links := a.RequestedLinks
+	if links == nil {
+		links = []string{}
+	}
+	return articleDetailJSON{
+		articleSummaryJSON: summaryJSON(a),
+		CreatedAt:          a.CreatedAt,
+		Version:            a.Version,
+		Source:             a.Source,
+		Outline:            outline,
+		RequestedLinks:     links,
+		BodyMarkdown:       a.Body,
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+func printArticle(w io.Writer, a *article.Article, outline []article.Heading) {
+	fmt.Fprintf(w, "%s\n%s\n\n", a.Title, strings.Repeat("=", min(len([]rune(a.Title)), 80)))
+	field := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "%-13s %s\n", name+":", value)
+		}
+	}
+	field("Slug", a.Slug)
+	field("Status", string(a.Status))
+	field("Published", formatDate(a.PublishedAt))
+	field("Updated", formatDate(a.UpdatedAt))
+	if a.Author != nil {
+		field("Author", a.Author.Name)
+	}
+	var tags []string
+	for _, t := range a.Tags {
+		tags = append(tags, t.Name)
+	}
+	field("Tags", strings.Join(tags, ", "))
+	field("Length", fmt.Sprintf("%d words, %d min read", a.WordCount, a.ReadingMinutes))
+	field("Description", a.Description)
+	if len(outline) > 0 {
+		fmt.Fprintln(w, "\nOutline:")
+		for _, h := range outline {
+			fmt.Fprintf(w, "%s%s  #%s\n", strings.Repeat("  ", h.Level-1), h.Text, h.ID)
+		}
+	}
+	if len(a.RequestedLinks) > 0 {
+		fmt.Fprintln(w, "\nRequested links:")
+		for i, l := range a.RequestedLinks {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, l)
+		}
+	}
+	fmt.Fprintf(w, "\n%s", a.Body)
+}

@@ -1,0 +1,190 @@
+// Package cli is Dateline's command line and its composition root: it
+// parses flags, opens the store named by the configuration and wires the
+// domain packages together. Each subcommand lives in a file of its own.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/postgres"
+	"github.com/datelinehq/dateline/internal/store/sqlite"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and something failed
+	exitUsage = 2 // the command line was wrong
+)
+
+// env is what every command runs with.
+type env struct {
+	ctx    context.Context
+	cfg    *config.Config
+	stdout io.Writer
+	stderr io.Writer
+	// stdoutIsTerminal says whether progress bars make sense.
+	stdoutIsTerminal bool
+}
+
+// command is one subcommand, or a group of them.
+type command struct {
+	name    string
+	args    string // the synopsis after the name, for help
+	summary string
+	flags   func(fs *flag.FlagSet) // declares the command's own flags
+	run     func(e *env, fs *flag.FlagSet) int
+	subs    []*command
+	noDB    bool // the command never opens the database
+}
+
+func commands() []*command {
+	return []*command{
+		importCommand(),
+		articleCommand(),
+		versionCommand(),
+	}
+}
+
+// Main runs the command line args (without the program name) and returns
+// the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, cfg: config.FromEnv(os.LookupEnv), stdout: stdout, stderr: stderr}
+	if f, ok := stdout.(*os.File); ok {
+		e.stdoutIsTerminal = isTerminal(f)
+	}
+	return dispatch(e, "dateline", commands(), args)
+}
+
+func dispatch(e *env, path string, cmds []*command, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		w := e.stdout
+		code := exitOK
+		if len(args) == 0 {
+			w, code = e.stderr, exitUsage
+		}
+		printHelp(w, path, cmds)
+		return code
+	}
+	for _, c := range cmds {
+		if c.name != args[0] {
+			continue
+		}
+		if c.subs != nil {
+			return dispatch(e, path+" "+c.name, c.subs, args[1:])
+		}
+		return runCommand(e, path+" "+c.name, c, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "%s: unknown command %q\n", path, args[0])
+	printHelp(e.stderr, path, cmds)
+	return exitUsage
+}
+
+func runCommand(e *env, path string, c *command, args []string) int {
+	fs := flag.NewFlagSet(path, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	if !c.noDB {
+		fs.StringVar(&e.cfg.DB, "db", e.cfg.DB, "database: sqlite:PATH or postgres://USER@HOST/DB (env DATELINE_DB)")
+	}
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags] %s\n\n%s\n\nFlags:\n", path, c.args, c.summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return exitOK
+		}
+		return exitUsage
+	}
+	if c.noDB {
+		return c.run(e, fs)
+	}
+	if err := e.cfg.Validate(); err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
+		return exitUsage
+	}
+	return c.run(e, fs)
+}
+
+// interleaved moves flags after positional arguments to the front, so that
+// "article show SLUG --json" works like "article show --json SLUG".
+func interleaved(fs *flag.FlagSet, args []string) []string {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return append(append(flags, "--"), positional...)
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func printHelp(w io.Writer, path string, cmds []*command) {
+	fmt.Fprintf(w, "Usage: %s COMMAND [flags] [arguments]\n\nCommands:\n", path)
+	sorted := append([]*command(nil), cmds...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	for _, c := range sorted {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", path)
+}
+
+// openStore opens the database the configuration names.
+func openStore(e *env) (store.Store, error) {
+	backend, target, err := config.ParseDB(e.cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	switch backend {
+	case config.Postgres:
+		return postgres.Open(e.ctx, target)
+	default:
+		return sqlite.Open(e.ctx, target)
+	}
+}
+
+// fail reports an error on stderr and returns the failure exit code.
+func fail(e *env, path string, err error) int {
+	fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
+	return exitFail
+}
+
+// usage reports a command-line mistake and returns the usage exit code.
+func usage(e *env, fs *flag.FlagSet, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
+	fs.Usage()
+	return exitUsage
+}

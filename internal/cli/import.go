@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/schollz/progressbar/v3"
+)
+
+// progressThreshold is how many files make a run long enough for a
+// progress bar.
+const progressThreshold = 50
+
+func importCommand() *command {
+	var format, author string
+	return &command{
+		name:    "import",
+		args:    "PATH...",
+		summary: "import articles from text or Markdown files and directories",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
+			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
+		},
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() == 0 {
+				return usage(e, fs, "name at least one file or directory to import")
+			}
+			f, err := importer.ParseFormat(format)
+			if err != nil {
+				return usage(e, fs, "--format: %v", err)
+			}
+			opts := importer.Options{Format: f}
+			if strings.TrimSpace(author) != "" {
+				opts.Author = &article.Author{Name: strings.TrimSpace(author)}
+			}
+			s, err := openStore(e)
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			defer s.Close()
+
+			var bar *progressbar.ProgressBar
+			if e.stdoutIsTerminal {
+				opts.Progress = func(done, total int) {
+					if total < progressThreshold {
+						return
+					}
+					if bar == nil {
+						bar = progressbar.NewOptions(total,
+							progressbar.OptionSetWriter(e.stdout),
+							progressbar.OptionSetDescription("importing"),
+							progressbar.OptionShowCount(),
+							progressbar.OptionClearOnFinish())
+					}
+					_ = bar.Set(done)
+				}
+			}
+			sum, err := importer.New(s, render.New(), opts).Run(e.ctx, fs.Args())
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			for _, r := range sum.Failed() {
+				fmt.Fprintf(e.stderr, "%s: %s: %v\n", fs.Name(), r.Path, r.Err)
+			}
+			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed\n",
+				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed])
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			if sum.Counts[importer.Failed] > 0 {
+				return exitFail
+			}
+			return exitOK
+		},
+	}
+}

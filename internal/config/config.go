@@ -1,0 +1,94 @@
+// Package config holds Dateline's settings, read from DATELINE_* environment
+// variables with defaults and overridden by command-line flags. The Config
+// is passed down explicitly; there is no global.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// DefaultDB is the database used when neither --db nor DATELINE_DB is set:
+// a SQLite file in the working directory.
+const DefaultDB = "sqlite:dateline.db"
+
+// Config is the whole configuration of one Dateline process.
+type Config struct {
+	// DB is the database DSN: sqlite:PATH or postgres://...
+	DB string
+}
+
+// FromEnv reads the configuration from the environment, falling back to
+// defaults. lookup is os.LookupEnv in production; tests pass their own.
+func FromEnv(lookup func(string) (string, bool)) *Config {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	return &Config{DB: getEnv(lookup, "DATELINE_DB", DefaultDB)}
+}
+
+func getEnv(lookup func(string) (string, bool), key, fallback string) string {
+	if v, ok := lookup(key); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return fallback
+}
+
+// Backend names the kind of database a DSN points to.
+type Backend string
+
+// The supported database backends.
+const (
+	SQLite   Backend = "sqlite"
+	Postgres Backend = "postgres"
+)
+
+// ParseDB splits a DSN into its backend and what that backend opens: the
+// file path for SQLite, the whole URL for PostgreSQL.
+func ParseDB(dsn string) (Backend, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+		if path == "" {
+			return "", "", fmt.Errorf("database %q names no file (want sqlite:PATH, such as sqlite:dateline.db)", dsn)
+		}
+		return SQLite, path, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		if _, err := url.Parse(dsn); err != nil {
+			return "", "", fmt.Errorf("database URL is malformed: %v", Redact(dsn))
+		}
+		return Postgres, dsn, nil
+	}
+	scheme, _, ok := strings.Cut(dsn, ":")
+	if !ok {
+		scheme = dsn
+	}
+	return "", "", fmt.Errorf("unknown database scheme %q in %q: want sqlite:PATH or postgres://USER@HOST/DATABASE", scheme, Redact(dsn))
+}
+
+// Validate checks the settings together; messages name the variable or
+// flag at fault.
+func (c *Config) Validate() error {
+	if _, _, err := ParseDB(c.DB); err != nil {
+		return fmt.Errorf("--db / DATELINE_DB: %w", err)
+	}
+	return nil
+}
+
+// Redact hides the password of a database URL, so DSNs can be shown in
+// errors and logs.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		if err != nil && strings.Contains(dsn, "@") {
+			return "(a URL with credentials that cannot be parsed)"
+		}
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

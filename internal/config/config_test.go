@@ -1,0 +1,65 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFromEnv(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	if got := FromEnv(env(nil)).DB; got != DefaultDB {
+		t.Errorf("default DB = %q, want %q", got, DefaultDB)
+	}
+	if got := FromEnv(env(map[string]string{"DATELINE_DB": "postgres://x@h/db"})).DB; got != "postgres://x@h/db" {
+		t.Errorf("DB from DATELINE_DB = %q", got)
+	}
+}
+
+func TestParseDB(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		dsn, backend, target, wantErr string
+	}{
+		{dsn: "sqlite:dateline.db", backend: "sqlite", target: "dateline.db"},
+		{dsn: "sqlite:///var/lib/dateline.db", backend: "sqlite", target: "/var/lib/dateline.db"},
+		{dsn: "postgres://u@localhost/news", backend: "postgres", target: "postgres://u@localhost/news"},
+		{dsn: "postgresql://u@localhost/news", backend: "postgres", target: "postgresql://u@localhost/news"},
+		{dsn: "sqlite:", wantErr: "names no file"},
+		{dsn: "mysql://root:hunter2@localhost/news", wantErr: `unknown database scheme "mysql"`},
+		{dsn: "dateline.db", wantErr: `unknown database scheme "dateline.db"`},
+	} {
+		t.Run(test.dsn, func(t *testing.T) {
+			backend, target, err := ParseDB(test.dsn)
+			if test.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), test.wantErr) {
+					t.Fatalf("ParseDB(%q) error = %v, want %q", test.dsn, err, test.wantErr)
+				}
+				if strings.Contains(err.Error(), "hunter2") {
+					t.Errorf("error shows the password: %v", err)
+				}
+				return
+			}
+			if err != nil || string(backend) != test.backend || target != test.target {
+				t.Errorf("ParseDB(%q) = %q, %q, %v; want %q, %q", test.dsn, backend, target, err, test.backend, test.target)
+			}
+		})
+	}
+}
+
+func TestValidateNamesTheSetting(t *testing.T) {
+	t.Parallel()
+	err := (&Config{DB: "redis://x"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "DATELINE_DB") {
+		t.Errorf("Validate = %v, want an error naming DATELINE_DB", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	if got := Redact("postgres://news:s3cret@db:5432/site"); strings.Contains(got, "s3cret") || !strings.Contains(got, "news") {
+		t.Errorf("Redact = %q", got)
+	}
+}

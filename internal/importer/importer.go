@@ -1,0 +1,431 @@
+// Package importer brings existing articles into Dateline. Each format has
+// its own subpackage that turns one file's content into an article.Article
+// (importer/text for text taken off a web page, importer/markdown for
+// Markdown with Hugo or Jekyll front matter); this package finds the files,
+// checks that they are text, detects their format, and stores each article
+// in its own transaction, so a file that fails leaves nothing behind while
+// the rest of the run goes on.
+//
+// An imported article remembers the absolute path of its file. Importing
+// that file again updates the article (keeping its published address and
+// date), or leaves it alone when the file has not changed. A file whose
+// slug is already taken by an article from another file fails, naming both.
+package importer
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/importer/markdown"
+	"github.com/datelinehq/dateline/internal/importer/text"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// Format names an input format.
+type Format string
+
+// The formats Dateline imports.
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+)
+
+// ParseFormat checks a format given on the command line; "" means detect.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case "", Text, Markdown:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text or markdown)", s)
+}
+
+// MaxFileSize bounds one imported file; no article is this long, so a
+// larger file is a mistake (a database dump, a video) rather than writing.
+const MaxFileSize = article.MaxBodyBytes
+
+// extensions maps the file name endings that a directory walk picks up to
+// their format.
+var extensions = map[string]Format{
+	".md": Markdown, ".markdown": Markdown, ".mdown": Markdown,
+	".txt": Text, ".text": Text,
+}
+
+// Options tune a run.
+type Options struct {
+	// Format forces every file to be read as this format; empty detects
+	// it from the extension and content.
+	Format Format
+	// Author is credited on articles whose file names none.
+	Author *article.Author
+	// Now is the clock for publication dates; time.Now when nil.
+	Now func() time.Time
+	// Progress, when set, is called after each file with the number done
+	// and the total.
+	Progress func(done, total int)
+}
+
+// Outcome is what happened to one file.
+type Outcome string
+
+// The outcomes of a file.
+const (
+	Created   Outcome = "imported"
+	Updated   Outcome = "updated"
+	Unchanged Outcome = "unchanged"
+	Failed    Outcome = "failed"
+)
+
+// Result is the fate of one file.
+type Result struct {
+	Path    string
+	Slug    string
+	Outcome Outcome
+	Err     error
+}
+
+// Summary counts the results of a run.
+type Summary struct {
+	Results []Result
+	Counts  map[Outcome]int
+}
+
+// Failed lists the results that failed.
+func (s Summary) Failed() []Result {
+	var out []Result
+	for _, r := range s.Results {
+		if r.Outcome == Failed {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Importer imports files into a store.
+type Importer struct {
+	store    store.ArticleStore
+	renderer *render.Renderer
+	opts     Options
+}
+
+// New returns an importer writing to s.
+func New(s store.ArticleStore, r *render.Renderer, opts Options) *Importer {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Importer{store: s, renderer: r, opts: opts}
+}
+
+// parsed is a file read and turned into an article, or the reason it could
+// not be.
+type parsed struct {
+	path    string
+	article *article.Article
+	err     error
+}
+
+// window bounds how far parsing may run ahead of storing, and so memory.
+const window = 64
+
+// Run imports the files and directories (walked recursively) named by
+// paths. Files are parsed in parallel and stored one by one in a stable
+// order, so which of two clashing files fails does not depend on timing.
+// The error is only for a run that could not go on (a cancelled context);
+// failures of single files are in the summary.
+func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
+	sum := Summary{Counts: map[Outcome]int{}}
+	files, missing := collect(paths)
+	for _, r := range missing {
+		sum.add(r)
+	}
+	total := len(files)
+
+	ready := make([]chan parsed, total)
+	for i := range ready {
+		ready[i] = make(chan parsed, 1)
+	}
+	jobs := make(chan int)
+	tokens := make(chan struct{}, window)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		go func() {
+			for i := range jobs {
+				a, err := im.parseFile(files[i])
+				ready[i] <- parsed{path: files[i], article: a, err: err}
+			}
+		}()
+	}
+	for i := range files {
+		var p parsed
+		select {
+		case p = <-ready[i]:
+		case <-ctx.Done():
+			return sum, ctx.Err()
+		}
+		<-tokens
+		r := Result{Path: p.path, Outcome: Failed, Err: p.err}
+		if p.err == nil {
+			r.Slug, r.Outcome, r.Err = im.save(ctx, p.article)
+		}
+		if r.Err != nil {
+			r.Outcome = Failed
+		}
+		sum.add(r)
+		if im.opts.Progress != nil {
+			im.opts.Progress(i+1, total)
+		}
+	}
+	return sum, ctx.Err()
+}
+
+func (s *Summary) add(r Result) {
+	s.Results = append(s.Results, r)
+	s.Counts[r.Outcome]++
+}
+
+// collect expands paths into the files to import, sorted within each
+// directory, each once. Paths that cannot be read are returned as failures.
+func collect(paths []string) (files []string, failures []Result) {
+	seen := map[string]bool{}
+	addFile := func(p string) {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			failures = append(failures, Result{Path: p, Outcome: Failed, Err: err})
+			return
+		}
+		if !seen[abs] {
+			seen[abs] = true
+			files = append(files, abs)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			failures = append(failures, Result{Path: p, Outcome: Failed, Err: describeFSError(err)})
+			continue
+		}
+		if !fi.IsDir() {
+			addFile(p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				failures = append(failures, Result{Path: path, Outcome: Failed, Err: describeFSError(err)})
+				return nil
+			}
+			hidden := strings.HasPrefix(d.Name(), ".") && path != p
+			if d.IsDir() {
+				if hidden {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if _, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok && !hidden && d.Type().IsRegular() {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			failures = append(failures, Result{Path: p, Outcome: Failed, Err: err})
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			addFile(f)
+		}
+	}
+	return files, failures
+}
+
+func describeFSError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// parseFile reads one file, checks it is text, and parses it in its format.
+func (im *Importer) parseFile(path string) (*article.Article, error) {
+	content, err := readText(path)
+	if err != nil {
+		return nil, err
+	}
+	format := im.opts.Format
+	if format == "" {
+		format = detect(path, content)
+	}
+	var a *article.Article
+	switch format {
+	case Markdown:
+		a, err = markdown.Parse(content)
+	default:
+		a, err = text.Parse(content)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", format, err)
+	}
+	sum := sha256.Sum256(content)
+	a.Source, a.SourceHash = path, hex.EncodeToString(sum[:])
+	a.SetWordCount(im.renderer.WordCount([]byte(a.Body)))
+	if a.Author == nil && im.opts.Author != nil {
+		au := *im.opts.Author
+		a.Author = &au
+	}
+	return a, nil
+}
+
+// readText reads a file that must be non-empty UTF-8 text of reasonable
+// size.
+func readText(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, describeFSError(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, describeFSError(err)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %s, larger than the %s an article may have", humanSize(fi.Size()), humanSize(MaxFileSize))
+	}
+	content, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, describeFSError(err)
+	}
+	if len(content) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than the %s an article may have", humanSize(MaxFileSize))
+	}
+	if len(bytes.TrimSpace(content)) == 0 {
+		return nil, errors.New("file is empty")
+	}
+	if i := bytes.IndexByte(content, 0); i >= 0 {
+		return nil, fmt.Errorf("binary file, not text (NUL byte at offset %d)", i)
+	}
+	if !utf8.Valid(content) {
+		line, offset := invalidUTF8(content)
+		return nil, fmt.Errorf("not valid UTF-8 text: invalid byte 0x%02x on line %d (offset %d); convert the file to UTF-8", content[offset], line, offset)
+	}
+	return content, nil
+}
+
+func invalidUTF8(b []byte) (line, offset int) {
+	line = 1
+	for offset < len(b) {
+		r, size := utf8.DecodeRune(b[offset:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, offset
+		}
+		if r == '\n' {
+			line++
+		}
+		offset += size
+	}
+	return line, offset
+}
+
+func humanSize(n int64) string {
+	const mb = 1 << 20
+	if n >= mb {
+		return fmt.Sprintf("%.1f MiB", float64(n)/mb)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// detect picks a format by extension, then by content: YAML front matter or
+// a leading "# " heading means Markdown; anything else is plain text.
+func detect(path string, content []byte) Format {
+	if f, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok {
+		return f
+	}
+	c := bytes.TrimPrefix(content, []byte("\ufeff"))
+	if bytes.HasPrefix(c, []byte("---\n")) || bytes.HasPrefix(c, []byte("---\r\n")) || bytes.HasPrefix(c, []byte("# ")) {
+		return Markdown
+	}
+	return Text
+}
+
+// save stores a parsed article, updating the one imported from the same
+// file before.
+func (im *Importer) save(ctx context.Context, a *article.Article) (string, Outcome, error) {
+	now := im.opts.Now()
+	existing, err := im.store.ArticleBySource(ctx, a.Source)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if err := a.Validate(now); err != nil {
+			return "", Failed, err
+		}
+		if err := im.store.CreateArticle(ctx, a); err != nil {
+			return a.Slug, Failed, im.explainConflict(ctx, a, err)
+		}
+		return a.Slug, Created, nil
+	case err != nil:
+		return "", Failed, err
+	}
+	if existing.SourceHash == a.SourceHash {
+		return existing.Slug, Unchanged, nil
+	}
+	a.ID, a.Version = existing.ID, existing.Version
+	if a.PublishedAt.IsZero() && a.Status != article.Draft {
+		a.PublishedAt = existing.PublishedAt
+	}
+	if err := a.Validate(now); err != nil {
+		return existing.Slug, Failed, err
+	}
+	article.KeepPublishedSlug(existing, a, now)
+	if err := im.store.UpdateArticle(ctx, a, "import"); err != nil {
+		return a.Slug, Failed, im.explainConflict(ctx, a, err)
+	}
+	return a.Slug, Updated, nil
+}
+
+// explainConflict names the article that holds a's slug when saving a
+// failed on a conflict, so the author knows which file to change.
+func (im *Importer) explainConflict(ctx context.Context, a *article.Article, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	other, lookupErr := im.store.Article(ctx, a.Slug)
+	if lookupErr != nil || other.ID == a.ID {
+		return err
+	}
+	return slugTaken(a.Slug, other)
+}
+
+func slugTaken(slug string, other *article.Article) error {
+	if other.Source != "" {
+		return fmt.Errorf("slug %q is already used by %q, imported from %s; give one of them another title or a slug in its front matter", slug, other.Title, other.Source)
+	}
+	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
+}

@@ -1,0 +1,241 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/google/go-cmp/cmp"
+)
+
+var ctx = context.Background()
+
+func newStore(t *testing.T) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "dateline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func write(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func run(t *testing.T, s store.Store, paths ...string) Summary {
+	t.Helper()
+	sum, err := New(s, render.New(), Options{}).Run(ctx, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func outcomes(sum Summary) map[string]Outcome {
+	m := map[string]Outcome{}
+	for _, r := range sum.Results {
+		m[filepath.Base(r.Path)] = r.Outcome
+	}
+	return m
+}
+
+const tramStory = `---
+title: Tram line 7 reopens after repairs
+date: 2025-06-01T07:00:00Z
+tags: [transport]
+---
+Services resume on Monday morning.
+`
+
+func TestReimportUpdatesInsteadOfDuplicating(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	path := write(t, filepath.Join(dir, "tram.md"), tramStory)
+
+	if got := outcomes(run(t, s, dir)); got["tram.md"] != Created {
+		t.Fatalf("first import: %v", got)
+	}
+	if got := outcomes(run(t, s, dir)); got["tram.md"] != Unchanged {
+		t.Fatalf("second import of the same file: %v, want unchanged", got)
+	}
+	// A new title would give a new slug, but a published address stays.
+	write(t, path, strings.Replace(tramStory, "Tram line 7 reopens after repairs", "Tram line 7 reopens early", 1))
+	if got := outcomes(run(t, s, path)); got["tram.md"] != Updated {
+		t.Fatalf("import of the changed file: %v, want updated", got)
+	}
+	list, err := s.Articles(ctx, store.ArticleQuery{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("articles after re-imports: %d, %v; want exactly 1", len(list), err)
+	}
+	a, err := s.Article(ctx, "tram-line-7-reopens-after-repairs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Tram line 7 reopens early" {
+		t.Errorf("title = %q, want the new title under the old slug", a.Title)
+	}
+	revs, err := s.Revisions(ctx, a.ID)
+	if err != nil || len(revs) != 1 || revs[0].Title != "Tram line 7 reopens after repairs" {
+		t.Errorf("revisions = %+v, %v; want the first version kept", revs, err)
+	}
+}
+
+func TestReimportKeepsPublicationDate(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	path := write(t, filepath.Join(t.TempDir(), "undated.md"), "# Water prices rise\n\nBy four percent.\n")
+	clock := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	im := New(s, render.New(), Options{Now: func() time.Time { return clock }})
+	if _, err := im.Run(ctx, []string{path}); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(48 * time.Hour)
+	write(t, path, "# Water prices rise\n\nBy five percent, not four.\n")
+	if _, err := im.Run(ctx, []string{path}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Article(ctx, "water-prices-rise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC); !a.PublishedAt.Equal(want) {
+		t.Errorf("published_at = %v, want the first import's %v", a.PublishedAt, want)
+	}
+}
+
+func TestBadFilesFailAloneAndNameTheProblem(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "good.md"), tramStory)
+	write(t, filepath.Join(dir, "empty.txt"), "")
+	write(t, filepath.Join(dir, "blank.md"), "\n \n\t\n")
+	write(t, filepath.Join(dir, "binary.txt"), "GIF89a\x00\x01\x02\x03")
+	write(t, filepath.Join(dir, "latin1.txt"), "Caf\xe9 reopens\n\nThe caf\xe9 on the square reopened.\n")
+	write(t, filepath.Join(dir, "title-only.txt"), "Just a headline\n\n")
+	write(t, filepath.Join(dir, "broken.md"), "---\ntitle: Broken\nsummary: a: b\n---\nBody.\n")
+	write(t, filepath.Join(dir, "zz-clash.md"), "---\ntitle: Another story\nslug: tram-line-7-reopens-after-repairs\n---\nSame address.\n")
+	write(t, filepath.Join(dir, "notes.pdf"), "%PDF-1.4 not picked up by a directory walk")
+	write(t, filepath.Join(dir, ".hidden", "secret.md"), tramStory)
+	huge := filepath.Join(dir, "huge.txt")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	sum := run(t, s, dir, filepath.Join(dir, "missing.md"))
+	want := map[string]string{
+		"empty.txt":      "file is empty",
+		"blank.md":       "file is empty",
+		"binary.txt":     "binary file",
+		"latin1.txt":     "not valid UTF-8 text: invalid byte 0xe9 on line 1",
+		"title-only.txt": "title but no body",
+		"broken.md":      "front matter: line 3",
+		"zz-clash.md":    `slug "tram-line-7-reopens-after-repairs" is already used by "Tram line 7 reopens after repairs", imported from ` + filepath.Join(dir, "good.md"),
+		"huge.txt":       "file is 50.0 MiB, larger than the 8.0 MiB",
+		"missing.md":     "no such file or directory",
+	}
+	got := map[string]string{}
+	for _, r := range sum.Failed() {
+		got[filepath.Base(r.Path)] = r.Err.Error()
+	}
+	for name, msg := range want {
+		if !strings.Contains(got[name], msg) {
+			t.Errorf("%s: error %q, want it to contain %q", name, got[name], msg)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("failed files = %v, want exactly %d", got, len(want))
+	}
+	if sum.Counts[Created] != 1 {
+		t.Errorf("imported %d files, want only good.md (hidden and .pdf files skipped)", sum.Counts[Created])
+	}
+	a, err := s.Article(ctx, "tram-line-7-reopens-after-repairs")
+	if err != nil || a.Title != "Tram line 7 reopens after repairs" || a.Version != 1 {
+		t.Errorf("the clash touched the stored article: %+v, %v", a, err)
+	}
+}
+
+func TestFormatDetectionAndForcing(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	// No extension: front matter means Markdown.
+	fm := write(t, filepath.Join(dir, "README"), "---\ntitle: Front matter wins\n---\nBody *here*.\n")
+	// No extension, no front matter: plain text.
+	plain := write(t, filepath.Join(dir, "NOTES"), "Plain story title\n\nA paragraph with *stars* kept literally.\n")
+	sum := run(t, s, fm, plain)
+	if sum.Counts[Created] != 2 {
+		t.Fatalf("results: %+v", sum.Results)
+	}
+	a, err := s.Article(ctx, "plain-story-title")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Body, `\*stars\*`) {
+		t.Errorf("plain text body = %q, want the stars escaped", a.Body)
+	}
+	// Forcing text on a Markdown file keeps its markup as literal text.
+	forced := write(t, filepath.Join(dir, "forced.md"), "Forced title\n\nSome *emphasis* here.\n")
+	if _, err := New(s, render.New(), Options{Format: Text}).Run(ctx, []string{forced}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.Article(ctx, "forced-title"); err != nil || !strings.Contains(a.Body, `\*emphasis\*`) {
+		t.Errorf("forced text import = %+v, %v", a, err)
+	}
+}
+
+func TestDefaultAuthorAndStats(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	body := strings.Repeat("word ", 500)
+	path := write(t, filepath.Join(t.TempDir(), "long.md"), "# Long read\n\n"+body+"\n")
+	im := New(s, render.New(), Options{Author: &article.Author{Name: "Desk Editor"}})
+	if _, err := im.Run(ctx, []string{path}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Article(ctx, "long-read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{a.WordCount, a.ReadingMinutes, a.Author.Name, a.Author.Slug}
+	if diff := cmp.Diff([]any{500, 3, "Desk Editor", "desk-editor"}, got); diff != "" {
+		t.Errorf("word count, reading time, author (-want +got):\n%s", diff)
+	}
+}
+
+func TestCancelledRunStops(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	for _, name := range []string{"a.md", "b.md", "c.md"} {
+		write(t, filepath.Join(dir, name), "# "+name+"\n\nText.\n")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := New(s, render.New(), Options{}).Run(cctx, []string{dir}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run with a cancelled context: err = %v, want context.Canceled", err)
+	}
+}

@@ -1,0 +1,293 @@
+// Package markdown imports Markdown files with optional YAML front matter,
+// reading the field names that Hugo and Jekyll sites already use:
+//
+//   - title; when missing, a leading "# Heading" of the body is the title
+//   - date (or publishDate, which wins when both are given): the
+//     publication time, as RFC 3339, "2006-01-02 15:04:05 -0700" (Jekyll),
+//     "2006-01-02 15:04:05" or "2006-01-02"; times without a zone are UTC
+//   - lastmod, updated or last_modified_at: the last update
+//   - description, else summary, else excerpt: the meta description
+//   - tags and categories (a list, or one comma-separated string): tags
+//   - slug; draft: true, or Jekyll's published: false, makes a draft
+//   - author: a name, a {name, bio} mapping, or a list whose first entry
+//     counts (also under Hugo's "authors")
+//   - related: titles of other articles to link to (requested links)
+//
+// Other fields are ignored, so a site's own front matter does no harm. A
+// leading "# Heading" equal to the title is removed from the body, since
+// the page shows the title as its headline.
+package markdown
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"go.yaml.in/yaml/v3"
+)
+
+// Parse reads a Markdown file's content into an article. Errors name the
+// problem in words meant for the person who wrote the file.
+func Parse(content []byte) (*article.Article, error) {
+	content = bytes.TrimPrefix(content, []byte("\ufeff"))
+	content = bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n"))
+	if len(bytes.TrimSpace(content)) == 0 {
+		return nil, errors.New("file is empty")
+	}
+	fm, body, err := splitFrontMatter(content)
+	if err != nil {
+		return nil, err
+	}
+	var m meta
+	if fm != nil {
+		if err := yaml.Unmarshal(fm, &m); err != nil {
+			return nil, fmt.Errorf("front matter: %s", fileLines(err))
+		}
+	}
+	a := &article.Article{
+		Title:          strings.TrimSpace(m.Title),
+		Slug:           strings.TrimSpace(m.Slug),
+		Description:    firstNonEmpty(m.Description, m.Summary, m.Excerpt),
+		RequestedLinks: trimAll(m.Related),
+		Status:         article.Published,
+	}
+	body = strings.TrimSpace(body)
+	if heading, rest, ok := leadingH1(body); ok && (a.Title == "" || heading == a.Title) {
+		a.Title, body = heading, strings.TrimSpace(rest)
+	}
+	if a.Title == "" {
+		return nil, errors.New("no title: add a title field to the front matter or start the text with a \"# Heading\"")
+	}
+	if body == "" {
+		return nil, errors.New("file has a title but no body text")
+	}
+	a.Body = body + "\n"
+	if a.Slug != "" {
+		if err := article.ValidateSlug(a.Slug); err != nil {
+			return nil, fmt.Errorf("front matter: %w", err)
+		}
+	}
+	a.PublishedAt = m.Date.Time
+	if !m.PublishDate.IsZero() {
+		a.PublishedAt = m.PublishDate.Time
+	}
+	a.UpdatedAt = firstTime(m.Lastmod.Time, m.Updated.Time, m.LastModifiedAt.Time)
+	if m.Draft || (m.Published != nil && !*m.Published) {
+		a.Status = article.Draft
+	}
+	for _, t := range append(m.Tags, m.Categories...) {
+		a.Tags = append(a.Tags, article.Tag{Name: t})
+	}
+	author := m.Author
+	if author.Name == "" && len(m.Authors) > 0 {
+		author = m.Authors[0]
+	}
+	if author.Name != "" {
+		a.Author = &article.Author{Name: author.Name, Bio: author.Bio}
+	}
+	return a, nil
+}
+
+// meta is the front matter Dateline reads.
+type meta struct {
+	Title          string     `yaml:"title"`
+	Slug           string     `yaml:"slug"`
+	Description    string     `yaml:"description"`
+	Summary        string     `yaml:"summary"`
+	Excerpt        string     `yaml:"excerpt"`
+	Date           date       `yaml:"date"`
+	PublishDate    date       `yaml:"publishDate"`
+	Lastmod        date       `yaml:"lastmod"`
+	Updated        date       `yaml:"updated"`
+	LastModifiedAt date       `yaml:"last_modified_at"`
+	Draft          bool       `yaml:"draft"`
+	Published      *bool      `yaml:"published"`
+	Tags           stringList `yaml:"tags"`
+	Categories     stringList `yaml:"categories"`
+	Author         person     `yaml:"author"`
+	Authors        []person   `yaml:"authors"`
+	Related        stringList `yaml:"related"`
+}
+
+// stringList accepts a YAML list of strings or one comma-separated string.
+type stringList []string
+
+func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		for _, s := range strings.Split(n.Value, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				*l = append(*l, s)
+			}
+		}
+		return nil
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: want a list of words, found a nested %s", item.Line, kindName(item.Kind))
+			}
+			*l = append(*l, item.Value)
+		}
+		return nil
+	}
+	return fmt.Errorf("line %d: want a list or a comma-separated string, found a %s", n.Line, kindName(n.Kind))
+}
+
+// person accepts a name, a {name, bio} mapping, or a list of either (the
+// first counts).
+type person struct {
+	Name string
+	Bio  string
+}
+
+func (p *person) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		p.Name = strings.TrimSpace(n.Value)
+		return nil
+	case yaml.MappingNode:
+		var m struct {
+			Name        string `yaml:"name"`
+			Bio         string `yaml:"bio"`
+			Description string `yaml:"description"`
+		}
+		if err := n.Decode(&m); err != nil {
+			return err
+		}
+		p.Name, p.Bio = strings.TrimSpace(m.Name), strings.TrimSpace(firstNonEmpty(m.Bio, m.Description))
+		return nil
+	case yaml.SequenceNode:
+		if len(n.Content) > 0 {
+			return p.UnmarshalYAML(n.Content[0])
+		}
+		return nil
+	}
+	return fmt.Errorf("line %d: author must be a name or a mapping with a name", n.Line)
+}
+
+// date accepts the date formats static site generators write.
+type date struct{ time.Time }
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05 -07:00",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+func (d *date) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a date, found a %s", n.Line, kindName(n.Kind))
+	}
+	v := strings.TrimSpace(n.Value)
+	if v == "" {
+		return nil
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			d.Time = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("line %d: %q is not a date (want 2006-01-02, 2006-01-02 15:04:05 -0700 or RFC 3339)", n.Line, v)
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.ScalarNode:
+		return "single value"
+	}
+	return "value"
+}
+
+// splitFrontMatter separates YAML front matter, fenced by "---" lines at
+// the top of the file, from the body. A file without it is all body.
+func splitFrontMatter(content []byte) (fm []byte, body string, err error) {
+	s := string(content)
+	if strings.HasPrefix(s, "+++\n") {
+		return nil, "", errors.New("front matter: TOML front matter (+++) is not supported; write it in YAML between --- lines")
+	}
+	if !strings.HasPrefix(s, "---\n") {
+		return nil, s, nil
+	}
+	rest := s[len("---\n"):]
+	for offset := 0; offset <= len(rest); {
+		line, _, _ := strings.Cut(rest[offset:], "\n")
+		if trimmed := strings.TrimRight(line, " \t"); trimmed == "---" || trimmed == "..." {
+			end := offset + len(line)
+			if end < len(rest) {
+				end++
+			}
+			return []byte(rest[:offset]), rest[end:], nil
+		}
+		if offset+len(line) >= len(rest) {
+			break
+		}
+		offset += len(line) + 1
+	}
+	return nil, "", errors.New("front matter: opened with --- on line 1 but never closed with a --- line")
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// fileLines rewrites the line numbers in a YAML error, which count from the
+// front matter's first line, into line numbers of the file.
+func fileLines(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	msg = strings.ReplaceAll(msg, "\n  ", "; ")
+	return yamlLine.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(m[len("line "):])
+		return "line " + strconv.Itoa(n+1)
+	})
+}
+
+// leadingH1 returns the text of an ATX "# Heading" on the body's first line.
+func leadingH1(body string) (heading, rest string, ok bool) {
+	line, rest, _ := strings.Cut(body, "\n")
+	if !strings.HasPrefix(line, "# ") {
+		return "", "", false
+	}
+	heading = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(line[2:]), "#"))
+	return heading, rest, heading != ""
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func trimAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

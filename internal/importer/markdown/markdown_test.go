@@ -1,0 +1,132 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseFrontMatter(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name string
+		in   string
+		want *article.Article
+	}{
+		{
+			name: "hugo",
+			in: `---
+title: "Harbour cranes return to Altona"
+date: 2025-03-04T09:15:00+01:00
+lastmod: 2025-03-05
+description: The port's new cranes arrive after two years of delay.
+tags: [Ports, "Hamburg"]
+categories: Economy
+slug: harbour-cranes-altona
+author:
+  name: Mara Lindqvist
+  bio: Economics desk.
+related:
+  - Why container traffic fell
+---
+The cranes arrived on Tuesday.
+`,
+			want: &article.Article{
+				Title:          "Harbour cranes return to Altona",
+				Slug:           "harbour-cranes-altona",
+				Description:    "The port's new cranes arrive after two years of delay.",
+				Body:           "The cranes arrived on Tuesday.\n",
+				Status:         article.Published,
+				PublishedAt:    time.Date(2025, 3, 4, 8, 15, 0, 0, time.UTC),
+				UpdatedAt:      time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC),
+				Author:         &article.Author{Name: "Mara Lindqvist", Bio: "Economics desk."},
+				Tags:           article.TagsFromNames("Ports", "Hamburg", "Economy"),
+				RequestedLinks: []string{"Why container traffic fell"},
+			},
+		},
+		{
+			name: "jekyll",
+			in: `---
+layout: post
+title: Night trains are back
+date: 2024-11-02 18:30:00 +0200
+excerpt: A sleeper service links three capitals again.
+tags: rail, europe
+published: false
+author: Jonas Ek
+---
+
+# Night trains are back
+
+Tickets go on sale *today*.
+`,
+			want: &article.Article{
+				Title:       "Night trains are back",
+				Description: "A sleeper service links three capitals again.",
+				Body:        "Tickets go on sale *today*.\n",
+				Status:      article.Draft,
+				PublishedAt: time.Date(2024, 11, 2, 16, 30, 0, 0, time.UTC),
+				Author:      &article.Author{Name: "Jonas Ek"},
+				Tags:        article.TagsFromNames("rail", "europe"),
+			},
+		},
+		{
+			name: "no front matter, title from heading",
+			in:   "# Council passes budget\r\n\r\nThe vote was 31 to 12.\r\n",
+			want: &article.Article{
+				Title:  "Council passes budget",
+				Body:   "The vote was 31 to 12.\n",
+				Status: article.Published,
+			},
+		},
+		{
+			name: "draft and hugo authors list",
+			in:   "---\ntitle: Budget “explained”\ndraft: true\nauthors: [Ada Brandt, Li Wei]\nsummary: What changes.\n---\nText — with a dash.\n",
+			want: &article.Article{
+				Title:       "Budget “explained”",
+				Description: "What changes.",
+				Body:        "Text — with a dash.\n",
+				Status:      article.Draft,
+				Author:      &article.Author{Name: "Ada Brandt"},
+			},
+		},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got, err := Parse([]byte(test.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(test.want, got); diff != "" {
+				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct{ name, in, want string }{
+		{"empty", "", "file is empty"},
+		{"whitespace", " \n\t\n", "file is empty"},
+		{"unclosed front matter", "---\ntitle: x\n\nBody text\n", "never closed"},
+		{"broken yaml", "---\ntitle: x\ntags: [a, b\n---\nBody\n", "front matter: line 2: did not find expected ','"},
+		{"tab indentation", "---\ntitle: x\n\tdate: 2024-01-01\n---\nBody\n", "front matter: line 3"},
+		{"bad date", "---\ntitle: x\ndate: last tuesday\n---\nBody\n", `front matter: line 3: "last tuesday" is not a date`},
+		{"nested tags", "---\ntitle: x\ntags:\n  - [a, b]\n---\nBody\n", "line 4: want a list of words"},
+		{"bad slug", "---\ntitle: x\nslug: Not A Slug\n---\nBody\n", `slug "Not A Slug"`},
+		{"no title", "---\ndate: 2024-01-01\n---\nJust text.\n", "no title"},
+		{"title only", "---\ntitle: Lonely\n---\n\n", "title but no body"},
+		{"heading only", "# Lonely\n", "title but no body"},
+		{"toml", "+++\ntitle = 'x'\n+++\nBody\n", "TOML front matter"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := Parse([]byte(test.in))
+			if err == nil || !strings.Contains(err.Error(), test.want) {
+				t.Fatalf("Parse error = %v, want it to contain %q", err, test.want)
+			}
+		})
+	}
+}

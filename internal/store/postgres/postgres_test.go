@@ -1,0 +1,277 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/datelinehq/dateline/internal/store/storetest"
+)
+
+func openTest(t *testing.T, dsn string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	pgtest.URL(t) // skip once here rather than in every subtest
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openTest(t, pgtest.NewSchemaDSN(t))
+	})
+}
+
+func TestSchemaDSNSetsSearchPath(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.NewSchemaDSN(t)
+	db := openTest(t, dsn)
+	defer db.Close()
+	var schema string
+	if err := db.pool.QueryRow(context.Background(), `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(schema, "dateline_test_") || !strings.Contains(dsn, "search_path="+schema) {
+		t.Fatalf("current_schema() = %q with DSN %s; want the test's own schema", schema, dsn)
+	}
+	var n int
+	err := db.pool.QueryRow(context.Background(), `
+		SELECT COUNT(*)
+		FROM information_schema.tables
+		WHERE table_schema = $1 AND table_name IN ('articles', 'schema_version')`, schema).Scan(&n)
+	if err != nil || n != 2 {
+		t.Fatalf("tables in schema %s = %d, %v; want articles and schema_version there", schema, n, err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.NewSchemaDSN(t)
+	db := openTest(t, dsn)
+	if _, err := db.pool.Exec(ctx, `INSERT INTO schema_version (version) VALUES (9999)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(ctx, dsn)
+	if err == nil {
+		db.Close()
+	}
+	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "9999") {
+		t.Fatalf("Open of a newer schema: err = %v, want ErrSchema naming version 9999", err)
+	}
+}
+
+func TestOpenTwiceKeepsData(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.NewSchemaDSN(t)
+	for range 2 {
+		db := openTest(t, dsn)
+		var n int
+		if err := db.pool.QueryRow(context.Background(), `SELECT COUNT(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("schema_version rows = %d, %v; want each migration once", n, err)
+		}
+		db.Close()
+	}
+}
+
+// Several nodes starting at once on an empty database must apply each
+// migration once, not fail on tables another one created.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.NewSchemaDSN(t)
+	var wg sync.WaitGroup
+	dbs := make([]*DB, 4)
+	errs := make([]error, len(dbs))
+	for i := range dbs {
+		wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), dsn) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open %d: %v", i, err)
+		}
+		defer dbs[i].Close()
+	}
+	var n int
+	if err := dbs[0].pool.QueryRow(context.Background(), `SELECT COUNT(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("schema_version rows = %d, %v; want each migration once", n, err)
+	}
+}
+
+// Creates racing for one slug all pass the check for a free slug before
+// any commits; the unique index then refuses all but one, and that must
+// read as ErrConflict too.
+func TestRacingCreatesConflict(t *testing.T) {
+	t.Parallel()
+	db := openTest(t, pgtest.NewSchemaDSN(t))
+	defer db.Close()
+	for _, test := range []struct {
+		name   string
+		change func(a *article.Article, i int)
+	}{
+		{"same slug", func(a *article.Article, i int) { a.Slug, a.Source = "racing", fmt.Sprintf("/racing-%d.md", i) }},
+		{"same source", func(a *article.Article, i int) { a.Slug, a.Source = fmt.Sprintf("racing-%d", i), "/racing.md" }},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			const n = 8
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					a := &article.Article{Title: "Racing", Body: "Body.", Status: article.Draft}
+					test.change(a, i)
+					errs[i] = db.CreateArticle(context.Background(), a)
+				})
+			}
+			wg.Wait()
+			created := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					created++
+				case !errors.Is(err, store.ErrConflict):
+					t.Errorf("racing CreateArticle: err = %v, want nil or ErrConflict", err)
+				}
+			}
+			if created != 1 {
+				t.Errorf("%d racing creates succeeded, want 1", created)
+			}
+		})
+	}
+}
+
+// The constraint names that conflict maps must be those in the migration.
+func TestUniqueViolationIsConflict(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openTest(t, pgtest.NewSchemaDSN(t))
+	defer db.Close()
+	a := &article.Article{Slug: "taken", Title: "Taken", Body: "Body.", Status: article.Draft, Source: "/taken.md"}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct{ name, slug, source, want string }{
+		{"slug", "taken", "/free.md", `slug "taken"`},
+		{"source", "free", "/taken.md", `source "/taken.md"`},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := db.pool.Exec(ctx, `
+				INSERT INTO articles (slug, title, body, status, created_at, updated_at, source)
+				VALUES ($1, 'x', 'x', 'draft', now(), now(), $2)`, test.slug, test.source)
+			err = conflict(err, &article.Article{Slug: test.slug, Source: test.source})
+			if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), test.want) {
+				t.Errorf("duplicate %s: err = %v, want ErrConflict naming %s", test.name, err, test.want)
+			}
+		})
+	}
+}
+
+func TestOpenUnreachable(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name, dsn, want string
+	}{
+		{"nothing listening", "postgres://postgres@127.0.0.1:1/test?sslmode=disable", "127.0.0.1:1"},
+		{"password not shown", "postgres://u:sekret@127.0.0.1:1/x?sslmode=disable", "127.0.0.1:1"},
+		{"password not shown in a DSN pgx cannot parse", "postgres://u:sekret@127.0.0.1:notaport/x", "cannot parse"},
+		{"password not shown in a key=value DSN", "host=127.0.0.1 port=1 user=u password=sekret dbname=x sslmode=disable", "127.0.0.1:1"},
+		{"password parameter not shown", "postgres://u@127.0.0.1:1/x?password=sekret&sslmode=disable", "127.0.0.1:1"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			db, err := Open(context.Background(), test.dsn)
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open(%q) succeeded", test.dsn)
+			}
+			if elapsed := time.Since(start); elapsed > defaultConnectTimeout+time.Second {
+				t.Errorf("Open took %v, want a quick failure", elapsed)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "open postgres: ") || !strings.Contains(msg, test.want) {
+				t.Errorf("Open error = %q, want it to start with %q and contain %q", msg, "open postgres: ", test.want)
+			}
+			if strings.Contains(msg, "sekret") {
+				t.Errorf("Open error shows the password: %q", msg)
+			}
+		})
+	}
+}
+
+// A server that accepts connections but never answers must not hold Open
+// for long: connect_timeout bounds it, and without one the default does.
+func TestOpenSilentServerTimesOut(t *testing.T) {
+	t.Parallel()
+	addr := listenSilently(t)
+	for _, test := range []struct {
+		name  string
+		param string
+		max   time.Duration
+	}{
+		{"connect_timeout given", "&connect_timeout=1", 1500 * time.Millisecond},
+		{"default", "", defaultConnectTimeout + 500*time.Millisecond},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			if test.max > 2*time.Second && testing.Short() {
+				t.Skip("waits for the default connect timeout")
+			}
+			start := time.Now()
+			db, err := Open(context.Background(), "postgres://postgres@"+addr+"/test?sslmode=disable"+test.param)
+			if err == nil {
+				db.Close()
+				t.Fatal("Open of a silent server succeeded")
+			}
+			if elapsed := time.Since(start); elapsed > test.max {
+				t.Errorf("Open of a silent server failed after %v, want within %v: %v", elapsed, test.max, err)
+			}
+			if !strings.Contains(err.Error(), "timeout") {
+				t.Errorf("Open error = %q, want it to say it timed out", err)
+			}
+		})
+	}
+}
+
+// listenSilently accepts connections on a loopback port and never answers
+// them. It returns the address.
+func listenSilently(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}

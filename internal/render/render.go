@@ -76,13 +76,19 @@ func (d *Document) Outline() []article.Heading {
 	return out
 }
 
-// WordCount counts the words a reader reads: the text of every block,
-// without Markdown syntax, link targets or code blocks. A word is a run of
-// letters and digits, which may hold apostrophes, hyphens and the points
-// and commas of numbers ("Pakistan’s", "cross-border", "2,600").
+// WordCount counts the words a reader reads, as a word processor does: a
+// word is a run of characters between spaces that holds a letter or digit
+// ("Pakistan’s", "cross-border", "2,600", a URL), so a lone dash is not
+// one. Markdown syntax, link targets and code blocks are not counted.
 func (d *Document) WordCount() int {
 	words := 0
-	inWord := false
+	inToken, tokenHasLetter := false, false
+	flush := func() {
+		if inToken && tokenHasLetter {
+			words++
+		}
+		inToken, tokenHasLetter = false, false
+	}
 	count := func(seg []byte) {
 		for i := 0; i < len(seg); {
 			r, size := rune(seg[i]), 1
@@ -90,21 +96,20 @@ func (d *Document) WordCount() int {
 				r, size = utf8.DecodeRune(seg[i:])
 			}
 			i += size
-			switch {
-			case isLetterOrDigit(r):
-				if !inWord {
-					words++
-					inWord = true
-				}
-			case !isWordJoiner(r):
-				inWord = false
+			if isSpace(r) {
+				flush()
+				continue
+			}
+			inToken = true
+			if !tokenHasLetter && isLetterOrDigit(r) {
+				tokenHasLetter = true
 			}
 		}
 	}
 	_ = ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if n.Type() == ast.TypeBlock {
-				inWord = false
+				flush()
 			}
 			return ast.WalkContinue, nil
 		}
@@ -112,20 +117,27 @@ func (d *Document) WordCount() int {
 		case *ast.Text:
 			count(n.Segment.Value(d.Source))
 			if n.SoftLineBreak() || n.HardLineBreak() {
-				inWord = false
+				flush()
 			}
 		case *ast.String:
 			count(n.Value)
 		case *ast.AutoLink:
-			// A bare URL reads as one word.
-			words++
-			inWord = false
+			// A URL reads as one word, whether or not it is a link.
+			inToken, tokenHasLetter = true, true
 		case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	flush()
 	return words
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v'
+	}
+	return unicode.IsSpace(r)
 }
 
 // asciiWordByte marks the ASCII letters and digits; counting is the hot
@@ -142,14 +154,4 @@ func isLetterOrDigit(r rune) bool {
 		return asciiWordByte[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-// isWordJoiner reports whether r may stand inside a word without ending it,
-// as in "don’t", "Pakistan’s" or "cross-border".
-func isWordJoiner(r rune) bool {
-	switch r {
-	case '\'', '’', '-', '‐', '.', ',':
-		return true
-	}
-	return false
 }

@@ -1,0 +1,398 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// dateline runs the command line as a user would and returns what it
+// printed and its exit code.
+func dateline(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// mustRun runs a command that must succeed.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, code := dateline(t, args...)
+	if code != 0 {
+		t.Fatalf("dateline %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// backends gives each test a fresh database on every backend.
+var backends = []struct {
+	name string
+	dsn  func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "site.db") }},
+	{"postgres", func(t *testing.T) string { return pgtest.NewSchemaDSN(t) }},
+}
+
+// sharedFixture returns the path of a file in ../shared/fixtures, which CI
+// provides beside the checkout.
+func sharedFixture(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "fixtures", name)
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("shared fixture %s is missing: %v", path, err)
+		}
+		t.Skipf("shared fixture %s is missing (it lives beside the checkout): %v", path, err)
+	}
+	return path
+}
+
+type showJSON struct {
+	Title          string `json:"title"`
+	Slug           string `json:"slug"`
+	Description    string `json:"description"`
+	Status         string `json:"status"`
+	PublishedAt    string `json:"published_at"`
+	WordCount      int    `json:"word_count"`
+	ReadingMinutes int    `json:"reading_minutes"`
+	Version        int    `json:"version"`
+	Outline        []struct {
+		Level int    `json:"level"`
+		Text  string `json:"text"`
+		ID    string `json:"id"`
+	} `json:"outline"`
+	RequestedLinks []string `json:"requested_links"`
+	BodyMarkdown   string   `json:"body_markdown"`
+	Author         *struct {
+		Name string `json:"name"`
+		Slug string `json:"slug"`
+	} `json:"author"`
+	Tags []struct {
+		Name string `json:"name"`
+		Slug string `json:"slug"`
+	} `json:"tags"`
+}
+
+func show(t *testing.T, db, slug string) showJSON {
+	t.Helper()
+	var got showJSON
+	out := mustRun(t, "article", "show", slug, "--json", "--db", db)
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("article show --json printed invalid JSON: %v\n%s", err, out)
+	}
+	return got
+}
+
+func TestReferenceArticleImport(t *testing.T) {
+	fixture := sharedFixture(t, "reference-article.txt")
+	expectedJSON, err := os.ReadFile(sharedFixture(t, "reference-article.expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type heading struct {
+		Level int    `json:"level"`
+		Text  string `json:"text"`
+	}
+	var want struct {
+		Title          string    `json:"title"`
+		Description    string    `json:"description"`
+		Outline        []heading `json:"outline"`
+		RequestedLinks []string  `json:"requested_links"`
+	}
+	if err := json.Unmarshal(expectedJSON, &want); err != nil {
+		t.Fatal(err)
+	}
+	const slug = "pakistan-signals-possible-cross-border-military-action-against-ttp-after-failed-peace-talks"
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			out := mustRun(t, "import", "--db", db, fixture)
+			if !strings.Contains(out, "1 imported, 0 updated, 0 unchanged, 0 failed") {
+				t.Errorf("import summary = %q", out)
+			}
+			got := show(t, db, slug)
+			var outline []heading
+			ids := map[string]bool{}
+			for _, h := range got.Outline {
+				outline = append(outline, heading{h.Level, h.Text})
+				if h.ID == "" || ids[h.ID] {
+					t.Errorf("heading %q has an empty or repeated id %q", h.Text, h.ID)
+				}
+				ids[h.ID] = true
+			}
+			if diff := cmp.Diff(want.Title, got.Title); diff != "" {
+				t.Errorf("title (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want.Description, got.Description); diff != "" {
+				t.Errorf("description (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want.Outline, outline); diff != "" {
+				t.Errorf("outline (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want.RequestedLinks, got.RequestedLinks); diff != "" {
+				t.Errorf("requested links (-want +got):\n%s", diff)
+			}
+			for _, trace := range []string{"Meta Description", "Suggested Internal Linking", "Related Article", "Leave a Reply", "Your email address", "Required fields"} {
+				if strings.Contains(got.BodyMarkdown, trace) {
+					t.Errorf("body still contains %q", trace)
+				}
+			}
+			for _, line := range strings.Split(got.BodyMarkdown, "\n") {
+				if line == "0" || line == "1" {
+					t.Errorf("body still contains a page counter line %q", line)
+				}
+			}
+			if !strings.Contains(got.BodyMarkdown, "Pakistan’s growing frustration") || !strings.Contains(got.BodyMarkdown, "without progress — reinforcing") {
+				t.Error("body lost the typographic apostrophes or dashes")
+			}
+			if got.Status != "published" || got.PublishedAt == "" || got.WordCount < 1500 || got.ReadingMinutes != (got.WordCount+237)/238 {
+				t.Errorf("status %q, published %q, %d words, %d min: want a published article of about 2,000 words at 238 words a minute",
+					got.Status, got.PublishedAt, got.WordCount, got.ReadingMinutes)
+			}
+
+			// Importing the same file again changes nothing.
+			out = mustRun(t, "import", "--db", db, fixture)
+			if !strings.Contains(out, "0 imported, 0 updated, 1 unchanged, 0 failed") {
+				t.Errorf("second import summary = %q", out)
+			}
+			list := mustRun(t, "article", "list", "--db", db)
+			if strings.Count(list, slug) != 1 {
+				t.Errorf("article list after two imports:\n%s", list)
+			}
+		})
+	}
+}
+
+func TestImportBadInputs(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			dir := t.TempDir()
+			write := func(name, content string) string {
+				t.Helper()
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return path
+			}
+			first := write("ferry.md", "---\ntitle: Ferry strike ends\ntags: [transport]\n---\nBoats sail again from Friday.\n")
+			mustRun(t, "import", "--db", db, first)
+			before := show(t, db, "ferry-strike-ends")
+
+			huge := filepath.Join(dir, "huge.txt")
+			if f, err := os.Create(huge); err != nil {
+				t.Fatal(err)
+			} else {
+				f.Truncate(50 << 20)
+				f.Close()
+			}
+			bad := map[string]string{
+				write("empty.txt", ""):                          "file is empty",
+				write("binary.txt", "\x89PNG\r\n\x1a\n\x00\x00"): "binary file",
+				write("cp1252.txt", "Caf\xe9 news\n\nText.\n"):   "not valid UTF-8",
+				write("only-title.txt", "A headline alone\n"):    "title but no body",
+				huge: "larger than",
+				write("broken.md", "---\ntitle: [unclosed\n---\nText.\n"):                                  "front matter",
+				write("clash.md", "---\ntitle: Another ferry story\nslug: ferry-strike-ends\n---\nOther text.\n"): `slug "ferry-strike-ends" is already used by "Ferry strike ends", imported from`,
+			}
+			good := write("good.md", "# Bridge repairs start\n\nLanes close at night.\n")
+			args := []string{"import", "--db", db, good}
+			for path := range bad {
+				args = append(args, path)
+			}
+			out, errOut, code := dateline(t, args...)
+			if code != 1 {
+				t.Errorf("import with bad files: exit %d, want 1", code)
+			}
+			if !strings.Contains(out, "1 imported, 0 updated, 0 unchanged, 7 failed") {
+				t.Errorf("summary = %q", out)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if len(lines) != len(bad) {
+				t.Errorf("stderr has %d lines, want one per bad file:\n%s", len(lines), errOut)
+			}
+			for path, msg := range bad {
+				found := false
+				for _, line := range lines {
+					if strings.Contains(line, path) && strings.Contains(line, msg) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no stderr line names %s with %q:\n%s", filepath.Base(path), msg, errOut)
+				}
+			}
+			if diff := cmp.Diff(before, show(t, db, "ferry-strike-ends")); diff != "" {
+				t.Errorf("a failed import changed the stored article (-before +after):\n%s", diff)
+			}
+			show(t, db, "bridge-repairs-start")
+		})
+	}
+}
+
+func TestBadDatabases(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "a.md")
+	if err := os.WriteFile(file, []byte("# Title\n\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct {
+		name, db, want string
+		code           int
+	}{
+		{"unknown scheme", "mysql://root:hunter2@localhost/news", `unknown database scheme "mysql"`, 2},
+		{"no scheme", "news.db", `unknown database scheme`, 2},
+		{"unreachable server", "postgres://news:hunter2@127.0.0.1:1/news?sslmode=disable&connect_timeout=2", "open postgres", 1},
+		{"missing directory", "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "site.db"), "does not exist", 1},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			for _, args := range [][]string{{"import", "--db", test.db, file}, {"article", "list", "--db", test.db}} {
+				out, errOut, code := dateline(t, args...)
+				if code != test.code || !strings.Contains(errOut, test.want) || out != "" {
+					t.Errorf("dateline %s: exit %d, stdout %q, stderr %q; want exit %d and %q", args[0], code, out, errOut, test.code, test.want)
+				}
+				if strings.Contains(errOut, "hunter2") {
+					t.Errorf("the error shows the password: %s", errOut)
+				}
+				if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && test.code == 1 {
+					t.Errorf("want one line of error, got:\n%s", errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestRevisionsAndRestore(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			path := filepath.Join(t.TempDir(), "storm.md")
+			for _, body := range []string{"First draft of the storm report.", "Second version, with wind speeds.", "Third version, with damage figures."} {
+				if err := os.WriteFile(path, []byte("---\ntitle: Storm Ylva reaches the coast\n---\n"+body+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				mustRun(t, "import", "--db", db, path)
+			}
+			const slug = "storm-ylva-reaches-the-coast"
+			revs := mustRun(t, "article", "revisions", slug, "--db", db)
+			if !strings.Contains(revs, "1 ") || !strings.Contains(revs, "2 ") || !strings.Contains(revs, "current") {
+				t.Errorf("revisions output:\n%s", revs)
+			}
+			mustRun(t, "article", "restore", slug, "1", "--db", db)
+			if got := show(t, db, slug); got.BodyMarkdown != "First draft of the storm report.\n" || got.Version != 4 {
+				t.Errorf("after restore: body %q, version %d", got.BodyMarkdown, got.Version)
+			}
+			// The restore itself is undoable: the third version is revision 3.
+			mustRun(t, "article", "restore", slug, "3", "--db", db)
+			if got := show(t, db, slug); got.BodyMarkdown != "Third version, with damage figures.\n" {
+				t.Errorf("after undoing the restore: body %q", got.BodyMarkdown)
+			}
+			for _, test := range []struct {
+				args []string
+				code int
+				want string
+			}{
+				{[]string{"article", "restore", slug, "99"}, 1, "revision 99 of \"" + slug + "\" not found"},
+				{[]string{"article", "restore", slug, "two"}, 2, `revision "two" is not a revision number`},
+				{[]string{"article", "restore", "no-such-article", "1"}, 1, `article "no-such-article" not found`},
+				{[]string{"article", "show", "no-such-article"}, 1, `article "no-such-article" not found`},
+				{[]string{"article", "delete", "no-such-article"}, 1, `article "no-such-article" not found`},
+			} {
+				_, errOut, code := dateline(t, append(test.args, "--db", db)...)
+				if code != test.code || !strings.Contains(errOut, test.want) {
+					t.Errorf("dateline %s: exit %d, stderr %q; want exit %d and %q", strings.Join(test.args, " "), code, errOut, test.code, test.want)
+				}
+			}
+			mustRun(t, "article", "delete", slug, "--db", db)
+			if out := mustRun(t, "article", "list", "--json", "--db", db); strings.TrimSpace(out) != "[]" {
+				t.Errorf("list after delete = %s", out)
+			}
+		})
+	}
+}
+
+func TestListJSONAndStatusFilter(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"live.md":  "---\ntitle: Market hall opens\ndate: 2025-02-01\nauthor: Pia Holm\ntags: [city, food]\n---\nStalls open at eight.\n",
+		"draft.md": "---\ntitle: Budget leak\ndraft: true\n---\nNot yet.\n",
+		"later.md": "---\ntitle: Eclipse guide\ndate: 2999-01-01\n---\nLook up, carefully.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustRun(t, "import", "--db", db, dir)
+	var all []struct {
+		Slug   string `json:"slug"`
+		Status string `json:"status"`
+		Author *struct {
+			Name string `json:"name"`
+		} `json:"author"`
+		Tags []struct {
+			Slug string `json:"slug"`
+		} `json:"tags"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "article", "list", "--json", "--db", db)), &all); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]string{}
+	for _, a := range all {
+		statuses[a.Slug] = a.Status
+	}
+	if diff := cmp.Diff(map[string]string{"market-hall-opens": "published", "budget-leak": "draft", "eclipse-guide": "scheduled"}, statuses); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	drafts := mustRun(t, "article", "list", "--status", "draft", "--db", db)
+	if !strings.Contains(drafts, "budget-leak") || strings.Contains(drafts, "market-hall-opens") {
+		t.Errorf("list --status draft:\n%s", drafts)
+	}
+	if _, errOut, code := dateline(t, "article", "list", "--status", "archived", "--db", db); code != 2 || !strings.Contains(errOut, `unknown status "archived"`) {
+		t.Errorf("list --status archived: exit %d, %q", code, errOut)
+	}
+}
+
+func TestHelpVersionAndUsage(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr string
+	}{
+		{[]string{"--help"}, 0, "Commands:", ""},
+		{[]string{}, 2, "", "Commands:"},
+		{[]string{"version"}, 0, "dateline ", ""},
+		{[]string{"import", "--help"}, 0, "Usage: dateline import [flags] PATH...", ""},
+		{[]string{"article", "show", "--help"}, 0, "-json", ""},
+		{[]string{"article", "--help"}, 0, "restore", ""},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"article", "list", "--nope"}, 2, "", "flag provided but not defined: -nope"},
+		{[]string{"import"}, 2, "", "name at least one file or directory"},
+		{[]string{"import", "--format", "docx", "x"}, 2, "", `unknown format "docx"`},
+		{[]string{"article", "show"}, 2, "", "name one article by its slug"},
+	} {
+		t.Run(strings.Join(test.args, " "), func(t *testing.T) {
+			out, errOut, code := dateline(t, test.args...)
+			if code != test.code || !strings.Contains(out, test.wantStdout) || !strings.Contains(errOut, test.wantStderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+					code, out, errOut, test.code, test.wantStdout, test.wantStderr)
+			}
+		})
+	}
+}

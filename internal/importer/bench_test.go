@@ -14,6 +14,8 @@ import (
 
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/postgres"
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 
@@ -109,6 +111,16 @@ func benchmarkImport(b *testing.B, open func(b *testing.B) store.Store) {
 func BenchmarkImportMarkdownSQLite(b *testing.B) {
 	benchmarkImport(b, func(b *testing.B) store.Store {
 		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+func BenchmarkImportMarkdownPostgres(b *testing.B) {
+	benchmarkImport(b, func(b *testing.B) store.Store {
+		s, err := postgres.Open(ctx, pgtest.NewSchemaDSN(b))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -176,10 +176,21 @@ func openStore(e *env) (store.Store, error) {
 	}
 }
 
-// fail reports an error on stderr and returns the failure exit code.
+// fail reports an error on stderr, on one line, and returns the failure
+// exit code.
 func fail(e *env, path string, err error) int {
-	fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
+	fmt.Fprintf(e.stderr, "%s: %s\n", path, oneLine(err))
 	return exitFail
+}
+
+// oneLine folds a multi-line error (pgx lists each address it tried on a
+// line of its own) into one line, so each failure is one line of stderr.
+func oneLine(err error) string {
+	lines := strings.FieldsFunc(err.Error(), func(r rune) bool { return r == '\n' || r == '\r' })
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "; ")
 }
 
 // usage reports a command-line mistake and returns the usage exit code.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -394,5 +395,13 @@ func TestHelpVersionAndUsage(t *testing.T) {
 					code, out, errOut, test.code, test.wantStdout, test.wantStderr)
 			}
 		})
+	}
+}
+
+func TestErrorsPrintOnOneLine(t *testing.T) {
+	t.Parallel()
+	err := errors.New("failed to connect to `user=news database=news`:\n\t127.0.0.1:5432: refused\n\t[::1]:5432: refused")
+	if got, want := oneLine(err), "failed to connect to `user=news database=news`:; 127.0.0.1:5432: refused; [::1]:5432: refused"; got != want {
+		t.Errorf("oneLine = %q, want %q", got, want)
 	}
 }

@@ -64,7 +64,7 @@ func importCommand() *command {
 				_ = bar.Finish()
 			}
 			for _, r := range sum.Failed() {
-				fmt.Fprintf(e.stderr, "%s: %s: %v\n", fs.Name(), r.Path, r.Err)
+				fmt.Fprintf(e.stderr, "%s: %s: %s\n", fs.Name(), r.Path, oneLine(r.Err))
 			}
 			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed\n",
 				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed])

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -62,6 +63,9 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", path)
 	}
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
 	uri := "file:" + escapePath(path) + "?" + pragmas
 	// IMMEDIATE takes the write lock at BEGIN, so two writers wait for each
 	// other (busy_timeout) instead of failing midway with SQLITE_BUSY.
@@ -86,6 +90,32 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkHeader refuses an existing non-empty file that is not an SQLite
+// database. SQLite itself would quietly turn a short file of any kind into
+// a new database, losing what it held.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // an empty file becomes a new database
+	}
+	if string(head[:n]) != sqliteHeader {
+		return fmt.Errorf("%s exists and is not an SQLite database; name a new file or an existing database", path)
+	}
+	return nil
 }
 
 // explain turns the driver's terse errors about a bad file into words that

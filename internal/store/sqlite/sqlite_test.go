@@ -62,10 +62,15 @@ func TestOpenBadPaths(t *testing.T) {
 	if err := os.WriteFile(notDB, []byte(strings.Repeat("not a database at all\n", 200)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	tiny := filepath.Join(dir, "tiny.txt")
+	if err := os.WriteFile(tiny, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, test := range []struct{ name, path, want string }{
+		{"short file", tiny, "is not an SQLite database"},
 		{"missing directory", filepath.Join(dir, "nope", "x.db"), "does not exist"},
 		{"a directory", dir, "is a directory"},
-		{"not a database", notDB, "not an SQLite database"},
+		{"not a database", notDB, "is not an SQLite database"},
 		{"empty", "", "no file path"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
@@ -78,4 +83,16 @@ func TestOpenBadPaths(t *testing.T) {
 	if data, _ := os.ReadFile(notDB); !strings.HasPrefix(string(data), "not a database") {
 		t.Error("Open changed a file that is not a database")
 	}
+	if data, _ := os.ReadFile(tiny); string(data) != "x" {
+		t.Errorf("Open changed a short file that is not a database: %q", data)
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, empty)
+	if err != nil {
+		t.Fatalf("Open of an empty file: %v, want a new database", err)
+	}
+	db.Close()
 }

@@ -199,12 +199,12 @@ func TestImportBadInputs(t *testing.T) {
 				f.Close()
 			}
 			bad := map[string]string{
-				write("empty.txt", ""):                          "file is empty",
+				write("empty.txt", ""):                           "file is empty",
 				write("binary.txt", "\x89PNG\r\n\x1a\n\x00\x00"): "binary file",
 				write("cp1252.txt", "Caf\xe9 news\n\nText.\n"):   "not valid UTF-8",
 				write("only-title.txt", "A headline alone\n"):    "title but no body",
 				huge: "larger than",
-				write("broken.md", "---\ntitle: [unclosed\n---\nText.\n"):                                  "front matter",
+				write("broken.md", "---\ntitle: [unclosed\n---\nText.\n"):                                         "front matter",
 				write("clash.md", "---\ntitle: Another ferry story\nslug: ferry-strike-ends\n---\nOther text.\n"): `slug "ferry-strike-ends" is already used by "Ferry strike ends", imported from`,
 			}
 			good := write("good.md", "# Bridge repairs start\n\nLanes close at night.\n")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -88,6 +89,11 @@ type Article struct {
 
 	WordCount      int
 	ReadingMinutes int
+
+	// Views and CommentCount are the page's counters, kept by the store:
+	// saving an article never changes them.
+	Views        int64
+	CommentCount int
 
 	// Source identifies the file an article was imported from, so that
 	// importing the same file again updates this article. Empty for
@@ -245,4 +251,34 @@ func KeepPublishedSlug(current, next *Article, now time.Time) {
 	if current.IsPublic(now) {
 		next.Slug = current.Slug
 	}
+}
+
+// TitleKey reduces a title to the form in which two spellings of it match:
+// lowercase, typographic quotes and dashes as plain ones, runs of spaces
+// as one, without surrounding quotes or a final full stop. Requested links
+// name articles by title, and authors rarely type a title the same way
+// twice.
+func TitleKey(title string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(title) {
+		switch r {
+		case '’', '‘', '‛', '`', '´':
+			r = '\''
+		case '“', '”', '„', '«', '»':
+			r = '"'
+		case '–', '—', '‐', '‑':
+			r = '-'
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimRight(strings.Trim(b.String(), `"'`), ".")
 }

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 )
@@ -67,12 +68,40 @@ type ArticleStore interface {
 	// Revision returns revision number n of an article, or an error
 	// wrapping ErrNotFound.
 	Revision(ctx context.Context, articleID int64, n int) (*article.Revision, error)
+
+	// CountArticles counts the articles matching q, ignoring its Limit
+	// and Offset.
+	CountArticles(ctx context.Context, q ArticleQuery) (int, error)
+
+	// PublicArticlesByTitle returns the articles public at time at whose
+	// titles equal one of titles, compared by article.TitleKey, in no
+	// particular order.
+	PublicArticlesByTitle(ctx context.Context, titles []string, at time.Time) ([]*article.Article, error)
+
+	// Tag returns the tag with the given slug, or an error wrapping
+	// ErrNotFound.
+	Tag(ctx context.Context, slug string) (*article.Tag, error)
+
+	// Author returns the author with the given slug, or an error wrapping
+	// ErrNotFound.
+	Author(ctx context.Context, slug string) (*article.Author, error)
+
+	// AddViews adds page views, counted by article ID, to each article's
+	// total and to its count for the given day (UTC). Unknown IDs (an
+	// article deleted meanwhile) are skipped.
+	AddViews(ctx context.Context, day time.Time, views map[int64]int64) error
 }
 
 // ArticleQuery filters and pages a list of articles. The zero value lists
 // every article.
 type ArticleQuery struct {
 	Status article.Status // only this status, when set
-	Limit  int            // at most this many, when positive
-	Offset int
+	// PublicAt, when set, keeps only the articles readers may see at that
+	// time: published, or scheduled for a time not after it. They are
+	// then ordered by publication time.
+	PublicAt   time.Time
+	TagSlug    string // only articles with this tag, when set
+	AuthorSlug string // only articles by this author, when set
+	Limit      int    // at most this many, when positive
+	Offset     int
 }

@@ -34,12 +34,12 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO articles (slug, title, description, body, status, published_at,
-				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			RETURNING id`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, updated, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash,
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title),
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -91,11 +91,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 				updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
-				source = $11, source_hash = $12, version = version + 1
-			WHERE id = $13`,
+				source = $11, source_hash = $12, title_key = $13, version = version + 1
+			WHERE id = $14`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.ID)
 		if err != nil {
 			return err
 		}
@@ -111,6 +111,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			return err
 		}
 		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
+		a.Views, a.CommentCount = current.Views, current.CommentCount
 		return nil
 	})
 	return conflict(err, a)
@@ -246,7 +247,7 @@ type querier interface {
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var published *time.Time
@@ -254,7 +255,7 @@ func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio *string
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&a.CreatedAt, &a.UpdatedAt, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -331,35 +332,69 @@ func loadTags(ctx context.Context, q querier, as []*article.Article) error {
 	return rows.Err()
 }
 
+// filter builds the SQL conditions of a list query, numbering its
+// arguments.
+type filter struct {
+	conditions []string
+	args       []any
+}
+
+// arg adds a query argument and returns its placeholder.
+func (f *filter) arg(v any) string {
+	f.args = append(f.args, v)
+	return "$" + strconv.Itoa(len(f.args))
+}
+
+func (f *filter) where() string {
+	if len(f.conditions) == 0 {
+		return ""
+	}
+	return `
+		WHERE ` + strings.Join(f.conditions, ` AND `)
+}
+
+// articleFilter turns a query into conditions and the order that suits
+// them.
+func articleFilter(q store.ArticleQuery) (f *filter, order string) {
+	f = &filter{}
+	order = `COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
+	if q.Status != "" {
+		f.conditions = append(f.conditions, `a.status = `+f.arg(q.Status))
+	}
+	if !q.PublicAt.IsZero() {
+		f.conditions = append(f.conditions, `a.status IN ('published', 'scheduled')`, `a.published_at <= `+f.arg(q.PublicAt.UTC()))
+		order = `a.published_at DESC, a.id DESC`
+	}
+	if q.TagSlug != "" {
+		f.conditions = append(f.conditions, `a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = `+f.arg(q.TagSlug)+`)`)
+	}
+	if q.AuthorSlug != "" {
+		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
+	}
+	return f, order
+}
+
 // Articles lists articles without their bodies or requested links, newest
 // first; see store.ArticleStore.
 func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
 	defer wrap(&err, "Articles(%+v)", q)
-	var conditions []string
-	var args []any
-	// arg adds a query argument and returns its placeholder.
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.Status != "" {
-		conditions = append(conditions, `a.status = `+arg(q.Status))
-	}
+	f, order := articleFilter(q)
 	query := `
 		SELECT ` + articleColumns + `
 		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id`
-	if len(conditions) > 0 {
-		query += `
-		WHERE ` + strings.Join(conditions, ` AND `)
-	}
-	query += `
-		ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
+		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
+		ORDER BY ` + order
 	// As in the sqlite store, Offset counts only with a Limit.
 	if q.Limit > 0 {
 		query += `
-		LIMIT ` + arg(q.Limit) + ` OFFSET ` + arg(q.Offset)
+		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
 	}
+	return db.listArticles(ctx, query, f.args...)
+}
+
+// listArticles runs a query selecting articleColumns and loads the tags of
+// what it finds.
+func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*article.Article, error) {
 	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -380,6 +415,88 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 		return nil, err
 	}
 	return as, nil
+}
+
+// CountArticles counts the articles matching q; see store.ArticleStore.
+func (db *DB) CountArticles(ctx context.Context, q store.ArticleQuery) (n int, err error) {
+	defer wrap(&err, "CountArticles(%+v)", q)
+	f, _ := articleFilter(q)
+	err = db.pool.QueryRow(ctx, `
+		SELECT COUNT(*)
+		FROM articles a
+		LEFT JOIN authors au ON au.id = a.author_id`+f.where(), f.args...).Scan(&n)
+	return n, err
+}
+
+// PublicArticlesByTitle finds public articles by title; see
+// store.ArticleStore.
+func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at time.Time) (_ []*article.Article, err error) {
+	defer wrap(&err, "PublicArticlesByTitle(%q)", titles)
+	if len(titles) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, 0, len(titles))
+	for _, t := range titles {
+		keys = append(keys, article.TitleKey(t))
+	}
+	return db.listArticles(ctx, `
+		SELECT `+articleColumns+`
+		FROM articles a
+		LEFT JOIN authors au ON au.id = a.author_id
+		WHERE a.status IN ('published', 'scheduled')
+			AND a.published_at <= $1
+			AND a.title_key = ANY($2)`, at.UTC(), keys)
+}
+
+// Tag returns a tag by slug; see store.ArticleStore.
+func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
+	defer wrap(&err, "Tag(%q)", slug)
+	t := &article.Tag{}
+	err = db.pool.QueryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	if errNoRows(err) {
+		return nil, store.ErrNotFound
+	}
+	return t, err
+}
+
+// Author returns an author by slug; see store.ArticleStore.
+func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
+	defer wrap(&err, "Author(%q)", slug)
+	au := &article.Author{}
+	err = db.pool.QueryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = $1`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
+	if errNoRows(err) {
+		return nil, store.ErrNotFound
+	}
+	return au, err
+}
+
+// AddViews adds counted page views; see store.ArticleStore.
+func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
+	defer wrap(&err, "AddViews(%d articles)", len(views))
+	date := day.UTC().Format(time.DateOnly)
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		// One statement for all articles; IDs deleted meanwhile join nothing.
+		ids := make([]int64, 0, len(views))
+		counts := make([]int64, 0, len(views))
+		for id, n := range views {
+			ids = append(ids, id)
+			counts = append(counts, n)
+		}
+		_, err := tx.Exec(ctx, `
+			WITH v AS (
+				SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS v (article_id, views)
+			), counted AS (
+				UPDATE articles a SET view_count = a.view_count + v.views
+				FROM v
+				WHERE a.id = v.article_id
+				RETURNING a.id, v.views
+			)
+			INSERT INTO article_views_daily (article_id, day, views)
+			SELECT id, $3::date, views FROM counted
+			ON CONFLICT (article_id, day) DO UPDATE SET views = article_views_daily.views + excluded.views`,
+			ids, counts, date)
+		return err
+	})
 }
 
 // DeleteArticle deletes an article and its revisions; see

@@ -17,8 +17,8 @@ import (
 const (
 	insertArticleSQL = `
 	INSERT INTO articles (slug, title, description, body, status, published_at,
-		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	RETURNING id`
 	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
 	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`
@@ -59,7 +59,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		err = tx.queryRow(ctx, insertArticleSQL,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash,
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title),
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -100,11 +100,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
 				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
-				source = ?, source_hash = ?, version = version + 1
+				source = ?, source_hash = ?, title_key = ?, version = version + 1
 			WHERE id = ?`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.ID)
 		if err != nil {
 			return err
 		}
@@ -120,6 +120,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			return err
 		}
 		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
+		a.Views, a.CommentCount = current.Views, current.CommentCount
 		return nil
 	})
 }
@@ -218,7 +219,7 @@ func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Ar
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var published sql.NullString
@@ -227,7 +228,7 @@ func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio sql.NullString
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&created, &updated, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -316,25 +317,50 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// Articles lists articles without their bodies or requested links, newest
-// first; see store.ArticleStore.
-func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
-	defer wrap(&err, "Articles(%+v)", q)
+// articleFilter turns a query into SQL conditions, their arguments and
+// the order that suits them.
+func articleFilter(q store.ArticleQuery) (where string, args []any, order string) {
 	var conditions []string
-	var args []any
+	order = `COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
 	if q.Status != "" {
 		conditions = append(conditions, `a.status = ?`)
 		args = append(args, q.Status)
 	}
-	query := `SELECT ` + articleColumns + ` FROM articles a LEFT JOIN authors au ON au.id = a.author_id`
-	if len(conditions) > 0 {
-		query += ` WHERE ` + strings.Join(conditions, ` AND `)
+	if !q.PublicAt.IsZero() {
+		conditions = append(conditions, `a.status IN ('published', 'scheduled')`, `a.published_at <= ?`)
+		args = append(args, formatTime(q.PublicAt))
+		order = `a.published_at DESC, a.id DESC`
 	}
-	query += ` ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
+	if q.TagSlug != "" {
+		conditions = append(conditions, `a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?)`)
+		args = append(args, q.TagSlug)
+	}
+	if q.AuthorSlug != "" {
+		conditions = append(conditions, `au.slug = ?`)
+		args = append(args, q.AuthorSlug)
+	}
+	if len(conditions) > 0 {
+		where = ` WHERE ` + strings.Join(conditions, ` AND `)
+	}
+	return where, args, order
+}
+
+// Articles lists articles without their bodies or requested links, newest
+// first; see store.ArticleStore.
+func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
+	defer wrap(&err, "Articles(%+v)", q)
+	where, args, order := articleFilter(q)
+	query := `SELECT ` + articleColumns + ` FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
 	if q.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)
 	}
+	return db.listArticles(ctx, query, args...)
+}
+
+// listArticles runs a query selecting articleColumns and loads the tags of
+// what it finds.
+func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*article.Article, error) {
 	rows, err := db.readConn().query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -358,6 +384,82 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 		}
 	}
 	return as, nil
+}
+
+// CountArticles counts the articles matching q; see store.ArticleStore.
+func (db *DB) CountArticles(ctx context.Context, q store.ArticleQuery) (n int, err error) {
+	defer wrap(&err, "CountArticles(%+v)", q)
+	where, args, _ := articleFilter(q)
+	err = db.readConn().queryRow(ctx, `SELECT COUNT(*) FROM articles a LEFT JOIN authors au ON au.id = a.author_id`+where, args...).Scan(&n)
+	return n, err
+}
+
+// PublicArticlesByTitle finds public articles by title; see
+// store.ArticleStore.
+func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at time.Time) (_ []*article.Article, err error) {
+	defer wrap(&err, "PublicArticlesByTitle(%q)", titles)
+	if len(titles) == 0 {
+		return nil, nil
+	}
+	args := []any{formatTime(at)}
+	for _, t := range titles {
+		args = append(args, article.TitleKey(t))
+	}
+	return db.listArticles(ctx, `
+		SELECT `+articleColumns+`
+		FROM articles a
+		LEFT JOIN authors au ON au.id = a.author_id
+		WHERE a.status IN ('published', 'scheduled')
+			AND a.published_at <= ?
+			AND a.title_key IN (`+placeholders(len(titles))+`)`, args...)
+}
+
+// Tag returns a tag by slug; see store.ArticleStore.
+func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
+	defer wrap(&err, "Tag(%q)", slug)
+	t := &article.Tag{}
+	err = db.readConn().queryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	return t, err
+}
+
+// Author returns an author by slug; see store.ArticleStore.
+func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
+	defer wrap(&err, "Author(%q)", slug)
+	au := &article.Author{}
+	err = db.readConn().queryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = ?`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	return au, err
+}
+
+// AddViews adds counted page views; see store.ArticleStore.
+func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
+	defer wrap(&err, "AddViews(%d articles)", len(views))
+	date := day.UTC().Format(time.DateOnly)
+	return db.transact(ctx, func(tx conn) error {
+		for id, n := range views {
+			res, err := tx.exec(ctx, `UPDATE articles SET view_count = view_count + ? WHERE id = ?`, n, id)
+			if err != nil {
+				return err
+			}
+			if updated, err := res.RowsAffected(); err != nil {
+				return err
+			} else if updated == 0 {
+				continue
+			}
+			_, err = tx.exec(ctx, `
+				INSERT INTO article_views_daily (article_id, day, views) VALUES (?, ?, ?)
+				ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views`, id, date, n)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // DeleteArticle deletes an article and its revisions; see

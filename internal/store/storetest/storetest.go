@@ -33,6 +33,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Delete", testDelete},
 		{"NotFound", testNotFound},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"PublicListsAndFilters", testPublicListsAndFilters},
+		{"ArticlesByTitle", testArticlesByTitle},
+		{"TagsAndAuthors", testTagsAndAuthors},
+		{"Views", testViews},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()
@@ -346,5 +350,133 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	all, err := s.Articles(ctx, store.ArticleQuery{})
 	if err != nil || len(all) != n {
 		t.Errorf("Articles = %d, %v; want %d", len(all), err, n)
+	}
+}
+
+func testPublicListsAndFilters(t *testing.T, s store.Store) {
+	now := published.Add(24 * time.Hour)
+	add := func(slug string, status article.Status, at time.Time, author string, tags ...string) {
+		t.Helper()
+		a := sample(slug)
+		a.Status, a.PublishedAt = status, at
+		a.Author = &article.Author{Name: author, Slug: article.Slugify(author)}
+		a.Tags = article.TagsFromNames(tags...)
+		for i := range a.Tags {
+			a.Tags[i].Slug = article.Slugify(a.Tags[i].Name)
+		}
+		mustCreate(t, s, a)
+	}
+	add("old", article.Published, published, "Ines Okafor", "Floods")
+	add("new", article.Published, published.Add(time.Hour), "Jonas Ek", "Floods", "Rail")
+	add("due", article.Scheduled, now.Add(-time.Minute), "Jonas Ek", "Rail") // its time has come
+	add("later", article.Scheduled, now.Add(time.Hour), "Jonas Ek", "Rail")
+	add("draft", article.Draft, time.Time{}, "Jonas Ek", "Rail")
+
+	for _, test := range []struct {
+		name string
+		q    store.ArticleQuery
+		want []string
+	}{
+		{"public", store.ArticleQuery{PublicAt: now}, []string{"due", "new", "old"}},
+		{"public later", store.ArticleQuery{PublicAt: now.Add(2 * time.Hour)}, []string{"later", "due", "new", "old"}},
+		{"tag", store.ArticleQuery{PublicAt: now, TagSlug: "rail"}, []string{"due", "new"}},
+		{"author", store.ArticleQuery{PublicAt: now, AuthorSlug: "ines-okafor"}, []string{"old"}},
+		{"page 2", store.ArticleQuery{PublicAt: now, Limit: 2, Offset: 2}, []string{"old"}},
+		{"unknown tag", store.ArticleQuery{PublicAt: now, TagSlug: "nope"}, nil},
+	} {
+		as, err := s.Articles(ctx, test.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range as {
+			got = append(got, a.Slug)
+		}
+		if diff := cmp.Diff(test.want, got); diff != "" {
+			t.Errorf("%s: Articles (-want +got):\n%s", test.name, diff)
+		}
+		n, err := s.CountArticles(ctx, test.q)
+		wantCount := len(test.want)
+		if test.q.Limit > 0 {
+			wantCount = 3
+		}
+		if err != nil || n != wantCount {
+			t.Errorf("%s: CountArticles = %d, %v; want %d", test.name, n, err, wantCount)
+		}
+	}
+}
+
+func testArticlesByTitle(t *testing.T, s store.Store) {
+	a := sample("doha")
+	a.Title = "Why the Doha Agreement Still Shapes South Asia’s Security Politics"
+	mustCreate(t, s, a)
+	d := sample("unpublished")
+	d.Title, d.Status, d.PublishedAt = "A Draft Title", article.Draft, time.Time{}
+	mustCreate(t, s, d)
+	got, err := s.PublicArticlesByTitle(ctx, []string{
+		"why the doha agreement still shapes south asia's security politics", // other case and apostrophe
+		"A Draft Title",
+		"Nothing by this title",
+	}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Slug != "doha" {
+		t.Errorf("PublicArticlesByTitle = %v, want only the published doha article", got)
+	}
+	if got, err := s.PublicArticlesByTitle(ctx, nil, time.Now()); err != nil || len(got) != 0 {
+		t.Errorf("PublicArticlesByTitle(nil) = %v, %v", got, err)
+	}
+}
+
+func testTagsAndAuthors(t *testing.T, s store.Store) {
+	mustCreate(t, s, sample("tagged"))
+	tag, err := s.Tag(ctx, "lower-saxony")
+	if err != nil || tag.Name != "Lower Saxony" {
+		t.Errorf("Tag = %+v, %v", tag, err)
+	}
+	au, err := s.Author(ctx, "ines-okafor")
+	if err != nil || au.Name != "Ines Okafor" || au.Bio != "Covers climate." {
+		t.Errorf("Author = %+v, %v", au, err)
+	}
+	if _, err := s.Tag(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Tag(missing): err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Author(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Author(missing): err = %v, want ErrNotFound", err)
+	}
+}
+
+func testViews(t *testing.T, s store.Store) {
+	a, b := sample("viewed"), sample("also-viewed")
+	mustCreate(t, s, a)
+	mustCreate(t, s, b)
+	day := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	if err := s.AddViews(ctx, day, map[int64]int64{a.ID: 3, b.ID: 1, 99999: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddViews(ctx, day.Add(time.Hour), map[int64]int64{a.ID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Article(ctx, "viewed")
+	if got.Views != 5 {
+		t.Errorf("views = %d, want 5", got.Views)
+	}
+	// Saving the article keeps its counters.
+	got.Title = "Edited"
+	if err := s.UpdateArticle(ctx, got, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	if got.Views != 5 {
+		t.Errorf("after update, returned article has %d views, want 5", got.Views)
+	}
+	if again, _ := s.Article(ctx, "viewed"); again.Views != 5 {
+		t.Errorf("after update, stored views = %d, want 5", again.Views)
+	}
+	list, _ := s.Articles(ctx, store.ArticleQuery{})
+	for _, l := range list {
+		if l.Slug == "also-viewed" && l.Views != 1 {
+			t.Errorf("listed views = %d, want 1", l.Views)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/config"
 	"io"
 	"strconv"
 	"strings"
@@ -72,7 +73,7 @@ func articleListCommand() *command {
 	return &command{
 		name:    "list",
 		summary: "list articles, newest first",
-		flags: func(fs *flag.FlagSet) {
+		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.StringVar(&status, "status", "", "only articles with this status: draft, scheduled or published")
 		},
@@ -123,7 +124,7 @@ func articleShowCommand() *command {
 		name:    "show",
 		args:    "SLUG",
 		summary: "show an article with its outline and requested links",
-		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one article by its slug")
@@ -173,7 +174,7 @@ func articleRevisionsCommand() *command {
 		name:    "revisions",
 		args:    "SLUG",
 		summary: "list the kept earlier versions of an article",
-		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one article by its slug")

@@ -41,7 +41,7 @@ type command struct {
 	name    string
 	args    string // the synopsis after the name, for help
 	summary string
-	flags   func(fs *flag.FlagSet) // declares the command's own flags
+	flags   func(fs *flag.FlagSet, cfg *config.Config) // declares the command's own flags; cfg holds their env defaults
 	run     func(e *env, fs *flag.FlagSet) int
 	subs    []*command
 	noDB    bool // the command never opens the database
@@ -49,6 +49,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
+		serveCommand(),
 		importCommand(),
 		articleCommand(),
 		versionCommand(),
@@ -96,7 +97,7 @@ func runCommand(e *env, path string, c *command, args []string) int {
 		fs.StringVar(&e.cfg.DB, "db", e.cfg.DB, "database: sqlite:PATH or postgres://USER@HOST/DB (env DATELINE_DB)")
 	}
 	if c.flags != nil {
-		c.flags(fs)
+		c.flags(fs, e.cfg)
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags] %s\n\n%s\n\nFlags:\n", path, c.args, c.summary)

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/config"
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -21,7 +22,7 @@ func importCommand() *command {
 		name:    "import",
 		args:    "PATH...",
 		summary: "import articles from text or Markdown files and directories",
-		flags: func(fs *flag.FlagSet) {
+		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 		},

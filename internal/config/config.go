@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -18,7 +19,24 @@ const DefaultDB = "sqlite:dateline.db"
 type Config struct {
 	// DB is the database DSN: sqlite:PATH or postgres://...
 	DB string
+	// Addr is where `dateline serve` listens, host:port.
+	Addr string
+	// Theme is a folder whose templates and static files replace the
+	// built-in ones of the same name; empty for the default theme.
+	Theme string
+	// SiteTitle and SiteDescription name the site in every page.
+	SiteTitle       string
+	SiteDescription string
+	// Language is the site's BCP 47 language tag, for <html lang>.
+	Language string
 }
+
+// Defaults of the server settings.
+const (
+	DefaultAddr      = "127.0.0.1:8080"
+	DefaultSiteTitle = "Dateline"
+	DefaultLanguage  = "en"
+)
 
 // FromEnv reads the configuration from the environment, falling back to
 // defaults. lookup is os.LookupEnv in production; tests pass their own.
@@ -26,7 +44,14 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	return &Config{DB: getEnv(lookup, "DATELINE_DB", DefaultDB)}
+	return &Config{
+		DB:              getEnv(lookup, "DATELINE_DB", DefaultDB),
+		Addr:            getEnv(lookup, "DATELINE_ADDR", DefaultAddr),
+		Theme:           getEnv(lookup, "DATELINE_THEME", ""),
+		SiteTitle:       getEnv(lookup, "DATELINE_SITE_TITLE", DefaultSiteTitle),
+		SiteDescription: getEnv(lookup, "DATELINE_SITE_DESCRIPTION", "News and analysis"),
+		Language:        getEnv(lookup, "DATELINE_LANGUAGE", DefaultLanguage),
+	}
 }
 
 func getEnv(lookup func(string) (string, bool), key, fallback string) string {
@@ -73,6 +98,17 @@ func ParseDB(dsn string) (Backend, string, error) {
 func (c *Config) Validate() error {
 	if _, _, err := ParseDB(c.DB); err != nil {
 		return fmt.Errorf("--db / DATELINE_DB: %w", err)
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return fmt.Errorf("--addr / DATELINE_ADDR: %q is not host:port (such as 127.0.0.1:8080)", c.Addr)
+	}
+	if c.Theme != "" {
+		if fi, err := os.Stat(c.Theme); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--theme / DATELINE_THEME: %q is not a folder", c.Theme)
+		}
+	}
+	if strings.TrimSpace(c.SiteTitle) == "" {
+		return fmt.Errorf("--site-title / DATELINE_SITE_TITLE: the site needs a title")
 	}
 	return nil
 }

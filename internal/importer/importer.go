@@ -281,6 +281,29 @@ func (im *Importer) parseFile(path string) (*article.Article, error) {
 	if err != nil {
 		return nil, err
 	}
+	return im.parse(path, content)
+}
+
+// Import imports one file's content given in memory, such as an embedded
+// file; source names it, and re-importing the same source updates the
+// article it created.
+func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
+	r := Result{Path: source, Outcome: Failed}
+	a, err := im.parse(source, content)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	r.Slug, r.Outcome, r.Err = im.save(ctx, a)
+	if r.Err != nil {
+		r.Outcome = Failed
+	}
+	return r
+}
+
+// parse parses checked content in the format of its source.
+func (im *Importer) parse(path string, content []byte) (*article.Article, error) {
+	var err error
 	format := im.opts.Format
 	if format == "" {
 		format = detect(path, content)

@@ -10,9 +10,11 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render/headings"
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -23,18 +25,23 @@ type Renderer struct {
 	// counter parses for WordCount only. It leaves out GFM's autolinks,
 	// the costliest inline parser, which change no word a reader reads.
 	counter goldmark.Markdown
+	policy  *bluemonday.Policy
 }
 
-// New builds the renderer. Raw HTML is left off; the typographer is off too
-// so that authors' quotes and dashes stay exactly as they wrote them.
+// New builds the renderer. Raw HTML in a body is rendered and then
+// sanitised (see policy); the typographer is off so that authors' quotes
+// and dashes stay exactly as they wrote them.
 func New() *Renderer {
 	return &Renderer{
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.GFM, extension.Footnote, headings.New()),
+			// Raw HTML passes goldmark; the policy decides what of it survives.
+			goldmark.WithRendererOptions(html.WithUnsafe()),
 		),
 		counter: goldmark.New(
 			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote),
 		),
+		policy: policy(),
 	}
 }
 

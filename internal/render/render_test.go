@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -47,5 +48,39 @@ func TestWordCount(t *testing.T) {
 				t.Errorf("Parse(%q).WordCount() = %d, want %d", test.src, got, test.want)
 			}
 		})
+	}
+}
+
+func TestHTMLIsSanitised(t *testing.T) {
+	t.Parallel()
+	r := New()
+	src := "## Heading “quoted”\n\nText with <b onclick=\"steal()\">bold</b> and <a href=\"javascript:alert(1)\">a link</a>.\n\n" +
+		"<script>alert('x')</script>\n\n<iframe src=\"https://evil.example/x\"></iframe>\n\n" +
+		"<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"Video\"></iframe>\n\n" +
+		"- [x] done\n\nA note.[^1]\n\n[^1]: The footnote.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nhttps://example.org auto ~~struck~~ [ok](https://example.org/page)\n"
+	out, err := r.HTML(r.Parse([]byte(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(out)
+	for _, bad := range []string{"onclick", "javascript:", "<script", "alert(", "evil.example", "nofollow"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("rendered HTML contains %q:\n%s", bad, html)
+		}
+	}
+	for _, good := range []string{
+		`<h2 id="heading-quoted">Heading “quoted”</h2>`,
+		`<b>bold</b>`,
+		`src="https://www.youtube-nocookie.com/embed/abc"`,
+		`type="checkbox"`,
+		`<table>`,
+		`<del>struck</del>`,
+		`<a href="https://example.org">https://example.org</a>`,
+		`id="fn:1"`,
+		`href="#fn:1"`,
+	} {
+		if !strings.Contains(html, good) {
+			t.Errorf("rendered HTML lacks %q:\n%s", good, html)
+		}
 	}
 }

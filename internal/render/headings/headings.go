@@ -16,6 +16,11 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
+// Reserved are the ids that the page around an article uses; a heading
+// whose text would give one of them gets a numbered id instead, so that
+// ids stay unique on the page.
+var Reserved = []string{"content", "comments", "respond", "toc-heading", "related-heading", "comments-heading"}
+
 // New returns the extension that sets the id attribute of every heading.
 func New() goldmark.Extender { return extender{} }
 
@@ -31,7 +36,10 @@ type transformer struct{}
 // appended to repeats, in document order.
 func (transformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	src := reader.Source()
-	used := map[string]bool{}
+	used := make(map[string]bool, len(Reserved))
+	for _, id := range Reserved {
+		used[id] = true
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)
 		if !entering || !ok {

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/demo"
+	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+	"github.com/datelinehq/dateline/internal/web/public"
+)
+
+// Server timeouts: generous for readers on slow connections, short enough
+// that idle or stalled clients do not pile up.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 30 * time.Second
+	viewFlushInterval = 5 * time.Second
+)
+
+func serveCommand() *command {
+	var loadDemo bool
+	var cacheFor time.Duration
+	var quiet bool
+	return &command{
+		name:    "serve",
+		summary: "serve the news site",
+		flags: func(fs *flag.FlagSet, cfg *config.Config) {
+			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen on this host:port (env DATELINE_ADDR)")
+			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "folder of templates and static files overriding the built-in theme (env DATELINE_THEME)")
+			fs.StringVar(&cfg.SiteTitle, "site-title", cfg.SiteTitle, "the site's name in every page (env DATELINE_SITE_TITLE)")
+			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
+			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
+			fs.BoolVar(&quiet, "quiet", false, "log only warnings and errors, not every request")
+		},
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 0 {
+				return usage(e, fs, "takes no arguments")
+			}
+			if cacheFor < 0 {
+				return usage(e, fs, "--cache must not be negative")
+			}
+			level := slog.LevelInfo
+			if quiet {
+				level = slog.LevelWarn
+			}
+			logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+			s, err := openStore(e)
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			defer s.Close()
+			if err := serve(e, s, logger, loadDemo, cacheFor); err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			return exitOK
+		},
+	}
+}
+
+// serve runs the site until e.ctx is cancelled (SIGINT or SIGTERM), then
+// lets requests in flight finish and saves the views counted so far.
+func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor time.Duration) error {
+	renderer := render.New()
+	if loadDemo {
+		if err := loadDemoContent(e.ctx, s, renderer, logger); err != nil {
+			return err
+		}
+	}
+	handler, views, err := siteHandler(e, s, renderer, logger, cacheFor)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	counting, stopCounting := context.WithCancel(context.WithoutCancel(e.ctx))
+	counted := make(chan struct{})
+	go func() { views.Run(counting, viewFlushInterval); close(counted) }()
+
+	fmt.Fprintf(e.stdout, "Dateline is serving http://%s/ (Ctrl-C stops it)\n", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err = <-served:
+	case <-e.ctx.Done():
+		logger.Info("shutting down: finishing requests in flight")
+		shutdown, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		err = srv.Shutdown(shutdown)
+		cancel()
+	}
+	stopCounting()
+	<-counted
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// siteHandler builds the whole site's handler.
+func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, *public.ViewCounter, error) {
+	tpl, err := web.LoadTemplates(e.cfg.Theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	assets, err := web.LoadAssets(e.cfg.Theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	site := &web.Site{
+		Templates: tpl,
+		Assets:    assets,
+		Logger:    logger,
+		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language},
+	}
+	views := public.NewViewCounter(s, logger)
+	mux := http.NewServeMux()
+	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor}).Register(mux)
+	return site.Middleware(public.CanonicalSlash(mux)), views, nil
+}
+
+// loadDemoContent imports the demo newsroom when the database has no
+// articles yet; a database with content is left alone.
+func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Renderer, logger *slog.Logger) error {
+	n, err := s.CountArticles(ctx, store.ArticleQuery{})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		logger.Info("demo content not loaded: the database already has articles", "articles", n)
+		return nil
+	}
+	im := importer.New(s, renderer, importer.Options{Format: importer.Markdown})
+	files, err := fs.Glob(demo.Articles, "articles/*.md")
+	if err != nil {
+		return err
+	}
+	for _, name := range files {
+		content, err := fs.ReadFile(demo.Articles, name)
+		if err != nil {
+			return err
+		}
+		if r := im.Import(ctx, "demo:"+name, content); r.Err != nil {
+			return fmt.Errorf("demo content %s: %w", name, r.Err)
+		}
+	}
+	logger.Info("loaded the demo newsroom", "articles", len(files))
+	return nil
+}

@@ -1,0 +1,149 @@
+package public
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/hex"
+	"hash/fnv"
+	"html/template"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// maxCachedPages bounds the page cache; past it, the cache starts afresh.
+const maxCachedPages = 5000
+
+// cachedPage is a rendered page with what conditional and compressed
+// answers need.
+type cachedPage struct {
+	body      []byte
+	etag      string
+	modified  time.Time
+	expires   time.Time
+	articleID int64 // the article shown, for the view counter
+
+	gzipOnce sync.Once
+	gzipped  []byte
+}
+
+func newCachedPage(body []byte, modified time.Time) *cachedPage {
+	h := fnv.New64a()
+	h.Write(body)
+	return &cachedPage{body: body, etag: `"` + hex.EncodeToString(h.Sum(nil)) + `"`, modified: modified}
+}
+
+// gzip compresses the page once, on the first request that accepts it.
+func (p *cachedPage) gzip() []byte {
+	p.gzipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		zw.Write(p.body)
+		zw.Close()
+		p.gzipped = buf.Bytes()
+	})
+	return p.gzipped
+}
+
+// pageCache keeps rendered pages by path for a short time. Pages are the
+// same for every reader, so this is safe; the short lifetime bounds how
+// stale a page can be on every node of a cluster without any messaging.
+type pageCache struct {
+	ttl   time.Duration
+	now   func() time.Time
+	mu    sync.RWMutex
+	pages map[string]*cachedPage
+}
+
+func newPageCache(ttl time.Duration, now func() time.Time) *pageCache {
+	return &pageCache{ttl: ttl, now: now, pages: map[string]*cachedPage{}}
+}
+
+// serve answers r with the page at key, building it when the cache has no
+// fresh copy. Errors from build are returned and not cached. Each onServe
+// is called with the page served.
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, build func() (*cachedPage, error), onServe ...func(*cachedPage)) error {
+	now := c.now()
+	c.mu.RLock()
+	p := c.pages[key]
+	c.mu.RUnlock()
+	if p == nil || !now.Before(p.expires) {
+		var err error
+		if p, err = build(); err != nil {
+			return err
+		}
+		p.expires = now.Add(c.ttl)
+		if c.ttl > 0 {
+			c.mu.Lock()
+			if len(c.pages) >= maxCachedPages {
+				c.pages = map[string]*cachedPage{}
+			}
+			c.pages[key] = p
+			c.mu.Unlock()
+		}
+	}
+	for _, fn := range onServe {
+		fn(p)
+	}
+	resp := web.Response{
+		Body:         p.body,
+		ETag:         p.etag,
+		LastModified: p.modified,
+		ContentType:  "text/html; charset=utf-8",
+		// Readers' browsers ask again each time (and get a 304 when
+		// nothing changed), so every view is counted and news is fresh.
+		CacheControl: "public, no-cache",
+	}
+	if acceptsGzip(r) {
+		resp.Gzipped = p.gzip()
+	}
+	web.ServeBytes(w, r, resp)
+	return nil
+}
+
+func acceptsGzip(r *http.Request) bool { return web.AcceptsGzip(r) }
+
+// maxCachedBodies bounds the rendered-body cache.
+const maxCachedBodies = 2000
+
+// bodyCache keeps articles' rendered HTML by article and version, so that
+// an article is rendered again only when it changes.
+type bodyCache struct {
+	mu     sync.Mutex
+	bodies map[int64]*renderedBody
+}
+
+type renderedBody struct {
+	version int
+	html    template.HTML
+	outline []article.Heading
+}
+
+func newBodyCache() *bodyCache { return &bodyCache{bodies: map[int64]*renderedBody{}} }
+
+func (c *bodyCache) get(a *article.Article, r *render.Renderer) (template.HTML, []article.Heading, error) {
+	c.mu.Lock()
+	b := c.bodies[a.ID]
+	c.mu.Unlock()
+	if b != nil && b.version == a.Version {
+		return b.html, b.outline, nil
+	}
+	doc := r.Parse([]byte(a.Body))
+	html, err := r.HTML(doc)
+	if err != nil {
+		return "", nil, err
+	}
+	// The renderer sanitised the HTML.
+	b = &renderedBody{version: a.Version, html: template.HTML(html), outline: doc.Outline()}
+	c.mu.Lock()
+	if len(c.bodies) >= maxCachedBodies {
+		c.bodies = map[int64]*renderedBody{}
+	}
+	c.bodies[a.ID] = b
+	c.mu.Unlock()
+	return b.html, b.outline, nil
+}

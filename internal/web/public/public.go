@@ -1,0 +1,379 @@
+// Package public serves what readers see: the home page, article pages,
+// tag and author archives. Pages are rendered from the store and kept for a
+// few seconds in a page cache, so that a popular article costs one render
+// however many readers arrive; the view counter counts every page view in
+// memory and adds the counts to the store in batches.
+package public
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// PerPage is how many articles a home, tag or author page lists.
+const PerPage = 10
+
+// Handlers serve the reader pages.
+type Handlers struct {
+	site     *web.Site
+	store    store.ArticleStore
+	renderer *render.Renderer
+	pages    *pageCache
+	bodies   *bodyCache
+	views    *ViewCounter
+	now      func() time.Time
+}
+
+// Options tune the reader pages.
+type Options struct {
+	// CacheFor is how long a rendered page is served before it is built
+	// again: the longest a change (or a scheduled article's arrival) waits
+	// before readers see it. Zero disables the page cache.
+	CacheFor time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// New returns the reader handlers. Views are counted by views.
+func New(site *web.Site, s store.ArticleStore, r *render.Renderer, views *ViewCounter, opts Options) *Handlers {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Handlers{
+		site: site, store: s, renderer: r, views: views, now: opts.Now,
+		pages:  newPageCache(opts.CacheFor, opts.Now),
+		bodies: newBodyCache(),
+	}
+}
+
+// Register adds the reader routes to mux.
+func (h *Handlers) Register(mux *http.ServeMux) {
+	handle := func(pattern string, fn web.HandlerFunc) { mux.Handle(pattern, h.site.Handle(fn)) }
+	handle("GET /{$}", h.home)
+	handle("GET /page/{n}/{$}", h.home)
+	handle("GET /tag/{slug}/{$}", h.tag)
+	handle("GET /tag/{slug}/page/{n}/{$}", h.tag)
+	handle("GET /author/{slug}/{$}", h.author)
+	handle("GET /author/{slug}/page/{n}/{$}", h.author)
+	handle("GET /static/{file}", h.site.Assets.ServeHTTP)
+	handle("GET /{slug}/{$}", h.article)
+	handle("GET /", func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })
+}
+
+// CanonicalSlash answers an address without its trailing slash with a
+// permanent redirect to the canonical one, when that names a page, before
+// next sees it. (The mux's own redirect would be temporary.)
+func CanonicalSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, "/static/") {
+			target := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p + "/"}}
+			if _, pattern := pageRoutes.Handler(target); pattern != "" {
+				u := *r.URL
+				u.Path, u.RawPath = p+"/", ""
+				http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// pageRoutes has the page routes without the fallback, to ask whether an
+// address with a slash added names a page.
+var pageRoutes = func() *http.ServeMux {
+	m := http.NewServeMux()
+	for _, p := range []string{"GET /page/{n}/{$}", "GET /tag/{slug}/{$}", "GET /tag/{slug}/page/{n}/{$}",
+		"GET /author/{slug}/{$}", "GET /author/{slug}/page/{n}/{$}", "GET /{slug}/{$}"} {
+		m.Handle(p, http.NotFoundHandler())
+	}
+	return m
+}()
+
+// pageNumber reads the {n} of a paginated address: absent is page 1, and
+// "/page/1/" or anything that is not a page number is not found.
+func pageNumber(r *http.Request) (int, error) {
+	s := r.PathValue("n")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 2 || n > 100000 || strconv.Itoa(n) != s {
+		return 0, web.ErrNotFound
+	}
+	return n, nil
+}
+
+// Pagination links a list page to its neighbours.
+type Pagination struct {
+	Prev, Next string
+}
+
+func paginate(base string, page, total int) Pagination {
+	var p Pagination
+	if page > 1 {
+		p.Prev = base
+		if page > 2 {
+			p.Prev = fmt.Sprintf("%spage/%d/", base, page-1)
+		}
+	}
+	if page*PerPage < total {
+		p.Next = fmt.Sprintf("%spage/%d/", base, page+1)
+	}
+	return p
+}
+
+// HomePage is the front page: the latest articles.
+type HomePage struct {
+	web.Base
+	Articles   []*article.Article
+	Pagination Pagination
+}
+
+// ListPage is a tag's or an author's archive.
+type ListPage struct {
+	web.Base
+	Heading    string
+	Intro      string
+	Articles   []*article.Article
+	Pagination Pagination
+}
+
+func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+		q := store.ArticleQuery{PublicAt: h.now()}
+		as, total, err := h.list(r.Context(), q, page)
+		if err != nil {
+			return nil, err
+		}
+		title := ""
+		if page > 1 {
+			title = fmt.Sprintf("Page %d", page)
+		}
+		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate("/", page, total)}
+		return h.render("home", p, lastUpdate(as))
+	})
+}
+
+func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	slug := r.PathValue("slug")
+	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+		tag, err := h.store.Tag(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), TagSlug: slug}, page)
+		if err != nil {
+			return nil, err
+		}
+		p := ListPage{
+			Base:       h.site.Base(r, pageTitle(tag.Name, page), "Articles tagged "+tag.Name+"."),
+			Heading:    tag.Name,
+			Intro:      fmt.Sprintf("%s tagged %s.", countArticles(total), tag.Name),
+			Articles:   as,
+			Pagination: paginate("/tag/"+slug+"/", page, total),
+		}
+		return h.render("list", p, lastUpdate(as))
+	})
+}
+
+func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	slug := r.PathValue("slug")
+	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+		au, err := h.store.Author(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), AuthorSlug: slug}, page)
+		if err != nil {
+			return nil, err
+		}
+		intro := au.Bio
+		if intro == "" {
+			intro = countArticles(total) + " by " + au.Name + "."
+		}
+		p := ListPage{
+			Base:       h.site.Base(r, pageTitle(au.Name, page), "Articles by "+au.Name+"."),
+			Heading:    au.Name,
+			Intro:      intro,
+			Articles:   as,
+			Pagination: paginate("/author/"+slug+"/", page, total),
+		}
+		return h.render("list", p, lastUpdate(as))
+	})
+}
+
+// list loads one page of a listing and the total it pages through. A page
+// past the end is not found; an empty first page is fine for the home
+// page but not for a tag or author without public articles.
+func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]*article.Article, int, error) {
+	total, err := h.store.CountArticles(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if (page-1)*PerPage >= total && (page > 1 || q.TagSlug != "" || q.AuthorSlug != "") {
+		return nil, 0, web.ErrNotFound
+	}
+	q.Limit, q.Offset = PerPage, (page-1)*PerPage
+	as, err := h.store.Articles(ctx, q)
+	return as, total, err
+}
+
+func pageTitle(name string, page int) string {
+	if page > 1 {
+		return fmt.Sprintf("%s – page %d", name, page)
+	}
+	return name
+}
+
+func countArticles(n int) string {
+	if n == 1 {
+		return "One article"
+	}
+	return web.FormatNumber(int64(n)) + " articles"
+}
+
+func lastUpdate(as []*article.Article) time.Time {
+	var t time.Time
+	for _, a := range as {
+		if a.UpdatedAt.After(t) {
+			t = a.UpdatedAt
+		}
+	}
+	return t
+}
+
+// TOCEntry is an H2 of the table of contents with the H3s under it.
+type TOCEntry struct {
+	article.Heading
+	Children []article.Heading
+}
+
+// ArticlePage is an article as readers see it.
+type ArticlePage struct {
+	web.Base
+	Article  *article.Article
+	Body     template.HTML
+	TOC      []TOCEntry
+	Updated  bool // updated noticeably later than published
+	Views    int64
+	Comments int64
+	Related  []*article.Article
+}
+
+func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	if article.ValidateSlug(slug) != nil {
+		return web.ErrNotFound
+	}
+	var id int64
+	err := h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+		a, err := h.store.Article(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		now := h.now()
+		if !a.IsPublic(now) {
+			return nil, web.ErrNotFound
+		}
+		body, outline, err := h.bodies.get(a, h.renderer)
+		if err != nil {
+			return nil, err
+		}
+		related, err := h.related(r.Context(), a, now)
+		if err != nil {
+			return nil, err
+		}
+		p := ArticlePage{
+			Base:     h.site.Base(r, a.Title, a.Description),
+			Article:  a,
+			Body:     body,
+			TOC:      toc(outline),
+			Updated:  a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
+			Views:    a.Views,
+			Comments: int64(a.CommentCount),
+			Related:  related,
+		}
+		page, err := h.render("article", p, a.UpdatedAt)
+		if page != nil {
+			page.articleID = a.ID
+		}
+		return page, err
+	}, func(p *cachedPage) { id = p.articleID })
+	if err == nil && id != 0 && r.Method == http.MethodGet {
+		h.views.Count(id)
+	}
+	return err
+}
+
+// related resolves the article's requested links to the public articles
+// of those titles, in the order requested; titles that match no public
+// article are left out.
+func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Time) ([]*article.Article, error) {
+	if len(a.RequestedLinks) == 0 {
+		return nil, nil
+	}
+	found, err := h.store.PublicArticlesByTitle(ctx, a.RequestedLinks, now)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]*article.Article, len(found))
+	for _, f := range found {
+		byKey[article.TitleKey(f.Title)] = f
+	}
+	var out []*article.Article
+	seen := map[int64]bool{a.ID: true}
+	for _, title := range a.RequestedLinks {
+		if f := byKey[article.TitleKey(title)]; f != nil && !seen[f.ID] {
+			seen[f.ID] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func toc(outline []article.Heading) []TOCEntry {
+	var entries []TOCEntry
+	for _, hd := range outline {
+		if hd.Level == 3 && len(entries) > 0 {
+			last := &entries[len(entries)-1]
+			last.Children = append(last.Children, hd)
+			continue
+		}
+		entries = append(entries, TOCEntry{Heading: hd})
+	}
+	return entries
+}
+
+// render builds a page for the cache.
+func (h *Handlers) render(name string, data any, modified time.Time) (*cachedPage, error) {
+	var buf bytes.Buffer
+	if err := h.site.Templates.Execute(&buf, name, data); err != nil {
+		return nil, err
+	}
+	return newCachedPage(buf.Bytes(), modified), nil
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages are the templates a handler may render; each is parsed with the
+// layout and the partials. Startup fails when one is missing.
+var pages = []string{"home", "article", "list", "error"}
+
+// Partials and the layout are shared by every page.
+var shared = []string{"layout", "partials"}
+
+// Templates renders the site's pages. A theme folder may override any of
+// the embedded files by holding one of the same name.
+type Templates struct {
+	pages map[string]*template.Template
+	bufs  sync.Pool
+}
+
+// LoadTemplates parses the embedded templates, each replaced by the file of
+// the same name in themeDir when themeDir is set and has it.
+func LoadTemplates(themeDir string) (*Templates, error) {
+	read := func(name string) (string, error) {
+		file := name + ".html"
+		if themeDir != "" {
+			b, err := os.ReadFile(path.Join(themeDir, file))
+			if err == nil {
+				return string(b), nil
+			}
+			if !os.IsNotExist(err) {
+				return "", fmt.Errorf("theme: %w", err)
+			}
+		}
+		b, err := fs.ReadFile(templateFiles, "templates/"+file)
+		if err != nil {
+			return "", fmt.Errorf("template %s: %w", file, err)
+		}
+		return string(b), nil
+	}
+	t := &Templates{pages: map[string]*template.Template{}}
+	t.bufs.New = func() any { return new(bytes.Buffer) }
+	for _, page := range pages {
+		// Files are parsed under names of their own, so that the templates
+		// they define ("layout", "content", ...) never clash with them.
+		tpl := template.New("page " + page).Funcs(funcs)
+		for _, name := range append(append([]string(nil), shared...), page) {
+			src, err := read(name)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := tpl.New("file " + name).Parse(src); err != nil {
+				return nil, fmt.Errorf("parse template %s.html: %w", name, err)
+			}
+		}
+		if tpl.Lookup("content") == nil {
+			return nil, fmt.Errorf("template %s.html defines no \"content\"", page)
+		}
+		t.pages[page] = tpl
+	}
+	return t, nil
+}
+
+// Render executes page into a buffer first, so that a failing template
+// sends an error page rather than half a page.
+func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) error {
+	buf := t.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); t.bufs.Put(buf) }()
+	if err := t.Execute(buf, page, data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Execute renders page into buf.
+func (t *Templates) Execute(buf *bytes.Buffer, page string, data any) error {
+	tpl, ok := t.pages[page]
+	if !ok {
+		return fmt.Errorf("no template for page %q", page)
+	}
+	if err := tpl.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return nil
+}
+
+var funcs = template.FuncMap{
+	"date":     func(t time.Time) string { return t.Format("2 January 2006") },
+	"datetime": func(t time.Time) string { return t.Format(time.RFC3339) },
+	"number":   FormatNumber,
+	"plural": func(n int64, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+// FormatNumber writes n with thousands separators: 12,345.
+func FormatNumber(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

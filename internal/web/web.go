@@ -1,0 +1,190 @@
+// Package web is Dateline's HTTP layer: the server and its middleware, the
+// adapter that turns a handler's error into a status and a themed error
+// page, the template engine and the embedded static assets. The reader
+// pages live in web/public and the admin in web/admin; both register their
+// routes on the mux built here.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// HandlerFunc is an HTTP handler that reports failure by returning an
+// error; Site.Handle turns it into a response.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ErrNotFound is returned by handlers for a page that does not exist.
+var ErrNotFound = errors.New("page not found")
+
+// BadRequest is returned by handlers for a request they cannot make sense
+// of; its message is shown to the reader.
+type BadRequest struct{ Message string }
+
+func (e BadRequest) Error() string { return e.Message }
+
+// statusOf maps an error to its HTTP status, the one table of it.
+func statusOf(err error) int {
+	var bad BadRequest
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case errors.As(err, &bad):
+		return http.StatusBadRequest
+	case errors.Is(err, context.Canceled):
+		return 499 // the reader went away; nothing is sent
+	}
+	return http.StatusInternalServerError
+}
+
+// Site holds what every handler shares: the templates, the assets, the
+// site's settings and the logger.
+type Site struct {
+	Templates *Templates
+	Assets    *Assets
+	Info      SiteInfo
+	Logger    *slog.Logger
+}
+
+// SiteInfo describes the site in every page.
+type SiteInfo struct {
+	Title       string
+	Description string
+	Language    string
+}
+
+// ErrorPage is the page shown for a 404 or 500.
+type ErrorPage struct {
+	Base
+	Status  int
+	Heading string
+	Message string
+}
+
+// Handle adapts fn to http.Handler: an error becomes the themed error page
+// with its status, and a server error is logged, once.
+func (s *Site) Handle(fn HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.Error(w, r, err)
+		}
+	})
+}
+
+// Error answers r with the error page for err.
+func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == 499 {
+		return
+	}
+	page := ErrorPage{Status: status}
+	switch status {
+	case http.StatusNotFound:
+		page.Heading = "Page not found"
+		page.Message = "There is no page at this address. It may have moved, or the link may be mistyped."
+	case http.StatusBadRequest:
+		page.Heading = "Bad request"
+		page.Message = err.Error()
+	default:
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		page.Heading = "Something went wrong"
+		page.Message = "The page could not be shown. Please try again in a moment."
+	}
+	page.Base = s.Base(r, page.Heading, "")
+	page.Base.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.Templates.Render(w, status, "error", page); err != nil {
+		s.Logger.Error("render error page", "err", err)
+	}
+}
+
+// Base is the part of every page that the layout reads.
+type Base struct {
+	Site        SiteInfo
+	Assets      *Assets
+	Title       string // the document title, without the site name
+	Description string
+	Path        string
+	NoIndex     bool
+	Year        int
+}
+
+// Base fills in the common part of a page.
+func (s *Site) Base(r *http.Request, title, description string) Base {
+	if description == "" {
+		description = s.Info.Description
+	}
+	return Base{Site: s.Info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
+}
+
+// Middleware wraps h with what every request gets: panic recovery (the 500
+// page, a logged stack, and a server that keeps serving), a request log
+// line, security headers and limits on what a request may carry.
+func (s *Site) Middleware(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if !rec.wroteHeader {
+					s.Error(rec, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+		}()
+		hdr := w.Header()
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com https://www.openstreetmap.org; style-src 'self'; script-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		if len(r.URL.RawQuery) > maxQuery || len(r.URL.Path) > maxPath {
+			s.Error(rec, r, BadRequest{"The address is too long."})
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A body on a GET means nothing; never read it.
+			r.Body = http.NoBody
+		}
+		h.ServeHTTP(rec, r)
+	})
+}
+
+// Limits on request addresses; real pages are far shorter.
+const (
+	maxPath  = 1024
+	maxQuery = 2048
+)
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status      int
+	bytes       int
+	wroteHeader bool
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wroteHeader = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
@@ -152,12 +153,27 @@ func (s *Site) Middleware(h http.Handler) http.Handler {
 			s.Error(rec, r, BadRequest{"The address is too long."})
 			return
 		}
+		if hasDotSegment(r.URL.Path) {
+			// No page lives above the site's root: "..", plain or encoded,
+			// is not found rather than redirected.
+			s.Error(rec, r, ErrNotFound)
+			return
+		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			// A body on a GET means nothing; never read it.
 			r.Body = http.NoBody
 		}
 		h.ServeHTTP(rec, r)
 	})
+}
+
+func hasDotSegment(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return true
+		}
+	}
+	return false
 }
 
 // Limits on request addresses; real pages are far shorter.

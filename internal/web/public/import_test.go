@@ -1,0 +1,24 @@
+package public
+
+import (
+	"testing"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/render"
+)
+
+// importText imports a plain-text article through the real importer.
+func importText(t *testing.T, ts *testServer, content []byte) *article.Article {
+	t.Helper()
+	im := importer.New(ts.store, render.New(), importer.Options{Format: importer.Text, Now: ts.clock.now})
+	r := im.Import(ctx, "reference-article.txt", content)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	a, err := ts.store.Article(ctx, r.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

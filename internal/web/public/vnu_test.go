@@ -1,0 +1,111 @@
+package public
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+)
+
+// vnuJar finds the Nu HTML Checker: DATELINE_VNU_JAR, or the copy that
+// .ci/run installs with npm under tools/.
+func vnuJar(t *testing.T) string {
+	t.Helper()
+	jar := os.Getenv("DATELINE_VNU_JAR")
+	if jar == "" {
+		jar = filepath.Join("..", "..", "..", "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+	}
+	if _, err := os.Stat(jar); err != nil {
+		msg := "the Nu HTML Checker is not installed (run: npm ci --prefix tools, or set DATELINE_VNU_JAR)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Fatalf("java is needed to run the Nu HTML Checker: %v", err)
+	}
+	return jar
+}
+
+// TestPagesAreValidHTML runs the Nu HTML Checker on every page type and
+// fails on any error it reports.
+func TestPagesAreValidHTML(t *testing.T) {
+	t.Parallel()
+	jar := vnuJar(t)
+	ts := newTestServer(t, 0, "")
+	ts.add(t, &article.Article{Title: "Night Trams Are Back", Body: "They run all night.\n", PublishedAt: published.Add(-time.Hour)})
+	a := ts.add(t, floodArticle())
+	rich := ts.add(t, &article.Article{
+		Title:       "Everything Markdown Can Do",
+		Description: "A page with a table, a footnote, a task list, code, an image and an embedded video.",
+		Body: "Intro with a footnote.[^1] and ~~struck~~ text and `code`.\n\n## Table\n\n| Item | 2026 |\n|---|---:|\n| Water | 3.22 € |\n\n" +
+			"## Lists\n\n1. one\n2. two\n\n- [x] done\n- [ ] open\n\n## Media\n\n![A harbour crane at dusk](/static/favicon.svg)\n\n" +
+			"<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"Harbour video\" width=\"560\" height=\"315\"></iframe>\n\n" +
+			"```go\nfmt.Println(\"hi\")\n```\n\n## Comments\n\nA heading whose id the page uses too.\n\n[^1]: The footnote.\n",
+		PublishedAt: published,
+		Tags:        article.TagsFromNames("Selvik"),
+		Author:      &article.Author{Name: "Ingrid Solheim"},
+	})
+	for i := range PerPage + 1 {
+		ts.add(t, &article.Article{Title: fmt.Sprintf("Filler %d", i), Body: "Text.\n", PublishedAt: published.Add(-time.Duration(i+2) * time.Hour), Tags: article.TagsFromNames("Selvik"), Author: &article.Author{Name: "Ingrid Solheim"}})
+	}
+	pages := map[string]string{
+		"home":         "/",
+		"home-page-2":  "/page/2/",
+		"article":      "/" + a.Slug + "/",
+		"article-rich": "/" + rich.Slug + "/",
+		"tag":          "/tag/selvik/",
+		"tag-page-2":   "/tag/selvik/page/2/",
+		"author":       "/author/ingrid-solheim/",
+		"not-found":    "/no-such-page/",
+		"bad-request":  "/?" + strings.Repeat("q=1&", 1000),
+		"server-error": "/test-panic/",
+		"reference":    "",
+	}
+	if raw, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "shared", "fixtures", "reference-article.txt")); err == nil {
+		pages["reference"] = "/" + importText(t, ts, raw).Slug + "/"
+	} else {
+		delete(pages, "reference")
+	}
+	dir := t.TempDir()
+	var files []string
+	for name, path := range pages {
+		_, body := ts.get(t, path)
+		file := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, file)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--format", "json", "--errors-only", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v\n%s", err, out)
+	}
+	var report struct {
+		Messages []struct {
+			Type    string `json:"type"`
+			URL     string `json:"url"`
+			Line    int    `json:"lastLine"`
+			Message string `json:"message"`
+			Extract string `json:"extract"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		t.Fatalf("vnu output is not JSON: %v\n%s", err, out)
+	}
+	for _, m := range report.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s:%d: %s\n\t%s", filepath.Base(m.URL), m.Line, m.Message, m.Extract)
+		}
+	}
+	if len(files) < 10 {
+		t.Errorf("checked %d pages, want every page type", len(files))
+	}
+}

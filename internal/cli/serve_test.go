@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs `dateline serve` as a user would, on a free port, and
+// returns its base URL and a function that stops it (as SIGINT does) and
+// returns its exit code.
+func startServe(t *testing.T, args ...string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
+		pw.Close()
+		done <- code
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve printed nothing: %v (exit %d)", err, <-done)
+	}
+	go io.Copy(io.Discard, pr)
+	url := strings.Fields(strings.TrimPrefix(line, "Dateline is serving "))[0]
+	stopped := false
+	stop := func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(40 * time.Second):
+			t.Fatal("serve did not stop")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return strings.TrimSuffix(url, "/"), stop
+}
+
+func TestServeDemoAndShutdown(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	base, stop := startServe(t, "--db", db, "--demo")
+
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(home), `class="card"`) < 8 {
+		t.Fatalf("home page: %d with %d articles; want the demo newsroom", resp.StatusCode, strings.Count(string(home), `class="card"`))
+	}
+	// Read one article a few times; the views are saved at shutdown.
+	var list []struct {
+		Slug   string `json:"slug"`
+		Status string `json:"status"`
+		Author *struct {
+			Slug string `json:"slug"`
+		} `json:"author"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "article", "list", "--json", "--db", db)), &list); err != nil {
+		t.Fatal(err)
+	}
+	authors, statuses := map[string]bool{}, map[string]int{}
+	for _, a := range list {
+		statuses[a.Status]++
+		if a.Author != nil {
+			authors[a.Author.Slug] = true
+		}
+	}
+	if statuses["published"] < 8 || len(authors) < 2 {
+		t.Errorf("demo content: %v by %d authors; want at least 8 published by 2 or more", statuses, len(authors))
+	}
+	var slug string
+	for _, a := range list {
+		if a.Status == "published" {
+			slug = a.Slug
+			break
+		}
+	}
+	for range 3 {
+		r, err := http.Get(base + "/" + slug + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 {
+			t.Fatalf("GET /%s/ = %d", slug, r.StatusCode)
+		}
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d after the interrupt, want 0", code)
+	}
+	if _, err := http.Get(base + "/"); err == nil {
+		t.Error("the server still answers after shutdown")
+	}
+	// The views were saved: a fresh server shows them.
+	base2, _ := startServe(t, "--db", db, "--demo")
+	r, err := http.Get(base2 + "/" + slug + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(page), "<li>3 views</li>") {
+		t.Errorf("after a restart the page does not show the 3 views counted before shutdown")
+	}
+	// --demo on a database with content changes nothing.
+	if out := mustRun(t, "article", "list", "--db", db); strings.Count(out, "\n") != len(list)+1 {
+		t.Errorf("--demo on a full database added articles:\n%s", out)
+	}
+}
+
+func TestServeBadSettings(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	for _, test := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--db", db, "--addr", "nonsense"}, `--addr / DATELINE_ADDR: "nonsense" is not host:port`},
+		{[]string{"serve", "--db", db, "--theme", "/no/such/theme"}, `--theme / DATELINE_THEME: "/no/such/theme" is not a folder`},
+		{[]string{"serve", "--db", db, "--cache", "-1s"}, "--cache must not be negative"},
+		{[]string{"serve", "--db", db, "extra"}, "takes no arguments"},
+	} {
+		_, errOut, code := dateline(t, test.args...)
+		if code != 2 || !strings.Contains(errOut, test.want) {
+			t.Errorf("dateline %s: exit %d, stderr %q; want 2 and %q", strings.Join(test.args, " "), code, errOut, test.want)
+		}
+	}
+}

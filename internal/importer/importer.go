@@ -409,6 +409,11 @@ func (im *Importer) save(ctx context.Context, a *article.Article) (string, Outco
 		if err := a.Validate(now); err != nil {
 			return "", Failed, err
 		}
+		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
+			// An article brought from elsewhere was last changed when it
+			// was published, unless its file says otherwise (lastmod).
+			a.UpdatedAt = a.PublishedAt
+		}
 		if err := im.store.CreateArticle(ctx, a); err != nil {
 			return a.Slug, Failed, im.explainConflict(ctx, a, err)
 		}

@@ -14,7 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Resolved before cd so that a relative REFERENCE means the caller's cwd.
 reference=$(realpath -e -- "${REFERENCE:-$root/../shared/fixtures/reference-article.txt}")
 cd "$root"
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source scripts/lib.sh
 
 duration=${DURATION:-10s}

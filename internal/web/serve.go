@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+var varyEncoding = []string{"Accept-Encoding"}
+
 // Response is a complete response held in memory: a cached page or a
 // static file.
 type Response struct {
@@ -22,15 +24,17 @@ type Response struct {
 // (If-None-Match, else If-Modified-Since), the gzipped body to a client
 // that accepts it, and headers only to HEAD.
 func ServeBytes(w http.ResponseWriter, r *http.Request, resp Response) {
+	// Canonical keys assigned directly: this is the hot path of every
+	// cached page.
 	h := w.Header()
-	h.Set("Content-Type", resp.ContentType)
-	h.Set("Cache-Control", resp.CacheControl)
-	h.Set("Vary", "Accept-Encoding")
+	h["Content-Type"] = []string{resp.ContentType}
+	h["Cache-Control"] = []string{resp.CacheControl}
+	h["Vary"] = varyEncoding
 	if resp.ETag != "" {
-		h.Set("ETag", resp.ETag)
+		h["Etag"] = []string{resp.ETag}
 	}
 	if !resp.LastModified.IsZero() {
-		h.Set("Last-Modified", resp.LastModified.UTC().Format(http.TimeFormat))
+		h["Last-Modified"] = []string{resp.LastModified.UTC().Format(http.TimeFormat)}
 	}
 	if notModified(r, resp) {
 		w.WriteHeader(http.StatusNotModified)
@@ -41,7 +45,7 @@ func ServeBytes(w http.ResponseWriter, r *http.Request, resp Response) {
 		body = resp.Gzipped
 		h.Set("Content-Encoding", "gzip")
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

@@ -142,8 +142,12 @@ func (s *Site) Middleware(h http.Handler) http.Handler {
 					s.Error(rec, r, fmt.Errorf("panic: %v", p))
 				}
 			}
-			s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+			// Checked first: building the record costs more than serving a
+			// cached page, and --quiet turns it off.
+			if s.Logger.Enabled(r.Context(), slog.LevelInfo) {
+				s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+					"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+			}
 		}()
 		hdr := w.Header()
 		hdr.Set("X-Content-Type-Options", "nosniff")

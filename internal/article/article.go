@@ -94,6 +94,8 @@ type Article struct {
 	// saving an article never changes them.
 	Views        int64
 	CommentCount int
+	// CommentsClosed stops new comments on this article.
+	CommentsClosed bool
 
 	// Source identifies the file an article was imported from, so that
 	// importing the same file again updates this article. Empty for

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
 )
 
 var (
@@ -27,8 +28,80 @@ var (
 // Store is all of Dateline's persistent state behind one interface.
 type Store interface {
 	ArticleStore
+	CommentStore
+	SettingsStore
 	// Close releases the database connections.
 	Close() error
+}
+
+// CommentStore keeps readers' comments, their moderation and what the spam
+// classifier learned from it. Every method is atomic, and keeps each
+// article's count of approved comments exact.
+type CommentStore interface {
+	// CreateComment stores a new comment and sets c.ID and c.CreatedAt.
+	// The form token's nonce is recorded until expires; a nonce used
+	// before wraps comment.ErrTokenUsed, the same text from the same
+	// email on the same article wraps comment.ErrDuplicate, and a parent
+	// that is not a visible comment of the same article wraps
+	// ErrNotFound. Nothing is written then.
+	CreateComment(ctx context.Context, c *comment.Comment, nonce string, expires time.Time) error
+
+	// Comment returns a comment by ID, or an error wrapping ErrNotFound.
+	Comment(ctx context.Context, id int64) (*comment.Comment, error)
+
+	// Comments lists comments matching q: oldest first for one article,
+	// newest first otherwise.
+	Comments(ctx context.Context, q CommentQuery) ([]*comment.Comment, error)
+
+	// ModerateComment puts comment id in state. When that is a decision
+	// the spam classifier learns from (approved: ham, spam: spam), the
+	// counts of tokens move from what it learned from this comment before
+	// to the new label. A missing comment wraps ErrNotFound.
+	ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) error
+
+	// DeleteComment deletes a comment for good; its replies move up to its
+	// parent. A missing comment wraps ErrNotFound.
+	DeleteComment(ctx context.Context, id int64) error
+
+	// PurgeCommenter deletes (when remove is set) or anonymises every
+	// comment with this email address, for a data-protection request, and
+	// says how many there were.
+	PurgeCommenter(ctx context.Context, email string, remove bool) (int, error)
+
+	// HasApprovedComment reports whether this name and email have an
+	// approved comment.
+	HasApprovedComment(ctx context.Context, author, email string) (bool, error)
+
+	// SpamModel returns what the classifier learned, for these tokens.
+	SpamModel(ctx context.Context, tokens []string) (comment.Model, error)
+
+	// SetCommentsClosed opens or closes comments on an article. A missing
+	// article wraps ErrNotFound.
+	SetCommentsClosed(ctx context.Context, slug string, closed bool) error
+}
+
+// CommentQuery filters a list of comments. The zero value lists every
+// comment.
+type CommentQuery struct {
+	ArticleID int64
+	State     comment.State // only this state, when set
+	// VisibleTo, with ArticleID, lists what one reader sees: approved
+	// comments and that reader's own pending ones (by commenter key
+	// hash).
+	VisibleTo string
+	Email     string // only this commenter's, when set
+	Limit     int
+	Offset    int
+}
+
+// SettingsStore keeps the site's settings, shared by every node.
+type SettingsStore interface {
+	// CommentSettings returns the comment policy, or the defaults.
+	CommentSettings(ctx context.Context) (comment.Settings, error)
+	// SaveCommentSettings replaces the comment policy.
+	SaveCommentSettings(ctx context.Context, s comment.Settings) error
+	// Secret returns the site's signing secret, made on first use.
+	Secret(ctx context.Context) ([]byte, error)
 }
 
 // ArticleStore keeps articles, their authors, tags and revisions. Every

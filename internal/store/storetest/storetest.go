@@ -19,6 +19,10 @@ import (
 // Run runs the suite. newStore returns an empty, migrated store that the
 // test may use alone; the suite closes it.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	var tests []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}
 	for _, test := range []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
@@ -38,6 +42,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"TagsAndAuthors", testTagsAndAuthors},
 		{"Views", testViews},
 	} {
+		tests = append(tests, test)
+	}
+	tests = append(tests, commentTests...)
+	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t)

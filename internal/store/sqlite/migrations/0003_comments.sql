@@ -1,0 +1,46 @@
+-- Comments, their moderation, the spam classifier's counts, and site
+-- settings (the comment policy and the secret that signs form tokens).
+
+ALTER TABLE articles ADD COLUMN comments_closed INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE comments (
+    id            INTEGER PRIMARY KEY,
+    article_id    INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    parent_id     INTEGER REFERENCES comments (id) ON DELETE SET NULL,
+    author        TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    url           TEXT NOT NULL DEFAULT '',
+    body          TEXT NOT NULL,
+    body_hash     TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'spam', 'trash')),
+    created_at    TEXT NOT NULL,
+    commenter_key TEXT NOT NULL DEFAULT '',
+    reason        TEXT NOT NULL DEFAULT '',
+    trained_as    TEXT NOT NULL DEFAULT '' -- '', 'ham' or 'spam': what the classifier learned from it
+);
+
+CREATE INDEX comments_article ON comments (article_id, state, created_at);
+CREATE INDEX comments_state ON comments (state, created_at);
+CREATE INDEX comments_email ON comments (email);
+CREATE INDEX comments_body_hash ON comments (article_id, body_hash);
+
+-- Nonces of used form tokens, kept until the token would expire anyway.
+CREATE TABLE comment_nonces (
+    nonce      TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+);
+
+CREATE INDEX comment_nonces_expires ON comment_nonces (expires_at);
+
+-- Token counts of the spam classifier; the row with the empty token counts
+-- the comments it learned from.
+CREATE TABLE spam_tokens (
+    token TEXT PRIMARY KEY,
+    ham   INTEGER NOT NULL DEFAULT 0,
+    spam  INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,278 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/google/go-cmp/cmp"
+)
+
+// commentTests are the comment half of the suite.
+var commentTests = []struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
+}{
+	{"CommentsCreateAndList", testCommentsCreateAndList},
+	{"CommentRefusals", testCommentRefusals},
+	{"CommentCountsFollowModeration", testCommentCounts},
+	{"CommentDeleteAndPurge", testCommentDeleteAndPurge},
+	{"SpamTraining", testSpamTraining},
+	{"Settings", testSettings},
+}
+
+var nonceSeq atomic.Int64
+
+func nextNonce() string {
+	return fmt.Sprintf("nonce-%d-%d", time.Now().UnixNano(), nonceSeq.Add(1))
+}
+
+func newComment(articleID int64, author, body string, state comment.State) *comment.Comment {
+	return &comment.Comment{ArticleID: articleID, Author: author, Email: author + "@example.org", Body: body, State: state}
+}
+
+func mustComment(t *testing.T, s store.Store, c *comment.Comment) *comment.Comment {
+	t.Helper()
+	if err := s.CreateComment(ctx, c, nextNonce(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatalf("CreateComment(%q): %v", c.Body, err)
+	}
+	return c
+}
+
+func testCommentsCreateAndList(t *testing.T, s store.Store) {
+	a := sample("commented")
+	mustCreate(t, s, a)
+	first := mustComment(t, s, newComment(a.ID, "ana", "First!", comment.Approved))
+	reply := newComment(a.ID, "ben", "A reply — with “quotes”.", comment.Approved)
+	reply.ParentID, reply.URL = first.ID, "https://ben.example.org/"
+	mustComment(t, s, reply)
+	mine := newComment(a.ID, "cy", "Waiting for a moderator.", comment.Pending)
+	mine.CommenterKey = "key-of-cy"
+	mustComment(t, s, mine)
+	mustComment(t, s, newComment(a.ID, "dee", "Someone else's pending comment.", comment.Pending))
+	mustComment(t, s, newComment(a.ID, "eve", "Buy pills", comment.Spam))
+
+	got, err := s.Comment(ctx, reply.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ParentID != first.ID || got.URL != reply.URL || got.Body != reply.Body || got.ArticleSlug != "commented" || got.CreatedAt.IsZero() {
+		t.Errorf("Comment = %+v", got)
+	}
+	bodies := func(cs []*comment.Comment) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Author)
+		}
+		return out
+	}
+	for _, test := range []struct {
+		name string
+		q    store.CommentQuery
+		want []string
+	}{
+		{"visible to cy", store.CommentQuery{ArticleID: a.ID, VisibleTo: "key-of-cy"}, []string{"ana", "ben", "cy"}},
+		{"visible to a stranger", store.CommentQuery{ArticleID: a.ID, VisibleTo: "other-key"}, []string{"ana", "ben"}},
+		{"pending queue", store.CommentQuery{State: comment.Pending}, []string{"dee", "cy"}},
+		{"by email", store.CommentQuery{Email: "EVE@example.org"}, []string{"eve"}},
+		{"all, newest first, paged", store.CommentQuery{Limit: 2, Offset: 1}, []string{"dee", "cy"}},
+	} {
+		cs, err := s.Comments(ctx, test.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(test.want, bodies(cs)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", test.name, diff)
+		}
+	}
+	if got, _ := s.Article(ctx, "commented"); got.CommentCount != 2 {
+		t.Errorf("comment count = %d, want the 2 approved", got.CommentCount)
+	}
+	if ok, err := s.HasApprovedComment(ctx, "ana", "ANA@example.org"); err != nil || !ok {
+		t.Errorf("HasApprovedComment(ana) = %v, %v", ok, err)
+	}
+	if ok, _ := s.HasApprovedComment(ctx, "cy", "cy@example.org"); ok {
+		t.Error("a commenter with only a pending comment counts as known")
+	}
+}
+
+func testCommentRefusals(t *testing.T, s store.Store) {
+	a, b := sample("refusing"), sample("elsewhere")
+	mustCreate(t, s, a)
+	mustCreate(t, s, b)
+	other := mustComment(t, s, newComment(b.ID, "ana", "On another article.", comment.Approved))
+	nonce := nextNonce()
+	if err := s.CreateComment(ctx, newComment(a.ID, "ana", "Once.", comment.Approved), nonce, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct {
+		name  string
+		c     *comment.Comment
+		nonce string
+		want  error
+	}{
+		{"replayed token", newComment(a.ID, "ben", "Different text.", comment.Approved), nonce, comment.ErrTokenUsed},
+		{"duplicate", newComment(a.ID, "ana", "  once. ", comment.Approved), nextNonce(), comment.ErrDuplicate},
+		{"parent on another article", &comment.Comment{ArticleID: a.ID, ParentID: other.ID, Author: "x", Email: "x@example.org", Body: "Reply", State: comment.Approved}, nextNonce(), store.ErrNotFound},
+		{"missing parent", &comment.Comment{ArticleID: a.ID, ParentID: 999999, Author: "x", Email: "x@example.org", Body: "Reply", State: comment.Approved}, nextNonce(), store.ErrNotFound},
+	} {
+		if err := s.CreateComment(ctx, test.c, test.nonce, time.Now().Add(time.Hour)); !errors.Is(err, test.want) {
+			t.Errorf("%s: err = %v, want %v", test.name, err, test.want)
+		}
+	}
+	cs, _ := s.Comments(ctx, store.CommentQuery{ArticleID: a.ID})
+	if len(cs) != 1 {
+		t.Errorf("refused comments left %d comments, want 1", len(cs))
+	}
+	if got, _ := s.Article(ctx, "refusing"); got.CommentCount != 1 {
+		t.Errorf("comment count = %d, want 1", got.CommentCount)
+	}
+}
+
+func testCommentCounts(t *testing.T, s store.Store) {
+	a := sample("counted")
+	mustCreate(t, s, a)
+	c := mustComment(t, s, newComment(a.ID, "ana", "Held at first.", comment.Pending))
+	count := func() int {
+		t.Helper()
+		got, err := s.Article(ctx, "counted")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.CommentCount
+	}
+	for _, step := range []struct {
+		state comment.State
+		want  int
+	}{{comment.Approved, 1}, {comment.Spam, 0}, {comment.Approved, 1}, {comment.Trash, 0}, {comment.Pending, 0}} {
+		if err := s.ModerateComment(ctx, c.ID, step.state, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(); got != step.want {
+			t.Errorf("after %s: count %d, want %d", step.state, got, step.want)
+		}
+	}
+	if err := s.ModerateComment(ctx, 999999, comment.Approved, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ModerateComment(missing) = %v, want ErrNotFound", err)
+	}
+	if err := s.SetCommentsClosed(ctx, "counted", true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Article(ctx, "counted"); !got.CommentsClosed {
+		t.Error("comments not closed")
+	}
+	if err := s.SetCommentsClosed(ctx, "missing", true); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetCommentsClosed(missing) = %v", err)
+	}
+}
+
+func testCommentDeleteAndPurge(t *testing.T, s store.Store) {
+	a := sample("purged")
+	mustCreate(t, s, a)
+	root := mustComment(t, s, newComment(a.ID, "ana", "Root.", comment.Approved))
+	mid := newComment(a.ID, "gdpr", "Middle, to be deleted.", comment.Approved)
+	mid.ParentID = root.ID
+	mustComment(t, s, mid)
+	leaf := newComment(a.ID, "ben", "Leaf.", comment.Approved)
+	leaf.ParentID = mid.ID
+	mustComment(t, s, leaf)
+	mustComment(t, s, newComment(a.ID, "gdpr", "Another by the same person.", comment.Pending))
+
+	if err := s.DeleteComment(ctx, mid.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Comment(ctx, leaf.ID); got.ParentID != root.ID {
+		t.Errorf("after deleting its parent, the leaf's parent is %d, want the root %d", got.ParentID, root.ID)
+	}
+	if err := s.DeleteComment(ctx, mid.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second delete: %v", err)
+	}
+	n, err := s.PurgeCommenter(ctx, "GDPR@example.org", false)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeCommenter = %d, %v; want 1", n, err)
+	}
+	left, _ := s.Comments(ctx, store.CommentQuery{Email: "gdpr@example.org"})
+	if len(left) != 0 {
+		t.Errorf("after purge %d comments still carry the address", len(left))
+	}
+	all, _ := s.Comments(ctx, store.CommentQuery{ArticleID: a.ID})
+	anonymous := 0
+	for _, c := range all {
+		if c.Author == "Anonymous" && c.Email == "" {
+			anonymous++
+		}
+	}
+	if anonymous != 1 || len(all) != 3 {
+		t.Errorf("%d comments, %d anonymised; want 3 and 1", len(all), anonymous)
+	}
+	n, err = s.PurgeCommenter(ctx, "ben@example.org", true)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeCommenter(remove) = %d, %v", n, err)
+	}
+	if got, _ := s.Article(ctx, "purged"); got.CommentCount != 1 {
+		t.Errorf("comment count after purges = %d, want 1", got.CommentCount)
+	}
+}
+
+func testSpamTraining(t *testing.T, s store.Store) {
+	a := sample("trained")
+	mustCreate(t, s, a)
+	c := mustComment(t, s, newComment(a.ID, "spammer", "cheap pills here", comment.Pending))
+	tokens := []string{"cheap", "pills", "here"}
+	model := func() comment.Model {
+		t.Helper()
+		m, err := s.SpamModel(ctx, append(tokens, "unseen"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if err := s.ModerateComment(ctx, c.ID, comment.Spam, tokens); err != nil {
+		t.Fatal(err)
+	}
+	if m := model(); m.SpamDocs != 1 || m.HamDocs != 0 || m.Tokens["pills"] != (comment.TokenCounts{Spam: 1}) {
+		t.Errorf("after spam: %+v", m)
+	}
+	// Marking it spam again teaches nothing twice; approving it moves it.
+	if err := s.ModerateComment(ctx, c.ID, comment.Spam, tokens); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ModerateComment(ctx, c.ID, comment.Approved, tokens); err != nil {
+		t.Fatal(err)
+	}
+	if m := model(); m.SpamDocs != 0 || m.HamDocs != 1 || m.Tokens["pills"] != (comment.TokenCounts{Ham: 1}) {
+		t.Errorf("after approving: %+v", m)
+	}
+	if err := s.ModerateComment(ctx, c.ID, comment.Trash, tokens); err != nil {
+		t.Fatal(err)
+	}
+	if m := model(); m.HamDocs != 1 {
+		t.Errorf("trash unlearned the decision: %+v", m)
+	}
+}
+
+func testSettings(t *testing.T, s store.Store) {
+	got, err := s.CommentSettings(ctx)
+	if err != nil || !cmp.Equal(got, comment.DefaultSettings()) {
+		t.Errorf("CommentSettings of a new site = %+v, %v; want the defaults", got, err)
+	}
+	want := comment.DefaultSettings()
+	want.HoldAll, want.MaxLinks, want.BlockedWords = true, 5, []string{"casino"}
+	if err := s.SaveCommentSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.CommentSettings(ctx); !cmp.Equal(got, want) {
+		t.Errorf("saved settings read back as %+v", got)
+	}
+	one, err := s.Secret(ctx)
+	if err != nil || len(one) != 32 {
+		t.Fatalf("Secret = %x, %v", one, err)
+	}
+	if two, _ := s.Secret(ctx); !cmp.Equal(one, two) {
+		t.Error("Secret changed between calls")
+	}
+}

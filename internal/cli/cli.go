@@ -52,6 +52,8 @@ func commands() []*command {
 		serveCommand(),
 		importCommand(),
 		articleCommand(),
+		commentCommand(),
+		settingsCommand(),
 		versionCommand(),
 	}
 }

@@ -136,9 +136,13 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		Logger:    logger,
 		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language},
 	}
+	secret, err := s.Secret(e.ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	views := public.NewViewCounter(s, logger)
 	mux := http.NewServeMux()
-	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor}).Register(mux)
+	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor, Secret: secret}).Register(mux)
 	return site.Middleware(public.CanonicalSlash(mux)), views, nil
 }
 

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+
 	"embed"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/comment"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -112,7 +114,9 @@ var funcs = template.FuncMap{
 		}
 		return many
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":         func(a, b int) int { return a + b },
+	"commentHTML": comment.HTML,
+	"int64":       func(n int) int64 { return int64(n) },
 }
 
 // FormatNumber writes n with thousands separators: 12,345.

@@ -31,10 +31,22 @@ type BadRequest struct{ Message string }
 
 func (e BadRequest) Error() string { return e.Message }
 
+// HTTPError is returned by handlers for another client error, with the
+// status and the message shown to the reader.
+type HTTPError struct {
+	Status  int
+	Message string
+}
+
+func (e HTTPError) Error() string { return e.Message }
+
 // statusOf maps an error to its HTTP status, the one table of it.
 func statusOf(err error) int {
 	var bad BadRequest
+	var httpErr HTTPError
 	switch {
+	case errors.As(err, &httpErr):
+		return httpErr.Status
 	case errors.Is(err, ErrNotFound), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
 	case errors.As(err, &bad):
@@ -94,6 +106,11 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 		page.Heading = "Bad request"
 		page.Message = err.Error()
 	default:
+		if status < 500 {
+			page.Heading = http.StatusText(status)
+			page.Message = err.Error()
+			break
+		}
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		page.Heading = "Something went wrong"
 		page.Message = "The page could not be shown. Please try again in a moment."

@@ -111,7 +111,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			return err
 		}
 		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
-		a.Views, a.CommentCount = current.Views, current.CommentCount
+		a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
 		return nil
 	})
 	return conflict(err, a)
@@ -247,7 +247,7 @@ type querier interface {
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, a.comments_closed, au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var published *time.Time
@@ -255,7 +255,7 @@ func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio *string
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&a.CreatedAt, &a.UpdatedAt, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

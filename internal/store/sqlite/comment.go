@@ -291,15 +291,15 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 	defer wrap(&err, "PurgeCommenter")
 	email = strings.ToLower(strings.TrimSpace(email))
 	err = db.transact(ctx, func(tx conn) error {
-		rows, err := tx.query(ctx, `SELECT id, article_id, COALESCE(parent_id, 0) FROM comments WHERE email = ?`, email)
+		rows, err := tx.query(ctx, `SELECT id, article_id FROM comments WHERE email = ? ORDER BY id`, email)
 		if err != nil {
 			return err
 		}
-		type row struct{ id, article, parent int64 }
+		type row struct{ id, article int64 }
 		var found []row
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.id, &r.article, &r.parent); err != nil {
+			if err := rows.Scan(&r.id, &r.article); err != nil {
 				rows.Close()
 				return err
 			}
@@ -314,7 +314,11 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 		for _, r := range found {
 			articles[r.article] = true
 			if remove {
-				if _, err := tx.exec(ctx, `UPDATE comments SET parent_id = ? WHERE parent_id = ?`, nullID(r.parent), r.id); err != nil {
+				// The parent as it is now: an earlier round of this loop may
+				// have deleted the one read above.
+				if _, err := tx.exec(ctx, `
+					UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?)
+					WHERE parent_id = ?`, r.id, r.id); err != nil {
 					return err
 				}
 				if _, err := tx.exec(ctx, `DELETE FROM comments WHERE id = ?`, r.id); err != nil {

@@ -216,6 +216,25 @@ func testCommentDeleteAndPurge(t *testing.T, s store.Store) {
 	if got, _ := s.Article(ctx, "purged"); got.CommentCount != 1 {
 		t.Errorf("comment count after purges = %d, want 1", got.CommentCount)
 	}
+	// A chain of one person's replies to each other goes in one purge,
+	// and a reply of someone else's moves up to what is left.
+	top := mustComment(t, s, newComment(a.ID, "chain", "One.", comment.Approved))
+	parent := top.ID
+	for _, body := range []string{"Two.", "Three."} {
+		c := newComment(a.ID, "chain", body, comment.Approved)
+		c.ParentID = parent
+		mustComment(t, s, c)
+		parent = c.ID
+	}
+	outsider := newComment(a.ID, "dan", "Answer to three.", comment.Approved)
+	outsider.ParentID = parent
+	mustComment(t, s, outsider)
+	if n, err := s.PurgeCommenter(ctx, "chain@example.org", true); err != nil || n != 3 {
+		t.Fatalf("PurgeCommenter of a chain = %d, %v; want 3", n, err)
+	}
+	if got, _ := s.Comment(ctx, outsider.ID); got == nil || got.ParentID != 0 {
+		t.Errorf("the outsider's reply = %+v, want it at the top level", got)
+	}
 }
 
 func testSpamTraining(t *testing.T, s store.Store) {

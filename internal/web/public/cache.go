@@ -26,6 +26,9 @@ type cachedPage struct {
 	modified  time.Time
 	expires   time.Time
 	articleID int64 // the article shown, for the view counter
+	// hole, when not -1, is where a per-request value (the form token)
+	// goes in body, replacing holeLen bytes of placeholder.
+	hole, holeLen int
 
 	gzipOnce sync.Once
 	gzipped  []byte
@@ -34,7 +37,20 @@ type cachedPage struct {
 func newCachedPage(body []byte, modified time.Time) *cachedPage {
 	h := fnv.New64a()
 	h.Write(body)
-	return &cachedPage{body: body, etag: `"` + hex.EncodeToString(h.Sum(nil)) + `"`, modified: modified}
+	return &cachedPage{body: body, etag: `"` + hex.EncodeToString(h.Sum(nil)) + `"`, modified: modified, hole: -1}
+}
+
+// setHole marks the placeholder in the page that fill replaces.
+func (p *cachedPage) setHole(placeholder string) {
+	p.hole, p.holeLen = bytes.Index(p.body, []byte(placeholder)), len(placeholder)
+}
+
+// fillHole returns the page with value in its hole.
+func (p *cachedPage) fillHole(value string) []byte {
+	out := make([]byte, 0, len(p.body)-p.holeLen+len(value))
+	out = append(out, p.body[:p.hole]...)
+	out = append(out, value...)
+	return append(out, p.body[p.hole+p.holeLen:]...)
 }
 
 // gzip compresses the page once, on the first request that accepts it.
@@ -64,9 +80,10 @@ func newPageCache(ttl time.Duration, now func() time.Time) *pageCache {
 }
 
 // serve answers r with the page at key, building it when the cache has no
-// fresh copy. Errors from build are returned and not cached. Each onServe
-// is called with the page served.
-func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, build func() (*cachedPage, error), onServe ...func(*cachedPage)) error {
+// fresh copy. Errors from build are returned and not cached. onServe, when
+// set, is called with the page served, and fill gives the value for the
+// page's hole, if it has one.
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, build func() (*cachedPage, error), onServe func(*cachedPage), fill func(*cachedPage) string) error {
 	now := c.now()
 	c.mu.RLock()
 	p := c.pages[key]
@@ -86,11 +103,15 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 			c.mu.Unlock()
 		}
 	}
-	for _, fn := range onServe {
-		fn(p)
+	if onServe != nil {
+		onServe(p)
+	}
+	body := p.body
+	if p.hole >= 0 && fill != nil {
+		body = p.fillHole(fill(p))
 	}
 	resp := web.Response{
-		Body:         p.body,
+		Body:         body,
 		ETag:         p.etag,
 		LastModified: p.modified,
 		ContentType:  "text/html; charset=utf-8",
@@ -99,13 +120,33 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 		CacheControl: "public, no-cache",
 	}
 	if acceptsGzip(r) {
-		resp.Gzipped = p.gzip()
+		if p.hole >= 0 {
+			resp.Gzipped = gzipFast(body)
+		} else {
+			resp.Gzipped = p.gzip()
+		}
 	}
 	web.ServeBytes(w, r, resp)
 	return nil
 }
 
 func acceptsGzip(r *http.Request) bool { return web.AcceptsGzip(r) }
+
+// gzipFast compresses a page made for one request.
+func gzipFast(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// clear forgets every page, after a change that shows on many of them.
+func (c *pageCache) clear() {
+	c.mu.Lock()
+	c.pages = map[string]*cachedPage{}
+	c.mu.Unlock()
+}
 
 // maxCachedBodies bounds the rendered-body cache.
 const maxCachedBodies = 2000

@@ -1,6 +1,8 @@
 package public
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -21,4 +23,16 @@ func importText(t *testing.T, ts *testServer, content []byte) *article.Article {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func referenceArticle(t *testing.T) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "shared", "fixtures", "reference-article.txt"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("reference article missing (../shared/fixtures beside the checkout): %v", err)
+	}
+	return raw
 }

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,8 +27,11 @@ const PerPage = 10
 // Handlers serve the reader pages.
 type Handlers struct {
 	site     *web.Site
-	store    store.ArticleStore
+	store    store.Store
 	renderer *render.Renderer
+	secret   []byte
+	settings *settingsCache
+	limits   *rateLimiter
 	pages    *pageCache
 	bodies   *bodyCache
 	views    *ViewCounter
@@ -44,17 +46,22 @@ type Options struct {
 	CacheFor time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Secret signs comment form tokens and commenters' cookies; every
+	// node of a site must share it (store.SettingsStore.Secret).
+	Secret []byte
 }
 
 // New returns the reader handlers. Views are counted by views.
-func New(site *web.Site, s store.ArticleStore, r *render.Renderer, views *ViewCounter, opts Options) *Handlers {
+func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, opts Options) *Handlers {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	return &Handlers{
-		site: site, store: s, renderer: r, views: views, now: opts.Now,
-		pages:  newPageCache(opts.CacheFor, opts.Now),
-		bodies: newBodyCache(),
+		site: site, store: s, renderer: r, views: views, now: opts.Now, secret: opts.Secret,
+		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
+		limits:   newRateLimiter(opts.Now),
+		pages:    newPageCache(opts.CacheFor, opts.Now),
+		bodies:   newBodyCache(),
 	}
 }
 
@@ -69,6 +76,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	handle("GET /author/{slug}/page/{n}/{$}", h.author)
 	handle("GET /static/{file}", h.site.Assets.ServeHTTP)
 	handle("GET /{slug}/{$}", h.article)
+	handle("POST /{slug}/comments", h.postComment)
 	handle("GET /", func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })
 }
 
@@ -168,7 +176,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate("/", page, total)}
 		return h.render("home", p, lastUpdate(as))
-	})
+	}, nil, nil)
 }
 
 func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
@@ -194,7 +202,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate("/tag/"+slug+"/", page, total),
 		}
 		return h.render("list", p, lastUpdate(as))
-	})
+	}, nil, nil)
 }
 
 func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
@@ -224,7 +232,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate("/author/"+slug+"/", page, total),
 		}
 		return h.render("list", p, lastUpdate(as))
-	})
+	}, nil, nil)
 }
 
 // list loads one page of a listing and the total it pages through. A page
@@ -265,108 +273,6 @@ func lastUpdate(as []*article.Article) time.Time {
 		}
 	}
 	return t
-}
-
-// TOCEntry is an H2 of the table of contents with the H3s under it.
-type TOCEntry struct {
-	article.Heading
-	Children []article.Heading
-}
-
-// ArticlePage is an article as readers see it.
-type ArticlePage struct {
-	web.Base
-	Article  *article.Article
-	Body     template.HTML
-	TOC      []TOCEntry
-	Updated  bool // updated noticeably later than published
-	Views    int64
-	Comments int64
-	Related  []*article.Article
-}
-
-func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
-	slug := r.PathValue("slug")
-	if article.ValidateSlug(slug) != nil {
-		return web.ErrNotFound
-	}
-	var id int64
-	err := h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
-		a, err := h.store.Article(r.Context(), slug)
-		if err != nil {
-			return nil, err
-		}
-		now := h.now()
-		if !a.IsPublic(now) {
-			return nil, web.ErrNotFound
-		}
-		body, outline, err := h.bodies.get(a, h.renderer)
-		if err != nil {
-			return nil, err
-		}
-		related, err := h.related(r.Context(), a, now)
-		if err != nil {
-			return nil, err
-		}
-		p := ArticlePage{
-			Base:     h.site.Base(r, a.Title, a.Description),
-			Article:  a,
-			Body:     body,
-			TOC:      toc(outline),
-			Updated:  a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
-			Views:    a.Views,
-			Comments: int64(a.CommentCount),
-			Related:  related,
-		}
-		page, err := h.render("article", p, a.UpdatedAt)
-		if page != nil {
-			page.articleID = a.ID
-		}
-		return page, err
-	}, func(p *cachedPage) { id = p.articleID })
-	if err == nil && id != 0 && r.Method == http.MethodGet {
-		h.views.Count(id)
-	}
-	return err
-}
-
-// related resolves the article's requested links to the public articles
-// of those titles, in the order requested; titles that match no public
-// article are left out.
-func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Time) ([]*article.Article, error) {
-	if len(a.RequestedLinks) == 0 {
-		return nil, nil
-	}
-	found, err := h.store.PublicArticlesByTitle(ctx, a.RequestedLinks, now)
-	if err != nil {
-		return nil, err
-	}
-	byKey := make(map[string]*article.Article, len(found))
-	for _, f := range found {
-		byKey[article.TitleKey(f.Title)] = f
-	}
-	var out []*article.Article
-	seen := map[int64]bool{a.ID: true}
-	for _, title := range a.RequestedLinks {
-		if f := byKey[article.TitleKey(title)]; f != nil && !seen[f.ID] {
-			seen[f.ID] = true
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
-
-func toc(outline []article.Heading) []TOCEntry {
-	var entries []TOCEntry
-	for _, hd := range outline {
-		if hd.Level == 3 && len(entries) > 0 {
-			last := &entries[len(entries)-1]
-			last.Children = append(last.Children, hd)
-			continue
-		}
-		entries = append(entries, TOCEntry{Heading: hd})
-	}
-	return entries
 }
 
 // render builds a page for the cache.

@@ -24,6 +24,11 @@ CREATE INDEX comments_state ON comments (state, created_at);
 CREATE INDEX comments_email ON comments (email);
 CREATE INDEX comments_body_hash ON comments (article_id, body_hash);
 
+-- PostgreSQL does not index a referencing column by itself; without this,
+-- deleting a comment scans the table for its replies, to move them up and
+-- for ON DELETE SET NULL.
+CREATE INDEX comments_parent ON comments (parent_id);
+
 -- Nonces of used form tokens, kept until the token would expire anyway.
 CREATE TABLE comment_nonces (
     nonce      TEXT PRIMARY KEY,

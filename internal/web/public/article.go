@@ -1,0 +1,223 @@
+package public
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// TOCEntry is an H2 of the table of contents with the H3s under it.
+type TOCEntry struct {
+	article.Heading
+	Children []article.Heading
+}
+
+// ArticlePage is an article as readers see it.
+type ArticlePage struct {
+	web.Base
+	Article  *article.Article
+	Body     template.HTML
+	TOC      []TOCEntry
+	Updated  bool // updated noticeably later than published
+	Views    int64
+	Comments int64
+	Related  []*article.Article
+	// Thread is the comments shown: the approved ones, and the reader's
+	// own that await moderation.
+	Thread       []*comment.Node
+	CommentsOpen bool
+	Form         CommentForm
+}
+
+// CommentForm is the "Leave a Reply" form: empty, or as the reader posted
+// it with what was wrong.
+type CommentForm struct {
+	Values  comment.Form
+	Errors  comment.FieldErrors
+	Message string
+	Token   string
+	ReplyTo *comment.Comment
+}
+
+// tokenHole stands in a cached page for the form token, which is made
+// fresh for every reader (a token is good for one comment only).
+const tokenHole = "DATELINEFORMTOKENHOLE"
+
+// article serves an article page. Readers with a comment awaiting
+// moderation, or replying to a comment, get a page of their own; everyone
+// else gets the cached page with a fresh form token.
+func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	if article.ValidateSlug(slug) != nil {
+		return web.ErrNotFound
+	}
+	key, hasKey := h.commenterKey(r)
+	if hasKey || r.URL.Query().Has("replytocom") {
+		return h.personalArticle(w, r, slug, key)
+	}
+	var id int64
+	err := h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+		a, err := h.publicArticle(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		p, err := h.articlePage(r, a, "")
+		if err != nil {
+			return nil, err
+		}
+		p.Form.Token = tokenHole
+		page, err := h.render("article", p, a.UpdatedAt)
+		if err != nil {
+			return nil, err
+		}
+		page.articleID = a.ID
+		page.setHole(tokenHole)
+		return page, nil
+	}, func(p *cachedPage) { id = p.articleID }, func(p *cachedPage) string { return h.token(p.articleID) })
+	if err == nil && id != 0 && r.Method == http.MethodGet {
+		h.views.Count(id)
+	}
+	return err
+}
+
+func (h *Handlers) token(articleID int64) string {
+	return comment.NewToken(h.secret, articleID, h.now())
+}
+
+// personalArticle renders an article page for one reader, uncached.
+func (h *Handlers) personalArticle(w http.ResponseWriter, r *http.Request, slug, key string) error {
+	a, err := h.publicArticle(r.Context(), slug)
+	if err != nil {
+		return err
+	}
+	visibleTo := ""
+	if key != "" {
+		visibleTo = comment.HashKey(key)
+	}
+	p, err := h.articlePage(r, a, visibleTo)
+	if err != nil {
+		return err
+	}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil {
+		p.Form.ReplyTo = findNode(p.Thread, id)
+		if p.Form.ReplyTo != nil {
+			p.Form.Values.Parent = strconv.FormatInt(id, 10)
+		}
+	}
+	p.Form.Token = h.token(a.ID)
+	if r.Method == http.MethodGet {
+		h.views.Count(a.ID)
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	return h.site.Templates.Render(w, http.StatusOK, "article", p)
+}
+
+func findNode(nodes []*comment.Node, id int64) *comment.Comment {
+	for _, n := range nodes {
+		if n.ID == id {
+			return n.Comment
+		}
+		if c := findNode(n.Replies, id); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// publicArticle loads an article that readers may see now, or reports
+// that there is no such page.
+func (h *Handlers) publicArticle(ctx context.Context, slug string) (*article.Article, error) {
+	a, err := h.store.Article(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsPublic(h.now()) {
+		return nil, web.ErrNotFound
+	}
+	return a, nil
+}
+
+// articlePage assembles an article page. visibleTo, a commenter key hash,
+// adds that reader's comments awaiting moderation.
+func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo string) (*ArticlePage, error) {
+	ctx := r.Context()
+	body, outline, err := h.bodies.get(a, h.renderer)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now()
+	related, err := h.related(ctx, a, now)
+	if err != nil {
+		return nil, err
+	}
+	q := store.CommentQuery{ArticleID: a.ID, State: comment.Approved}
+	if visibleTo != "" {
+		q = store.CommentQuery{ArticleID: a.ID, VisibleTo: visibleTo}
+	}
+	comments, err := h.store.Comments(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := h.settings.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &ArticlePage{
+		Base:         h.site.Base(r, a.Title, a.Description),
+		Article:      a,
+		Body:         body,
+		TOC:          toc(outline),
+		Updated:      a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
+		Views:        a.Views,
+		Comments:     int64(a.CommentCount),
+		Related:      related,
+		Thread:       comment.Thread(comments),
+		CommentsOpen: !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
+	}, nil
+}
+
+// related resolves the article's requested links to the public articles
+// of those titles, in the order requested; titles that match no public
+// article are left out.
+func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Time) ([]*article.Article, error) {
+	if len(a.RequestedLinks) == 0 {
+		return nil, nil
+	}
+	found, err := h.store.PublicArticlesByTitle(ctx, a.RequestedLinks, now)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]*article.Article, len(found))
+	for _, f := range found {
+		byKey[article.TitleKey(f.Title)] = f
+	}
+	var out []*article.Article
+	seen := map[int64]bool{a.ID: true}
+	for _, title := range a.RequestedLinks {
+		if f := byKey[article.TitleKey(title)]; f != nil && !seen[f.ID] {
+			seen[f.ID] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func toc(outline []article.Heading) []TOCEntry {
+	var entries []TOCEntry
+	for _, hd := range outline {
+		if hd.Level == 3 && len(entries) > 0 {
+			last := &entries[len(entries)-1]
+			last.Children = append(last.Children, hd)
+			continue
+		}
+		entries = append(entries, TOCEntry{Heading: hd})
+	}
+	return entries
+}

@@ -3,6 +3,7 @@ package public
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
 )
 
 // vnuJar finds the Nu HTML Checker: DATELINE_VNU_JAR, or the copy that
@@ -56,6 +58,26 @@ func TestPagesAreValidHTML(t *testing.T) {
 	for i := range PerPage + 1 {
 		ts.add(t, &article.Article{Title: fmt.Sprintf("Filler %d", i), Body: "Text.\n", PublishedAt: published.Add(-time.Duration(i+2) * time.Hour), Tags: article.TagsFromNames("Selvik"), Author: &article.Author{Name: "Ingrid Solheim"}})
 	}
+	// Comments in threads, one awaiting moderation for its author, and a
+	// form sent back with errors.
+	settings := comment.DefaultSettings()
+	settings.AutoApproveKnown = false
+	ts.store.SaveCommentSettings(ctx, settings)
+	rd := ts.reader()
+	resp, _ := rd.post(t, a.Slug, commentFields("Amina", "First, with a link: https://example.org/report."))
+	first := commentIDFrom(t, resp)
+	reply := commentFields("Bilal", "A reply.\n\nIn two paragraphs.")
+	reply["comment_parent"] = fmt.Sprint(first)
+	resp, _ = rd.post(t, a.Slug, reply)
+	commentIDFrom(t, resp)
+	settings.HoldAll = true
+	ts.store.SaveCommentSettings(ctx, settings)
+	ts.clock.set(ts.clock.now().Add(time.Minute))
+	resp, _ = rd.post(t, a.Slug, commentFields("Held", "Awaiting moderation."))
+	commentIDFrom(t, resp)
+	_, pendingPage := rd.request(t, http.MethodGet, "/"+a.Slug+"/", nil)
+	_, formErrors := rd.post(t, a.Slug, map[string]string{"author": "", "email": "bad", "url": "ftp://x", "comment": ""})
+	_, replyForm := rd.request(t, http.MethodGet, "/"+a.Slug+"/?replytocom="+fmt.Sprint(first), nil)
 	pages := map[string]string{
 		"home":         "/",
 		"home-page-2":  "/page/2/",
@@ -76,6 +98,13 @@ func TestPagesAreValidHTML(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var files []string
+	for name, body := range map[string]string{"article-pending": pendingPage, "comment-form-errors": formErrors, "comment-reply-form": replyForm} {
+		file := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, file)
+	}
 	for name, path := range pages {
 		_, body := ts.get(t, path)
 		file := filepath.Join(dir, name+".html")
@@ -105,7 +134,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 			t.Errorf("%s:%d: %s\n\t%s", filepath.Base(m.URL), m.Line, m.Message, m.Extract)
 		}
 	}
-	if len(files) < 10 {
+	if len(files) < 13 {
 		t.Errorf("checked %d pages, want every page type", len(files))
 	}
 }

@@ -87,6 +87,10 @@ type Article struct {
 	// to, in the order given; they are resolved against the archive later.
 	RequestedLinks []string
 
+	// FocusKeyphrase is the search phrase the author wants the article
+	// found by, for the SEO analysis; optional.
+	FocusKeyphrase string
+
 	WordCount      int
 	ReadingMinutes int
 

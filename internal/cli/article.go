@@ -286,6 +286,7 @@ type articleDetailJSON struct {
 	CreatedAt      time.Time         `json:"created_at"`
 	Version        int               `json:"version"`
 	Source         string            `json:"source,omitempty"`
+	FocusKeyphrase string            `json:"focus_keyphrase,omitempty"`
 	Outline        []article.Heading `json:"outline"`
 	RequestedLinks []string          `json:"requested_links"`
 	BodyMarkdown   string            `json:"body_markdown"`
@@ -331,6 +332,7 @@ func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON
 		CreatedAt:          a.CreatedAt,
 		Version:            a.Version,
 		Source:             a.Source,
+		FocusKeyphrase:     a.FocusKeyphrase,
 		Outline:            outline,
 		RequestedLinks:     links,
 		BodyMarkdown:       a.Body,

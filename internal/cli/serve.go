@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/config"
@@ -42,6 +43,7 @@ func serveCommand() *command {
 			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen on this host:port (env DATELINE_ADDR)")
 			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "folder of templates and static files overriding the built-in theme (env DATELINE_THEME)")
 			fs.StringVar(&cfg.SiteTitle, "site-title", cfg.SiteTitle, "the site's name in every page (env DATELINE_SITE_TITLE)")
+			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for canonical links, feeds and sitemaps (env DATELINE_BASE_URL; default: each request's host)")
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
 			fs.BoolVar(&quiet, "quiet", false, "log only warnings and errors, not every request")
@@ -134,7 +136,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		Templates: tpl,
 		Assets:    assets,
 		Logger:    logger,
-		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language},
+		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
 	}
 	secret, err := s.Secret(e.ctx)
 	if err != nil {

@@ -29,6 +29,13 @@ type Config struct {
 	SiteDescription string
 	// Language is the site's BCP 47 language tag, for <html lang>.
 	Language string
+	// BaseURL is the site's public address, such as
+	// https://news.example.org, for canonical links, feeds and sitemaps.
+	// Empty: taken from each request's Host.
+	BaseURL string
+	// Logo is the address of the publisher's logo for structured data;
+	// empty uses the built-in one.
+	Logo string
 }
 
 // Defaults of the server settings.
@@ -51,6 +58,8 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		SiteTitle:       getEnv(lookup, "DATELINE_SITE_TITLE", DefaultSiteTitle),
 		SiteDescription: getEnv(lookup, "DATELINE_SITE_DESCRIPTION", "News and analysis"),
 		Language:        getEnv(lookup, "DATELINE_LANGUAGE", DefaultLanguage),
+		BaseURL:         strings.TrimSuffix(getEnv(lookup, "DATELINE_BASE_URL", ""), "/"),
+		Logo:            getEnv(lookup, "DATELINE_LOGO", ""),
 	}
 }
 
@@ -105,6 +114,12 @@ func (c *Config) Validate() error {
 	if c.Theme != "" {
 		if fi, err := os.Stat(c.Theme); err != nil || !fi.IsDir() {
 			return fmt.Errorf("--theme / DATELINE_THEME: %q is not a folder", c.Theme)
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("--base-url / DATELINE_BASE_URL: %q is not a site address such as https://news.example.org", c.BaseURL)
 		}
 	}
 	if strings.TrimSpace(c.SiteTitle) == "" {

@@ -71,6 +71,29 @@ type SiteInfo struct {
 	Title       string
 	Description string
 	Language    string
+	// BaseURL is the site's public address without a final slash; empty
+	// takes it from each request.
+	BaseURL string
+	// Logo is the publisher logo's address; empty uses the built-in one.
+	Logo string
+}
+
+// BaseURL returns the site's address for r: the configured one, or the
+// scheme and host r came to.
+func (s *Site) BaseURL(r *http.Request) string {
+	if s.Info.BaseURL != "" {
+		return s.Info.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// AbsURL returns the absolute address of path on this site.
+func (s *Site) AbsURL(r *http.Request, path string) string {
+	return s.BaseURL(r) + path
 }
 
 // ErrorPage is the page shown for a 404 or 500.

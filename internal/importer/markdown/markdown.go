@@ -12,6 +12,8 @@
 //   - author: a name, a {name, bio} mapping, or a list whose first entry
 //     counts (also under Hugo's "authors")
 //   - related: titles of other articles to link to (requested links)
+//   - focus_keyphrase (or keyphrase): the search phrase for the SEO
+//     analysis
 //
 // Other fields are ignored, so a site's own front matter does no harm. A
 // leading "# Heading" equal to the title is removed from the body, since
@@ -54,6 +56,7 @@ func Parse(content []byte) (*article.Article, error) {
 		Slug:           strings.TrimSpace(m.Slug),
 		Description:    firstNonEmpty(m.Description, m.Summary, m.Excerpt),
 		RequestedLinks: trimAll(m.Related),
+		FocusKeyphrase: firstNonEmpty(m.FocusKeyphrase, m.Keyphrase),
 		Status:         article.Published,
 	}
 	body = strings.TrimSpace(body)
@@ -112,6 +115,8 @@ type meta struct {
 	Author         person     `yaml:"author"`
 	Authors        []person   `yaml:"authors"`
 	Related        stringList `yaml:"related"`
+	Keyphrase      string     `yaml:"keyphrase"`
+	FocusKeyphrase string     `yaml:"focus_keyphrase"`
 }
 
 // stringList accepts a YAML list of strings or one comma-separated string.

@@ -34,12 +34,12 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO articles (slug, title, description, body, status, published_at,
-				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			RETURNING id`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, updated, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title),
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase,
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -91,11 +91,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 				updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
-				source = $11, source_hash = $12, title_key = $13, version = version + 1
-			WHERE id = $14`,
+				source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, version = version + 1
+			WHERE id = $15`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, a.ID)
 		if err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ type querier interface {
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, a.comments_closed, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var published *time.Time
@@ -255,7 +255,7 @@ func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio *string
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&a.CreatedAt, &a.UpdatedAt, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

@@ -17,8 +17,8 @@ import (
 const (
 	insertArticleSQL = `
 	INSERT INTO articles (slug, title, description, body, status, published_at,
-		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	RETURNING id`
 	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
 	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`
@@ -59,7 +59,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		err = tx.queryRow(ctx, insertArticleSQL,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title),
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase,
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -100,11 +100,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
 				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
-				source = ?, source_hash = ?, title_key = ?, version = version + 1
+				source = ?, source_hash = ?, title_key = ?, focus_keyphrase = ?, version = version + 1
 			WHERE id = ?`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, a.ID)
 		if err != nil {
 			return err
 		}
@@ -219,7 +219,7 @@ func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Ar
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, a.comments_closed, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var published sql.NullString
@@ -228,7 +228,7 @@ func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio sql.NullString
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&created, &updated, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ func sample(slug string) *article.Article {
 		Author:         &article.Author{Name: "Ines Okafor", Slug: "ines-okafor", Bio: "Covers climate."},
 		Tags:           []article.Tag{{Name: "Floods", Slug: "floods"}, {Name: "Lower Saxony", Slug: "lower-saxony"}},
 		RequestedLinks: []string{"How barriers are tested", "Five years of Ems floods"},
+		FocusKeyphrase: "Ems flood barrier",
 		WordCount:      12,
 		ReadingMinutes: 1,
 		Source:         "/imports/" + slug + ".md",

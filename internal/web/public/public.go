@@ -81,21 +81,24 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 }
 
 // CanonicalSlash answers an address without its trailing slash with a
-// permanent redirect to the canonical one, when that names a page, before
-// next sees it. (The mux's own redirect would be temporary.)
-func CanonicalSlash(next http.Handler) http.Handler {
+// permanent redirect to the canonical one, when that names a page and the
+// address itself does not (as /feed.json does), before mux sees it. (The
+// mux's own redirect would be temporary.)
+func CanonicalSlash(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, "/static/") {
-			target := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p + "/"}}
-			if _, pattern := pageRoutes.Handler(target); pattern != "" {
-				u := *r.URL
-				u.Path, u.RawPath = p+"/", ""
-				http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
-				return
+			if _, own := mux.Handler(r); own == "GET /" {
+				target := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p + "/"}}
+				if _, pattern := pageRoutes.Handler(target); pattern != "" {
+					u := *r.URL
+					u.Path, u.RawPath = p+"/", ""
+					http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+					return
+				}
 			}
 		}
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 

@@ -88,7 +88,9 @@ func CanonicalSlash(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, "/static/") {
-			if _, own := mux.Handler(r); own == "GET /" {
+			// The mux names a pattern ending in a slash for an address it
+			// would redirect itself, or for the catch-all.
+			if _, own := mux.Handler(r); strings.HasSuffix(own, "/") || strings.HasSuffix(own, "{$}") {
 				target := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p + "/"}}
 				if _, pattern := pageRoutes.Handler(target); pattern != "" {
 					u := *r.URL

@@ -27,6 +27,7 @@ func articleCommand() *command {
 			articleDeleteCommand(),
 			articleRevisionsCommand(),
 			articleRestoreCommand(),
+			articleRenameCommand(),
 		},
 	}
 }

@@ -54,6 +54,8 @@ func commands() []*command {
 		articleCommand(),
 		commentCommand(),
 		settingsCommand(),
+		seoCommand(),
+		redirectCommand(),
 		versionCommand(),
 	}
 }
@@ -101,16 +103,22 @@ func runCommand(e *env, path string, c *command, args []string) int {
 	if c.flags != nil {
 		c.flags(fs, e.cfg)
 	}
-	fs.Usage = func() {
+	usageText := func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags] %s\n\n%s\n\nFlags:\n", path, c.args, c.summary)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	// Printed once, below: to stdout when asked for, to stderr after an
+	// error (which the flag package prints itself).
+	fs.Usage = func() {}
+	err := fs.Parse(interleaved(fs, args))
+	fs.Usage = usageText
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(e.stdout)
 			fs.Usage()
 			return exitOK
 		}
+		fs.Usage()
 		return exitUsage
 	}
 	if c.noDB {

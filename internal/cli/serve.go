@@ -43,6 +43,7 @@ func serveCommand() *command {
 			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen on this host:port (env DATELINE_ADDR)")
 			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "folder of templates and static files overriding the built-in theme (env DATELINE_THEME)")
 			fs.StringVar(&cfg.SiteTitle, "site-title", cfg.SiteTitle, "the site's name in every page (env DATELINE_SITE_TITLE)")
+			fs.StringVar(&cfg.FeedContent, "feed-content", cfg.FeedContent, "what feeds carry of each article: full or summary (env DATELINE_FEED_CONTENT)")
 			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for canonical links, feeds and sitemaps (env DATELINE_BASE_URL; default: each request's host)")
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
@@ -144,7 +145,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	}
 	views := public.NewViewCounter(s, logger)
 	mux := http.NewServeMux()
-	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor, Secret: secret}).Register(mux)
+	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full"}).Register(mux)
 	return site.Middleware(public.CanonicalSlash(mux)), views, nil
 }
 

@@ -36,6 +36,8 @@ type Config struct {
 	// Logo is the address of the publisher's logo for structured data;
 	// empty uses the built-in one.
 	Logo string
+	// FeedContent is "full" (articles' whole text in feeds) or "summary".
+	FeedContent string
 }
 
 // Defaults of the server settings.
@@ -60,6 +62,7 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		Language:        getEnv(lookup, "DATELINE_LANGUAGE", DefaultLanguage),
 		BaseURL:         strings.TrimSuffix(getEnv(lookup, "DATELINE_BASE_URL", ""), "/"),
 		Logo:            getEnv(lookup, "DATELINE_LOGO", ""),
+		FeedContent:     getEnv(lookup, "DATELINE_FEED_CONTENT", "full"),
 	}
 }
 
@@ -121,6 +124,9 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			return fmt.Errorf("--base-url / DATELINE_BASE_URL: %q is not a site address such as https://news.example.org", c.BaseURL)
 		}
+	}
+	if c.FeedContent != "full" && c.FeedContent != "summary" {
+		return fmt.Errorf("--feed-content / DATELINE_FEED_CONTENT: %q is neither full nor summary", c.FeedContent)
 	}
 	if strings.TrimSpace(c.SiteTitle) == "" {
 		return fmt.Errorf("--site-title / DATELINE_SITE_TITLE: the site needs a title")

@@ -7,7 +7,13 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
@@ -30,6 +36,7 @@ type Store interface {
 	ArticleStore
 	CommentStore
 	SettingsStore
+	RedirectStore
 	// Close releases the database connections.
 	Close() error
 }
@@ -177,4 +184,145 @@ type ArticleQuery struct {
 	AuthorSlug string // only articles by this author, when set
 	Limit      int    // at most this many, when positive
 	Offset     int
+}
+
+// RedirectStore keeps the site's permanent redirects: old addresses that
+// answer 301 with a new one. Redirects never chain: every target is an
+// address that is not itself redirected, so readers and crawlers reach
+// the page in one hop. Paths are kept in the form CleanRedirectPath gives.
+type RedirectStore interface {
+	// AddRedirect makes from redirect to to (a path on the site, or an
+	// absolute http or https URL), replacing a redirect from there made
+	// before, and returns what it stored. When to is itself redirected,
+	// the new redirect goes straight to that target; redirects that led
+	// to from now lead to the new target too. A redirect that would come
+	// back to from, or one from the address of an article, wraps
+	// ErrConflict; nothing is written then.
+	AddRedirect(ctx context.Context, from, to string) (Redirect, error)
+
+	// Redirect returns where path redirects to, or an error wrapping
+	// ErrNotFound.
+	Redirect(ctx context.Context, path string) (string, error)
+
+	// Redirects lists every redirect, by the address it is from.
+	Redirects(ctx context.Context) ([]Redirect, error)
+
+	// DeleteRedirect deletes the redirect from a path. A missing redirect
+	// wraps ErrNotFound.
+	DeleteRedirect(ctx context.Context, from string) error
+}
+
+// Redirect sends readers from an old address to a new one.
+type Redirect struct {
+	From      string // a path on the site
+	To        string // a path on the site, or an absolute http(s) URL
+	CreatedAt time.Time
+}
+
+// ArticlePath is the address of the article with the given slug.
+func ArticlePath(slug string) string { return "/" + slug + "/" }
+
+// maxRedirectPath bounds a redirect's path, like the longest address the
+// site answers.
+const maxRedirectPath = 1024
+
+// CleanRedirectPath returns p in the one form redirects are stored and
+// looked up in: a site-absolute path (starting with "/", without scheme,
+// host, query or fragment, without empty, "." or ".." segments), escaped
+// the way net/url escapes a path, and ending in a slash unless its last
+// segment has a file extension (as /feed.xml does; /feed.xml/ is taken
+// for it). The error says what
+// is wrong, in words for whoever typed p.
+func CleanRedirectPath(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	switch {
+	case p == "":
+		return "", errors.New("the path is empty")
+	case strings.HasPrefix(p, "//") || strings.Contains(p, "://"):
+		return "", fmt.Errorf("%q is not a path on this site: give it without scheme or host, such as /old-slug/", p)
+	case !strings.HasPrefix(p, "/"):
+		return "", fmt.Errorf("%q is not a site-absolute path: it must start with /, such as /old-slug/", p)
+	case strings.ContainsAny(p, "?#"):
+		return "", fmt.Errorf("%q has a query or fragment; give the path alone", p)
+	case len(p) > maxRedirectPath:
+		return "", fmt.Errorf("the path is %d bytes long, more than %d", len(p), maxRedirectPath)
+	}
+	decoded, err := url.PathUnescape(p)
+	if err != nil {
+		return "", fmt.Errorf("%q has a %% that is not a percent-escape such as %%20", p)
+	}
+	if !utf8.ValidString(decoded) || strings.IndexFunc(decoded, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) >= 0 {
+		return "", fmt.Errorf("%q holds control characters, a backslash or invalid UTF-8", p)
+	}
+	segments := strings.Split(decoded[1:], "/")
+	for i, seg := range segments {
+		switch {
+		case seg == "." || seg == "..":
+			return "", fmt.Errorf("%q has a . or .. segment; give the path as readers see it", p)
+		case seg == "" && i < len(segments)-1:
+			return "", fmt.Errorf("%q has an empty segment (//)", p)
+		}
+	}
+	switch last := segments[len(segments)-1]; {
+	case last == "" && len(segments) > 1 && hasFileExtension(segments[len(segments)-2]):
+		// The site adds a slash to an address of one segment before it
+		// finds it missing: /old.html/ is /old.html.
+		decoded = strings.TrimSuffix(decoded, "/")
+	case last != "" && !hasFileExtension(last):
+		decoded += "/"
+	}
+	return (&url.URL{Path: decoded}).EscapedPath(), nil
+}
+
+// hasFileExtension reports whether a path segment ends in an extension
+// such as .xml or .json: a dot and up to eight letters and digits, at
+// least one of them a letter. Slugs have no dots.
+func hasFileExtension(seg string) bool {
+	ext := path.Ext(seg)
+	if len(ext) < 2 || len(ext) > 9 || len(ext) == len(seg) {
+		return false
+	}
+	letter := false
+	for _, r := range ext[1:] {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			letter = true
+		case r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// CleanRedirectTarget returns where a redirect may lead in its stored
+// form: a path on the site as CleanRedirectPath gives it, or an absolute
+// http or https URL to another site (kept as written, query and fragment
+// included).
+func CleanRedirectTarget(to string) (string, error) {
+	to = strings.TrimSpace(to)
+	if !IsExternalRedirect(to) {
+		return CleanRedirectPath(to)
+	}
+	u, err := url.Parse(to)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%q is not a valid URL", to)
+	case u.Host == "" || u.Opaque != "":
+		return "", fmt.Errorf("%q names no host", to)
+	case u.User != nil:
+		return "", fmt.Errorf("%q carries a user name or password", to)
+	case len(to) > maxRedirectPath:
+		return "", fmt.Errorf("the URL is %d bytes long, more than %d", len(to), maxRedirectPath)
+	case strings.IndexFunc(to, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0:
+		return "", fmt.Errorf("%q holds spaces or control characters", to)
+	}
+	return u.String(), nil
+}
+
+// IsExternalRedirect reports whether a redirect target is an absolute URL
+// rather than a path on the site.
+func IsExternalRedirect(to string) bool {
+	lower := strings.ToLower(to)
+	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
 }

@@ -155,6 +155,25 @@ type Base struct {
 	Path        string
 	NoIndex     bool
 	Year        int
+	// Canonical is the page's one absolute address for search engines.
+	Canonical string
+	// Meta are OpenGraph and Twitter card tags.
+	Meta []MetaTag
+	// Feeds are the feeds that readers' software finds from this page.
+	Feeds []FeedLink
+	// StructuredData are JSON-LD objects, written by html/template as
+	// escaped JSON.
+	StructuredData []any
+}
+
+// MetaTag is a <meta> with a name (Twitter) or a property (OpenGraph).
+type MetaTag struct {
+	Name, Property, Content string
+}
+
+// FeedLink is a <link rel="alternate"> to a feed.
+type FeedLink struct {
+	Type, Title, Href string
 }
 
 // Base fills in the common part of a page.

@@ -99,6 +99,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		if err != nil {
 			return err
 		}
+		if a.Slug != current.Slug && current.IsPublic(now) {
+			if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
+				return err
+			}
+		}
 		for _, q := range []string{
 			`DELETE FROM article_tags WHERE article_id = $1`,
 			`DELETE FROM article_requested_links WHERE article_id = $1`,

@@ -148,7 +148,7 @@ func (h *Handlers) publicArticle(ctx context.Context, slug string) (*article.Art
 // adds that reader's comments awaiting moderation.
 func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo string) (*ArticlePage, error) {
 	ctx := r.Context()
-	body, outline, err := h.bodies.get(a, h.renderer)
+	body, err := h.bodies.get(a, h.renderer)
 	if err != nil {
 		return nil, err
 	}
@@ -169,18 +169,20 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 	if err != nil {
 		return nil, err
 	}
-	return &ArticlePage{
+	p := &ArticlePage{
 		Base:         h.site.Base(r, a.Title, a.Description),
 		Article:      a,
-		Body:         body,
-		TOC:          toc(outline),
+		Body:         body.html,
+		TOC:          toc(body.outline),
 		Updated:      a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
 		Views:        a.Views,
 		Comments:     int64(a.CommentCount),
 		Related:      related,
 		Thread:       comment.Thread(comments),
 		CommentsOpen: !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
-	}, nil
+	}
+	h.describeArticle(r, p, body)
+	return p, nil
 }
 
 // related resolves the article's requested links to the public articles

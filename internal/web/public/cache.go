@@ -12,6 +12,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -162,29 +163,33 @@ type renderedBody struct {
 	version int
 	html    template.HTML
 	outline []article.Heading
+	// summary stands in for a missing description; image and imageAlt
+	// are the body's first image, for social cards.
+	summary, image, imageAlt string
 }
 
 func newBodyCache() *bodyCache { return &bodyCache{bodies: map[int64]*renderedBody{}} }
 
-func (c *bodyCache) get(a *article.Article, r *render.Renderer) (template.HTML, []article.Heading, error) {
+func (c *bodyCache) get(a *article.Article, r *render.Renderer) (*renderedBody, error) {
 	c.mu.Lock()
 	b := c.bodies[a.ID]
 	c.mu.Unlock()
 	if b != nil && b.version == a.Version {
-		return b.html, b.outline, nil
+		return b, nil
 	}
 	doc := r.Parse([]byte(a.Body))
 	html, err := r.HTML(doc)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	// The renderer sanitised the HTML.
-	b = &renderedBody{version: a.Version, html: template.HTML(html), outline: doc.Outline()}
+	b = &renderedBody{version: a.Version, html: template.HTML(html), outline: doc.Outline(), summary: seo.Summary(doc)}
+	b.image, b.imageAlt = seo.FirstImage(doc)
 	c.mu.Lock()
 	if len(c.bodies) >= maxCachedBodies {
 		c.bodies = map[int64]*renderedBody{}
 	}
 	c.bodies[a.ID] = b
 	c.mu.Unlock()
-	return b.html, b.outline, nil
+	return b, nil
 }

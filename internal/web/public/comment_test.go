@@ -512,7 +512,7 @@ func TestNoCommenterEmailInAnyPublicResponse(t *testing.T) {
 
 	// Crawl every page reachable from the home page, plus error pages.
 	seen := map[string]bool{}
-	queue := []string{"/", "/no-such-page/", "/" + a.Slug + "/?replytocom=1", "/static/nope.css"}
+	queue := []string{"/", "/no-such-page/", "/" + a.Slug + "/?replytocom=1", "/static/nope.css", "/feed/", "/feed/atom/", "/feed.json", "/tag/selvik/feed/", "/tag/selvik/feed/atom/", "/tag/selvik/feed.json", "/author/ingrid-solheim/feed/", "/author/ingrid-solheim/feed/atom/", "/author/ingrid-solheim/feed.json", "/sitemap.xml", "/news-sitemap.xml", "/robots.txt"}
 	for len(queue) > 0 && len(seen) < 200 {
 		p := queue[0]
 		queue = queue[1:]

@@ -36,6 +36,7 @@ type Handlers struct {
 	bodies   *bodyCache
 	views    *ViewCounter
 	now      func() time.Time
+	feedFull bool
 }
 
 // Options tune the reader pages.
@@ -49,6 +50,10 @@ type Options struct {
 	// Secret signs comment form tokens and commenters' cookies; every
 	// node of a site must share it (store.SettingsStore.Secret).
 	Secret []byte
+	// FeedFullContent puts each article's whole body in the feeds; they
+	// carry summaries without it. Sites have it on by default, so the
+	// command line sets it unless told otherwise.
+	FeedFullContent bool
 }
 
 // New returns the reader handlers. Views are counted by views.
@@ -62,12 +67,14 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		limits:   newRateLimiter(opts.Now),
 		pages:    newPageCache(opts.CacheFor, opts.Now),
 		bodies:   newBodyCache(),
+		feedFull: opts.FeedFullContent,
 	}
 }
 
 // Register adds the reader routes to mux.
 func (h *Handlers) Register(mux *http.ServeMux) {
-	handle := func(pattern string, fn web.HandlerFunc) { mux.Handle(pattern, h.site.Handle(fn)) }
+	// An address no handler finds answers with its redirect, if it has one.
+	handle := func(pattern string, fn web.HandlerFunc) { mux.Handle(pattern, h.site.Handle(h.redirecting(fn))) }
 	handle("GET /{$}", h.home)
 	handle("GET /page/{n}/{$}", h.home)
 	handle("GET /tag/{slug}/{$}", h.tag)
@@ -77,6 +84,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	handle("GET /static/{file}", h.site.Assets.ServeHTTP)
 	handle("GET /{slug}/{$}", h.article)
 	handle("POST /{slug}/comments", h.postComment)
+	h.registerFeeds(handle)
 	handle("GET /", func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })
 }
 
@@ -180,6 +188,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 			title = fmt.Sprintf("Page %d", page)
 		}
 		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate("/", page, total)}
+		h.describeList(r, &p.Base, "", "", "", page)
 		return h.render("home", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -206,6 +215,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Articles:   as,
 			Pagination: paginate("/tag/"+slug+"/", page, total),
 		}
+		h.describeList(r, &p.Base, "tag", slug, tag.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -236,6 +246,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Articles:   as,
 			Pagination: paginate("/author/"+slug+"/", page, total),
 		}
+		h.describeList(r, &p.Base, "author", slug, au.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }

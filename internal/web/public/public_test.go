@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -658,8 +659,16 @@ func TestHTMLInjection(t *testing.T) {
 			t.Errorf("GET %s = %d", p, resp.StatusCode)
 		}
 		doc := parseHTML(t, body)
-		if s := findAll(doc, tag("script")); len(s) > 0 {
-			t.Errorf("GET %s: page has a script element", p)
+		// The only scripts are structured data, intact JSON that carries
+		// the hostile text as text.
+		for _, sc := range findAll(doc, tag("script")) {
+			var v any
+			if attr(sc, "type") != "application/ld+json" || json.Unmarshal([]byte(sc.FirstChild.Data), &v) != nil {
+				t.Errorf("GET %s: page has a script that is not JSON-LD: %s", p, text(sc))
+			}
+		}
+		if strings.Count(body, "</script>") != strings.Count(body, `<script type="application/ld+json">`) {
+			t.Errorf("GET %s: a script element was closed early", p)
 		}
 		// The body's <img> survives sanitising without its handler; the
 		// title's and description's are text.

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+func redirectCommand() *command {
+	return &command{
+		name:    "redirect",
+		summary: "add, list and delete permanent (301) redirects from old addresses",
+		subs: []*command{
+			redirectAddCommand(),
+			redirectListCommand(),
+			redirectDeleteCommand(),
+		},
+	}
+}
+
+func redirectAddCommand() *command {
+	return &command{
+		name:    "add",
+		args:    "FROM TO",
+		summary: "redirect the path FROM (such as /old-slug/) to a path or an http(s) URL; chains collapse to one hop",
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 2 {
+				return usage(e, fs, "give the path to redirect from and where to, such as: /old-slug/ /new-slug/")
+			}
+			from, err := store.CleanRedirectPath(fs.Arg(0))
+			if err != nil {
+				return usage(e, fs, "FROM: %v", err)
+			}
+			to, err := store.CleanRedirectTarget(fs.Arg(1))
+			if err != nil {
+				return usage(e, fs, "TO: %v", err)
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				r, err := s.AddRedirect(e.ctx, from, to)
+				if errors.Is(err, store.ErrConflict) {
+					return refusal(err)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "%s → %s\n", r.From, r.To)
+				if r.To != to {
+					fmt.Fprintf(e.stdout, "(%s already redirects to %s, so this one goes straight there)\n", to, r.To)
+				}
+				return nil
+			})
+		},
+	}
+}
+
+// refusal is the reason a store gave for refusing a write (an error
+// wrapping store.ErrConflict), without the operation it is wrapped in:
+// a person at a terminal wants the reason.
+func refusal(err error) error {
+	for u := err; u != nil; u = errors.Unwrap(u) {
+		if errors.Unwrap(u) == store.ErrConflict {
+			return errors.New(strings.TrimPrefix(u.Error(), store.ErrConflict.Error()+": "))
+		}
+	}
+	return err
+}
+
+type redirectJSON struct {
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func redirectListCommand() *command {
+	var asJSON bool
+	return &command{
+		name:    "list",
+		summary: "list the redirects, by the path they are from",
+		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 0 {
+				return usage(e, fs, "takes no arguments")
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				rs, err := s.Redirects(e.ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := make([]redirectJSON, 0, len(rs))
+					for _, r := range rs {
+						out = append(out, redirectJSON{From: r.From, To: r.To, CreatedAt: r.CreatedAt})
+					}
+					return writeJSON(e.stdout, out)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "FROM\tTO\tADDED")
+				for _, r := range rs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.From, r.To, formatDate(r.CreatedAt))
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				if len(rs) == 0 {
+					fmt.Fprintln(e.stderr, "no redirects yet; renaming a published article makes one, and so does 'dateline redirect add FROM TO'")
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func redirectDeleteCommand() *command {
+	return &command{
+		name:    "delete",
+		args:    "FROM",
+		summary: "delete the redirect from a path; the path answers 404 again",
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "name the path the redirect is from, such as /old-slug/")
+			}
+			from, err := store.CleanRedirectPath(fs.Arg(0))
+			if err != nil {
+				return usage(e, fs, "FROM: %v", err)
+			}
+			return withStore(e, fs, func(s store.Store) error {
+				if err := s.DeleteRedirect(e.ctx, from); errors.Is(err, store.ErrNotFound) {
+					return notFoundError{"redirect from " + from}
+				} else if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "deleted the redirect from %s\n", from)
+				return nil
+			})
+		},
+	}
+}

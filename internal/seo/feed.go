@@ -1,0 +1,451 @@
+package seo
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MIME types of the three feed formats, as the feeds are served.
+const (
+	RSSType  = "application/rss+xml; charset=utf-8"
+	AtomType = "application/atom+xml; charset=utf-8"
+	JSONType = "application/feed+json; charset=utf-8"
+)
+
+// The kinds of feed a site has: the whole site's, a tag's and an
+// author's.
+const (
+	SiteFeed   = ""
+	TagFeed    = "tag"
+	AuthorFeed = "author"
+)
+
+// FeedLink is a feed as a page's head announces it, in a
+// <link rel="alternate" type="{{.Type}}" title="{{.Title}}" href="{{.Href}}">.
+type FeedLink struct {
+	Title string
+	Type  string // the MIME type, without parameters
+	Href  string // the feed's path on the site, starting with "/"
+}
+
+// FeedPath returns the path of a feed of the given kind (SiteFeed, TagFeed
+// or AuthorFeed) and format ("rss", "atom" or "json"); slug names the tag
+// or author.
+func FeedPath(kind, slug, format string) string {
+	base := "/"
+	if kind != SiteFeed {
+		base = "/" + kind + "/" + slug + "/"
+	}
+	switch format {
+	case "atom":
+		return base + "feed/atom/"
+	case "json":
+		return base + "feed.json"
+	}
+	return base + "feed/"
+}
+
+// FeedLinks lists the three feeds of a kind (SiteFeed, TagFeed or
+// AuthorFeed) for autodiscovery; slug names the tag or author and name is
+// what the feeds follow (the site's title, the tag's or the author's name),
+// used in their titles.
+func FeedLinks(kind, slug, name string) []FeedLink {
+	return []FeedLink{
+		{Title: name + " (RSS)", Type: "application/rss+xml", Href: FeedPath(kind, slug, "rss")},
+		{Title: name + " (Atom)", Type: "application/atom+xml", Href: FeedPath(kind, slug, "atom")},
+		{Title: name + " (JSON Feed)", Type: "application/feed+json", Href: FeedPath(kind, slug, "json")},
+	}
+}
+
+// Feed is a list of articles to write as RSS 2.0, Atom 1.0 or JSON Feed
+// 1.1. Addresses are absolute.
+type Feed struct {
+	Title       string
+	Description string
+	Language    string // BCP 47, such as "en"; optional
+	Link        string // the page the feed follows: the home, tag or author page
+	Updated     time.Time
+	Author      string // credited for items without an author of their own
+	Items       []FeedItem
+}
+
+// FeedItem is one article in a feed.
+type FeedItem struct {
+	Title      string
+	Link       string // the article's address, also its stable id
+	Published  time.Time
+	Updated    time.Time
+	Author     string // empty when the article is credited to nobody
+	AuthorURL  string
+	Categories []string
+	Summary    string // plain text
+	Content    string // HTML; empty for a feed of summaries
+}
+
+// CleanText returns s without what XML 1.0 cannot carry: control
+// characters other than tab, newline and carriage return, the surrogate
+// range, U+FFFE and U+FFFF, and bytes that are not UTF-8. Every string
+// the feeds and sitemaps write passes through it, so that they stay
+// well-formed whatever an article holds.
+func CleanText(s string) string {
+	clean := true
+	for _, r := range s {
+		if !xmlChar(r) {
+			clean = false
+			break
+		}
+	}
+	if clean && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r != utf8.RuneError || size > 1) && xmlChar(r) {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// xmlChar reports whether r is a Char of XML 1.0.
+func xmlChar(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20:
+		return false
+	case r <= 0xD7FF:
+		return true
+	case r < 0xE000:
+		return false
+	case r <= 0xFFFD:
+		return true
+	case r < 0x10000:
+		return false
+	}
+	return r <= utf8.MaxRune
+}
+
+// singleLine cleans s and folds its runs of white space, newlines included,
+// into single spaces: a title or a name is one line in every reader.
+func singleLine(s string) string {
+	return strings.Join(strings.Fields(CleanText(s)), " ")
+}
+
+// AbsoluteURLs rewrites the site-relative addresses in the href and src
+// attributes of rendered HTML (those starting with one "/") to absolute
+// ones on base, since a feed reader shows the HTML away from the site.
+func AbsoluteURLs(html, base string) string {
+	base = strings.TrimSuffix(base, "/")
+	for _, attr := range []string{` href="/`, ` src="/`} {
+		var b strings.Builder
+		rest := html
+		for {
+			i := strings.Index(rest, attr)
+			if i < 0 {
+				break
+			}
+			end := i + len(attr)
+			b.WriteString(rest[:end-1])
+			if !strings.HasPrefix(rest[end:], "/") {
+				b.WriteString(base)
+			}
+			b.WriteByte('/')
+			rest = rest[end:]
+		}
+		if b.Len() > 0 {
+			b.WriteString(rest)
+			html = b.String()
+		}
+	}
+	return html
+}
+
+// Date layouts of the formats.
+const (
+	rssDate = time.RFC1123Z
+	isoDate = time.RFC3339
+)
+
+func formatDate(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(layout)
+}
+
+// The RSS 2.0 document, with the content, Dublin Core and Atom
+// namespaces for what RSS has no element of its own for.
+type rssDoc struct {
+	XMLName   xml.Name   `xml:"rss"`
+	Version   string     `xml:"version,attr"`
+	Atom      string     `xml:"xmlns:atom,attr"`
+	ContentNS string     `xml:"xmlns:content,attr"`
+	DC        string     `xml:"xmlns:dc,attr"`
+	Channel   rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language,omitempty"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Generator     string    `xml:"generator"`
+	Self          atomLink  `xml:"atom:link"`
+	Items         []rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        rssGUID  `xml:"guid"`
+	PubDate     string   `xml:"pubDate,omitempty"`
+	Updated     string   `xml:"atom:updated,omitempty"`
+	Creator     string   `xml:"dc:creator,omitempty"`
+	Categories  []string `xml:"category"`
+	Description string   `xml:"description"`
+	Content     string   `xml:"content:encoded,omitempty"`
+}
+
+type rssGUID struct {
+	IsPermaLink bool   `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+// RSS writes the feed as RSS 2.0; self is the feed's own address.
+func (f *Feed) RSS(self string) ([]byte, error) {
+	doc := rssDoc{
+		Version:   "2.0",
+		Atom:      "http://www.w3.org/2005/Atom",
+		ContentNS: "http://purl.org/rss/1.0/modules/content/",
+		DC:        "http://purl.org/dc/elements/1.1/",
+		Channel: rssChannel{
+			Title:         singleLine(f.Title),
+			Link:          CleanText(f.Link),
+			Description:   CleanText(f.Description),
+			Language:      singleLine(f.Language),
+			LastBuildDate: formatDate(f.Updated, rssDate),
+			Generator:     "Dateline",
+			Self:          atomLink{Href: CleanText(self), Rel: "self", Type: "application/rss+xml"},
+		},
+	}
+	for _, it := range f.Items {
+		link := CleanText(it.Link)
+		doc.Channel.Items = append(doc.Channel.Items, rssItem{
+			Title:       singleLine(it.Title),
+			Link:        link,
+			GUID:        rssGUID{IsPermaLink: true, Value: link},
+			PubDate:     formatDate(it.Published, rssDate),
+			Updated:     formatDate(it.Updated, isoDate),
+			Creator:     singleLine(it.Author),
+			Categories:  singleLines(it.Categories),
+			Description: CleanText(it.Summary),
+			Content:     CleanText(it.Content),
+		})
+	}
+	return marshalXML(doc)
+}
+
+// singleLines applies singleLine to each of ss, dropping those left empty.
+func singleLines(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = singleLine(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The Atom 1.0 document (RFC 4287).
+type atomFeed struct {
+	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string      `xml:"xml:lang,attr,omitempty"`
+	ID       string      `xml:"id"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle,omitempty"`
+	Updated  string      `xml:"updated"`
+	Links    []atomLink  `xml:"link"`
+	Author   *atomPerson `xml:"author,omitempty"`
+	Gen      string      `xml:"generator"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+type atomText struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Links      []atomLink     `xml:"link"`
+	Published  string         `xml:"published,omitempty"`
+	Updated    string         `xml:"updated"`
+	Author     *atomPerson    `xml:"author,omitempty"`
+	Categories []atomCategory `xml:"category"`
+	Summary    *atomText      `xml:"summary,omitempty"`
+	Content    *atomText      `xml:"content,omitempty"`
+}
+
+// Atom writes the feed as Atom 1.0; self is the feed's own address.
+func (f *Feed) Atom(self string) ([]byte, error) {
+	doc := atomFeed{
+		Lang:     singleLine(f.Language),
+		ID:       CleanText(f.Link),
+		Title:    singleLine(f.Title),
+		Subtitle: singleLine(f.Description),
+		Updated:  formatDate(f.Updated, isoDate),
+		Links: []atomLink{
+			{Href: CleanText(f.Link), Rel: "alternate", Type: "text/html"},
+			{Href: CleanText(self), Rel: "self", Type: "application/atom+xml"},
+		},
+		Gen: "Dateline",
+	}
+	if doc.Updated == "" {
+		doc.Updated = formatDate(time.Unix(0, 0), isoDate)
+	}
+	// Atom wants an author for every entry: the feed's stands in for
+	// entries without one.
+	if name := singleLine(f.Author); name != "" {
+		doc.Author = &atomPerson{Name: name}
+	}
+	for _, it := range f.Items {
+		link := CleanText(it.Link)
+		e := atomEntry{
+			ID:        link,
+			Title:     atomText{Type: "text", Value: singleLine(it.Title)},
+			Links:     []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}},
+			Published: formatDate(it.Published, isoDate),
+			Updated:   formatDate(it.Updated, isoDate),
+		}
+		if e.Updated == "" {
+			e.Updated = e.Published
+		}
+		if name := singleLine(it.Author); name != "" {
+			e.Author = &atomPerson{Name: name, URI: CleanText(it.AuthorURL)}
+		}
+		for _, c := range singleLines(it.Categories) {
+			e.Categories = append(e.Categories, atomCategory{Term: c})
+		}
+		if s := CleanText(it.Summary); s != "" {
+			e.Summary = &atomText{Type: "text", Value: s}
+		}
+		if c := CleanText(it.Content); c != "" {
+			e.Content = &atomText{Type: "html", Value: c}
+		}
+		doc.Entries = append(doc.Entries, e)
+	}
+	return marshalXML(doc)
+}
+
+// The JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/).
+type jsonFeed struct {
+	Version     string       `json:"version"`
+	Title       string       `json:"title"`
+	HomePageURL string       `json:"home_page_url"`
+	FeedURL     string       `json:"feed_url"`
+	Description string       `json:"description,omitempty"`
+	Language    string       `json:"language,omitempty"`
+	Authors     []jsonAuthor `json:"authors,omitempty"`
+	Items       []jsonItem   `json:"items"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type jsonItem struct {
+	ID            string       `json:"id"`
+	URL           string       `json:"url"`
+	Title         string       `json:"title"`
+	ContentHTML   string       `json:"content_html,omitempty"`
+	ContentText   *string      `json:"content_text,omitempty"`
+	Summary       string       `json:"summary,omitempty"`
+	DatePublished string       `json:"date_published,omitempty"`
+	DateModified  string       `json:"date_modified,omitempty"`
+	Authors       []jsonAuthor `json:"authors,omitempty"`
+	Tags          []string     `json:"tags,omitempty"`
+}
+
+// JSON writes the feed as JSON Feed 1.1; self is the feed's own address.
+func (f *Feed) JSON(self string) ([]byte, error) {
+	doc := jsonFeed{
+		Version:     "https://jsonfeed.org/version/1.1",
+		Title:       singleLine(f.Title),
+		HomePageURL: CleanText(f.Link),
+		FeedURL:     CleanText(self),
+		Description: singleLine(f.Description),
+		Language:    singleLine(f.Language),
+		Items:       []jsonItem{},
+	}
+	if name := singleLine(f.Author); name != "" {
+		doc.Authors = []jsonAuthor{{Name: name}}
+	}
+	for _, it := range f.Items {
+		link := CleanText(it.Link)
+		item := jsonItem{
+			ID:            link,
+			URL:           link,
+			Title:         singleLine(it.Title),
+			ContentHTML:   CleanText(it.Content),
+			Summary:       CleanText(it.Summary),
+			DatePublished: formatDate(it.Published, isoDate),
+			DateModified:  formatDate(it.Updated, isoDate),
+			Tags:          singleLines(it.Categories),
+		}
+		if item.ContentHTML == "" {
+			// An item must have content_html or content_text.
+			text := item.Summary
+			item.ContentText = &text
+		}
+		if name := singleLine(it.Author); name != "" {
+			item.Authors = []jsonAuthor{{Name: name, URL: CleanText(it.AuthorURL)}}
+		}
+		doc.Items = append(doc.Items, item)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// marshalXML writes v as an indented XML document with its declaration.
+func marshalXML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,173 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/jackc/pgx/v5"
+)
+
+// AddRedirect stores a redirect, collapsing chains; see
+// store.RedirectStore.
+func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirect, err error) {
+	defer wrap(&err, "AddRedirect(%q, %q)", from, to)
+	if from, err = store.CleanRedirectPath(from); err != nil {
+		return store.Redirect{}, err
+	}
+	if to, err = store.CleanRedirectTarget(to); err != nil {
+		return store.Redirect{}, err
+	}
+	var r store.Redirect
+	err = db.transact(ctx, func(tx pgx.Tx) error {
+		if err := checkNoArticleAt(ctx, tx, from); err != nil {
+			return err
+		}
+		r, err = addRedirect(ctx, tx, from, to, dbTime(time.Now()))
+		return err
+	})
+	return r, err
+}
+
+// checkNoArticleAt refuses a redirect from the address of an article: the
+// article would be served there, and the redirect never used.
+func checkNoArticleAt(ctx context.Context, tx pgx.Tx, from string) error {
+	slug := strings.TrimSuffix(strings.TrimPrefix(from, "/"), "/")
+	if article.ValidateSlug(slug) != nil || store.ArticlePath(slug) != from {
+		return nil
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM articles WHERE slug = $1`, slug).Scan(&id)
+	if errNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: article %q lives at %s, so a redirect from there would never be used; rename or delete the article instead",
+		store.ErrConflict, slug, from)
+}
+
+// lockRedirects makes the writers of redirects take turns until tx ends,
+// so that two added at once cannot make a chain (a→b next to b→c) that
+// neither saw. Readers are not held up.
+func lockRedirects(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE redirects IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// addRedirect stores a redirect from one cleaned path to a cleaned target
+// in transaction tx, keeping every redirect one hop: a target that is
+// itself redirected is replaced by where it leads, and redirects that led
+// to from are pointed at the new target. A redirect that would lead back
+// to from wraps store.ErrConflict.
+func addRedirect(ctx context.Context, tx pgx.Tx, from, to string, now time.Time) (store.Redirect, error) {
+	if err := lockRedirects(ctx, tx); err != nil {
+		return store.Redirect{}, err
+	}
+	final := to
+	if !store.IsExternalRedirect(to) {
+		var next string
+		err := tx.QueryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = $1`, to).Scan(&next)
+		switch {
+		case err == nil:
+			final = next
+		case !errNoRows(err):
+			return store.Redirect{}, err
+		}
+	}
+	if final == from {
+		if to == from {
+			return store.Redirect{}, fmt.Errorf("%w: a redirect from %s to itself would loop", store.ErrConflict, from)
+		}
+		return store.Redirect{}, fmt.Errorf("%w: %s already redirects to %s, so a redirect from %s to %s would loop",
+			store.ErrConflict, to, final, from, to)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE redirects SET to_path = $1 WHERE to_path = $2`, final, from); err != nil {
+		return store.Redirect{}, err
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO redirects (from_path, to_path, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (from_path) DO UPDATE SET
+			to_path = excluded.to_path,
+			created_at = excluded.created_at`, from, final, now)
+	if err != nil {
+		return store.Redirect{}, err
+	}
+	return store.Redirect{From: from, To: final, CreatedAt: now}, nil
+}
+
+// redirectRenamed keeps the old address of a public article that took a
+// new slug answering, in transaction tx: it redirects to the new address,
+// which itself redirects nowhere any more since the article lives there.
+func redirectRenamed(ctx context.Context, tx pgx.Tx, oldSlug, newSlug string, now time.Time) error {
+	if err := lockRedirects(ctx, tx); err != nil {
+		return err
+	}
+	to := store.ArticlePath(newSlug)
+	if _, err := tx.Exec(ctx, `DELETE FROM redirects WHERE from_path = $1`, to); err != nil {
+		return err
+	}
+	if _, err := addRedirect(ctx, tx, store.ArticlePath(oldSlug), to, now); err != nil {
+		return fmt.Errorf("redirect the old address: %w", err)
+	}
+	return nil
+}
+
+// Redirect returns where a path redirects to; see store.RedirectStore.
+func (db *DB) Redirect(ctx context.Context, path string) (_ string, err error) {
+	defer wrap(&err, "Redirect(%q)", path)
+	from, err := store.CleanRedirectPath(path)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", store.ErrNotFound, err)
+	}
+	var to string
+	err = db.pool.QueryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = $1`, from).Scan(&to)
+	if errNoRows(err) {
+		return "", store.ErrNotFound
+	}
+	return to, err
+}
+
+// Redirects lists every redirect; see store.RedirectStore.
+func (db *DB) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
+	defer wrap(&err, "Redirects")
+	rows, err := db.pool.Query(ctx, `
+		SELECT from_path, to_path, created_at
+		FROM redirects
+		ORDER BY from_path COLLATE "C"`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rs []store.Redirect
+	for rows.Next() {
+		var r store.Redirect
+		if err := rows.Scan(&r.From, &r.To, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
+}
+
+// DeleteRedirect deletes a redirect; see store.RedirectStore.
+func (db *DB) DeleteRedirect(ctx context.Context, from string) (err error) {
+	defer wrap(&err, "DeleteRedirect(%q)", from)
+	clean, err := store.CleanRedirectPath(from)
+	if err != nil {
+		return fmt.Errorf("%w: %v", store.ErrNotFound, err)
+	}
+	tag, err := db.pool.Exec(ctx, `DELETE FROM redirects WHERE from_path = $1`, clean)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

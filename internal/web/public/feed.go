@@ -1,0 +1,179 @@
+package public
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// FeedSize is how many of the latest articles a feed carries.
+const FeedSize = 20
+
+// feedFormats are the formats every feed comes in, with the MIME type
+// each is served as.
+var feedFormats = []struct{ name, contentType string }{
+	{"rss", seo.RSSType},
+	{"atom", seo.AtomType},
+	{"json", seo.JSONType},
+}
+
+// registerFeeds adds the routes of the feeds (the site's, each tag's and
+// each author's, in every format), the sitemaps and robots.txt.
+func (h *Handlers) registerFeeds(handle func(string, web.HandlerFunc)) {
+	for _, kind := range []string{seo.SiteFeed, seo.TagFeed, seo.AuthorFeed} {
+		for _, f := range feedFormats {
+			path := seo.FeedPath(kind, "{slug}", f.name)
+			if strings.HasSuffix(path, "/") {
+				path += "{$}"
+			}
+			handle("GET "+path, h.feed(kind, f.name, f.contentType))
+		}
+	}
+	h.registerSitemaps(handle)
+}
+
+// feed serves one kind of feed in one format.
+func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		slug := r.PathValue("slug")
+		if kind != seo.SiteFeed && article.ValidateSlug(slug) != nil {
+			return web.ErrNotFound
+		}
+		return h.pages.serve(typedWriter{w, contentType}, r, r.URL.Path, func() (*cachedPage, error) {
+			f, err := h.buildFeed(r, kind, slug)
+			if err != nil {
+				return nil, err
+			}
+			self := h.site.AbsURL(r, seo.FeedPath(kind, slug, format))
+			var body []byte
+			switch format {
+			case "atom":
+				body, err = f.Atom(self)
+			case "json":
+				body, err = f.JSON(self)
+			default:
+				body, err = f.RSS(self)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return newCachedPage(body, f.Updated), nil
+		}, nil, nil)
+	}
+}
+
+// buildFeed gathers the latest public articles of a feed. An unknown tag
+// or author, or one without public articles, is not found.
+func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, error) {
+	ctx := r.Context()
+	now := h.now()
+	info := h.site.Info
+	f := &seo.Feed{
+		Title:       info.Title,
+		Description: info.Description,
+		Language:    info.Language,
+		Link:        h.site.AbsURL(r, "/"),
+		Author:      info.Title,
+	}
+	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize}
+	switch kind {
+	case seo.TagFeed:
+		tag, err := h.store.Tag(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		q.TagSlug = slug
+		f.Title = tag.Name + " – " + info.Title
+		f.Description = "Articles tagged " + tag.Name + "."
+		f.Link = h.site.AbsURL(r, "/tag/"+slug+"/")
+	case seo.AuthorFeed:
+		au, err := h.store.Author(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		q.AuthorSlug = slug
+		f.Title = au.Name + " – " + info.Title
+		f.Description = "Articles by " + au.Name + "."
+		f.Link = h.site.AbsURL(r, "/author/"+slug+"/")
+	}
+	as, err := h.store.Articles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 && kind != seo.SiteFeed {
+		// As the archive page: a tag of drafts alone is not shown.
+		return nil, web.ErrNotFound
+	}
+	f.Updated = lastUpdate(as)
+	if f.Updated.IsZero() {
+		f.Updated = now
+	}
+	base := h.site.BaseURL(r)
+	for _, a := range as {
+		item, err := h.feedItem(ctx, r, a, base)
+		if err != nil {
+			return nil, err
+		}
+		f.Items = append(f.Items, item)
+	}
+	return f, nil
+}
+
+// feedItem describes an article for a feed: with its rendered body when
+// the feeds carry full content, and with a summary of the body when it
+// has no description.
+func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
+	item := seo.FeedItem{
+		Title:     a.Title,
+		Link:      h.site.AbsURL(r, "/"+a.Slug+"/"),
+		Published: a.PublishedAt,
+		Updated:   a.UpdatedAt,
+		Summary:   a.Description,
+	}
+	if a.Author != nil {
+		item.Author = a.Author.Name
+		item.AuthorURL = h.site.AbsURL(r, "/author/"+a.Author.Slug+"/")
+	}
+	for _, t := range a.Tags {
+		item.Categories = append(item.Categories, t.Name)
+	}
+	if !h.feedFull && a.Description != "" {
+		return item, nil
+	}
+	// Listed articles come without their body.
+	full, err := h.store.Article(ctx, a.Slug)
+	if err != nil {
+		return item, err
+	}
+	body, err := h.bodies.get(full, h.renderer)
+	if err != nil {
+		return item, err
+	}
+	if item.Summary == "" {
+		item.Summary = body.summary
+	}
+	if h.feedFull {
+		item.Content = seo.AbsoluteURLs(string(body.html), base)
+	}
+	return item, nil
+}
+
+// typedWriter gives a response from the page cache, which serves HTML, its
+// own content type: web.ServeBytes sets the header just before it writes
+// the status.
+type typedWriter struct {
+	http.ResponseWriter
+	contentType string
+}
+
+func (w typedWriter) WriteHeader(status int) {
+	w.Header().Set("Content-Type", w.contentType)
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w typedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

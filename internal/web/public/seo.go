@@ -1,0 +1,159 @@
+package public
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// This file fills in what search engines and social sites read in a
+// page's head: the canonical address, OpenGraph and Twitter tags, feed
+// autodiscovery and JSON-LD.
+
+// feedLinks are the feeds offered on a page: the site's, and those of the
+// tag or author the page lists.
+func (h *Handlers) feedLinks(r *http.Request, kind, slug, name string) []web.FeedLink {
+	links := seo.FeedLinks(seo.SiteFeed, "", h.site.Info.Title)
+	if kind != "" {
+		links = append(links, seo.FeedLinks(kind, slug, h.site.Info.Title+": "+name)...)
+	}
+	out := make([]web.FeedLink, 0, len(links))
+	for _, l := range links {
+		out = append(out, web.FeedLink{Type: l.Type, Title: l.Title, Href: h.site.AbsURL(r, l.Href)})
+	}
+	return out
+}
+
+// logoURL is the publisher's logo for structured data.
+func (h *Handlers) logoURL(r *http.Request) string {
+	if h.site.Info.Logo != "" {
+		return h.site.Info.Logo
+	}
+	u, _ := h.site.Assets.URL("logo.png")
+	return h.site.AbsURL(r, u)
+}
+
+// shareImage is the picture for social cards of pages that have none.
+func (h *Handlers) shareImage(r *http.Request) string {
+	u, _ := h.site.Assets.URL("share.png")
+	return h.site.AbsURL(r, u)
+}
+
+// absolute makes a link from an article body absolute.
+func (h *Handlers) absolute(r *http.Request, link string) string {
+	if strings.HasPrefix(link, "http://") || strings.HasPrefix(link, "https://") {
+		return link
+	}
+	if strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "//") {
+		return h.site.AbsURL(r, link)
+	}
+	return ""
+}
+
+func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *renderedBody) {
+	a := p.Article
+	if a.Description == "" && body.summary != "" {
+		p.Description = body.summary
+	}
+	p.Canonical = h.site.AbsURL(r, "/"+a.Slug+"/")
+	image, imageAlt := h.absolute(r, body.image), body.imageAlt
+	if image == "" {
+		image, imageAlt = h.shareImage(r), h.site.Info.Title
+	}
+	home := h.site.AbsURL(r, "/")
+	var authorName, authorURL, section string
+	var keywords []string
+	if a.Author != nil {
+		authorName, authorURL = a.Author.Name, h.site.AbsURL(r, "/author/"+a.Author.Slug+"/")
+	}
+	for _, t := range a.Tags {
+		keywords = append(keywords, t.Name)
+	}
+	if len(a.Tags) > 0 {
+		section = a.Tags[0].Name
+	}
+	p.Meta = []web.MetaTag{
+		{Property: "og:type", Content: "article"},
+		{Property: "og:title", Content: a.Title},
+		{Property: "og:description", Content: p.Description},
+		{Property: "og:url", Content: p.Canonical},
+		{Property: "og:site_name", Content: h.site.Info.Title},
+		{Property: "og:locale", Content: strings.ReplaceAll(h.site.Info.Language, "-", "_")},
+		{Property: "og:image", Content: image},
+		{Property: "og:image:alt", Content: imageAlt},
+		{Property: "article:published_time", Content: a.PublishedAt.Format(time.RFC3339)},
+		{Property: "article:modified_time", Content: a.UpdatedAt.Format(time.RFC3339)},
+	}
+	if authorURL != "" {
+		p.Meta = append(p.Meta, web.MetaTag{Property: "article:author", Content: authorURL})
+	}
+	if section != "" {
+		p.Meta = append(p.Meta, web.MetaTag{Property: "article:section", Content: section})
+	}
+	for _, k := range keywords {
+		p.Meta = append(p.Meta, web.MetaTag{Property: "article:tag", Content: k})
+	}
+	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
+	p.Feeds = h.feedLinks(r, "", "", "")
+	crumbs := []seo.Crumb{{Name: h.site.Info.Title, URL: home}}
+	if len(a.Tags) > 0 {
+		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, "/tag/"+a.Tags[0].Slug+"/")})
+	}
+	crumbs = append(crumbs, seo.Crumb{Name: a.Title, URL: p.Canonical})
+	p.StructuredData = []any{
+		seo.NewsArticleSchema(seo.NewsArticleData{
+			URL: p.Canonical, Headline: a.Title, Description: p.Description, Image: image,
+			Published: a.PublishedAt, Modified: a.UpdatedAt, AuthorName: authorName, AuthorURL: authorURL,
+			PublisherName: h.site.Info.Title, PublisherURL: home, PublisherLogo: h.logoURL(r),
+			Section: section, Keywords: keywords, WordCount: a.WordCount, Language: h.site.Info.Language,
+		}),
+		seo.BreadcrumbList(crumbs...),
+	}
+}
+
+func twitterCard(title, description, image, alt string) []web.MetaTag {
+	return []web.MetaTag{
+		{Name: "twitter:card", Content: "summary_large_image"},
+		{Name: "twitter:title", Content: title},
+		{Name: "twitter:description", Content: description},
+		{Name: "twitter:image", Content: image},
+		{Name: "twitter:image:alt", Content: alt},
+	}
+}
+
+// describeList fills in the head of the home page (kind "") or of a tag's
+// or an author's archive. Pages past the first are not indexed: search
+// engines should send readers to the first.
+func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name string, page int) {
+	home := h.site.AbsURL(r, "/")
+	b.Canonical = h.site.AbsURL(r, r.URL.Path)
+	b.NoIndex = page > 1
+	b.Feeds = h.feedLinks(r, kind, slug, name)
+	title := h.site.Info.Title
+	if name != "" {
+		title = name + " – " + h.site.Info.Title
+	}
+	b.Meta = append([]web.MetaTag{
+		{Property: "og:type", Content: "website"},
+		{Property: "og:title", Content: title},
+		{Property: "og:description", Content: b.Description},
+		{Property: "og:url", Content: b.Canonical},
+		{Property: "og:site_name", Content: h.site.Info.Title},
+		{Property: "og:image", Content: h.shareImage(r)},
+		{Property: "og:image:alt", Content: h.site.Info.Title},
+	}, twitterCard(title, b.Description, h.shareImage(r), h.site.Info.Title)...)
+	if kind == "" {
+		b.StructuredData = []any{
+			seo.WebSite(h.site.Info.Title, home, h.site.Info.Description, h.site.Info.Language),
+			seo.WithContext(seo.Organization(h.site.Info.Title, home, h.logoURL(r))),
+		}
+		return
+	}
+	b.StructuredData = []any{seo.BreadcrumbList(
+		seo.Crumb{Name: h.site.Info.Title, URL: home},
+		seo.Crumb{Name: name, URL: h.site.AbsURL(r, "/"+kind+"/"+slug+"/")},
+	)}
+}

@@ -1,0 +1,171 @@
+package public
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// sitemapLimit is the most addresses one sitemap lists; past it,
+// /sitemap.xml becomes an index of /sitemap-1.xml, /sitemap-2.xml...
+// Tests lower it.
+var sitemapLimit = seo.MaxSitemapURLs
+
+// maxSitemapFiles is how many numbered sitemaps are routed: at the
+// protocol's limit, room for ten million addresses, far past any
+// newsroom's archive. The index lists no more.
+const maxSitemapFiles = 200
+
+// Content types of the sitemaps and robots.txt.
+const (
+	xmlType  = "application/xml; charset=utf-8"
+	textType = "text/plain; charset=utf-8"
+)
+
+// registerSitemaps adds the routes of the sitemaps and robots.txt.
+func (h *Handlers) registerSitemaps(handle func(string, web.HandlerFunc)) {
+	handle("GET /sitemap.xml", h.sitemap(0))
+	// The mux takes no wildcard inside a segment, so each numbered
+	// sitemap has its own route.
+	for n := 1; n <= maxSitemapFiles; n++ {
+		handle(fmt.Sprintf("GET /sitemap-%d.xml", n), h.sitemap(n))
+	}
+	handle("GET /news-sitemap.xml", h.newsSitemap)
+	handle("GET /robots.txt", h.robots)
+}
+
+// sitemap serves /sitemap.xml (n = 0), a sitemap of every address when
+// they are few enough and else the index of the numbered sitemaps, or
+// the numbered sitemap n.
+func (h *Handlers) sitemap(n int) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return h.pages.serve(typedWriter{w, xmlType}, r, r.URL.Path, func() (*cachedPage, error) {
+			urls, err := h.sitemapURLs(r)
+			if err != nil {
+				return nil, err
+			}
+			limit := max(sitemapLimit, 1)
+			if len(urls) <= limit {
+				if n > 0 {
+					return nil, web.ErrNotFound
+				}
+				body, err := seo.Sitemap(urls)
+				return xmlPage(body, latest(urls), err)
+			}
+			var files []seo.SitemapURL
+			for i := 0; i < len(urls) && len(files) < maxSitemapFiles; i += limit {
+				chunk := urls[i:min(i+limit, len(urls))]
+				files = append(files, seo.SitemapURL{
+					Loc:     h.site.AbsURL(r, fmt.Sprintf("/sitemap-%d.xml", len(files)+1)),
+					LastMod: latest(chunk),
+				})
+				if len(files) == n {
+					body, err := seo.Sitemap(chunk)
+					return xmlPage(body, latest(chunk), err)
+				}
+			}
+			if n > 0 {
+				return nil, web.ErrNotFound
+			}
+			body, err := seo.SitemapIndex(files)
+			return xmlPage(body, latest(urls), err)
+		}, nil, nil)
+	}
+}
+
+// sitemapURLs lists the addresses search engines should know: the home
+// page, every public article, and the pages of the tags and authors that
+// have public articles.
+func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
+	// Listed without their bodies: cheap for every article.
+	as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: h.now()})
+	if err != nil {
+		return nil, err
+	}
+	urls := make([]seo.SitemapURL, 0, len(as)+1)
+	urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, "/"), LastMod: lastUpdate(as)})
+	// A tag's or an author's page changes with its latest article.
+	tags, authors := map[string]time.Time{}, map[string]time.Time{}
+	note := func(pages map[string]time.Time, slug string, t time.Time) {
+		if last, ok := pages[slug]; !ok || t.After(last) {
+			pages[slug] = t
+		}
+	}
+	for _, a := range as {
+		urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, "/"+a.Slug+"/"), LastMod: a.UpdatedAt})
+		for _, t := range a.Tags {
+			note(tags, t.Slug, a.UpdatedAt)
+		}
+		if a.Author != nil {
+			note(authors, a.Author.Slug, a.UpdatedAt)
+		}
+	}
+	for _, group := range []struct {
+		prefix string
+		pages  map[string]time.Time
+	}{{"/tag/", tags}, {"/author/", authors}} {
+		slugs := make([]string, 0, len(group.pages))
+		for slug := range group.pages {
+			slugs = append(slugs, slug)
+		}
+		slices.Sort(slugs)
+		for _, slug := range slugs {
+			urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, group.prefix+slug+"/"), LastMod: group.pages[slug]})
+		}
+	}
+	return urls, nil
+}
+
+func latest(urls []seo.SitemapURL) time.Time {
+	var t time.Time
+	for _, u := range urls {
+		if u.LastMod.After(t) {
+			t = u.LastMod
+		}
+	}
+	return t
+}
+
+// xmlPage makes a page for the cache from a sitemap last modified at
+// modified (zero when unknown), or passes on the error that writing it
+// gave.
+func xmlPage(body []byte, modified time.Time, err error) (*cachedPage, error) {
+	if err != nil {
+		return nil, err
+	}
+	return newCachedPage(body, modified), nil
+}
+
+// newsSitemap serves the Google News sitemap: the articles published in
+// the last two days.
+func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
+	return h.pages.serve(typedWriter{w, xmlType}, r, r.URL.Path, func() (*cachedPage, error) {
+		now := h.now()
+		as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: now, Limit: seo.MaxNewsURLs})
+		if err != nil {
+			return nil, err
+		}
+		var news []seo.NewsArticle
+		for _, a := range as {
+			if now.Sub(a.PublishedAt) > seo.NewsWindow {
+				break // newest first: the rest are older still
+			}
+			news = append(news, seo.NewsArticle{Loc: h.site.AbsURL(r, "/"+a.Slug+"/"), Title: a.Title, Published: a.PublishedAt})
+		}
+		pub := seo.NewsPublication{Name: h.site.Info.Title, Language: h.site.Info.Language}
+		body, err := seo.NewsSitemap(pub, news)
+		return xmlPage(body, time.Time{}, err)
+	}, nil, nil)
+}
+
+// robots serves robots.txt.
+func (h *Handlers) robots(w http.ResponseWriter, r *http.Request) error {
+	return h.pages.serve(typedWriter{w, textType}, r, r.URL.Path, func() (*cachedPage, error) {
+		return newCachedPage(seo.Robots(h.site.BaseURL(r), "/sitemap.xml", "/news-sitemap.xml"), time.Time{}), nil
+	}, nil, nil)
+}

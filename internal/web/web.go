@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -181,7 +182,12 @@ func (s *Site) Base(r *http.Request, title, description string) Base {
 	if description == "" {
 		description = s.Info.Description
 	}
-	return Base{Site: s.Info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
+	b := Base{Site: s.Info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
+	// Every page offers the site's feeds; archives add their own.
+	for _, l := range seo.FeedLinks(seo.SiteFeed, "", s.Info.Title) {
+		b.Feeds = append(b.Feeds, FeedLink{Type: l.Type, Title: l.Title, Href: s.AbsURL(r, l.Href)})
+	}
+	return b
 }
 
 // Middleware wraps h with what every request gets: panic recovery (the 500

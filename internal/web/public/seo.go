@@ -13,18 +13,12 @@ import (
 // page's head: the canonical address, OpenGraph and Twitter tags, feed
 // autodiscovery and JSON-LD.
 
-// feedLinks are the feeds offered on a page: the site's, and those of the
-// tag or author the page lists.
-func (h *Handlers) feedLinks(r *http.Request, kind, slug, name string) []web.FeedLink {
-	links := seo.FeedLinks(seo.SiteFeed, "", h.site.Info.Title)
-	if kind != "" {
-		links = append(links, seo.FeedLinks(kind, slug, h.site.Info.Title+": "+name)...)
+// feedLinks are the feeds offered on a page: the site's (which Base
+// already has), and those of the tag or author the page lists.
+func (h *Handlers) feedLinks(r *http.Request, b *web.Base, kind, slug, name string) {
+	for _, l := range seo.FeedLinks(kind, slug, h.site.Info.Title+": "+name) {
+		b.Feeds = append(b.Feeds, web.FeedLink{Type: l.Type, Title: l.Title, Href: h.site.AbsURL(r, l.Href)})
 	}
-	out := make([]web.FeedLink, 0, len(links))
-	for _, l := range links {
-		out = append(out, web.FeedLink{Type: l.Type, Title: l.Title, Href: h.site.AbsURL(r, l.Href)})
-	}
-	return out
 }
 
 // logoURL is the publisher's logo for structured data.
@@ -97,7 +91,6 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		p.Meta = append(p.Meta, web.MetaTag{Property: "article:tag", Content: k})
 	}
 	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
-	p.Feeds = h.feedLinks(r, "", "", "")
 	crumbs := []seo.Crumb{{Name: h.site.Info.Title, URL: home}}
 	if len(a.Tags) > 0 {
 		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, "/tag/"+a.Tags[0].Slug+"/")})
@@ -131,7 +124,9 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 	home := h.site.AbsURL(r, "/")
 	b.Canonical = h.site.AbsURL(r, r.URL.Path)
 	b.NoIndex = page > 1
-	b.Feeds = h.feedLinks(r, kind, slug, name)
+	if kind != "" {
+		h.feedLinks(r, b, kind, slug, name)
+	}
 	title := h.site.Info.Title
 	if name != "" {
 		title = name + " – " + h.site.Info.Title

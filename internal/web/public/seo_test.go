@@ -164,8 +164,8 @@ func TestListHeads(t *testing.T) {
 		t.Errorf("tag feed link = %q", href)
 	}
 	_, body = ts.get(t, "/no-such-page/")
-	if h := parseHead(t, body); h.robots != "noindex, follow" {
-		t.Errorf("404 robots = %q", h.robots)
+	if h := parseHead(t, body); h.robots != "noindex, follow" || len(h.links["alternate"]) != 3 {
+		t.Errorf("404 head: robots %q, %d feed links", h.robots, len(h.links["alternate"]))
 	}
 }
 

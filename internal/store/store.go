@@ -149,6 +149,12 @@ type ArticleStore interface {
 	// wrapping ErrNotFound.
 	Revision(ctx context.Context, articleID int64, n int) (*article.Revision, error)
 
+	// EachArticle calls fn with every article matching q, whole (with
+	// body and tags, without requested links), one at a time, so that an
+	// archive of any size can be walked without holding it in memory.
+	// An error from fn stops the walk and is returned.
+	EachArticle(ctx context.Context, q ArticleQuery, fn func(*article.Article) error) error
+
 	// CountArticles counts the articles matching q, ignoring its Limit
 	// and Offset.
 	CountArticles(ctx context.Context, q ArticleQuery) (int, error)

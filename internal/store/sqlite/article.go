@@ -391,6 +391,60 @@ func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*a
 	return as, nil
 }
 
+// EachArticle walks whole articles; see store.ArticleStore.
+func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*article.Article) error) (err error) {
+	defer wrap(&err, "EachArticle(%+v)", q)
+	tags, err := db.allTags(ctx)
+	if err != nil {
+		return err
+	}
+	where, args, order := articleFilter(q)
+	query := `SELECT ` + articleColumns + `, a.body FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
+	if q.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, q.Limit, q.Offset)
+	}
+	rows, err := db.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &article.Article{}
+		if err := scanArticle(rows, a, &a.Body); err != nil {
+			return err
+		}
+		a.Tags = tags[a.ID]
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// allTags returns the tags of every article, in their order.
+func (db *DB) allTags(ctx context.Context) (map[int64][]article.Tag, error) {
+	rows, err := db.reader.QueryContext(ctx, `
+		SELECT at.article_id, t.id, t.slug, t.name
+		FROM article_tags at
+		JOIN tags t ON t.id = at.tag_id
+		ORDER BY at.article_id, at.position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tags := map[int64][]article.Tag{}
+	for rows.Next() {
+		var id int64
+		var t article.Tag
+		if err := rows.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, err
+		}
+		tags[id] = append(tags[id], t)
+	}
+	return tags, rows.Err()
+}
+
 // CountArticles counts the articles matching q; see store.ArticleStore.
 func (db *DB) CountArticles(ctx context.Context, q store.ArticleQuery) (n int, err error) {
 	defer wrap(&err, "CountArticles(%+v)", q)

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ArticlesByTitle", testArticlesByTitle},
 		{"TagsAndAuthors", testTagsAndAuthors},
 		{"Views", testViews},
+		{"EachArticle", testEachArticle},
 	} {
 		tests = append(tests, test)
 	}
@@ -488,5 +489,36 @@ func testViews(t *testing.T, s store.Store) {
 		if l.Slug == "also-viewed" && l.Views != 1 {
 			t.Errorf("listed views = %d, want 1", l.Views)
 		}
+	}
+}
+
+func testEachArticle(t *testing.T, s store.Store) {
+	for i, slug := range []string{"walk-one", "walk-two", "walk-three"} {
+		a := sample(slug)
+		a.PublishedAt = published.Add(time.Duration(i) * time.Hour)
+		a.Body = "Body of " + slug + ".\n"
+		mustCreate(t, s, a)
+	}
+	draft := sample("walk-draft")
+	draft.Status, draft.PublishedAt = article.Draft, time.Time{}
+	mustCreate(t, s, draft)
+	var got []string
+	err := s.EachArticle(ctx, store.ArticleQuery{PublicAt: time.Now()}, func(a *article.Article) error {
+		if a.Body != "Body of "+a.Slug+".\n" || len(a.Tags) != 2 || a.Author == nil {
+			t.Errorf("walked %q: body %q, %d tags", a.Slug, a.Body, len(a.Tags))
+		}
+		got = append(got, a.Slug)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"walk-three", "walk-two", "walk-one"}, got); diff != "" {
+		t.Errorf("EachArticle (-want +got):\n%s", diff)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := s.EachArticle(ctx, store.ArticleQuery{}, func(*article.Article) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		t.Errorf("an error from fn: walked %d, err %v", n, err)
 	}
 }

@@ -53,6 +53,7 @@ func commands() []*command {
 		importCommand(),
 		articleCommand(),
 		commentCommand(),
+		linksCommand(),
 		settingsCommand(),
 		seoCommand(),
 		redirectCommand(),

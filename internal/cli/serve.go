@@ -30,6 +30,9 @@ const (
 	idleTimeout       = 120 * time.Second
 	shutdownTimeout   = 30 * time.Second
 	viewFlushInterval = 5 * time.Second
+	// linkIndexInterval is how often the linking index catches up with
+	// changes made elsewhere (another node, the command line).
+	linkIndexInterval = 30 * time.Second
 )
 
 func serveCommand() *command {
@@ -143,9 +146,16 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	if err != nil {
 		return nil, nil, err
 	}
+	links, err := newLiveIndex(e.ctx, s, renderer, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	go links.run(e.ctx, linkIndexInterval)
 	views := public.NewViewCounter(s, logger)
 	mux := http.NewServeMux()
-	public.New(site, s, renderer, views, public.Options{CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full"}).Register(mux)
+	public.New(site, s, renderer, views, public.Options{
+		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links,
+	}).Register(mux)
 	return site.Middleware(public.CanonicalSlash(mux)), views, nil
 }
 

@@ -185,27 +185,41 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 	return p, nil
 }
 
-// related resolves the article's requested links to the public articles
-// of those titles, in the order requested; titles that match no public
-// article are left out.
+// related lists the articles shown under "Related articles": first those
+// the author requested (by title: exactly, or the most similar title the
+// linking engine finds), then the engine's best matches. Titles that name
+// no public article are left out.
 func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Time) ([]*article.Article, error) {
-	if len(a.RequestedLinks) == 0 {
-		return nil, nil
-	}
-	found, err := h.store.PublicArticlesByTitle(ctx, a.RequestedLinks, now)
-	if err != nil {
-		return nil, err
-	}
-	byKey := make(map[string]*article.Article, len(found))
-	for _, f := range found {
-		byKey[article.TitleKey(f.Title)] = f
-	}
 	var out []*article.Article
 	seen := map[int64]bool{a.ID: true}
-	for _, title := range a.RequestedLinks {
-		if f := byKey[article.TitleKey(title)]; f != nil && !seen[f.ID] {
-			seen[f.ID] = true
-			out = append(out, f)
+	add := func(id int64, slug, title string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, &article.Article{ID: id, Slug: slug, Title: title})
+		}
+	}
+	if len(a.RequestedLinks) > 0 {
+		found, err := h.store.PublicArticlesByTitle(ctx, a.RequestedLinks, now)
+		if err != nil {
+			return nil, err
+		}
+		byKey := make(map[string]*article.Article, len(found))
+		for _, f := range found {
+			byKey[article.TitleKey(f.Title)] = f
+		}
+		for _, title := range a.RequestedLinks {
+			if f := byKey[article.TitleKey(title)]; f != nil {
+				add(f.ID, f.Slug, f.Title)
+			} else if h.linker != nil {
+				if m, ok := h.linker.ResolveTitle(title); ok {
+					add(m.ID, m.Slug, m.Title)
+				}
+			}
+		}
+	}
+	if h.linker != nil {
+		for _, m := range h.linker.Related(a.ID, RelatedCount) {
+			add(m.ID, m.Slug, m.Title)
 		}
 	}
 	return out, nil

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
@@ -37,7 +38,17 @@ type Handlers struct {
 	views    *ViewCounter
 	now      func() time.Time
 	feedFull bool
+	linker   Linker
 }
+
+// Linker is what the article page needs of the linking engine.
+type Linker interface {
+	Related(id int64, n int) []linking.Match
+	ResolveTitle(title string) (linking.Match, bool)
+}
+
+// RelatedCount is how many related articles the engine adds to a page.
+const RelatedCount = 5
 
 // Options tune the reader pages.
 type Options struct {
@@ -50,6 +61,10 @@ type Options struct {
 	// Secret signs comment form tokens and commenters' cookies; every
 	// node of a site must share it (store.SettingsStore.Secret).
 	Secret []byte
+	// Linker ranks related articles and resolves requested links by title
+	// similarity; without one, only requested links that name an article
+	// exactly are shown.
+	Linker Linker
 	// FeedFullContent puts each article's whole body in the feeds; they
 	// carry summaries without it. Sites have it on by default, so the
 	// command line sets it unless told otherwise.
@@ -68,6 +83,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		pages:    newPageCache(opts.CacheFor, opts.Now),
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
+		linker:   opts.Linker,
 	}
 }
 

@@ -48,7 +48,7 @@ type testServer struct {
 
 // newTestServer serves the reader pages from a fresh SQLite file, with the
 // embedded theme (or themeDir's) and a page cache of cacheFor.
-func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string) *testServer {
+func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options)) *testServer {
 	t.Helper()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
 	if err != nil {
@@ -73,7 +73,11 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string) *testS
 	if err != nil {
 		t.Fatal(err)
 	}
-	New(site, s, render.New(), views, Options{CacheFor: cacheFor, Now: c.now, Secret: secret}).Register(mux)
+	opts := Options{CacheFor: cacheFor, Now: c.now, Secret: secret}
+	for _, fn := range configure {
+		fn(&opts)
+	}
+	New(site, s, render.New(), views, opts).Register(mux)
 	mux.Handle("GET /test-panic/{$}", site.Handle(func(http.ResponseWriter, *http.Request) error { panic("boom") }))
 	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 	t.Cleanup(srv.Close)

@@ -1,0 +1,50 @@
+package linking
+
+import (
+	"sync"
+	"testing"
+)
+
+var benchArchive = sync.OnceValue(func() []Doc { return GenerateArchive(2000, 1500, 1) })
+
+func benchIndex(b *testing.B) *Index {
+	b.Helper()
+	ix := NewIndex()
+	for _, d := range benchArchive() {
+		ix.Upsert(d)
+	}
+	return ix
+}
+
+func BenchmarkUpsert(b *testing.B) {
+	docs := benchArchive()
+	ix := benchIndex(b)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Upsert(docs[i%len(docs)])
+	}
+}
+
+func BenchmarkRelated(b *testing.B) {
+	ix := benchIndex(b)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Related(int64(i%2000+1), 5)
+	}
+}
+
+func BenchmarkKeyPhrases(b *testing.B) {
+	ix := benchIndex(b)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.KeyPhrases(int64(i%2000+1), 20)
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	text := benchArchive()[0].Text
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Normalize(text)
+	}
+}

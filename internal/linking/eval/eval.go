@@ -1,0 +1,267 @@
+// Package eval measures the quality of the linking engine's related
+// articles against labelled news corpora: precision@k, the share of an
+// article's top k related articles that carry its own label. The labels
+// are never shown to the engine. The corpora are third-party test data
+// kept outside the repository (../shared/fixtures/news); see
+// scripts/eval-related.sh.
+package eval
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/datelinehq/dateline/internal/linking"
+)
+
+// Item is one labelled article.
+type Item struct {
+	Doc   linking.Doc
+	Label string
+}
+
+// LoadReuters reads the Reuters-21578 ModApte test split in JSON lines and
+// keeps the articles with exactly one topic and a body.
+func LoadReuters(path string) ([]Item, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load reuters: %w", err)
+	}
+	defer f.Close()
+	var items []Item
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r struct {
+			NewID  int64    `json:"newid"`
+			Topics []string `json:"topics"`
+			Title  *string  `json:"title"`
+			Body   *string  `json:"body"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("load reuters: %w", err)
+		}
+		if len(r.Topics) != 1 || r.Body == nil || strings.TrimSpace(*r.Body) == "" {
+			continue
+		}
+		title := ""
+		if r.Title != nil {
+			title = *r.Title
+		}
+		items = append(items, Item{
+			Doc:   linking.Doc{ID: r.NewID, Slug: strconv.FormatInt(r.NewID, 10), Title: title, Text: *r.Body},
+			Label: r.Topics[0],
+		})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("load reuters: %w", err)
+	}
+	return items, nil
+}
+
+// LoadAGNews reads the AG News CSV (class, title, description). The
+// format's escapes are decoded: "\n" for a newline, HTML entities, and the
+// entity debris without its ampersand (" #39;").
+func LoadAGNews(path string) ([]Item, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load ag news: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = 3
+	var items []Item
+	for i := int64(1); ; i++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load ag news: %w", err)
+		}
+		items = append(items, Item{
+			Doc:   linking.Doc{ID: i, Slug: strconv.FormatInt(i, 10), Title: cleanAG(rec[1]), Text: cleanAG(rec[2])},
+			Label: rec[0],
+		})
+	}
+	return items, nil
+}
+
+var debris = strings.NewReplacer(" #36;", " $", "#39;", "'", "#36;", "$", "quot;", "\"", `\n`, "\n", `\`, " ")
+
+func cleanAG(s string) string {
+	return html.UnescapeString(debris.Replace(s))
+}
+
+// Result is the precision of one ranking over one corpus.
+type Result struct {
+	Precision float64
+	Queries   int
+	Build     time.Duration
+	Query     time.Duration
+}
+
+// Engine indexes items with the linking engine and measures precision@k
+// of Related for every item (or for the first sample items when sample>0,
+// the index always holding them all).
+func Engine(items []Item, k, sample int) Result {
+	start := time.Now()
+	ix := linking.NewIndex()
+	parallel(len(items), func(i int) { ix.Upsert(items[i].Doc) })
+	built := time.Now()
+	labels := make(map[int64]string, len(items))
+	for _, it := range items {
+		labels[it.Doc.ID] = it.Label
+	}
+	q := queries(len(items), sample)
+	hits := make([]float64, len(q))
+	parallel(len(q), func(j int) {
+		it := items[q[j]]
+		for _, m := range ix.Related(it.Doc.ID, k) {
+			if m.ID == it.Doc.ID {
+				panic("eval: an article is related to itself")
+			}
+			if labels[m.ID] == it.Label {
+				hits[j]++
+			}
+		}
+	})
+	return Result{Precision: mean(hits) / float64(k), Queries: len(q), Build: built.Sub(start), Query: time.Since(built)}
+}
+
+// Baseline measures precision@k of a plain TF-IDF cosine over words:
+// lower-cased runs of letters and digits of the title and text, no
+// stemming, no stop words, raw term frequency times ln(N/df), every
+// article compared with every other.
+func Baseline(items []Item, k, sample int) Result {
+	start := time.Now()
+	type tw struct {
+		doc int
+		w   float64
+	}
+	vocab := map[string]int{}
+	var df []int
+	tfs := make([]map[int]float64, len(items))
+	for i, it := range items {
+		tf := map[int]float64{}
+		words := strings.FieldsFunc(strings.ToLower(it.Doc.Title+"\n"+it.Doc.Text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+		for _, w := range words {
+			id, ok := vocab[w]
+			if !ok {
+				id = len(vocab)
+				vocab[w] = id
+				df = append(df, 0)
+			}
+			if tf[id] == 0 {
+				df[id]++
+			}
+			tf[id]++
+		}
+		tfs[i] = tf
+	}
+	N := float64(len(items))
+	postings := make([][]tw, len(vocab))
+	for i, tf := range tfs {
+		var norm float64
+		for t, f := range tf {
+			w := f * math.Log(N/float64(df[t]))
+			tf[t] = w
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		for t, w := range tf {
+			if norm > 0 && w > 0 {
+				tf[t] = w / norm
+				postings[t] = append(postings[t], tw{i, w / norm})
+			}
+		}
+	}
+	built := time.Now()
+	q := queries(len(items), sample)
+	hits := make([]float64, len(q))
+	parallel(len(q), func(j int) {
+		i := q[j]
+		acc := map[int]float64{}
+		for t, w := range tfs[i] {
+			for _, p := range postings[t] {
+				if p.doc != i {
+					acc[p.doc] += w * p.w
+				}
+			}
+		}
+		type s struct {
+			doc int
+			v   float64
+		}
+		all := make([]s, 0, len(acc))
+		for d, v := range acc {
+			all = append(all, s{d, v})
+		}
+		sort.Slice(all, func(a, b int) bool {
+			if all[a].v != all[b].v {
+				return all[a].v > all[b].v
+			}
+			return all[a].doc < all[b].doc
+		})
+		for _, x := range all[:min(k, len(all))] {
+			if items[x.doc].Label == items[i].Label {
+				hits[j]++
+			}
+		}
+	})
+	return Result{Precision: mean(hits) / float64(k), Queries: len(q), Build: built.Sub(start), Query: time.Since(built)}
+}
+
+// queries picks the items to query: all, or an evenly spread sample.
+func queries(n, sample int) []int {
+	if sample <= 0 || sample >= n {
+		sample = n
+	}
+	q := make([]int, sample)
+	for j := range q {
+		q[j] = j * n / sample
+	}
+	return q
+}
+
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int, 256)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}

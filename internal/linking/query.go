@@ -1,0 +1,594 @@
+package linking
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// scratch is the per-query working memory: a score per slot and the
+// slots touched.
+type scratch struct {
+	acc     []float32
+	touched []int32
+}
+
+func (ix *Index) getScratch() *scratch {
+	s, _ := ix.pool.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	if len(s.acc) < len(ix.docs) {
+		s.acc = make([]float32, len(ix.docs)+len(ix.docs)/4)
+	}
+	return s
+}
+
+func (ix *Index) putScratch(s *scratch) {
+	for _, t := range s.touched {
+		s.acc[t] = 0
+	}
+	s.touched = s.touched[:0]
+	ix.pool.Put(s)
+}
+
+// Related returns the top n articles related to article id (never itself),
+// best first; nil when id is not indexed.
+func (ix *Index) Related(id int64, n int) []Match {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.slots[id]
+	if !ok || n <= 0 {
+		return nil
+	}
+	e := ix.docs[slot]
+	return ix.rank(e.vec, 0, e.info.Tags, slot, n)
+}
+
+// RelatedToDoc ranks the indexed articles against d, an article that need
+// not be indexed (a draft, say); if d.ID is indexed, that article is left
+// out of the results.
+func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
+	if n <= 0 {
+		return nil
+	}
+	a := analyze(d)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	self := int32(-1)
+	if s, ok := ix.slots[d.ID]; ok {
+		self = s
+	}
+	N := len(ix.slots) + 1
+	var vec []termWeight
+	var unknown float64 // squared weight of terms the index has never seen
+	type w struct {
+		tw   termWeight
+		full float64
+	}
+	ws := make([]w, 0, len(a.tf))
+	for key, tf := range a.tf {
+		t := tfWeight(tf)
+		if id, ok := ix.termID[key]; ok {
+			ws = append(ws, w{termWeight{id, float32(t)}, t * idf(ix.terms[id].df+1, N)})
+		} else {
+			unknown += sq(t * idf(1, N))
+		}
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].full > ws[j].full })
+	for _, x := range ws[:min(len(ws), maxTerms)] {
+		vec = append(vec, x.tw)
+	}
+	slices.SortFunc(vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
+	return ix.rank(vec, unknown, d.Tags, self, n)
+}
+
+func sq(x float64) float64 { return x * x }
+
+type scored struct {
+	slot  int32
+	score float64
+	cos   float64
+}
+
+// rank scores the articles against the query vector q (extra adds to its
+// squared norm), leaving out slot self.
+func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, n int) []Match {
+	N := len(ix.slots)
+	if len(q) == 0 || N == 0 {
+		return nil
+	}
+	qw := make([]float64, len(q)) // full weights
+	qnorm := extra
+	for i, tw := range q {
+		qw[i] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+		qnorm += qw[i] * qw[i]
+	}
+	qnorm = math.Sqrt(qnorm)
+	if qnorm == 0 {
+		return nil
+	}
+
+	cands := ix.retrieve(q, qw, self)
+	for i := range cands {
+		cands[i].cos = ix.cosine(q, qw, qnorm, ix.docs[cands[i].slot])
+		cands[i].score = cands[i].cos
+	}
+	sort.Slice(cands, func(i, j int) bool { return ix.better(cands[i].cos, cands[j].cos, cands[i].slot, cands[j].slot) })
+
+	// Pseudo-relevance feedback (Rocchio): add to the query the centroid
+	// of its nearest neighbours, then retrieve and score again, so that
+	// articles on the same subject in other words are found too.
+	if m := min(xFBDocs, len(cands)); m > 0 && xFB > 0 {
+		exp := map[uint32]float64{}
+		for i, tw := range q {
+			exp[tw.term] += qw[i] / qnorm
+		}
+		for _, c := range cands[:m] {
+			e := ix.docs[c.slot]
+			dn := ix.norm(e)
+			if dn == 0 {
+				continue
+			}
+			for _, tw := range e.vec {
+				exp[tw.term] += xFB / float64(m) * float64(tw.w) * idf(ix.terms[tw.term].df, N) / dn
+			}
+		}
+		type ew struct {
+			t uint32
+			w float64
+		}
+		es := make([]ew, 0, len(exp))
+		for t, w := range exp {
+			es = append(es, ew{t, w})
+		}
+		sort.Slice(es, func(i, j int) bool {
+			if es[i].w != es[j].w {
+				return es[i].w > es[j].w
+			}
+			return es[i].t < es[j].t
+		})
+		es = es[:min(len(es), 2*maxTerms)]
+		sort.Slice(es, func(i, j int) bool { return es[i].t < es[j].t })
+		q2 := make([]termWeight, len(es))
+		qw2 := make([]float64, len(es))
+		var n2 float64
+		for i, e := range es {
+			// the weight is already full: idf is 1 for expanded terms
+			q2[i] = termWeight{e.t, 1}
+			qw2[i] = e.w
+			n2 += e.w * e.w
+		}
+		n2 = math.Sqrt(n2)
+		cands = ix.retrieve(q2, qw2, self)
+		for i := range cands {
+			cands[i].cos = ix.cosine(q, qw, qnorm, ix.docs[cands[i].slot])
+			cands[i].score = math.Round(ix.cosine(q2, qw2, n2, ix.docs[cands[i].slot])*1e9) / 1e9
+		}
+	}
+	if xNB > 0 && len(cands) > 1 {
+		ix.neighbourhood(q, qw, qnorm, cands)
+	}
+	if xDim > 0 && xSem > 0 {
+		sq := ix.semantic(q, qw)
+		for i := range cands {
+			e := ix.docs[cands[i].slot]
+			dw := make([]float64, len(e.vec))
+			for k, tw := range e.vec {
+				dw[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+			}
+			cands[i].score = math.Round((cands[i].score+xSem*dense(sq, ix.semantic(e.vec, dw)))*1e9) / 1e9
+		}
+	}
+	if xDirect > 0 {
+		// An article that shares no term with the query is not related,
+		// however close its neighbours.
+		kept := cands[:0]
+		for _, c := range cands {
+			if c.cos > 0 {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		return ix.better(cands[i].score, cands[j].score, cands[i].slot, cands[j].slot)
+	})
+	cands = cands[:min(n, len(cands))]
+	out := make([]Match, len(cands))
+	for i, c := range cands {
+		e := ix.docs[c.slot]
+		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Reason: ix.reason(q, qw, tags, e)}
+	}
+	return out
+}
+
+// better orders results: higher score first, then the more recent
+// article, then the lower ID.
+func (ix *Index) better(a, b float64, sa, sb int32) bool {
+	if a != b {
+		return a > b
+	}
+	ea, eb := ix.docs[sa], ix.docs[sb]
+	if !ea.info.Published.Equal(eb.info.Published) {
+		return ea.info.Published.After(eb.info.Published)
+	}
+	return ea.info.ID < eb.info.ID
+}
+
+// retrieve finds the candidates for a query of terms q with full weights
+// qw: it walks the postings from the shortest list up, within the budget,
+// and keeps the numCandidates best by the partial score.
+func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
+	N := len(ix.slots)
+	order := make([]int, len(q))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		return len(ix.terms[q[order[a]].term].postings) < len(ix.terms[q[order[b]].term].postings)
+	})
+	s := ix.getScratch()
+	defer ix.putScratch(s)
+	budget := postingBudget
+	for _, i := range order {
+		t := &ix.terms[q[i].term]
+		if len(t.postings) > budget {
+			continue
+		}
+		budget -= len(t.postings)
+		f := float32(qw[i] * idf(t.df, N))
+		for _, p := range t.postings {
+			if s.acc[p.slot] == 0 {
+				s.touched = append(s.touched, p.slot)
+			}
+			s.acc[p.slot] += f * p.w
+		}
+	}
+	cands := make([]scored, 0, len(s.touched))
+	for _, sl := range s.touched {
+		if sl != self && s.acc[sl] > 0 {
+			cands = append(cands, scored{slot: sl, score: float64(s.acc[sl])})
+		}
+	}
+	return topK(cands, xCands)
+}
+
+// norm is the length of article e's vector with today's idf.
+func (ix *Index) norm(e *docEntry) float64 {
+	N := len(ix.slots)
+	var dn float64
+	for _, tw := range e.vec {
+		dn += sq(float64(tw.w) * idf(ix.terms[tw.term].df, N))
+	}
+	return math.Sqrt(dn)
+}
+
+// topK keeps the k best-scored entries, in no particular order.
+func topK(c []scored, k int) []scored {
+	if len(c) <= k {
+		return c
+	}
+	sort.Slice(c, func(i, j int) bool {
+		if c[i].score != c[j].score {
+			return c[i].score > c[j].score
+		}
+		return c[i].slot < c[j].slot
+	})
+	return c[:k]
+}
+
+// cosine is the cosine similarity of the query and article e.
+func (ix *Index) cosine(q []termWeight, qw []float64, qnorm float64, e *docEntry) float64 {
+	N := len(ix.slots)
+	var dot, dn float64
+	i := 0
+	for _, tw := range e.vec {
+		w := float64(tw.w) * idf(ix.terms[tw.term].df, N)
+		dn += w * w
+		for i < len(q) && q[i].term < tw.term {
+			i++
+		}
+		if i < len(q) && q[i].term == tw.term {
+			dot += qw[i] * w
+		}
+	}
+	if dn == 0 {
+		return 0
+	}
+	return dot / (qnorm * math.Sqrt(dn))
+}
+
+// docCosine is the cosine similarity of two articles' vectors.
+func (ix *Index) docCosine(a, b *docEntry) float64 {
+	N := len(ix.slots)
+	var dot, na, nb float64
+	i, j := 0, 0
+	for i < len(a.vec) || j < len(b.vec) {
+		switch {
+		case j == len(b.vec) || i < len(a.vec) && a.vec[i].term < b.vec[j].term:
+			na += sq(float64(a.vec[i].w) * idf(ix.terms[a.vec[i].term].df, N))
+			i++
+		case i == len(a.vec) || b.vec[j].term < a.vec[i].term:
+			nb += sq(float64(b.vec[j].w) * idf(ix.terms[b.vec[j].term].df, N))
+			j++
+		default:
+			f := sq(idf(ix.terms[a.vec[i].term].df, N))
+			wa, wb := float64(a.vec[i].w), float64(b.vec[j].w)
+			dot += wa * wb * f
+			na += wa * wa * f
+			nb += wb * wb * f
+			i++
+			j++
+		}
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// reason names the query's strongest terms that e shares, and the tags.
+func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry) string {
+	N := len(ix.slots)
+	type shared struct {
+		term uint32
+		c    float64
+	}
+	var sh []shared
+	i := 0
+	for _, tw := range e.vec {
+		for i < len(q) && q[i].term < tw.term {
+			i++
+		}
+		if i < len(q) && q[i].term == tw.term && !strings.HasPrefix(ix.terms[tw.term].key, tagPrefix) {
+			sh = append(sh, shared{tw.term, qw[i] * float64(tw.w) * idf(ix.terms[tw.term].df, N)})
+		}
+	}
+	sort.Slice(sh, func(a, b int) bool {
+		if sh[a].c != sh[b].c {
+			return sh[a].c > sh[b].c
+		}
+		return ix.terms[sh[a].term].key < ix.terms[sh[b].term].key
+	})
+	var words []string
+	for _, s := range sh[:min(len(sh), 3)] {
+		words = append(words, fmt.Sprintf("%q", strings.ToLower(ix.terms[s.term].display)))
+	}
+	var r string
+	if len(words) > 0 {
+		r = "shares " + strings.Join(words, ", ")
+	}
+	var common []string
+	for _, t := range tags {
+		for _, u := range e.info.Tags {
+			if strings.EqualFold(strings.TrimSpace(t), strings.TrimSpace(u)) {
+				common = append(common, strings.TrimSpace(u))
+				break
+			}
+		}
+	}
+	if len(common) > 0 {
+		if r != "" {
+			r += "; "
+		}
+		if len(common) == 1 {
+			r += "tag " + common[0]
+		} else {
+			r += "tags " + strings.Join(common, ", ")
+		}
+	}
+	return r
+}
+
+// minTitleSimilarity is how close a title must be for ResolveTitle.
+const minTitleSimilarity = 0.5
+
+// ResolveTitle finds the indexed article whose title is most similar to
+// title, by the idf-weighted cosine of their stemmed words; ok is false
+// when none comes close enough.
+func (ix *Index) ResolveTitle(title string) (Match, bool) {
+	seen := map[string]bool{}
+	var keys []string
+	for _, t := range tokenize(title, nil) {
+		if !t.stop && !seen[t.key] {
+			seen[t.key] = true
+			keys = append(keys, t.key)
+		}
+	}
+	if len(keys) == 0 {
+		return Match{}, false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	N := len(ix.slots)
+	if N == 0 {
+		return Match{}, false
+	}
+	var qn float64
+	type qt struct {
+		id uint32
+		w  float64
+	}
+	var qs []qt
+	for _, k := range keys {
+		id, ok := ix.termID[k]
+		if !ok {
+			qn += sq(idf(1, N))
+			continue
+		}
+		w := idf(ix.terms[id].df, N)
+		qn += w * w
+		qs = append(qs, qt{id, w})
+	}
+	s := ix.getScratch()
+	defer ix.putScratch(s)
+	sort.Slice(qs, func(i, j int) bool { return len(ix.terms[qs[i].id].titles) < len(ix.terms[qs[j].id].titles) })
+	budget := postingBudget
+	for _, q := range qs {
+		t := &ix.terms[q.id]
+		if len(t.titles) > budget {
+			continue
+		}
+		budget -= len(t.titles)
+		for _, sl := range t.titles {
+			if s.acc[sl] == 0 {
+				s.touched = append(s.touched, sl)
+			}
+			s.acc[sl] += float32(q.w * q.w)
+		}
+	}
+	best, bestScore := int32(-1), 0.0
+	for _, sl := range s.touched {
+		e := ix.docs[sl]
+		var dn float64
+		for _, id := range e.title {
+			dn += sq(idf(ix.terms[id].df, N))
+		}
+		sc := float64(s.acc[sl]) / math.Sqrt(qn*dn)
+		if best < 0 || sc > bestScore+1e-9 || math.Abs(sc-bestScore) <= 1e-9 && ix.better(0, 0, sl, best) {
+			best, bestScore = sl, sc
+		}
+	}
+	if best < 0 || bestScore < minTitleSimilarity {
+		return Match{}, false
+	}
+	e := ix.docs[best]
+	return Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: bestScore, Reason: fmt.Sprintf("title %.0f%% similar", 100*bestScore)}, true
+}
+
+// KeyPhrases returns what article id is about, as phrases an editor would
+// use as link anchors in other articles: its multi-word names, the phrases
+// of its title, its tags and its most distinctive words, heaviest first.
+// A phrase weighs (1 + ln tf)·idf of its term.
+func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.slots[id]
+	if !ok || n <= 0 {
+		return nil
+	}
+	N := len(ix.slots)
+	e := ix.docs[slot]
+	out := make([]Phrase, 0, len(e.phrases))
+	for _, p := range e.phrases {
+		t := &ix.terms[p.term]
+		out = append(out, Phrase{
+			Text:   p.text,
+			Key:    strings.TrimPrefix(t.key, tagPrefix),
+			Weight: float64(p.w) * idf(t.df, N),
+			Forms:  slices.Clone(p.forms),
+			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Weight != out[j].Weight {
+			return out[i].Weight > out[j].Weight
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out[:min(n, len(out))]
+}
+
+// semantic is the vector's image in the space of term co-occurrence: the
+// sum of its terms' co-occurrence vectors, each weighted as in the vector.
+func (ix *Index) semantic(q []termWeight, qw []float64) []float32 {
+	out := make([]float32, xDim)
+	for i, tw := range q {
+		sem := ix.terms[tw.term].sem
+		if sem == nil {
+			continue
+		}
+		w := float32(qw[i])
+		for k, x := range sem {
+			out[k] += w * x
+		}
+	}
+	return out
+}
+
+// dense is the cosine of two dense vectors.
+func dense(a, b []float32) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// neighbourhood adds to each candidate's score the cosine of its
+// similarity profile over the candidates with the query's: two articles
+// close to the same articles are on the same subject (second-order
+// similarity).
+func (ix *Index) neighbourhood(q []termWeight, qw []float64, qnorm float64, cands []scored) {
+	N := len(ix.slots)
+	type nv struct {
+		t []uint32
+		w []float64
+	}
+	vs := make([]nv, len(cands))
+	for i, c := range cands {
+		e := ix.docs[c.slot]
+		v := nv{make([]uint32, len(e.vec)), make([]float64, len(e.vec))}
+		var n float64
+		for k, tw := range e.vec {
+			v.t[k] = tw.term
+			v.w[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+			n += v.w[k] * v.w[k]
+		}
+		n = math.Sqrt(n)
+		for k := range v.w {
+			v.w[k] /= n
+		}
+		vs[i] = v
+	}
+	dot := func(a, b nv) float64 {
+		var d float64
+		i, j := 0, 0
+		for i < len(a.t) && j < len(b.t) {
+			switch {
+			case a.t[i] < b.t[j]:
+				i++
+			case a.t[i] > b.t[j]:
+				j++
+			default:
+				d += a.w[i] * b.w[j]
+				i++
+				j++
+			}
+		}
+		return d
+	}
+	C := len(cands)
+	sim := make([]float64, C*C)
+	for i := range C {
+		sim[i*C+i] = 1
+		for j := i + 1; j < C; j++ {
+			d := dot(vs[i], vs[j])
+			sim[i*C+j], sim[j*C+i] = d, d
+		}
+	}
+	pq := make([]float64, C)
+	var nq float64
+	for j := range C {
+		pq[j] = ix.cosine(q, qw, qnorm, ix.docs[cands[j].slot])
+		nq += pq[j] * pq[j]
+	}
+	for i := range C {
+		var d, n float64
+		for j := range C {
+			d += pq[j] * sim[i*C+j]
+			n += sim[i*C+j] * sim[i*C+j]
+		}
+		if n > 0 && nq > 0 {
+			cands[i].score += xNB * d / math.Sqrt(n*nq)
+		}
+	}
+}

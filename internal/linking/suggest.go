@@ -1,0 +1,279 @@
+package linking
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Suggestion is a place in an article's text where a link to another
+// article would fit: the phrase, where it stands, and the target.
+type Suggestion struct {
+	ID string `json:"id"` // stable while the text does not change
+	// SourceID and SourceSlug name the article the link would go in.
+	SourceID   int64  `json:"-"`
+	SourceSlug string `json:"source"`
+	Phrase     string `json:"phrase"`    // exactly as written in the text
+	Paragraph  int    `json:"paragraph"` // 1 for the body's first paragraph
+	// Start and End are byte offsets of the phrase in the Markdown body.
+	Start  int     `json:"start"`
+	End    int     `json:"end"`
+	Target Match   `json:"target"`
+	Score  float64 `json:"score"`
+	Reason string  `json:"reason"`
+}
+
+// SuggestOptions tune suggestions.
+type SuggestOptions struct {
+	// PerParagraph is how many links one paragraph may get (default 1).
+	PerParagraph int
+	// Candidates is how many related articles are considered (default 30).
+	Candidates int
+	// Max is how many suggestions to return at most (default 10).
+	Max int
+}
+
+func (o SuggestOptions) withDefaults() SuggestOptions {
+	if o.PerParagraph <= 0 {
+		o.PerParagraph = 1
+	}
+	if o.Candidates <= 0 {
+		o.Candidates = 30
+	}
+	if o.Max <= 0 {
+		o.Max = 10
+	}
+	return o
+}
+
+// span is a run of plain text in the Markdown source that a link may
+// wrap: not in a heading, a quote, code, or an existing link.
+type span struct {
+	paragraph  int
+	start, end int // in the source
+}
+
+// linkableSpans lists the body's plain text runs, paragraph by paragraph,
+// and the articles it already links to (by path).
+func linkableSpans(doc *render.Document) (spans []span, linked map[string]bool) {
+	linked = map[string]bool{}
+	paragraph := 0
+	var walk func(n ast.Node, inPara bool)
+	walk = func(n ast.Node, inPara bool) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Heading, *ast.Blockquote, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.CodeSpan, *ast.RawHTML, *ast.Image, *ast.AutoLink:
+				continue
+			case *ast.Link:
+				linked[strings.TrimSuffix(string(c.Destination), "/")+"/"] = true
+				continue
+			case *ast.Paragraph:
+				paragraph++
+				walk(c, true)
+				continue
+			case *ast.Text:
+				if inPara {
+					seg := c.Segment
+					spans = append(spans, span{paragraph: paragraph, start: seg.Start, end: seg.Stop})
+				}
+				continue
+			}
+			walk(c, inPara)
+		}
+	}
+	walk(doc.Root, false)
+	return spans, linked
+}
+
+// occurrence is a key phrase of a target found in the source text.
+type occurrence struct {
+	span       span
+	start, end int
+	target     Match
+	phrase     Phrase
+	score      float64
+}
+
+// Suggest proposes links from article a to the articles it is most related
+// to and to those its author requested, each anchored on a phrase the
+// target is about: never to a itself, never in a heading, a quote or an
+// existing link, never to an article it already links to, each target
+// once, and at most PerParagraph per paragraph.
+func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions) []Suggestion {
+	opts = opts.withDefaults()
+	src := []byte(a.Body)
+	doc := r.Parse(src)
+	spans, linked := linkableSpans(doc)
+
+	candidates := map[int64]Match{}
+	var order []int64
+	addCandidate := func(m Match, boost float64) {
+		if m.ID == a.ID || linked["/"+m.Slug+"/"] {
+			return
+		}
+		if old, ok := candidates[m.ID]; ok && old.Score >= m.Score*boost {
+			return
+		} else if !ok {
+			order = append(order, m.ID)
+		}
+		m.Score *= boost
+		candidates[m.ID] = m
+	}
+	var top float64
+	for i, m := range ix.Related(a.ID, opts.Candidates) {
+		if i == 0 {
+			top = m.Score
+		}
+		if top > 0 {
+			m.Score /= top // relative to the best match, so scores read alike across articles
+		}
+		addCandidate(m, 1)
+	}
+	for _, title := range a.RequestedLinks {
+		if m, ok := ix.ResolveTitle(title); ok {
+			m.Score = 1
+			m.Reason = "requested by the author"
+			addCandidate(m, 1.5) // the author asked for it
+		}
+	}
+
+	var found []occurrence
+	for _, id := range order {
+		target := candidates[id]
+		phrases := ix.KeyPhrases(id, 20)
+		for _, sp := range spans {
+			text := string(src[sp.start:sp.end])
+			tokens := Normalize(text)
+			for _, ph := range phrases {
+				keys := strings.Fields(ph.Key)
+				if len(keys) == 0 {
+					continue
+				}
+				for i := 0; i+len(keys) <= len(tokens); i++ {
+					if !matchAt(tokens, i, keys) {
+						continue
+					}
+					start, end := sp.start+tokens[i].Start, sp.start+tokens[i+len(keys)-1].End
+					// Longer names make better anchors than single words.
+					score := target.Score * ph.Weight * (1 + 0.5*float64(len(keys)-1))
+					found = append(found, occurrence{span: sp, start: start, end: end, target: target, phrase: ph, score: score})
+					break // the first occurrence in a run of text is enough
+				}
+			}
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].score != found[j].score {
+			return found[i].score > found[j].score
+		}
+		return found[i].start < found[j].start
+	})
+	perParagraph := map[int]int{}
+	usedTarget := map[int64]bool{}
+	var taken [][2]int
+	var out []Suggestion
+	for _, o := range found {
+		if usedTarget[o.target.ID] || perParagraph[o.span.paragraph] >= opts.PerParagraph || overlaps(taken, o.start, o.end) {
+			continue
+		}
+		usedTarget[o.target.ID] = true
+		perParagraph[o.span.paragraph]++
+		taken = append(taken, [2]int{o.start, o.end})
+		phrase := string(src[o.start:o.end])
+		reason := fmt.Sprintf("%q is what %q is about", phrase, o.target.Title)
+		if o.target.Reason != "" {
+			reason += "; " + o.target.Reason
+		}
+		out = append(out, Suggestion{
+			ID:         suggestionID(a.ID, o.target.ID, o.start, o.phrase.Key),
+			SourceID:   a.ID,
+			SourceSlug: a.Slug,
+			Phrase:     phrase,
+			Paragraph:  o.span.paragraph,
+			Start:      o.start,
+			End:        o.end,
+			Target:     o.target,
+			Score:      o.score,
+			Reason:     reason,
+		})
+		if len(out) >= opts.Max {
+			break
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func matchAt(tokens []Token, i int, keys []string) bool {
+	for k, key := range keys {
+		if tokens[i+k].Key != key {
+			return false
+		}
+	}
+	return true
+}
+
+func overlaps(taken [][2]int, start, end int) bool {
+	for _, t := range taken {
+		if start < t[1] && t[0] < end {
+			return true
+		}
+	}
+	return false
+}
+
+func suggestionID(source, target int64, start int, key string) string {
+	sum := sha1.Sum([]byte(fmt.Sprintf("%d|%d|%d|%s", source, target, start, key)))
+	return hex.EncodeToString(sum[:4])
+}
+
+// Inbound proposes links to article target from the articles most related
+// to it: for each, the phrase of its text that would carry the link. load
+// returns a whole article by ID.
+func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*article.Article, error), opts SuggestOptions) ([]Suggestion, error) {
+	opts = opts.withDefaults()
+	var out []Suggestion
+	for _, m := range ix.Related(target, opts.Candidates) {
+		src, err := load(m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range Suggest(ix, r, src, SuggestOptions{PerParagraph: opts.PerParagraph, Candidates: opts.Candidates * 2, Max: 50}) {
+			if s.Target.ID == target {
+				out = append(out, s)
+				break
+			}
+		}
+		if len(out) >= opts.Max {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Apply writes the chosen suggestions into the article's Markdown as links
+// and returns the new body. A suggestion whose phrase is no longer where
+// it was (the text changed since) is refused.
+func Apply(body string, chosen []Suggestion) (string, error) {
+	sorted := append([]Suggestion(nil), chosen...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start > sorted[j].Start })
+	out := body
+	last := len(body) + 1
+	for _, s := range sorted {
+		if s.Start < 0 || s.End > len(out) || s.Start >= s.End || out[s.Start:s.End] != s.Phrase {
+			return "", fmt.Errorf("suggestion %s no longer matches the text (the article changed since); ask for suggestions again", s.ID)
+		}
+		if s.End > last {
+			return "", fmt.Errorf("suggestions %s overlaps another", s.ID)
+		}
+		last = s.Start
+		out = out[:s.Start] + "[" + s.Phrase + "](/" + s.Target.Slug + "/)" + out[s.End:]
+	}
+	return out, nil
+}

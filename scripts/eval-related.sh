@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# eval-related.sh reports precision@5 of related articles on the labelled
+# news corpora (Reuters-21578 single-topic articles with a body, and the
+# AG News test split, every article queried), next to a plain TF-IDF
+# cosine baseline. The corpora are read from ../shared/fixtures/news (or
+# $DATELINE_NEWS_CORPORA); labels are never given to the engine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${DATELINE_NEWS_CORPORA:-../shared/fixtures/news}
+[[ -d $dir ]] || { echo "eval-related.sh: no corpora at $dir" >&2; exit 1; }
+exec go run ./internal/linking/cmd/evalrelated -dir "$dir" -k 5 "$@"

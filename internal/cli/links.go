@@ -37,6 +37,23 @@ func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, erro
 	return ix, err
 }
 
+// withArticleIndex opens the store, indexes the archive and loads the
+// article named by the first argument, for fn.
+func withArticleIndex(e *env, fs *flag.FlagSet, fn func(store.Store, *render.Renderer, *linking.Index, *article.Article) error) int {
+	return withStore(e, fs, func(s store.Store) error {
+		r := render.New()
+		ix, err := buildIndex(e, s, r)
+		if err != nil {
+			return err
+		}
+		a, err := findArticle(e, s, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		return fn(s, r, ix, a)
+	})
+}
+
 type relatedJSON struct {
 	Slug    string          `json:"slug"`
 	Title   string          `json:"title"`
@@ -121,17 +138,9 @@ func linksSuggestCommand() *command {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one article by its slug")
 			}
-			return withStore(e, fs, func(s store.Store) error {
-				r := render.New()
-				ix, err := buildIndex(e, s, r)
-				if err != nil {
-					return err
-				}
-				a, err := findArticle(e, s, fs.Arg(0))
-				if err != nil {
-					return err
-				}
+			return withArticleIndex(e, fs, func(s store.Store, r *render.Renderer, ix *linking.Index, a *article.Article) error {
 				var ss []linking.Suggestion
+				var err error
 				if inbound {
 					ss, err = linking.Inbound(ix, r, a.ID, func(id int64) (*article.Article, error) {
 						d, ok := ix.Doc(id)
@@ -179,16 +188,7 @@ func linksApplyCommand() *command {
 			if fs.NArg() < 2 {
 				return usage(e, fs, "name the article and at least one suggestion ID (see 'dateline links suggest SLUG')")
 			}
-			return withStore(e, fs, func(s store.Store) error {
-				r := render.New()
-				ix, err := buildIndex(e, s, r)
-				if err != nil {
-					return err
-				}
-				a, err := findArticle(e, s, fs.Arg(0))
-				if err != nil {
-					return err
-				}
+			return withArticleIndex(e, fs, func(s store.Store, r *render.Renderer, ix *linking.Index, a *article.Article) error {
 				byID := map[string]linking.Suggestion{}
 				for _, sg := range linking.Suggest(ix, r, a, linking.SuggestOptions{}) {
 					byID[sg.ID] = sg

@@ -2,6 +2,8 @@
 # bench-linking.sh measures the linking index on generated archives of
 # 10,000 and 100,000 articles of about 1,500 words: index build time,
 # Related and KeyPhrases latency p50/p99 over 1,000 queries, and peak RSS.
+# The archive is streamed into the index, one generated article at a time.
+# GOMEMLIMIT, if set, bounds the Go heap as it would on a server.
 # Usage: scripts/bench-linking.sh [SIZE...]   (default: 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."

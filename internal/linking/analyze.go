@@ -2,14 +2,15 @@ package linking
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 )
 
-// Field weights: a word in the title says more about what an article is
-// about than one in the body, a heading sits between. A tag counts as a
-// title word.
+// Field weights: a heading says more about what an article is about than
+// the body; a title word weighs like a body word, because titles repeat
+// the body; a tag counts double.
 const (
 	titleBoost   = 1.0
 	headingBoost = 1.5
@@ -26,30 +27,45 @@ const tagPrefix = "#"
 // analysis is what an article contributes to the index, computed without
 // the index lock.
 type analysis struct {
-	tf      map[string]float64 // term → field-weighted term frequency
-	surface map[string]string  // term → its most frequent surface form
-	kind    map[string]uint8   // term → kindWord, kindName, kindTitle, kindTag
-	title   []string           // the title's content keys, in order
-	forms   map[string]map[string]int
+	tf    map[string]float64     // term → field-weighted term frequency
+	kind  map[string]uint8       // term → kindWord, kindName, kindTitle, kindTag
+	title []string               // the title's content keys, in order
+	forms map[string][]formCount // term → up to 8 of its surface forms, as written
+	tags  map[string]string      // tag term → the tag as given
+}
+
+// formCount is a surface form of a term and how often it occurs.
+type formCount struct {
+	form string
+	n    int
+}
+
+// surface is the display form of key: the tag as given, or its most
+// frequent surface form (see bestForm); "" for a pair of words.
+func (a *analysis) surface(key string) string {
+	if t, ok := a.tags[key]; ok {
+		return t
+	}
+	return bestForm(a.forms[key])
 }
 
 // formsOf lists up to three surface forms of key, most frequent first.
 func (a *analysis) formsOf(key string) []string {
-	if strings.HasPrefix(key, tagPrefix) {
-		return []string{a.surface[key]}
+	if t, ok := a.tags[key]; ok {
+		return []string{t}
 	}
-	m := a.forms[key]
-	out := make([]string, 0, len(m))
-	for f := range m {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if m[out[i]] != m[out[j]] {
-			return m[out[i]] > m[out[j]]
+	fs := slices.Clone(a.forms[key])
+	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].n != fs[j].n {
+			return fs[i].n > fs[j].n
 		}
-		return out[i] < out[j]
+		return fs[i].form < fs[j].form
 	})
-	return out[:min(len(out), 3)]
+	out := make([]string, 0, min(len(fs), 3))
+	for _, f := range fs[:min(len(fs), 3)] {
+		out = append(out, f.form)
+	}
+	return out
 }
 
 const (
@@ -72,27 +88,27 @@ type field struct {
 // title, runs of Han characters as bigrams, and tags.
 func analyze(d Doc) *analysis {
 	a := &analysis{
-		tf:      make(map[string]float64),
-		surface: make(map[string]string),
-		kind:    make(map[string]uint8),
+		tf:    make(map[string]float64),
+		kind:  make(map[string]uint8),
+		forms: make(map[string][]formCount),
+		tags:  make(map[string]string),
 	}
-	fields := []field{{d.Title, xTitle}}
+	fields := []field{{d.Title, titleBoost}}
 	for _, h := range d.Headings {
 		fields = append(fields, field{h, headingBoost})
 	}
 	fields = append(fields, field{d.Text, 1})
 
-	forms := map[string]map[string]int{}
 	addForm := func(key, form string) {
-		m := forms[key]
-		if m == nil {
-			m = map[string]int{}
-			forms[key] = m
+		fs := a.forms[key]
+		for i := range fs {
+			if fs[i].form == form {
+				fs[i].n++
+				return
+			}
 		}
-		if len(m) < 8 {
-			m[form]++
-		} else if _, ok := m[form]; ok {
-			m[form]++
+		if len(fs) < 8 {
+			a.forms[key] = append(fs, formCount{form, 1})
 		}
 	}
 
@@ -143,7 +159,7 @@ func analyze(d Doc) *analysis {
 				}
 				continue
 			}
-			if xBigram > 0 && i+1 < len(ts) && !ts[i].stop && !ts[i+1].stop && !ts[i+1].brk && !ts[i+1].han {
+			if i+1 < len(ts) && !ts[i].stop && !ts[i+1].stop && !ts[i+1].brk && !ts[i+1].han {
 				k := ts[i].key + " " + ts[i+1].key
 				if _, ok := phrases[k]; !ok {
 					a.tf[bigramPrefix+k] += f.boost
@@ -174,7 +190,7 @@ func analyze(d Doc) *analysis {
 		}
 		a.tf[tagPrefix+k] += tagBoost
 		a.kind[tagPrefix+k] = kindTag
-		a.surface[tagPrefix+k] = strings.TrimSpace(tag)
+		a.tags[tagPrefix+k] = strings.TrimSpace(tag)
 	}
 	// A pair of words is a term of its own only when the article repeats
 	// it: a repeated pair is a phrase ("tender offer", "police post"),
@@ -185,10 +201,6 @@ func analyze(d Doc) *analysis {
 			delete(a.kind, k)
 		}
 	}
-	for k, m := range forms {
-		a.surface[k] = bestForm(m)
-	}
-	a.forms = forms
 	return a
 }
 
@@ -279,20 +291,15 @@ func mostlyUpper(s string) bool {
 
 // bestForm picks the most frequent surface form, preferring one that is
 // not in capitals throughout, then the first in byte order.
-func bestForm(m map[string]int) string {
+func bestForm(fs []formCount) string {
 	best, bestN := "", -1
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		n := m[k] * 2
-		if len(k) > 3 && mostlyUpper(k) {
+	for _, f := range fs {
+		n := f.n * 2
+		if len(f.form) > 3 && mostlyUpper(f.form) {
 			n--
 		}
-		if n > bestN {
-			best, bestN = k, n
+		if n > bestN || n == bestN && f.form < best {
+			best, bestN = f.form, n
 		}
 	}
 	if len(best) > 3 && mostlyUpper(best) {

@@ -20,15 +20,6 @@ const (
 	// postings would overrun the budget is left out of candidate
 	// generation (it still counts when candidates are scored).
 	postingBudget = 200_000
-	// numCandidates is how many candidates are scored exactly and
-	// re-ranked.
-	numCandidates = 100
-	// feedbackDocs is how many of the nearest neighbours the re-ranking
-	// takes as evidence of the query's subject.
-	feedbackDocs = 10
-	// semDim is the dimension of the random projection of term
-	// co-occurrence (see semantic).
-	semDim = 512
 )
 
 // Index is an in-memory index of articles. It is safe for concurrent use.
@@ -42,13 +33,36 @@ type Index struct {
 	pool   sync.Pool // *scratch
 }
 
+// termInfo is a term of the vocabulary. Most terms (rare phrases and
+// pairs of words) are only counted; what a term in an article's vector or
+// title needs besides is in its termData.
 type termInfo struct {
-	key      string
-	display  string // first surface form seen
-	df       int32  // articles containing the term (before vectors are cut)
+	key string
+	df  int32 // articles containing the term (before vectors are cut)
+	*termData
+}
+
+type termData struct {
+	display  string // first surface form seen in a vector or title
 	postings []posting
-	titles   []int32 // slots of the articles whose title has the term
-	sem      []float32
+	titles   []int32   // slots of the articles whose title has the term
+	sem      []float32 // co-occurrence vector, see hasSem
+}
+
+// data returns t's termData, made with display form display if t has none.
+func (t *termInfo) data(display string) *termData {
+	if t.termData == nil {
+		t.termData = &termData{display: strings.Clone(display)}
+	}
+	return t.termData
+}
+
+// list returns the postings of t.
+func (t *termInfo) list() []posting {
+	if t.termData == nil {
+		return nil
+	}
+	return t.postings
 }
 
 // posting is one article whose vector holds a term, with the term's
@@ -69,17 +83,24 @@ type docEntry struct {
 	info    DocInfo
 	vec     []termWeight // sorted by term
 	norm    float32      // vector norm at insertion
-	all     []byte       // every term of the article, delta-varint encoded, for df on removal
+	all     []byte       // the article's terms not in vec, delta-varint encoded, for df on removal
 	title   []uint32     // the title's terms, distinct
 	phrases []phraseEntry
+	// words holds the key phrases' display texts and surface forms, each
+	// followed by a NUL, in the order of phrases: one allocation an
+	// article, and no reference into the article's text.
+	words string
 }
 
+// phraseEntry is one key phrase; its display text and nforms surface
+// forms are the next 1+nforms NUL-terminated strings of docEntry.words,
+// or the next nforms when the display text is the first form.
 type phraseEntry struct {
-	term  uint32
-	w     float32 // tf factor
-	kind  uint8
-	text  string
-	forms []string
+	term       uint32
+	w          float32 // tf factor
+	kind       uint8
+	nforms     uint8
+	textIsForm bool
 }
 
 // NewIndex returns an empty index.
@@ -146,19 +167,18 @@ func (ix *Index) Upsert(d Doc) {
 		id, ok := ix.termID[key]
 		if !ok {
 			id = uint32(len(ix.terms))
+			key := strings.Clone(key)
 			ix.termID[key] = id
-			ix.terms = append(ix.terms, termInfo{key: key, display: a.surface[key]})
+			ix.terms = append(ix.terms, termInfo{key: key})
 		}
 		ix.terms[id].df++
 		ids = append(ids, id)
 		w := tfWeight(tf)
 		if a.kind[key] == kindBigram {
-			w *= xBigram
+			w *= bigramWeight
 		}
 		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), a.kind[key], key})
 	}
-	slices.Sort(ids)
-	e.all = encodeIDs(ids)
 
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].full != cands[j].full {
@@ -174,22 +194,34 @@ func (ix *Index) Upsert(d Doc) {
 		norm += c.full * c.full
 	}
 	slices.SortFunc(e.vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
+	// The other terms are kept apart, for their df on removal.
+	inVec := make(map[uint32]bool, len(kept))
+	for _, c := range kept {
+		inVec[c.tw.term] = true
+	}
+	ids = slices.DeleteFunc(ids, func(id uint32) bool { return inVec[id] })
+	slices.Sort(ids)
+	e.all = encodeIDs(ids)
 	norm = math.Sqrt(norm)
 	e.norm = float32(norm)
 	if norm > 0 {
 		r := randomVector(d.ID)
-		for _, tw := range e.vec {
-			t := &ix.terms[tw.term]
-			w := float32(float64(tw.w) / norm)
-			t.postings = append(t.postings, posting{slot, w})
-			if xDim > 0 && !strings.HasPrefix(t.key, bigramPrefix) {
-				if t.sem == nil {
-					t.sem = make([]float32, xDim)
-				}
-				for k, x := range r {
-					t.sem[k] += w * x
-				}
+		for _, c := range kept {
+			t := &ix.terms[c.tw.term]
+			td := t.data(a.surface(c.key))
+			w := float32(float64(c.tw.w) / norm)
+			td.postings = append(td.postings, posting{slot, w})
+			if !hasSem(t.key) || len(t.postings) < 2 {
+				continue
 			}
+			if td.sem == nil {
+				// A term of one article says nothing of co-occurrence:
+				// its vector is made when a second article has it.
+				td.sem = make([]float32, semDim)
+				first := td.postings[0]
+				addScaled(td.sem, randomVector(ix.docs[first.slot].info.ID), first.w)
+			}
+			addScaled(td.sem, r, w)
 		}
 	}
 
@@ -199,13 +231,15 @@ func (ix *Index) Upsert(d Doc) {
 		if !seen[id] {
 			seen[id] = true
 			e.title = append(e.title, id)
-			ix.terms[id].titles = append(ix.terms[id].titles, slot)
+			td := ix.terms[id].data(a.surface(k))
+			td.titles = append(td.titles, slot)
 		}
 	}
 
 	// Key phrases: names, title phrases and tags first, then the most
 	// distinctive words.
 	words := 0
+	var text []byte
 	for _, c := range cands {
 		if len(e.phrases) >= maxPhrases {
 			break
@@ -219,10 +253,20 @@ func (ix *Index) Upsert(d Doc) {
 			}
 			words++
 		}
-		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.kind, text: a.surface[c.key]}
-		pe.forms = a.formsOf(c.key)
+		forms := a.formsOf(c.key)
+		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.kind, nforms: uint8(len(forms))}
+		if sf := a.surface(c.key); len(forms) > 0 && forms[0] == sf {
+			pe.textIsForm = true
+		} else {
+			text = append(append(text, sf...), 0)
+		}
+		for _, f := range forms {
+			text = append(append(text, f...), 0)
+		}
 		e.phrases = append(e.phrases, pe)
 	}
+	e.phrases = slices.Clip(e.phrases)
+	e.words = string(text)
 	ix.docs[slot] = e
 }
 
@@ -240,34 +284,64 @@ func (ix *Index) removeLocked(id int64) {
 	}
 	e := ix.docs[slot]
 	decodeIDs(e.all, func(t uint32) { ix.terms[t].df-- })
+	for _, tw := range e.vec {
+		ix.terms[tw.term].df--
+	}
 	r := randomVector(e.info.ID)
 	for _, tw := range e.vec {
 		t := &ix.terms[tw.term]
+		if t.termData == nil {
+			continue
+		}
 		for i, p := range t.postings {
 			if p.slot == slot {
-				if t.sem != nil {
-					for k, x := range r {
-						t.sem[k] -= p.w * x
-					}
-				}
 				last := len(t.postings) - 1
 				t.postings[i] = t.postings[last]
 				t.postings = t.postings[:last]
+				if len(t.postings) < 2 {
+					t.sem = nil
+				} else if t.sem != nil {
+					addScaled(t.sem, r, -p.w)
+				}
 				break
 			}
 		}
 	}
 	for _, id := range e.title {
 		t := &ix.terms[id]
+		if t.termData == nil {
+			continue
+		}
 		if i := slices.Index(t.titles, slot); i >= 0 {
 			last := len(t.titles) - 1
 			t.titles[i] = t.titles[last]
 			t.titles = t.titles[:last]
 		}
 	}
+	for _, tw := range e.vec {
+		ix.release(tw.term)
+	}
+	for _, id := range e.title {
+		ix.release(id)
+	}
 	ix.docs[slot] = nil
 	ix.free = append(ix.free, slot)
 	delete(ix.slots, id)
+}
+
+// release drops the termData of term id once no article's vector or
+// title has the term.
+func (ix *Index) release(id uint32) {
+	if t := &ix.terms[id]; t.termData != nil && len(t.postings) == 0 && len(t.titles) == 0 {
+		t.termData = nil
+	}
+}
+
+// addScaled adds w·x to dst.
+func addScaled(dst, x []float32, w float32) {
+	for k, v := range x {
+		dst[k] += w * v
+	}
 }
 
 func encodeIDs(ids []uint32) []byte {
@@ -293,12 +367,9 @@ func decodeIDs(buf []byte, f func(uint32)) {
 // randomVector is the random direction of article id in the space of
 // term co-occurrence: ±1/√dim in each dimension, the same every time.
 func randomVector(id int64) []float32 {
-	if xDim == 0 {
-		return nil
-	}
-	v := make([]float32, xDim)
+	v := make([]float32, semDim)
 	x := uint64(id)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
-	a := float32(1 / math.Sqrt(float64(xDim)))
+	a := float32(1 / math.Sqrt(float64(semDim)))
 	for i := range v {
 		x += 0x9E3779B97F4A7C15
 		z := x
@@ -312,4 +383,11 @@ func randomVector(id int64) []float32 {
 		}
 	}
 	return v
+}
+
+// hasSem reports whether term key gets a co-occurrence vector: single
+// words do; a phrase is placed in that space by its words, so phrases,
+// which grow in number with the archive, do not.
+func hasSem(key string) bool {
+	return !strings.HasPrefix(key, bigramPrefix) && strings.IndexByte(key, ' ') < 0
 }

@@ -121,7 +121,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 	// Pseudo-relevance feedback (Rocchio): add to the query the centroid
 	// of its nearest neighbours, then retrieve and score again, so that
 	// articles on the same subject in other words are found too.
-	if m := min(xFBDocs, len(cands)); m > 0 && xFB > 0 {
+	if m := min(feedbackDocs, len(cands)); m > 0 {
 		exp := map[uint32]float64{}
 		for i, tw := range q {
 			exp[tw.term] += qw[i] / qnorm
@@ -133,7 +133,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 				continue
 			}
 			for _, tw := range e.vec {
-				exp[tw.term] += xFB / float64(m) * float64(tw.w) * idf(ix.terms[tw.term].df, N) / dn
+				exp[tw.term] += feedbackWeight / float64(m) * float64(tw.w) * idf(ix.terms[tw.term].df, N) / dn
 			}
 		}
 		type ew struct {
@@ -168,31 +168,26 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 			cands[i].score = math.Round(ix.cosine(q2, qw2, n2, ix.docs[cands[i].slot])*1e9) / 1e9
 		}
 	}
-	if xNB > 0 && len(cands) > 1 {
-		ix.neighbourhood(q, qw, qnorm, cands)
+	// Second-order similarity: the cosine of the two articles' images in
+	// the space of term co-occurrence.
+	qsem := ix.semantic(q, qw)
+	for i := range cands {
+		e := ix.docs[cands[i].slot]
+		dw := make([]float64, len(e.vec))
+		for k, tw := range e.vec {
+			dw[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+		}
+		cands[i].score = math.Round((cands[i].score+semWeight*dense(qsem, ix.semantic(e.vec, dw)))*1e9) / 1e9
 	}
-	if xDim > 0 && xSem > 0 {
-		sq := ix.semantic(q, qw)
-		for i := range cands {
-			e := ix.docs[cands[i].slot]
-			dw := make([]float64, len(e.vec))
-			for k, tw := range e.vec {
-				dw[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
-			}
-			cands[i].score = math.Round((cands[i].score+xSem*dense(sq, ix.semantic(e.vec, dw)))*1e9) / 1e9
+	// An article that shares no term with the query is not related,
+	// however close its neighbours.
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.cos > 0 {
+			kept = append(kept, c)
 		}
 	}
-	if xDirect > 0 {
-		// An article that shares no term with the query is not related,
-		// however close its neighbours.
-		kept := cands[:0]
-		for _, c := range cands {
-			if c.cos > 0 {
-				kept = append(kept, c)
-			}
-		}
-		cands = kept
-	}
+	cands = kept
 	sort.Slice(cands, func(i, j int) bool {
 		return ix.better(cands[i].score, cands[j].score, cands[i].slot, cands[j].slot)
 	})
@@ -228,19 +223,20 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool {
-		return len(ix.terms[q[order[a]].term].postings) < len(ix.terms[q[order[b]].term].postings)
+		return len(ix.terms[q[order[a]].term].list()) < len(ix.terms[q[order[b]].term].list())
 	})
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	budget := postingBudget
 	for _, i := range order {
 		t := &ix.terms[q[i].term]
-		if len(t.postings) > budget {
+		ps := t.list()
+		if len(ps) > budget {
 			continue
 		}
-		budget -= len(t.postings)
+		budget -= len(ps)
 		f := float32(qw[i] * idf(t.df, N))
-		for _, p := range t.postings {
+		for _, p := range ps {
 			if s.acc[p.slot] == 0 {
 				s.touched = append(s.touched, p.slot)
 			}
@@ -253,7 +249,7 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 			cands = append(cands, scored{slot: sl, score: float64(s.acc[sl])})
 		}
 	}
-	return topK(cands, xCands)
+	return topK(cands, numCandidates)
 }
 
 // norm is the length of article e's vector with today's idf.
@@ -299,35 +295,6 @@ func (ix *Index) cosine(q []termWeight, qw []float64, qnorm float64, e *docEntry
 		return 0
 	}
 	return dot / (qnorm * math.Sqrt(dn))
-}
-
-// docCosine is the cosine similarity of two articles' vectors.
-func (ix *Index) docCosine(a, b *docEntry) float64 {
-	N := len(ix.slots)
-	var dot, na, nb float64
-	i, j := 0, 0
-	for i < len(a.vec) || j < len(b.vec) {
-		switch {
-		case j == len(b.vec) || i < len(a.vec) && a.vec[i].term < b.vec[j].term:
-			na += sq(float64(a.vec[i].w) * idf(ix.terms[a.vec[i].term].df, N))
-			i++
-		case i == len(a.vec) || b.vec[j].term < a.vec[i].term:
-			nb += sq(float64(b.vec[j].w) * idf(ix.terms[b.vec[j].term].df, N))
-			j++
-		default:
-			f := sq(idf(ix.terms[a.vec[i].term].df, N))
-			wa, wb := float64(a.vec[i].w), float64(b.vec[j].w)
-			dot += wa * wb * f
-			na += wa * wa * f
-			nb += wb * wb * f
-			i++
-			j++
-		}
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
 }
 
 // reason names the query's strongest terms that e shares, and the tags.
@@ -425,15 +392,21 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 	}
 	s := ix.getScratch()
 	defer ix.putScratch(s)
-	sort.Slice(qs, func(i, j int) bool { return len(ix.terms[qs[i].id].titles) < len(ix.terms[qs[j].id].titles) })
+	titles := func(id uint32) []int32 {
+		if t := &ix.terms[id]; t.termData != nil {
+			return t.titles
+		}
+		return nil
+	}
+	sort.Slice(qs, func(i, j int) bool { return len(titles(qs[i].id)) < len(titles(qs[j].id)) })
 	budget := postingBudget
 	for _, q := range qs {
-		t := &ix.terms[q.id]
-		if len(t.titles) > budget {
+		ts := titles(q.id)
+		if len(ts) > budget {
 			continue
 		}
-		budget -= len(t.titles)
-		for _, sl := range t.titles {
+		budget -= len(ts)
+		for _, sl := range ts {
 			if s.acc[sl] == 0 {
 				s.touched = append(s.touched, sl)
 			}
@@ -473,13 +446,30 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 	N := len(ix.slots)
 	e := ix.docs[slot]
 	out := make([]Phrase, 0, len(e.phrases))
+	words := e.words
+	next := func() string {
+		w, rest, _ := strings.Cut(words, "\x00")
+		words = rest
+		return w
+	}
 	for _, p := range e.phrases {
 		t := &ix.terms[p.term]
+		var text string
+		if !p.textIsForm {
+			text = next()
+		}
+		forms := make([]string, p.nforms)
+		for i := range forms {
+			forms[i] = next()
+		}
+		if p.textIsForm {
+			text = forms[0]
+		}
 		out = append(out, Phrase{
-			Text:   p.text,
+			Text:   text,
 			Key:    strings.TrimPrefix(t.key, tagPrefix),
 			Weight: float64(p.w) * idf(t.df, N),
-			Forms:  slices.Clone(p.forms),
+			Forms:  forms,
 			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
 		})
 	}
@@ -495,12 +485,13 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 // semantic is the vector's image in the space of term co-occurrence: the
 // sum of its terms' co-occurrence vectors, each weighted as in the vector.
 func (ix *Index) semantic(q []termWeight, qw []float64) []float32 {
-	out := make([]float32, xDim)
+	out := make([]float32, semDim)
 	for i, tw := range q {
-		sem := ix.terms[tw.term].sem
-		if sem == nil {
+		t := &ix.terms[tw.term]
+		if t.termData == nil || t.sem == nil {
 			continue
 		}
+		sem := t.sem
 		w := float32(qw[i])
 		for k, x := range sem {
 			out[k] += w * x
@@ -521,74 +512,4 @@ func dense(a, b []float32) float64 {
 		return 0
 	}
 	return dot / math.Sqrt(na*nb)
-}
-
-// neighbourhood adds to each candidate's score the cosine of its
-// similarity profile over the candidates with the query's: two articles
-// close to the same articles are on the same subject (second-order
-// similarity).
-func (ix *Index) neighbourhood(q []termWeight, qw []float64, qnorm float64, cands []scored) {
-	N := len(ix.slots)
-	type nv struct {
-		t []uint32
-		w []float64
-	}
-	vs := make([]nv, len(cands))
-	for i, c := range cands {
-		e := ix.docs[c.slot]
-		v := nv{make([]uint32, len(e.vec)), make([]float64, len(e.vec))}
-		var n float64
-		for k, tw := range e.vec {
-			v.t[k] = tw.term
-			v.w[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
-			n += v.w[k] * v.w[k]
-		}
-		n = math.Sqrt(n)
-		for k := range v.w {
-			v.w[k] /= n
-		}
-		vs[i] = v
-	}
-	dot := func(a, b nv) float64 {
-		var d float64
-		i, j := 0, 0
-		for i < len(a.t) && j < len(b.t) {
-			switch {
-			case a.t[i] < b.t[j]:
-				i++
-			case a.t[i] > b.t[j]:
-				j++
-			default:
-				d += a.w[i] * b.w[j]
-				i++
-				j++
-			}
-		}
-		return d
-	}
-	C := len(cands)
-	sim := make([]float64, C*C)
-	for i := range C {
-		sim[i*C+i] = 1
-		for j := i + 1; j < C; j++ {
-			d := dot(vs[i], vs[j])
-			sim[i*C+j], sim[j*C+i] = d, d
-		}
-	}
-	pq := make([]float64, C)
-	var nq float64
-	for j := range C {
-		pq[j] = ix.cosine(q, qw, qnorm, ix.docs[cands[j].slot])
-		nq += pq[j] * pq[j]
-	}
-	for i := range C {
-		var d, n float64
-		for j := range C {
-			d += pq[j] * sim[i*C+j]
-			n += sim[i*C+j] * sim[i*C+j]
-		}
-		if n > 0 && nq > 0 {
-			cands[i].score += xNB * d / math.Sqrt(n*nq)
-		}
-	}
 }

@@ -3,22 +3,21 @@ package linking
 // The ranking's settings. None is fitted to a corpus: each is the neutral
 // choice of its method (see the package doc).
 const (
-	// xFB is Rocchio's β: the feedback centroid weighs as much as the query.
-	xFB = 1.0
-	// xFBDocs is how many nearest neighbours make the feedback centroid.
-	xFBDocs = feedbackDocs
-	// xTitle weighs a title word like a body word: titles repeat the body.
-	xTitle = titleBoost
-	// xBigram weighs a pair of adjacent words like a word.
-	xBigram = 1.0
-	// xDim is the dimension of the co-occurrence space.
-	xDim = semDim
-	// xSem weighs the co-occurrence similarity like the word similarity.
-	xSem = 1.0
-	// xCands is how many candidates are scored exactly.
-	xCands = numCandidates
-	// xNB turns the neighbourhood re-ranking off (it is not used).
-	xNB = 0.0
-	// xDirect requires a related article to share a term with the query.
-	xDirect = 1.0
+	// feedbackWeight is Rocchio's β: the feedback centroid weighs as much
+	// as the query.
+	feedbackWeight = 1.0
+	// feedbackDocs is how many of the nearest neighbours make the
+	// feedback centroid, the re-ranking's evidence of the query's subject.
+	feedbackDocs = 10
+	// bigramWeight weighs a pair of adjacent words like a word.
+	bigramWeight = 1.0
+	// semDim is the dimension of the random projection of term
+	// co-occurrence (see semantic).
+	semDim = 512
+	// semWeight weighs the co-occurrence similarity like the word
+	// similarity.
+	semWeight = 1.0
+	// numCandidates is how many candidates are scored exactly and
+	// re-ranked.
+	numCandidates = 100
 )

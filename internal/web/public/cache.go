@@ -46,13 +46,17 @@ func (p *cachedPage) setHole(placeholder string) {
 	p.hole, p.holeLen = bytes.Index(p.body, []byte(placeholder)), len(placeholder)
 }
 
-// fillHole returns the page with value in its hole.
-func (p *cachedPage) fillHole(value string) []byte {
-	out := make([]byte, 0, len(p.body)-p.holeLen+len(value))
-	out = append(out, p.body[:p.hole]...)
-	out = append(out, value...)
-	return append(out, p.body[p.hole+p.holeLen:]...)
+// fillHole writes the page with value in its hole into buf, which it
+// returns.
+func (p *cachedPage) fillHole(buf []byte, value string) []byte {
+	buf = append(buf[:0], p.body[:p.hole]...)
+	buf = append(buf, value...)
+	return append(buf, p.body[p.hole+p.holeLen:]...)
 }
+
+// filled holds the buffers of pages filled for one request, so that a busy
+// article does not allocate a page's worth of memory per reader.
+var filled = sync.Pool{New: func() any { return new([]byte) }}
 
 // gzip compresses the page once, on the first request that accepts it.
 func (p *cachedPage) gzip() []byte {
@@ -109,7 +113,10 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 	}
 	body := p.body
 	if p.hole >= 0 && fill != nil {
-		body = p.fillHole(fill(p))
+		buf := filled.Get().(*[]byte)
+		*buf = p.fillHole(*buf, fill(p))
+		defer filled.Put(buf)
+		body = *buf
 	}
 	resp := web.Response{
 		Body:         body,

@@ -310,7 +310,9 @@ func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry
 		for i < len(q) && q[i].term < tw.term {
 			i++
 		}
-		if i < len(q) && q[i].term == tw.term && !strings.HasPrefix(ix.terms[tw.term].key, tagPrefix) {
+		// Terms without a written form (only counted, never shown) are
+		// left out of the explanation.
+		if i < len(q) && q[i].term == tw.term && !strings.HasPrefix(ix.terms[tw.term].key, tagPrefix) && ix.terms[tw.term].display != "" {
 			sh = append(sh, shared{tw.term, qw[i] * float64(tw.w) * idf(ix.terms[tw.term].df, N)})
 		}
 	}

@@ -152,7 +152,9 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 			tokens := Normalize(text)
 			for _, ph := range phrases {
 				keys := strings.Fields(ph.Key)
-				if len(keys) == 0 {
+				// A lone common word ("economy") anchors a link to any
+				// article that mentions it; one word must be a name.
+				if len(keys) == 0 || len(keys) == 1 && ph.Kind != "name" {
 					continue
 				}
 				for i := 0; i+len(keys) <= len(tokens); i++ {

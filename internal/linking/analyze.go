@@ -27,11 +27,17 @@ const tagPrefix = "#"
 // analysis is what an article contributes to the index, computed without
 // the index lock.
 type analysis struct {
-	tf    map[string]float64     // term → field-weighted term frequency
-	kind  map[string]uint8       // term → kindWord, kindName, kindTitle, kindTag
-	title []string               // the title's content keys, in order
-	forms map[string][]formCount // term → up to 8 of its surface forms, as written
-	tags  map[string]string      // tag term → the tag as given
+	terms []aterm
+	title []int32 // the title's content terms, in order, as indexes of terms
+}
+
+// aterm is one distinct term of an article.
+type aterm struct {
+	key   string
+	tf    float64 // field-weighted term frequency
+	kind  uint8
+	forms []formCount // up to 8 surface forms, as written
+	tag   string      // for a tag: the tag as given
 }
 
 // formCount is a surface form of a term and how often it occurs.
@@ -40,21 +46,21 @@ type formCount struct {
 	n    int
 }
 
-// surface is the display form of key: the tag as given, or its most
+// surface is the display form of t: the tag as given, or its most
 // frequent surface form (see bestForm); "" for a pair of words.
-func (a *analysis) surface(key string) string {
-	if t, ok := a.tags[key]; ok {
-		return t
+func (t *aterm) surface() string {
+	if t.kind == kindTag {
+		return t.tag
 	}
-	return bestForm(a.forms[key])
+	return bestForm(t.forms)
 }
 
-// formsOf lists up to three surface forms of key, most frequent first.
-func (a *analysis) formsOf(key string) []string {
-	if t, ok := a.tags[key]; ok {
-		return []string{t}
+// formsOf lists up to three surface forms of t, most frequent first.
+func (t *aterm) formsOf() []string {
+	if t.kind == kindTag {
+		return []string{t.tag}
 	}
-	fs := slices.Clone(a.forms[key])
+	fs := slices.Clone(t.forms)
 	sort.Slice(fs, func(i, j int) bool {
 		if fs[i].n != fs[j].n {
 			return fs[i].n > fs[j].n
@@ -66,6 +72,18 @@ func (a *analysis) formsOf(key string) []string {
 		out = append(out, f.form)
 	}
 	return out
+}
+
+func (t *aterm) addForm(form string) {
+	for i := range t.forms {
+		if t.forms[i].form == form {
+			t.forms[i].n++
+			return
+		}
+	}
+	if len(t.forms) < 8 {
+		t.forms = append(t.forms, formCount{form, 1})
+	}
 }
 
 const (
@@ -83,15 +101,98 @@ type field struct {
 	boost float64
 }
 
+// maxPhraseTokens is the longest phrase in tokens: a name of maxNameWords
+// words, some of them hyphenated.
+const maxPhraseTokens = 2 * maxNameWords
+
+// phraseKey is a phrase as the local word numbers of its tokens, zero
+// after the last.
+type phraseKey [maxPhraseTokens]int32
+
+// analyzer holds the state of one analysis. Token keys are numbered as
+// they are first seen (from 1), so that word pairs and phrases are found
+// by number, without building a string for every candidate.
+type analyzer struct {
+	a       *analysis
+	num     map[string]int32 // token key → local number
+	keys    []string         // local number → token key (index 0 unused)
+	term    []int32          // local number → index in a.terms of the word, -1 if none
+	starts  []bool           // local number → some phrase starts with this token
+	phrases map[phraseKey]phraseInfo
+	pairs   map[uint64]float64 // adjacent word pairs (by local numbers) → tf
+	han     map[uint64]int32   // adjacent Han characters → index in a.terms
+}
+
+type phraseInfo struct {
+	kind uint8
+	term int32 // index in a.terms once counted, else -1
+}
+
+func (z *analyzer) number(key string) int32 {
+	if n, ok := z.num[key]; ok {
+		return n
+	}
+	n := int32(len(z.keys))
+	z.num[key] = n
+	z.keys = append(z.keys, key)
+	z.term = append(z.term, -1)
+	z.starts = append(z.starts, false)
+	return n
+}
+
+// add counts one occurrence of a term made on first sight by key().
+func (z *analyzer) add(idx *int32, key func() string, kind uint8, boost float64) *aterm {
+	if *idx < 0 {
+		*idx = int32(len(z.a.terms))
+		z.a.terms = append(z.a.terms, aterm{key: key(), kind: kind})
+	}
+	t := &z.a.terms[*idx]
+	t.tf += boost
+	return t
+}
+
+func (z *analyzer) join(ns []int32) string {
+	var b strings.Builder
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(z.keys[n])
+	}
+	return b.String()
+}
+
+func (z *analyzer) addPhrase(ns []int32, kind uint8, override bool) {
+	if len(ns) < 2 || len(ns) > maxPhraseTokens {
+		return
+	}
+	var k phraseKey
+	copy(k[:], ns)
+	if p, ok := z.phrases[k]; ok {
+		if override {
+			p.kind = kind
+			z.phrases[k] = p
+		}
+		return
+	}
+	z.phrases[k] = phraseInfo{kind: kind, term: -1}
+	z.starts[ns[0]] = true
+}
+
 // analyze extracts the terms of d: stemmed words without stop words,
 // multi-word names ("Doha Agreement"), phrases of consecutive words of the
 // title, runs of Han characters as bigrams, and tags.
 func analyze(d Doc) *analysis {
-	a := &analysis{
-		tf:    make(map[string]float64),
-		kind:  make(map[string]uint8),
-		forms: make(map[string][]formCount),
-		tags:  make(map[string]string),
+	a := &analysis{}
+	z := &analyzer{
+		a:       a,
+		num:     make(map[string]int32),
+		keys:    []string{""},
+		term:    []int32{-1},
+		starts:  []bool{false},
+		phrases: make(map[phraseKey]phraseInfo),
+		pairs:   make(map[uint64]float64),
+		han:     make(map[uint64]int32),
 	}
 	fields := []field{{d.Title, titleBoost}}
 	for _, h := range d.Headings {
@@ -99,48 +200,35 @@ func analyze(d Doc) *analysis {
 	}
 	fields = append(fields, field{d.Text, 1})
 
-	addForm := func(key, form string) {
-		fs := a.forms[key]
-		for i := range fs {
-			if fs[i].form == form {
-				fs[i].n++
-				return
-			}
-		}
-		if len(fs) < 8 {
-			a.forms[key] = append(fs, formCount{form, 1})
-		}
-	}
-
-	phrases := map[string]uint8{} // multi-token keys to count everywhere
 	toks := make([][]tok, len(fields))
+	nums := make([][]int32, len(fields))
 	for fi, f := range fields {
 		ts := tokenize(f.text, nil)
 		toks[fi] = ts
-		for _, t := range ts {
+		ns := make([]int32, len(ts))
+		nums[fi] = ns
+		for i, t := range ts {
+			n := z.number(t.key)
+			ns[i] = n
 			if t.stop {
 				continue
 			}
-			a.tf[t.key] += f.boost
-			addForm(t.key, f.text[t.start:t.end])
+			z.add(&z.term[n], func() string { return t.key }, kindWord, f.boost).addForm(f.text[t.start:t.end])
 		}
 		if !mostlyUpper(f.text) {
-			for _, p := range findNames(ts) {
-				phrases[p] = kindName
+			for _, r := range findNames(ts) {
+				z.addPhrase(ns[r[0]:r[1]], kindName, true)
 			}
 		}
 		if fi == 0 {
-			for _, t := range ts {
+			for i, t := range ts {
 				if !t.stop {
-					a.title = append(a.title, t.key)
+					a.title = append(a.title, z.term[ns[i]])
 				}
 			}
 			for i := 1; i < len(ts); i++ {
 				if !ts[i].stop && !ts[i-1].stop && !ts[i].brk && !ts[i].han && !ts[i-1].han {
-					k := ts[i-1].key + " " + ts[i].key
-					if _, ok := phrases[k]; !ok {
-						phrases[k] = kindTitlePhrase
-					}
+					z.addPhrase(ns[i-1:i+1], kindTitlePhrase, false)
 				}
 			}
 		}
@@ -148,58 +236,64 @@ func analyze(d Doc) *analysis {
 	// Count every phrase wherever it occurs, whatever its case, and
 	// pair adjacent Han characters.
 	for fi, f := range fields {
-		ts := toks[fi]
+		ts, ns := toks[fi], nums[fi]
 		for i := range ts {
 			if ts[i].han {
 				if i+1 < len(ts) && ts[i+1].han && !ts[i+1].brk && !ts[i+1].chunk {
-					k := ts[i].key + " " + ts[i+1].key
-					a.tf[k] += f.boost
-					a.kind[k] = kindWord
-					addForm(k, f.text[ts[i].start:ts[i+1].end])
+					pk := uint64(ns[i])<<32 | uint64(ns[i+1])
+					idx, ok := z.han[pk]
+					if !ok {
+						idx = -1
+					}
+					z.add(&idx, func() string { return ts[i].key + " " + ts[i+1].key }, kindWord, f.boost).addForm(f.text[ts[i].start:ts[i+1].end])
+					z.han[pk] = idx
 				}
 				continue
 			}
 			if i+1 < len(ts) && !ts[i].stop && !ts[i+1].stop && !ts[i+1].brk && !ts[i+1].han {
-				k := ts[i].key + " " + ts[i+1].key
-				if _, ok := phrases[k]; !ok {
-					a.tf[bigramPrefix+k] += f.boost
-					a.kind[bigramPrefix+k] = kindBigram
+				if _, ok := z.phrases[phraseKey{ns[i], ns[i+1]}]; !ok {
+					z.pairs[uint64(ns[i])<<32|uint64(ns[i+1])] += f.boost
 				}
 			}
-			if len(phrases) == 0 {
+			if !z.starts[ns[i]] {
 				continue
 			}
-			key := ts[i].key
-			for n := 2; n <= 2*maxNameWords && i+n <= len(ts); n++ {
+			k := phraseKey{ns[i]}
+			for n := 2; n <= maxPhraseTokens && i+n <= len(ts); n++ {
 				if ts[i+n-1].brk || ts[i+n-1].han {
 					break
 				}
-				key += " " + ts[i+n-1].key
-				if kind, ok := phrases[key]; ok {
-					a.tf[key] += f.boost
-					a.kind[key] = kind
-					addForm(key, f.text[ts[i].start:ts[i+n-1].end])
+				k[n-1] = ns[i+n-1]
+				p, ok := z.phrases[k]
+				if !ok {
+					continue
 				}
+				z.add(&p.term, func() string { return z.join(ns[i : i+n]) }, p.kind, f.boost).addForm(f.text[ts[i].start:ts[i+n-1].end])
+				z.phrases[k] = p
 			}
 		}
 	}
+	// A pair of words is a term of its own only when the article repeats
+	// it: a repeated pair is a phrase ("tender offer", "police post"),
+	// the others are chance neighbours that would swell the vocabulary.
+	for pk, tf := range z.pairs {
+		if tf >= 2 {
+			a.terms = append(a.terms, aterm{key: bigramPrefix + z.keys[pk>>32] + " " + z.keys[uint32(pk)], tf: tf, kind: kindBigram})
+		}
+	}
+	tags := map[string]int32{}
 	for _, tag := range d.Tags {
 		k := tagKey(tag)
 		if k == "" {
 			continue
 		}
-		a.tf[tagPrefix+k] += tagBoost
-		a.kind[tagPrefix+k] = kindTag
-		a.tags[tagPrefix+k] = strings.TrimSpace(tag)
-	}
-	// A pair of words is a term of its own only when the article repeats
-	// it: a repeated pair is a phrase ("tender offer", "police post"),
-	// the others are chance neighbours that would swell the vocabulary.
-	for k, tf := range a.tf {
-		if a.kind[k] == kindBigram && tf < 2 {
-			delete(a.tf, k)
-			delete(a.kind, k)
+		idx, ok := tags[k]
+		if !ok {
+			idx = -1
 		}
+		t := z.add(&idx, func() string { return tagPrefix + k }, kindTag, tagBoost)
+		t.tag = strings.TrimSpace(tag)
+		tags[k] = idx
 	}
 	return a
 }
@@ -214,22 +308,22 @@ func tagKey(tag string) string {
 	return strings.Join(keys, " ")
 }
 
-// findNames returns the keys of the runs of two or more capitalised words
-// in ts ("Doha Agreement", "Tehrik-e-Taliban Pakistan"): a run stops at
+// findNames returns the [start, end) token ranges of the runs of two or
+// more capitalised words in ts ("Doha Agreement", "Tehrik-e-Taliban Pakistan"): a run stops at
 // punctuation, at a lower-case word and at a stop word, except for the
 // parts of a hyphenated word ("e" in "Tehrik-e-Taliban").
-func findNames(ts []tok) []string {
-	var out []string
-	flush := func(run []tok) {
+func findNames(ts []tok) [][2]int {
+	var out [][2]int
+	flush := func(from, to int) {
 		// Leading and trailing stop tokens never belong to a name.
-		for len(run) > 0 && run[0].stop {
-			run = run[1:]
+		for from < to && ts[from].stop {
+			from++
 		}
-		for len(run) > 0 && run[len(run)-1].stop {
-			run = run[:len(run)-1]
+		for from < to && ts[to-1].stop {
+			to--
 		}
 		words := 0
-		for _, t := range run {
+		for _, t := range ts[from:to] {
 			if t.chunk || t.brk {
 				words++
 			}
@@ -237,11 +331,7 @@ func findNames(ts []tok) []string {
 		if words < 2 || words > maxNameWords {
 			return
 		}
-		keys := make([]string, len(run))
-		for i, t := range run {
-			keys[i] = t.key
-		}
-		out = append(out, strings.Join(keys, " "))
+		out = append(out, [2]int{from, to})
 	}
 	start := -1
 	for i := 0; i <= len(ts); i++ {
@@ -256,7 +346,7 @@ func findNames(ts []tok) []string {
 				inName = true // the rest of a hyphenated word
 			}
 			if newWord && t.cap && !t.stop && t.brk && start >= 0 {
-				flush(ts[start:i])
+				flush(start, i)
 				start = i
 				continue
 			}
@@ -268,7 +358,7 @@ func findNames(ts []tok) []string {
 			continue
 		}
 		if start >= 0 {
-			flush(ts[start:i])
+			flush(start, i)
 			start = -1
 		}
 	}

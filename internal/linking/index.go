@@ -12,7 +12,7 @@ import (
 // Limits that keep a large archive in memory and every query bounded.
 const (
 	// maxTerms is how many of its heaviest terms an article's vector keeps.
-	maxTerms = 128
+	maxTerms = 64
 	// maxPhrases is how many key phrases an article keeps.
 	maxPhrases = 24
 	// postingBudget bounds the postings one query walks to find
@@ -158,26 +158,26 @@ func (ix *Index) Upsert(d Doc) {
 	type cand struct {
 		tw   termWeight
 		full float64
-		kind uint8
-		key  string
+		t    *aterm
 	}
-	cands := make([]cand, 0, len(a.tf))
-	ids := make([]uint32, 0, len(a.tf))
-	for key, tf := range a.tf {
-		id, ok := ix.termID[key]
+	cands := make([]cand, 0, len(a.terms))
+	ids := make([]uint32, len(a.terms))
+	for i := range a.terms {
+		at := &a.terms[i]
+		id, ok := ix.termID[at.key]
 		if !ok {
 			id = uint32(len(ix.terms))
-			key := strings.Clone(key)
+			key := strings.Clone(at.key)
 			ix.termID[key] = id
 			ix.terms = append(ix.terms, termInfo{key: key})
 		}
 		ix.terms[id].df++
-		ids = append(ids, id)
-		w := tfWeight(tf)
-		if a.kind[key] == kindBigram {
+		ids[i] = id
+		w := tfWeight(at.tf)
+		if at.kind == kindBigram {
 			w *= bigramWeight
 		}
-		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), a.kind[key], key})
+		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), at})
 	}
 
 	sort.Slice(cands, func(i, j int) bool {
@@ -199,16 +199,16 @@ func (ix *Index) Upsert(d Doc) {
 	for _, c := range kept {
 		inVec[c.tw.term] = true
 	}
-	ids = slices.DeleteFunc(ids, func(id uint32) bool { return inVec[id] })
-	slices.Sort(ids)
-	e.all = encodeIDs(ids)
+	rest := slices.DeleteFunc(slices.Clone(ids), func(id uint32) bool { return inVec[id] })
+	slices.Sort(rest)
+	e.all = encodeIDs(rest)
 	norm = math.Sqrt(norm)
 	e.norm = float32(norm)
 	if norm > 0 {
 		r := randomVector(d.ID)
 		for _, c := range kept {
 			t := &ix.terms[c.tw.term]
-			td := t.data(a.surface(c.key))
+			td := t.data(c.t.surface())
 			w := float32(float64(c.tw.w) / norm)
 			td.postings = append(td.postings, posting{slot, w})
 			if !hasSem(t.key) || len(t.postings) < 2 {
@@ -226,12 +226,12 @@ func (ix *Index) Upsert(d Doc) {
 	}
 
 	seen := map[uint32]bool{}
-	for _, k := range a.title {
-		id := ix.termID[k]
+	for _, i := range a.title {
+		id := ids[i]
 		if !seen[id] {
 			seen[id] = true
 			e.title = append(e.title, id)
-			td := ix.terms[id].data(a.surface(k))
+			td := ix.terms[id].data(a.terms[i].surface())
 			td.titles = append(td.titles, slot)
 		}
 	}
@@ -244,18 +244,18 @@ func (ix *Index) Upsert(d Doc) {
 		if len(e.phrases) >= maxPhrases {
 			break
 		}
-		if c.kind == kindBigram {
+		if c.t.kind == kindBigram {
 			continue
 		}
-		if c.kind == kindWord && strings.IndexByte(c.key, ' ') < 0 {
+		if c.t.kind == kindWord && strings.IndexByte(c.t.key, ' ') < 0 {
 			if words >= maxPhrases/3 {
 				continue
 			}
 			words++
 		}
-		forms := a.formsOf(c.key)
-		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.kind, nforms: uint8(len(forms))}
-		if sf := a.surface(c.key); len(forms) > 0 && forms[0] == sf {
+		forms := c.t.formsOf()
+		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind, nforms: uint8(len(forms))}
+		if sf := c.t.surface(); len(forms) > 0 && forms[0] == sf {
 			pe.textIsForm = true
 		} else {
 			text = append(append(text, sf...), 0)
@@ -390,4 +390,38 @@ func randomVector(id int64) []float32 {
 // which grow in number with the archive, do not.
 func hasSem(key string) bool {
 	return !strings.HasPrefix(key, bigramPrefix) && strings.IndexByte(key, ' ') < 0
+}
+
+// Stats describes the size of an index.
+type Stats struct {
+	Articles int
+	// Terms is the vocabulary: every term some article has.
+	Terms int
+	// SharedTerms is how many terms two or more articles have.
+	SharedTerms int
+	// Postings is the number of (term, article) entries of the inverted
+	// index: the terms of the articles' cut vectors.
+	Postings int
+	// SemTerms is how many terms have a co-occurrence vector.
+	SemTerms int
+}
+
+// Stats returns the size of the index.
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := Stats{Articles: len(ix.slots), Terms: len(ix.terms)}
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		if t.df >= 2 {
+			s.SharedTerms++
+		}
+		if t.termData != nil {
+			s.Postings += len(t.postings)
+			if t.sem != nil {
+				s.SemTerms++
+			}
+		}
+	}
+	return s
 }

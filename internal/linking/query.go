@@ -68,10 +68,10 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		tw   termWeight
 		full float64
 	}
-	ws := make([]w, 0, len(a.tf))
-	for key, tf := range a.tf {
-		t := tfWeight(tf)
-		if id, ok := ix.termID[key]; ok {
+	ws := make([]w, 0, len(a.terms))
+	for _, at := range a.terms {
+		t := tfWeight(at.tf)
+		if id, ok := ix.termID[at.key]; ok {
 			ws = append(ws, w{termWeight{id, float32(t)}, t * idf(ix.terms[id].df+1, N)})
 		} else {
 			unknown += sq(t * idf(1, N))

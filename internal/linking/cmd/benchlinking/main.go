@@ -25,7 +25,20 @@ func main() {
 	words := flag.Int("words", 1500, "words per article")
 	queries := flag.Int("queries", 1000, "queries to time")
 	memprofile := flag.String("memprofile", "", "write a heap profile after the build to this file")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the build and the queries to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	// The archive is streamed: each worker generates an article, indexes
 	// it and drops it, as a server reading the store would.
@@ -90,6 +103,8 @@ func main() {
 	fmt.Printf("index build     %v (%.0f articles/s, %d goroutines; generating the articles took %v of it)\n", build.Round(time.Millisecond), float64(*n)/build.Seconds(), runtime.GOMAXPROCS(0), gen.Round(time.Millisecond))
 	fmt.Printf("Related         p50 %v  p99 %v  (%d queries, top 5; same generated topic %.2f)\n", pct(rel, 50), pct(rel, 99), *queries, float64(hits)/float64(5**queries))
 	fmt.Printf("KeyPhrases      p50 %v  p99 %v\n", pct(kp, 50), pct(kp, 99))
+	st := ix.Stats()
+	fmt.Printf("index           %d terms (%d in two or more articles, %d with a co-occurrence vector), %d postings\n", st.Terms, st.SharedTerms, st.SemTerms, st.Postings)
 	fmt.Printf("Go heap in use  %d MB after build\n", ms.HeapInuse>>20)
 	fmt.Printf("peak RSS        %s (VmHWM, whole process)\n", vmHWM())
 }

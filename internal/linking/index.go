@@ -2,6 +2,7 @@ package linking
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"slices"
 	"sort"
@@ -24,29 +25,47 @@ const (
 
 // Index is an in-memory index of articles. It is safe for concurrent use.
 type Index struct {
-	mu     sync.RWMutex
-	termID map[string]uint32
+	mu sync.RWMutex
+	// termID finds a term by a 64-bit hash of its key: the vocabulary
+	// grows by some ten terms an article, mostly held by that article
+	// only, and keeping their keys as strings would cost more than the
+	// rest of the index. Two keys of one hash (one chance in 10^7 at a
+	// million terms) would share statistics; nothing else breaks.
+	termID map[uint64]uint32
+	seed   maphash.Seed
 	terms  []termInfo
-	docs   []*docEntry // by slot; nil for a free slot
-	free   []int32
-	slots  map[int64]int32
-	pool   sync.Pool // *scratch
+	// sem holds the co-occurrence vectors of the single words two or
+	// more articles have (see semantic); few terms have one, so they
+	// are kept apart from termData.
+	sem   map[uint32][]float32
+	docs  []*docEntry // by slot; nil for a free slot
+	free  []int32
+	slots map[int64]int32
+	pool  sync.Pool // *scratch
 }
 
 // termInfo is a term of the vocabulary. Most terms (rare phrases and
 // pairs of words) are only counted; what a term in an article's vector or
-// title needs besides is in its termData.
+// title needs besides is in its termData. The key itself is not kept:
+// articles keep the keys of their key phrases (see phraseEntry).
 type termInfo struct {
-	key string
-	df  int32 // articles containing the term (before vectors are cut)
+	df    int32 // articles containing the term (before vectors are cut)
+	flags uint8
 	*termData
 }
+
+const (
+	// termSem marks single words: they get a co-occurrence vector (see
+	// hasSem).
+	termSem uint8 = 1 << iota
+	// termTag marks tags.
+	termTag
+)
 
 type termData struct {
 	display  string // first surface form seen in a vector or title
 	postings []posting
-	titles   []int32   // slots of the articles whose title has the term
-	sem      []float32 // co-occurrence vector, see hasSem
+	titles   []int32 // slots of the articles whose title has the term
 }
 
 // data returns t's termData, made with display form display if t has none.
@@ -86,15 +105,16 @@ type docEntry struct {
 	all     []byte       // the article's terms not in vec, delta-varint encoded, for df on removal
 	title   []uint32     // the title's terms, distinct
 	phrases []phraseEntry
-	// words holds the key phrases' display texts and surface forms, each
-	// followed by a NUL, in the order of phrases: one allocation an
+	// words holds the key phrases' keys, display texts and surface forms,
+	// each followed by a NUL, in the order of phrases: one allocation an
 	// article, and no reference into the article's text.
 	words string
 }
 
-// phraseEntry is one key phrase; its display text and nforms surface
-// forms are the next 1+nforms NUL-terminated strings of docEntry.words,
-// or the next nforms when the display text is the first form.
+// phraseEntry is one key phrase; its key (without the tag prefix),
+// display text and nforms surface forms are the next 2+nforms
+// NUL-terminated strings of docEntry.words, or the next 1+nforms when the
+// display text is the first form.
 type phraseEntry struct {
 	term       uint32
 	w          float32 // tf factor
@@ -105,7 +125,7 @@ type phraseEntry struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{termID: make(map[string]uint32), slots: make(map[int64]int32)}
+	return &Index{termID: make(map[uint64]uint32), seed: maphash.MakeSeed(), sem: make(map[uint32][]float32), slots: make(map[int64]int32)}
 }
 
 // Len returns the number of articles indexed.
@@ -164,12 +184,11 @@ func (ix *Index) Upsert(d Doc) {
 	ids := make([]uint32, len(a.terms))
 	for i := range a.terms {
 		at := &a.terms[i]
-		id, ok := ix.termID[at.key]
+		id, ok := ix.termID[ix.hash(at.key)]
 		if !ok {
 			id = uint32(len(ix.terms))
-			key := strings.Clone(at.key)
-			ix.termID[key] = id
-			ix.terms = append(ix.terms, termInfo{key: key})
+			ix.termID[ix.hash(at.key)] = id
+			ix.terms = append(ix.terms, termInfo{flags: at.flags()})
 		}
 		ix.terms[id].df++
 		ids[i] = id
@@ -211,17 +230,19 @@ func (ix *Index) Upsert(d Doc) {
 			td := t.data(c.t.surface())
 			w := float32(float64(c.tw.w) / norm)
 			td.postings = append(td.postings, posting{slot, w})
-			if !hasSem(t.key) || len(t.postings) < 2 {
+			if t.flags&termSem == 0 || len(t.postings) < 2 {
 				continue
 			}
-			if td.sem == nil {
+			sem := ix.sem[c.tw.term]
+			if sem == nil {
 				// A term of one article says nothing of co-occurrence:
 				// its vector is made when a second article has it.
-				td.sem = make([]float32, semDim)
+				sem = make([]float32, semDim)
 				first := td.postings[0]
-				addScaled(td.sem, randomVector(ix.docs[first.slot].info.ID), first.w)
+				addScaled(sem, randomVector(ix.docs[first.slot].info.ID), first.w)
+				ix.sem[c.tw.term] = sem
 			}
-			addScaled(td.sem, r, w)
+			addScaled(sem, r, w)
 		}
 	}
 
@@ -255,6 +276,7 @@ func (ix *Index) Upsert(d Doc) {
 		}
 		forms := c.t.formsOf()
 		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind, nforms: uint8(len(forms))}
+		text = append(append(text, strings.TrimPrefix(c.t.key, tagPrefix)...), 0)
 		if sf := c.t.surface(); len(forms) > 0 && forms[0] == sf {
 			pe.textIsForm = true
 		} else {
@@ -265,7 +287,7 @@ func (ix *Index) Upsert(d Doc) {
 		}
 		e.phrases = append(e.phrases, pe)
 	}
-	e.phrases = slices.Clip(e.phrases)
+	e.phrases = slices.Clone(e.phrases) // exactly sized
 	e.words = string(text)
 	ix.docs[slot] = e
 }
@@ -299,9 +321,9 @@ func (ix *Index) removeLocked(id int64) {
 				t.postings[i] = t.postings[last]
 				t.postings = t.postings[:last]
 				if len(t.postings) < 2 {
-					t.sem = nil
-				} else if t.sem != nil {
-					addScaled(t.sem, r, -p.w)
+					delete(ix.sem, tw.term)
+				} else if sem := ix.sem[tw.term]; sem != nil {
+					addScaled(sem, r, -p.w)
 				}
 				break
 			}
@@ -385,11 +407,20 @@ func randomVector(id int64) []float32 {
 	return v
 }
 
-// hasSem reports whether term key gets a co-occurrence vector: single
-// words do; a phrase is placed in that space by its words, so phrases,
+// hash is the vocabulary's hash of a term key.
+func (ix *Index) hash(key string) uint64 { return maphash.String(ix.seed, key) }
+
+// flags returns the termInfo flags of t. Single words get a co-occurrence
+// vector; a phrase is placed in that space by its words, so phrases,
 // which grow in number with the archive, do not.
-func hasSem(key string) bool {
-	return !strings.HasPrefix(key, bigramPrefix) && strings.IndexByte(key, ' ') < 0
+func (t *aterm) flags() uint8 {
+	switch {
+	case t.kind == kindTag:
+		return termTag
+	case t.kind == kindBigram || strings.IndexByte(t.key, ' ') >= 0:
+		return 0
+	}
+	return termSem
 }
 
 // Stats describes the size of an index.
@@ -410,7 +441,7 @@ type Stats struct {
 func (ix *Index) Stats() Stats {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	s := Stats{Articles: len(ix.slots), Terms: len(ix.terms)}
+	s := Stats{Articles: len(ix.slots), Terms: len(ix.terms), SemTerms: len(ix.sem)}
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		if t.df >= 2 {
@@ -418,9 +449,6 @@ func (ix *Index) Stats() Stats {
 		}
 		if t.termData != nil {
 			s.Postings += len(t.postings)
-			if t.sem != nil {
-				s.SemTerms++
-			}
 		}
 	}
 	return s

@@ -71,7 +71,7 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 	ws := make([]w, 0, len(a.terms))
 	for _, at := range a.terms {
 		t := tfWeight(at.tf)
-		if id, ok := ix.termID[at.key]; ok {
+		if id, ok := ix.termID[ix.hash(at.key)]; ok {
 			ws = append(ws, w{termWeight{id, float32(t)}, t * idf(ix.terms[id].df+1, N)})
 		} else {
 			unknown += sq(t * idf(1, N))
@@ -312,7 +312,7 @@ func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry
 		}
 		// Terms without a written form (only counted, never shown) are
 		// left out of the explanation.
-		if i < len(q) && q[i].term == tw.term && !strings.HasPrefix(ix.terms[tw.term].key, tagPrefix) && ix.terms[tw.term].display != "" {
+		if i < len(q) && q[i].term == tw.term && ix.terms[tw.term].flags&termTag == 0 && ix.terms[tw.term].display != "" {
 			sh = append(sh, shared{tw.term, qw[i] * float64(tw.w) * idf(ix.terms[tw.term].df, N)})
 		}
 	}
@@ -320,7 +320,7 @@ func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry
 		if sh[a].c != sh[b].c {
 			return sh[a].c > sh[b].c
 		}
-		return ix.terms[sh[a].term].key < ix.terms[sh[b].term].key
+		return ix.terms[sh[a].term].display < ix.terms[sh[b].term].display
 	})
 	var words []string
 	for _, s := range sh[:min(len(sh), 3)] {
@@ -383,7 +383,7 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 	}
 	var qs []qt
 	for _, k := range keys {
-		id, ok := ix.termID[k]
+		id, ok := ix.termID[ix.hash(k)]
 		if !ok {
 			qn += sq(idf(1, N))
 			continue
@@ -456,6 +456,7 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 	}
 	for _, p := range e.phrases {
 		t := &ix.terms[p.term]
+		key := next()
 		var text string
 		if !p.textIsForm {
 			text = next()
@@ -469,7 +470,7 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 		}
 		out = append(out, Phrase{
 			Text:   text,
-			Key:    strings.TrimPrefix(t.key, tagPrefix),
+			Key:    key,
 			Weight: float64(p.w) * idf(t.df, N),
 			Forms:  forms,
 			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
@@ -489,11 +490,10 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 func (ix *Index) semantic(q []termWeight, qw []float64) []float32 {
 	out := make([]float32, semDim)
 	for i, tw := range q {
-		t := &ix.terms[tw.term]
-		if t.termData == nil || t.sem == nil {
+		sem := ix.sem[tw.term]
+		if sem == nil {
 			continue
 		}
-		sem := t.sem
 		w := float32(qw[i])
 		for k, x := range sem {
 			out[k] += w * x

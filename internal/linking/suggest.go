@@ -143,32 +143,10 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 		}
 	}
 
+	text := newTextIndex(src, spans)
 	var found []occurrence
 	for _, id := range order {
-		target := candidates[id]
-		phrases := ix.KeyPhrases(id, 20)
-		for _, sp := range spans {
-			text := string(src[sp.start:sp.end])
-			tokens := Normalize(text)
-			for _, ph := range phrases {
-				keys := strings.Fields(ph.Key)
-				// A lone common word ("economy") anchors a link to any
-				// article that mentions it; one word must be a name.
-				if len(keys) == 0 || len(keys) == 1 && ph.Kind != "name" {
-					continue
-				}
-				for i := 0; i+len(keys) <= len(tokens); i++ {
-					if !matchAt(tokens, i, keys) {
-						continue
-					}
-					start, end := sp.start+tokens[i].Start, sp.start+tokens[i+len(keys)-1].End
-					// Longer names make better anchors than single words.
-					score := target.Score * ph.Weight * (1 + 0.5*float64(len(keys)-1))
-					found = append(found, occurrence{span: sp, start: start, end: end, target: target, phrase: ph, score: score})
-					break // the first occurrence in a run of text is enough
-				}
-			}
-		}
+		found = text.find(found, candidates[id], ix.KeyPhrases(id, 20))
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		if found[i].score != found[j].score {
@@ -187,29 +165,83 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 		usedTarget[o.target.ID] = true
 		perParagraph[o.span.paragraph]++
 		taken = append(taken, [2]int{o.start, o.end})
-		phrase := string(src[o.start:o.end])
-		reason := fmt.Sprintf("%q is what %q is about", phrase, o.target.Title)
-		if o.target.Reason != "" {
-			reason += "; " + o.target.Reason
-		}
-		out = append(out, Suggestion{
-			ID:         suggestionID(a.ID, o.target.ID, o.start, o.phrase.Key),
-			SourceID:   a.ID,
-			SourceSlug: a.Slug,
-			Phrase:     phrase,
-			Paragraph:  o.span.paragraph,
-			Start:      o.start,
-			End:        o.end,
-			Target:     o.target,
-			Score:      o.score,
-			Reason:     reason,
-		})
+		out = append(out, suggestion(a, o, src))
 		if len(out) >= opts.Max {
 			break
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
+}
+
+// textIndex is the linkable text of an article, tokenized once, with
+// where each token key occurs.
+type textIndex struct {
+	spans  []span
+	tokens [][]Token
+	at     map[string][][2]int32 // token key → (span, token) positions
+}
+
+func newTextIndex(src []byte, spans []span) *textIndex {
+	t := &textIndex{spans: spans, tokens: make([][]Token, len(spans)), at: map[string][][2]int32{}}
+	for si, sp := range spans {
+		toks := Normalize(string(src[sp.start:sp.end]))
+		t.tokens[si] = toks
+		for ti, tok := range toks {
+			t.at[tok.Key] = append(t.at[tok.Key], [2]int32{int32(si), int32(ti)})
+		}
+	}
+	return t
+}
+
+// find appends to found the first occurrence in each span of each of the
+// target's key phrases that makes a good anchor.
+func (t *textIndex) find(found []occurrence, target Match, phrases []Phrase) []occurrence {
+	for _, ph := range phrases {
+		keys := strings.Fields(ph.Key)
+		// A lone common word ("economy") anchors a link to any article
+		// that mentions it; one word must be a name.
+		if len(keys) == 0 || len(keys) == 1 && ph.Kind != "name" {
+			continue
+		}
+		lastSpan := int32(-1)
+		for _, pos := range t.at[keys[0]] {
+			si, ti := pos[0], int(pos[1])
+			toks := t.tokens[si]
+			if si == lastSpan || ti+len(keys) > len(toks) || !matchAt(toks, ti, keys) {
+				continue
+			}
+			lastSpan = si // the first occurrence in a run of text is enough
+			sp := t.spans[si]
+			start, end := sp.start+toks[ti].Start, sp.start+toks[ti+len(keys)-1].End
+			// Longer names make better anchors than single words.
+			score := target.Score * ph.Weight * (1 + 0.5*float64(len(keys)-1))
+			found = append(found, occurrence{span: sp, start: start, end: end, target: target, phrase: ph, score: score})
+		}
+	}
+	return found
+}
+
+// suggestion is the suggestion made of occurrence o in article a, whose
+// body is src.
+func suggestion(a *article.Article, o occurrence, src []byte) Suggestion {
+	phrase := string(src[o.start:o.end])
+	reason := fmt.Sprintf("%q is what %q is about", phrase, o.target.Title)
+	if o.target.Reason != "" {
+		reason += "; " + o.target.Reason
+	}
+	return Suggestion{
+		ID:         suggestionID(a.ID, o.target.ID, o.start, o.phrase.Key),
+		SourceID:   a.ID,
+		SourceSlug: a.Slug,
+		Phrase:     phrase,
+		Paragraph:  o.span.paragraph,
+		Start:      o.start,
+		End:        o.end,
+		Target:     o.target,
+		Score:      o.score,
+		Reason:     reason,
+	}
 }
 
 func matchAt(tokens []Token, i int, keys []string) bool {
@@ -236,22 +268,45 @@ func suggestionID(source, target int64, start int, key string) string {
 }
 
 // Inbound proposes links to article target from the articles most related
-// to it: for each, the phrase of its text that would carry the link. load
-// returns a whole article by ID.
+// to it: for each, the phrase of its text that would best carry the link,
+// under the rules of Suggest. load returns a whole article by ID.
 func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*article.Article, error), opts SuggestOptions) ([]Suggestion, error) {
 	opts = opts.withDefaults()
+	phrases := ix.KeyPhrases(target, 20)
+	info, ok := ix.Doc(target)
+	if !ok || len(phrases) == 0 {
+		return nil, nil
+	}
 	var out []Suggestion
-	for _, m := range ix.Related(target, opts.Candidates) {
+	var top float64
+	for i, m := range ix.Related(target, opts.Candidates) {
+		if i == 0 {
+			top = m.Score
+		}
 		src, err := load(m.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range Suggest(ix, r, src, SuggestOptions{PerParagraph: opts.PerParagraph, Candidates: opts.Candidates * 2, Max: 50}) {
-			if s.Target.ID == target {
-				out = append(out, s)
-				break
+		body := []byte(src.Body)
+		spans, linked := linkableSpans(r.Parse(body))
+		if linked["/"+info.Slug+"/"] {
+			continue
+		}
+		to := Match{ID: info.ID, Slug: info.Slug, Title: info.Title, Score: 1, Reason: m.Reason}
+		if top > 0 {
+			to.Score = m.Score / top
+		}
+		found := newTextIndex(body, spans).find(nil, to, phrases)
+		if len(found) == 0 {
+			continue
+		}
+		best := found[0]
+		for _, o := range found[1:] {
+			if o.score > best.score || o.score == best.score && o.start < best.start {
+				best = o
 			}
 		}
+		out = append(out, suggestion(src, best, body))
 		if len(out) >= opts.Max {
 			break
 		}

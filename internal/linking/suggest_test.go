@@ -112,3 +112,43 @@ func TestSuggestBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestInbound(t *testing.T) {
+	t.Parallel()
+	ix, r, arts := suggestSite(t)
+	byID := map[int64]*article.Article{}
+	for _, a := range arts {
+		byID[a.ID] = a
+	}
+	load := func(id int64) (*article.Article, error) { return byID[id], nil }
+
+	// The council article names the barrier outside headings and quotes.
+	in, err := Inbound(ix, r, arts["barrier"].ID, load, SuggestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 1 || in[0].SourceSlug != "council-week" || in[0].Target.Slug != "ems-flood-barrier" {
+		t.Fatalf("inbound to the barrier = %+v, want one from council-week", in)
+	}
+	// The first mention is in a heading: the link goes on the first one
+	// in running text.
+	src := arts["source"].Body
+	if want := strings.Index(src, "Councillors praised the ") + len("Councillors praised the "); in[0].Start != want || src[in[0].Start:in[0].End] != in[0].Phrase {
+		t.Errorf("inbound phrase %q at %d, want it at %d", in[0].Phrase, in[0].Start, want)
+	}
+
+	// The council article links "night tram trial" elsewhere: an
+	// inbound suggestion for the tram article must avoid that link.
+	in, err = Inbound(ix, r, arts["tram"].ID, load, SuggestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range in {
+		if s.SourceID == arts["tram"].ID {
+			t.Errorf("inbound suggestion from the article itself: %+v", s)
+		}
+		if body := byID[s.SourceID].Body; strings.Contains(body[max(0, s.Start-1):s.Start], "[") {
+			t.Errorf("inbound suggestion inside an existing link: %+v", s)
+		}
+	}
+}

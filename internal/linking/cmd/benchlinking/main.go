@@ -1,5 +1,6 @@
 // Command benchlinking measures the linking index on a generated archive:
-// build time, Related and KeyPhrases latency (p50/p99) and peak memory
+// build time, Related, KeyPhrases, Suggest and Inbound latency (p50/p99)
+// and peak memory
 // (VmHWM). Run it through scripts/bench-linking.sh.
 package main
 
@@ -17,7 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/render"
 )
 
 func main() {
@@ -81,9 +84,14 @@ func main() {
 	runtime.ReadMemStats(&ms)
 
 	r := rand.New(rand.NewPCG(2, 3))
-	var rel, kp []time.Duration
-	hits := 0
-	for range *queries {
+	rd := render.New()
+	load := func(id int64) (*article.Article, error) {
+		d := archive.Doc(int(id - 1))
+		return &article.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Body: d.Text}, nil
+	}
+	var rel, kp, sug, in []time.Duration
+	hits, suggestions, inbound := 0, 0, 0
+	for q := range *queries {
 		id := int64(r.IntN(*n) + 1)
 		t := time.Now()
 		got := ix.Related(id, 5)
@@ -91,6 +99,18 @@ func main() {
 		t = time.Now()
 		ix.KeyPhrases(id, 20)
 		kp = append(kp, time.Since(t))
+		// Suggestions start from the article's Markdown, as the editor
+		// and the CLI do: parsing it is part of the cost.
+		a, _ := load(id)
+		t = time.Now()
+		suggestions += len(linking.Suggest(ix, rd, a, linking.SuggestOptions{}))
+		sug = append(sug, time.Since(t))
+		if q%10 == 0 { // the inbound view loads and parses 30 articles
+			t = time.Now()
+			ss, _ := linking.Inbound(ix, rd, id, load, linking.SuggestOptions{})
+			in = append(in, time.Since(t))
+			inbound += len(ss)
+		}
 		info, _ := ix.Doc(id)
 		for _, m := range got {
 			if o, _ := ix.Doc(m.ID); len(o.Tags) > 0 && o.Tags[0] == info.Tags[0] {
@@ -103,6 +123,8 @@ func main() {
 	fmt.Printf("index build     %v (%.0f articles/s, %d goroutines; generating the articles took %v of it)\n", build.Round(time.Millisecond), float64(*n)/build.Seconds(), runtime.GOMAXPROCS(0), gen.Round(time.Millisecond))
 	fmt.Printf("Related         p50 %v  p99 %v  (%d queries, top 5; same generated topic %.2f)\n", pct(rel, 50), pct(rel, 99), *queries, float64(hits)/float64(5**queries))
 	fmt.Printf("KeyPhrases      p50 %v  p99 %v\n", pct(kp, 50), pct(kp, 99))
+	fmt.Printf("Suggest         p50 %v  p99 %v  (%.1f suggestions an article)\n", pct(sug, 50), pct(sug, 99), float64(suggestions)/float64(*queries))
+	fmt.Printf("Inbound         p50 %v  p99 %v  (%d queries, loading and parsing 30 articles each; %.1f suggestions an article)\n", pct(in, 50), pct(in, 99), len(in), float64(inbound)/float64(max(len(in), 1)))
 	st := ix.Stats()
 	fmt.Printf("index           %d terms (%d in two or more articles, %d with a co-occurrence vector), %d postings\n", st.Terms, st.SharedTerms, st.SemTerms, st.Postings)
 	fmt.Printf("Go heap in use  %d MB after build\n", ms.HeapInuse>>20)

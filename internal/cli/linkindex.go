@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -16,30 +17,53 @@ import (
 // store: built once at start, then every interval only the articles that
 // changed (by version), appeared (a scheduled one's time came) or left
 // (deleted or unpublished) are indexed again. It works the same when
-// another node or the command line made the change.
+// another node or the command line made the change. Once a share of the
+// index is stale (see linking.Index.Stale), a fresh one is built from
+// the store and swapped in; readers keep the old one meanwhile.
 type liveIndex struct {
-	*linking.Index
+	ix       atomic.Pointer[linking.Index]
 	store    store.Store
 	renderer *render.Renderer
 	logger   *slog.Logger
+	// rebuildShare is the share of stale articles that makes sync
+	// build the index again.
+	rebuildShare float64
 
-	mu       sync.Mutex
+	mu       sync.Mutex // serialises sync
 	versions map[int64]int
 }
 
 func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger) (*liveIndex, error) {
-	l := &liveIndex{Index: linking.NewIndex(), store: s, renderer: r, logger: logger, versions: map[int64]int{}}
+	l := &liveIndex{store: s, renderer: r, logger: logger, rebuildShare: 0.2}
+	if err := l.build(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Related and ResolveTitle serve the article pages from the current index.
+func (l *liveIndex) Related(id int64, n int) []linking.Match { return l.ix.Load().Related(id, n) }
+func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
+	return l.ix.Load().ResolveTitle(title)
+}
+
+// build indexes every public article into a new index and makes it the
+// current one.
+func (l *liveIndex) build(ctx context.Context) error {
+	ix, versions := linking.NewIndex(), map[int64]int{}
 	start := time.Now()
-	err := s.EachArticle(ctx, store.ArticleQuery{PublicAt: time.Now()}, func(a *article.Article) error {
-		l.Upsert(linking.DocFromArticle(r, a))
-		l.versions[a.ID] = a.Version
+	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: time.Now()}, func(a *article.Article) error {
+		ix.Upsert(linking.DocFromArticle(l.renderer, a))
+		versions[a.ID] = a.Version
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	logger.Info("linking index built", "articles", l.Len(), "duration", time.Since(start).Round(time.Millisecond))
-	return l, nil
+	l.ix.Store(ix)
+	l.versions = versions
+	l.logger.Info("linking index built", "articles", ix.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // sync brings the index up to date with the store.
@@ -50,6 +74,7 @@ func (l *liveIndex) sync(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	ix := l.ix.Load()
 	seen := make(map[int64]bool, len(public))
 	for _, a := range public {
 		seen[a.ID] = true
@@ -60,14 +85,18 @@ func (l *liveIndex) sync(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		l.Upsert(linking.DocFromArticle(l.renderer, whole))
+		ix.Upsert(linking.DocFromArticle(l.renderer, whole))
 		l.versions[a.ID] = whole.Version
 	}
 	for id := range l.versions {
 		if !seen[id] {
-			l.Remove(id)
+			ix.Remove(id)
 			delete(l.versions, id)
 		}
+	}
+	if stale, n := ix.Stale(); stale > 0 && float64(stale) >= l.rebuildShare*float64(max(n, 1)) {
+		l.logger.Info("linking index stale, building it again", "stale", stale, "articles", n)
+		return l.build(ctx)
 	}
 	return nil
 }

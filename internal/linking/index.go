@@ -1,7 +1,6 @@
 package linking
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -42,6 +41,9 @@ type Index struct {
 	free  []int32
 	slots map[int64]int32
 	pool  sync.Pool // *scratch
+	// stale counts the articles removed or replaced since the index was
+	// built: see Stale.
+	stale int
 }
 
 // termInfo is a term of the vocabulary. Most terms (rare phrases and
@@ -102,7 +104,6 @@ type docEntry struct {
 	info    DocInfo
 	vec     []termWeight // sorted by term
 	norm    float32      // vector norm at insertion
-	all     []byte       // the article's terms not in vec, delta-varint encoded, for df on removal
 	title   []uint32     // the title's terms, distinct
 	phrases []phraseEntry
 	// words holds the key phrases' keys, display texts and surface forms,
@@ -213,14 +214,6 @@ func (ix *Index) Upsert(d Doc) {
 		norm += c.full * c.full
 	}
 	slices.SortFunc(e.vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
-	// The other terms are kept apart, for their df on removal.
-	inVec := make(map[uint32]bool, len(kept))
-	for _, c := range kept {
-		inVec[c.tw.term] = true
-	}
-	rest := slices.DeleteFunc(slices.Clone(ids), func(id uint32) bool { return inVec[id] })
-	slices.Sort(rest)
-	e.all = encodeIDs(rest)
 	norm = math.Sqrt(norm)
 	e.norm = float32(norm)
 	if norm > 0 {
@@ -305,7 +298,7 @@ func (ix *Index) removeLocked(id int64) {
 		return
 	}
 	e := ix.docs[slot]
-	decodeIDs(e.all, func(t uint32) { ix.terms[t].df-- })
+	ix.stale++
 	for _, tw := range e.vec {
 		ix.terms[tw.term].df--
 	}
@@ -366,26 +359,6 @@ func addScaled(dst, x []float32, w float32) {
 	}
 }
 
-func encodeIDs(ids []uint32) []byte {
-	buf := make([]byte, 0, len(ids)*2)
-	prev := uint32(0)
-	for _, id := range ids {
-		buf = binary.AppendUvarint(buf, uint64(id-prev))
-		prev = id
-	}
-	return buf
-}
-
-func decodeIDs(buf []byte, f func(uint32)) {
-	prev := uint32(0)
-	for len(buf) > 0 {
-		d, n := binary.Uvarint(buf)
-		buf = buf[n:]
-		prev += uint32(d)
-		f(prev)
-	}
-}
-
 // randomVector is the random direction of article id in the space of
 // term co-occurrence: ±1/√dim in each dimension, the same every time.
 func randomVector(id int64) []float32 {
@@ -421,6 +394,19 @@ func (t *aterm) flags() uint8 {
 		return 0
 	}
 	return termSem
+}
+
+// Stale returns how many articles were removed or replaced since the
+// index was built, and how many it holds. A removed article's terms
+// outside its cut vector still count in their document frequency (only
+// the vector's terms are kept to be taken back), as deleted documents do
+// in Lucene until its segments merge: a little weight is lost to those
+// terms until the index is built again, which the owner of a long-lived
+// index does once a good share of it is stale.
+func (ix *Index) Stale() (stale, articles int) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.stale, len(ix.slots)
 }
 
 // Stats describes the size of an index.

@@ -118,6 +118,9 @@ func TestUpsertRemove(t *testing.T) {
 	if ix.Len() != 5 {
 		t.Fatalf("Len after Remove = %d", ix.Len())
 	}
+	if stale, n := ix.Stale(); stale != 1 || n != 5 {
+		t.Errorf("Stale after one removal = %d of %d, want 1 of 5", stale, n)
+	}
 	for _, m := range ix.Related(1, 5) {
 		if m.ID == 2 {
 			t.Error("removed article still related")
@@ -129,6 +132,9 @@ func TestUpsertRemove(t *testing.T) {
 	ix.Upsert(moved)
 	if ix.Len() != 5 {
 		t.Errorf("Len after replacing = %d", ix.Len())
+	}
+	if stale, _ := ix.Stale(); stale != 2 {
+		t.Errorf("Stale after a removal and a replacement = %d, want 2", stale)
 	}
 	if got := ix.Related(6, 1); len(got) == 0 || (got[0].ID != 3 && got[0].ID != 4) {
 		t.Errorf("after update Related(6) = %v, want a TTP article", ids(got))

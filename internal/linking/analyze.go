@@ -2,8 +2,6 @@ package linking
 
 import (
 	"math"
-	"slices"
-	"sort"
 	"strings"
 	"unicode"
 )
@@ -53,25 +51,6 @@ func (t *aterm) surface() string {
 		return t.tag
 	}
 	return bestForm(t.forms)
-}
-
-// formsOf lists up to three surface forms of t, most frequent first.
-func (t *aterm) formsOf() []string {
-	if t.kind == kindTag {
-		return []string{t.tag}
-	}
-	fs := slices.Clone(t.forms)
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].n != fs[j].n {
-			return fs[i].n > fs[j].n
-		}
-		return fs[i].form < fs[j].form
-	})
-	out := make([]string, 0, min(len(fs), 3))
-	for _, f := range fs[:min(len(fs), 3)] {
-		out = append(out, f.form)
-	}
-	return out
 }
 
 func (t *aterm) addForm(form string) {

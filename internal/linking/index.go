@@ -106,22 +106,18 @@ type docEntry struct {
 	norm    float32      // vector norm at insertion
 	title   []uint32     // the title's terms, distinct
 	phrases []phraseEntry
-	// words holds the key phrases' keys, display texts and surface forms,
-	// each followed by a NUL, in the order of phrases: one allocation an
+	// words holds the key phrases' keys and display texts, each followed
+	// by a NUL, in the order of phrases: one allocation an
 	// article, and no reference into the article's text.
 	words string
 }
 
-// phraseEntry is one key phrase; its key (without the tag prefix),
-// display text and nforms surface forms are the next 2+nforms
-// NUL-terminated strings of docEntry.words, or the next 1+nforms when the
-// display text is the first form.
+// phraseEntry is one key phrase; its key (without the tag prefix) and
+// display text are the next two NUL-terminated strings of docEntry.words.
 type phraseEntry struct {
-	term       uint32
-	w          float32 // tf factor
-	kind       uint8
-	nforms     uint8
-	textIsForm bool
+	term uint32
+	w    float32 // tf factor
+	kind uint8
 }
 
 // NewIndex returns an empty index.
@@ -267,18 +263,9 @@ func (ix *Index) Upsert(d Doc) {
 			}
 			words++
 		}
-		forms := c.t.formsOf()
-		pe := phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind, nforms: uint8(len(forms))}
 		text = append(append(text, strings.TrimPrefix(c.t.key, tagPrefix)...), 0)
-		if sf := c.t.surface(); len(forms) > 0 && forms[0] == sf {
-			pe.textIsForm = true
-		} else {
-			text = append(append(text, sf...), 0)
-		}
-		for _, f := range forms {
-			text = append(append(text, f...), 0)
-		}
-		e.phrases = append(e.phrases, pe)
+		text = append(append(text, c.t.surface()...), 0)
+		e.phrases = append(e.phrases, phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind})
 	}
 	e.phrases = slices.Clone(e.phrases) // exactly sized
 	e.words = string(text)

@@ -97,11 +97,10 @@ type Match struct {
 // Phrase is something an article is about, as an editor would write it
 // as a link anchor.
 type Phrase struct {
-	Text   string   `json:"text"`   // display form, as most often written in the article
-	Key    string   `json:"key"`    // normalised: the Token keys of its words joined by spaces
-	Weight float64  `json:"weight"` // higher is more distinctive of the article
-	Forms  []string `json:"forms"`  // surface forms seen in the article, most frequent first
-	Kind   string   `json:"kind"`   // "name", "title", "tag" or "word"
+	Text   string  `json:"text"`   // display form, as most often written in the article
+	Key    string  `json:"key"`    // normalised: the Token keys of its words joined by spaces
+	Weight float64 `json:"weight"` // higher is more distinctive of the article
+	Kind   string  `json:"kind"`   // "name", "title", "tag" or "word"
 }
 
 // DocFromArticle builds a Doc from a stored article: its H2/H3 headings,

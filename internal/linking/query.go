@@ -457,22 +457,10 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 	for _, p := range e.phrases {
 		t := &ix.terms[p.term]
 		key := next()
-		var text string
-		if !p.textIsForm {
-			text = next()
-		}
-		forms := make([]string, p.nforms)
-		for i := range forms {
-			forms[i] = next()
-		}
-		if p.textIsForm {
-			text = forms[0]
-		}
 		out = append(out, Phrase{
-			Text:   text,
+			Text:   next(),
 			Key:    key,
 			Weight: float64(p.w) * idf(t.df, N),
-			Forms:  forms,
 			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
 		})
 	}

@@ -1,10 +1,10 @@
 package linking
 
 import (
+	"cmp"
 	"hash/maphash"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -196,11 +196,11 @@ func (ix *Index) Upsert(d Doc) {
 		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), at})
 	}
 
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].full != cands[j].full {
-			return cands[i].full > cands[j].full
+	slices.SortFunc(cands, func(x, y cand) int {
+		if c := cmp.Compare(y.full, x.full); c != 0 {
+			return c
 		}
-		return cands[i].tw.term < cands[j].tw.term
+		return cmp.Compare(x.tw.term, y.tw.term)
 	})
 	kept := cands[:min(len(cands), maxTerms)]
 	var norm float64

@@ -2,7 +2,9 @@ package linking
 
 import (
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -27,7 +29,23 @@ const tagPrefix = "#"
 type analysis struct {
 	terms []aterm
 	title []int32 // the title's content terms, in order, as indexes of terms
+	z     *analyzer
 }
+
+// release returns the analysis's memory for reuse: a must not be used
+// after. Building an index analyses every article, and reusing the maps
+// and slices of the last one keeps the garbage collector out of the way.
+func (a *analysis) release() { analyzers.Put(a.z) }
+
+var analyzers = sync.Pool{New: func() any {
+	return &analyzer{
+		num:     make(map[string]int32),
+		phrases: make(map[phraseKey]phraseInfo),
+		pairs:   make(map[uint64]float64),
+		han:     make(map[uint64]int32),
+		tags:    make(map[string]int32),
+	}
+}}
 
 // aterm is one distinct term of an article.
 type aterm struct {
@@ -92,14 +110,34 @@ type phraseKey [maxPhraseTokens]int32
 // they are first seen (from 1), so that word pairs and phrases are found
 // by number, without building a string for every candidate.
 type analyzer struct {
-	a       *analysis
+	a       analysis
 	num     map[string]int32 // token key → local number
 	keys    []string         // local number → token key (index 0 unused)
 	term    []int32          // local number → index in a.terms of the word, -1 if none
 	starts  []bool           // local number → some phrase starts with this token
 	phrases map[phraseKey]phraseInfo
 	pairs   map[uint64]float64 // adjacent word pairs (by local numbers) → tf
+	order   []uint64           // the pairs, as first seen
 	han     map[uint64]int32   // adjacent Han characters → index in a.terms
+	tags    map[string]int32   // tag key → index in a.terms
+	toks    [][]tok            // by field
+	nums    [][]int32          // by field: the tokens' local numbers
+	fields  []field
+}
+
+// reset readies z for a new analysis, keeping its memory.
+func (z *analyzer) reset() {
+	clear(z.num)
+	clear(z.phrases)
+	clear(z.pairs)
+	clear(z.han)
+	clear(z.tags)
+	z.keys = append(z.keys[:0], "")
+	z.term = append(z.term[:0], -1)
+	z.starts = append(z.starts[:0], false)
+	z.order = z.order[:0]
+	z.fields = z.fields[:0]
+	z.a = analysis{terms: z.a.terms[:0], title: z.a.title[:0], z: z}
 }
 
 type phraseInfo struct {
@@ -122,12 +160,25 @@ func (z *analyzer) number(key string) int32 {
 // add counts one occurrence of a term made on first sight by key().
 func (z *analyzer) add(idx *int32, key func() string, kind uint8, boost float64) *aterm {
 	if *idx < 0 {
-		*idx = int32(len(z.a.terms))
-		z.a.terms = append(z.a.terms, aterm{key: key(), kind: kind})
+		*idx = z.newTerm(key(), kind)
 	}
 	t := &z.a.terms[*idx]
 	t.tf += boost
 	return t
+}
+
+// newTerm adds a term to the analysis, reusing the memory of the forms
+// of a term of an earlier analysis.
+func (z *analyzer) newTerm(key string, kind uint8) int32 {
+	n := len(z.a.terms)
+	if n < cap(z.a.terms) {
+		z.a.terms = z.a.terms[:n+1]
+		t := &z.a.terms[n]
+		*t = aterm{key: key, kind: kind, forms: t.forms[:0]}
+	} else {
+		z.a.terms = append(z.a.terms, aterm{key: key, kind: kind})
+	}
+	return int32(n)
 }
 
 func (z *analyzer) join(ns []int32) string {
@@ -161,30 +212,27 @@ func (z *analyzer) addPhrase(ns []int32, kind uint8, override bool) {
 // analyze extracts the terms of d: stemmed words without stop words,
 // multi-word names ("Doha Agreement"), phrases of consecutive words of the
 // title, runs of Han characters as bigrams, and tags.
+// The caller releases the analysis when done with it.
 func analyze(d Doc) *analysis {
-	a := &analysis{}
-	z := &analyzer{
-		a:       a,
-		num:     make(map[string]int32),
-		keys:    []string{""},
-		term:    []int32{-1},
-		starts:  []bool{false},
-		phrases: make(map[phraseKey]phraseInfo),
-		pairs:   make(map[uint64]float64),
-		han:     make(map[uint64]int32),
-	}
-	fields := []field{{d.Title, titleBoost}}
+	z := analyzers.Get().(*analyzer)
+	z.reset()
+	a := &z.a
+	fields := append(z.fields, field{d.Title, titleBoost})
 	for _, h := range d.Headings {
 		fields = append(fields, field{h, headingBoost})
 	}
 	fields = append(fields, field{d.Text, 1})
+	z.fields = fields
 
-	toks := make([][]tok, len(fields))
-	nums := make([][]int32, len(fields))
+	for len(z.toks) < len(fields) {
+		z.toks = append(z.toks, nil)
+		z.nums = append(z.nums, nil)
+	}
+	toks, nums := z.toks, z.nums
 	for fi, f := range fields {
-		ts := tokenize(f.text, nil)
+		ts := tokenize(f.text, toks[fi][:0])
 		toks[fi] = ts
-		ns := make([]int32, len(ts))
+		ns := slices.Grow(nums[fi][:0], len(ts))[:len(ts)]
 		nums[fi] = ns
 		for i, t := range ts {
 			n := z.number(t.key)
@@ -231,7 +279,11 @@ func analyze(d Doc) *analysis {
 			}
 			if i+1 < len(ts) && !ts[i].stop && !ts[i+1].stop && !ts[i+1].brk && !ts[i+1].han {
 				if _, ok := z.phrases[phraseKey{ns[i], ns[i+1]}]; !ok {
-					z.pairs[uint64(ns[i])<<32|uint64(ns[i+1])] += f.boost
+					pk := uint64(ns[i])<<32 | uint64(ns[i+1])
+					if _, seen := z.pairs[pk]; !seen {
+						z.order = append(z.order, pk)
+					}
+					z.pairs[pk] += f.boost
 				}
 			}
 			if !z.starts[ns[i]] {
@@ -255,24 +307,24 @@ func analyze(d Doc) *analysis {
 	// A pair of words is a term of its own only when the article repeats
 	// it: a repeated pair is a phrase ("tender offer", "police post"),
 	// the others are chance neighbours that would swell the vocabulary.
-	for pk, tf := range z.pairs {
-		if tf >= 2 {
-			a.terms = append(a.terms, aterm{key: bigramPrefix + z.keys[pk>>32] + " " + z.keys[uint32(pk)], tf: tf, kind: kindBigram})
+	for _, pk := range z.order {
+		if tf := z.pairs[pk]; tf >= 2 {
+			i := z.newTerm(bigramPrefix+z.keys[pk>>32]+" "+z.keys[uint32(pk)], kindBigram)
+			a.terms[i].tf = tf
 		}
 	}
-	tags := map[string]int32{}
 	for _, tag := range d.Tags {
 		k := tagKey(tag)
 		if k == "" {
 			continue
 		}
-		idx, ok := tags[k]
+		idx, ok := z.tags[k]
 		if !ok {
 			idx = -1
 		}
 		t := z.add(&idx, func() string { return tagPrefix + k }, kindTag, tagBoost)
 		t.tag = strings.TrimSpace(tag)
-		tags[k] = idx
+		z.tags[k] = idx
 	}
 	return a
 }

@@ -155,6 +155,7 @@ func idf(df int32, n int) float64 {
 // feed a build in parallel.
 func (ix *Index) Upsert(d Doc) {
 	a := analyze(d)
+	defer a.release()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if _, ok := ix.slots[d.ID]; ok {

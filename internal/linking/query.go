@@ -55,6 +55,7 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		return nil
 	}
 	a := analyze(d)
+	defer a.release()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	self := int32(-1)

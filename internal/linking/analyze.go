@@ -314,7 +314,7 @@ func analyze(d Doc) *analysis {
 		}
 	}
 	for _, tag := range d.Tags {
-		k := tagKey(tag)
+		k := keyOf(tag)
 		if k == "" {
 			continue
 		}
@@ -329,9 +329,10 @@ func analyze(d Doc) *analysis {
 	return a
 }
 
-// tagKey is the normalised form of a tag name.
-func tagKey(tag string) string {
-	ts := tokenize(tag, nil)
+// keyOf is the normalised form of a phrase or a tag name: its tokens'
+// keys joined by spaces.
+func keyOf(text string) string {
+	ts := tokenize(text, nil)
 	keys := make([]string, len(ts))
 	for i, t := range ts {
 		keys[i] = t.key

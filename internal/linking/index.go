@@ -106,14 +106,14 @@ type docEntry struct {
 	norm    float32      // vector norm at insertion
 	title   []uint32     // the title's terms, distinct
 	phrases []phraseEntry
-	// words holds the key phrases' keys and display texts, each followed
-	// by a NUL, in the order of phrases: one allocation an
+	// words holds the key phrases' display texts, each followed by a NUL, in the order of phrases: one allocation an
 	// article, and no reference into the article's text.
 	words string
 }
 
-// phraseEntry is one key phrase; its key (without the tag prefix) and
-// display text are the next two NUL-terminated strings of docEntry.words.
+// phraseEntry is one key phrase; its display text is the next
+// NUL-terminated string of docEntry.words. Its key is not kept: the
+// display text normalises to it (see keyOf).
 type phraseEntry struct {
 	term uint32
 	w    float32 // tf factor
@@ -264,7 +264,6 @@ func (ix *Index) Upsert(d Doc) {
 			}
 			words++
 		}
-		text = append(append(text, strings.TrimPrefix(c.t.key, tagPrefix)...), 0)
 		text = append(append(text, c.t.surface()...), 0)
 		e.phrases = append(e.phrases, phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind})
 	}

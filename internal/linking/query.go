@@ -457,10 +457,10 @@ func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
 	}
 	for _, p := range e.phrases {
 		t := &ix.terms[p.term]
-		key := next()
+		text := next()
 		out = append(out, Phrase{
-			Text:   next(),
-			Key:    key,
+			Text:   text,
+			Key:    keyOf(text),
 			Weight: float64(p.w) * idf(t.df, N),
 			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
 		})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Limits that keep a large archive in memory and every query bounded.
@@ -44,6 +45,7 @@ type Index struct {
 	// stale counts the articles removed or replaced since the index was
 	// built: see Stale.
 	stale int
+	idfs  atomic.Pointer[idfTable]
 }
 
 // termInfo is a term of the vocabulary. Most terms (rare phrases and
@@ -148,6 +150,32 @@ func (ix *Index) Doc(id int64) (DocInfo, bool) {
 // idf is the inverse document frequency of term t, given n articles.
 func idf(df int32, n int) float64 {
 	return math.Log(1 + float64(n)/float64(max(df, 1)))
+}
+
+// idfTable holds idf for the small document frequencies, for one archive
+// size: scoring a query takes the idf of some 20,000 terms, and most
+// terms are rare.
+type idfTable struct {
+	n int
+	w [1024]float64
+}
+
+// idfOf returns the idf of term t in the index as it is; the caller holds
+// ix.mu.
+func (ix *Index) idfOf(t uint32) float64 {
+	df, n := ix.terms[t].df, len(ix.slots)
+	tab := ix.idfs.Load()
+	if tab == nil || tab.n != n {
+		tab = &idfTable{n: n}
+		for i := range tab.w {
+			tab.w[i] = idf(int32(i), n)
+		}
+		ix.idfs.Store(tab) // readers may race to store equal tables
+	}
+	if int(df) < len(tab.w) {
+		return tab.w[max(df, 0)]
+	}
+	return idf(df, n)
 }
 
 // Upsert adds d to the index, or replaces the article with its ID. The

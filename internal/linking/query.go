@@ -1,6 +1,7 @@
 package linking
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -104,7 +105,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 	qw := make([]float64, len(q)) // full weights
 	qnorm := extra
 	for i, tw := range q {
-		qw[i] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
 		qnorm += qw[i] * qw[i]
 	}
 	qnorm = math.Sqrt(qnorm)
@@ -134,7 +135,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 				continue
 			}
 			for _, tw := range e.vec {
-				exp[tw.term] += feedbackWeight / float64(m) * float64(tw.w) * idf(ix.terms[tw.term].df, N) / dn
+				exp[tw.term] += feedbackWeight / float64(m) * float64(tw.w) * ix.idfOf(tw.term) / dn
 			}
 		}
 		type ew struct {
@@ -170,15 +171,31 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 		}
 	}
 	// Second-order similarity: the cosine of the two articles' images in
-	// the space of term co-occurrence.
+	// the space of term co-occurrence, both images without the two
+	// articles' own random directions (see selfShare).
 	qsem := ix.semantic(q, qw)
+	var rself []float32
+	if self >= 0 {
+		rself = randomVector(ix.docs[self].info.ID)
+		addScaled(qsem, rself, -ix.selfShare(q, qw, ix.docs[self]))
+	}
+	qs := make([]float32, semDim)
+	dw := make([]float64, maxTerms)
 	for i := range cands {
 		e := ix.docs[cands[i].slot]
-		dw := make([]float64, len(e.vec))
+		dw = dw[:len(e.vec)]
 		for k, tw := range e.vec {
-			dw[k] = float64(tw.w) * idf(ix.terms[tw.term].df, N)
+			dw[k] = float64(tw.w) * ix.idfOf(tw.term)
 		}
-		cands[i].score = math.Round((cands[i].score+semWeight*dense(qsem, ix.semantic(e.vec, dw)))*1e9) / 1e9
+		dsem := ix.semantic(e.vec, dw)
+		r := randomVector(e.info.ID)
+		addScaled(dsem, r, -ix.selfShare(e.vec, dw, e))
+		if self >= 0 {
+			addScaled(dsem, rself, -ix.selfShare(e.vec, dw, ix.docs[self]))
+		}
+		copy(qs, qsem)
+		addScaled(qs, r, -ix.selfShare(q, qw, e))
+		cands[i].score = math.Round((cands[i].score+semWeight*dense(qs, dsem))*1e9) / 1e9
 	}
 	// An article that shares no term with the query is not related,
 	// however close its neighbours.
@@ -218,7 +235,6 @@ func (ix *Index) better(a, b float64, sa, sb int32) bool {
 // qw: it walks the postings from the shortest list up, within the budget,
 // and keeps the numCandidates best by the partial score.
 func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
-	N := len(ix.slots)
 	order := make([]int, len(q))
 	for i := range order {
 		order[i] = i
@@ -236,7 +252,7 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 			continue
 		}
 		budget -= len(ps)
-		f := float32(qw[i] * idf(t.df, N))
+		f := float32(qw[i] * ix.idfOf(q[i].term))
 		for _, p := range ps {
 			if s.acc[p.slot] == 0 {
 				s.touched = append(s.touched, p.slot)
@@ -255,10 +271,9 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 
 // norm is the length of article e's vector with today's idf.
 func (ix *Index) norm(e *docEntry) float64 {
-	N := len(ix.slots)
 	var dn float64
 	for _, tw := range e.vec {
-		dn += sq(float64(tw.w) * idf(ix.terms[tw.term].df, N))
+		dn += sq(float64(tw.w) * ix.idfOf(tw.term))
 	}
 	return math.Sqrt(dn)
 }
@@ -279,11 +294,10 @@ func topK(c []scored, k int) []scored {
 
 // cosine is the cosine similarity of the query and article e.
 func (ix *Index) cosine(q []termWeight, qw []float64, qnorm float64, e *docEntry) float64 {
-	N := len(ix.slots)
 	var dot, dn float64
 	i := 0
 	for _, tw := range e.vec {
-		w := float64(tw.w) * idf(ix.terms[tw.term].df, N)
+		w := float64(tw.w) * ix.idfOf(tw.term)
 		dn += w * w
 		for i < len(q) && q[i].term < tw.term {
 			i++
@@ -300,7 +314,6 @@ func (ix *Index) cosine(q []termWeight, qw []float64, qnorm float64, e *docEntry
 
 // reason names the query's strongest terms that e shares, and the tags.
 func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry) string {
-	N := len(ix.slots)
 	type shared struct {
 		term uint32
 		c    float64
@@ -314,7 +327,7 @@ func (ix *Index) reason(q []termWeight, qw []float64, tags []string, e *docEntry
 		// Terms without a written form (only counted, never shown) are
 		// left out of the explanation.
 		if i < len(q) && q[i].term == tw.term && ix.terms[tw.term].flags&termTag == 0 && ix.terms[tw.term].display != "" {
-			sh = append(sh, shared{tw.term, qw[i] * float64(tw.w) * idf(ix.terms[tw.term].df, N)})
+			sh = append(sh, shared{tw.term, qw[i] * float64(tw.w) * ix.idfOf(tw.term)})
 		}
 	}
 	sort.Slice(sh, func(a, b int) bool {
@@ -389,7 +402,7 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 			qn += sq(idf(1, N))
 			continue
 		}
-		w := idf(ix.terms[id].df, N)
+		w := ix.idfOf(id)
 		qn += w * w
 		qs = append(qs, qt{id, w})
 	}
@@ -421,7 +434,7 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 		e := ix.docs[sl]
 		var dn float64
 		for _, id := range e.title {
-			dn += sq(idf(ix.terms[id].df, N))
+			dn += sq(ix.idfOf(id))
 		}
 		sc := float64(s.acc[sl]) / math.Sqrt(qn*dn)
 		if best < 0 || sc > bestScore+1e-9 || math.Abs(sc-bestScore) <= 1e-9 && ix.better(0, 0, sl, best) {
@@ -440,38 +453,41 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 // of its title, its tags and its most distinctive words, heaviest first.
 // A phrase weighs (1 + ln tf)·idf of its term.
 func (ix *Index) KeyPhrases(id int64, n int) []Phrase {
+	out := ix.keyPhrases(id)
+	slices.SortStableFunc(out, func(x, y Phrase) int {
+		if c := cmp.Compare(y.Weight, x.Weight); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Text, y.Text)
+	})
+	out = out[:min(max(n, 0), len(out))]
+	for i := range out {
+		out[i].Key = keyOf(out[i].Text)
+	}
+	return out
+}
+
+// keyPhrases lists article id's key phrases, without their keys.
+func (ix *Index) keyPhrases(id int64) []Phrase {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	slot, ok := ix.slots[id]
-	if !ok || n <= 0 {
+	if !ok {
 		return nil
 	}
-	N := len(ix.slots)
 	e := ix.docs[slot]
 	out := make([]Phrase, 0, len(e.phrases))
 	words := e.words
-	next := func() string {
-		w, rest, _ := strings.Cut(words, "\x00")
-		words = rest
-		return w
-	}
 	for _, p := range e.phrases {
-		t := &ix.terms[p.term]
-		text := next()
+		var text string
+		text, words, _ = strings.Cut(words, "\x00")
 		out = append(out, Phrase{
 			Text:   text,
-			Key:    keyOf(text),
-			Weight: float64(p.w) * idf(t.df, N),
+			Weight: float64(p.w) * ix.idfOf(p.term),
 			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
 		})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Weight != out[j].Weight {
-			return out[i].Weight > out[j].Weight
-		}
-		return out[i].Key < out[j].Key
-	})
-	return out[:min(n, len(out))]
+	return out
 }
 
 // semantic is the vector's image in the space of term co-occurrence: the
@@ -503,4 +519,32 @@ func dense(a, b []float32) float64 {
 		return 0
 	}
 	return dot / math.Sqrt(na*nb)
+}
+
+// selfShare is the weight of article e's own random direction in the
+// image of vector v with full weights vw: what e adds to the
+// co-occurrence vectors of the terms both hold. That direction labels e
+// and says nothing of what its words keep company with, so the images
+// compared for a pair of articles are taken without the directions of
+// either: left in, they add back a share of the first-order similarity,
+// and an indexed article's image would differ from its draft's
+// (RelatedToDoc).
+func (ix *Index) selfShare(v []termWeight, vw []float64, e *docEntry) float32 {
+	if e.norm == 0 {
+		return 0
+	}
+	var c float64
+	i := 0
+	for _, tw := range e.vec {
+		for i < len(v) && v[i].term < tw.term {
+			i++
+		}
+		if i == len(v) {
+			break
+		}
+		if v[i].term == tw.term && ix.sem[tw.term] != nil {
+			c += vw[i] * float64(tw.w) / float64(e.norm)
+		}
+	}
+	return float32(c)
 }

@@ -1,9 +1,11 @@
 package linking
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,8 +97,8 @@ func linkableSpans(doc *render.Document) (spans []span, linked map[string]bool) 
 type occurrence struct {
 	span       span
 	start, end int
-	target     Match
-	phrase     Phrase
+	target     *Match
+	phrase     *Phrase
 	score      float64
 }
 
@@ -146,13 +148,14 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 	text := newTextIndex(src, spans)
 	var found []occurrence
 	for _, id := range order {
-		found = text.find(found, candidates[id], ix.KeyPhrases(id, 20))
+		target := candidates[id]
+		found = text.find(found, &target, ix.KeyPhrases(id, 20))
 	}
-	sort.SliceStable(found, func(i, j int) bool {
-		if found[i].score != found[j].score {
-			return found[i].score > found[j].score
+	slices.SortStableFunc(found, func(x, y occurrence) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
 		}
-		return found[i].start < found[j].start
+		return cmp.Compare(x.start, y.start)
 	})
 	perParagraph := map[int]int{}
 	usedTarget := map[int64]bool{}
@@ -196,8 +199,9 @@ func newTextIndex(src []byte, spans []span) *textIndex {
 
 // find appends to found the first occurrence in each span of each of the
 // target's key phrases that makes a good anchor.
-func (t *textIndex) find(found []occurrence, target Match, phrases []Phrase) []occurrence {
-	for _, ph := range phrases {
+func (t *textIndex) find(found []occurrence, target *Match, phrases []Phrase) []occurrence {
+	for pi := range phrases {
+		ph := &phrases[pi]
 		keys := strings.Fields(ph.Key)
 		// A lone common word ("economy") anchors a link to any article
 		// that mentions it; one word must be a name.
@@ -238,7 +242,7 @@ func suggestion(a *article.Article, o occurrence, src []byte) Suggestion {
 		Paragraph:  o.span.paragraph,
 		Start:      o.start,
 		End:        o.end,
-		Target:     o.target,
+		Target:     *o.target,
 		Score:      o.score,
 		Reason:     reason,
 	}
@@ -296,7 +300,7 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 		if top > 0 {
 			to.Score = m.Score / top
 		}
-		found := newTextIndex(body, spans).find(nil, to, phrases)
+		found := newTextIndex(body, spans).find(nil, &to, phrases)
 		if len(found) == 0 {
 			continue
 		}

@@ -3,6 +3,9 @@ package linking
 import (
 	"sync"
 	"testing"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
 )
 
 var benchArchive = sync.OnceValue(func() []Doc { return GenerateArchive(2000, 1500, 1) })
@@ -38,6 +41,17 @@ func BenchmarkKeyPhrases(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		ix.KeyPhrases(int64(i%2000+1), 20)
+	}
+}
+
+func BenchmarkSuggest(b *testing.B) {
+	ix := benchIndex(b)
+	r := render.New()
+	docs := benchArchive()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		d := docs[i%len(docs)]
+		Suggest(ix, r, &article.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Body: d.Text}, SuggestOptions{})
 	}
 }
 

@@ -13,18 +13,23 @@
 //
 // Measured on the project's 2-core machine with generated archives of
 // articles of about 1,500 words, streamed into the index one article at a
-// time (scripts/bench-linking.sh; figures and commands in
-// docs/benchmarks.md): at 10,000 articles the index builds in 15 s from
-// two goroutines, holds 176 MB of Go heap (peak RSS 0.3 GB), and Related
-// answers in 13 ms (p50) / 15 ms (p99). At 100,000 articles it builds in
-// 175 s, holds 1.0 GB of heap (peak RSS 1.67 GB) and Related answers in
-// 22 ms / 34 ms: TODO(issue 6) meet the targets of 60 s, 20 ms and 1 GB.
-// An article costs about 5 KB (its 128-term vector and postings, its
-// other term IDs for removal, 24 key phrases with their forms in one
-// string) and brings some ten new terms of about 200 bytes each (title
-// phrases and repeated word pairs, mostly held by that article only);
-// each single word that two or more articles hold has a 2 KB
-// co-occurrence vector (phrases get none).
+// time from two goroutines (scripts/bench-linking.sh; figures and commands
+// in docs/benchmarks.md): 100,000 articles build in 49–74 s (the machine
+// is noisy), hold about 440 MB of Go heap (peak RSS 0.82 GB with the
+// default GOGC), and Related answers in 4.5 ms (p50) / 9–11 ms (p99),
+// Suggest in 6 ms / 15–18 ms. An article costs about 3 KB: its 64-term
+// vector and the matching postings (1 KB), up to 24 key phrases with
+// their display texts (0.6 KB), its entry and title; it brings some ten
+// new terms (title phrases and repeated word pairs, mostly held by that
+// article only), each about 50 bytes in the vocabulary (a hash, a
+// document frequency) and, when it enters a vector, 80 bytes of postings
+// and display form. Each single word that two or more articles hold in
+// their vectors has a 2 KB co-occurrence vector; the generated archive
+// has 14,000 such words, a real one may have several times more.
+//
+// On removal or replacement, only the terms of the article's cut vector
+// are taken back from the document frequencies (see Index.Stale); the
+// server builds the index again once a fifth of it is stale.
 //
 // # Ranking
 //
@@ -35,7 +40,7 @@
 // tags as terms apart from words; a pair of adjacent words is a term when
 // the article repeats it. A term weighs (1 + ln tf)·idf, with tf counted
 // double for tags and by half again in headings,
-// idf = ln(1 + N/df), and the vector is cut to its maxTerms heaviest
+// idf = ln(1 + N/df), and the vector is cut to its 64 (maxTerms) heaviest
 // terms so that 100,000 articles fit. Candidates come from an inverted
 // index (postings) walked from the rarest query term down, within a budget,
 // so that very common terms never make a query scan the archive; the best
@@ -47,9 +52,13 @@
 // held by two or more articles accumulates the random directions of the
 // articles that contain it, so articles whose words keep the same company
 // score close even when they share few words; a phrase is placed there by
-// its words). An article must share a term with the query. Ties go
-// to the more recent article. On the labelled corpora this lifts
-// precision@5 from 0.795 to 0.854 (Reuters-21578) and from 0.772 to 0.815
+// its words). The two images compared are taken without the random
+// directions of the two articles themselves, so that they say only what
+// the articles' words keep company with in other articles, and an article
+// and its draft have the same image. An article must share a term with
+// the query. Ties go to the more recent article. On the labelled corpora
+// this lifts
+// precision@5 from 0.795 to 0.856 (Reuters-21578) and from 0.772 to 0.816
 // (AG News) over a plain TF-IDF cosine (scripts/eval-related.sh).
 package linking
 

@@ -128,7 +128,9 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 		candidates[m.ID] = m
 	}
 	var top float64
-	for i, m := range ix.Related(a.ID, opts.Candidates) {
+	// Ranked against the text as it is now, so that a draft, or an edit
+	// not yet indexed, gets suggestions for what it says.
+	for i, m := range ix.RelatedToDoc(DocFromArticle(r, a), opts.Candidates) {
 		if i == 0 {
 			top = m.Score
 		}

@@ -152,3 +152,15 @@ func TestInbound(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestForDraft(t *testing.T) {
+	t.Parallel()
+	ix, r, _ := suggestSite(t)
+	// A draft is not in the index: its suggestions follow its text.
+	draft := &article.Article{ID: 99, Slug: "storm-night", Title: "Storm Night in the Harbour Town",
+		Body: "All night the Ems flood barrier held back the storm surge, and the town slept."}
+	got := Suggest(ix, r, draft, SuggestOptions{})
+	if len(got) != 1 || got[0].Target.Slug != "ems-flood-barrier" || !strings.Contains(strings.ToLower("Ems flood barrier"), strings.ToLower(got[0].Phrase)) {
+		t.Fatalf("suggestions for a draft = %+v, want one to the barrier article on words of its name", got)
+	}
+}

@@ -81,7 +81,10 @@ type Article struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Author      *Author // nil when the article is credited to nobody
-	Tags        []Tag
+	// OwnerID is the newsroom user who owns the article (its author in
+	// the admin, see package user); 0 when none does, as for imports.
+	OwnerID int64
+	Tags    []Tag
 
 	// RequestedLinks are titles of other articles the author asked to link
 	// to, in the order given; they are resolved against the archive later.

@@ -57,6 +57,7 @@ func commands() []*command {
 		settingsCommand(),
 		seoCommand(),
 		redirectCommand(),
+		userCommand(),
 		versionCommand(),
 	}
 }

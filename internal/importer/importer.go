@@ -424,7 +424,7 @@ func (im *Importer) save(ctx context.Context, a *article.Article) (string, Outco
 	if existing.SourceHash == a.SourceHash {
 		return existing.Slug, Unchanged, nil
 	}
-	a.ID, a.Version = existing.ID, existing.Version
+	a.ID, a.Version, a.OwnerID = existing.ID, existing.Version, existing.OwnerID
 	if a.PublishedAt.IsZero() && a.Status != article.Draft {
 		a.PublishedAt = existing.PublishedAt
 	}

@@ -37,6 +37,8 @@ type Store interface {
 	CommentStore
 	SettingsStore
 	RedirectStore
+	UserStore
+	ViewStats
 	// Close releases the database connections.
 	Close() error
 }
@@ -109,6 +111,21 @@ type SettingsStore interface {
 	SaveCommentSettings(ctx context.Context, s comment.Settings) error
 	// Secret returns the site's signing secret, made on first use.
 	Secret(ctx context.Context) ([]byte, error)
+	// SiteSettings returns what the admin set of the site, or the zero
+	// value; SaveSiteSettings replaces it.
+	SiteSettings(ctx context.Context) (SiteSettings, error)
+	SaveSiteSettings(ctx context.Context, s SiteSettings) error
+}
+
+// SiteSettings is what an administrator sets of the site in the admin.
+// An empty field leaves the server's configuration (flags, environment)
+// in force.
+type SiteSettings struct {
+	Title       string
+	Description string
+	LogoURL     string
+	TimeZone    string // an IANA name, e.g. "Asia/Karachi"
+	Language    string // a BCP 47 tag, e.g. "en"
 }
 
 // ArticleStore keeps articles, their authors, tags and revisions. Every
@@ -188,8 +205,12 @@ type ArticleQuery struct {
 	PublicAt   time.Time
 	TagSlug    string // only articles with this tag, when set
 	AuthorSlug string // only articles by this author, when set
-	Limit      int    // at most this many, when positive
-	Offset     int
+	OwnerID    int64  // only articles owned by this user, when set
+	// TitleContains keeps the articles whose title contains it, without
+	// case, when set.
+	TitleContains string
+	Limit         int // at most this many, when positive
+	Offset        int
 }
 
 // RedirectStore keeps the site's permanent redirects: old addresses that

@@ -23,6 +23,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		if err := checkFree(ctx, tx, a, 0); err != nil {
 			return err
 		}
+		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+			return err
+		}
 		authorID, err := upsertAuthor(ctx, tx, a.Author)
 		if err != nil {
 			return err
@@ -34,12 +37,12 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO articles (slug, title, description, body, status, published_at,
-				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			RETURNING id`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, updated, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase,
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -80,6 +83,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		if err := checkFree(ctx, tx, a, a.ID); err != nil {
 			return err
 		}
+		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+			return err
+		}
 		if err := insertRevision(ctx, tx, current, now, note); err != nil {
 			return err
 		}
@@ -91,11 +97,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 				updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
-				source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, version = version + 1
-			WHERE id = $15`,
+				source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, version = version + 1
+			WHERE id = $16`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			now, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
 		if err != nil {
 			return err
 		}
@@ -120,6 +126,22 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		return nil
 	})
 	return conflict(err, a)
+}
+
+// checkOwner refuses an owner that is not a user (0 is nobody, and
+// allowed), with a message naming it rather than a broken foreign key.
+// The user's row stays share-locked until commit, so it cannot be
+// deleted in between.
+func checkOwner(ctx context.Context, tx pgx.Tx, owner int64) error {
+	if owner == 0 {
+		return nil
+	}
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE`, owner).Scan(&one)
+	if errNoRows(err) {
+		return fmt.Errorf("%w: user %d, to own the article, does not exist", store.ErrNotFound, owner)
+	}
+	return err
 }
 
 // checkFree refuses a slug or source that belongs to another article than
@@ -252,7 +274,8 @@ type querier interface {
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
+	au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var published *time.Time
@@ -260,7 +283,8 @@ func scanArticle(row pgx.Row, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio *string
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&a.CreatedAt, &a.UpdatedAt, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
+		&authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -376,7 +400,23 @@ func articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	if q.AuthorSlug != "" {
 		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
 	}
+	if q.OwnerID != 0 {
+		f.conditions = append(f.conditions, `a.owner_id = `+f.arg(q.OwnerID))
+	}
+	if q.TitleContains != "" {
+		// title_key is the title folded by article.TitleKey (lower case
+		// in every script, one kind of quote and dash), so the search
+		// finds the same titles as in the sqlite store.
+		f.conditions = append(f.conditions, `a.title_key LIKE `+f.arg("%"+escapeLike(article.TitleKey(q.TitleContains))+"%")+` ESCAPE '\'`)
+	}
 	return f, order
+}
+
+// escapeLike makes s match itself in a LIKE pattern escaped with a
+// backslash: a title search for "100%" finds that, not every title with
+// "100" in it.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Articles lists articles without their bodies or requested links, newest

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -60,4 +62,72 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 		return nil, err
 	}
 	return hex.DecodeString(value)
+}
+
+// siteField is a field of store.SiteSettings and the key of the settings
+// row it is kept in.
+type siteField struct {
+	key   string
+	value *string
+}
+
+// siteSettingKeys lists the fields of s with their keys.
+func siteSettingKeys(s *store.SiteSettings) []siteField {
+	return []siteField{
+		{"site.title", &s.Title},
+		{"site.description", &s.Description},
+		{"site.logo_url", &s.LogoURL},
+		{"site.time_zone", &s.TimeZone},
+		{"site.language", &s.Language},
+	}
+}
+
+// SiteSettings returns what the admin set of the site; see
+// store.SettingsStore.
+func (db *DB) SiteSettings(ctx context.Context) (_ store.SiteSettings, err error) {
+	defer wrap(&err, "SiteSettings")
+	var s store.SiteSettings
+	rows, err := db.pool.Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'site.%'`)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	values := map[string]string{}
+	for rows.Next() {
+		var key, value string
+		if err := rows.Scan(&key, &value); err != nil {
+			return s, err
+		}
+		values[key] = value
+	}
+	if err := rows.Err(); err != nil {
+		return s, err
+	}
+	for _, f := range siteSettingKeys(&s) {
+		*f.value = values[f.key]
+	}
+	return s, nil
+}
+
+// SaveSiteSettings replaces the site settings, all of them or none; see
+// store.SettingsStore. An empty field is deleted, leaving the server's
+// configuration in force.
+func (db *DB) SaveSiteSettings(ctx context.Context, s store.SiteSettings) (err error) {
+	defer wrap(&err, "SaveSiteSettings")
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		for _, f := range siteSettingKeys(&s) {
+			var err error
+			if *f.value == "" {
+				_, err = tx.Exec(ctx, `DELETE FROM settings WHERE key = $1`, f.key)
+			} else {
+				_, err = tx.Exec(ctx, `
+					INSERT INTO settings (key, value) VALUES ($1, $2)
+					ON CONFLICT (key) DO UPDATE SET value = excluded.value`, f.key, *f.value)
+			}
+			if err != nil {
+				return fmt.Errorf("save %s: %w", f.key, err)
+			}
+		}
+		return nil
+	})
 }

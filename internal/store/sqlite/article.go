@@ -17,8 +17,8 @@ import (
 const (
 	insertArticleSQL = `
 	INSERT INTO articles (slug, title, description, body, status, published_at,
-		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	RETURNING id`
 	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
 	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`
@@ -47,6 +47,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		if err := checkFree(ctx, tx, a, 0); err != nil {
 			return err
 		}
+		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+			return err
+		}
 		authorID, err := upsertAuthor(ctx, tx, a.Author)
 		if err != nil {
 			return err
@@ -59,7 +62,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 		err = tx.queryRow(ctx, insertArticleSQL,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase,
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
 		).Scan(&id)
 		if err != nil {
 			return err
@@ -89,6 +92,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		if err := checkFree(ctx, tx, a, a.ID); err != nil {
 			return err
 		}
+		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+			return err
+		}
 		if err := insertRevision(ctx, tx, current, now, note); err != nil {
 			return err
 		}
@@ -100,11 +106,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 			UPDATE articles SET
 				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
 				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
-				source = ?, source_hash = ?, title_key = ?, focus_keyphrase = ?, version = version + 1
+				source = ?, source_hash = ?, title_key = ?, focus_keyphrase = ?, owner_id = ?, version = version + 1
 			WHERE id = ?`,
 			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 			formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, a.ID)
+			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
 		if err != nil {
 			return err
 		}
@@ -128,6 +134,20 @@ func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string
 		a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
 		return nil
 	})
+}
+
+// checkOwner refuses an owner that is not a user (0 is nobody, and
+// allowed), with a message naming it rather than a broken foreign key.
+func checkOwner(ctx context.Context, tx conn, owner int64) error {
+	if owner == 0 {
+		return nil
+	}
+	var one int
+	err := tx.queryRow(ctx, `SELECT 1 FROM users WHERE id = ?`, owner).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: user %d, to own the article, does not exist", store.ErrNotFound, owner)
+	}
+	return err
 }
 
 // checkFree refuses a slug or source that belongs to another article than
@@ -224,7 +244,8 @@ func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Ar
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, au.id, au.slug, au.name, au.bio`
+	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
+	au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var published sql.NullString
@@ -233,7 +254,8 @@ func scanArticle(row scanner, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio sql.NullString
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, &published,
 		&created, &updated, &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
+		&authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -318,6 +340,13 @@ func loadTags(ctx context.Context, q conn, as []*article.Article) error {
 	return rows.Err()
 }
 
+// escapeLike makes s match itself in a LIKE pattern escaped with a
+// backslash: a title search for "100%" finds that, not every title with
+// "100" in it.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
@@ -343,6 +372,17 @@ func articleFilter(q store.ArticleQuery) (where string, args []any, order string
 	if q.AuthorSlug != "" {
 		conditions = append(conditions, `au.slug = ?`)
 		args = append(args, q.AuthorSlug)
+	}
+	if q.OwnerID != 0 {
+		conditions = append(conditions, `a.owner_id = ?`)
+		args = append(args, q.OwnerID)
+	}
+	if q.TitleContains != "" {
+		// title_key is the title folded by article.TitleKey: lower case in
+		// every script (SQLite's LIKE folds only ASCII), one kind of quote
+		// and dash.
+		conditions = append(conditions, `a.title_key LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(article.TitleKey(q.TitleContains))+"%")
 	}
 	if len(conditions) > 0 {
 		where = ` WHERE ` + strings.Join(conditions, ` AND `)

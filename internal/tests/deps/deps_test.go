@@ -4,6 +4,7 @@
 package deps
 
 import (
+	"encoding/json"
 	"os/exec"
 	"sort"
 	"strings"
@@ -34,10 +35,21 @@ var allowed = map[string]string{
 	"github.com/kljensen/snowball":       "the Snowball stemmer for the linking engine",
 	"golang.org/x/text":                  "Unicode normalisation for slugs",
 	"golang.org/x/term":                  "telling whether stdout is a terminal",
+	"golang.org/x/crypto":                "argon2id password hashing",
 	"golang.org/x/sys":                   "required by x/term and modernc.org/libc",
 	"github.com/schollz/progressbar/v3":  "the import progress bar",
 	"github.com/mitchellh/colorstring":   "required by progressbar",
 	"github.com/rivo/uniseg":             "required by progressbar",
+}
+
+// testOnly maps each module that go.mod requires for tests alone to the
+// reason it is there. The binary must not link them: the test above
+// refuses any module missing from allowed.
+var testOnly = map[string]string{
+	"github.com/google/go-cmp":     "comparing values in tests",
+	"github.com/mmcdole/gofeed":    "reading the site's feeds in tests as a feed reader would",
+	"github.com/chromedp/chromedp": "driving headless Chromium in the browser tests (internal/tests/browser)",
+	"github.com/chromedp/cdproto":  "the DevTools protocol events the browser tests wait on, from chromedp",
 }
 
 func TestBinaryDependenciesAreAllowed(t *testing.T) {
@@ -67,5 +79,41 @@ func TestBinaryDependenciesAreAllowed(t *testing.T) {
 	}
 	if len(unused) > 0 {
 		t.Errorf("allowed modules the binary no longer links; remove them from the list:\n  %s", strings.Join(unused, "\n  "))
+	}
+}
+
+// TestDirectRequirementsAreAllowed keeps go.mod's direct requirements to
+// the two lists, so that a module brought in for a test is written down
+// too.
+func TestDirectRequirementsAreAllowed(t *testing.T) {
+	out, err := exec.Command("go", "mod", "edit", "-json", "../../../go.mod").Output()
+	if err != nil {
+		t.Fatalf("go mod edit -json: %v", err)
+	}
+	var mod struct {
+		Require []struct {
+			Path     string
+			Indirect bool
+		}
+	}
+	if err := json.Unmarshal(out, &mod); err != nil {
+		t.Fatalf("go mod edit -json: %v", err)
+	}
+	direct := map[string]bool{}
+	for _, r := range mod.Require {
+		if r.Indirect {
+			continue
+		}
+		direct[r.Path] = true
+		_, bin := allowed[r.Path]
+		_, test := testOnly[r.Path]
+		if !bin && !test {
+			t.Errorf("go.mod requires %s, which neither the allowed list nor the testOnly list names; add it with its reason, or drop it", r.Path)
+		}
+	}
+	for m := range testOnly {
+		if !direct[m] {
+			t.Errorf("testOnly names %s, which go.mod does not require directly; remove it from the list", m)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
+	"github.com/datelinehq/dateline/internal/web/admin"
 	"github.com/datelinehq/dateline/internal/web/public"
 )
 
@@ -156,7 +157,17 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links,
 	}).Register(mux)
-	return site.Middleware(public.CanonicalSlash(mux)), views, nil
+	// The admin has a mux of its own, so that an unknown address under
+	// /admin/ gets the admin's not-found page and headers.
+	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger}).Handler()
+	pages := public.CanonicalSlash(mux)
+	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {
+			adminHandler.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	})), views, nil
 }
 
 // loadDemoContent imports the demo newsroom when the database has no

@@ -1,0 +1,455 @@
+// Package admin is the newsroom's admin: first-run setup, sign-in and
+// sessions, the article editor, comment moderation, settings, analytics,
+// users and the audit log. Every route checks the signed-in user's role in
+// the server (Handler.auth); every state-changing request must come from
+// the admin's own pages (http.CrossOriginProtection), and every response
+// carries a strict Content-Security-Policy and is kept out of caches and
+// search engines.
+package admin
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// Store is what the admin needs of the store: everything, including the
+// users and the view statistics.
+type Store interface {
+	store.Store
+	store.UserStore
+	store.ViewStats
+}
+
+// Options configure the admin.
+type Options struct {
+	Store    Store
+	Renderer *render.Renderer
+	// Site is the public site: its settings, for previews and the SEO
+	// analysis, and its logger when Logger is nil.
+	Site *web.Site
+	// Links returns the current linking index, for link suggestions; nil
+	// gives an empty index.
+	Links  func() *linking.Index
+	Logger *slog.Logger
+	// TrustProxy believes X-Forwarded-Proto and X-Forwarded-For, for a
+	// server behind a reverse proxy that sets them. Without it those
+	// headers, which anyone can send, are ignored.
+	TrustProxy bool
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Handler serves the admin.
+type Handler struct {
+	store      Store
+	renderer   *render.Renderer
+	site       *web.Site
+	links      func() *linking.Index
+	logger     *slog.Logger
+	tpl        map[string]*template.Template
+	static     *staticFiles
+	cop        *http.CrossOriginProtection
+	trustProxy bool
+	now        func() time.Time
+	bufs       sync.Pool
+	// setupMu serialises first-run setup, so that two requests racing
+	// cannot both create an administrator on this node.
+	setupMu sync.Mutex
+	// dummyHash is verified against when an email is unknown, so that a
+	// sign-in takes as long whether or not the account exists.
+	dummyHash     string
+	dummyHashOnce sync.Once
+}
+
+// New returns the admin handler. It panics when the embedded templates do
+// not parse: that is a bug in the binary, found by every test.
+func New(opts Options) *Handler {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil && opts.Site != nil {
+		opts.Logger = opts.Site.Logger
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Links == nil {
+		empty := linking.NewIndex()
+		opts.Links = func() *linking.Index { return empty }
+	}
+	if opts.Site == nil {
+		opts.Site = &web.Site{Logger: opts.Logger, Info: web.SiteInfo{Title: "Dateline"}}
+	}
+	h := &Handler{
+		store: opts.Store, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
+		trustProxy: opts.TrustProxy, now: opts.Now, cop: http.NewCrossOriginProtection(),
+	}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
+	var err error
+	if h.static, err = loadStatic(); err != nil {
+		panic(err)
+	}
+	if h.tpl, err = loadTemplates(h.static); err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// Body limits: forms are small; an article with its text posted by the
+// editor may be large, but not unbounded.
+const (
+	MaxFormBody   = 1 << 20
+	MaxEditorBody = 8 << 20
+)
+
+// Register adds every admin route to mux, which may hold the public
+// site's routes too.
+func (h *Handler) Register(mux *http.ServeMux) { h.register(mux.Handle) }
+
+// register adds every admin route with add; tests list them with it.
+func (h *Handler) register(add func(pattern string, handler http.Handler)) {
+	// handle wraps fn with the security headers, the cross-origin check
+	// and a body limit of limit bytes.
+	handle := func(pattern string, limit int64, fn web.HandlerFunc) {
+		add(pattern, h.secure(limit, fn))
+	}
+	form, editor := int64(MaxFormBody), int64(MaxEditorBody)
+
+	handle("GET /admin/{$}", form, h.auth(user.EditOwnArticles, func(w http.ResponseWriter, r *http.Request) error {
+		// The flash of the request that led here goes along.
+		return redirect(w, r, "/admin/articles", r.URL.Query().Get("flash"))
+	}))
+	handle("GET /admin/static/{file}", form, h.static.serve)
+	handle("GET /admin/setup", form, h.setupForm)
+	handle("POST /admin/setup", form, h.setup)
+	handle("GET /admin/signin", form, h.signinForm)
+	handle("POST /admin/signin", form, h.signin)
+	handle("POST /admin/signout", form, h.signout)
+
+	handle("GET /admin/articles", form, h.auth(user.EditOwnArticles, h.articleList))
+	handle("GET /admin/articles/new", form, h.auth(user.EditOwnArticles, h.articleNew))
+	handle("POST /admin/articles/new", editor, h.auth(user.EditOwnArticles, h.articleCreate))
+	handle("GET /admin/articles/{id}", form, h.auth(user.EditOwnArticles, h.articleEdit))
+	handle("POST /admin/articles/{id}", editor, h.auth(user.EditOwnArticles, h.articleSave))
+	handle("POST /admin/articles/{id}/panels", editor, h.auth(user.EditOwnArticles, h.articlePanels))
+	handle("POST /admin/articles/{id}/links/apply", editor, h.auth(user.EditOwnArticles, h.articleApplyLinks))
+	handle("GET /admin/articles/{id}/revisions/{n}", form, h.auth(user.EditOwnArticles, h.articleRevision))
+	handle("POST /admin/articles/{id}/revisions/{n}/restore", form, h.auth(user.EditOwnArticles, h.articleRestore))
+	handle("POST /admin/articles/{id}/delete", form, h.auth(user.EditOwnArticles, h.articleDelete))
+
+	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
+	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
+	handle("POST /admin/comments/{id}/reply", form, h.auth(user.ModerateComments, h.commentReply))
+
+	handle("GET /admin/settings", form, h.auth(user.ManageSettings, h.settingsForm))
+	handle("POST /admin/settings", form, h.auth(user.ManageSettings, h.settingsSave))
+
+	handle("GET /admin/analytics", form, h.auth(user.ViewAnalytics, h.analytics))
+
+	handle("GET /admin/users", form, h.auth(user.ManageUsers, h.users))
+	handle("POST /admin/users", form, h.auth(user.ManageUsers, h.userAdd))
+	handle("POST /admin/users/{id}", form, h.auth(user.ManageUsers, h.userRole))
+
+	handle("GET /admin/audit", form, h.auth(user.ManageUsers, h.auditLog))
+}
+
+// Handler returns the admin on a mux of its own, for a server that sends
+// every address under /admin/ to it: there, an unknown admin address
+// gets the admin's not-found page and headers. (Register leaves that
+// catch-all out so that the admin's routes can share a mux with the
+// public site's, whose patterns it would conflict with.)
+func (h *Handler) Handler() http.Handler {
+	mux := http.NewServeMux()
+	h.Register(mux)
+	mux.Handle("/admin/", h.secure(MaxFormBody, func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound }))
+	return mux
+}
+
+type ctxKey int
+
+const userKey ctxKey = 0
+
+// currentUser returns the signed-in user: never nil inside a handler
+// wrapped by auth, nil elsewhere when nobody is signed in.
+func currentUser(r *http.Request) *user.User {
+	u, _ := r.Context().Value(userKey).(*user.User)
+	return u
+}
+
+func withUser(r *http.Request, u *user.User) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), userKey, u))
+}
+
+// auth lets fn run only for a signed-in user whose role may do action:
+// anybody else is sent to sign in, and a user whose role may not is
+// refused with 403. It runs before fn reads the request's body, so a
+// refused request changes nothing.
+func (h *Handler) auth(action user.Action, fn web.HandlerFunc) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := h.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			return h.toSignin(w, r)
+		}
+		if !u.Role.Can(action) {
+			return web.HTTPError{Status: http.StatusForbidden,
+				Message: fmt.Sprintf("Your role (%s) does not allow this: it needs permission to %s.", u.Role, action)}
+		}
+		r = withUser(r, u)
+		if err := h.parseBody(r); err != nil {
+			return err
+		}
+		return fn(w, r)
+	}
+}
+
+// Page is the part of every admin page that the layout reads; page
+// structs embed it.
+type Page struct {
+	Title string // the document title, without the site's name
+	User  *user.User
+	// Flash is a message about what the last request did.
+	Flash string
+	// Nav names the menu entry to mark as current: "articles",
+	// "comments", "analytics", "settings", "users", "audit".
+	Nav       string
+	SiteTitle string
+}
+
+// Can reports whether the signed-in user may do a, for the menu.
+func (p Page) Can(a user.Action) bool { return p.User != nil && p.User.Role.Can(a) }
+
+// page fills in the common part of a page for r.
+func (h *Handler) page(r *http.Request, title, nav string) Page {
+	return Page{Title: title, User: currentUser(r), Flash: flashMessage(r), Nav: nav, SiteTitle: h.site.Info.Title}
+}
+
+// Flash messages travel across a redirect as a code in the query string,
+// so that no request can make the admin show words of its choosing.
+var flashes = map[string]string{
+	"saved":         "Saved.",
+	"created":       "Created.",
+	"deleted":       "Deleted.",
+	"published":     "Published.",
+	"restored":      "Revision restored.",
+	"applied":       "Links applied.",
+	"moderated":     "Comments updated.",
+	"replied":       "Your reply is published.",
+	"none-selected": "No comments were selected.",
+	"user-added":    "User added.",
+	"role-changed":  "Role changed.",
+	"signed-out":    "You are signed out.",
+	"expired":       "Your session has expired. Please sign in again.",
+	"signin":        "Please sign in to continue.",
+	"welcome":       "Welcome to Dateline. Your administrator account is ready.",
+}
+
+func flashMessage(r *http.Request) string { return flashes[r.URL.Query().Get("flash")] }
+
+// redirect sends the browser to target (a path in the admin) after a
+// change, with a flash code from the flashes table (or "" for none).
+func redirect(w http.ResponseWriter, r *http.Request, target, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		target += sep + "flash=" + flash
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+// render writes page with data and status. It renders into a buffer
+// first, so that a failing template sends an error page rather than half
+// a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
+	tpl, ok := h.tpl[page]
+	if !ok {
+		return fmt.Errorf("no admin template for page %q", page)
+	}
+	buf := h.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); h.bufs.Put(buf) }()
+	if err := tpl.ExecuteTemplate(buf, "admin-layout", data); err != nil {
+		return fmt.Errorf("render admin %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	return nil
+}
+
+// renderFragment writes a template defined by a page file (not the whole
+// page), for the editor's live panels.
+func (h *Handler) renderFragment(w http.ResponseWriter, status int, page, name string, data any) error {
+	tpl, ok := h.tpl[page]
+	if !ok {
+		return fmt.Errorf("no admin template for page %q", page)
+	}
+	buf := h.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); h.bufs.Put(buf) }()
+	if err := tpl.ExecuteTemplate(buf, name, data); err != nil {
+		return fmt.Errorf("render admin %s/%s: %w", page, name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// audit records an event by the signed-in user (or anonymous) in the audit
+// log. A failure to record is logged and does not undo what was done.
+func (h *Handler) audit(r *http.Request, action, target, detail string) {
+	e := &user.AuditEvent{At: h.now(), Action: action, Target: target, IP: h.clientIP(r), Detail: detail}
+	if u := currentUser(r); u != nil {
+		e.Actor = u.Email
+	}
+	if err := h.store.AddAudit(context.WithoutCancel(r.Context()), e); err != nil {
+		h.logger.Error("add to the audit log", "action", action, "target", target, "err", err)
+	}
+}
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// loadTemplates parses every page file in templates/ with the layout.
+// Each must define "content".
+func loadTemplates(static *staticFiles) (map[string]*template.Template, error) {
+	layout, err := fs.ReadFile(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	f := funcs(static)
+	pages := map[string]*template.Template{}
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" {
+			continue
+		}
+		src, err := fs.ReadFile(templateFiles, file)
+		if err != nil {
+			return nil, err
+		}
+		tpl := template.New("admin page " + name).Funcs(f)
+		if _, err := tpl.New("file layout").Parse(string(layout)); err != nil {
+			return nil, fmt.Errorf("parse admin template layout.html: %w", err)
+		}
+		if _, err := tpl.New("file " + name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("parse admin template %s.html: %w", name, err)
+		}
+		if tpl.Lookup("content") == nil {
+			return nil, fmt.Errorf("admin template %s.html defines no \"content\"", name)
+		}
+		pages[name] = tpl
+	}
+	return pages, nil
+}
+
+func funcs(static *staticFiles) template.FuncMap {
+	return template.FuncMap{
+		"static":      static.url,
+		"date":        func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime":    func(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") },
+		"isodatetime": func(t time.Time) string { return t.Format(time.RFC3339) },
+		"number":      web.FormatNumber,
+		"add":         func(a, b int) int { return a + b },
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+		"commentHTML": comment.HTML,
+	}
+}
+
+// staticFiles serves the admin's own CSS and JavaScript under
+// content-hashed names, cached for a year.
+type staticFiles struct {
+	byName map[string]web.Response
+	urls   map[string]string // "admin.css" -> "/admin/static/admin.3f2a9c1b0d4e.css"
+	byURL  map[string]string // the reverse
+}
+
+func loadStatic() (*staticFiles, error) {
+	s := &staticFiles{byName: map[string]web.Response{}, urls: map[string]string{}, byURL: map[string]string{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(staticFS, p)
+		if err != nil {
+			return err
+		}
+		name := path.Base(p)
+		sum := sha256.Sum256(body)
+		hash := hex.EncodeToString(sum[:])[:12]
+		ext := path.Ext(name)
+		url := "/admin/static/" + strings.TrimSuffix(name, ext) + "." + hash + ext
+		ct := mime.TypeByExtension(ext)
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		s.byName[name] = web.Response{Body: body, ETag: `"` + hash + `"`, ContentType: ct, CacheControl: "private, max-age=31536000, immutable"}
+		s.urls[name] = url
+		s.byURL[url] = name
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load admin static files: %w", err)
+	}
+	return s, nil
+}
+
+// url returns the hashed address of a static file, for templates.
+func (s *staticFiles) url(name string) (string, error) {
+	u, ok := s.urls[name]
+	if !ok {
+		return "", fmt.Errorf("no admin static file %q", name)
+	}
+	return u, nil
+}
+
+func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
+	name, ok := s.byURL[r.URL.Path]
+	if !ok {
+		return web.ErrNotFound
+	}
+	web.ServeBytes(w, r, s.byName[name])
+	return nil
+}

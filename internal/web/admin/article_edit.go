@@ -1,0 +1,763 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
+	"github.com/datelinehq/dateline/internal/web"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Admin addresses of an article use its slug as {id}: the store finds
+// articles by slug. A renamed article moves to its new address; a form
+// still posting to the old one gets its text back, never a lost save (see
+// articleSave). The slug "new" names the new-article form instead, so the
+// admin does not give it to an article.
+const newKey = "new"
+
+// maxKeyphraseLen bounds a focus keyphrase, as `dateline seo keyphrase`
+// does: a search phrase, not a sentence.
+const maxKeyphraseLen = 100
+
+// dateTimeLayout is how an <input type="datetime-local"> sends a time.
+const dateTimeLayout = "2006-01-02T15:04"
+
+// editPath is the editor's address for an article.
+func editPath(slug string) string { return "/admin/articles/" + url.PathEscape(slug) }
+
+// ArticleForm is the editor's form as typed. It is kept whole, so that a
+// refused save shows the author their own text again.
+type ArticleForm struct {
+	ID             int64 // 0 for an article not saved yet
+	Version        int   // the stored version the edit started from
+	Title          string
+	Slug           string
+	Description    string
+	Body           string
+	Tags           string // comma-separated names
+	FocusKeyphrase string
+	Status         string // draft, scheduled or published
+	PublishAt      string // dateTimeLayout, in the site's time zone
+}
+
+// formOf fills the form from a stored article. A scheduled article whose
+// time has come shows as published, as readers see it.
+func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
+	f := ArticleForm{
+		ID: a.ID, Version: a.Version, Title: a.Title, Slug: a.Slug, Description: a.Description,
+		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, Status: string(a.Status),
+	}
+	if a.IsPublic(now) {
+		f.Status = string(article.Published)
+	}
+	names := make([]string, 0, len(a.Tags))
+	for _, t := range a.Tags {
+		names = append(names, t.Name)
+	}
+	f.Tags = strings.Join(names, ", ")
+	if !a.PublishedAt.IsZero() {
+		f.PublishAt = a.PublishedAt.In(loc).Format(dateTimeLayout)
+	}
+	return f
+}
+
+// parseArticleForm reads the editor's fields from a parsed form.
+func parseArticleForm(r *http.Request) ArticleForm {
+	f := ArticleForm{
+		Title:          r.PostFormValue("title"),
+		Slug:           strings.TrimSpace(r.PostFormValue("slug")),
+		Description:    r.PostFormValue("description"),
+		Body:           strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
+		Tags:           r.PostFormValue("tags"),
+		FocusKeyphrase: strings.Join(strings.Fields(r.PostFormValue("focus_keyphrase")), " "),
+		Status:         strings.TrimSpace(r.PostFormValue("status")),
+		PublishAt:      strings.TrimSpace(r.PostFormValue("publish_at")),
+	}
+	f.ID, _ = strconv.ParseInt(r.PostFormValue("article_id"), 10, 64)
+	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	if f.Status == "" {
+		f.Status = string(article.Draft)
+	}
+	return f
+}
+
+// FieldErrors are messages about the form, by field name ("title",
+// "slug", "description", "body", "tags", "focus_keyphrase", "status",
+// "publish_at"), for the person who typed it.
+type FieldErrors map[string]string
+
+// apply writes the form onto a, an article stored or new, and says what is
+// wrong with it, by field. loc is the time zone the date was typed in.
+func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time) FieldErrors {
+	errs := FieldErrors{}
+	a.Title = f.Title
+	a.Description = f.Description
+	a.Body = f.Body
+	a.FocusKeyphrase = f.FocusKeyphrase
+	if n := utf8.RuneCountInString(f.FocusKeyphrase); n > maxKeyphraseLen {
+		errs["focus_keyphrase"] = fmt.Sprintf("The keyphrase has %d characters, more than %d: use a search phrase of a few words.", n, maxKeyphraseLen)
+	}
+	a.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
+	a.Slug = f.Slug
+	if f.Slug != "" {
+		if err := article.ValidateSlug(f.Slug); err != nil {
+			errs["slug"] = upperFirst(err.Error()) + "; leave it empty to make one from the title."
+		} else if f.Slug == newKey {
+			errs["slug"] = `The slug "new" is kept for the admin's new-article page; choose another.`
+		}
+	}
+	status, err := article.ParseStatus(f.Status)
+	if err != nil {
+		errs["status"] = upperFirst(err.Error()) + "."
+		return errs
+	}
+	switch status {
+	case article.Draft:
+		a.Status = article.Draft
+	case article.Published:
+		// An article already out keeps its date; one published now gets
+		// the present.
+		if !a.IsPublic(now) {
+			a.PublishedAt = now
+		}
+		a.Status = article.Published
+	case article.Scheduled:
+		t, err := time.ParseInLocation(dateTimeLayout, f.PublishAt, loc)
+		switch {
+		case f.PublishAt == "":
+			errs["publish_at"] = "Give the date and time to publish at, or choose another status."
+		case err != nil:
+			errs["publish_at"] = fmt.Sprintf("%q is not a date and time such as 2026-12-01T09:30.", f.PublishAt)
+		case !t.After(now):
+			errs["publish_at"] = "This time has passed: choose a later one, or the status published to publish now."
+		default:
+			a.Status, a.PublishedAt = article.Scheduled, t
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if err := a.Validate(now); err != nil {
+		field, msg := validationField(err)
+		errs[field] = msg
+	} else if a.Slug == newKey {
+		errs["slug"] = `The slug "new" is kept for the admin's new-article page; choose another.`
+	}
+	return errs
+}
+
+// validationField finds the field an article.Validate error is about,
+// from the words its message starts with.
+func validationField(err error) (field, msg string) {
+	msg = strings.TrimPrefix(err.Error(), article.ErrInvalid.Error()+": ")
+	for _, f := range []struct{ prefix, field string }{
+		{"title", "title"}, {"description", "description"}, {"body", "body"},
+		{"slug", "slug"}, {"tag", "tags"}, {"text", "body"},
+	} {
+		if strings.HasPrefix(msg, f.prefix) {
+			return f.field, upperFirst(msg) + "."
+		}
+	}
+	if strings.Contains(msg, "tags") {
+		return "tags", upperFirst(msg) + "."
+	}
+	return "form", upperFirst(msg) + "."
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// EditPage is the editor, for a new or a stored article.
+type EditPage struct {
+	Page
+	Form   ArticleForm
+	Errors FieldErrors
+	// Message says why the form came back, when it did.
+	Message string
+	// Action is where the form posts; Key is the article's address key
+	// ("new" for an unsaved one).
+	Action string
+	Key    string
+	// Stored is the article as stored; nil for a new one.
+	Stored *article.Article
+	// Theirs is the version someone else saved while this edit was
+	// open, shown beside the author's text; nil without a conflict.
+	Theirs *article.Article
+	// CanPublish says whether the status may be other than draft.
+	CanPublish bool
+	CanDelete  bool
+	Revisions  []article.Revision
+	// Panels are the preview, SEO and link panels, rendered on the page
+	// for browsers without JavaScript; nil for a new article.
+	Panels *Panels
+}
+
+// location returns the site's time zone, in which dates are typed.
+func (h *Handler) location(ctx context.Context) *time.Location {
+	s, err := h.store.SiteSettings(ctx)
+	if err != nil || s.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// loadArticle returns the article the address names, after checking that
+// the signed-in user may edit it.
+func (h *Handler) loadArticle(r *http.Request) (*article.Article, error) {
+	key := r.PathValue("id")
+	a, err := h.store.Article(r.Context(), key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, web.ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !currentUser(r).CanEditArticle(a.OwnerID) {
+		return nil, web.HTTPError{Status: http.StatusForbidden, Message: "This article belongs to someone else: your role lets you edit only your own articles."}
+	}
+	return a, nil
+}
+
+// articleNew shows the editor for a new article.
+func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	p := EditPage{
+		Page:       h.page(r, "New article", "articles"),
+		Form:       ArticleForm{Status: string(article.Draft)},
+		Action:     "/admin/articles/new",
+		Key:        newKey,
+		CanPublish: u.CanPublishArticle(u.ID),
+	}
+	return h.render(w, r, http.StatusOK, "edit", p)
+}
+
+// articleCreate saves a new article, owned by the signed-in user.
+func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	f := parseArticleForm(r)
+	f.ID, f.Version = 0, 0
+	p := EditPage{
+		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
+		CanPublish: u.CanPublishArticle(u.ID),
+	}
+	if f.Status != string(article.Draft) && !p.CanPublish {
+		return h.refusePublish(w, r, p)
+	}
+	now := h.now()
+	a := &article.Article{OwnerID: u.ID, Author: &article.Author{Name: u.Name}}
+	h.prepareBody(u, &f)
+	p.Form = f
+	if errs := f.apply(a, h.location(r.Context()), now); len(errs) > 0 {
+		p.Errors = errs
+		p.Message = "The article was not saved: see the messages below."
+		return h.render(w, r, http.StatusUnprocessableEntity, "edit", p)
+	}
+	a.SetWordCount(h.renderer.WordCount([]byte(a.Body)))
+	err := h.store.CreateArticle(r.Context(), a)
+	if errors.Is(err, store.ErrConflict) {
+		p.Errors = FieldErrors{"slug": fmt.Sprintf("The slug %q is taken by another article; choose another.", a.Slug)}
+		p.Message = "The article was not saved: see the messages below."
+		return h.render(w, r, http.StatusConflict, "edit", p)
+	} else if err != nil {
+		return err
+	}
+	if a.Status != article.Draft {
+		h.auditPublish(r, nil, a)
+	}
+	if a.Status != article.Draft {
+		return redirect(w, r, editPath(a.Slug), "published")
+	}
+	return redirect(w, r, editPath(a.Slug), "created")
+}
+
+// refusePublish answers a publish or schedule request from a user whose
+// role may not: 403, with the form and its text kept.
+func (h *Handler) refusePublish(w http.ResponseWriter, r *http.Request, p EditPage) error {
+	p.Message = "Your role cannot publish, schedule or change a published article: save it as a draft and an editor will publish it. Nothing was saved."
+	p.Errors = FieldErrors{"status": "Only drafts are open to your role."}
+	return h.render(w, r, http.StatusForbidden, "edit", p)
+}
+
+// prepareBody sanitises the raw HTML of a contributor's body before it is
+// kept; other roles' HTML is the newsroom's own and is sanitised when
+// rendered.
+func (h *Handler) prepareBody(u *user.User, f *ArticleForm) {
+	if u.Role == user.Contributor {
+		f.Body = sanitizeRawHTML(h.renderer, f.Body)
+	}
+}
+
+// articleEdit shows the editor for a stored article, with its revisions
+// and its panels.
+func (h *Handler) articleEdit(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.loadArticle(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.editPage(r, a, formOf(a, h.location(r.Context()), h.now()))
+	if err != nil {
+		return err
+	}
+	p.Panels = h.panels(r, a)
+	return h.render(w, r, http.StatusOK, "edit", p)
+}
+
+// editPage builds the editor for stored article a showing form f.
+func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (EditPage, error) {
+	u := currentUser(r)
+	revs, err := h.store.Revisions(r.Context(), a.ID)
+	if err != nil {
+		return EditPage{}, err
+	}
+	return EditPage{
+		Page:       h.page(r, "Edit: "+a.Title, "articles"),
+		Form:       f,
+		Action:     editPath(a.Slug),
+		Key:        a.Slug,
+		Stored:     a,
+		CanPublish: u.CanPublishArticle(a.OwnerID),
+		CanDelete:  canDelete(u, a),
+		Revisions:  reverse(revs), // newest first: the one most likely wanted back
+	}, nil
+}
+
+// articleSave saves an edit of a stored article as a new version.
+func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	f := parseArticleForm(r)
+	a, err := h.loadArticle(r)
+	if errors.Is(err, web.ErrNotFound) && f.ID != 0 {
+		return h.lostArticle(w, r, f)
+	} else if err != nil {
+		return err
+	}
+	if f.ID != 0 && f.ID != a.ID {
+		// The address now names another article: this one was renamed
+		// and its old slug taken since the form was opened.
+		return h.lostArticle(w, r, f)
+	}
+	p, err := h.editPage(r, a, f)
+	if err != nil {
+		return err
+	}
+	if !p.CanPublish && (f.Status != string(article.Draft) || a.Status != article.Draft) {
+		return h.refusePublish(w, r, p)
+	}
+	h.prepareBody(u, &f)
+	p.Form = f
+	next, errs, err := h.saveForm(r, a, f, "edit by "+u.Email, false)
+	return h.afterSave(w, r, p, a, next, errs, err, "saved")
+}
+
+// saveForm writes form f over stored article a as version f.Version. With
+// keepStatus the stored status and date stay whatever the form says. It
+// returns the saved article, or the form's errors, or the store's error
+// (wrapping store.ErrConflict for a stale version or a taken slug).
+func (h *Handler) saveForm(r *http.Request, a *article.Article, f ArticleForm, note string, keepStatus bool) (*article.Article, FieldErrors, error) {
+	loc := h.location(r.Context())
+	now := h.now()
+	next := *a
+	next.Tags = append([]article.Tag(nil), a.Tags...)
+	if keepStatus {
+		stored := formOf(a, loc, now)
+		f.Status, f.PublishAt = stored.Status, stored.PublishAt
+	}
+	if errs := f.apply(&next, loc, now); len(errs) > 0 {
+		return nil, errs, nil
+	}
+	if keepStatus && a.Status == article.Scheduled {
+		next.Status, next.PublishedAt = a.Status, a.PublishedAt
+	}
+	article.KeepPublishedSlug(a, &next, now)
+	next.Version = f.Version
+	next.SetWordCount(h.renderer.WordCount([]byte(next.Body)))
+	if err := h.store.UpdateArticle(r.Context(), &next, note); err != nil {
+		return nil, nil, err
+	}
+	return &next, nil, nil
+}
+
+// afterSave answers a save of stored article a: the editor again with
+// the reasons when it failed, else a redirect to the saved article.
+func (h *Handler) afterSave(w http.ResponseWriter, r *http.Request, p EditPage, a, next *article.Article, errs FieldErrors, err error, flash string) error {
+	switch {
+	case len(errs) > 0:
+		p.Errors = errs
+		p.Message = "The article was not saved: see the messages below."
+		return h.render(w, r, http.StatusUnprocessableEntity, "edit", p)
+	case errors.Is(err, store.ErrConflict):
+		return h.conflict(w, r, p, a)
+	case err != nil:
+		return err
+	}
+	if next.Status != article.Draft && (a.Status != next.Status || !a.PublishedAt.Equal(next.PublishedAt)) {
+		h.auditPublish(r, a, next)
+	}
+	return redirect(w, r, editPath(next.Slug), flash)
+}
+
+// conflict shows the editor again after the store refused a save: either
+// someone saved the article meanwhile (the author's text stays in the
+// form, theirs is shown beside it, and the form now carries their version
+// so that saving again is a deliberate choice), or the slug is taken.
+func (h *Handler) conflict(w http.ResponseWriter, r *http.Request, p EditPage, a *article.Article) error {
+	current, err := h.store.Article(r.Context(), a.Slug)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if current != nil && current.ID == a.ID && current.Version != p.Form.Version {
+		p.Theirs = current
+		p.Form.Version = current.Version
+		p.Message = fmt.Sprintf("Someone else saved this article (version %d) while you were editing, so your changes were not saved. "+
+			"Your text is in the form; theirs is shown beside it. Merge what you need and save again to replace theirs.", current.Version)
+		if revs, err := h.store.Revisions(r.Context(), a.ID); err == nil {
+			p.Revisions = reverse(revs)
+		}
+		return h.render(w, r, http.StatusConflict, "edit", p)
+	}
+	p.Errors = FieldErrors{"slug": fmt.Sprintf("The slug %q is taken by another article; choose another.", p.Form.Slug)}
+	p.Message = "The article was not saved: see the messages below."
+	return h.render(w, r, http.StatusConflict, "edit", p)
+}
+
+// reverse puts revisions newest first, in place.
+func reverse(revs []article.Revision) []article.Revision {
+	for i, j := 0, len(revs)-1; i < j; i, j = i+1, j-1 {
+		revs[i], revs[j] = revs[j], revs[i]
+	}
+	return revs
+}
+
+// lostArticle answers a save for an article that is no longer at its
+// address (deleted, or renamed by someone else): nothing is saved, and the
+// author gets their text back in a form that saves it as a new article.
+func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleForm) error {
+	u := currentUser(r)
+	f.ID, f.Version = 0, 0
+	if !u.CanPublishArticle(u.ID) {
+		f.Status = string(article.Draft)
+	}
+	p := EditPage{
+		Page:       h.page(r, "New article", "articles"),
+		Form:       f,
+		Action:     "/admin/articles/new",
+		Key:        newKey,
+		CanPublish: u.CanPublishArticle(u.ID),
+		Message: "This article was deleted or renamed by someone else while you were editing, so nothing was saved. " +
+			"Your text is below: save it as a new article, or copy what you need.",
+	}
+	return h.render(w, r, http.StatusConflict, "edit", p)
+}
+
+// auditPublish records that an article was published or scheduled.
+func (h *Handler) auditPublish(r *http.Request, before, after *article.Article) {
+	action := "published"
+	if after.Status == article.Scheduled {
+		action = "scheduled"
+	}
+	detail := fmt.Sprintf("%q, %s", after.Title, after.PublishedAt.UTC().Format(time.RFC3339))
+	if before != nil {
+		detail += ", was " + string(before.Status)
+	}
+	h.audit(r, action, after.Slug, detail)
+}
+
+// canDelete reports whether u may delete a: editors any article, others
+// only their own drafts.
+func canDelete(u *user.User, a *article.Article) bool {
+	if u.Role.Can(user.EditAllArticles) {
+		return true
+	}
+	return a.OwnerID != 0 && a.OwnerID == u.ID && a.Status == article.Draft
+}
+
+// articleDelete deletes an article and its revisions.
+func (h *Handler) articleDelete(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.loadArticle(r)
+	if err != nil {
+		return err
+	}
+	if !canDelete(currentUser(r), a) {
+		return web.HTTPError{Status: http.StatusForbidden, Message: "Your role may delete only your own drafts; this article has been published or scheduled. Ask an editor."}
+	}
+	if err := h.store.DeleteArticle(r.Context(), a.Slug); err != nil {
+		return err
+	}
+	h.audit(r, "deleted article", a.Slug, fmt.Sprintf("%q, %s", a.Title, a.Status))
+	return redirect(w, r, "/admin/articles", "deleted")
+}
+
+// sanitizeRawHTML passes each piece of raw HTML in a Markdown body (HTML
+// blocks and inline tags) through the renderer's own sanitising policy,
+// so that what is stored is what readers would be shown, and leaves the
+// Markdown around it as written.
+func sanitizeRawHTML(r *render.Renderer, body string) string {
+	src := []byte(body)
+	doc := r.Parse(src)
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			lines := n.Lines()
+			if lines.Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			start, end := lines.At(0).Start, lines.At(lines.Len()-1).Stop
+			if n.HasClosure() {
+				end = n.ClosureLine.Stop
+			}
+			edits = append(edits, edit{start, end, sanitizeHTMLPiece(r, string(src[start:end]))})
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			segs := n.Segments
+			if segs.Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			start, end := segs.At(0).Start, segs.At(segs.Len()-1).Stop
+			edits = append(edits, edit{start, end, sanitizeHTMLPiece(r, string(src[start:end]))})
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(edits) == 0 {
+		return body
+	}
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		if e.start < last {
+			continue // nested in a piece already replaced
+		}
+		b.Write(src[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.Write(src[last:])
+	return b.String()
+}
+
+// sanitizeHTMLPiece sanitises one piece of raw HTML with the renderer's
+// policy: on its own it parses as an HTML block, which the renderer
+// passes through the policy. A piece that does not (a tag spread over
+// lines) is dropped rather than kept unchecked.
+func sanitizeHTMLPiece(r *render.Renderer, piece string) string {
+	doc := r.Parse([]byte(piece))
+	only := doc.Root.FirstChild()
+	if only == nil || only.NextSibling() != nil || only.Kind() != ast.KindHTMLBlock {
+		return ""
+	}
+	out, err := r.HTML(doc)
+	if err != nil {
+		return ""
+	}
+	clean := strings.TrimRight(string(out), "\n")
+	if strings.HasSuffix(piece, "\n") {
+		clean += "\n"
+	}
+	return clean
+}
+
+// Panels are the editor's live panels for the text as typed: the preview,
+// the SEO analysis and the internal-link suggestions.
+type Panels struct {
+	Title       string
+	Description string
+	Preview     template.HTML // rendered as the public page renders it
+	SEO         seo.Report
+	Keyphrase   string
+	Suggestions []linking.Suggestion
+	// ApplyAction is where an "Apply" button posts the form.
+	ApplyAction string
+}
+
+// panels analyses article a as it stands.
+func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
+	doc := h.renderer.Parse([]byte(a.Body))
+	p := &Panels{Title: a.Title, Description: a.Description, Keyphrase: a.FocusKeyphrase,
+		ApplyAction: "/admin/articles/" + url.PathEscape(keyOf(a)) + "/links/apply"}
+	if out, err := h.renderer.HTML(doc); err == nil {
+		p.Preview = template.HTML(out) // sanitised by the renderer's policy
+	} else {
+		h.logger.Error("render preview", "slug", a.Slug, "err", err)
+	}
+	withSlug := *a
+	if withSlug.Slug == "" {
+		withSlug.Slug = article.Slugify(a.Title)
+	}
+	p.SEO = seo.Analyze(&withSlug, doc, seo.SiteFacts{BaseURL: h.site.BaseURL(r)})
+	p.Suggestions = linking.Suggest(h.links(), h.renderer, a, linking.SuggestOptions{})
+	return p
+}
+
+// keyOf is the key of a's admin address: its slug, or "new" before it is
+// saved.
+func keyOf(a *article.Article) string {
+	if a.ID == 0 {
+		return newKey
+	}
+	return a.Slug
+}
+
+// draftFromForm is the article the address names (or a new one, for
+// "new") with the posted form written over it as typed, unchecked, for
+// the panels; stored is nil for a new article.
+func (h *Handler) draftFromForm(r *http.Request) (draft, stored *article.Article, f ArticleForm, err error) {
+	u := currentUser(r)
+	f = parseArticleForm(r)
+	if r.PathValue("id") == newKey {
+		draft = &article.Article{OwnerID: u.ID, Status: article.Draft}
+	} else {
+		if stored, err = h.loadArticle(r); err != nil {
+			return nil, nil, f, err
+		}
+		copied := *stored
+		draft = &copied
+	}
+	h.prepareBody(u, &f)
+	draft.Title = strings.TrimSpace(f.Title)
+	draft.Description = strings.TrimSpace(f.Description)
+	draft.Body = f.Body
+	draft.FocusKeyphrase = f.FocusKeyphrase
+	draft.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
+	if f.Slug != "" {
+		draft.Slug = f.Slug
+	}
+	return draft, stored, f, nil
+}
+
+// articlePanels answers the editor's script with the panels for the text
+// as typed, saved or not.
+func (h *Handler) articlePanels(w http.ResponseWriter, r *http.Request) error {
+	draft, _, _, err := h.draftFromForm(r)
+	if err != nil {
+		return err
+	}
+	return h.renderFragment(w, http.StatusOK, "edit", "panels", h.panels(r, draft))
+}
+
+// applyResult is the answer to the editor's script after applying links.
+type applyResult struct {
+	Body    string `json:"body,omitempty"`
+	Version int    `json:"version,omitempty"`
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v applyResult) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// articleApplyLinks writes the chosen link suggestions (by ID, as the
+// panel gave them for this same text) into the text as typed. A stored
+// article is saved with them as a new version, keeping its status; for an
+// unsaved one the new text is sent back. The editor's script asks for
+// JSON; a browser without it posts the whole editor form here.
+func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) error {
+	fail := func(status int, msg string) error {
+		if wantsJSON(r) {
+			return writeJSON(w, status, applyResult{Error: msg})
+		}
+		return web.HTTPError{Status: status, Message: msg}
+	}
+	ids := r.PostForm["suggestion"]
+	if len(ids) == 0 {
+		return fail(http.StatusBadRequest, "No suggestion was chosen: press Apply beside one.")
+	}
+	draft, stored, f, err := h.draftFromForm(r)
+	if err != nil {
+		if status := statusOf(err); wantsJSON(r) && status < 500 {
+			return fail(status, err.Error())
+		}
+		return err
+	}
+	u := currentUser(r)
+	if stored != nil && !u.CanPublishArticle(stored.OwnerID) && stored.Status != article.Draft {
+		return fail(http.StatusForbidden, "Your role cannot change a published or scheduled article. Nothing was saved.")
+	}
+	byID := map[string]linking.Suggestion{}
+	for _, s := range linking.Suggest(h.links(), h.renderer, draft, linking.SuggestOptions{}) {
+		byID[s.ID] = s
+	}
+	var chosen []linking.Suggestion
+	for _, id := range ids {
+		s, ok := byID[id]
+		if !ok {
+			return fail(http.StatusConflict, "That suggestion no longer fits the text (it changed since the panel was shown). The panel has new suggestions; nothing was changed.")
+		}
+		chosen = append(chosen, s)
+	}
+	body, err := linking.Apply(draft.Body, chosen)
+	if err != nil {
+		return fail(http.StatusConflict, upperFirst(err.Error())+". Nothing was changed.")
+	}
+	f.Body = body
+	if stored == nil {
+		if wantsJSON(r) {
+			return writeJSON(w, http.StatusOK, applyResult{Body: body, Message: "Link added to your text; save to keep it."})
+		}
+		p := EditPage{
+			Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
+			CanPublish: u.CanPublishArticle(u.ID),
+		}
+		p.Flash = "Link added to your text; save to keep it."
+		draft.Body = body
+		p.Panels = h.panels(r, draft)
+		return h.render(w, r, http.StatusOK, "edit", p)
+	}
+	next, errs, err := h.saveForm(r, stored, f, "links applied by "+u.Email, true)
+	if wantsJSON(r) {
+		switch {
+		case len(errs) > 0:
+			msgs := make([]string, 0, len(errs))
+			for _, m := range errs {
+				msgs = append(msgs, m)
+			}
+			return fail(http.StatusUnprocessableEntity, "Nothing was saved: "+strings.Join(msgs, " "))
+		case errors.Is(err, store.ErrConflict):
+			return fail(http.StatusConflict, "Someone else saved this article meanwhile, so nothing was saved. Save the form to see both versions side by side.")
+		case err != nil:
+			return err
+		}
+		return writeJSON(w, http.StatusOK, applyResult{Body: next.Body, Version: next.Version, Message: "Link applied and saved."})
+	}
+	p, perr := h.editPage(r, stored, f)
+	if perr != nil {
+		return perr
+	}
+	return h.afterSave(w, r, p, stored, next, errs, err, "applied")
+}

@@ -1,0 +1,220 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
+)
+
+// snapshot describes everything a refused request must leave as it was.
+func (at *adminTest) snapshot() string {
+	at.t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	us, err := at.db.Users(ctx)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, u := range us {
+		fmt.Fprintf(&b, "user %d %s %s %s\n", u.ID, u.Email, u.Name, u.Role)
+	}
+	cs, err := at.db.Comments(ctx, store.CommentQuery{})
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&b, "comment %d %s %d %q\n", c.ID, c.State, c.ParentID, c.Body)
+	}
+	as, err := at.db.Articles(ctx, store.ArticleQuery{})
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, a := range as {
+		revs, err := at.db.Revisions(ctx, a.ID)
+		if err != nil {
+			at.t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "article %d %s v%d %s %q owner %d revisions %d\n", a.ID, a.Slug, a.Version, a.Status, a.Title, a.OwnerID, len(revs))
+	}
+	site, err := at.db.SiteSettings(ctx)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	policy, err := at.db.CommentSettings(ctx)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "site %+v\ncomments %+v\n", site, policy)
+	return b.String()
+}
+
+// Issue 7: every admin route, as each role that may not use it and as
+// nobody, is refused, and the refusal changes nothing.
+func TestEveryRouteRefusesLesserRoles(t *testing.T) {
+	at := newAdminTest(t)
+	ctx := context.Background()
+	admin := at.addUser("admin@example.org", user.Administrator)
+	second := at.addUser("second@example.org", user.Administrator)
+	tokens := map[user.Role]string{}
+	for _, role := range []user.Role{user.Editor, user.Author, user.Contributor} {
+		tokens[role] = at.session(at.addUser(string(role)+"@example.org", role))
+	}
+	a := at.addArticle("harbour-flood", admin.ID)
+	// A revision to restore.
+	a.Body += "\n\nUpdated at noon."
+	if err := at.db.UpdateArticle(ctx, a, "noon update"); err != nil {
+		t.Fatal(err)
+	}
+	c := at.addComment(a, "Reader", "A pending comment about the flood.", comment.Pending)
+	slug := a.Slug
+
+	articleForm := url.Values{"title": {"Hijacked"}, "slug": {slug}, "body": {"Replaced."}, "status": {"published"},
+		"version": {fmt.Sprint(a.Version)}, "article_id": {fmt.Sprint(a.ID)}}
+	settingsForm := url.Values{"title": {"Hijacked"}, "max_links": {"9"}, "close_after_days": {"0"}, "min_form_seconds": {"0"},
+		"max_form_hours": {"1"}, "per_ip_per_minute": {"1"}, "per_article_per_minute": {"1"}}
+	userForm := url.Values{"email": {"intruder@example.org"}, "name": {"Intruder"}, "role": {"administrator"},
+		"password": {testPassword}, "password2": {testPassword}}
+
+	everyone := []user.Role{user.Editor, user.Author, user.Contributor}
+	notEditors := []user.Role{user.Author, user.Contributor}
+	routes := []struct {
+		method, path string
+		form         url.Values
+		refused      []user.Role // roles refused, besides anonymous
+		ownerCheck   bool        // refused for owning another's article: 403 or 404
+	}{
+		{"GET", "/admin/", nil, nil, false},
+		{"GET", "/admin/articles", nil, nil, false},
+		{"GET", "/admin/articles/new", nil, nil, false},
+		{"POST", "/admin/articles/new", url.Values{"title": {"New"}, "body": {"Text."}, "status": {"draft"}}, nil, false},
+		{"GET", "/admin/articles/" + slug, nil, notEditors, true},
+		{"POST", "/admin/articles/" + slug, articleForm, notEditors, true},
+		{"POST", "/admin/articles/" + slug + "/panels", articleForm, notEditors, true},
+		{"POST", "/admin/articles/" + slug + "/links/apply", url.Values{"version": {fmt.Sprint(a.Version)}, "article_id": {fmt.Sprint(a.ID)}, "title": {"Hijacked"}, "body": {"Replaced."}, "suggestion": {"s1"}}, notEditors, true},
+		{"GET", "/admin/articles/" + slug + "/revisions/1", nil, notEditors, true},
+		{"POST", "/admin/articles/" + slug + "/revisions/1/restore", url.Values{"version": {fmt.Sprint(a.Version)}}, notEditors, true},
+		{"POST", "/admin/articles/" + slug + "/delete", url.Values{}, notEditors, true},
+		{"GET", "/admin/comments", nil, notEditors, false},
+		{"POST", "/admin/comments", url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}, notEditors, false},
+		{"POST", fmt.Sprintf("/admin/comments/%d/reply", c.ID), url.Values{"reply": {"Hijacked reply."}}, notEditors, false},
+		{"GET", "/admin/settings", nil, everyone, false},
+		{"POST", "/admin/settings", settingsForm, everyone, false},
+		{"GET", "/admin/analytics", nil, []user.Role{user.Contributor}, false},
+		{"GET", "/admin/users", nil, everyone, false},
+		{"POST", "/admin/users", userForm, everyone, false},
+		{"POST", fmt.Sprintf("/admin/users/%d", second.ID), url.Values{"role": {"contributor"}}, everyone, false},
+		{"GET", "/admin/audit", nil, everyone, false},
+	}
+	// The route table of the brief is covered: a route added to Register
+	// without a line here fails the test.
+	registered := registeredPatterns(at.h)
+	for _, p := range registered {
+		found := false
+		for _, r := range routes {
+			if patternMatches(p, r.method, r.path) {
+				found = true
+			}
+		}
+		if !found && !slices.Contains(openPatterns, p) {
+			t.Errorf("route %q is not walked by this test", p)
+		}
+	}
+
+	for _, route := range routes {
+		t.Run(route.method+" "+route.path, func(t *testing.T) {
+			before := at.snapshot()
+			req := adminRequest{method: route.method, path: route.path}
+			if route.method == http.MethodPost {
+				req.form = route.form
+			}
+			resp := at.do(req)
+			expectStatus(t, resp, http.StatusSeeOther)
+			if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/admin/signin") {
+				t.Errorf("anonymous: redirected to %q, want the sign-in page", loc)
+			}
+			for _, role := range route.refused {
+				req.token = tokens[role]
+				resp := at.do(req)
+				switch {
+				case resp.StatusCode == http.StatusForbidden:
+				case route.ownerCheck && resp.StatusCode == http.StatusNotFound:
+				default:
+					t.Errorf("as %s: status %d, want a refusal (403)", role, resp.StatusCode)
+				}
+			}
+			if after := at.snapshot(); after != before {
+				t.Errorf("a refused request changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+
+	// Setup is refused to everyone once a user exists.
+	before := at.snapshot()
+	for _, token := range []string{"", tokens[user.Editor], at.session(admin)} {
+		resp := at.do(adminRequest{method: "POST", path: "/admin/setup", token: token, form: userForm})
+		expectStatus(t, resp, http.StatusNotFound)
+	}
+	if after := at.snapshot(); after != before {
+		t.Errorf("setup after the first run changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// openPatterns are the routes that need no role.
+var openPatterns = []string{"GET /admin/static/{file}", "GET /admin/setup", "POST /admin/setup",
+	"GET /admin/signin", "POST /admin/signin", "POST /admin/signout"}
+
+// registeredPatterns lists the patterns Register adds.
+func registeredPatterns(h *Handler) []string {
+	rec := &recordingMux{}
+	h.register(rec.handle)
+	return rec.patterns
+}
+
+type recordingMux struct{ patterns []string }
+
+func (m *recordingMux) handle(pattern string, _ http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+}
+
+// patternMatches reports whether method and path are served by pattern.
+func patternMatches(pattern, method, path string) bool {
+	mux := http.NewServeMux()
+	mux.Handle(pattern, http.NotFoundHandler())
+	r, _ := http.NewRequest(method, path, nil)
+	_, p := mux.Handler(r)
+	return p == pattern
+}
+
+// The forms the refusal test sends do change things when the role
+// allows it, so the refusals it sees are the roles' doing.
+func TestAdministratorMayDoWhatLesserRolesMayNot(t *testing.T) {
+	at := newAdminTest(t)
+	admin := at.addUser("admin@example.org", user.Administrator)
+	second := at.addUser("second@example.org", user.Administrator)
+	token := at.session(admin)
+	a := at.addArticle("harbour-flood", admin.ID)
+	c := at.addComment(a, "Reader", "A pending comment about the flood.", comment.Pending)
+	for _, req := range []adminRequest{
+		{method: "POST", path: "/admin/comments", form: url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}},
+		{method: "POST", path: "/admin/settings", form: url.Values{"title": {"Changed"}, "max_links": {"9"}, "close_after_days": {"0"}, "min_form_seconds": {"0"},
+			"max_form_hours": {"1"}, "per_ip_per_minute": {"1"}, "per_article_per_minute": {"1"}}},
+		{method: "POST", path: "/admin/users", form: url.Values{"email": {"new@example.org"}, "name": {"New"}, "role": {"author"},
+			"password": {testPassword}, "password2": {testPassword}}},
+		{method: "POST", path: fmt.Sprintf("/admin/users/%d", second.ID), form: url.Values{"role": {"contributor"}}},
+	} {
+		before := at.snapshot()
+		req.token = token
+		expectStatus(t, at.do(req), http.StatusSeeOther)
+		if at.snapshot() == before {
+			t.Errorf("%s %s as administrator changed nothing", req.method, req.path)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// UsersPage lists the newsroom's accounts, with a form to add one.
+type UsersPage struct {
+	Page
+	Users []*user.User
+	Roles []user.Role
+	// New holds the add-user form as typed when it did not validate.
+	New         user.User
+	Errors      map[string]string
+	MinPassword int
+}
+
+func (h *Handler) usersPage(r *http.Request) (UsersPage, error) {
+	us, err := h.store.Users(r.Context())
+	if err != nil {
+		return UsersPage{}, err
+	}
+	return UsersPage{Page: h.page(r, "Users", "users"), Users: us, Roles: user.Roles, New: user.User{Role: user.Author}, MinPassword: user.MinPasswordLength}, nil
+}
+
+func (h *Handler) users(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.usersPage(r)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "users", p)
+}
+
+// userAdd creates an account with the password the administrator chose;
+// its owner can change it with `dateline user reset-password`.
+func (h *Handler) userAdd(w http.ResponseWriter, r *http.Request) error {
+	u := &user.User{Email: r.PostFormValue("email"), Name: r.PostFormValue("name")}
+	role, roleErr := user.ParseRole(r.PostFormValue("role"))
+	u.Role = role
+	errs := newAccountErrors(u, r.PostFormValue("password"), r.PostFormValue("password2"))
+	if roleErr != nil {
+		errs["role"] = capitalize(roleErr.Error()) + "."
+	}
+	if len(errs) == 0 {
+		hash, err := user.HashPassword(r.PostFormValue("password"))
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+		switch err := h.store.CreateUser(r.Context(), u); {
+		case errors.Is(err, store.ErrConflict):
+			errs["email"] = "An account with this email already exists."
+		case err != nil:
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		p, err := h.usersPage(r)
+		if err != nil {
+			return err
+		}
+		p.New, p.Errors = user.User{Email: u.Email, Name: u.Name, Role: u.Role}, errs
+		p.Flash = "The user was not added. Please correct the fields marked below."
+		return h.render(w, r, http.StatusUnprocessableEntity, "users", p)
+	}
+	h.audit(r, "user added", u.Email, "role "+string(u.Role))
+	return redirect(w, r, "/admin/users", "user-added")
+}
+
+// userRole changes a user's role. The last administrator cannot be
+// demoted, so that someone can always manage users and settings.
+func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return web.ErrNotFound
+	}
+	role, err := user.ParseRole(r.PostFormValue("role"))
+	if err != nil {
+		return web.BadRequest{Message: capitalize(err.Error()) + ". Nothing was changed."}
+	}
+	u, err := h.store.User(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("There is no user %d.", id)}
+	} else if err != nil {
+		return err
+	}
+	if u.Role == role {
+		return redirect(w, r, "/admin/users", "")
+	}
+	if u.Role == user.Administrator {
+		us, err := h.store.Users(ctx)
+		if err != nil {
+			return err
+		}
+		admins := 0
+		for _, x := range us {
+			if x.Role == user.Administrator {
+				admins++
+			}
+		}
+		if admins <= 1 {
+			return web.HTTPError{Status: http.StatusConflict,
+				Message: fmt.Sprintf("%s is the last administrator: make someone else an administrator first. Nothing was changed.", u.Name)}
+		}
+	}
+	old := u.Role
+	u.Role = role
+	if err := h.store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	h.audit(r, "role changed", u.Email, fmt.Sprintf("%s → %s", old, role))
+	return redirect(w, r, "/admin/users", "role-changed")
+}

@@ -48,6 +48,7 @@ func serveCommand() *command {
 			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "folder of templates and static files overriding the built-in theme (env DATELINE_THEME)")
 			fs.StringVar(&cfg.SiteTitle, "site-title", cfg.SiteTitle, "the site's name in every page (env DATELINE_SITE_TITLE)")
 			fs.StringVar(&cfg.FeedContent, "feed-content", cfg.FeedContent, "what feeds carry of each article: full or summary (env DATELINE_FEED_CONTENT)")
+			fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "believe X-Forwarded-For and X-Forwarded-Proto; only behind a reverse proxy that sets them (env DATELINE_TRUST_PROXY=1)")
 			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for canonical links, feeds and sitemaps (env DATELINE_BASE_URL; default: each request's host)")
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
@@ -147,6 +148,10 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	if err != nil {
 		return nil, nil, err
 	}
+	// What an administrator set in the admin overrides the configuration.
+	if err := site.FollowSettings(e.ctx, s); err != nil {
+		return nil, nil, err
+	}
 	links, err := newLiveIndex(e.ctx, s, renderer, logger)
 	if err != nil {
 		return nil, nil, err
@@ -159,7 +164,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	}).Register(mux)
 	// The admin has a mux of its own, so that an unknown address under
 	// /admin/ gets the admin's not-found page and headers.
-	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger}).Handler()
+	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger, TrustProxy: e.cfg.TrustProxy}).Handler()
 	pages := public.CanonicalSlash(mux)
 	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 
 // startServe runs `dateline serve` as a user would, on a free port, and
@@ -143,5 +146,30 @@ func TestServeBadSettings(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, test.want) {
 			t.Errorf("dateline %s: exit %d, stderr %q; want 2 and %q", strings.Join(test.args, " "), code, errOut, test.want)
 		}
+	}
+}
+
+// TestServeUsesSiteSettings checks that what an administrator saved in the
+// admin (here straight into the store) names the public site.
+func TestServeUsesSiteSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "site.db")
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSiteSettings(context.Background(), store.SiteSettings{Title: "The Quay Ledger", Description: "Harbour news, daily."}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	base, stop := startServe(t, "--db", "sqlite:"+path, "--site-title", "Configured Title")
+	defer stop()
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "<title>The Quay Ledger") || strings.Contains(string(body), "Configured Title") {
+		t.Errorf("the home page does not carry the saved site title:\n%.600s", body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +39,12 @@ type Config struct {
 	Logo string
 	// FeedContent is "full" (articles' whole text in feeds) or "summary".
 	FeedContent string
+	// TrustProxy makes the server believe X-Forwarded-For and
+	// X-Forwarded-Proto: set it only behind a reverse proxy that sets
+	// them, or anyone could choose the address sign-ins are throttled by.
+	TrustProxy bool
+	// trustProxyEnv is DATELINE_TRUST_PROXY as given, checked by Validate.
+	trustProxyEnv string
 }
 
 // Defaults of the server settings.
@@ -53,7 +60,7 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	return &Config{
+	c := &Config{
 		DB:              getEnv(lookup, "DATELINE_DB", DefaultDB),
 		Addr:            getEnv(lookup, "DATELINE_ADDR", DefaultAddr),
 		Theme:           getEnv(lookup, "DATELINE_THEME", ""),
@@ -64,6 +71,9 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		Logo:            getEnv(lookup, "DATELINE_LOGO", ""),
 		FeedContent:     getEnv(lookup, "DATELINE_FEED_CONTENT", "full"),
 	}
+	c.trustProxyEnv = getEnv(lookup, "DATELINE_TRUST_PROXY", "false")
+	c.TrustProxy, _ = strconv.ParseBool(c.trustProxyEnv)
+	return c
 }
 
 func getEnv(lookup func(string) (string, bool), key, fallback string) string {
@@ -108,6 +118,9 @@ func ParseDB(dsn string) (Backend, string, error) {
 // Validate checks the settings together; messages name the variable or
 // flag at fault.
 func (c *Config) Validate() error {
+	if _, err := strconv.ParseBool(c.trustProxyEnv); c.trustProxyEnv != "" && err != nil {
+		return fmt.Errorf("DATELINE_TRUST_PROXY: %q is neither true nor false", c.trustProxyEnv)
+	}
 	if _, _, err := ParseDB(c.DB); err != nil {
 		return fmt.Errorf("--db / DATELINE_DB: %w", err)
 	}

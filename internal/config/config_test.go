@@ -63,3 +63,24 @@ func TestRedact(t *testing.T) {
 		t.Errorf("Redact = %q", got)
 	}
 }
+
+func TestTrustProxy(t *testing.T) {
+	t.Parallel()
+	env := func(v string) func(string) (string, bool) {
+		return func(k string) (string, bool) {
+			if k == "DATELINE_TRUST_PROXY" {
+				return v, true
+			}
+			return "", false
+		}
+	}
+	if c := FromEnv(env("")); c.TrustProxy || c.Validate() != nil {
+		t.Errorf("unset: TrustProxy = %v, Validate = %v; want false, nil", c.TrustProxy, c.Validate())
+	}
+	if c := FromEnv(env("true")); !c.TrustProxy || c.Validate() != nil {
+		t.Errorf("true: TrustProxy = %v, Validate = %v", c.TrustProxy, c.Validate())
+	}
+	if err := FromEnv(env("sometimes")).Validate(); err == nil || !strings.Contains(err.Error(), `DATELINE_TRUST_PROXY: "sometimes"`) {
+		t.Errorf("Validate with DATELINE_TRUST_PROXY=sometimes = %v, want it named", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/seo"
@@ -63,9 +64,76 @@ func statusOf(err error) int {
 type Site struct {
 	Templates *Templates
 	Assets    *Assets
+	// Info is the site as configured (flags, environment); Current adds
+	// what an administrator set in the admin.
 	Info      SiteInfo
 	Logger    *slog.Logger
+	overrides atomic.Pointer[SiteInfo]
 }
+
+// Current returns the site's description as it stands: Info, with each
+// field an administrator set (see SetOverrides) in its place.
+func (s *Site) Current() SiteInfo {
+	info := s.Info
+	if o := s.overrides.Load(); o != nil {
+		for _, f := range []struct {
+			dst *string
+			src string
+		}{
+			{&info.Title, o.Title}, {&info.Description, o.Description},
+			{&info.Language, o.Language}, {&info.Logo, o.Logo},
+		} {
+			if f.src != "" {
+				*f.dst = f.src
+			}
+		}
+	}
+	return info
+}
+
+// SiteOverrides is the part of s that overrides the configured SiteInfo.
+func SiteOverrides(s store.SiteSettings) SiteInfo {
+	return SiteInfo{Title: s.Title, Description: s.Description, Language: s.Language, Logo: s.LogoURL}
+}
+
+// SiteSettingsInterval is how often a server reads the site settings
+// again, to follow a change made on another node.
+const SiteSettingsInterval = 30 * time.Second
+
+// FollowSettings loads the site settings from st now, then every
+// SiteSettingsInterval until ctx is done.
+func (s *Site) FollowSettings(ctx context.Context, st store.SettingsStore) error {
+	load := func() error {
+		set, err := st.SiteSettings(ctx)
+		if err != nil {
+			return err
+		}
+		s.SetOverrides(SiteOverrides(set))
+		return nil
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(SiteSettingsInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				if err := load(); err != nil && ctx.Err() == nil {
+					s.Logger.Error("read the site settings", "err", err)
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+// SetOverrides replaces what the admin set of the site; empty fields keep
+// the configured values. Safe to call while serving.
+func (s *Site) SetOverrides(o SiteInfo) { s.overrides.Store(&o) }
 
 // SiteInfo describes the site in every page.
 type SiteInfo struct {
@@ -179,12 +247,13 @@ type FeedLink struct {
 
 // Base fills in the common part of a page.
 func (s *Site) Base(r *http.Request, title, description string) Base {
+	info := s.Current()
 	if description == "" {
-		description = s.Info.Description
+		description = info.Description
 	}
-	b := Base{Site: s.Info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
+	b := Base{Site: info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
 	// Every page offers the site's feeds; archives add their own.
-	for _, l := range seo.FeedLinks(seo.SiteFeed, "", s.Info.Title) {
+	for _, l := range seo.FeedLinks(seo.SiteFeed, "", info.Title) {
 		b.Feeds = append(b.Feeds, FeedLink{Type: l.Type, Title: l.Title, Href: s.AbsURL(r, l.Href)})
 	}
 	return b

@@ -244,7 +244,7 @@ func (p Page) Can(a user.Action) bool { return p.User != nil && p.User.Role.Can(
 
 // page fills in the common part of a page for r.
 func (h *Handler) page(r *http.Request, title, nav string) Page {
-	return Page{Title: title, User: currentUser(r), Flash: flashMessage(r), Nav: nav, SiteTitle: h.site.Info.Title}
+	return Page{Title: title, User: currentUser(r), Flash: flashMessage(r), Nav: nav, SiteTitle: h.site.Current().Title}
 }
 
 // Flash messages travel across a redirect as a code in the query string,

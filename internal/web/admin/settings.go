@@ -13,6 +13,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
 )
 
 // SettingsPage is the site's settings and its comment policy, as stored
@@ -136,6 +137,9 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	if err := h.store.SaveCommentSettings(r.Context(), cs); err != nil {
 		return err
 	}
+	// This node shows the change at once; the others within
+	// web.SiteSettingsInterval.
+	h.site.SetOverrides(web.SiteOverrides(site))
 	h.audit(r, "settings changed", "site", "")
 	return redirect(w, r, "/admin/settings", "saved")
 }

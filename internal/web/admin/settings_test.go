@@ -43,6 +43,10 @@ func TestSettingsSave(t *testing.T) {
 	if diff := cmp.Diff(want, site); diff != "" {
 		t.Errorf("site settings (-want +got):\n%s", diff)
 	}
+	// The public pages of this node use them at once.
+	if got := at.h.site.Current(); got.Title != want.Title || got.Description != want.Description || got.Logo != want.LogoURL || got.Language != want.Language {
+		t.Errorf("the site now describes itself as %+v, want the saved settings", got)
+	}
 	policy, err := at.db.CommentSettings(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, error) {
 	ctx := r.Context()
 	now := h.now()
-	info := h.site.Info
+	info := h.site.Current()
 	f := &seo.Feed{
 		Title:       info.Title,
 		Description: info.Description,

@@ -16,15 +16,15 @@ import (
 // feedLinks are the feeds offered on a page: the site's (which Base
 // already has), and those of the tag or author the page lists.
 func (h *Handlers) feedLinks(r *http.Request, b *web.Base, kind, slug, name string) {
-	for _, l := range seo.FeedLinks(kind, slug, h.site.Info.Title+": "+name) {
+	for _, l := range seo.FeedLinks(kind, slug, h.site.Current().Title+": "+name) {
 		b.Feeds = append(b.Feeds, web.FeedLink{Type: l.Type, Title: l.Title, Href: h.site.AbsURL(r, l.Href)})
 	}
 }
 
 // logoURL is the publisher's logo for structured data.
 func (h *Handlers) logoURL(r *http.Request) string {
-	if h.site.Info.Logo != "" {
-		return h.site.Info.Logo
+	if h.site.Current().Logo != "" {
+		return h.site.Current().Logo
 	}
 	u, _ := h.site.Assets.URL("logo.png")
 	return h.site.AbsURL(r, u)
@@ -55,7 +55,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	p.Canonical = h.site.AbsURL(r, "/"+a.Slug+"/")
 	image, imageAlt := h.absolute(r, body.image), body.imageAlt
 	if image == "" {
-		image, imageAlt = h.shareImage(r), h.site.Info.Title
+		image, imageAlt = h.shareImage(r), h.site.Current().Title
 	}
 	home := h.site.AbsURL(r, "/")
 	var authorName, authorURL, section string
@@ -74,8 +74,8 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		{Property: "og:title", Content: a.Title},
 		{Property: "og:description", Content: p.Description},
 		{Property: "og:url", Content: p.Canonical},
-		{Property: "og:site_name", Content: h.site.Info.Title},
-		{Property: "og:locale", Content: strings.ReplaceAll(h.site.Info.Language, "-", "_")},
+		{Property: "og:site_name", Content: h.site.Current().Title},
+		{Property: "og:locale", Content: strings.ReplaceAll(h.site.Current().Language, "-", "_")},
 		{Property: "og:image", Content: image},
 		{Property: "og:image:alt", Content: imageAlt},
 		{Property: "article:published_time", Content: a.PublishedAt.Format(time.RFC3339)},
@@ -91,7 +91,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		p.Meta = append(p.Meta, web.MetaTag{Property: "article:tag", Content: k})
 	}
 	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
-	crumbs := []seo.Crumb{{Name: h.site.Info.Title, URL: home}}
+	crumbs := []seo.Crumb{{Name: h.site.Current().Title, URL: home}}
 	if len(a.Tags) > 0 {
 		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, "/tag/"+a.Tags[0].Slug+"/")})
 	}
@@ -100,8 +100,8 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		seo.NewsArticleSchema(seo.NewsArticleData{
 			URL: p.Canonical, Headline: a.Title, Description: p.Description, Image: image,
 			Published: a.PublishedAt, Modified: a.UpdatedAt, AuthorName: authorName, AuthorURL: authorURL,
-			PublisherName: h.site.Info.Title, PublisherURL: home, PublisherLogo: h.logoURL(r),
-			Section: section, Keywords: keywords, WordCount: a.WordCount, Language: h.site.Info.Language,
+			PublisherName: h.site.Current().Title, PublisherURL: home, PublisherLogo: h.logoURL(r),
+			Section: section, Keywords: keywords, WordCount: a.WordCount, Language: h.site.Current().Language,
 		}),
 		seo.BreadcrumbList(crumbs...),
 	}
@@ -127,28 +127,28 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 	if kind != "" {
 		h.feedLinks(r, b, kind, slug, name)
 	}
-	title := h.site.Info.Title
+	title := h.site.Current().Title
 	if name != "" {
-		title = name + " – " + h.site.Info.Title
+		title = name + " – " + h.site.Current().Title
 	}
 	b.Meta = append([]web.MetaTag{
 		{Property: "og:type", Content: "website"},
 		{Property: "og:title", Content: title},
 		{Property: "og:description", Content: b.Description},
 		{Property: "og:url", Content: b.Canonical},
-		{Property: "og:site_name", Content: h.site.Info.Title},
+		{Property: "og:site_name", Content: h.site.Current().Title},
 		{Property: "og:image", Content: h.shareImage(r)},
-		{Property: "og:image:alt", Content: h.site.Info.Title},
-	}, twitterCard(title, b.Description, h.shareImage(r), h.site.Info.Title)...)
+		{Property: "og:image:alt", Content: h.site.Current().Title},
+	}, twitterCard(title, b.Description, h.shareImage(r), h.site.Current().Title)...)
 	if kind == "" {
 		b.StructuredData = []any{
-			seo.WebSite(h.site.Info.Title, home, h.site.Info.Description, h.site.Info.Language),
-			seo.WithContext(seo.Organization(h.site.Info.Title, home, h.logoURL(r))),
+			seo.WebSite(h.site.Current().Title, home, h.site.Current().Description, h.site.Current().Language),
+			seo.WithContext(seo.Organization(h.site.Current().Title, home, h.logoURL(r))),
 		}
 		return
 	}
 	b.StructuredData = []any{seo.BreadcrumbList(
-		seo.Crumb{Name: h.site.Info.Title, URL: home},
+		seo.Crumb{Name: h.site.Current().Title, URL: home},
 		seo.Crumb{Name: name, URL: h.site.AbsURL(r, "/"+kind+"/"+slug+"/")},
 	)}
 }

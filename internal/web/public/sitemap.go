@@ -157,7 +157,7 @@ func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 			}
 			news = append(news, seo.NewsArticle{Loc: h.site.AbsURL(r, "/"+a.Slug+"/"), Title: a.Title, Published: a.PublishedAt})
 		}
-		pub := seo.NewsPublication{Name: h.site.Info.Title, Language: h.site.Info.Language}
+		pub := seo.NewsPublication{Name: h.site.Current().Title, Language: h.site.Current().Language}
 		body, err := seo.NewsSitemap(pub, news)
 		return xmlPage(body, time.Time{}, err)
 	}, nil, nil)

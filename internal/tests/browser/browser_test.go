@@ -311,6 +311,14 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(stepTimeout))
 }
 
+// runJS runs a statement in the page.
+func runJS(stmt string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool]("(" + stmt + ", true)")(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
 // clickAndLoad clicks what leads to another page (a link, a form's
 // button) and waits until that page has loaded.
 func clickAndLoad[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
@@ -401,6 +409,7 @@ func TestAdminFlow(t *testing.T) {
 		waitJS(`location.pathname === "/admin/setup"`),
 		chromedp.WaitVisible(chromedp.ID("password2")),
 	)
+	shots.take(t, admin, "admin-setup")
 	step(t, admin, "create the administrator",
 		chromedp.SendKeys(chromedp.ID("email"), adminEmail),
 		chromedp.SendKeys(chromedp.ID("name"), adminName),
@@ -428,6 +437,18 @@ func TestAdminFlow(t *testing.T) {
 
 	slug := writeArticle(t, admin, base, shots)
 	timed("write, link and publish")
+
+	// A second save keeps the first version as a revision, shown as a
+	// diff against the current text.
+	step(t, admin, "edit the published article",
+		runJS(`document.getElementById("body").value += "\n\nThe third walk is for a clear evening."`),
+		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.revisions a[href$="/revisions/1"]`)),
+		clickAndLoad(chromedp.CSS(`section.revisions a[href$="/revisions/1"]`)),
+		waitJS(`[...document.querySelectorAll("table.diff .diff-add")].some(r => r.textContent.includes("The third walk"))`),
+	)
+	shots.take(t, admin, "admin-revision")
+	timed("revision")
 
 	// The public page shows the text with the applied link.
 	visitor := newTab(t, browser)
@@ -476,6 +497,26 @@ func TestAdminFlow(t *testing.T) {
 	)
 	shots.take(t, admin, "admin-analytics")
 	timed("analytics")
+
+	// The administrator's other screens.
+	for _, screen := range []struct{ path, ready, shot string }{
+		{"/admin/settings", `form.settings`, "admin-settings"},
+		{"/admin/users", `table.users`, "admin-users"},
+		{"/admin/audit", `table.audit`, "admin-audit"},
+	} {
+		step(t, admin, "open "+screen.path,
+			chromedp.Navigate(base+screen.path),
+			chromedp.WaitVisible(chromedp.CSS(screen.ready)),
+		)
+		shots.take(t, admin, screen.shot)
+	}
+	// The audit log recorded the sign-ins and the publishing.
+	audit := value(t, admin, "read the audit log", chromedp.Evaluate[string](`document.querySelector("table.audit").innerText`))
+	for _, want := range []string{"sign-in", "published"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log has no %q entry:\n%s", want, audit)
+		}
+	}
 }
 
 // writeArticle writes and publishes the new article in the editor, with

@@ -314,7 +314,7 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 // runJS runs a statement in the page.
 func runJS(stmt string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool]("(" + stmt + ", true)")(ctx, t)
+		_, err := chromedp.Evaluate[bool]("("+stmt+", true)")(ctx, t)
 		return chromedp.Void{}, err
 	}
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"errors"
 	"flag"
 	"fmt"
@@ -164,7 +166,12 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	}).Register(mux)
 	// The admin has a mux of its own, so that an unknown address under
 	// /admin/ gets the admin's not-found page and headers.
-	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger, TrustProxy: e.cfg.TrustProxy}).Handler()
+	setupCode, err := firstRunSetupCode(e, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger,
+		TrustProxy: e.cfg.TrustProxy, SetupCode: setupCode}).Handler()
 	pages := public.CanonicalSlash(mux)
 	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {
@@ -173,6 +180,27 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		}
 		pages.ServeHTTP(w, r)
 	})), views, nil
+}
+
+// firstRunSetupCode returns the code the admin's first-run setup asks
+// for, and prints it on the console, when the store has no account yet:
+// DATELINE_SETUP_CODE, or a random one. Whoever reaches /admin/setup
+// first could otherwise claim a new installation.
+func firstRunSetupCode(e *env, s store.Store) (string, error) {
+	n, err := s.CountUsers(e.ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	code := e.cfg.SetupCode
+	if code == "" {
+		b := make([]byte, 10)
+		if _, err := rand.Read(b); err != nil {
+			return "", err
+		}
+		code = strings.ToLower(base32.StdEncoding.EncodeToString(b))
+	}
+	fmt.Fprintf(e.stderr, "No account yet: open /admin/setup and enter the setup code %s (or run dateline user add).\n", code)
+	return code, nil
 }
 
 // loadDemoContent imports the demo newsroom when the database has no

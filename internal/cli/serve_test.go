@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/user"
 )
 
 // startServe runs `dateline serve` as a user would, on a free port, and
@@ -171,5 +173,36 @@ func TestServeUsesSiteSettings(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "<title>The Quay Ledger") || strings.Contains(string(body), "Configured Title") {
 		t.Errorf("the home page does not carry the saved site title:\n%.600s", body)
+	}
+}
+
+// TestFirstRunSetupCode checks that serve prints a setup code while there
+// is no account (the chosen one, or a random one), and none after.
+func TestFirstRunSetupCode(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stderr strings.Builder
+	e := &env{ctx: ctx, cfg: &config.Config{}, stdout: io.Discard, stderr: &stderr}
+	first, err := firstRunSetupCode(e, s)
+	if err != nil || len(first) < 16 || !strings.Contains(stderr.String(), first) {
+		t.Fatalf("random code %q, %v; printed %q", first, err, stderr.String())
+	}
+	if second, _ := firstRunSetupCode(e, s); second == first {
+		t.Error("two starts printed the same random code")
+	}
+	e.cfg.SetupCode = "chosen-code"
+	if got, _ := firstRunSetupCode(e, s); got != "chosen-code" {
+		t.Errorf("with DATELINE_SETUP_CODE the code is %q", got)
+	}
+	if err := s.CreateUser(ctx, &user.User{Email: "ed@example.org", Name: "Ed", Role: user.Administrator, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if got, err := firstRunSetupCode(e, s); got != "" || err != nil || stderr.Len() != 0 {
+		t.Errorf("with an account: code %q, %v, printed %q; want none", got, err, stderr.String())
 	}
 }

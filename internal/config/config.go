@@ -43,6 +43,9 @@ type Config struct {
 	// X-Forwarded-Proto: set it only behind a reverse proxy that sets
 	// them, or anyone could choose the address sign-ins are throttled by.
 	TrustProxy bool
+	// SetupCode is the code the admin's first-run setup asks for; empty
+	// makes a random one (see dateline serve).
+	SetupCode string
 	// trustProxyEnv is DATELINE_TRUST_PROXY as given, checked by Validate.
 	trustProxyEnv string
 }
@@ -71,6 +74,7 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		Logo:            getEnv(lookup, "DATELINE_LOGO", ""),
 		FeedContent:     getEnv(lookup, "DATELINE_FEED_CONTENT", "full"),
 	}
+	c.SetupCode = getEnv(lookup, "DATELINE_SETUP_CODE", "")
 	c.trustProxyEnv = getEnv(lookup, "DATELINE_TRUST_PROXY", "false")
 	c.TrustProxy, _ = strconv.ParseBool(c.trustProxyEnv)
 	return c

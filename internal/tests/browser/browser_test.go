@@ -159,6 +159,9 @@ func runCLI(t *testing.T, args ...string) {
 	}
 }
 
+// setupCode is the first-run setup code the test gives serve.
+const setupCode = "harbour-lights-7"
+
 // newSite makes a fresh SQLite newsroom, as a new installation would have
 // after loading the demo and importing an article: the demo articles, the
 // target article, some views for the analytics and a few comments waiting
@@ -182,6 +185,9 @@ func newSite(t *testing.T) string {
 
 	// No page cache: a page must show a moderator's decision at once, so
 	// that the test waits on the page rather than on a cache's expiry.
+	// The setup form asks for the code serve prints when it has no
+	// account; the operator may choose it.
+	t.Setenv("DATELINE_SETUP_CODE", setupCode)
 	base, _ := startServe(t, "--db", dsn, "--cache", "0")
 	return base
 }
@@ -415,6 +421,7 @@ func TestAdminFlow(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("name"), adminName),
 		chromedp.SendKeys(chromedp.ID("password"), adminPassword),
 		chromedp.SendKeys(chromedp.ID("password2"), adminPassword),
+		chromedp.SendKeys(chromedp.ID("code"), setupCode),
 		clickAndLoad(chromedp.CSS(`form[action="/admin/setup"] button[type="submit"]`)),
 		// Setting up signs the administrator in.
 		waitJS(`document.querySelector(".admin-who")?.textContent.includes(`+js(adminName)+`)`),

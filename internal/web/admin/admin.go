@@ -56,6 +56,10 @@ type Options struct {
 	// server behind a reverse proxy that sets them. Without it those
 	// headers, which anyone can send, are ignored.
 	TrustProxy bool
+	// SetupCode, when set, is asked for by the first-run setup: the code
+	// the server printed when it started with no account, so that nobody
+	// but its operator can claim a new installation.
+	SetupCode string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -71,6 +75,7 @@ type Handler struct {
 	static     *staticFiles
 	cop        *http.CrossOriginProtection
 	trustProxy bool
+	setupCode  string
 	now        func() time.Time
 	bufs       sync.Pool
 	// setupMu serialises first-run setup, so that two requests racing
@@ -103,7 +108,7 @@ func New(opts Options) *Handler {
 	}
 	h := &Handler{
 		store: opts.Store, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
-		trustProxy: opts.TrustProxy, now: opts.Now, cop: http.NewCrossOriginProtection(),
+		trustProxy: opts.TrustProxy, setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
 	}
 	h.bufs.New = func() any { return new(bytes.Buffer) }
 	var err error

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strings"
@@ -16,6 +17,8 @@ type SetupPage struct {
 	Email, Name string
 	Errors      map[string]string
 	MinPassword int
+	// AskCode shows the setup code field (see Options.SetupCode).
+	AskCode bool
 }
 
 // errSetupDone answers /admin/setup once a user exists: setup never makes
@@ -34,7 +37,7 @@ func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return errSetupDone
 	}
-	return h.render(w, r, http.StatusOK, "setup", SetupPage{Page: h.page(r, "Set up Dateline", ""), MinPassword: user.MinPasswordLength})
+	return h.render(w, r, http.StatusOK, "setup", SetupPage{Page: h.page(r, "Set up Dateline", ""), MinPassword: user.MinPasswordLength, AskCode: h.setupCode != ""})
 }
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
@@ -50,6 +53,9 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := &user.User{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Role: user.Administrator}
 	errs := newAccountErrors(u, r.PostFormValue("password"), r.PostFormValue("password2"))
+	if h.setupCode != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(r.PostFormValue("code"))), []byte(h.setupCode)) != 1 {
+		errs["code"] = "This is not the setup code: Dateline printed it on its console when it started."
+	}
 	if len(errs) == 0 {
 		hash, err := user.HashPassword(r.PostFormValue("password"))
 		if err != nil {
@@ -64,7 +70,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(errs) > 0 {
-		p := SetupPage{Page: h.page(r, "Set up Dateline", ""), Email: u.Email, Name: u.Name, Errors: errs, MinPassword: user.MinPasswordLength}
+		p := SetupPage{Page: h.page(r, "Set up Dateline", ""), Email: u.Email, Name: u.Name, Errors: errs, MinPassword: user.MinPasswordLength, AskCode: h.setupCode != ""}
 		p.Flash = "The account was not created. Please correct the fields marked below."
 		return h.render(w, r, http.StatusUnprocessableEntity, "setup", p)
 	}

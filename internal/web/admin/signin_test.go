@@ -257,3 +257,32 @@ func TestSecureCookieBehindTLSProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupAsksForTheCode checks that, given a setup code (dateline serve
+// prints one when it starts with no account), nobody creates the first
+// administrator without it.
+func TestSetupAsksForTheCode(t *testing.T) {
+	const code = "kq7nd2xw4mfa6uyr"
+	at := newAdminTest(t, func(o *Options) { o.SetupCode = code })
+	ctx := context.Background()
+	if resp := at.get("/admin/setup", ""); !strings.Contains(resp.body, `name="code"`) {
+		t.Fatalf("the setup form asks for no code:\n%s", excerptOf(resp.body))
+	}
+	form := url.Values{"email": {"ed@example.org"}, "name": {"Ed"}, "password": {testPassword}, "password2": {testPassword}}
+	for _, wrong := range []string{"", "kq7nd2xw4mfa6uyR", code + "x"} {
+		form.Set("code", wrong)
+		resp := at.post("/admin/setup", "", form)
+		expectStatus(t, resp, http.StatusUnprocessableEntity)
+		if !strings.Contains(resp.body, "This is not the setup code") {
+			t.Errorf("code %q: the form does not say the code is wrong:\n%s", wrong, excerptOf(resp.body))
+		}
+		if n, _ := at.db.CountUsers(ctx); n != 0 {
+			t.Fatalf("code %q created %d users", wrong, n)
+		}
+	}
+	form.Set("code", " "+code+" ")
+	expectStatus(t, at.post("/admin/setup", "", form), http.StatusSeeOther)
+	if n, _ := at.db.CountUsers(ctx); n != 1 {
+		t.Errorf("the right code created %d users, want 1", n)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,6 +33,18 @@ var shared = []string{"layout", "partials"}
 type Templates struct {
 	pages map[string]*template.Template
 	bufs  sync.Pool
+	// loc is the site's time zone, in which pages show dates and times.
+	loc atomic.Pointer[time.Location]
+}
+
+// SetLocation makes pages show dates and times in loc (UTC when nil).
+func (t *Templates) SetLocation(loc *time.Location) { t.loc.Store(loc) }
+
+func (t *Templates) location() *time.Location {
+	if loc := t.loc.Load(); loc != nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // LoadTemplates parses the embedded templates, each replaced by the file of
@@ -59,7 +72,7 @@ func LoadTemplates(themeDir string) (*Templates, error) {
 	for _, page := range pages {
 		// Files are parsed under names of their own, so that the templates
 		// they define ("layout", "content", ...) never clash with them.
-		tpl := template.New("page " + page).Funcs(funcs)
+		tpl := template.New("page " + page).Funcs(t.funcs())
 		for _, name := range append(append([]string(nil), shared...), page) {
 			src, err := read(name)
 			if err != nil {
@@ -104,10 +117,22 @@ func (t *Templates) Execute(buf *bytes.Buffer, page string, data any) error {
 	return nil
 }
 
-var funcs = template.FuncMap{
-	"date":     func(t time.Time) string { return t.Format("2 January 2006") },
-	"datetime": func(t time.Time) string { return t.Format(time.RFC3339) },
-	"number":   FormatNumber,
+// funcs are the functions templates may call; dates and times are shown
+// in the site's time zone.
+func (t *Templates) funcs() template.FuncMap {
+	fm := template.FuncMap{
+		"date":     func(x time.Time) string { return x.In(t.location()).Format("2 January 2006") },
+		"clock":    func(x time.Time) string { return x.In(t.location()).Format("15:04") },
+		"datetime": func(x time.Time) string { return x.In(t.location()).Format(time.RFC3339) },
+	}
+	for name, fn := range sharedFuncs {
+		fm[name] = fn
+	}
+	return fm
+}
+
+var sharedFuncs = template.FuncMap{
+	"number": FormatNumber,
 	"plural": func(n int64, one, many string) string {
 		if n == 1 {
 			return one

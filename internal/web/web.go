@@ -81,7 +81,7 @@ func (s *Site) Current() SiteInfo {
 			src string
 		}{
 			{&info.Title, o.Title}, {&info.Description, o.Description},
-			{&info.Language, o.Language}, {&info.Logo, o.Logo},
+			{&info.Language, o.Language}, {&info.Logo, o.Logo}, {&info.TimeZone, o.TimeZone},
 		} {
 			if f.src != "" {
 				*f.dst = f.src
@@ -93,7 +93,7 @@ func (s *Site) Current() SiteInfo {
 
 // SiteOverrides is the part of s that overrides the configured SiteInfo.
 func SiteOverrides(s store.SiteSettings) SiteInfo {
-	return SiteInfo{Title: s.Title, Description: s.Description, Language: s.Language, Logo: s.LogoURL}
+	return SiteInfo{Title: s.Title, Description: s.Description, Language: s.Language, Logo: s.LogoURL, TimeZone: s.TimeZone}
 }
 
 // SiteSettingsInterval is how often a server reads the site settings
@@ -133,7 +133,18 @@ func (s *Site) FollowSettings(ctx context.Context, st store.SettingsStore) error
 
 // SetOverrides replaces what the admin set of the site; empty fields keep
 // the configured values. Safe to call while serving.
-func (s *Site) SetOverrides(o SiteInfo) { s.overrides.Store(&o) }
+func (s *Site) SetOverrides(o SiteInfo) {
+	s.overrides.Store(&o)
+	if s.Templates != nil {
+		// The admin checks the zone before saving it; an unknown one
+		// (a newer zone database elsewhere) leaves dates in UTC.
+		loc, err := time.LoadLocation(s.Current().TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		s.Templates.SetLocation(loc)
+	}
+}
 
 // SiteInfo describes the site in every page.
 type SiteInfo struct {
@@ -145,6 +156,9 @@ type SiteInfo struct {
 	BaseURL string
 	// Logo is the publisher logo's address; empty uses the built-in one.
 	Logo string
+	// TimeZone is the IANA name of the zone pages show dates in; empty
+	// is UTC.
+	TimeZone string
 }
 
 // BaseURL returns the site's address for r: the configured one, or the

@@ -147,6 +147,10 @@ type ArticleStore interface {
 	// wrapping ErrNotFound.
 	Article(ctx context.Context, slug string) (*article.Article, error)
 
+	// ArticleByID returns the article with the given ID, whole as Article
+	// returns it, or an error wrapping ErrNotFound.
+	ArticleByID(ctx context.Context, id int64) (*article.Article, error)
+
 	// ArticleBySource returns the article imported from source, or an
 	// error wrapping ErrNotFound.
 	ArticleBySource(ctx context.Context, source string) (*article.Article, error)

@@ -258,6 +258,13 @@ func (db *DB) Article(ctx context.Context, slug string) (_ *article.Article, err
 	return articleWhere(ctx, db.pool, `a.slug = $1`, slug)
 }
 
+// ArticleByID returns the article with the given ID; see
+// store.ArticleStore.
+func (db *DB) ArticleByID(ctx context.Context, id int64) (_ *article.Article, err error) {
+	defer wrap(&err, "ArticleByID(%d)", id)
+	return articleWhere(ctx, db.pool, `a.id = $1`, id)
+}
+
 // ArticleBySource returns the article imported from source; see
 // store.ArticleStore.
 func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Article, err error) {

@@ -234,6 +234,13 @@ func (db *DB) Article(ctx context.Context, slug string) (_ *article.Article, err
 	return articleWhere(ctx, db.readConn(), `a.slug = ?`, slug)
 }
 
+// ArticleByID returns the article with the given ID; see
+// store.ArticleStore.
+func (db *DB) ArticleByID(ctx context.Context, id int64) (_ *article.Article, err error) {
+	defer wrap(&err, "ArticleByID(%d)", id)
+	return articleWhere(ctx, db.readConn(), `a.id = ?`, id)
+}
+
 // ArticleBySource returns the article imported from source; see
 // store.ArticleStore.
 func (db *DB) ArticleBySource(ctx context.Context, source string) (_ *article.Article, err error) {

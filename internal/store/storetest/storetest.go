@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	} {
 		tests = append(tests, test)
 	}
+	tests = append(tests, articleIDTests...)
 	tests = append(tests, commentTests...)
 	tests = append(tests, redirectTests...)
 	tests = append(tests, userTests...)

@@ -446,11 +446,13 @@ func TestAdminFlow(t *testing.T) {
 	timed("write, link and publish")
 
 	// A second save keeps the first version as a revision, shown as a
-	// diff against the current text.
+	// diff against the current text; its link is under the editor's
+	// address, which is the article's ID.
 	step(t, admin, "edit the published article",
 		runJS(`document.getElementById("body").value += "\n\nThe third walk is for a clear evening."`),
 		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`section.revisions a[href$="/revisions/1"]`)),
+		waitJS(`/^\/admin\/articles\/\d+$/.test(location.pathname) && document.querySelector("section.revisions a[href$='/revisions/1']").getAttribute("href") === location.pathname + "/revisions/1"`),
 		clickAndLoad(chromedp.CSS(`section.revisions a[href$="/revisions/1"]`)),
 		waitJS(`[...document.querySelectorAll("table.diff .diff-add")].some(r => r.textContent.includes("The third walk"))`),
 	)
@@ -530,9 +532,14 @@ func TestAdminFlow(t *testing.T) {
 // the suggested link to the target applied, and returns its slug.
 func writeArticle(t *testing.T, admin context.Context, base string, shots screenshots) string {
 	t.Helper()
+	// The list links to the editor by the article's ID; the target's row
+	// is found by its title.
+	target := `[...document.querySelectorAll("table.article-list a")].find(a => a.textContent === ` + js(targetTitle) + `)`
 	step(t, admin, "open the article list",
 		chromedp.Navigate(base+"/admin/articles"),
-		chromedp.WaitVisible(chromedp.CSS(`table.article-list a[href="/admin/articles/`+targetSlug+`"]`)),
+		chromedp.WaitVisible(chromedp.JSPath(target)),
+		waitJS(`/^\/admin\/articles\/\d+$/.test(`+target+`.getAttribute("href"))`),
+		waitJS(target+`.closest("tr").textContent.includes(`+js("/"+targetSlug+"/")+`)`),
 	)
 	shots.take(t, admin, "admin-articles")
 	step(t, admin, "start a new article",
@@ -567,7 +574,7 @@ func writeArticle(t *testing.T, admin context.Context, base string, shots screen
 	step(t, admin, "publish",
 		chromedp.Click(chromedp.CSS(`input[name="status"][value="published"]`)),
 		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
-		waitJS(`location.pathname !== "/admin/articles/new"`),
+		waitJS(`/^\/admin\/articles\/\d+$/.test(location.pathname)`),
 		chromedp.WaitVisible(chromedp.CSS(`.page-head a[href$="/"]`)),
 	)
 	body := value(t, admin, "read the saved text", chromedp.Value(chromedp.ID("body")))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,11 +22,9 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
-// Admin addresses of an article use its slug as {id}: the store finds
-// articles by slug. A renamed article moves to its new address; a form
-// still posting to the old one gets its text back, never a lost save (see
-// articleSave). The slug "new" names the new-article form instead, so the
-// admin does not give it to an article.
+// Admin addresses of an article use its numeric ID as {id}, which a
+// rename does not change and an imported slug cannot clash with. The key
+// "new", not a number, names the new-article form instead.
 const newKey = "new"
 
 // maxKeyphraseLen bounds a focus keyphrase, as `dateline seo keyphrase`
@@ -37,14 +34,30 @@ const maxKeyphraseLen = 100
 // dateTimeLayout is how an <input type="datetime-local"> sends a time.
 const dateTimeLayout = "2006-01-02T15:04"
 
-// editPath is the editor's address for an article.
-func editPath(slug string) string { return "/admin/articles/" + url.PathEscape(slug) }
+// editPath is the editor's address for the article with the given ID.
+func editPath(id int64) string { return "/admin/articles/" + strconv.FormatInt(id, 10) }
+
+// pathID returns the article ID the address names in {id}, written as
+// editPath writes it; ok is false for anything else ("new", "x", "0",
+// "007", "+7").
+func pathID(r *http.Request) (id int64, ok bool) {
+	key := r.PathValue("id")
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != key {
+		return 0, false
+	}
+	return id, true
+}
 
 // ArticleForm is the editor's form as typed. It is kept whole, so that a
 // refused save shows the author their own text again.
 type ArticleForm struct {
-	ID             int64 // 0 for an article not saved yet
-	Version        int   // the stored version the edit started from
+	ID      int64 // 0 for an article not saved yet
+	Version int   // the stored version the edit started from
+	// Created is when the article was created (Unix seconds): SQLite may
+	// give a deleted article's ID to the next one, and this tells them
+	// apart.
+	Created        int64
 	Title          string
 	Slug           string
 	Description    string
@@ -59,7 +72,7 @@ type ArticleForm struct {
 // time has come shows as published, as readers see it.
 func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	f := ArticleForm{
-		ID: a.ID, Version: a.Version, Title: a.Title, Slug: a.Slug, Description: a.Description,
+		ID: a.ID, Version: a.Version, Created: a.CreatedAt.Unix(), Title: a.Title, Slug: a.Slug, Description: a.Description,
 		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, Status: string(a.Status),
 	}
 	if a.IsPublic(now) {
@@ -90,6 +103,7 @@ func parseArticleForm(r *http.Request) ArticleForm {
 	}
 	f.ID, _ = strconv.ParseInt(r.PostFormValue("article_id"), 10, 64)
 	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	f.Created, _ = strconv.ParseInt(r.PostFormValue("created"), 10, 64)
 	if f.Status == "" {
 		f.Status = string(article.Draft)
 	}
@@ -117,8 +131,6 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	if f.Slug != "" {
 		if err := article.ValidateSlug(f.Slug); err != nil {
 			errs["slug"] = upperFirst(err.Error()) + "; leave it empty to make one from the title."
-		} else if f.Slug == newKey {
-			errs["slug"] = `The slug "new" is kept for the admin's new-article page; choose another.`
 		}
 	}
 	status, err := article.ParseStatus(f.Status)
@@ -155,8 +167,6 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	if err := a.Validate(now); err != nil {
 		field, msg := validationField(err)
 		errs[field] = msg
-	} else if a.Slug == newKey {
-		errs["slug"] = `The slug "new" is kept for the admin's new-article page; choose another.`
 	}
 	return errs
 }
@@ -193,8 +203,8 @@ type EditPage struct {
 	Errors FieldErrors
 	// Message says why the form came back, when it did.
 	Message string
-	// Action is where the form posts; Key is the article's address key
-	// ("new" for an unsaved one).
+	// Action is where the form posts; Key is the article's address key:
+	// its ID, or "new" for an unsaved one.
 	Action string
 	Key    string
 	// Stored is the article as stored; nil for a new one.
@@ -224,11 +234,15 @@ func (h *Handler) location(ctx context.Context) *time.Location {
 	return loc
 }
 
-// loadArticle returns the article the address names, after checking that
-// the signed-in user may edit it.
+// loadArticle returns the article whose ID the address names, after
+// checking that the signed-in user may edit it. An address that is not an
+// ID, or names no article, is not found.
 func (h *Handler) loadArticle(r *http.Request) (*article.Article, error) {
-	key := r.PathValue("id")
-	a, err := h.store.Article(r.Context(), key)
+	id, ok := pathID(r)
+	if !ok {
+		return nil, web.ErrNotFound
+	}
+	a, err := h.store.ArticleByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, web.ErrNotFound
 	} else if err != nil {
@@ -257,7 +271,7 @@ func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	f := parseArticleForm(r)
-	f.ID, f.Version = 0, 0
+	f.ID, f.Version, f.Created = 0, 0, 0
 	p := EditPage{
 		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
 		CanPublish: u.CanPublishArticle(u.ID),
@@ -287,9 +301,9 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 		h.auditPublish(r, nil, a)
 	}
 	if a.Status != article.Draft {
-		return redirect(w, r, editPath(a.Slug), "published")
+		return redirect(w, r, editPath(a.ID), "published")
 	}
-	return redirect(w, r, editPath(a.Slug), "created")
+	return redirect(w, r, editPath(a.ID), "created")
 }
 
 // refusePublish answers a publish or schedule request from a user whose
@@ -334,8 +348,8 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 	return EditPage{
 		Page:       h.page(r, "Edit: "+a.Title, "articles"),
 		Form:       f,
-		Action:     editPath(a.Slug),
-		Key:        a.Slug,
+		Action:     editPath(a.ID),
+		Key:        keyOf(a),
 		Stored:     a,
 		CanPublish: u.CanPublishArticle(a.OwnerID),
 		CanDelete:  canDelete(u, a),
@@ -348,14 +362,17 @@ func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	f := parseArticleForm(r)
 	a, err := h.loadArticle(r)
-	if errors.Is(err, web.ErrNotFound) && f.ID != 0 {
-		return h.lostArticle(w, r, f)
-	} else if err != nil {
+	if errors.Is(err, web.ErrNotFound) {
+		if id, ok := pathID(r); ok && id == f.ID {
+			// The form's own article was deleted while it was open.
+			return h.lostArticle(w, r, f)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	if f.ID != 0 && f.ID != a.ID {
-		// The address now names another article: this one was renamed
-		// and its old slug taken since the form was opened.
+	if f.Created != 0 && abs(a.CreatedAt.Unix()-f.Created) > 1 {
+		// Deleted while it was open, and its ID given to a newer one.
 		return h.lostArticle(w, r, f)
 	}
 	p, err := h.editPage(r, a, f)
@@ -369,6 +386,13 @@ func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
 	p.Form = f
 	next, errs, err := h.saveForm(r, a, f, "edit by "+u.Email, false)
 	return h.afterSave(w, r, p, a, next, errs, err, "saved")
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // saveForm writes form f over stored article a as version f.Version. With
@@ -415,19 +439,22 @@ func (h *Handler) afterSave(w http.ResponseWriter, r *http.Request, p EditPage, 
 	if next.Status != article.Draft && (a.Status != next.Status || !a.PublishedAt.Equal(next.PublishedAt)) {
 		h.auditPublish(r, a, next)
 	}
-	return redirect(w, r, editPath(next.Slug), flash)
+	return redirect(w, r, editPath(next.ID), flash)
 }
 
 // conflict shows the editor again after the store refused a save: either
 // someone saved the article meanwhile (the author's text stays in the
 // form, theirs is shown beside it, and the form now carries their version
-// so that saving again is a deliberate choice), or the slug is taken.
+// so that saving again is a deliberate choice), or deleted it (the text
+// comes back as a new article), or the slug is taken.
 func (h *Handler) conflict(w http.ResponseWriter, r *http.Request, p EditPage, a *article.Article) error {
-	current, err := h.store.Article(r.Context(), a.Slug)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	current, err := h.store.ArticleByID(r.Context(), a.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.lostArticle(w, r, p.Form)
+	} else if err != nil {
 		return err
 	}
-	if current != nil && current.ID == a.ID && current.Version != p.Form.Version {
+	if current.Version != p.Form.Version {
 		p.Theirs = current
 		p.Form.Version = current.Version
 		p.Message = fmt.Sprintf("Someone else saved this article (version %d) while you were editing, so your changes were not saved. "+
@@ -450,12 +477,12 @@ func reverse(revs []article.Revision) []article.Revision {
 	return revs
 }
 
-// lostArticle answers a save for an article that is no longer at its
-// address (deleted, or renamed by someone else): nothing is saved, and the
-// author gets their text back in a form that saves it as a new article.
+// lostArticle answers a save for an article that someone else deleted
+// meanwhile: nothing is saved, and the author gets their text back in a
+// form that saves it as a new article.
 func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleForm) error {
 	u := currentUser(r)
-	f.ID, f.Version = 0, 0
+	f.ID, f.Version, f.Created = 0, 0, 0
 	if !u.CanPublishArticle(u.ID) {
 		f.Status = string(article.Draft)
 	}
@@ -465,7 +492,7 @@ func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleF
 		Action:     "/admin/articles/new",
 		Key:        newKey,
 		CanPublish: u.CanPublishArticle(u.ID),
-		Message: "This article was deleted or renamed by someone else while you were editing, so nothing was saved. " +
+		Message: "This article was deleted by someone else while you were editing, so nothing was saved. " +
 			"Your text is below: save it as a new article, or copy what you need.",
 	}
 	return h.render(w, r, http.StatusConflict, "edit", p)
@@ -603,7 +630,7 @@ type Panels struct {
 func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	doc := h.renderer.Parse([]byte(a.Body))
 	p := &Panels{Title: a.Title, Description: a.Description, Keyphrase: a.FocusKeyphrase,
-		ApplyAction: "/admin/articles/" + url.PathEscape(keyOf(a)) + "/links/apply"}
+		ApplyAction: "/admin/articles/" + keyOf(a) + "/links/apply"}
 	if out, err := h.renderer.HTML(doc); err == nil {
 		p.Preview = template.HTML(out) // sanitised by the renderer's policy
 	} else {
@@ -618,13 +645,13 @@ func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	return p
 }
 
-// keyOf is the key of a's admin address: its slug, or "new" before it is
+// keyOf is the key of a's admin address: its ID, or "new" before it is
 // saved.
 func keyOf(a *article.Article) string {
 	if a.ID == 0 {
 		return newKey
 	}
-	return a.Slug
+	return strconv.FormatInt(a.ID, 10)
 }
 
 // draftFromForm is the article the address names (or a new one, for

@@ -117,7 +117,7 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = h.store.UpdateArticle(r.Context(), a, fmt.Sprintf("restore of revision %d by %s", rev.Number, u.Email))
 	if errors.Is(err, store.ErrConflict) {
-		current, lerr := h.store.Article(r.Context(), stale.Slug)
+		current, lerr := h.store.ArticleByID(r.Context(), stale.ID)
 		if lerr != nil {
 			return lerr
 		}
@@ -131,5 +131,5 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	return redirect(w, r, editPath(a.Slug), "restored")
+	return redirect(w, r, editPath(a.ID), "restored")
 }

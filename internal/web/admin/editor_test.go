@@ -207,10 +207,11 @@ func TestCreateAndEditArticle(t *testing.T) {
 
 	res := author.post("/admin/articles/new", articleForm("Flood barrier opens", "The barrier on the Ems opened today.\n", "tags", "Floods, Ems, floods", "focus_keyphrase", "  flood   barrier "))
 	wantEditorStatus(t, "create", res, http.StatusSeeOther)
-	if res.location != "/admin/articles/flood-barrier-opens?flash=created" {
-		t.Errorf("create redirects to %q", res.location)
-	}
 	a := es.article("flood-barrier-opens")
+	edit := editPath(a.ID)
+	if want := fmt.Sprintf("/admin/articles/%d?flash=created", a.ID); res.location != want {
+		t.Errorf("create redirects to %q, want %q", res.location, want)
+	}
 	if a.OwnerID != author.user.ID || a.Status != article.Draft || a.WordCount != 7 || a.FocusKeyphrase != "flood barrier" {
 		t.Errorf("stored owner %d status %s words %d keyphrase %q", a.OwnerID, a.Status, a.WordCount, a.FocusKeyphrase)
 	}
@@ -218,19 +219,23 @@ func TestCreateAndEditArticle(t *testing.T) {
 		t.Errorf("tags %v author %+v", a.Tags, a.Author)
 	}
 
-	page := author.get("/admin/articles/flood-barrier-opens")
+	page := author.get(edit)
 	wantEditorStatus(t, "edit page", page, http.StatusOK)
 	for _, want := range []string{`name="version" value="1"`, "The barrier on the Ems opened today.", `id="panels"`, "SEO analysis", "Preview",
-		`<script src="/admin/static/editor.`, `data-panels="/admin/articles/flood-barrier-opens/panels"`} {
+		`<script src="/admin/static/editor.`, `action="` + edit + `"`, `data-panels="` + edit + `/panels"`} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("edit page lacks %q", want)
 		}
 	}
 
-	// Publishing: a new version, with its slug, in the audit log.
-	res = author.post("/admin/articles/flood-barrier-opens", articleForm("Flood barrier opens", "The barrier on the Ems opened today, on time.\n",
+	// Publishing: a new version, with its slug, in the audit log. The
+	// rename keeps the editor's address.
+	res = author.post(edit, articleForm("Flood barrier opens", "The barrier on the Ems opened today, on time.\n",
 		"article_id", fmt.Sprint(a.ID), "version", "1", "status", "published", "slug", "ems-barrier"))
 	wantEditorStatus(t, "publish", res, http.StatusSeeOther)
+	if res.location != edit+"?flash=saved" {
+		t.Errorf("publish with a new slug redirects to %q, want %q", res.location, edit+"?flash=saved")
+	}
 	a = es.article("ems-barrier")
 	if a.Status != article.Published || a.Version != 2 || a.PublishedAt.IsZero() {
 		t.Errorf("after publishing: status %s version %d published %v", a.Status, a.Version, a.PublishedAt)
@@ -244,7 +249,7 @@ func TestCreateAndEditArticle(t *testing.T) {
 	}
 
 	// A published article keeps its address when the slug field changes.
-	res = author.post("/admin/articles/ems-barrier", articleForm("Flood barrier opens", "Updated.\n",
+	res = author.post(edit, articleForm("Flood barrier opens", "Updated.\n",
 		"article_id", fmt.Sprint(a.ID), "version", "2", "status", "published", "slug", "another-slug"))
 	wantEditorStatus(t, "edit published", res, http.StatusSeeOther)
 	if a = es.article("ems-barrier"); a.Body != "Updated.\n" {
@@ -275,8 +280,6 @@ func TestBadInputKeepsText(t *testing.T) {
 		want  string
 	}{
 		{"bad slug", articleForm("A title", body, "slug", "Not A Slug!"), "slug", "may hold only lowercase letters"},
-		{"reserved slug", articleForm("A title", body, "slug", "new"), "slug", "kept for the admin"},
-		{"title making the reserved slug", articleForm("New", body), "slug", "kept for the admin"},
 		{"bad date", articleForm("A title", body, "status", "scheduled", "publish_at", "next tuesday"), "publish_at", "is not a date and time"},
 		{"no date", articleForm("A title", body, "status", "scheduled"), "publish_at", "Give the date"},
 		{"past date", articleForm("A title", body, "status", "scheduled", "publish_at", "2001-01-01T10:00"), "publish_at", "This time has passed"},
@@ -303,16 +306,74 @@ func TestBadInputKeepsText(t *testing.T) {
 	}
 }
 
+// An article slugged "new", as an import may bring or a title may make,
+// opens in the editor at its ID; "new" itself stays the new-article form.
+func TestArticleSluggedNew(t *testing.T) {
+	es := newEditorServer(t)
+	editor := es.signIn("Ed Editor", user.Editor)
+	imported := &article.Article{Slug: "new", Title: "What is new", Body: "Imported text.\n", Status: article.Published,
+		PublishedAt: time.Now().Add(-time.Hour), Source: "/imports/new.md", Author: &article.Author{Name: "Desk", Slug: "desk"}}
+	imported.SetWordCount(es.r.WordCount([]byte(imported.Body)))
+	if err := es.store.CreateArticle(context.Background(), imported); err != nil {
+		t.Fatal(err)
+	}
+	path := editPath(imported.ID)
+
+	if list := editor.get("/admin/articles").body; !strings.Contains(list, `href="`+path+`"`) {
+		t.Errorf("the list does not link to %s", path)
+	}
+	page := editor.get(path)
+	wantEditorStatus(t, "editor of the article slugged new", page, http.StatusOK)
+	if got, _ := textareaValue(t, page.body, "body"); got != "Imported text.\n" {
+		t.Errorf("the editor shows the text %q", got)
+	}
+	for _, want := range []string{`id="slug" name="slug" value="new"`, `action="` + path + `"`, `data-panels="` + path + `/panels"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the editor lacks %q", want)
+		}
+	}
+	res := editor.post(path, articleForm("What is new", "Edited text.\n", "slug", "new", "status", "published",
+		"article_id", fmt.Sprint(imported.ID), "version", "1"))
+	wantEditorStatus(t, "save", res, http.StatusSeeOther)
+	if got := es.article("new"); got.ID != imported.ID || got.Body != "Edited text.\n" || got.Version != 2 {
+		t.Errorf("after saving: ID %d version %d body %q", got.ID, got.Version, got.Body)
+	}
+
+	blank := editor.get("/admin/articles/new")
+	wantEditorStatus(t, "new-article form", blank, http.StatusOK)
+	if got, _ := textareaValue(t, blank.body, "body"); got != "" || !strings.Contains(blank.body, `action="/admin/articles/new"`) {
+		t.Errorf("/admin/articles/new is not the blank new-article form: text %q", got)
+	}
+
+	// A title that makes the slug "new" is no longer refused.
+	res = editor.post("/admin/articles/new", articleForm("New", "Another text.\n", "slug", ""))
+	wantEditorStatus(t, "create titled New", res, http.StatusConflict) // the slug is taken by the import
+	if !strings.Contains(res.body, `The slug &#34;new&#34; is taken by another article`) {
+		t.Errorf("no message about the taken slug:\n%.2000s", res.body)
+	}
+	if err := es.store.DeleteArticle(context.Background(), "new"); err != nil {
+		t.Fatal(err)
+	}
+	res = editor.post("/admin/articles/new", articleForm("New", "Another text.\n"))
+	wantEditorStatus(t, "create titled New", res, http.StatusSeeOther)
+	created := es.article("new")
+	if res.location != editPath(created.ID)+"?flash=created" {
+		t.Errorf("create redirects to %q", res.location)
+	}
+	wantEditorStatus(t, "editor of the created article", editor.get(editPath(created.ID)), http.StatusOK)
+}
+
 func TestScriptInTitleIsText(t *testing.T) {
 	es := newEditorServer(t)
 	editor := es.signIn("Ed Editor", user.Editor)
 	title := `<script>alert("x")</script> Harbour news`
 	res := editor.post("/admin/articles/new", articleForm(title, "Text.\n", "slug", "harbour-news"))
 	wantEditorStatus(t, "create", res, http.StatusSeeOther)
-	if a := es.article("harbour-news"); a.Title != title {
+	a := es.article("harbour-news")
+	if a.Title != title {
 		t.Errorf("title stored as %q", a.Title)
 	}
-	for _, path := range []string{"/admin/articles/harbour-news", "/admin/articles"} {
+	for _, path := range []string{editPath(a.ID), "/admin/articles"} {
 		page := editor.get(path)
 		wantEditorStatus(t, path, page, http.StatusOK)
 		if strings.Contains(page.body, `<script>alert`) {
@@ -358,7 +419,7 @@ func TestContributor(t *testing.T) {
 	}
 
 	// Publishing their own draft by editing it is refused too.
-	res = c.post("/admin/articles/my-draft", articleForm("My draft", "Changed.\n", "article_id", fmt.Sprint(a.ID), "version", fmt.Sprint(a.Version), "status", "published"))
+	res = c.post(editPath(a.ID), articleForm("My draft", "Changed.\n", "article_id", fmt.Sprint(a.ID), "version", fmt.Sprint(a.Version), "status", "published"))
 	wantEditorStatus(t, "contributor publishes by edit", res, http.StatusForbidden)
 	if got := es.article("my-draft"); got.Version != a.Version || got.Status != article.Draft {
 		t.Errorf("refused publish changed the article: version %d status %s", got.Version, got.Status)
@@ -366,9 +427,9 @@ func TestContributor(t *testing.T) {
 
 	// Once an editor published it, the contributor can no longer change it.
 	published := es.addArticle("Published piece", "Text.\n", article.Published, c.user.ID)
-	res = c.post("/admin/articles/published-piece", articleForm("Published piece", "Mine now.\n", "article_id", fmt.Sprint(published.ID), "version", "1"))
+	res = c.post(editPath(published.ID), articleForm("Published piece", "Mine now.\n", "article_id", fmt.Sprint(published.ID), "version", "1"))
 	wantEditorStatus(t, "contributor edits published", res, http.StatusForbidden)
-	res = c.post("/admin/articles/published-piece/delete", url.Values{})
+	res = c.post(editPath(published.ID)+"/delete", url.Values{})
 	wantEditorStatus(t, "contributor deletes published", res, http.StatusForbidden)
 	if got := es.article("published-piece"); got.Body != "Text.\n" {
 		t.Errorf("body changed to %q", got.Body)
@@ -381,31 +442,31 @@ func TestOtherAuthorsArticle(t *testing.T) {
 	bob := es.signIn("Bob Author", user.Author)
 	cora := es.signIn("Cora Contributor", user.Contributor)
 	a := es.addArticle("Ann's draft", "Ann's words.\n", article.Draft, ann.user.ID)
-	es.addArticle("Unowned import", "Imported.\n", article.Published, 0)
+	unowned := es.addArticle("Unowned import", "Imported.\n", article.Published, 0)
 	if err := es.store.UpdateArticle(context.Background(), a, "second version"); err != nil {
 		t.Fatal(err)
 	}
-	slug := a.Slug
+	path := editPath(a.ID)
 	edit := articleForm("Taken over", "Bob's words.\n", "article_id", fmt.Sprint(a.ID), "version", fmt.Sprint(a.Version))
 	for _, c := range []*editorClient{bob, cora} {
 		for _, req := range []struct {
 			method, path string
 			form         url.Values
 		}{
-			{"GET", "/admin/articles/" + slug, nil},
-			{"POST", "/admin/articles/" + slug, edit},
-			{"POST", "/admin/articles/" + slug + "/panels", edit},
-			{"POST", "/admin/articles/" + slug + "/links/apply", url.Values{"suggestion": {"abc"}, "body": {"x"}}},
-			{"GET", "/admin/articles/" + slug + "/revisions/1", nil},
-			{"POST", "/admin/articles/" + slug + "/revisions/1/restore", url.Values{}},
-			{"POST", "/admin/articles/" + slug + "/delete", url.Values{}},
-			{"GET", "/admin/articles/unowned-import", nil},
+			{"GET", path, nil},
+			{"POST", path, edit},
+			{"POST", path + "/panels", edit},
+			{"POST", path + "/links/apply", url.Values{"suggestion": {"abc"}, "body": {"x"}}},
+			{"GET", path + "/revisions/1", nil},
+			{"POST", path + "/revisions/1/restore", url.Values{}},
+			{"POST", path + "/delete", url.Values{}},
+			{"GET", editPath(unowned.ID), nil},
 		} {
 			res := c.do(req.method, req.path, req.form)
 			wantEditorStatus(t, c.user.Name+" "+req.method+" "+req.path, res, http.StatusForbidden)
 		}
 	}
-	got := es.article(slug)
+	got := es.article(a.Slug)
 	if got.Title != "Ann's draft" || got.Version != a.Version {
 		t.Errorf("article changed: %q version %d", got.Title, got.Version)
 	}
@@ -419,30 +480,72 @@ func TestUnknownArticle(t *testing.T) {
 	es := newEditorServer(t)
 	editor := es.signIn("Ed Editor", user.Editor)
 	a := es.addArticle("Real", "Text.\n", article.Draft, editor.user.ID)
-	for _, req := range []struct{ method, path string }{
-		{"GET", "/admin/articles/no-such-article"},
-		{"POST", "/admin/articles/no-such-article/panels"},
-		{"GET", "/admin/articles/no-such-article/revisions/1"},
-		{"POST", "/admin/articles/no-such-article/delete"},
-		{"GET", "/admin/articles/real/revisions/9"},
-		{"GET", "/admin/articles/real/revisions/x"},
-		{"POST", "/admin/articles/real/revisions/9/restore"},
+	path, missing := editPath(a.ID), editPath(a.ID+1000)
+	id := fmt.Sprint(a.ID)
+	for _, req := range []struct {
+		method, path string
+		form         url.Values
+	}{
+		{"GET", missing, nil},
+		{"POST", missing + "/panels", url.Values{}},
+		{"GET", missing + "/revisions/1", nil},
+		{"POST", missing + "/delete", url.Values{}},
+		// Only the ID, written as the admin writes it, is an address.
+		{"GET", "/admin/articles/real", nil},
+		{"GET", "/admin/articles/0" + id, nil},
+		{"GET", "/admin/articles/+" + id, nil},
+		{"GET", "/admin/articles/0", nil},
+		{"GET", "/admin/articles/-1", nil},
+		{"GET", "/admin/articles/99999999999999999999", nil},
+		{"POST", "/admin/articles/real/panels", url.Values{}},
+		{"POST", "/admin/articles/real/delete", url.Values{}},
+		{"GET", "/admin/articles/new/revisions/1", nil},
+		{"POST", "/admin/articles/new/delete", url.Values{}},
+		// A save addressed to something that is not an ID is not found,
+		// whatever the form says.
+		{"POST", "/admin/articles/real", articleForm("Real", "Text.\n", "article_id", id, "version", "1")},
+		{"GET", path + "/revisions/9", nil},
+		{"GET", path + "/revisions/x", nil},
+		{"POST", path + "/revisions/9/restore", url.Values{}},
 	} {
-		res := editor.do(req.method, req.path, url.Values{})
+		res := editor.do(req.method, req.path, req.form)
 		wantEditorStatus(t, req.method+" "+req.path, res, http.StatusNotFound)
+		if !strings.Contains(res.body, `class="admin-error"`) {
+			t.Errorf("%s %s: not the admin's error page:\n%.1000s", req.method, req.path, res.body)
+		}
+	}
+	if got := es.article(a.Slug); got.Version != 1 {
+		t.Errorf("requests to unknown addresses changed the article: version %d", got.Version)
 	}
 	// A save for an article gone meanwhile keeps the text and offers to
 	// save it anew.
 	if err := es.store.DeleteArticle(context.Background(), a.Slug); err != nil {
 		t.Fatal(err)
 	}
-	res := editor.post("/admin/articles/real", articleForm("Real", "My unsaved words.\n", "article_id", fmt.Sprint(a.ID), "version", "1"))
+	res := editor.post(path, articleForm("Real", "My unsaved words.\n", "article_id", fmt.Sprint(a.ID), "version", "1"))
 	wantEditorStatus(t, "save of a deleted article", res, http.StatusConflict)
 	if got, _ := textareaValue(t, res.body, "body"); got != "My unsaved words.\n" {
 		t.Errorf("text came back as %q", got)
 	}
 	if !strings.Contains(res.body, `action="/admin/articles/new"`) {
 		t.Error("the form does not offer to save it as a new article")
+	}
+
+	// SQLite gives the newest article's ID again once it is deleted: a
+	// save from the old article's open form must not overwrite the new one.
+	old := es.addArticle("Old story", "Old text.\n", article.Draft, editor.user.ID)
+	created := fmt.Sprint(old.CreatedAt.Unix() - 3600) // as the form held it, an hour before
+	if err := es.store.DeleteArticle(context.Background(), old.Slug); err != nil {
+		t.Fatal(err)
+	}
+	newer := es.addArticle("New story", "New text.\n", article.Draft, editor.user.ID)
+	if newer.ID != old.ID {
+		t.Skipf("the store gave the new article ID %d, not the deleted %d: nothing to tell apart", newer.ID, old.ID)
+	}
+	res = editor.post(editPath(old.ID), articleForm("Old story", "My edit of the old one.\n", "article_id", fmt.Sprint(old.ID), "version", "1", "created", created))
+	wantEditorStatus(t, "save of a deleted article whose ID was reused", res, http.StatusConflict)
+	if got := es.article("new-story"); got.Body != "New text.\n" || got.Version != 1 {
+		t.Errorf("the save overwrote the article that took the ID: body %q, version %d", got.Body, got.Version)
 	}
 }
 
@@ -451,11 +554,11 @@ func TestStaleEdit(t *testing.T) {
 	ed1 := es.signIn("Ed One", user.Editor)
 	ed2 := es.signIn("Ed Two", user.Editor)
 	a := es.addArticle("Shared story", "Original text.\n", article.Draft, ed1.user.ID)
-	id := fmt.Sprint(a.ID)
+	id, path := fmt.Sprint(a.ID), editPath(a.ID)
 
-	res := ed2.post("/admin/articles/shared-story", articleForm("Shared story", "Their text.\n", "article_id", id, "version", "1"))
+	res := ed2.post(path, articleForm("Shared story", "Their text.\n", "article_id", id, "version", "1"))
 	wantEditorStatus(t, "first save", res, http.StatusSeeOther)
-	res = ed1.post("/admin/articles/shared-story", articleForm("Shared story", "My text.\n", "article_id", id, "version", "1"))
+	res = ed1.post(path, articleForm("Shared story", "My text.\n", "article_id", id, "version", "1"))
 	wantEditorStatus(t, "stale save", res, http.StatusConflict)
 	if got := es.article("shared-story"); got.Body != "Their text.\n" || got.Version != 2 {
 		t.Fatalf("stale save overwrote: body %q version %d", got.Body, got.Version)
@@ -470,7 +573,7 @@ func TestStaleEdit(t *testing.T) {
 		t.Error("no conflict message, or the form does not carry their version")
 	}
 	// Saving again after seeing both is deliberate, and goes through.
-	res = ed1.post("/admin/articles/shared-story", articleForm("Shared story", "Merged text.\n", "article_id", id, "version", "2"))
+	res = ed1.post(path, articleForm("Shared story", "Merged text.\n", "article_id", id, "version", "2"))
 	wantEditorStatus(t, "save after merge", res, http.StatusSeeOther)
 	if got := es.article("shared-story"); got.Body != "Merged text.\n" {
 		t.Errorf("body %q", got.Body)
@@ -478,10 +581,26 @@ func TestStaleEdit(t *testing.T) {
 
 	// A slug taken by another article is a message on the slug.
 	es.addArticle("Other story", "Text.\n", article.Draft, 0)
-	res = ed1.post("/admin/articles/shared-story", articleForm("Shared story", "Merged text.\n", "article_id", id, "version", "3", "slug", "other-story"))
+	res = ed1.post(path, articleForm("Shared story", "Merged text.\n", "article_id", id, "version", "3", "slug", "other-story"))
 	wantEditorStatus(t, "taken slug", res, http.StatusConflict)
 	if !strings.Contains(res.body, "is taken by another article") {
 		t.Error("no message about the taken slug")
+	}
+
+	// A rename by someone else meanwhile leaves the address as it was:
+	// the stale save is shown beside theirs, not lost.
+	res = ed2.post(path, articleForm("Shared story", "Merged text.\n", "article_id", id, "version", "3", "slug", "renamed-story"))
+	wantEditorStatus(t, "rename", res, http.StatusSeeOther)
+	if res.location != path+"?flash=saved" {
+		t.Errorf("rename redirects to %q, want %q", res.location, path+"?flash=saved")
+	}
+	res = ed1.post(path, articleForm("Shared story", "Stale text.\n", "article_id", id, "version", "3"))
+	wantEditorStatus(t, "save after a rename by someone else", res, http.StatusConflict)
+	if theirs, ok := textareaValue(t, res.body, "theirs-body"); !ok || theirs != "Merged text.\n" || !strings.Contains(res.body, "Someone else saved this article") {
+		t.Errorf("after a rename by someone else: their text %q (%v), or no conflict message", theirs, ok)
+	}
+	if got := es.article("renamed-story"); got.ID != a.ID || got.Version != 4 {
+		t.Errorf("renamed article: ID %d version %d, want ID %d version 4", got.ID, got.Version, a.ID)
 	}
 }
 
@@ -573,12 +692,12 @@ func TestApplyLinks(t *testing.T) {
 	t.Run("saved, script", func(t *testing.T) {
 		a := es.addArticle("Storm on the coast", text, article.Draft, author.user.ID)
 		form := articleForm(a.Title, text, "article_id", fmt.Sprint(a.ID), "version", "1")
-		ids := suggestionIDs(author.get("/admin/articles/" + a.Slug).body)
+		ids := suggestionIDs(author.get(editPath(a.ID)).body)
 		if len(ids) == 0 {
 			t.Fatal("the edit page shows no suggestion to apply")
 		}
 		form.Set("suggestion", ids[0])
-		res := author.do("POST", "/admin/articles/"+a.Slug+"/links/apply", form, "Accept", "application/json")
+		res := author.do("POST", editPath(a.ID)+"/links/apply", form, "Accept", "application/json")
 		wantEditorStatus(t, "apply", res, http.StatusOK)
 		var out applyResult
 		if err := json.Unmarshal([]byte(res.body), &out); err != nil {
@@ -592,7 +711,7 @@ func TestApplyLinks(t *testing.T) {
 			t.Errorf("%d revisions, want the one replaced", len(revs))
 		}
 		// The same click again is out of date: the text has the link.
-		res = author.do("POST", "/admin/articles/"+a.Slug+"/links/apply", form, "Accept", "application/json")
+		res = author.do("POST", editPath(a.ID)+"/links/apply", form, "Accept", "application/json")
 		wantEditorStatus(t, "stale apply", res, http.StatusConflict)
 		if got := es.article(a.Slug); got.Version != 2 {
 			t.Errorf("stale apply saved: version %d", got.Version)
@@ -602,14 +721,14 @@ func TestApplyLinks(t *testing.T) {
 	t.Run("saved, no script", func(t *testing.T) {
 		a := es.addArticle("Storm again", text, article.Draft, author.user.ID)
 		form := articleForm(a.Title, text, "article_id", fmt.Sprint(a.ID), "version", "1")
-		ids := suggestionIDs(author.get("/admin/articles/" + a.Slug).body)
+		ids := suggestionIDs(author.get(editPath(a.ID)).body)
 		if len(ids) == 0 {
 			t.Fatal("no suggestion")
 		}
 		form.Set("suggestion", ids[0])
-		res := author.post("/admin/articles/"+a.Slug+"/links/apply", form)
+		res := author.post(editPath(a.ID)+"/links/apply", form)
 		wantEditorStatus(t, "apply", res, http.StatusSeeOther)
-		if res.location != "/admin/articles/storm-again?flash=applied" {
+		if res.location != editPath(a.ID)+"?flash=applied" {
 			t.Errorf("redirect to %q", res.location)
 		}
 		if got := es.article(a.Slug); !strings.Contains(got.Body, "](/ems-flood-barrier-opens-after-ten-years/)") || got.Status != article.Draft {
@@ -622,27 +741,30 @@ func TestRevisionsDiffAndRestore(t *testing.T) {
 	es := newEditorServer(t)
 	author := es.signIn("Ann Author", user.Author)
 	a := es.addArticle("Story", "Line one.\nLine two.\nLine three.\n", article.Draft, author.user.ID)
-	id := fmt.Sprint(a.ID)
-	res := author.post("/admin/articles/story", articleForm("Story", "Line one.\nLine 2, changed.\nLine three.\n", "article_id", id, "version", "1"))
+	id, path := fmt.Sprint(a.ID), editPath(a.ID)
+	res := author.post(path, articleForm("Story", "Line one.\nLine 2, changed.\nLine three.\n", "article_id", id, "version", "1"))
 	wantEditorStatus(t, "save", res, http.StatusSeeOther)
 
-	page := author.get("/admin/articles/story")
-	if !strings.Contains(page.body, `href="/admin/articles/story/revisions/1"`) {
+	page := author.get(path)
+	if !strings.Contains(page.body, `href="`+path+`/revisions/1"`) {
 		t.Error("the editor does not list revision 1")
 	}
-	res = author.get("/admin/articles/story/revisions/1")
+	res = author.get(path + "/revisions/1")
 	wantEditorStatus(t, "revision", res, http.StatusOK)
-	for _, want := range []string{`class="diff-del"`, "<code>Line two.</code>", `class="diff-add"`, "<code>Line 2, changed.</code>", "1 line removed, 1 added"} {
+	for _, want := range []string{`href="` + path + `"`, `action="` + path + `/revisions/1/restore"`, `class="diff-del"`, "<code>Line two.</code>", `class="diff-add"`, "<code>Line 2, changed.</code>", "1 line removed, 1 added"} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("diff page lacks %q", want)
 		}
 	}
 
 	// Restoring from a page older than the article is refused.
-	res = author.post("/admin/articles/story/revisions/1/restore", url.Values{"version": {"1"}})
+	res = author.post(path+"/revisions/1/restore", url.Values{"version": {"1"}})
 	wantEditorStatus(t, "stale restore", res, http.StatusConflict)
-	res = author.post("/admin/articles/story/revisions/1/restore", url.Values{"version": {"2"}})
+	res = author.post(path+"/revisions/1/restore", url.Values{"version": {"2"}})
 	wantEditorStatus(t, "restore", res, http.StatusSeeOther)
+	if res.location != path+"?flash=restored" {
+		t.Errorf("restore redirects to %q", res.location)
+	}
 	got := es.article("story")
 	if got.Body != "Line one.\nLine two.\nLine three.\n" || got.Version != 3 {
 		t.Errorf("after restore: version %d body %q", got.Version, got.Body)
@@ -658,20 +780,24 @@ func TestDelete(t *testing.T) {
 	ann := es.signIn("Ann Author", user.Author)
 	editor := es.signIn("Ed Editor", user.Editor)
 	draft := es.addArticle("Own draft", "Text.\n", article.Draft, ann.user.ID)
-	es.addArticle("Own published", "Text.\n", article.Published, ann.user.ID)
-	es.addArticle("Own scheduled", "Text.\n", article.Scheduled, ann.user.ID)
+	published := es.addArticle("Own published", "Text.\n", article.Published, ann.user.ID)
+	scheduled := es.addArticle("Own scheduled", "Text.\n", article.Scheduled, ann.user.ID)
 
-	for _, slug := range []string{"own-published", "own-scheduled"} {
-		res := ann.post("/admin/articles/"+slug+"/delete", url.Values{})
-		wantEditorStatus(t, "author deletes "+slug, res, http.StatusForbidden)
-		es.article(slug)
+	for _, a := range []*article.Article{published, scheduled} {
+		res := ann.post(editPath(a.ID)+"/delete", url.Values{})
+		wantEditorStatus(t, "author deletes "+a.Slug, res, http.StatusForbidden)
+		es.article(a.Slug)
 	}
-	res := ann.post("/admin/articles/"+draft.Slug+"/delete", url.Values{})
+	page := ann.get(editPath(draft.ID))
+	if !strings.Contains(page.body, `action="`+editPath(draft.ID)+`/delete"`) {
+		t.Error("the editor of an own draft offers no delete button")
+	}
+	res := ann.post(editPath(draft.ID)+"/delete", url.Values{})
 	wantEditorStatus(t, "author deletes own draft", res, http.StatusSeeOther)
 	if _, err := es.store.Article(context.Background(), draft.Slug); err == nil {
 		t.Error("the draft is still there")
 	}
-	res = editor.post("/admin/articles/own-published/delete", url.Values{})
+	res = editor.post(editPath(published.ID)+"/delete", url.Values{})
 	wantEditorStatus(t, "editor deletes", res, http.StatusSeeOther)
 	if _, err := es.store.Article(context.Background(), "own-published"); err == nil {
 		t.Error("the published article is still there")
@@ -738,18 +864,19 @@ func TestEditorRoutesRefuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := &editorClient{es: es}
+	path := editPath(a.ID)
 	routes := []struct{ method, path string }{
 		{"GET", "/admin/articles"},
 		{"GET", "/admin/articles/new"},
 		{"POST", "/admin/articles/new"},
-		{"GET", "/admin/articles/draft"},
-		{"POST", "/admin/articles/draft"},
-		{"POST", "/admin/articles/draft/panels"},
+		{"GET", path},
+		{"POST", path},
+		{"POST", path + "/panels"},
 		{"POST", "/admin/articles/new/panels"},
-		{"POST", "/admin/articles/draft/links/apply"},
-		{"GET", "/admin/articles/draft/revisions/1"},
-		{"POST", "/admin/articles/draft/revisions/1/restore"},
-		{"POST", "/admin/articles/draft/delete"},
+		{"POST", path + "/links/apply"},
+		{"GET", path + "/revisions/1"},
+		{"POST", path + "/revisions/1/restore"},
+		{"POST", path + "/delete"},
 	}
 	for _, rt := range routes {
 		res := anon.do(rt.method, rt.path, articleForm("Hijack", "x", "suggestion", "x"))

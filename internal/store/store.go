@@ -62,6 +62,10 @@ type CommentStore interface {
 	// newest first otherwise.
 	Comments(ctx context.Context, q CommentQuery) ([]*comment.Comment, error)
 
+	// CountComments counts the comments matching q, ignoring its Limit
+	// and Offset.
+	CountComments(ctx context.Context, q CommentQuery) (int, error)
+
 	// ModerateComment puts comment id in state. When that is a decision
 	// the spam classifier learns from (approved: ham, spam: spam), the
 	// counts of tokens move from what it learned from this comment before

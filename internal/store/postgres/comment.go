@@ -162,21 +162,7 @@ func (db *DB) Comment(ctx context.Context, id int64) (_ *comment.Comment, err er
 // Comments lists comments; see store.CommentStore.
 func (db *DB) Comments(ctx context.Context, q store.CommentQuery) (_ []*comment.Comment, err error) {
 	defer wrap(&err, "Comments(%+v)", q)
-	f := &filter{}
-	order := `c.created_at DESC, c.id DESC`
-	if q.ArticleID != 0 {
-		f.conditions = append(f.conditions, `c.article_id = `+f.arg(q.ArticleID))
-		order = `c.created_at, c.id`
-	}
-	if q.VisibleTo != "" {
-		f.conditions = append(f.conditions, `(c.state = 'approved' OR (c.state = 'pending' AND c.commenter_key = `+f.arg(q.VisibleTo)+`))`)
-	}
-	if q.State != "" {
-		f.conditions = append(f.conditions, `c.state = `+f.arg(q.State))
-	}
-	if q.Email != "" {
-		f.conditions = append(f.conditions, `c.email = `+f.arg(strings.ToLower(q.Email)))
-	}
+	f, order := commentFilter(q)
 	query := `
 		SELECT ` + commentColumns + `
 		FROM comments c
@@ -416,4 +402,31 @@ func (db *DB) SetCommentsClosed(ctx context.Context, slug string, closed bool) (
 		return store.ErrNotFound
 	}
 	return nil
+}
+
+// commentFilter is the filter and the order of the comments q lists.
+func commentFilter(q store.CommentQuery) (f *filter, order string) {
+	f = &filter{}
+	order = `c.created_at DESC, c.id DESC`
+	if q.ArticleID != 0 {
+		f.conditions = append(f.conditions, `c.article_id = `+f.arg(q.ArticleID))
+		order = `c.created_at, c.id`
+	}
+	if q.VisibleTo != "" {
+		f.conditions = append(f.conditions, `(c.state = 'approved' OR (c.state = 'pending' AND c.commenter_key = `+f.arg(q.VisibleTo)+`))`)
+	}
+	if q.State != "" {
+		f.conditions = append(f.conditions, `c.state = `+f.arg(q.State))
+	}
+	if q.Email != "" {
+		f.conditions = append(f.conditions, `c.email = `+f.arg(strings.ToLower(q.Email)))
+	}
+	return f, order
+}
+
+func (db *DB) CountComments(ctx context.Context, q store.CommentQuery) (n int, err error) {
+	defer wrap(&err, "CountComments(%+v)", q)
+	f, _ := commentFilter(q)
+	err = db.pool.QueryRow(ctx, `SELECT count(*) FROM comments c`+f.where(), f.args...).Scan(&n)
+	return n, err
 }

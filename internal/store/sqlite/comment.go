@@ -118,26 +118,7 @@ func (db *DB) Comment(ctx context.Context, id int64) (_ *comment.Comment, err er
 // Comments lists comments; see store.CommentStore.
 func (db *DB) Comments(ctx context.Context, q store.CommentQuery) (_ []*comment.Comment, err error) {
 	defer wrap(&err, "Comments(%+v)", q)
-	var conditions []string
-	var args []any
-	order := `c.created_at DESC, c.id DESC`
-	if q.ArticleID != 0 {
-		conditions = append(conditions, `c.article_id = ?`)
-		args = append(args, q.ArticleID)
-		order = `c.created_at, c.id`
-	}
-	if q.VisibleTo != "" {
-		conditions = append(conditions, `(c.state = 'approved' OR (c.state = 'pending' AND c.commenter_key = ?))`)
-		args = append(args, q.VisibleTo)
-	}
-	if q.State != "" {
-		conditions = append(conditions, `c.state = ?`)
-		args = append(args, q.State)
-	}
-	if q.Email != "" {
-		conditions = append(conditions, `c.email = ?`)
-		args = append(args, strings.ToLower(q.Email))
-	}
+	conditions, args, order := commentFilter(q)
 	query := `SELECT ` + commentColumns + ` FROM comments c JOIN articles a ON a.id = c.article_id`
 	if len(conditions) > 0 {
 		query += ` WHERE ` + strings.Join(conditions, ` AND `)
@@ -373,4 +354,39 @@ func (db *DB) SetCommentsClosed(ctx context.Context, slug string, closed bool) (
 		}
 		return nil
 	})
+}
+
+// commentFilter is the WHERE conditions, their arguments and the order of
+// the comments q lists.
+func commentFilter(q store.CommentQuery) (conditions []string, args []any, order string) {
+	order = `c.created_at DESC, c.id DESC`
+	if q.ArticleID != 0 {
+		conditions = append(conditions, `c.article_id = ?`)
+		args = append(args, q.ArticleID)
+		order = `c.created_at, c.id`
+	}
+	if q.VisibleTo != "" {
+		conditions = append(conditions, `(c.state = 'approved' OR (c.state = 'pending' AND c.commenter_key = ?))`)
+		args = append(args, q.VisibleTo)
+	}
+	if q.State != "" {
+		conditions = append(conditions, `c.state = ?`)
+		args = append(args, q.State)
+	}
+	if q.Email != "" {
+		conditions = append(conditions, `c.email = ?`)
+		args = append(args, strings.ToLower(q.Email))
+	}
+	return conditions, args, order
+}
+
+func (db *DB) CountComments(ctx context.Context, q store.CommentQuery) (n int, err error) {
+	defer wrap(&err, "CountComments(%+v)", q)
+	conditions, args, _ := commentFilter(q)
+	query := `SELECT count(*) FROM comments c`
+	if len(conditions) > 0 {
+		query += ` WHERE ` + strings.Join(conditions, ` AND `)
+	}
+	err = db.readConn().queryRow(ctx, query, args...).Scan(&n)
+	return n, err
 }

@@ -71,15 +71,16 @@ func testCommentsCreateAndList(t *testing.T, s store.Store) {
 		return out
 	}
 	for _, test := range []struct {
-		name string
-		q    store.CommentQuery
-		want []string
+		name  string
+		q     store.CommentQuery
+		want  []string
+		count int // ignores Limit and Offset
 	}{
-		{"visible to cy", store.CommentQuery{ArticleID: a.ID, VisibleTo: "key-of-cy"}, []string{"ana", "ben", "cy"}},
-		{"visible to a stranger", store.CommentQuery{ArticleID: a.ID, VisibleTo: "other-key"}, []string{"ana", "ben"}},
-		{"pending queue", store.CommentQuery{State: comment.Pending}, []string{"dee", "cy"}},
-		{"by email", store.CommentQuery{Email: "EVE@example.org"}, []string{"eve"}},
-		{"all, newest first, paged", store.CommentQuery{Limit: 2, Offset: 1}, []string{"dee", "cy"}},
+		{"visible to cy", store.CommentQuery{ArticleID: a.ID, VisibleTo: "key-of-cy"}, []string{"ana", "ben", "cy"}, 3},
+		{"visible to a stranger", store.CommentQuery{ArticleID: a.ID, VisibleTo: "other-key"}, []string{"ana", "ben"}, 2},
+		{"pending queue", store.CommentQuery{State: comment.Pending}, []string{"dee", "cy"}, 2},
+		{"by email", store.CommentQuery{Email: "EVE@example.org"}, []string{"eve"}, 1},
+		{"all, newest first, paged", store.CommentQuery{Limit: 2, Offset: 1}, []string{"dee", "cy"}, 5},
 	} {
 		cs, err := s.Comments(ctx, test.q)
 		if err != nil {
@@ -87,6 +88,9 @@ func testCommentsCreateAndList(t *testing.T, s store.Store) {
 		}
 		if diff := cmp.Diff(test.want, bodies(cs)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", test.name, diff)
+		}
+		if n, err := s.CountComments(ctx, test.q); err != nil || n != test.count {
+			t.Errorf("%s: CountComments = %d, %v; want %d", test.name, n, err, test.count)
 		}
 	}
 	if got, _ := s.Article(ctx, "commented"); got.CommentCount != 2 {

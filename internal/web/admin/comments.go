@@ -79,24 +79,23 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := CommentsPage{Page: h.page(r, "Comments", "comments"), State: state, PageNum: pageNum, Parents: map[int64]string{}}
 	for _, s := range commentStates {
-		// The store counts by listing; the queue is read by moderators, not
-		// by readers, so this stays cheap enough.
-		all, err := h.store.Comments(ctx, store.CommentQuery{State: s.state})
+		n, err := h.store.CountComments(ctx, store.CommentQuery{State: s.state})
 		if err != nil {
 			return err
 		}
-		p.Tabs = append(p.Tabs, CommentTab{State: s.state, Label: s.label, Count: len(all), Current: s.state == state})
+		p.Tabs = append(p.Tabs, CommentTab{State: s.state, Label: s.label, Count: n, Current: s.state == state})
 		if s.state != state {
 			continue
 		}
-		from := min((pageNum-1)*commentsPerPage, len(all))
-		to := min(from+commentsPerPage, len(all))
-		p.Comments = all[from:to]
+		from := (pageNum - 1) * commentsPerPage
+		if p.Comments, err = h.store.Comments(ctx, store.CommentQuery{State: s.state, Limit: commentsPerPage, Offset: from}); err != nil {
+			return err
+		}
 		base := "/admin/comments?state=" + string(state) + "&page="
 		if pageNum > 1 {
 			p.PrevPage = base + strconv.Itoa(pageNum-1)
 		}
-		if to < len(all) {
+		if from+len(p.Comments) < n {
 			p.NextPage = base + strconv.Itoa(pageNum+1)
 		}
 	}

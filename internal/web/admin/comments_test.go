@@ -167,3 +167,31 @@ func TestModerationReply(t *testing.T) {
 		t.Error("a refused reply changed comments")
 	}
 }
+
+func TestModerationQueuePages(t *testing.T) {
+	at := newAdminTest(t)
+	token := at.session(at.addUser("ed@example.org", user.Editor))
+	a := at.addArticle("busy-thread", 0)
+	for i := range commentsPerPage + 2 {
+		at.addComment(a, fmt.Sprintf("Reader %d", i), fmt.Sprintf("Comment number %d.", i), comment.Pending)
+	}
+	rows := func(body string) int { return strings.Count(body, `name="id" value="`) }
+
+	first := at.get("/admin/comments", token)
+	expectStatus(t, first, http.StatusOK)
+	if want := fmt.Sprintf(`Pending <span class="count">(%d)</span>`, commentsPerPage+2); !strings.Contains(first.body, want) {
+		t.Errorf("the tab does not count every pending comment: want %s", want)
+	}
+	if n := rows(first.body); n != commentsPerPage || !strings.Contains(first.body, "state=pending&amp;page=2") {
+		t.Errorf("page 1 shows %d comments (want %d) or no link to page 2", n, commentsPerPage)
+	}
+	second := at.get("/admin/comments?state=pending&page=2", token)
+	expectStatus(t, second, http.StatusOK)
+	if n := rows(second.body); n != 2 || strings.Contains(second.body, "page=3") {
+		t.Errorf("page 2 shows %d comments (want 2), or links to a page 3", n)
+	}
+	// The oldest two are on the second page (the queue is newest first).
+	if !strings.Contains(second.body, "Comment number 0.") || !strings.Contains(second.body, "Comment number 1.") {
+		t.Error("page 2 does not hold the two oldest comments")
+	}
+}

@@ -22,8 +22,36 @@ var staticFiles embed.FS
 // (style.3f2a9c1b.css), so that they can be cached for a year and still
 // change the moment the file does.
 type Assets struct {
-	byName map[string]*asset // "style.css"
-	byURL  map[string]*asset // "/static/style.3f2a9c1b.css"
+	prefix       string // where they are served: "/static/"
+	cacheControl string
+	byName       map[string]*asset // "style.css"
+	byURL        map[string]*asset // "/static/style.3f2a9c1b.css"
+}
+
+func newAssets(prefix, cacheControl string) *Assets {
+	return &Assets{prefix: prefix, cacheControl: cacheControl, byName: map[string]*asset{}, byURL: map[string]*asset{}}
+}
+
+// NewAssets serves the files of folder dir of fsys under prefix, by their
+// hashed names, with the given Cache-Control (they never change under one
+// name, so it can be a year).
+func NewAssets(fsys fs.FS, dir, prefix, cacheControl string) (*Assets, error) {
+	a := newAssets(prefix, cacheControl)
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		a.add(strings.TrimPrefix(p, dir+"/"), body)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load static files under %s: %w", prefix, err)
+	}
+	return a, nil
 }
 
 type asset struct {
@@ -37,7 +65,7 @@ type asset struct {
 // LoadAssets reads the embedded static files, each replaced by the file of
 // the same name in themeDir/static when there is one.
 func LoadAssets(themeDir string) (*Assets, error) {
-	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
+	a := newAssets("/static/", "public, max-age=31536000, immutable")
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -67,7 +95,7 @@ func (a *Assets) add(name string, body []byte) {
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])[:12]
 	ext := path.Ext(name)
-	url := "/static/" + strings.TrimSuffix(name, ext) + "." + hash + ext
+	url := a.prefix + strings.TrimSuffix(name, ext) + "." + hash + ext
 	ct := mime.TypeByExtension(ext)
 	if ct == "" {
 		ct = "application/octet-stream"
@@ -102,7 +130,7 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	ServeBytes(w, r, Response{
 		Body: as.body, Gzipped: as.gzipped, ETag: as.etag, ContentType: as.contentType,
-		CacheControl: "public, max-age=31536000, immutable",
+		CacheControl: a.cacheControl,
 	})
 	return nil
 }

@@ -42,8 +42,9 @@ type HTTPError struct {
 
 func (e HTTPError) Error() string { return e.Message }
 
-// statusOf maps an error to its HTTP status, the one table of it.
-func statusOf(err error) int {
+// StatusOf maps an error to its HTTP status, the one table of it (499:
+// the reader went away; nothing is sent).
+func StatusOf(err error) int {
 	var bad BadRequest
 	var httpErr HTTPError
 	switch {
@@ -199,7 +200,7 @@ func (s *Site) Handle(fn HandlerFunc) http.Handler {
 
 // Error answers r with the error page for err.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
+	status := StatusOf(err)
 	if status == 499 {
 		return
 	}

@@ -10,14 +10,11 @@ package admin
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"mime"
 	"net/http"
 	"path"
 	"strconv"
@@ -72,7 +69,7 @@ type Handler struct {
 	links      func() *linking.Index
 	logger     *slog.Logger
 	tpl        map[string]*template.Template
-	static     *staticFiles
+	static     *web.Assets
 	cop        *http.CrossOriginProtection
 	trustProxy bool
 	setupCode  string
@@ -112,7 +109,7 @@ func New(opts Options) *Handler {
 	}
 	h.bufs.New = func() any { return new(bytes.Buffer) }
 	var err error
-	if h.static, err = loadStatic(); err != nil {
+	if h.static, err = web.NewAssets(staticFS, "static", "/admin/static/", "private, max-age=31536000, immutable"); err != nil {
 		panic(err)
 	}
 	if h.tpl, err = loadTemplates(h.static); err != nil {
@@ -145,7 +142,7 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 		// The flash of the request that led here goes along.
 		return redirect(w, r, "/admin/articles", r.URL.Query().Get("flash"))
 	}))
-	handle("GET /admin/static/{file}", form, h.static.serve)
+	handle("GET /admin/static/{file}", form, h.static.ServeHTTP)
 	handle("GET /admin/setup", form, h.setupForm)
 	handle("POST /admin/setup", form, h.setup)
 	handle("GET /admin/signin", form, h.signinForm)
@@ -350,7 +347,7 @@ var staticFS embed.FS
 
 // loadTemplates parses every page file in templates/ with the layout.
 // Each must define "content".
-func loadTemplates(static *staticFiles) (map[string]*template.Template, error) {
+func loadTemplates(static *web.Assets) (map[string]*template.Template, error) {
 	layout, err := fs.ReadFile(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -385,9 +382,9 @@ func loadTemplates(static *staticFiles) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-func funcs(static *staticFiles) template.FuncMap {
+func funcs(static *web.Assets) template.FuncMap {
 	return template.FuncMap{
-		"static":      static.url,
+		"static":      static.URL,
 		"date":        func(t time.Time) string { return t.Format("2 Jan 2006") },
 		"datetime":    func(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") },
 		"isodatetime": func(t time.Time) string { return t.Format(time.RFC3339) },
@@ -401,60 +398,4 @@ func funcs(static *staticFiles) template.FuncMap {
 		},
 		"commentHTML": comment.HTML,
 	}
-}
-
-// staticFiles serves the admin's own CSS and JavaScript under
-// content-hashed names, cached for a year.
-type staticFiles struct {
-	byName map[string]web.Response
-	urls   map[string]string // "admin.css" -> "/admin/static/admin.3f2a9c1b0d4e.css"
-	byURL  map[string]string // the reverse
-}
-
-func loadStatic() (*staticFiles, error) {
-	s := &staticFiles{byName: map[string]web.Response{}, urls: map[string]string{}, byURL: map[string]string{}}
-	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		body, err := fs.ReadFile(staticFS, p)
-		if err != nil {
-			return err
-		}
-		name := path.Base(p)
-		sum := sha256.Sum256(body)
-		hash := hex.EncodeToString(sum[:])[:12]
-		ext := path.Ext(name)
-		url := "/admin/static/" + strings.TrimSuffix(name, ext) + "." + hash + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		s.byName[name] = web.Response{Body: body, ETag: `"` + hash + `"`, ContentType: ct, CacheControl: "private, max-age=31536000, immutable"}
-		s.urls[name] = url
-		s.byURL[url] = name
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load admin static files: %w", err)
-	}
-	return s, nil
-}
-
-// url returns the hashed address of a static file, for templates.
-func (s *staticFiles) url(name string) (string, error) {
-	u, ok := s.urls[name]
-	if !ok {
-		return "", fmt.Errorf("no admin static file %q", name)
-	}
-	return u, nil
-}
-
-func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
-	name, ok := s.byURL[r.URL.Path]
-	if !ok {
-		return web.ErrNotFound
-	}
-	web.ServeBytes(w, r, s.byName[name])
-	return nil
 }

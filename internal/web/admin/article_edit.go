@@ -727,7 +727,7 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 	}
 	draft, stored, f, err := h.draftFromForm(r)
 	if err != nil {
-		if status := statusOf(err); wantsJSON(r) && status < 500 {
+		if status := web.StatusOf(err); wantsJSON(r) && status < 500 {
 			return fail(status, err.Error())
 		}
 		return err

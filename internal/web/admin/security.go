@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"mime"
 	"net"
@@ -85,7 +84,7 @@ type ErrorPage struct {
 // error answers r with the admin's error page for err. Server errors are
 // logged once, without the request's body or cookies.
 func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
+	status := web.StatusOf(err)
 	if status == 499 {
 		return
 	}
@@ -109,23 +108,6 @@ func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
 		h.logger.Error("render admin error page", "err", err)
 		http.Error(w, p.Message, status)
 	}
-}
-
-// statusOf maps an error to its HTTP status as web.Site's adapter does.
-func statusOf(err error) int {
-	var bad web.BadRequest
-	var httpErr web.HTTPError
-	switch {
-	case errors.As(err, &httpErr):
-		return httpErr.Status
-	case errors.Is(err, web.ErrNotFound), errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound
-	case errors.As(err, &bad):
-		return http.StatusBadRequest
-	case errors.Is(err, context.Canceled):
-		return 499
-	}
-	return http.StatusInternalServerError
 }
 
 // sessionUser returns the user signed in by r's session cookie, or nil.

@@ -14,7 +14,7 @@ import (
 func TestSecurityHeaders(t *testing.T) {
 	at := newAdminTest(t)
 	token := at.session(at.addUser("admin@example.org", user.Administrator))
-	cssURL, err := at.h.static.url("admin.css")
+	cssURL, err := at.h.static.URL("admin.css")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,15 +57,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 		errs["code"] = "This is not the setup code: Dateline printed it on its console when it started."
 	}
 	if len(errs) == 0 {
-		hash, err := user.HashPassword(r.PostFormValue("password"))
-		if err != nil {
-			return err
-		}
-		u.PasswordHash = hash
-		switch err := h.store.CreateUser(r.Context(), u); {
-		case errors.Is(err, store.ErrConflict):
-			errs["email"] = "An account with this email already exists."
-		case err != nil:
+		if err := h.createAccount(r, u, errs); err != nil {
 			return err
 		}
 	}
@@ -80,6 +72,23 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/admin/", "welcome")
+}
+
+// createAccount stores new account u with the posted password, or notes
+// in errs that its email is taken.
+func (h *Handler) createAccount(r *http.Request, u *user.User, errs map[string]string) error {
+	hash, err := user.HashPassword(r.PostFormValue("password"))
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	switch err := h.store.CreateUser(r.Context(), u); {
+	case errors.Is(err, store.ErrConflict):
+		errs["email"] = "An account with this email already exists."
+	case err != nil:
+		return err
+	}
+	return nil
 }
 
 // newAccountErrors checks a new account's fields and its password typed

@@ -49,15 +49,7 @@ func (h *Handler) userAdd(w http.ResponseWriter, r *http.Request) error {
 		errs["role"] = capitalize(roleErr.Error()) + "."
 	}
 	if len(errs) == 0 {
-		hash, err := user.HashPassword(r.PostFormValue("password"))
-		if err != nil {
-			return err
-		}
-		u.PasswordHash = hash
-		switch err := h.store.CreateUser(r.Context(), u); {
-		case errors.Is(err, store.ErrConflict):
-			errs["email"] = "An account with this email already exists."
-		case err != nil:
+		if err := h.createAccount(r, u, errs); err != nil {
 			return err
 		}
 	}

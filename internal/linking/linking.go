@@ -117,11 +117,15 @@ type Phrase struct {
 // paragraph per block, separated by blank lines. Code, HTML and link
 // targets are left out; link texts stay.
 func DocFromArticle(r *render.Renderer, a *article.Article) Doc {
+	return docFromParsed(a, r.Parse([]byte(a.Body)))
+}
+
+// docFromParsed is DocFromArticle for a body already parsed into doc.
+func docFromParsed(a *article.Article, doc *render.Document) Doc {
 	d := Doc{ID: a.ID, Slug: a.Slug, Title: a.Title, Published: a.PublishedAt}
 	for _, t := range a.Tags {
 		d.Tags = append(d.Tags, t.Name)
 	}
-	doc := r.Parse([]byte(a.Body))
 	src := doc.Source
 	var text []byte
 	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

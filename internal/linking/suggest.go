@@ -130,7 +130,7 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 	var top float64
 	// Ranked against the text as it is now, so that a draft, or an edit
 	// not yet indexed, gets suggestions for what it says.
-	for i, m := range ix.RelatedToDoc(DocFromArticle(r, a), opts.Candidates) {
+	for i, m := range ix.RelatedToDoc(docFromParsed(a, doc), opts.Candidates) {
 		if i == 0 {
 			top = m.Score
 		}

@@ -16,9 +16,9 @@ import (
 // The statements an import runs for every article, prepared once at Open.
 const (
 	insertArticleSQL = `
-	INSERT INTO articles (slug, title, description, body, status, published_at,
+	INSERT INTO articles (id, slug, title, description, body, status, published_at,
 		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES ((SELECT id + 1 FROM article_id_high), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	RETURNING id`
 	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
 	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`

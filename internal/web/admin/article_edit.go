@@ -52,12 +52,8 @@ func pathID(r *http.Request) (id int64, ok bool) {
 // ArticleForm is the editor's form as typed. It is kept whole, so that a
 // refused save shows the author their own text again.
 type ArticleForm struct {
-	ID      int64 // 0 for an article not saved yet
-	Version int   // the stored version the edit started from
-	// Created is when the article was created (Unix seconds): SQLite may
-	// give a deleted article's ID to the next one, and this tells them
-	// apart.
-	Created        int64
+	ID             int64 // 0 for an article not saved yet
+	Version        int   // the stored version the edit started from
 	Title          string
 	Slug           string
 	Description    string
@@ -72,7 +68,7 @@ type ArticleForm struct {
 // time has come shows as published, as readers see it.
 func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	f := ArticleForm{
-		ID: a.ID, Version: a.Version, Created: a.CreatedAt.Unix(), Title: a.Title, Slug: a.Slug, Description: a.Description,
+		ID: a.ID, Version: a.Version, Title: a.Title, Slug: a.Slug, Description: a.Description,
 		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, Status: string(a.Status),
 	}
 	if a.IsPublic(now) {
@@ -103,7 +99,6 @@ func parseArticleForm(r *http.Request) ArticleForm {
 	}
 	f.ID, _ = strconv.ParseInt(r.PostFormValue("article_id"), 10, 64)
 	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	f.Created, _ = strconv.ParseInt(r.PostFormValue("created"), 10, 64)
 	if f.Status == "" {
 		f.Status = string(article.Draft)
 	}
@@ -271,7 +266,7 @@ func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	f := parseArticleForm(r)
-	f.ID, f.Version, f.Created = 0, 0, 0
+	f.ID, f.Version = 0, 0
 	p := EditPage{
 		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
 		CanPublish: u.CanPublishArticle(u.ID),
@@ -371,10 +366,6 @@ func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if f.Created != 0 && abs(a.CreatedAt.Unix()-f.Created) > 1 {
-		// Deleted while it was open, and its ID given to a newer one.
-		return h.lostArticle(w, r, f)
-	}
 	p, err := h.editPage(r, a, f)
 	if err != nil {
 		return err
@@ -386,13 +377,6 @@ func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
 	p.Form = f
 	next, errs, err := h.saveForm(r, a, f, "edit by "+u.Email, false)
 	return h.afterSave(w, r, p, a, next, errs, err, "saved")
-}
-
-func abs(n int64) int64 {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // saveForm writes form f over stored article a as version f.Version. With
@@ -482,7 +466,7 @@ func reverse(revs []article.Revision) []article.Revision {
 // form that saves it as a new article.
 func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleForm) error {
 	u := currentUser(r)
-	f.ID, f.Version, f.Created = 0, 0, 0
+	f.ID, f.Version = 0, 0
 	if !u.CanPublishArticle(u.ID) {
 		f.Status = string(article.Draft)
 	}

@@ -1,7 +1,7 @@
 # Developer shortcuts; the README's commands work without make.
 POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: build run test test-postgres lint bench
+.PHONY: build run test test-postgres test-clock eval lint bench
 
 build:
 	go build -o dateline ./cmd/dateline
@@ -16,7 +16,14 @@ test:
 test-postgres:
 	DATELINE_TEST_POSTGRES='$(POSTGRES)' DATELINE_TEST_POSTGRES_REQUIRED=1 go test -race -count=1 ./...
 
+test-clock:
+	bash scripts/test-clock.sh
+
+eval:
+	go test -count=1 -v ./internal/linking/eval -full
+
 lint:
+	bash scripts/check-repo.sh
 	go vet ./...
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 

@@ -238,7 +238,7 @@ func articleRestoreCommand() *command {
 				} else if err != nil {
 					return err
 				}
-				now := time.Now()
+				now := e.now()
 				a.Restore(*rev, now)
 				a.SetWordCount(render.New().WordCount([]byte(a.Body)))
 				if err := a.Validate(now); err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/store"
@@ -34,6 +35,9 @@ type env struct {
 	stderr io.Writer
 	// stdoutIsTerminal says whether progress bars make sense.
 	stdoutIsTerminal bool
+	// now is the one clock: the store, the site and every command read
+	// the time from it.
+	now func() time.Time
 }
 
 // command is one subcommand, or a group of them.
@@ -65,7 +69,12 @@ func commands() []*command {
 // Main runs the command line args (without the program name) and returns
 // the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, cfg: config.FromEnv(os.LookupEnv), stdout: stdout, stderr: stderr}
+	return run(ctx, args, stdout, stderr, time.Now)
+}
+
+// run is Main on the clock now.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	e := &env{ctx: ctx, cfg: config.FromEnv(os.LookupEnv), stdout: stdout, stderr: stderr, now: now}
 	if f, ok := stdout.(*os.File); ok {
 		e.stdoutIsTerminal = isTerminal(f)
 	}
@@ -187,9 +196,9 @@ func openStore(e *env) (store.Store, error) {
 	}
 	switch backend {
 	case config.Postgres:
-		return postgres.Open(e.ctx, target)
+		return postgres.Open(e.ctx, target, store.Options{Now: e.now})
 	default:
-		return sqlite.Open(e.ctx, target)
+		return sqlite.Open(e.ctx, target, store.Options{Now: e.now})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +15,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// clock is the time of every command the tests run, and of the stores
+// they open.
+var clock = testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+
 // dateline runs the command line as a user would and returns what it
 // printed and its exit code.
 func dateline(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = Main(context.Background(), args, &out, &errOut)
+	code = run(context.Background(), args, &out, &errOut, clock.Now)
 	return out.String(), errOut.String(), code
 }
 

@@ -60,6 +60,7 @@ func importCommand() *command {
 					_ = bar.Set(done)
 				}
 			}
+			opts.Now = e.now
 			sum, err := importer.New(s, render.New(), opts).Run(e.ctx, fs.Args())
 			if bar != nil {
 				_ = bar.Finish()

@@ -25,6 +25,7 @@ type liveIndex struct {
 	store    store.Store
 	renderer *render.Renderer
 	logger   *slog.Logger
+	now      func() time.Time
 	// rebuildShare is the share of stale articles that makes sync
 	// build the index again.
 	rebuildShare float64
@@ -33,8 +34,8 @@ type liveIndex struct {
 	versions map[int64]int
 }
 
-func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger) (*liveIndex, error) {
-	l := &liveIndex{store: s, renderer: r, logger: logger, rebuildShare: 0.2}
+func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time) (*liveIndex, error) {
+	l := &liveIndex{store: s, renderer: r, logger: logger, now: now, rebuildShare: 0.2}
 	if err := l.build(ctx); err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
 func (l *liveIndex) build(ctx context.Context) error {
 	ix, versions := linking.NewIndex(), map[int64]int{}
 	start := time.Now()
-	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: time.Now()}, func(a *article.Article) error {
+	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now()}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(l.renderer, a))
 		versions[a.ID] = a.Version
 		return nil
@@ -68,7 +69,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 
 // sync brings the index up to date with the store.
 func (l *liveIndex) sync(ctx context.Context) error {
-	public, err := l.store.Articles(ctx, store.ArticleQuery{PublicAt: time.Now()})
+	public, err := l.store.Articles(ctx, store.ArticleQuery{PublicAt: l.now()})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/datelinehq/dateline/internal/store"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -17,12 +18,12 @@ import (
 // new, changed and unpublished articles, and a rebuild once it is stale.
 func TestLiveIndex(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	at := time.Now().Add(-time.Hour)
+	at := clock.Now().Add(-time.Hour)
 	save := func(slug, title, body string) *article.Article {
 		a := &article.Article{Slug: slug, Title: title, Body: body, Status: article.Published, PublishedAt: at}
 		if err := s.CreateArticle(ctx, a); err != nil {
@@ -34,7 +35,7 @@ func TestLiveIndex(t *testing.T) {
 	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	orchard := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
 
-	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
@@ -30,7 +29,7 @@ func linksCommand() *command {
 // buildIndex indexes every public article, one at a time.
 func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, error) {
 	ix := linking.NewIndex()
-	err := s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: time.Now()}, func(a *article.Article) error {
+	err := s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now()}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(r, a))
 		return nil
 	})
@@ -92,7 +91,7 @@ func linksRelatedCommand() *command {
 					}
 					targets = append(targets, a)
 				} else {
-					as, err := s.Articles(e.ctx, store.ArticleQuery{PublicAt: time.Now()})
+					as, err := s.Articles(e.ctx, store.ArticleQuery{PublicAt: e.now()})
 					if err != nil {
 						return err
 					}
@@ -244,7 +243,7 @@ func linksReportCommand() *command {
 			return withStore(e, fs, func(s store.Store) error {
 				r := render.New()
 				b := linking.NewReport(e.cfg.BaseURL)
-				now := time.Now()
+				now := e.now()
 				err := s.EachArticle(e.ctx, store.ArticleQuery{}, func(a *article.Article) error {
 					b.Add(a.Slug, a.Title, a.IsPublic(now), linking.Links(r, a.Body))
 					return nil

@@ -86,7 +86,7 @@ func serveCommand() *command {
 func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor time.Duration) error {
 	renderer := render.New()
 	if loadDemo {
-		if err := loadDemoContent(e.ctx, s, renderer, logger); err != nil {
+		if err := loadDemoContent(e.ctx, s, renderer, logger, e.now); err != nil {
 			return err
 		}
 	}
@@ -144,6 +144,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		Templates: tpl,
 		Assets:    assets,
 		Logger:    logger,
+		Now:       e.now,
 		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
 	}
 	secret, err := s.Secret(e.ctx)
@@ -154,15 +155,15 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	if err := site.FollowSettings(e.ctx, s); err != nil {
 		return nil, nil, err
 	}
-	links, err := newLiveIndex(e.ctx, s, renderer, logger)
+	links, err := newLiveIndex(e.ctx, s, renderer, logger, e.now)
 	if err != nil {
 		return nil, nil, err
 	}
 	go links.run(e.ctx, linkIndexInterval)
-	views := public.NewViewCounter(s, logger)
+	views := public.NewViewCounter(s, logger, e.now)
 	mux := http.NewServeMux()
 	public.New(site, s, renderer, views, public.Options{
-		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links,
+		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, Now: e.now,
 	}).Register(mux)
 	// The admin has a mux of its own, so that an unknown address under
 	// /admin/ gets the admin's not-found page and headers.
@@ -171,7 +172,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger,
-		TrustProxy: e.cfg.TrustProxy, SetupCode: setupCode}).Handler()
+		TrustProxy: e.cfg.TrustProxy, SetupCode: setupCode, Now: e.now}).Handler()
 	pages := public.CanonicalSlash(mux)
 	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {
@@ -205,7 +206,7 @@ func firstRunSetupCode(e *env, s store.Store) (string, error) {
 
 // loadDemoContent imports the demo newsroom when the database has no
 // articles yet; a database with content is left alone.
-func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Renderer, logger *slog.Logger) error {
+func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Renderer, logger *slog.Logger, now func() time.Time) error {
 	n, err := s.CountArticles(ctx, store.ArticleQuery{})
 	if err != nil {
 		return err
@@ -214,7 +215,7 @@ func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Render
 		logger.Info("demo content not loaded: the database already has articles", "articles", n)
 		return nil
 	}
-	im := importer.New(s, renderer, importer.Options{Format: importer.Markdown})
+	im := importer.New(s, renderer, importer.Options{Format: importer.Markdown, Now: now})
 	files, err := fs.Glob(demo.Articles, "articles/*.md")
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func startServe(t *testing.T, args ...string) (string, func() int) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		code := Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
+		code := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard, clock.Now)
 		pw.Close()
 		done <- code
 	}()
@@ -155,7 +155,7 @@ func TestServeBadSettings(t *testing.T) {
 // admin (here straight into the store) names the public site.
 func TestServeUsesSiteSettings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "site.db")
-	s, err := sqlite.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path, store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +180,13 @@ func TestServeUsesSiteSettings(t *testing.T) {
 // is no account (the chosen one, or a random one), and none after.
 func TestFirstRunSetupCode(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	var stderr strings.Builder
-	e := &env{ctx: ctx, cfg: &config.Config{}, stdout: io.Discard, stderr: &stderr}
+	e := &env{ctx: ctx, cfg: &config.Config{}, stdout: io.Discard, stderr: &stderr, now: clock.Now}
 	first, err := firstRunSetupCode(e, s)
 	if err != nil || len(first) < 16 || !strings.Contains(stderr.String(), first) {
 		t.Fatalf("random code %q, %v; printed %q", first, err, stderr.String())

@@ -241,7 +241,7 @@ func userResetPasswordCommand() *command {
 // audit records a change made from the command line. The change itself is
 // already stored, so a failure here says so rather than suggest otherwise.
 func audit(e *env, s store.Store, action, target, detail string) error {
-	ev := &user.AuditEvent{At: time.Now().UTC(), Actor: cliActor, Action: action, Target: target, Detail: detail}
+	ev := &user.AuditEvent{At: e.now().UTC(), Actor: cliActor, Action: action, Target: target, Detail: detail}
 	if err := s.AddAudit(e.ctx, ev); err != nil {
 		return fmt.Errorf("%s: done, but the audit log could not record it: %w", action, err)
 	}

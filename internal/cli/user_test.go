@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
@@ -54,7 +53,7 @@ func listUsers(t *testing.T, db string) []userJSON {
 // commands stored.
 func openUserStore(t *testing.T, path string) store.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path, store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +186,7 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
+	now := clock.Now().UTC()
 	if err := s.CreateSession(ctx, user.Session{TokenHash: tokenHash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(user.SessionLifetime), IP: "127.0.0.1"}); err != nil {
 		t.Fatal(err)
 	}

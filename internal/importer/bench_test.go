@@ -96,7 +96,7 @@ func benchmarkImport(b *testing.B, open func(b *testing.B) store.Store) {
 		s := open(b)
 		b.StartTimer()
 		start := time.Now()
-		sum, err := New(s, render.New(), Options{}).Run(ctx, []string{dir})
+		sum, err := New(s, render.New(), Options{Now: time.Now}).Run(ctx, []string{dir})
 		elapsed += time.Since(start)
 		b.StopTimer()
 		if err != nil || sum.Counts[Created] != n {
@@ -110,7 +110,7 @@ func benchmarkImport(b *testing.B, open func(b *testing.B) store.Store) {
 
 func BenchmarkImportMarkdownSQLite(b *testing.B) {
 	benchmarkImport(b, func(b *testing.B) store.Store {
-		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Now: time.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func BenchmarkImportMarkdownSQLite(b *testing.B) {
 
 func BenchmarkImportMarkdownPostgres(b *testing.B) {
 	benchmarkImport(b, func(b *testing.B) store.Store {
-		s, err := postgres.Open(ctx, pgtest.NewSchemaDSN(b))
+		s, err := postgres.Open(ctx, pgtest.NewSchemaDSN(b), store.Options{Now: time.Now})
 		if err != nil {
 			b.Fatal(err)
 		}

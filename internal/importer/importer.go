@@ -72,7 +72,7 @@ type Options struct {
 	Format Format
 	// Author is credited on articles whose file names none.
 	Author *article.Author
-	// Now is the clock for publication dates; time.Now when nil.
+	// Now is the clock for publication dates. Required.
 	Now func() time.Time
 	// Progress, when set, is called after each file with the number done
 	// and the total.
@@ -125,7 +125,7 @@ type Importer struct {
 // New returns an importer writing to s.
 func New(s store.ArticleStore, r *render.Renderer, opts Options) *Importer {
 	if opts.Now == nil {
-		opts.Now = time.Now
+		panic("importer.New: Options.Now is nil; pass the command's clock")
 	}
 	return &Importer{store: s, renderer: r, opts: opts}
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,9 +19,12 @@ import (
 
 var ctx = context.Background()
 
+// clock is the importer's and the store's time in every test.
+var clock = testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+
 func newStore(t *testing.T) store.Store {
 	t.Helper()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "dateline.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "dateline.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +45,7 @@ func write(t *testing.T, path, content string) string {
 
 func run(t *testing.T, s store.Store, paths ...string) Summary {
 	t.Helper()
-	sum, err := New(s, render.New(), Options{}).Run(ctx, paths)
+	sum, err := New(s, render.New(), Options{Now: clock.Now}).Run(ctx, paths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +203,7 @@ func TestFormatDetectionAndForcing(t *testing.T) {
 	}
 	// Forcing text on a Markdown file keeps its markup as literal text.
 	forced := write(t, filepath.Join(dir, "forced.md"), "Forced title\n\nSome *emphasis* here.\n")
-	if _, err := New(s, render.New(), Options{Format: Text}).Run(ctx, []string{forced}); err != nil {
+	if _, err := New(s, render.New(), Options{Format: Text, Now: clock.Now}).Run(ctx, []string{forced}); err != nil {
 		t.Fatal(err)
 	}
 	if a, err := s.Article(ctx, "forced-title"); err != nil || !strings.Contains(a.Body, `\*emphasis\*`) {
@@ -212,7 +216,7 @@ func TestDefaultAuthorAndStats(t *testing.T) {
 	s := newStore(t)
 	body := strings.Repeat("word ", 500)
 	path := write(t, filepath.Join(t.TempDir(), "long.md"), "# Long read\n\n"+body+"\n")
-	im := New(s, render.New(), Options{Author: &article.Author{Name: "Desk Editor"}})
+	im := New(s, render.New(), Options{Author: &article.Author{Name: "Desk Editor"}, Now: clock.Now})
 	if _, err := im.Run(ctx, []string{path}); err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +239,7 @@ func TestCancelledRunStops(t *testing.T) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := New(s, render.New(), Options{}).Run(cctx, []string{dir}); !errors.Is(err, context.Canceled) {
+	if _, err := New(s, render.New(), Options{Now: clock.Now}).Run(cctx, []string{dir}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run with a cancelled context: err = %v, want context.Canceled", err)
 	}
 }

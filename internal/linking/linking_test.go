@@ -359,6 +359,7 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("identical", func(t *testing.T) {
+		t.Parallel()
 		ix := newsroomIndex(t)
 		text := newsroom[2].Text
 		for i := range 1000 {
@@ -380,6 +381,7 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("5 MB", func(t *testing.T) {
+		t.Parallel()
 		var b strings.Builder
 		for b.Len() < 5<<20 {
 			for _, d := range newsroom {
@@ -404,11 +406,12 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	ix := newsroomIndex(t)
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Go(func() {
-			for i := range 200 {
+			for i := range 60 {
 				d := newsroom[(g+i)%len(newsroom)]
 				d.ID = int64(100 + g*1000 + i%20)
 				ix.Upsert(d)

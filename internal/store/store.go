@@ -31,6 +31,23 @@ var (
 	ErrSchema = errors.New("unsupported schema")
 )
 
+// Options configures a backend as it opens.
+type Options struct {
+	// Now is the clock for every time the store records or compares
+	// against (creation and update times, expired form tokens, sessions,
+	// the audit log). It is the caller's clock, so that the store and the
+	// code above it never disagree about the time. Required.
+	Now func() time.Time
+}
+
+// Check reports an unusable set of options.
+func (o Options) Check() error {
+	if o.Now == nil {
+		return errors.New("store options: no clock (Options.Now is nil)")
+	}
+	return nil
+}
+
 // Store is all of Dateline's persistent state behind one interface.
 type Store interface {
 	ArticleStore

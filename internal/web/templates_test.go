@@ -14,9 +14,9 @@ func TestSiteTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := &Site{Templates: tpl}
 	// 23:30 UTC on 27 November is already the 28th in Karachi (UTC+5).
 	at := time.Date(2026, 11, 27, 23, 30, 0, 0, time.UTC)
+	site := &Site{Templates: tpl, Now: func() time.Time { return at }}
 	fm := tpl.funcs()
 	show := func() (string, string, string) {
 		return fm["date"].(func(time.Time) string)(at), fm["clock"].(func(time.Time) string)(at), fm["datetime"].(func(time.Time) string)(at)

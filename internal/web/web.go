@@ -67,8 +67,10 @@ type Site struct {
 	Assets    *Assets
 	// Info is the site as configured (flags, environment); Current adds
 	// what an administrator set in the admin.
-	Info      SiteInfo
-	Logger    *slog.Logger
+	Info   SiteInfo
+	Logger *slog.Logger
+	// Now is the clock (the footer's year). Required.
+	Now       func() time.Time
 	overrides atomic.Pointer[SiteInfo]
 }
 
@@ -266,7 +268,7 @@ func (s *Site) Base(r *http.Request, title, description string) Base {
 	if description == "" {
 		description = info.Description
 	}
-	b := Base{Site: info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: time.Now().Year()}
+	b := Base{Site: info, Assets: s.Assets, Title: title, Description: description, Path: r.URL.Path, Year: s.Now().Year()}
 	// Every page offers the site's feeds; archives add their own.
 	for _, l := range seo.FeedLinks(seo.SiteFeed, "", info.Title) {
 		b.Feeds = append(b.Feeds, FeedLink{Type: l.Type, Title: l.Title, Href: s.AbsURL(r, l.Href)})

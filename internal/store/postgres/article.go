@@ -18,7 +18,7 @@ import (
 // CreateArticle stores a new article; see store.ArticleStore.
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
-	now := dbTime(time.Now())
+	now := dbTime(db.now())
 	err = db.transact(ctx, func(tx pgx.Tx) error {
 		if err := checkFree(ctx, tx, a, 0); err != nil {
 			return err
@@ -60,7 +60,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 // revision; see store.ArticleStore.
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
-	now := dbTime(time.Now())
+	now := dbTime(db.now())
 	err = db.transact(ctx, func(tx pgx.Tx) error {
 		// Lock the row first, so that concurrent updates of one article
 		// queue here and each sees the version the one before it wrote.

@@ -60,7 +60,7 @@ func recount(ctx context.Context, tx pgx.Tx, articleIDs ...int64) error {
 // CreateComment stores a new comment; see store.CommentStore.
 func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce string, expires time.Time) (err error) {
 	defer wrap(&err, "CreateComment(article %d)", c.ArticleID)
-	now := dbTime(time.Now())
+	now := dbTime(db.now())
 	return db.transact(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM comment_nonces WHERE expires_at < $1`, now); err != nil {
 			return err

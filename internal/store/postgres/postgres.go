@@ -27,6 +27,7 @@ var migrationFiles embed.FS
 // DB is a Dateline store in a PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	now  func() time.Time
 }
 
 var _ store.Store = (*DB)(nil)
@@ -45,13 +46,16 @@ const migrateLockKey int64 = 0x446174656c696e65
 // key=value string as libpq takes, checks that the server answers and
 // brings the schema up to date. A schema newer than this binary wraps
 // store.ErrSchema. Error texts never contain the DSN's password.
-func Open(ctx context.Context, dsn string) (_ *DB, err error) {
+func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error) {
 	secrets := dsnPasswords(dsn)
 	defer func() {
 		if err != nil {
 			err = &redactedError{err: fmt.Errorf("open postgres: %w", err), secrets: secrets}
 		}
 	}()
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
@@ -74,7 +78,7 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 		pool.Close()
 		return nil, err
 	}
-	db := &DB{pool: pool}
+	db := &DB{pool: pool, now: opts.Now}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"io/fs"
 	"net"
 	"strings"
@@ -17,9 +18,12 @@ import (
 	"github.com/datelinehq/dateline/internal/store/storetest"
 )
 
-func openTest(t *testing.T, dsn string) *DB {
+// testOptions open the stores of the tests that are not about time.
+var testOptions = store.Options{Now: testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now}
+
+func openTest(t *testing.T, dsn string, opts store.Options) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), dsn)
+	db, err := Open(context.Background(), dsn, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,15 +32,15 @@ func openTest(t *testing.T, dsn string) *DB {
 
 func TestConformance(t *testing.T) {
 	pgtest.URL(t) // skip once here rather than in every subtest
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return openTest(t, pgtest.NewSchemaDSN(t))
+	storetest.Run(t, func(t *testing.T, opts store.Options) store.Store {
+		return openTest(t, pgtest.NewSchemaDSN(t), opts)
 	})
 }
 
 func TestSchemaDSNSetsSearchPath(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.NewSchemaDSN(t)
-	db := openTest(t, dsn)
+	db := openTest(t, dsn, testOptions)
 	defer db.Close()
 	var schema string
 	if err := db.pool.QueryRow(context.Background(), `SELECT current_schema()`).Scan(&schema); err != nil {
@@ -59,12 +63,12 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dsn := pgtest.NewSchemaDSN(t)
-	db := openTest(t, dsn)
+	db := openTest(t, dsn, testOptions)
 	if _, err := db.pool.Exec(ctx, `INSERT INTO schema_version (version) VALUES (9999)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err := Open(ctx, dsn)
+	db, err := Open(ctx, dsn, testOptions)
 	if err == nil {
 		db.Close()
 	}
@@ -77,7 +81,7 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.NewSchemaDSN(t)
 	for range 2 {
-		db := openTest(t, dsn)
+		db := openTest(t, dsn, testOptions)
 		var n int
 		if err := db.pool.QueryRow(context.Background(), `SELECT COUNT(*) FROM schema_version`).Scan(&n); err != nil || n != migrationCount(t) {
 			t.Fatalf("schema_version rows = %d, %v; want each of the %d migrations once", n, err, migrationCount(t))
@@ -95,7 +99,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	dbs := make([]*DB, 4)
 	errs := make([]error, len(dbs))
 	for i := range dbs {
-		wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), dsn) })
+		wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), dsn, testOptions) })
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -115,7 +119,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 // read as ErrConflict too.
 func TestRacingCreatesConflict(t *testing.T) {
 	t.Parallel()
-	db := openTest(t, pgtest.NewSchemaDSN(t))
+	db := openTest(t, pgtest.NewSchemaDSN(t), testOptions)
 	defer db.Close()
 	for _, test := range []struct {
 		name   string
@@ -156,7 +160,7 @@ func TestRacingCreatesConflict(t *testing.T) {
 func TestUniqueViolationIsConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openTest(t, pgtest.NewSchemaDSN(t))
+	db := openTest(t, pgtest.NewSchemaDSN(t), testOptions)
 	defer db.Close()
 	a := &article.Article{Slug: "taken", Title: "Taken", Body: "Body.", Status: article.Draft, Source: "/taken.md"}
 	if err := db.CreateArticle(ctx, a); err != nil {
@@ -192,7 +196,7 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			db, err := Open(context.Background(), test.dsn)
+			db, err := Open(context.Background(), test.dsn, testOptions)
 			if err == nil {
 				db.Close()
 				t.Fatalf("Open(%q) succeeded", test.dsn)
@@ -230,7 +234,7 @@ func TestOpenSilentServerTimesOut(t *testing.T) {
 				t.Skip("waits for the default connect timeout")
 			}
 			start := time.Now()
-			db, err := Open(context.Background(), "postgres://postgres@"+addr+"/test?sslmode=disable"+test.param)
+			db, err := Open(context.Background(), "postgres://postgres@"+addr+"/test?sslmode=disable"+test.param, testOptions)
 			if err == nil {
 				db.Close()
 				t.Fatal("Open of a silent server succeeded")

@@ -26,7 +26,7 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 		if err := checkNoArticleAt(ctx, tx, from); err != nil {
 			return err
 		}
-		r, err = addRedirect(ctx, tx, from, to, dbTime(time.Now()))
+		r, err = addRedirect(ctx, tx, from, to, dbTime(db.now()))
 		return err
 	})
 	return r, err

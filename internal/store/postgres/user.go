@@ -55,7 +55,7 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) (err error) {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	now := dbTime(time.Now())
+	now := dbTime(db.now())
 	err = db.transact(ctx, func(tx pgx.Tx) error {
 		if err := emailFree(ctx, tx, u.Email, 0); err != nil {
 			return err
@@ -202,7 +202,7 @@ func (db *DB) DeleteUser(ctx context.Context, id int64) (err error) {
 
 // checkSession refuses a session without a token hash or an expiry, and
 // dates one without a creation time now.
-func checkSession(s *user.Session) error {
+func checkSession(s *user.Session, now time.Time) error {
 	switch {
 	case len(s.TokenHash) == 0:
 		return errors.New("the session has no token hash")
@@ -210,7 +210,7 @@ func checkSession(s *user.Session) error {
 		return errors.New("the session has no expiry time")
 	}
 	if s.CreatedAt.IsZero() {
-		s.CreatedAt = time.Now()
+		s.CreatedAt = now
 	}
 	return nil
 }
@@ -223,7 +223,7 @@ const foreignKeyViolation = "23503"
 // created are deleted.
 func (db *DB) CreateSession(ctx context.Context, s user.Session) (err error) {
 	defer wrap(&err, "CreateSession(user %d)", s.UserID)
-	if err := checkSession(&s); err != nil {
+	if err := checkSession(&s, db.now()); err != nil {
 		return err
 	}
 	err = db.transact(ctx, func(tx pgx.Tx) error {
@@ -299,7 +299,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) (err error) {
 func (db *DB) AddAudit(ctx context.Context, e *user.AuditEvent) (err error) {
 	defer wrap(&err, "AddAudit(%q)", e.Action)
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = db.now()
 	}
 	e.At = dbTime(e.At)
 	return db.pool.QueryRow(ctx, `

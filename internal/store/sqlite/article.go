@@ -42,7 +42,7 @@ var hotWrites = []string{insertArticleSQL, slugTakenSQL, sourceTakenSQL, upsertA
 // CreateArticle stores a new article; see store.ArticleStore.
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	return db.transact(ctx, func(tx conn) error {
 		if err := checkFree(ctx, tx, a, 0); err != nil {
 			return err
@@ -79,7 +79,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 // revision; see store.ArticleStore.
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	return db.transact(ctx, func(tx conn) error {
 		current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
 		if err != nil {

@@ -29,7 +29,7 @@ const recountSQL = `
 // CreateComment stores a new comment; see store.CommentStore.
 func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce string, expires time.Time) (err error) {
 	defer wrap(&err, "CreateComment(article %d)", c.ArticleID)
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	return db.transact(ctx, func(tx conn) error {
 		if _, err := tx.exec(ctx, `DELETE FROM comment_nonces WHERE expires_at < ?`, formatTime(now)); err != nil {
 			return err

@@ -27,7 +27,7 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 		if err := checkNoArticleAt(ctx, tx, from); err != nil {
 			return err
 		}
-		r, err = addRedirect(ctx, tx, from, to, time.Now().UTC())
+		r, err = addRedirect(ctx, tx, from, to, db.now().UTC())
 		return err
 	})
 	return r, err

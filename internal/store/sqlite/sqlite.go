@@ -33,6 +33,7 @@ type DB struct {
 	// writes and reads hold the prepared statements of each pool.
 	writes *stmts
 	reads  *stmts
+	now    func() time.Time
 }
 
 var _ store.Store = (*DB)(nil)
@@ -46,12 +47,15 @@ const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=f
 // Open opens (creating it if missing) the database file at path and brings
 // its schema up to date. A schema newer than this binary wraps
 // store.ErrSchema.
-func Open(ctx context.Context, path string) (_ *DB, err error) {
+func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("open sqlite:%s: %w", path, err)
 		}
 	}()
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	if path == "" {
 		return nil, errors.New("no file path given (want sqlite:PATH)")
 	}
@@ -80,7 +84,7 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	reader.SetMaxOpenConns(4)
-	db := &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader)}
+	db := &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader), now: opts.Now}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, explain(err)

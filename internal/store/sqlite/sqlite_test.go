@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,9 +14,12 @@ import (
 	"github.com/datelinehq/dateline/internal/store/storetest"
 )
 
+// testOptions open the stores of the tests that are not about time.
+var testOptions = store.Options{Now: testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now}
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+	storetest.Run(t, func(t *testing.T, opts store.Options) store.Store {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +30,7 @@ func TestConformance(t *testing.T) {
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dateline.db")
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, path, testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +38,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err = Open(ctx, path)
+	_, err = Open(ctx, path, testOptions)
 	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "9999") {
 		t.Fatalf("Open of a newer schema: err = %v, want ErrSchema naming version 9999", err)
 	}
@@ -44,7 +48,7 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dateline.db")
 	for range 2 {
-		db, err := Open(ctx, path)
+		db, err := Open(ctx, path, testOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +79,7 @@ func TestOpenBadPaths(t *testing.T) {
 		{"empty", "", "no file path"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			_, err := Open(ctx, test.path)
+			_, err := Open(ctx, test.path, testOptions)
 			if err == nil || !strings.Contains(err.Error(), test.want) {
 				t.Fatalf("Open(%q) error = %v, want it to contain %q", test.path, err, test.want)
 			}
@@ -91,7 +95,7 @@ func TestOpenBadPaths(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(ctx, empty)
+	db, err := Open(ctx, empty, testOptions)
 	if err != nil {
 		t.Fatalf("Open of an empty file: %v, want a new database", err)
 	}

@@ -43,7 +43,7 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) (err error) {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	return db.transact(ctx, func(tx conn) error {
 		if err := emailFree(ctx, tx, u.Email, 0); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (db *DB) DeleteUser(ctx context.Context, id int64) (err error) {
 
 // checkSession refuses a session without a token hash or an expiry, and
 // dates one without a creation time now.
-func checkSession(s *user.Session) error {
+func checkSession(s *user.Session, now time.Time) error {
 	switch {
 	case len(s.TokenHash) == 0:
 		return errors.New("the session has no token hash")
@@ -205,7 +205,7 @@ func checkSession(s *user.Session) error {
 		return errors.New("the session has no expiry time")
 	}
 	if s.CreatedAt.IsZero() {
-		s.CreatedAt = time.Now()
+		s.CreatedAt = now
 	}
 	return nil
 }
@@ -215,7 +215,7 @@ func checkSession(s *user.Session) error {
 // created are deleted.
 func (db *DB) CreateSession(ctx context.Context, s user.Session) (err error) {
 	defer wrap(&err, "CreateSession(user %d)", s.UserID)
-	if err := checkSession(&s); err != nil {
+	if err := checkSession(&s, db.now()); err != nil {
 		return err
 	}
 	return db.transact(ctx, func(tx conn) error {
@@ -299,7 +299,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) (err error) {
 func (db *DB) AddAudit(ctx context.Context, e *user.AuditEvent) (err error) {
 	defer wrap(&err, "AddAudit(%q)", e.Action)
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = db.now()
 	}
 	e.At = e.At.UTC()
 	return db.transact(ctx, func(tx conn) error {

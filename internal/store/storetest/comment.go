@@ -28,7 +28,7 @@ var commentTests = []struct {
 var nonceSeq atomic.Int64
 
 func nextNonce() string {
-	return fmt.Sprintf("nonce-%d-%d", time.Now().UnixNano(), nonceSeq.Add(1))
+	return fmt.Sprintf("nonce-%d-%d", now().UnixNano(), nonceSeq.Add(1))
 }
 
 func newComment(articleID int64, author, body string, state comment.State) *comment.Comment {
@@ -37,7 +37,7 @@ func newComment(articleID int64, author, body string, state comment.State) *comm
 
 func mustComment(t *testing.T, s store.Store, c *comment.Comment) *comment.Comment {
 	t.Helper()
-	if err := s.CreateComment(ctx, c, nextNonce(), time.Now().Add(time.Hour)); err != nil {
+	if err := s.CreateComment(ctx, c, nextNonce(), now().Add(time.Hour)); err != nil {
 		t.Fatalf("CreateComment(%q): %v", c.Body, err)
 	}
 	return c
@@ -110,7 +110,7 @@ func testCommentRefusals(t *testing.T, s store.Store) {
 	mustCreate(t, s, b)
 	other := mustComment(t, s, newComment(b.ID, "ana", "On another article.", comment.Approved))
 	nonce := nextNonce()
-	if err := s.CreateComment(ctx, newComment(a.ID, "ana", "Once.", comment.Approved), nonce, time.Now().Add(time.Hour)); err != nil {
+	if err := s.CreateComment(ctx, newComment(a.ID, "ana", "Once.", comment.Approved), nonce, now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for _, test := range []struct {
@@ -124,7 +124,7 @@ func testCommentRefusals(t *testing.T, s store.Store) {
 		{"parent on another article", &comment.Comment{ArticleID: a.ID, ParentID: other.ID, Author: "x", Email: "x@example.org", Body: "Reply", State: comment.Approved}, nextNonce(), store.ErrNotFound},
 		{"missing parent", &comment.Comment{ArticleID: a.ID, ParentID: 999999, Author: "x", Email: "x@example.org", Body: "Reply", State: comment.Approved}, nextNonce(), store.ErrNotFound},
 	} {
-		if err := s.CreateComment(ctx, test.c, test.nonce, time.Now().Add(time.Hour)); !errors.Is(err, test.want) {
+		if err := s.CreateComment(ctx, test.c, test.nonce, now().Add(time.Hour)); !errors.Is(err, test.want) {
 			t.Errorf("%s: err = %v, want %v", test.name, err, test.want)
 		}
 	}

@@ -63,7 +63,7 @@ func wantRedirects(t *testing.T, s store.Store, want map[string]string) {
 }
 
 func testRedirectChains(t *testing.T, s store.Store) {
-	before := time.Now().Add(-time.Second)
+	before := now().Add(-time.Second)
 	r := mustRedirect(t, s, "/a/", "/b/")
 	if r.From != "/a/" || r.To != "/b/" || r.CreatedAt.Before(before) {
 		t.Errorf("AddRedirect = %+v", r)
@@ -259,11 +259,11 @@ func testRenameUnpublished(t *testing.T, s store.Store) {
 	mustCreate(t, s, draft)
 	rename(t, s, draft, "draft-renamed")
 	later := sample("coming-soon")
-	later.Status, later.PublishedAt = article.Scheduled, time.Now().Add(24*time.Hour)
+	later.Status, later.PublishedAt = article.Scheduled, now().Add(24*time.Hour)
 	mustCreate(t, s, later)
 	rename(t, s, later, "coming-later")
 	due := sample("due")
-	due.Status, due.PublishedAt = article.Scheduled, time.Now().Add(-time.Minute)
+	due.Status, due.PublishedAt = article.Scheduled, now().Add(-time.Minute)
 	mustCreate(t, s, due)
 	rename(t, s, due, "was-due")
 	// Only the scheduled article whose time has come had readers.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"testing"
 	"time"
 
@@ -166,7 +167,7 @@ func token(n int) []byte { return bytes.Repeat([]byte{byte(n)}, 32) }
 
 func testSessions(t *testing.T, s store.Store) {
 	ada := mustUser(t, s, "ada@example.com", "Ada", user.Editor)
-	now := time.Now().UTC()
+	now := now().UTC()
 	sess := user.Session{TokenHash: token(1), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour), IP: "192.0.2.1"}
 	if err := s.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
@@ -229,7 +230,7 @@ func testSessions(t *testing.T, s store.Store) {
 func testPasswordChangeEndsSessions(t *testing.T, s store.Store) {
 	ada := mustUser(t, s, "ada@example.com", "Ada", user.Editor)
 	ben := mustUser(t, s, "ben@example.com", "Ben", user.Author)
-	now := time.Now().UTC()
+	now := now().UTC()
 	for i, id := range []int64{ada.ID, ada.ID, ben.ID} {
 		sess := user.Session{TokenHash: token(i + 1), UserID: id, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		if err := s.CreateSession(ctx, sess); err != nil {
@@ -257,7 +258,7 @@ func testDeletedUserKeepsArticles(t *testing.T, s store.Store) {
 	a := sample("owned")
 	a.OwnerID = ada.ID
 	mustCreate(t, s, a)
-	now := time.Now().UTC()
+	now := now().UTC()
 	if err := s.CreateSession(ctx, user.Session{TokenHash: token(1), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +286,7 @@ func testDeletedUserKeepsArticles(t *testing.T, s store.Store) {
 }
 
 func testLoginFailures(t *testing.T, s store.Store) {
-	start := time.Now().UTC().Truncate(time.Second)
+	start := now().UTC().Truncate(time.Second)
 	for i := range 3 {
 		if err := s.AddLoginFailure(ctx, []string{"ada@example.com", "192.0.2.1"}, start.Add(time.Duration(i)*time.Minute)); err != nil {
 			t.Fatal(err)
@@ -341,7 +342,7 @@ func testAudit(t *testing.T, s store.Store) {
 	if es, err := s.Audit(ctx, 10); err != nil || len(es) != 0 {
 		t.Fatalf("Audit of a new site = %v, %v; want none", es, err)
 	}
-	at := time.Date(2026, 3, 1, 9, 0, 0, 123456000, time.UTC)
+	at := time.Date(2026+testclock.Years(), 3, 1, 9, 0, 0, 123456000, time.UTC)
 	var added []user.AuditEvent
 	for i, action := range []string{"sign-in failed", "sign-in", "role changed", "published"} {
 		e := &user.AuditEvent{
@@ -372,11 +373,11 @@ func testAudit(t *testing.T, s store.Store) {
 		t.Errorf("Audit(100) = %d events, want all 5 ending with the oldest", len(all))
 	}
 	noTime := &user.AuditEvent{Action: "sign-in"}
-	before := time.Now()
+	before := now()
 	if err := s.AddAudit(ctx, noTime); err != nil {
 		t.Fatal(err)
 	}
-	if noTime.At.Before(before.Add(-time.Second)) || noTime.At.After(time.Now().Add(time.Second)) {
+	if noTime.At.Before(before.Add(-time.Second)) || noTime.At.After(now().Add(time.Second)) {
 		t.Errorf("AddAudit without a time dated it %v, want now", noTime.At)
 	}
 }
@@ -386,7 +387,7 @@ func testViewStats(t *testing.T, s store.Store) {
 	for _, x := range []*article.Article{a, b, c} {
 		mustCreate(t, s, x)
 	}
-	day := func(d int) time.Time { return time.Date(2026, 2, d, 23, 30, 0, 0, time.UTC) }
+	day := func(d int) time.Time { return time.Date(2026+testclock.Years(), 2, d, 23, 30, 0, 0, time.UTC) }
 	for _, v := range []struct {
 		day   int
 		views map[int64]int64
@@ -404,13 +405,14 @@ func testViewStats(t *testing.T, s store.Store) {
 	// From and to are inclusive days (UTC), whatever their time of day
 	// and zone.
 	east := time.FixedZone("UTC+5", 5*60*60)
-	from := time.Date(2026, 2, 1, 14, 0, 0, 0, east) // 09:00 UTC
-	to := time.Date(2026, 2, 3, 5, 30, 0, 0, east)   // 00:30 UTC
+	from := time.Date(2026+testclock.Years(), 2, 1, 14, 0, 0, 0, east) // 09:00 UTC
+	to := time.Date(2026+testclock.Years(), 2, 3, 5, 30, 0, 0, east)   // 00:30 UTC
 	got, err := s.DailyViews(ctx, a.ID, from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"2026-02-01": 5, "2026-02-02": 1, "2026-02-03": 10}
+	key := func(d int) string { return day(d).Format(time.DateOnly) }
+	want := map[string]int64{key(1): 5, key(2): 1, key(3): 10}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DailyViews (-want +got):\n%s", diff)
 	}

@@ -57,7 +57,7 @@ type Options struct {
 	// the server printed when it started with no account, so that nobody
 	// but its operator can claim a new installation.
 	SetupCode string
-	// Now is the clock; time.Now when nil.
+	// Now is the clock. Required.
 	Now func() time.Time
 }
 
@@ -88,7 +88,7 @@ type Handler struct {
 // not parse: that is a bug in the binary, found by every test.
 func New(opts Options) *Handler {
 	if opts.Now == nil {
-		opts.Now = time.Now
+		panic("admin.New: Options.Now is nil; pass the server's clock")
 	}
 	if opts.Logger == nil && opts.Site != nil {
 		opts.Logger = opts.Site.Logger
@@ -101,7 +101,7 @@ func New(opts Options) *Handler {
 		opts.Links = func() *linking.Index { return empty }
 	}
 	if opts.Site == nil {
-		opts.Site = &web.Site{Logger: opts.Logger, Info: web.SiteInfo{Title: "Dateline"}}
+		opts.Site = &web.Site{Logger: opts.Logger, Now: opts.Now, Info: web.SiteInfo{Title: "Dateline"}}
 	}
 	h := &Handler{
 		store: opts.Store, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,

@@ -3,6 +3,8 @@ package admin
 import (
 	"bytes"
 	"context"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -69,12 +71,13 @@ func (b *lockedBuffer) String() string {
 
 func newAdminTest(t *testing.T, opts ...func(*Options)) *adminTest {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+	at := &adminTest{t: t, logs: &lockedBuffer{}, now: testclock.Date(2026, 3, 14, 9, 30)}
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"), store.Options{Now: at.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	at := &adminTest{t: t, db: db, logs: &lockedBuffer{}, now: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	at.db = db
 	logger := slog.New(slog.NewTextHandler(at.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tpl, err := web.LoadTemplates("")
 	if err != nil {
@@ -84,7 +87,7 @@ func newAdminTest(t *testing.T, opts ...func(*Options)) *adminTest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Info: web.SiteInfo{Title: "The Test Gazette", Language: "en"}}
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: at.clock, Info: web.SiteInfo{Title: "The Test Gazette", Language: "en"}}
 	o := Options{Store: db, Renderer: render.New(), Site: site, Logger: logger, Now: at.clock}
 	for _, f := range opts {
 		f(&o)
@@ -265,7 +268,8 @@ func (at *adminTest) auditActions() []string {
 // The admin's routes share a mux with the public site's without a
 // conflict (ServeMux panics on one).
 func TestRegistersBesideThePublicSite(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+	clock := testclock.New(testclock.Date(2026, 3, 14, 9, 30))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,10 +283,10 @@ func TestRegistersBesideThePublicSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger}
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: clock.Now}
 	mux := http.NewServeMux()
-	public.New(site, db, render.New(), public.NewViewCounter(db, logger), public.Options{}).Register(mux)
-	New(Options{Store: db, Site: site}).Register(mux)
+	public.New(site, db, render.New(), public.NewViewCounter(db, logger, clock.Now), public.Options{Now: clock.Now}).Register(mux)
+	New(Options{Store: db, Site: site, Now: clock.Now}).Register(mux)
 	for path, want := range map[string]string{
 		"/admin/":         "GET /admin/{$}",
 		"/admin/comments": "GET /admin/comments",

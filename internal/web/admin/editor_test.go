@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,18 +33,20 @@ type editorServer struct {
 	store *sqlite.DB
 	r     *render.Renderer
 	ix    *linking.Index
+	clock *testclock.Clock
 }
 
 func newEditorServer(t *testing.T) *editorServer {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	clock := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	es := &editorServer{t: t, store: s, r: render.New(), ix: linking.NewIndex()}
-	h := New(Options{Store: s, Renderer: es.r, Links: func() *linking.Index { return es.ix }, Logger: slog.New(slog.DiscardHandler)})
+	es := &editorServer{t: t, store: s, r: render.New(), ix: linking.NewIndex(), clock: clock}
+	h := New(Options{Store: s, Renderer: es.r, Links: func() *linking.Index { return es.ix }, Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
 	mux := http.NewServeMux()
 	h.Register(mux)
 	es.Server = httptest.NewServer(mux)
@@ -64,7 +67,7 @@ func (es *editorServer) signIn(name string, role user.Role) *editorClient {
 	if err != nil {
 		es.t.Fatal(err)
 	}
-	now := time.Now()
+	now := es.clock.Now()
 	if err := es.store.CreateSession(ctx, user.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		es.t.Fatal(err)
 	}
@@ -137,16 +140,16 @@ func (es *editorServer) addArticle(title, body string, status article.Status, ow
 	a := &article.Article{Title: title, Body: body, Status: status, OwnerID: owner, Tags: article.TagsFromNames(tags...),
 		Author: &article.Author{Name: "Desk"}}
 	if status == article.Scheduled {
-		a.PublishedAt = time.Now().Add(48 * time.Hour)
+		a.PublishedAt = es.clock.Now().Add(48 * time.Hour)
 	}
 	a.SetWordCount(es.r.WordCount([]byte(body)))
-	if err := a.Validate(time.Now()); err != nil {
+	if err := a.Validate(es.clock.Now()); err != nil {
 		es.t.Fatal(err)
 	}
 	if err := es.store.CreateArticle(context.Background(), a); err != nil {
 		es.t.Fatal(err)
 	}
-	if a.IsPublic(time.Now()) {
+	if a.IsPublic(es.clock.Now()) {
 		es.ix.Upsert(linking.DocFromArticle(es.r, a))
 	}
 	return a
@@ -260,7 +263,7 @@ func TestCreateAndEditArticle(t *testing.T) {
 func TestScheduleArticle(t *testing.T) {
 	es := newEditorServer(t)
 	editor := es.signIn("Ed Editor", user.Editor)
-	when := time.Now().Add(72 * time.Hour).UTC().Format(dateTimeLayout)
+	when := es.clock.Now().Add(72 * time.Hour).UTC().Format(dateTimeLayout)
 	res := editor.post("/admin/articles/new", articleForm("Budget day", "The budget is due.\n", "status", "scheduled", "publish_at", when))
 	wantEditorStatus(t, "schedule", res, http.StatusSeeOther)
 	a := es.article("budget-day")
@@ -282,7 +285,7 @@ func TestBadInputKeepsText(t *testing.T) {
 		{"bad slug", articleForm("A title", body, "slug", "Not A Slug!"), "slug", "may hold only lowercase letters"},
 		{"bad date", articleForm("A title", body, "status", "scheduled", "publish_at", "next tuesday"), "publish_at", "is not a date and time"},
 		{"no date", articleForm("A title", body, "status", "scheduled"), "publish_at", "Give the date"},
-		{"past date", articleForm("A title", body, "status", "scheduled", "publish_at", "2001-01-01T10:00"), "publish_at", "This time has passed"},
+		{"past date", articleForm("A title", body, "status", "scheduled", "publish_at", es.clock.Now().AddDate(-1, 0, 0).Format(dateTimeLayout)), "publish_at", "This time has passed"},
 		{"no title", articleForm("  ", body), "title", "Title is empty"},
 		{"two-line title", articleForm("one\ntwo", body), "title", "several lines"},
 		{"unknown status", articleForm("A title", body, "status", "archived"), "", "Unknown status"},
@@ -312,7 +315,7 @@ func TestArticleSluggedNew(t *testing.T) {
 	es := newEditorServer(t)
 	editor := es.signIn("Ed Editor", user.Editor)
 	imported := &article.Article{Slug: "new", Title: "What is new", Body: "Imported text.\n", Status: article.Published,
-		PublishedAt: time.Now().Add(-time.Hour), Source: "/imports/new.md", Author: &article.Author{Name: "Desk", Slug: "desk"}}
+		PublishedAt: es.clock.Now().Add(-time.Hour), Source: "/imports/new.md", Author: &article.Author{Name: "Desk", Slug: "desk"}}
 	imported.SetWordCount(es.r.WordCount([]byte(imported.Body)))
 	if err := es.store.CreateArticle(context.Background(), imported); err != nil {
 		t.Fatal(err)
@@ -390,7 +393,7 @@ func TestContributor(t *testing.T) {
 	c := es.signIn("Cora Contributor", user.Contributor)
 
 	for _, status := range []string{"published", "scheduled"} {
-		res := c.post("/admin/articles/new", articleForm("My scoop", "Text.\n", "status", status, "publish_at", time.Now().Add(time.Hour).Format(dateTimeLayout)))
+		res := c.post("/admin/articles/new", articleForm("My scoop", "Text.\n", "status", status, "publish_at", es.clock.Now().Add(time.Hour).Format(dateTimeLayout)))
 		wantEditorStatus(t, "contributor "+status, res, http.StatusForbidden)
 		if !strings.Contains(res.body, "cannot publish") {
 			t.Errorf("%s: no message saying why", status)
@@ -912,7 +915,7 @@ func TestLineDiff(t *testing.T) {
 }
 
 func TestEditorTemplatesExecuteZero(t *testing.T) {
-	h := New(Options{Renderer: render.New()})
+	h := New(Options{Renderer: render.New(), Now: testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now})
 	for page, data := range map[string]any{
 		"articles": ListPage{},
 		"edit":     EditPage{Panels: &Panels{}},

@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/user"
 )
@@ -10,7 +11,7 @@ import (
 // Every page of this file's screens renders from its zero value, and with
 // a signed-in user of each role.
 func TestTemplatesExecuteZero(t *testing.T) {
-	h := New(Options{})
+	h := New(Options{Now: time.Now})
 	pages := map[string]func(Page) any{
 		"setup":     func(p Page) any { return SetupPage{Page: p} },
 		"signin":    func(p Page) any { return SigninPage{Page: p} },

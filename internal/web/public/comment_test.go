@@ -71,7 +71,7 @@ func (rd *reader) formToken(t *testing.T, slug string) string {
 	if len(inputs) != 1 {
 		t.Fatalf("article page has %d token fields", len(inputs))
 	}
-	rd.ts.clock.set(rd.ts.clock.now().Add(10 * time.Second))
+	rd.ts.clock.Set(rd.ts.clock.Now().Add(10 * time.Second))
 	return attr(inputs[0], "value")
 }
 
@@ -370,17 +370,17 @@ func TestSpamDefences(t *testing.T) {
 	if resp, body := rd.request(t, http.MethodPost, "/"+a.Slug+"/comments", form(tok, "Too fast")); resp.StatusCode != 422 || !strings.Contains(body, "too quick") {
 		t.Errorf("instant post = %d", resp.StatusCode)
 	}
-	ts.clock.set(ts.clock.now().Add(5 * time.Second))
+	ts.clock.Set(ts.clock.Now().Add(5 * time.Second))
 	if resp, _ := rd.request(t, http.MethodPost, "/"+a.Slug+"/comments", form(tok, "Now fine")); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("post after 5s = %d", resp.StatusCode)
 	}
 	if resp, body := rd.request(t, http.MethodPost, "/"+a.Slug+"/comments", form(tok, "Replayed with new text")); resp.StatusCode != 422 || !strings.Contains(body, "already used") {
 		t.Errorf("replayed token = %d", resp.StatusCode)
 	}
-	ts.clock.set(ts.clock.now().Add(25 * time.Hour))
+	ts.clock.Set(ts.clock.Now().Add(25 * time.Hour))
 	_, page = rd.request(t, http.MethodGet, "/"+a.Slug+"/", nil)
 	old := attr(findAll(parseHTML(t, page), func(n *html.Node) bool { return attr(n, "name") == "dl_token" })[0], "value")
-	ts.clock.set(ts.clock.now().Add(25 * time.Hour))
+	ts.clock.Set(ts.clock.Now().Add(25 * time.Hour))
 	if resp, body := rd.request(t, http.MethodPost, "/"+a.Slug+"/comments", form(old, "Old form")); resp.StatusCode != 422 || !strings.Contains(body, "expired") {
 		t.Errorf("day-old token = %d", resp.StatusCode)
 	}
@@ -389,7 +389,7 @@ func TestSpamDefences(t *testing.T) {
 	}
 
 	// Duplicates, links, blocked words.
-	ts.clock.set(ts.clock.now().Add(2 * time.Minute))
+	ts.clock.Set(ts.clock.Now().Add(2 * time.Minute))
 	if resp, _ := rd.post(t, a.Slug, commentFields("Dup", "Say it once.")); resp.StatusCode != 303 {
 		t.Fatalf("first post = %d", resp.StatusCode)
 	}
@@ -403,7 +403,7 @@ func TestSpamDefences(t *testing.T) {
 	if err := ts.store.SaveCommentSettings(ctx, settings); err != nil {
 		t.Fatal(err)
 	}
-	ts.clock.set(ts.clock.now().Add(time.Minute)) // the settings cache expires at once (cache 0)
+	ts.clock.Set(ts.clock.Now().Add(time.Minute)) // the settings cache expires at once (cache 0)
 	if resp, _ := rd.post(t, a.Slug, commentFields("Linker", "See https://a.example https://b.example https://c.example")); state(resp) != comment.Pending {
 		t.Error("three links were not held")
 	}
@@ -437,7 +437,7 @@ func TestSpamDefences(t *testing.T) {
 	// Rate limit per address.
 	settings.PerIPPerMinute = 2
 	ts.store.SaveCommentSettings(ctx, settings)
-	ts.clock.set(ts.clock.now().Add(time.Minute))
+	ts.clock.Set(ts.clock.Now().Add(time.Minute))
 	codes := []int{}
 	for i := range 3 {
 		resp, _ := rd.post(t, a.Slug, commentFields("Fast", "Message number "+strconv.Itoa(i)))

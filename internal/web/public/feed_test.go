@@ -37,9 +37,9 @@ func withFullFeeds(t *testing.T, ts *testServer) *testServer {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Info: web.SiteInfo{Title: "The Selvik Courier", Description: "News from Selvik", Language: "en"}}
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Description: "News from Selvik", Language: "en"}}
 	mux := http.NewServeMux()
-	New(site, ts.store, render.New(), NewViewCounter(ts.store, logger), Options{Now: ts.clock.now, FeedFullContent: true}).Register(mux)
+	New(site, ts.store, render.New(), NewViewCounter(ts.store, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: true}).Register(mux)
 	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: ts.store, clock: ts.clock, logs: &bytes.Buffer{}}
@@ -176,7 +176,7 @@ func addFeedArticles(t *testing.T, ts *testServer) (draft, scheduled *article.Ar
 	}
 	draft = ts.add(t, &article.Article{Title: "Draft About the Mayor", Body: "Not yet.\n", Status: article.Draft,
 		Author: &article.Author{Name: "Ingrid Solheim"}, Tags: article.TagsFromNames("Selvik", "Secret Tag")})
-	scheduled = ts.add(t, &article.Article{Title: "Scheduled Budget Story", Body: "Tomorrow.\n", PublishedAt: ts.clock.now().Add(24 * time.Hour),
+	scheduled = ts.add(t, &article.Article{Title: "Scheduled Budget Story", Body: "Tomorrow.\n", PublishedAt: ts.clock.Now().Add(24 * time.Hour),
 		Author: &article.Author{Name: "Ingrid Solheim"}, Tags: article.TagsFromNames("Selvik", "Budget")})
 	return draft, scheduled
 }
@@ -186,7 +186,7 @@ func TestFeeds(t *testing.T) {
 	summaries := newTestServer(t, 0, "")
 	draft, scheduled := addFeedArticles(t, summaries)
 	full := withFullFeeds(t, summaries)
-	now := summaries.clock.now()
+	now := summaries.clock.Now()
 	for _, test := range []struct {
 		name, prefix string
 		q            store.ArticleQuery
@@ -264,7 +264,7 @@ func TestFeedsNotFoundAndScheduled(t *testing.T) {
 		}
 	}
 	// A scheduled article joins the feeds at its time.
-	ts.clock.set(scheduled.PublishedAt.Add(time.Minute))
+	ts.clock.Set(scheduled.PublishedAt.Add(time.Minute))
 	for _, feed := range []struct{ path, contentType string }{
 		{"/feed/", seo.RSSType}, {"/tag/budget/feed/atom/", seo.AtomType}, {"/author/ingrid-solheim/feed.json", seo.JSONType},
 	} {

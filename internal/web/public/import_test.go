@@ -13,7 +13,7 @@ import (
 // importText imports a plain-text article through the real importer.
 func importText(t *testing.T, ts *testServer, content []byte) *article.Article {
 	t.Helper()
-	im := importer.New(ts.store, render.New(), importer.Options{Format: importer.Text, Now: ts.clock.now})
+	im := importer.New(ts.store, render.New(), importer.Options{Format: importer.Text, Now: ts.clock.Now})
 	r := im.Import(ctx, "reference-article.txt", content)
 	if r.Err != nil {
 		t.Fatal(r.Err)

@@ -56,7 +56,7 @@ type Options struct {
 	// again: the longest a change (or a scheduled article's arrival) waits
 	// before readers see it. Zero disables the page cache.
 	CacheFor time.Duration
-	// Now is the clock; time.Now when nil.
+	// Now is the clock. Required.
 	Now func() time.Time
 	// Secret signs comment form tokens and commenters' cookies; every
 	// node of a site must share it (store.SettingsStore.Secret).
@@ -74,7 +74,7 @@ type Options struct {
 // New returns the reader handlers. Views are counted by views.
 func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, opts Options) *Handlers {
 	if opts.Now == nil {
-		opts.Now = time.Now
+		panic("public.New: Options.Now is nil; pass the server's clock")
 	}
 	return &Handlers{
 		site: site, store: s, renderer: r, views: views, now: opts.Now, secret: opts.Secret,

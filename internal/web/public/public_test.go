@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,21 +29,11 @@ import (
 
 var ctx = context.Background()
 
-// clock is a settable time for the handlers, so tests can move past a
-// scheduled article's time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 type testServer struct {
 	*httptest.Server
 	store store.Store
 	views *ViewCounter
-	clock *clock
+	clock *testclock.Clock
 	logs  *bytes.Buffer
 }
 
@@ -50,7 +41,8 @@ type testServer struct {
 // embedded theme (or themeDir's) and a page cache of cacheFor.
 func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options)) *testServer {
 	t.Helper()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	c := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,15 +57,14 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, config
 	}
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
-	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Info: web.SiteInfo{Title: "The Selvik Courier", Description: "News from Selvik", Language: "en"}}
-	c := &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
-	views := NewViewCounter(s, logger)
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: c.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Description: "News from Selvik", Language: "en"}}
+	views := NewViewCounter(s, logger, c.Now)
 	mux := http.NewServeMux()
 	secret, err := s.Secret(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{CacheFor: cacheFor, Now: c.now, Secret: secret}
+	opts := Options{CacheFor: cacheFor, Now: c.Now, Secret: secret}
 	for _, fn := range configure {
 		fn(&opts)
 	}
@@ -99,7 +90,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func (ts *testServer) add(t *testing.T, a *article.Article) *article.Article {
 	t.Helper()
 	a.SetWordCount(render.New().WordCount([]byte(a.Body)))
-	if err := a.Validate(ts.clock.now()); err != nil {
+	if err := a.Validate(ts.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := ts.store.CreateArticle(ctx, a); err != nil {
@@ -139,7 +130,7 @@ func (ts *testServer) do(t *testing.T, method, path string, header ...string) (*
 	return resp, string(body)
 }
 
-var published = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+var published = testclock.Date(2026, 11, 20, 8, 0)
 
 const floodBody = `The river crested at 4.3 metres overnight.
 
@@ -261,12 +252,12 @@ func TestArticlePage(t *testing.T) {
 		t.Fatal("no byline")
 	}
 	bl := text(byline[0])
-	for _, want := range []string{"By Ingrid Solheim", "Published 20 November 2026", "1 min read", "0 comments", "0 views"} {
+	for _, want := range []string{"By Ingrid Solheim", "Published " + published.Format("2 January 2006"), "1 min read", "0 comments", "0 views"} {
 		if !strings.Contains(bl, want) {
 			t.Errorf("byline %q lacks %q", bl, want)
 		}
 	}
-	if times := findAll(byline[0], tag("time")); len(times) == 0 || attr(times[0], "datetime") != "2026-11-20T08:00:00Z" {
+	if times := findAll(byline[0], tag("time")); len(times) == 0 || attr(times[0], "datetime") != published.Format(time.RFC3339) {
 		t.Errorf("byline time = %v", times)
 	}
 	if links := findAll(byline[0], func(n *html.Node) bool { return attr(n, "href") == "/author/ingrid-solheim/" }); len(links) != 1 {
@@ -370,7 +361,7 @@ func TestDraftsAndScheduledArticlesAreNotPublic(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, time.Minute, "")
 	draft := ts.add(t, &article.Article{Title: "Secret Budget Draft", Body: "Not yet.\n", Status: article.Draft})
-	soon := ts.clock.now().Add(time.Hour)
+	soon := ts.clock.Now().Add(time.Hour)
 	scheduled := ts.add(t, &article.Article{Title: "Eclipse Guide", Body: "Look up.\n", PublishedAt: soon, Tags: article.TagsFromNames("Sky"), Author: &article.Author{Name: "Ada Brandt"}})
 	for _, p := range []string{"/" + draft.Slug + "/", "/" + scheduled.Slug + "/", "/tag/sky/", "/author/ada-brandt/"} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 404 || !strings.Contains(body, "Page not found") {
@@ -382,7 +373,7 @@ func TestDraftsAndScheduledArticlesAreNotPublic(t *testing.T) {
 	}
 	// The scheduled time comes: the article appears without a restart,
 	// even though the home page was cached a moment ago.
-	ts.clock.set(soon.Add(2 * time.Minute))
+	ts.clock.Set(soon.Add(2 * time.Minute))
 	if resp, _ := ts.get(t, "/"+scheduled.Slug+"/"); resp.StatusCode != 200 {
 		t.Errorf("scheduled article after its time: %d", resp.StatusCode)
 	}
@@ -608,7 +599,7 @@ func (f *failingStore) AddViews(_ context.Context, _ time.Time, views map[int64]
 func TestViewCounterKeepsCountsWhenTheStoreFails(t *testing.T) {
 	t.Parallel()
 	fs := &failingStore{fail: true}
-	v := NewViewCounter(fs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	v := NewViewCounter(fs, slog.New(slog.NewTextHandler(io.Discard, nil)), testclock.New(published).Now)
 	v.Count(1)
 	v.Count(1)
 	if err := v.Flush(ctx); err == nil {

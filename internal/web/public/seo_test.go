@@ -3,6 +3,7 @@ package public
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -80,7 +81,7 @@ func TestArticleHead(t *testing.T) {
 		"og:url":                 canonical,
 		"og:site_name":           "The Selvik Courier",
 		"og:image":               ts.URL + "/static/favicon.svg",
-		"article:published_time": "2026-11-20T08:00:00Z",
+		"article:published_time": published.Format(time.RFC3339),
 		"article:author":         ts.URL + "/author/ingrid-solheim/",
 		"article:section":        "Environment",
 		"twitter:card":           "summary_large_image",
@@ -105,7 +106,7 @@ func TestArticleHead(t *testing.T) {
 	}
 	author := na["author"].([]any)[0].(map[string]any)
 	publisher := na["publisher"].(map[string]any)
-	if na["headline"] != a.Title || na["datePublished"] != "2026-11-20T08:00:00Z" || author["@type"] != "Person" ||
+	if na["headline"] != a.Title || na["datePublished"] != published.Format(time.RFC3339) || author["@type"] != "Person" ||
 		author["url"] != ts.URL+"/author/ingrid-solheim/" || publisher["@type"] != "Organization" ||
 		publisher["logo"].(map[string]any)["url"] == "" || na["mainEntityOfPage"].(map[string]any)["@id"] != canonical ||
 		na["articleSection"] != "Environment" || na["keywords"] != "Environment, Selvik" || na["wordCount"].(float64) < 30 ||
@@ -178,7 +179,7 @@ func TestHostileTextInTheHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	hostile := `"quoted" <b>bold</b> & </script><script>alert(1)</script> ` + "\nline two 📰 " + strings.Repeat("long ", 2000)
-	h := &Handlers{site: &web.Site{Templates: tpl, Info: web.SiteInfo{Title: "Site & <Co>", Language: "en", BaseURL: "https://news.example"}}}
+	h := &Handlers{site: &web.Site{Templates: tpl, Now: testclock.New(published).Now, Info: web.SiteInfo{Title: "Site & <Co>", Language: "en", BaseURL: "https://news.example"}}}
 	r := httptestRequest("/hostile/")
 	p := &ArticlePage{Base: h.site.Base(r, hostile, hostile), Article: &article.Article{Title: hostile, Slug: "hostile", Description: hostile, PublishedAt: published, UpdatedAt: published,
 		Author: &article.Author{Name: hostile, Slug: "x"}, Tags: article.TagsFromNames(hostile)}}

@@ -88,7 +88,7 @@ func TestSitemap(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, 0, "")
 	draft, scheduled := addFeedArticles(t, ts)
-	as, err := ts.store.Articles(ctx, store.ArticleQuery{PublicAt: ts.clock.now()})
+	as, err := ts.store.Articles(ctx, store.ArticleQuery{PublicAt: ts.clock.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestSitemap(t *testing.T) {
 		t.Errorf("GET /sitemap-1.xml = %d without an index, want 404", resp.StatusCode)
 	}
 	// A scheduled article joins at its time.
-	ts.clock.set(scheduled.PublishedAt)
+	ts.clock.Set(scheduled.PublishedAt)
 	if got := locs(ts, getSitemap(t, ts, "/sitemap.xml", "sitemap.xsd")); got["/"+scheduled.Slug+"/"] == "" || got["/tag/budget/"] == "" {
 		t.Error("the scheduled article is not in the sitemap at its time")
 	}
@@ -204,7 +204,7 @@ func TestSitemapIndex(t *testing.T) {
 func TestNewsSitemap(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, 0, "")
-	now := ts.clock.now()
+	now := ts.clock.Now()
 	recent := ts.add(t, &article.Article{Title: `Quay "Reopens" <Today> & 🌊`, Body: "Text.\n", PublishedAt: now.Add(-time.Hour)})
 	yesterday := ts.add(t, &article.Article{Title: "Council Votes", Body: "Text.\n", PublishedAt: now.Add(-47 * time.Hour)})
 	ts.add(t, &article.Article{Title: "Old News", Body: "Text.\n", PublishedAt: now.Add(-49 * time.Hour)})

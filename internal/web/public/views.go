@@ -21,9 +21,10 @@ type ViewCounter struct {
 	pending map[int64]int64
 }
 
-// NewViewCounter returns a counter writing to s.
-func NewViewCounter(s store.ArticleStore, logger *slog.Logger) *ViewCounter {
-	return &ViewCounter{store: s, logger: logger, now: time.Now, pending: map[int64]int64{}}
+// NewViewCounter returns a counter writing to s, counting each view on
+// the day now says.
+func NewViewCounter(s store.ArticleStore, logger *slog.Logger, now func() time.Time) *ViewCounter {
+	return &ViewCounter{store: s, logger: logger, now: now, pending: map[int64]int64{}}
 }
 
 // Count records one view of the article with the given ID.

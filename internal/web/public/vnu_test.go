@@ -72,7 +72,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	commentIDFrom(t, resp)
 	settings.HoldAll = true
 	ts.store.SaveCommentSettings(ctx, settings)
-	ts.clock.set(ts.clock.now().Add(time.Minute))
+	ts.clock.Set(ts.clock.Now().Add(time.Minute))
 	resp, _ = rd.post(t, a.Slug, commentFields("Held", "Awaiting moderation."))
 	commentIDFrom(t, resp)
 	_, pendingPage := rd.request(t, http.MethodGet, "/"+a.Slug+"/", nil)

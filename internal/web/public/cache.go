@@ -2,8 +2,11 @@ package public
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/crc32"
 	"hash/fnv"
 	"html/template"
 	"net/http"
@@ -33,6 +36,8 @@ type cachedPage struct {
 
 	gzipOnce sync.Once
 	gzipped  []byte
+	// For a page with a hole, the gzipped page around it (see gzipHoled).
+	gzHoled *holedGzip
 }
 
 func newCachedPage(body []byte, modified time.Time) *cachedPage {
@@ -44,6 +49,60 @@ func newCachedPage(body []byte, modified time.Time) *cachedPage {
 // setHole marks the placeholder in the page that fill replaces.
 func (p *cachedPage) setHole(placeholder string) {
 	p.hole, p.holeLen = bytes.Index(p.body, []byte(placeholder)), len(placeholder)
+}
+
+// holedGzip is a page with a hole, compressed once around it: a gzip
+// member is a DEFLATE stream, and a stream may be cut into independent
+// runs of blocks. The part before the hole ends with a sync flush (byte
+// aligned, not final); the hole's value goes in as a stored block; the
+// part after it is a stream of its own that ends the member. Filling the
+// hole then costs a copy and a CRC, not a compression of the whole page
+// for every reader (it cost 650 µs and 1.2 MB a request).
+type holedGzip struct {
+	head      []byte // gzip header and the compressed part before the hole
+	tail      []byte // the compressed part after the hole, ending the stream
+	headCRC   uint32 // CRC-32 of the uncompressed part before the hole
+	afterHole []byte // the uncompressed part after the hole, for the CRC
+	size      int    // uncompressed length without the hole's value
+}
+
+func newHoledGzip(before, after []byte) *holedGzip {
+	var head bytes.Buffer
+	// The gzip header of RFC 1952 as Go writes it: no name, no time,
+	// unknown OS.
+	head.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255})
+	fw, _ := flate.NewWriter(&head, flate.DefaultCompression)
+	fw.Write(before)
+	fw.Flush()
+	var tail bytes.Buffer
+	fw.Reset(&tail)
+	fw.Write(after)
+	fw.Close()
+	return &holedGzip{head: head.Bytes(), tail: tail.Bytes(), headCRC: crc32.ChecksumIEEE(before), afterHole: after, size: len(before) + len(after)}
+}
+
+// fill appends the gzipped page with value in its hole to buf.
+func (g *holedGzip) fill(buf []byte, value string) []byte {
+	buf = append(buf, g.head...)
+	// Stored blocks, not final, of at most 65,535 bytes: header bits 000
+	// padded to a byte, then LEN and its complement, little-endian.
+	crc := g.headCRC
+	for rest := value; rest != ""; {
+		n := min(len(rest), 0xffff)
+		buf = append(buf, 0, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+		buf, rest = append(buf, rest[:n]...), rest[n:]
+		crc = crc32.Update(crc, crc32.IEEETable, buf[len(buf)-n:])
+	}
+	buf = append(buf, g.tail...)
+	crc = crc32.Update(crc, crc32.IEEETable, g.afterHole)
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(buf, crc), uint32(g.size+len(value)))
+}
+
+// gzipFilled writes the gzipped page with value in its hole into buf,
+// which it returns.
+func (p *cachedPage) gzipFilled(buf []byte, value string) []byte {
+	p.gzipOnce.Do(func() { p.gzHoled = newHoledGzip(p.body[:p.hole], p.body[p.hole+p.holeLen:]) })
+	return p.gzHoled.fill(buf[:0], value)
 }
 
 // fillHole writes the page with value in its hole into buf, which it
@@ -112,10 +171,15 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 		onServe(p)
 	}
 	body := p.body
+	gzipped := acceptsGzip(r)
 	if p.hole >= 0 && fill != nil {
 		buf := filled.Get().(*[]byte)
-		*buf = p.fillHole(*buf, fill(p))
 		defer filled.Put(buf)
+		if gzipped {
+			*buf = p.gzipFilled(*buf, fill(p))
+		} else {
+			*buf = p.fillHole(*buf, fill(p))
+		}
 		body = *buf
 	}
 	resp := web.Response{
@@ -127,27 +191,17 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 		// nothing changed), so every view is counted and news is fresh.
 		CacheControl: "public, no-cache",
 	}
-	if acceptsGzip(r) {
-		if p.hole >= 0 {
-			resp.Gzipped = gzipFast(body)
-		} else {
-			resp.Gzipped = p.gzip()
-		}
+	switch {
+	case gzipped && p.hole >= 0 && fill != nil:
+		resp.Body, resp.Gzipped = nil, body
+	case gzipped:
+		resp.Gzipped = p.gzip()
 	}
 	web.ServeBytes(w, r, resp)
 	return nil
 }
 
 func acceptsGzip(r *http.Request) bool { return web.AcceptsGzip(r) }
-
-// gzipFast compresses a page made for one request.
-func gzipFast(b []byte) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
 
 // clear forgets every page, after a change that shows on many of them.
 func (c *pageCache) clear() {

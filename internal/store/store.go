@@ -164,6 +164,14 @@ type ArticleStore interface {
 	// A missing article wraps ErrNotFound.
 	UpdateArticle(ctx context.Context, a *article.Article, note string) error
 
+	// SaveArticles writes a batch of articles in one transaction, as
+	// CreateArticle (ID 0) or UpdateArticle (with Note) would each, every
+	// one in a savepoint of its own: one that fails leaves nothing of its
+	// own and does not stop the others. It returns one error per write,
+	// nil for those stored. When the batch itself fails (the returned
+	// error), nothing is stored and new articles' IDs are reset to 0.
+	SaveArticles(ctx context.Context, ws []ArticleWrite) ([]error, error)
+
 	// Article returns the article with the given slug, or an error
 	// wrapping ErrNotFound.
 	Article(ctx context.Context, slug string) (*article.Article, error)
@@ -218,6 +226,32 @@ type ArticleStore interface {
 	// total and to its count for the given day (UTC). Unknown IDs (an
 	// article deleted meanwhile) are skipped.
 	AddViews(ctx context.Context, day time.Time, views map[int64]int64) error
+}
+
+// ArticleWrite is one article of a SaveArticles batch: created when its
+// ID is 0, else updated with Note as the kept revision's label.
+type ArticleWrite struct {
+	Article *article.Article
+	Note    string
+}
+
+// RememberBatch returns a function that puts back what a batch's writes
+// set on its articles (ID and Version), for a batch that was not
+// committed, so that none looks stored. Backends call it.
+func RememberBatch(ws []ArticleWrite) (restore func()) {
+	type state struct {
+		id      int64
+		version int
+	}
+	before := make([]state, len(ws))
+	for i, w := range ws {
+		before[i] = state{w.Article.ID, w.Article.Version}
+	}
+	return func() {
+		for i, w := range ws {
+			w.Article.ID, w.Article.Version = before[i].id, before[i].version
+		}
+	}
 }
 
 // ArticleQuery filters and pages a list of articles. The zero value lists

@@ -19,41 +19,43 @@ import (
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
 	now := dbTime(db.now())
-	err = db.transact(ctx, func(tx pgx.Tx) error {
-		if err := checkFree(ctx, tx, a, 0); err != nil {
-			return err
-		}
-		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
-			return err
-		}
-		authorID, err := upsertAuthor(ctx, tx, a.Author)
-		if err != nil {
-			return err
-		}
-		updated := now
-		if !a.UpdatedAt.IsZero() {
-			updated = dbTime(a.UpdatedAt)
-		}
-		var id int64
-		err = tx.QueryRow(ctx, `
-			INSERT INTO articles (slug, title, description, body, status, published_at,
-				created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-			RETURNING id`,
-			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
-			now, updated, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
-		).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
-			return err
-		}
-		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
-		return nil
-	})
+	err = db.transact(ctx, func(tx pgx.Tx) error { return createArticle(ctx, tx, a, now) })
 	return conflict(err, a)
+}
+
+func createArticle(ctx context.Context, tx pgx.Tx, a *article.Article, now time.Time) error {
+	if err := checkFree(ctx, tx, a, 0); err != nil {
+		return err
+	}
+	if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+		return err
+	}
+	authorID, err := upsertAuthor(ctx, tx, a.Author)
+	if err != nil {
+		return err
+	}
+	updated := now
+	if !a.UpdatedAt.IsZero() {
+		updated = dbTime(a.UpdatedAt)
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO articles (slug, title, description, body, status, published_at,
+			created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		RETURNING id`,
+		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+		now, updated, authorID, a.WordCount, a.ReadingMinutes,
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
+	).Scan(&id)
+	if err != nil {
+		return err
+	}
+	if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
+		return err
+	}
+	a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
+	return nil
 }
 
 // UpdateArticle replaces a stored article, keeping the old version as a
@@ -61,71 +63,102 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
 	now := dbTime(db.now())
+	err = db.transact(ctx, func(tx pgx.Tx) error { return updateArticle(ctx, tx, a, note, now) })
+	return conflict(err, a)
+}
+
+func updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, note string, now time.Time) error {
+	// Lock the row first, so that concurrent updates of one article
+	// queue here and each sees the version the one before it wrote.
+	var version int
+	err := tx.QueryRow(ctx, `SELECT version FROM articles WHERE id = $1 FOR UPDATE`, a.ID).Scan(&version)
+	if errNoRows(err) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	current, err := articleWhere(ctx, tx, `a.id = $1`, a.ID)
+	if err != nil {
+		return err
+	}
+	if current.Version != a.Version {
+		return fmt.Errorf("%w: article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
+			store.ErrConflict, current.Slug, current.Version, a.Version)
+	}
+	if err := checkFree(ctx, tx, a, a.ID); err != nil {
+		return err
+	}
+	if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+		return err
+	}
+	if err := insertRevision(ctx, tx, current, now, note); err != nil {
+		return err
+	}
+	authorID, err := upsertAuthor(ctx, tx, a.Author)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE articles SET
+			slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
+			updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
+			source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, version = version + 1
+		WHERE id = $16`,
+		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+		now, authorID, a.WordCount, a.ReadingMinutes,
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
+	if err != nil {
+		return err
+	}
+	if a.Slug != current.Slug && current.IsPublic(now) {
+		if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		`DELETE FROM article_tags WHERE article_id = $1`,
+		`DELETE FROM article_requested_links WHERE article_id = $1`,
+	} {
+		if _, err := tx.Exec(ctx, q, a.ID); err != nil {
+			return err
+		}
+	}
+	if err := writeTagsAndLinks(ctx, tx, a.ID, a); err != nil {
+		return err
+	}
+	a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
+	a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
+	return nil
+}
+
+// SaveArticles writes a batch of articles in one transaction, each in a
+// savepoint of its own (pgx's nested transaction); see store.ArticleStore.
+func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []error, err error) {
+	defer wrap(&err, "SaveArticles(%d articles)", len(ws))
+	now := dbTime(db.now())
+	errs := make([]error, len(ws))
+	restore := store.RememberBatch(ws)
 	err = db.transact(ctx, func(tx pgx.Tx) error {
-		// Lock the row first, so that concurrent updates of one article
-		// queue here and each sees the version the one before it wrote.
-		var version int
-		err := tx.QueryRow(ctx, `SELECT version FROM articles WHERE id = $1 FOR UPDATE`, a.ID).Scan(&version)
-		if errNoRows(err) {
-			return store.ErrNotFound
+		for i, w := range ws {
+			err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+				if w.Article.ID == 0 {
+					return createArticle(ctx, sp, w.Article, now)
+				}
+				return updateArticle(ctx, sp, w.Article, w.Note, now)
+			})
+			// The savepoint was rolled back on the article's own error.
+			// Should that fail, the transaction is aborted and the
+			// commit reports it for the whole batch.
+			errs[i] = conflict(err, w.Article)
 		}
-		if err != nil {
-			return err
-		}
-		current, err := articleWhere(ctx, tx, `a.id = $1`, a.ID)
-		if err != nil {
-			return err
-		}
-		if current.Version != a.Version {
-			return fmt.Errorf("%w: article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
-				store.ErrConflict, current.Slug, current.Version, a.Version)
-		}
-		if err := checkFree(ctx, tx, a, a.ID); err != nil {
-			return err
-		}
-		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
-			return err
-		}
-		if err := insertRevision(ctx, tx, current, now, note); err != nil {
-			return err
-		}
-		authorID, err := upsertAuthor(ctx, tx, a.Author)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `
-			UPDATE articles SET
-				slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
-				updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
-				source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, version = version + 1
-			WHERE id = $16`,
-			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
-			now, authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
-		if err != nil {
-			return err
-		}
-		if a.Slug != current.Slug && current.IsPublic(now) {
-			if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
-				return err
-			}
-		}
-		for _, q := range []string{
-			`DELETE FROM article_tags WHERE article_id = $1`,
-			`DELETE FROM article_requested_links WHERE article_id = $1`,
-		} {
-			if _, err := tx.Exec(ctx, q, a.ID); err != nil {
-				return err
-			}
-		}
-		if err := writeTagsAndLinks(ctx, tx, a.ID, a); err != nil {
-			return err
-		}
-		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
-		a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
 		return nil
 	})
-	return conflict(err, a)
+	if err != nil {
+		restore()
+		return nil, err
+	}
+	return errs, nil
 }
 
 // checkOwner refuses an owner that is not a user (0 is nobody, and

@@ -36,43 +36,53 @@ const (
 	insertRequestedLinkSQL = `INSERT INTO article_requested_links (article_id, position, title) VALUES (?, ?, ?)`
 )
 
+// A batch keeps each article's writes in a savepoint of their own.
+const (
+	savepointSQL           = `SAVEPOINT article`
+	rollbackToSavepointSQL = `ROLLBACK TO SAVEPOINT article`
+	releaseSavepointSQL    = `RELEASE SAVEPOINT article`
+)
+
 // hotWrites lists the statements prepared at Open.
-var hotWrites = []string{insertArticleSQL, slugTakenSQL, sourceTakenSQL, upsertAuthorSQL, upsertTagSQL, insertArticleTagSQL, insertRequestedLinkSQL}
+var hotWrites = []string{insertArticleSQL, slugTakenSQL, sourceTakenSQL, upsertAuthorSQL, upsertTagSQL, insertArticleTagSQL, insertRequestedLinkSQL,
+	savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
 
 // CreateArticle stores a new article; see store.ArticleStore.
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
 	now := db.now().UTC()
-	return db.transact(ctx, func(tx conn) error {
-		if err := checkFree(ctx, tx, a, 0); err != nil {
-			return err
-		}
-		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
-			return err
-		}
-		authorID, err := upsertAuthor(ctx, tx, a.Author)
-		if err != nil {
-			return err
-		}
-		updated := a.UpdatedAt
-		if updated.IsZero() {
-			updated = now
-		}
-		var id int64
-		err = tx.queryRow(ctx, insertArticleSQL,
-			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
-			formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
-		).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
-			return err
-		}
-		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
-		return nil
-	})
+	return db.transact(ctx, func(tx conn) error { return createArticle(ctx, tx, a, now) })
+}
+
+func createArticle(ctx context.Context, tx conn, a *article.Article, now time.Time) error {
+	if err := checkFree(ctx, tx, a, 0); err != nil {
+		return err
+	}
+	if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+		return err
+	}
+	authorID, err := upsertAuthor(ctx, tx, a.Author)
+	if err != nil {
+		return err
+	}
+	updated := a.UpdatedAt
+	if updated.IsZero() {
+		updated = now
+	}
+	var id int64
+	err = tx.queryRow(ctx, insertArticleSQL,
+		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+		formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
+	).Scan(&id)
+	if err != nil {
+		return err
+	}
+	if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
+		return err
+	}
+	a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
+	return nil
 }
 
 // UpdateArticle replaces a stored article, keeping the old version as a
@@ -80,60 +90,97 @@ func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error)
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
 	now := db.now().UTC()
-	return db.transact(ctx, func(tx conn) error {
-		current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
-		if err != nil {
+	return db.transact(ctx, func(tx conn) error { return updateArticle(ctx, tx, a, note, now) })
+}
+
+func updateArticle(ctx context.Context, tx conn, a *article.Article, note string, now time.Time) error {
+	current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
+	if err != nil {
+		return err
+	}
+	if current.Version != a.Version {
+		return fmt.Errorf("%w: article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
+			store.ErrConflict, current.Slug, current.Version, a.Version)
+	}
+	if err := checkFree(ctx, tx, a, a.ID); err != nil {
+		return err
+	}
+	if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
+		return err
+	}
+	if err := insertRevision(ctx, tx, current, now, note); err != nil {
+		return err
+	}
+	authorID, err := upsertAuthor(ctx, tx, a.Author)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `
+		UPDATE articles SET
+			slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
+			updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
+			source = ?, source_hash = ?, title_key = ?, focus_keyphrase = ?, owner_id = ?, version = version + 1
+		WHERE id = ?`,
+		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
+		formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
+	if err != nil {
+		return err
+	}
+	if a.Slug != current.Slug && current.IsPublic(now) {
+		if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
 			return err
 		}
-		if current.Version != a.Version {
-			return fmt.Errorf("%w: article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
-				store.ErrConflict, current.Slug, current.Version, a.Version)
-		}
-		if err := checkFree(ctx, tx, a, a.ID); err != nil {
+	}
+	for _, q := range []string{
+		`DELETE FROM article_tags WHERE article_id = ?`,
+		`DELETE FROM article_requested_links WHERE article_id = ?`,
+	} {
+		if _, err := tx.exec(ctx, q, a.ID); err != nil {
 			return err
 		}
-		if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
-			return err
-		}
-		if err := insertRevision(ctx, tx, current, now, note); err != nil {
-			return err
-		}
-		authorID, err := upsertAuthor(ctx, tx, a.Author)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, `
-			UPDATE articles SET
-				slug = ?, title = ?, description = ?, body = ?, status = ?, published_at = ?,
-				updated_at = ?, author_id = ?, word_count = ?, reading_minutes = ?,
-				source = ?, source_hash = ?, title_key = ?, focus_keyphrase = ?, owner_id = ?, version = version + 1
-			WHERE id = ?`,
-			a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
-			formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
-			nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
-		if err != nil {
-			return err
-		}
-		if a.Slug != current.Slug && current.IsPublic(now) {
-			if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
+	}
+	if err := writeTagsAndLinks(ctx, tx, a.ID, a); err != nil {
+		return err
+	}
+	a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
+	a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
+	return nil
+}
+
+// SaveArticles writes a batch of articles in one transaction, each in a
+// savepoint of its own; see store.ArticleStore.
+func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []error, err error) {
+	defer wrap(&err, "SaveArticles(%d articles)", len(ws))
+	now := db.now().UTC()
+	errs := make([]error, len(ws))
+	restore := store.RememberBatch(ws)
+	err = db.transact(ctx, func(tx conn) error {
+		for i, w := range ws {
+			if _, err := tx.exec(ctx, savepointSQL); err != nil {
+				return err
+			}
+			if w.Article.ID == 0 {
+				errs[i] = createArticle(ctx, tx, w.Article, now)
+			} else {
+				errs[i] = updateArticle(ctx, tx, w.Article, w.Note, now)
+			}
+			if errs[i] != nil {
+				if _, err := tx.exec(ctx, rollbackToSavepointSQL); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(ctx, releaseSavepointSQL); err != nil {
 				return err
 			}
 		}
-		for _, q := range []string{
-			`DELETE FROM article_tags WHERE article_id = ?`,
-			`DELETE FROM article_requested_links WHERE article_id = ?`,
-		} {
-			if _, err := tx.exec(ctx, q, a.ID); err != nil {
-				return err
-			}
-		}
-		if err := writeTagsAndLinks(ctx, tx, a.ID, a); err != nil {
-			return err
-		}
-		a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt
-		a.Views, a.CommentCount, a.CommentsClosed = current.Views, current.CommentCount, current.CommentsClosed
 		return nil
 	})
+	if err != nil {
+		restore()
+		return nil, err
+	}
+	return errs, nil
 }
 
 // checkOwner refuses an owner that is not a user (0 is nobody, and

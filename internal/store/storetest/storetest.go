@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 		tests = append(tests, test)
 	}
 	tests = append(tests, articleIDTests...)
+	tests = append(tests, batchTests...)
 	tests = append(tests, commentTests...)
 	tests = append(tests, redirectTests...)
 	tests = append(tests, userTests...)

@@ -440,7 +440,7 @@ func TestListingsAndPagination(t *testing.T) {
 			t.Errorf("GET %s: card lacks the reading time", test.path)
 		}
 	}
-	for _, p := range []string{"/page/4/", "/page/1/", "/page/0/", "/page/x/", "/page/02/", "/tag/council/page/9/", "/tag/nope/", "/author/nobody/", "/no-such-article/"} {
+	for _, p := range []string{"/page/4/", "/page/0/", "/page/01/", "/page/x/", "/page/02/", "/tag/council/page/9/", "/tag/nope/", "/author/nobody/", "/no-such-article/"} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 404 || !strings.Contains(body, "Page not found") {
 			t.Errorf("GET %s = %d, want the themed 404", p, resp.StatusCode)
 		}

@@ -38,8 +38,9 @@ type testServer struct {
 }
 
 // newTestServer serves the reader pages from a fresh SQLite file, with the
-// embedded theme (or themeDir's) and a page cache of cacheFor.
-func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options)) *testServer {
+// embedded theme (or themeDir's) and a page cache of cacheFor; configure
+// may change the options and the site before the server starts.
+func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options, *web.Site)) *testServer {
 	t.Helper()
 	c := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: c.Now})
@@ -66,7 +67,7 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, config
 	}
 	opts := Options{CacheFor: cacheFor, Now: c.Now, Secret: secret}
 	for _, fn := range configure {
-		fn(&opts)
+		fn(&opts, site)
 	}
 	New(site, s, render.New(), views, opts).Register(mux)
 	mux.Handle("GET /test-panic/{$}", site.Handle(func(http.ResponseWriter, *http.Request) error { panic("boom") }))

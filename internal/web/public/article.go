@@ -63,7 +63,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		return h.personalArticle(w, r, slug, key)
 	}
 	var id int64
-	err := h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	err := h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		a, err := h.publicArticle(r.Context(), slug)
 		if err != nil {
 			return nil, err

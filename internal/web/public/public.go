@@ -208,7 +208,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		q := store.ArticleQuery{PublicAt: h.now()}
 		as, total, err := h.list(r.Context(), q, page)
 		if err != nil {
@@ -230,7 +230,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		tag, err := h.store.Tag(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -257,7 +257,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		au, err := h.store.Author(r.Context(), slug)
 		if err != nil {
 			return nil, err

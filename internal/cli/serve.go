@@ -145,7 +145,10 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		Assets:    assets,
 		Logger:    logger,
 		Now:       e.now,
-		Info:      web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
+		// Both the public site and the admin read the reader's address
+		// and scheme from the site's middleware.
+		TrustProxy: e.cfg.TrustProxy,
+		Info:       web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
 	}
 	secret, err := s.Secret(e.ctx)
 	if err != nil {
@@ -172,7 +175,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger,
-		TrustProxy: e.cfg.TrustProxy, SetupCode: setupCode, Now: e.now}).Handler()
+		SetupCode: setupCode, Now: e.now}).Handler()
 	pages := public.CanonicalSlash(mux)
 	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {

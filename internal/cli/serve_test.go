@@ -99,7 +99,13 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		}
 	}
 	for range 3 {
-		r, err := http.Get(base + "/" + slug + "/")
+		// Views count a browser's requests only.
+		req, err := http.NewRequest(http.MethodGet, base+"/"+slug+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+		r, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

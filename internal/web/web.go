@@ -70,8 +70,13 @@ type Site struct {
 	Info   SiteInfo
 	Logger *slog.Logger
 	// Now is the clock (the footer's year). Required.
-	Now       func() time.Time
-	overrides atomic.Pointer[SiteInfo]
+	Now func() time.Time
+	// TrustProxy makes Middleware take each reader's address and scheme
+	// from X-Forwarded-For and X-Forwarded-Proto: set it only behind a
+	// reverse proxy that sets them. Without it those headers, which anyone
+	// can send, are ignored. Read when Middleware is called.
+	TrustProxy bool
+	overrides  atomic.Pointer[SiteInfo]
 }
 
 // Current returns the site's description as it stands: Info, with each
@@ -165,16 +170,12 @@ type SiteInfo struct {
 }
 
 // BaseURL returns the site's address for r: the configured one, or the
-// scheme and host r came to.
+// scheme the reader used (see ClientOf) and the host r came to.
 func (s *Site) BaseURL(r *http.Request) string {
 	if s.Info.BaseURL != "" {
 		return s.Info.BaseURL
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return ClientOf(r).Scheme() + "://" + r.Host
 }
 
 // AbsURL returns the absolute address of path on this site.
@@ -276,12 +277,16 @@ func (s *Site) Base(r *http.Request, title, description string) Base {
 	return b
 }
 
-// Middleware wraps h with what every request gets: panic recovery (the 500
-// page, a logged stack, and a server that keeps serving), a request log
-// line, security headers and limits on what a request may carry.
+// Middleware wraps h with what every request gets: the client resolved
+// for ClientOf (behind a proxy when TrustProxy is set), panic recovery
+// (the 500 page, a logged stack, and a server that keeps serving), a
+// request log line, security headers and limits on what a request may
+// carry.
 func (s *Site) Middleware(h http.Handler) http.Handler {
+	trustProxy := s.TrustProxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = withClient(r, trustProxy)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {

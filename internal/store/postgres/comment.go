@@ -382,13 +382,16 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 // store.CommentStore.
 func (db *DB) HasApprovedComment(ctx context.Context, author, email string) (ok bool, err error) {
 	defer wrap(&err, "HasApprovedComment")
-	err = db.pool.QueryRow(ctx, `
-		SELECT EXISTS (
-			SELECT 1 FROM comments
-			WHERE email = $1 AND author = $2 AND state = 'approved')`,
-		strings.ToLower(email), author).Scan(&ok)
+	err = db.pool.QueryRow(ctx, hasApprovedCommentSQL, strings.ToLower(email), author).Scan(&ok)
 	return ok, err
 }
+
+// hasApprovedCommentSQL is one lookup in comments_approved_commenter
+// (migration 0008), however many comments the address has.
+const hasApprovedCommentSQL = `
+	SELECT EXISTS (
+		SELECT 1 FROM comments
+		WHERE email = $1 AND author = $2 AND state = 'approved')`
 
 // SetCommentsClosed opens or closes comments on an article; see
 // store.CommentStore.

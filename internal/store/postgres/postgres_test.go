@@ -294,3 +294,41 @@ func migrationCount(t *testing.T) int {
 	}
 	return len(ms)
 }
+
+// The check every comment post makes must be able to use its index (one
+// lookup, not a read of every comment from the address). The planner
+// scans a test's tiny table instead, so sequential scans are turned off
+// for the question.
+func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openTest(t, pgtest.NewSchemaDSN(t), testOptions)
+	defer db.Close()
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `EXPLAIN `+hasApprovedCommentSQL, "ana@example.org", "Ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "Index Only Scan using comments_approved_commenter") {
+		t.Errorf("query plan:\n%s\nwant an index-only scan of comments_approved_commenter", text)
+	}
+}

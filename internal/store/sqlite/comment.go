@@ -327,16 +327,17 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 // store.CommentStore.
 func (db *DB) HasApprovedComment(ctx context.Context, author, email string) (_ bool, err error) {
 	defer wrap(&err, "HasApprovedComment")
-	var one int
-	err = db.readConn().queryRow(ctx, `
-		SELECT 1 FROM comments
-		WHERE email = ? AND author = ? AND state = 'approved'
-		LIMIT 1`, strings.ToLower(email), author).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+	var ok bool
+	err = db.readConn().queryRow(ctx, hasApprovedCommentSQL, strings.ToLower(email), author).Scan(&ok)
+	return ok, err
 }
+
+// hasApprovedCommentSQL is one lookup in comments_approved_commenter
+// (migration 0008), however many comments the address has.
+const hasApprovedCommentSQL = `
+	SELECT EXISTS (
+		SELECT 1 FROM comments
+		WHERE email = ? AND author = ? AND state = 'approved')`
 
 // SetCommentsClosed opens or closes comments on an article; see
 // store.CommentStore.

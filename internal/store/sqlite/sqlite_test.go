@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,4 +115,36 @@ func migrationCount(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return len(ms)
+}
+
+// The check every comment post makes must be one index lookup, not a read
+// of every comment from the address (5.7 ms a post for a commenter with
+// 1,500 comments in a soak test).
+func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+hasApprovedCommentSQL, "ana@example.org", "Ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	const want = "SEARCH comments USING COVERING INDEX comments_approved_commenter (email=? AND author=?)"
+	if !slices.Contains(plan, want) {
+		t.Errorf("query plan:\n%s\nwant the line %q", strings.Join(plan, "\n"), want)
+	}
 }

@@ -49,10 +49,6 @@ type Options struct {
 	// gives an empty index.
 	Links  func() *linking.Index
 	Logger *slog.Logger
-	// TrustProxy believes X-Forwarded-Proto and X-Forwarded-For, for a
-	// server behind a reverse proxy that sets them. Without it those
-	// headers, which anyone can send, are ignored.
-	TrustProxy bool
 	// SetupCode, when set, is asked for by the first-run setup: the code
 	// the server printed when it started with no account, so that nobody
 	// but its operator can claim a new installation.
@@ -63,18 +59,17 @@ type Options struct {
 
 // Handler serves the admin.
 type Handler struct {
-	store      Store
-	renderer   *render.Renderer
-	site       *web.Site
-	links      func() *linking.Index
-	logger     *slog.Logger
-	tpl        map[string]*template.Template
-	static     *web.Assets
-	cop        *http.CrossOriginProtection
-	trustProxy bool
-	setupCode  string
-	now        func() time.Time
-	bufs       sync.Pool
+	store     Store
+	renderer  *render.Renderer
+	site      *web.Site
+	links     func() *linking.Index
+	logger    *slog.Logger
+	tpl       map[string]*template.Template
+	static    *web.Assets
+	cop       *http.CrossOriginProtection
+	setupCode string
+	now       func() time.Time
+	bufs      sync.Pool
 	// setupMu serialises first-run setup, so that two requests racing
 	// cannot both create an administrator on this node.
 	setupMu sync.Mutex
@@ -105,7 +100,7 @@ func New(opts Options) *Handler {
 	}
 	h := &Handler{
 		store: opts.Store, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
-		trustProxy: opts.TrustProxy, setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
+		setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
 	}
 	h.bufs.New = func() any { return new(bytes.Buffer) }
 	var err error
@@ -330,7 +325,7 @@ func (h *Handler) renderFragment(w http.ResponseWriter, status int, page, name s
 // audit records an event by the signed-in user (or anonymous) in the audit
 // log. A failure to record is logged and does not undo what was done.
 func (h *Handler) audit(r *http.Request, action, target, detail string) {
-	e := &user.AuditEvent{At: h.now(), Action: action, Target: target, IP: h.clientIP(r), Detail: detail}
+	e := &user.AuditEvent{At: h.now(), Action: action, Target: target, IP: clientIP(r), Detail: detail}
 	if u := currentUser(r); u != nil {
 		e.Actor = u.Email
 	}

@@ -3,9 +3,7 @@ package admin
 import (
 	"errors"
 	"mime"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 
@@ -152,46 +150,20 @@ func safeNext(next string) string {
 	return u.RequestURI()
 }
 
-// isTLS reports whether the browser reached the server over TLS.
-func (h *Handler) isTLS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return h.trustProxy && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
-}
-
-// clientIP is the address the request came from: the proxy's own behind
-// a reverse proxy, unless TrustProxy says to believe X-Forwarded-For.
-func (h *Handler) clientIP(r *http.Request) string {
-	if h.trustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			// The proxy appends the address it saw last.
-			parts := strings.Split(fwd, ",")
-			if a, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
-				return a.Unmap().String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a.Unmap().String()
-	}
-	return host
-}
+// clientIP is the reader's address, as Site.Middleware resolved it (see
+// web.ClientOf), for sign-in throttling, sessions and the audit log.
+func clientIP(r *http.Request) string { return web.ClientOf(r).Addr.String() }
 
 func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/admin", MaxAge: int(user.SessionLifetime.Seconds()),
-		HttpOnly: true, Secure: h.isTLS(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: web.ClientOf(r).Secure, SameSite: http.SameSiteLaxMode,
 	})
 }
 
 func (h *Handler) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1,
-		HttpOnly: true, Secure: h.isTLS(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: web.ClientOf(r).Secure, SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -59,7 +59,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) error {
 	if email == "" || password == "" {
 		return again(http.StatusUnprocessableEntity, "Please give your email and your password.")
 	}
-	ip := h.clientIP(r)
+	ip := clientIP(r)
 	keys := []string{"email:" + strings.ToLower(email), "ip:" + ip}
 	now := h.now()
 	for _, key := range keys {
@@ -166,7 +166,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *user.U
 		return err
 	}
 	now := h.now()
-	s := user.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(user.SessionLifetime), IP: h.clientIP(r)}
+	s := user.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(user.SessionLifetime), IP: clientIP(r)}
 	if err := h.store.CreateSession(r.Context(), s); err != nil {
 		return err
 	}

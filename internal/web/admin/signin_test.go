@@ -235,24 +235,34 @@ func TestSigninLogsNoSecrets(t *testing.T) {
 	}
 }
 
+// The admin takes the reader's scheme and address from the site's
+// middleware, which believes the proxy's headers only when told to.
 func TestSecureCookieBehindTLSProxy(t *testing.T) {
 	for _, test := range []struct {
 		name       string
 		trustProxy bool
-		want       bool
+		wantSecure bool
+		wantIP     string
 	}{
-		{"proxy trusted", true, true},
-		{"header ignored without trust", false, false},
+		{"proxy trusted", true, true, "203.0.113.7"},
+		{"headers ignored without trust", false, false, "127.0.0.1"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			at := newAdminTest(t, func(o *Options) { o.TrustProxy = test.trustProxy })
+			at := newAdminTest(t, func(o *Options) { o.Site.TrustProxy = test.trustProxy })
 			at.addUser("ana@example.org", user.Editor)
 			resp := at.do(adminRequest{method: http.MethodPost, path: "/admin/signin",
 				form:   url.Values{"email": {"ana@example.org"}, "password": {testPassword}},
-				header: http.Header{"X-Forwarded-Proto": {"https"}}})
+				header: http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-For": {"198.51.100.1, 203.0.113.7"}}})
 			expectStatus(t, resp, http.StatusSeeOther)
-			if c := sessionCookieOf(t, resp); c.Secure != test.want {
-				t.Errorf("Secure = %v, want %v", c.Secure, test.want)
+			if c := sessionCookieOf(t, resp); c.Secure != test.wantSecure {
+				t.Errorf("Secure = %v, want %v", c.Secure, test.wantSecure)
+			}
+			es, err := at.db.Audit(context.Background(), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) == 0 || es[0].Action != "sign-in" || es[0].IP != test.wantIP {
+				t.Errorf("audit log %+v, want a sign-in from %s first", es, test.wantIP)
 			}
 		})
 	}

@@ -63,7 +63,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		return h.personalArticle(w, r, slug, key)
 	}
 	var id int64
-	err := h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	err := h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		a, err := h.publicArticle(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -81,7 +81,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		page.setHole(tokenHole)
 		return page, nil
 	}, func(p *cachedPage) { id = p.articleID }, func(p *cachedPage) string { return h.token(p.articleID) })
-	if err == nil && id != 0 && r.Method == http.MethodGet {
+	if err == nil && id != 0 && isReaderView(r) {
 		h.views.Count(id)
 	}
 	return err
@@ -112,7 +112,7 @@ func (h *Handlers) personalArticle(w http.ResponseWriter, r *http.Request, slug,
 		}
 	}
 	p.Form.Token = h.token(a.ID)
-	if r.Method == http.MethodGet {
+	if isReaderView(r) {
 		h.views.Count(a.ID)
 	}
 	w.Header().Set("Cache-Control", "private, no-store")

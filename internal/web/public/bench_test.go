@@ -20,6 +20,7 @@ import (
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -184,4 +185,47 @@ func benchServer(b *testing.B, s store.Store) *httptest.Server {
 	mux := http.NewServeMux()
 	New(site, s, render.New(), NewViewCounter(s, logger, time.Now), Options{CacheFor: 5 * time.Second, Secret: secret, Now: time.Now}).Register(mux)
 	return httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
+}
+
+// BenchmarkKnownCommenterCheck measures the check every comment post
+// makes for an earlier approved comment by its author (issue: 37% of the
+// CPU in a soak test), for a long-time commenter whose 2,000 earlier
+// comments all await moderation, and for a new commenter. Its cost must
+// not grow with the commenter's history.
+func BenchmarkKnownCommenterCheck(b *testing.B) {
+	const earlier = 2000
+	c := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "site.db"), store.Options{Now: c.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	r := render.New()
+	a := &article.Article{Title: "The long thread", Body: "Text of the story.\n", PublishedAt: c.Now().Add(-time.Hour)}
+	a.SetWordCount(r.WordCount([]byte(a.Body)))
+	if err := a.Validate(c.Now()); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CreateArticle(ctx, a); err != nil {
+		b.Fatal(err)
+	}
+	for i := range earlier {
+		cm := &comment.Comment{ArticleID: a.ID, Author: "Old Hand", Email: "old.hand@mail.example",
+			Body: fmt.Sprintf("Comment number %d on the long thread.", i), State: comment.Pending}
+		if err := s.CreateComment(ctx, cm, fmt.Sprintf("nonce-%d", i), c.Now().Add(time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, test := range []struct{ name, author, email string }{
+		{"long-time commenter", "Old Hand", "old.hand@mail.example"},
+		{"new commenter", "New Reader", "new.reader@mail.example"},
+	} {
+		b.Run(test.name, func(b *testing.B) {
+			for b.Loop() {
+				if known, err := s.HasApprovedComment(ctx, test.author, test.email); err != nil || known {
+					b.Fatalf("HasApprovedComment = %v, %v; want false", known, err)
+				}
+			}
+		})
+	}
 }

@@ -139,6 +139,14 @@ type pageCache struct {
 	pages map[string]*cachedPage
 }
 
+// cacheKey is r's key in the page cache: the site's address and r's path.
+// Without a configured base URL, pages hold absolute links made from the
+// scheme and host of the request that built them, so a page built for one
+// (say https behind a proxy) must not be served for another.
+func (h *Handlers) cacheKey(r *http.Request) string {
+	return h.site.BaseURL(r) + r.URL.Path
+}
+
 func newPageCache(ttl time.Duration, now func() time.Time) *pageCache {
 	return &pageCache{ttl: ttl, now: now, pages: map[string]*cachedPage{}}
 }

@@ -3,9 +3,7 @@ package public
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -87,7 +85,7 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return again(http.StatusUnprocessableEntity, capitalize(err.Error()), nil)
 	}
-	ip := clientIP(r)
+	ip := web.ClientOf(r).Addr
 	if !h.limits.allow("ip:"+ip.String(), settings.PerIPPerMinute) || !h.limits.allow("article:"+strconv.FormatInt(a.ID, 10), settings.PerArticlePerMinute) {
 		return again(http.StatusTooManyRequests, "You are posting comments too quickly. Please wait a minute and try again.", nil)
 	}
@@ -125,7 +123,7 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 	if c.State == comment.Pending {
 		http.SetCookie(w, &http.Cookie{
 			Name: commenterCookie, Value: comment.SignCookie(h.secret, key), Path: "/",
-			MaxAge: int(commenterCookieAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+			MaxAge: int(commenterCookieAge.Seconds()), HttpOnly: true, Secure: web.ClientOf(r).Secure, SameSite: http.SameSiteLaxMode,
 		})
 	}
 	if c.State == comment.Approved {
@@ -169,18 +167,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
-}
-
-// clientIP is the address the request came from. Behind a reverse proxy
-// this is the proxy; Dateline does not trust forwarding headers, which
-// anyone can forge.
-func clientIP(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, _ := netip.ParseAddr(host)
-	return a.Unmap()
 }
 
 // settingsCache keeps the comment policy for as long as pages are cached,

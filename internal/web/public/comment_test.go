@@ -1,6 +1,7 @@
 package public
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,13 +12,17 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 )
 
-// reader is one visitor with their own cookies.
+// reader is one visitor with their own cookies, and the headers their
+// requests carry (such as a proxy's).
 type reader struct {
 	ts      *testServer
 	cookies map[string]*http.Cookie
+	header  http.Header
 }
 
 func (ts *testServer) reader() *reader { return &reader{ts: ts, cookies: map[string]*http.Cookie{}} }
@@ -36,6 +41,9 @@ func (rd *reader) request(t *testing.T, method, path string, form url.Values) (*
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range rd.header {
+		req.Header[k] = v
 	}
 	for _, c := range rd.cookies {
 		req.AddCookie(c)
@@ -542,5 +550,89 @@ func TestNoCommenterEmailInAnyPublicResponse(t *testing.T) {
 	}
 	if len(seen) < 8 {
 		t.Errorf("crawled only %d pages", len(seen))
+	}
+}
+
+// Issue: comments ignored --trust-proxy. Behind the reverse proxy every
+// reader had the proxy's address (one rate limit for the whole site, a
+// block list matching everyone or no one) and a plain-HTTP cookie. The
+// proxy here is the test client at 127.0.0.1.
+func TestCommentsBehindAProxy(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name       string
+		trustProxy bool
+		forwarded  [2]string // X-Forwarded-For of the two readers
+		proto      string    // X-Forwarded-Proto
+		// wantApart: the second reader may post after the first used up
+		// the limit for their address.
+		wantApart, wantSecure bool
+	}{
+		{"trusted proxy", true, [2]string{"198.51.100.1", "198.51.100.2"}, "https", true, true},
+		{"trusted proxy, addresses the readers wrote left of the proxy's", true,
+			[2]string{"10.0.0.1, 198.51.100.1", "10.0.0.2, 198.51.100.1"}, "http", false, false},
+		{"trusted proxy, its own address appended", true, [2]string{"198.51.100.1, 127.0.0.1", "198.51.100.2, 127.0.0.1"}, "https", true, true},
+		{"headers a reader sent without a trusted proxy", false, [2]string{"198.51.100.1", "198.51.100.2"}, "https", false, false},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			ts := newTestServer(t, time.Minute, "", func(_ *Options, site *web.Site) { site.TrustProxy = test.trustProxy })
+			a := ts.add(t, floodArticle())
+			settings := comment.DefaultSettings()
+			settings.PerIPPerMinute, settings.PerArticlePerMinute = 1, 100
+			if err := ts.store.SaveCommentSettings(ctx, settings); err != nil {
+				t.Fatal(err)
+			}
+			var codes []int
+			for i, fwd := range test.forwarded {
+				rd := ts.reader()
+				rd.header = http.Header{"X-Forwarded-For": {fwd}, "X-Forwarded-Proto": {test.proto}}
+				resp, _ := rd.post(t, a.Slug, commentFields(fmt.Sprintf("Reader%d", i), fmt.Sprintf("Comment number %d.", i)))
+				codes = append(codes, resp.StatusCode)
+				if i == 0 {
+					if c := rd.cookies[commenterCookie]; c == nil || c.Secure != test.wantSecure {
+						t.Errorf("commenter cookie %+v, want one with Secure %v", c, test.wantSecure)
+					}
+				}
+			}
+			want := []int{http.StatusSeeOther, http.StatusTooManyRequests}
+			if test.wantApart {
+				want[1] = http.StatusSeeOther
+			}
+			if diff := cmp.Diff(want, codes); diff != "" {
+				t.Errorf("status of each reader's post (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Behind a trusted proxy the block list matches the reader's address, not
+// the proxy's.
+func TestBlockedAddressBehindAProxy(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "", func(_ *Options, site *web.Site) { site.TrustProxy = true })
+	a := ts.add(t, floodArticle())
+	settings := comment.DefaultSettings()
+	settings.BlockedIPs = []string{"198.51.100.0/24"}
+	if err := ts.store.SaveCommentSettings(ctx, settings); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct {
+		forwarded string
+		want      comment.State
+	}{
+		{"198.51.100.9", comment.Spam},
+		{"203.0.113.9", comment.Pending},
+	} {
+		rd := ts.reader()
+		rd.header = http.Header{"X-Forwarded-For": {test.forwarded}}
+		rd.post(t, a.Slug, commentFields("Reader", "Posted from "+test.forwarded+"."))
+		cs, err := ts.store.Comments(ctx, store.CommentQuery{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].State != test.want {
+			t.Errorf("comment from %s: %+v, want it %s", test.forwarded, cs, test.want)
+		}
 	}
 }

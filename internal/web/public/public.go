@@ -97,6 +97,11 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	handle("GET /tag/{slug}/page/{n}/{$}", h.tag)
 	handle("GET /author/{slug}/{$}", h.author)
 	handle("GET /author/{slug}/page/{n}/{$}", h.author)
+	// A listing's first page has one address, which links and sitemaps
+	// name; its /page/1/ (written by hand, or by other software) goes there.
+	handle("GET /page/1/{$}", toFirstPage)
+	handle("GET /tag/{slug}/page/1/{$}", toFirstPage)
+	handle("GET /author/{slug}/page/1/{$}", toFirstPage)
 	handle("GET /static/{file}", h.site.Assets.ServeHTTP)
 	handle("GET /{slug}/{$}", h.article)
 	handle("POST /{slug}/comments", h.postComment)
@@ -139,8 +144,18 @@ var pageRoutes = func() *http.ServeMux {
 	return m
 }()
 
+// toFirstPage answers a listing's .../page/1/ with a permanent redirect to
+// the listing, keeping the query string.
+func toFirstPage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", redirectMaxAge)
+	to := strings.TrimSuffix(r.URL.EscapedPath(), "page/1/")
+	http.Redirect(w, r, withQuery(to, r.URL.RawQuery), http.StatusMovedPermanently)
+	return nil
+}
+
 // pageNumber reads the {n} of a paginated address: absent is page 1, and
-// "/page/1/" or anything that is not a page number is not found.
+// anything that is not a page number from 2 up (such as "01") is not
+// found. ("/page/1/" has its own route, toFirstPage.)
 func pageNumber(r *http.Request) (int, error) {
 	s := r.PathValue("n")
 	if s == "" {
@@ -193,7 +208,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		q := store.ArticleQuery{PublicAt: h.now()}
 		as, total, err := h.list(r.Context(), q, page)
 		if err != nil {
@@ -215,7 +230,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		tag, err := h.store.Tag(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -242,7 +257,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, r.URL.Path, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
 		au, err := h.store.Author(r.Context(), slug)
 		if err != nil {
 			return nil, err

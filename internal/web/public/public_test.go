@@ -38,8 +38,9 @@ type testServer struct {
 }
 
 // newTestServer serves the reader pages from a fresh SQLite file, with the
-// embedded theme (or themeDir's) and a page cache of cacheFor.
-func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options)) *testServer {
+// embedded theme (or themeDir's) and a page cache of cacheFor; configure
+// may change the options and the site before the server starts.
+func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, configure ...func(*Options, *web.Site)) *testServer {
 	t.Helper()
 	c := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: c.Now})
@@ -66,7 +67,7 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, config
 	}
 	opts := Options{CacheFor: cacheFor, Now: c.Now, Secret: secret}
 	for _, fn := range configure {
-		fn(&opts)
+		fn(&opts, site)
 	}
 	New(site, s, render.New(), views, opts).Register(mux)
 	mux.Handle("GET /test-panic/{$}", site.Handle(func(http.ResponseWriter, *http.Request) error { panic("boom") }))
@@ -440,7 +441,7 @@ func TestListingsAndPagination(t *testing.T) {
 			t.Errorf("GET %s: card lacks the reading time", test.path)
 		}
 	}
-	for _, p := range []string{"/page/4/", "/page/1/", "/page/0/", "/page/x/", "/page/02/", "/tag/council/page/9/", "/tag/nope/", "/author/nobody/", "/no-such-article/"} {
+	for _, p := range []string{"/page/4/", "/page/0/", "/page/01/", "/page/x/", "/page/02/", "/tag/council/page/9/", "/tag/nope/", "/author/nobody/", "/no-such-article/"} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 404 || !strings.Contains(body, "Page not found") {
 			t.Errorf("GET %s = %d, want the themed 404", p, resp.StatusCode)
 		}
@@ -557,10 +558,10 @@ func TestViewCounter(t *testing.T) {
 	a := ts.add(t, floodArticle())
 	path := "/" + a.Slug + "/"
 	for range 3 {
-		ts.get(t, path)
+		ts.get(t, path, "User-Agent", firefox)
 	}
-	ts.do(t, http.MethodHead, path)   // not a view
-	ts.get(t, "/"+a.Slug+"-missing/") // not found, not a view
+	ts.do(t, http.MethodHead, path, "User-Agent", firefox) // not a view
+	ts.get(t, "/"+a.Slug+"-missing/")                      // not found, not a view
 	if err := ts.views.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -576,6 +577,70 @@ func TestViewCounter(t *testing.T) {
 	}
 	if again, _ := ts.store.Article(ctx, a.Slug); again.Views != 3 {
 		t.Errorf("a second flush changed views to %d", again.Views)
+	}
+}
+
+// Browsers' User-Agents, as sent in 2025.
+const (
+	firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+	chrome  = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	safari  = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+// Issue: views were counted for curl and for crawlers. Each request here
+// is served from the page cache but the first, which a crawler builds.
+func TestViewsCountOnlyReadersBrowsers(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, time.Minute, "")
+	a := ts.add(t, floodArticle())
+	path := "/" + a.Slug + "/"
+	for _, test := range []struct {
+		name   string
+		header []string
+		count  bool
+	}{
+		{"Googlebot", []string{"User-Agent", "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; +http://www.google.com/bot.html) Chrome/131.0.0.0 Safari/537.36"}, false},
+		{"Firefox", []string{"User-Agent", firefox}, true},
+		{"Chrome", []string{"User-Agent", chrome}, true},
+		{"Safari on an iPhone", []string{"User-Agent", safari}, true},
+		{"a phone whose brand ends in bot", []string{"User-Agent", "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"}, true},
+		{"bingbot", []string{"User-Agent", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"}, false},
+		{"Baiduspider", []string{"User-Agent", "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"}, false},
+		{"Yahoo! Slurp", []string{"User-Agent", "Mozilla/5.0 (compatible; Yahoo! Slurp; http://help.yahoo.com/help/us/ysearch/slurp)"}, false},
+		{"Facebook's link preview", []string{"User-Agent", "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"}, false},
+		{"Twitter's link preview", []string{"User-Agent", "Mozilla/5.0 (compatible; Twitterbot/1.0)"}, false},
+		{"curl", []string{"User-Agent", "curl/8.5.0"}, false},
+		{"Wget", []string{"User-Agent", "Wget/1.21.4"}, false},
+		{"python-requests", []string{"User-Agent", "python-requests/2.31.0"}, false},
+		{"Go", []string{"User-Agent", "Go-http-client/1.1"}, false},
+		{"headless Chrome", []string{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"}, false},
+		{"no User-Agent", []string{"User-Agent", ""}, false},
+		{"Chrome prefetching", []string{"User-Agent", chrome, "Sec-Purpose", "prefetch"}, false},
+		{"Chrome prerendering", []string{"User-Agent", chrome, "Sec-Purpose", "prefetch;prerender"}, false},
+		{"an older prefetch", []string{"User-Agent", firefox, "Purpose", "prefetch"}, false},
+		{"Safari's preview", []string{"User-Agent", safari, "X-Purpose", "preview"}, false},
+		{"Firefox again", []string{"User-Agent", firefox}, true},
+	} {
+		if err := ts.views.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		before, err := ts.store.Article(ctx, a.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, _ := ts.get(t, path, test.header...); resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: GET %s = %d", test.name, path, resp.StatusCode)
+		}
+		if err := ts.views.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after, err := ts.store.Article(ctx, a.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counted := after.Views > before.Views; counted != test.count {
+			t.Errorf("%s: counted %v, want %v", test.name, counted, test.count)
+		}
 	}
 }
 

@@ -183,3 +183,21 @@ func TestRedirectLookupOnlyWhenNotFound(t *testing.T) {
 		})
 	}
 }
+
+// Issue: /page/1/ answered 404. A listing's first page has one address.
+func TestFirstPageRedirectsToTheListing(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	ts.add(t, floodArticle())
+	for _, test := range []struct{ method, from, to string }{
+		{http.MethodGet, "/page/1/", "/"},
+		{http.MethodHead, "/page/1/", "/"},
+		{http.MethodGet, "/page/1/?utm_source=news", "/?utm_source=news"},
+		{http.MethodGet, "/tag/x/page/1/", "/tag/x/"},
+		{http.MethodGet, "/author/x/page/1/", "/author/x/"},
+		{http.MethodGet, "/tag/caf%C3%A9/page/1/", "/tag/caf%C3%A9/"},
+	} {
+		wantRedirect(t, ts, test.method, test.from, test.to)
+	}
+	wantNotFound(t, ts, "/page/01/")
+}

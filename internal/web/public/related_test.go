@@ -7,13 +7,14 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/web"
 	"golang.org/x/net/html"
 )
 
 func TestRelatedArticlesFromTheEngine(t *testing.T) {
 	t.Parallel()
 	ix := linking.NewIndex()
-	ts := newTestServer(t, 0, "", func(o *Options) { o.Linker = ix })
+	ts := newTestServer(t, 0, "", func(o *Options, _ *web.Site) { o.Linker = ix })
 	r := render.New()
 	add := func(a *article.Article) *article.Article {
 		a = ts.add(t, a)

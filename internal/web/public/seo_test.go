@@ -244,3 +244,23 @@ func TestStructuredDataValidates(t *testing.T) {
 func httptestRequest(path string) *http.Request {
 	return httptest.NewRequest(http.MethodGet, path, nil)
 }
+
+// Without a base URL, absolute links follow the scheme the reader used at
+// a trusted proxy, and a cached page made for one scheme is not served
+// for the other.
+func TestCanonicalFollowsTheProxysScheme(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, time.Minute, "", func(_ *Options, site *web.Site) { site.TrustProxy = true })
+	a := ts.add(t, floodArticle())
+	host := strings.TrimPrefix(ts.URL, "http://")
+	for _, test := range []struct{ proto, want string }{
+		{"https", "https://" + host + "/" + a.Slug + "/"},
+		{"http", "http://" + host + "/" + a.Slug + "/"},
+		{"https", "https://" + host + "/" + a.Slug + "/"},
+	} {
+		_, body := ts.get(t, "/"+a.Slug+"/", "X-Forwarded-Proto", test.proto)
+		if got := attr(parseHead(t, body).links["canonical"][0], "href"); got != test.want {
+			t.Errorf("X-Forwarded-Proto %s: canonical = %q, want %q", test.proto, got, test.want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package public
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 // ViewCounter counts article page views in memory and adds them to the
 // store in batches, so that counting never slows a page. It sets no cookie
 // and keeps no address: a view is a number added to an article's total.
+// Handlers count only what isReaderView accepts.
 type ViewCounter struct {
 	store  store.ArticleStore
 	logger *slog.Logger
@@ -75,4 +78,57 @@ func (v *ViewCounter) Run(ctx context.Context, interval time.Duration) {
 			return
 		}
 	}
+}
+
+// isReaderView reports whether r is a person's browser showing them the
+// page: a GET from a browser's User-Agent that names no crawler, link
+// preview, tool, library or headless browser, and that is not a prefetch
+// the reader may never look at. It reads only the request, so a page
+// served from the cache counts the same as a fresh one.
+func isReaderView(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	for _, h := range []string{"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz"} {
+		if v := strings.ToLower(r.Header.Get(h)); strings.Contains(v, "prefetch") || strings.Contains(v, "preview") {
+			return false
+		}
+	}
+	ua := r.UserAgent()
+	// Every browser in use says Mozilla/5.0; tools and libraries name
+	// themselves (curl/8.5, python-requests/2.31, Go-http-client/1.1).
+	if !strings.HasPrefix(ua, "Mozilla/") {
+		return false
+	}
+	ua = strings.ToLower(ua)
+	for _, m := range notReaderMarkers {
+		if strings.Contains(ua, m) {
+			// A phone brand, not a robot: "Android 10; CUBOT X30".
+			if m == "bot" && strings.Count(ua, "bot") == strings.Count(ua, "cubot") {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// notReaderMarkers are lower-case parts of the User-Agents of clients
+// that are not a reader's browser, even when they start with Mozilla/:
+// crawlers name themselves by convention (Googlebot, bingbot, Baiduspider,
+// Yahoo! Slurp, Applebot, AhrefsBot...), link preview fetchers and feed
+// services by product, and tools and automated browsers by name.
+var notReaderMarkers = []string{
+	// Crawlers, by convention.
+	"bot", "crawl", "spider", "slurp", "archiver", "fetcher", "scraper",
+	// Link previews and search snippets: Facebook, LinkedIn, Skype,
+	// Google's previews and read-aloud, Bing.
+	"facebookexternalhit", "facebookcatalog", "meta-externalagent", "linkedinbot", "skypeuripreview",
+	"google-", "googleother", "mediapartners-google", "feedfetcher", "bingpreview", "embedly", "preview",
+	// Tools and libraries that also claim Mozilla/.
+	"curl", "wget", "python-requests", "python-urllib", "aiohttp", "httpx", "go-http-client",
+	"okhttp", "java/", "libwww", "node-fetch", "axios", "httpclient", "scrapy",
+	// Automated and headless browsers, audits and monitors.
+	"headlesschrome", "headless", "phantomjs", "puppeteer", "playwright", "selenium",
+	"lighthouse", "pagespeed", "gtmetrix", "pingdom", "uptime", "monitor",
 }

@@ -59,7 +59,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		return web.ErrNotFound
 	}
 	key, hasKey := h.commenterKey(r)
-	if hasKey || r.URL.Query().Has("replytocom") {
+	if hasKey || r.URL.RawQuery != "" && r.URL.Query().Has("replytocom") {
 		return h.personalArticle(w, r, slug, key)
 	}
 	var id int64

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,8 +101,9 @@ func TestTokens(t *testing.T) {
 	t.Parallel()
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	issued := time.Unix(1_800_000_000, 0)
-	tok := NewToken(secret, 42, issued)
-	if tok == NewToken(secret, 42, issued) {
+	signer := NewSigner(secret)
+	tok := signer.NewToken(42, issued)
+	if tok == signer.NewToken(42, issued) {
 		t.Error("two forms got the same token")
 	}
 	for _, test := range []struct {
@@ -115,22 +117,47 @@ func TestTokens(t *testing.T) {
 		{"too fast", tok, 42, issued.Add(time.Second), ErrTooFast},
 		{"expired", tok, 42, issued.Add(25 * time.Hour), ErrTokenExpired},
 		{"other article", tok, 43, issued.Add(10 * time.Second), ErrTokenInvalid},
-		{"other secret", NewToken([]byte("another secret of thirty-two byt"), 42, issued), 42, issued.Add(10 * time.Second), ErrTokenInvalid},
+		{"other secret", NewSigner([]byte("another secret of thirty-two byt")).NewToken(42, issued), 42, issued.Add(10 * time.Second), ErrTokenInvalid},
 		{"tampered", tampered(tok), 42, issued.Add(10 * time.Second), ErrTokenInvalid},
 		{"garbage", "not-a-token", 42, issued, ErrTokenInvalid},
 	} {
-		nonce, err := VerifyToken(secret, test.token, test.article, test.at, 3*time.Second, 24*time.Hour)
+		nonce, err := signer.VerifyToken(test.token, test.article, test.at, 3*time.Second, 24*time.Hour)
 		if !errors.Is(err, test.want) || (err == nil && len(nonce) != 32) {
 			t.Errorf("%s: nonce %q, err %v; want %v", test.name, nonce, err, test.want)
 		}
 	}
 	key := NewCommenterKey()
-	if got, ok := VerifyCookie(secret, SignCookie(secret, key)); !ok || got != key {
+	if got, ok := signer.VerifyCookie(signer.SignCookie(key)); !ok || got != key {
 		t.Error("a signed cookie did not verify")
 	}
-	if _, ok := VerifyCookie(secret, key+".forged"); ok {
+	if _, ok := signer.VerifyCookie(key + ".forged"); ok {
 		t.Error("a forged cookie verified")
 	}
+}
+
+// The signer's pooled HMAC states are shared by every request: tokens
+// made and checked at once must each verify, and only for their article.
+func TestTokensConcurrently(t *testing.T) {
+	t.Parallel()
+	signer := NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	issued := time.Unix(1_800_000_000, 0)
+	var wg sync.WaitGroup
+	for id := range int64(8) {
+		wg.Go(func() {
+			for range 200 {
+				tok := signer.NewToken(id, issued)
+				if _, err := signer.VerifyToken(tok, id, issued.Add(time.Minute), time.Second, time.Hour); err != nil {
+					t.Errorf("article %d: %v", id, err)
+					return
+				}
+				if _, err := signer.VerifyToken(tok, id+100, issued.Add(time.Minute), time.Second, time.Hour); err == nil {
+					t.Errorf("article %d: token verified for another article", id)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestThread(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 // Client is who sent a request, as far as the server can tell: the
 // reader's address and whether their browser reached the site over TLS.
-// Site.Middleware resolves it once per request; handlers read it with
+// Site.Middleware resolves it behind a trusted proxy; handlers read it with
 // ClientOf, never from the request's headers or connection.
 type Client struct {
 	// Addr is the reader's address; invalid when the connection's
@@ -31,9 +31,9 @@ func (c Client) Scheme() string {
 
 type clientKey struct{}
 
-// ClientOf returns the client Site.Middleware resolved for r. A request
-// that did not pass through it (a handler called directly) gets the
-// connection's address and scheme, as without TrustProxy.
+// ClientOf returns the client Site.Middleware resolved for r behind a
+// trusted proxy; otherwise (no TrustProxy, or a handler called directly)
+// the connection's address and scheme.
 func ClientOf(r *http.Request) Client {
 	if c, ok := r.Context().Value(clientKey{}).(Client); ok {
 		return c
@@ -41,9 +41,21 @@ func ClientOf(r *http.Request) Client {
 	return resolveClient(r, false)
 }
 
-// withClient returns r with its client resolved, for ClientOf.
-func withClient(r *http.Request, trustProxy bool) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), clientKey{}, resolveClient(r, trustProxy)))
+// schemeOf is ClientOf(r).Scheme() without reading the address.
+func schemeOf(r *http.Request) string {
+	if c, ok := r.Context().Value(clientKey{}).(Client); ok {
+		return c.Scheme()
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// withClient returns r with its client resolved from the proxy's headers,
+// for ClientOf.
+func withClient(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), clientKey{}, resolveClient(r, true)))
 }
 
 // resolveClient finds r's client. The connection's peer is the reader,

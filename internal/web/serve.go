@@ -4,10 +4,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
-var varyEncoding = []string{"Accept-Encoding"}
+var (
+	varyEncoding        = []string{"Accept-Encoding"}
+	contentEncodingGzip = []string{"gzip"}
+)
 
 // Response is a complete response held in memory: a cached page or a
 // static file.
@@ -18,6 +22,47 @@ type Response struct {
 	LastModified time.Time
 	ContentType  string
 	CacheControl string
+
+	values *headerValues // see Prepare
+}
+
+// headerValues are a response's header values, made once for a response
+// served many times: net/http only reads them, and a handler that changes
+// a header replaces its slice.
+type headerValues struct {
+	contentType, cacheControl, etag, lastModified []string
+	// The Content-Length last served, plain and gzipped: a page with a
+	// hole keeps its length whatever fills it.
+	length, gzLength atomic.Pointer[contentLength]
+}
+
+type contentLength struct {
+	n     int
+	value []string
+}
+
+// Prepare makes resp's header values once; copies of resp share them.
+// Call it before resp is shared, never while it is being served.
+func (resp *Response) Prepare() {
+	v := &headerValues{contentType: []string{resp.ContentType}, cacheControl: []string{resp.CacheControl}}
+	if resp.ETag != "" {
+		v.etag = []string{resp.ETag}
+	}
+	if !resp.LastModified.IsZero() {
+		v.lastModified = []string{resp.LastModified.UTC().Format(http.TimeFormat)}
+	}
+	resp.values = v
+}
+
+// contentLength returns the header value for a body of n bytes, from
+// slot when it holds that length.
+func (v *headerValues) contentLength(slot *atomic.Pointer[contentLength], n int) []string {
+	if l := slot.Load(); l != nil && l.n == n {
+		return l.value
+	}
+	l := &contentLength{n: n, value: []string{strconv.Itoa(n)}}
+	slot.Store(l)
+	return l.value
 }
 
 // ServeBytes answers r with resp: 304 when the client's copy is current
@@ -26,26 +71,31 @@ type Response struct {
 func ServeBytes(w http.ResponseWriter, r *http.Request, resp Response) {
 	// Canonical keys assigned directly: this is the hot path of every
 	// cached page.
-	h := w.Header()
-	h["Content-Type"] = []string{resp.ContentType}
-	h["Cache-Control"] = []string{resp.CacheControl}
-	h["Vary"] = varyEncoding
-	if resp.ETag != "" {
-		h["Etag"] = []string{resp.ETag}
+	v := resp.values
+	if v == nil {
+		resp.Prepare()
+		v = resp.values
 	}
-	if !resp.LastModified.IsZero() {
-		h["Last-Modified"] = []string{resp.LastModified.UTC().Format(http.TimeFormat)}
+	h := w.Header()
+	h["Content-Type"] = v.contentType
+	h["Cache-Control"] = v.cacheControl
+	h["Vary"] = varyEncoding
+	if v.etag != nil {
+		h["Etag"] = v.etag
+	}
+	if v.lastModified != nil {
+		h["Last-Modified"] = v.lastModified
 	}
 	if notModified(r, resp) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := resp.Body
+	body, length := resp.Body, &v.length
 	if resp.Gzipped != nil && AcceptsGzip(r) {
-		body = resp.Gzipped
-		h.Set("Content-Encoding", "gzip")
+		body, length = resp.Gzipped, &v.gzLength
+		h["Content-Encoding"] = contentEncodingGzip
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Content-Length"] = v.contentLength(length, len(body))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

@@ -175,7 +175,18 @@ func (s *Site) BaseURL(r *http.Request) string {
 	if s.Info.BaseURL != "" {
 		return s.Info.BaseURL
 	}
-	return ClientOf(r).Scheme() + "://" + r.Host
+	return schemeOf(r) + "://" + r.Host
+}
+
+// AppendBaseURL appends BaseURL(r) to dst, for keys built on every
+// request without allocating.
+func (s *Site) AppendBaseURL(dst []byte, r *http.Request) []byte {
+	if s.Info.BaseURL != "" {
+		return append(dst, s.Info.BaseURL...)
+	}
+	dst = append(dst, schemeOf(r)...)
+	dst = append(dst, "://"...)
+	return append(dst, r.Host...)
 }
 
 // AbsURL returns the absolute address of path on this site.
@@ -286,7 +297,11 @@ func (s *Site) Middleware(h http.Handler) http.Handler {
 	trustProxy := s.TrustProxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		r = withClient(r, trustProxy)
+		if trustProxy {
+			// Without a proxy, ClientOf reads the connection itself: no
+			// context to allocate on every request.
+			r = withClient(r)
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
@@ -301,8 +316,8 @@ func (s *Site) Middleware(h http.Handler) http.Handler {
 			// Checked first: building the record costs more than serving a
 			// cached page, and --quiet turns it off.
 			if s.Logger.Enabled(r.Context(), slog.LevelInfo) {
-				s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-					"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+				s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status), slog.Int("bytes", rec.bytes), slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
 			}
 		}()
 		// Canonical keys and shared values assigned directly: this runs

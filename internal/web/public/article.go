@@ -63,7 +63,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		return h.personalArticle(w, r, slug, key)
 	}
 	var id int64
-	err := h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
+	err := h.pages.serve(w, r, func() (*cachedPage, error) {
 		a, err := h.publicArticle(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -88,7 +88,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) token(articleID int64) string {
-	return comment.NewToken(h.secret, articleID, h.now())
+	return h.signer.NewToken(articleID, h.now())
 }
 
 // personalArticle renders an article page for one reader, uncached.

@@ -26,13 +26,14 @@ const maxCachedPages = 5000
 // answers need.
 type cachedPage struct {
 	body      []byte
-	etag      string
-	modified  time.Time
 	expires   time.Time
 	articleID int64 // the article shown, for the view counter
 	// hole, when not -1, is where a per-request value (the form token)
 	// goes in body, replacing holeLen bytes of placeholder.
 	hole, holeLen int
+
+	// resp holds the page's header values, made once.
+	resp web.Response
 
 	gzipOnce sync.Once
 	gzipped  []byte
@@ -43,7 +44,18 @@ type cachedPage struct {
 func newCachedPage(body []byte, modified time.Time) *cachedPage {
 	h := fnv.New64a()
 	h.Write(body)
-	return &cachedPage{body: body, etag: `"` + hex.EncodeToString(h.Sum(nil)) + `"`, modified: modified, hole: -1}
+	p := &cachedPage{body: body, hole: -1}
+	p.resp = web.Response{
+		Body:         body,
+		ETag:         `"` + hex.EncodeToString(h.Sum(nil)) + `"`,
+		LastModified: modified,
+		ContentType:  "text/html; charset=utf-8",
+		// Readers' browsers ask again each time (and get a 304 when
+		// nothing changed), so every view is counted and news is fresh.
+		CacheControl: "public, no-cache",
+	}
+	p.resp.Prepare()
+	return p
 }
 
 // setHole marks the placeholder in the page that fill replaces.
@@ -133,32 +145,35 @@ func (p *cachedPage) gzip() []byte {
 // same for every reader, so this is safe; the short lifetime bounds how
 // stale a page can be on every node of a cluster without any messaging.
 type pageCache struct {
+	site  *web.Site
 	ttl   time.Duration
 	now   func() time.Time
 	mu    sync.RWMutex
 	pages map[string]*cachedPage
 }
 
-// cacheKey is r's key in the page cache: the site's address and r's path.
-// Without a configured base URL, pages hold absolute links made from the
-// scheme and host of the request that built them, so a page built for one
-// (say https behind a proxy) must not be served for another.
-func (h *Handlers) cacheKey(r *http.Request) string {
-	return h.site.BaseURL(r) + r.URL.Path
+// appendKey appends r's key in the page cache to dst: the site's address
+// and r's path. Without a configured base URL, pages hold absolute links
+// made from the scheme and host of the request that built them, so a page
+// built for one (say https behind a proxy) must not be served for another.
+func (c *pageCache) appendKey(dst []byte, r *http.Request) []byte {
+	return append(c.site.AppendBaseURL(dst, r), r.URL.Path...)
 }
 
-func newPageCache(ttl time.Duration, now func() time.Time) *pageCache {
-	return &pageCache{ttl: ttl, now: now, pages: map[string]*cachedPage{}}
+func newPageCache(site *web.Site, ttl time.Duration, now func() time.Time) *pageCache {
+	return &pageCache{site: site, ttl: ttl, now: now, pages: map[string]*cachedPage{}}
 }
 
-// serve answers r with the page at key, building it when the cache has no
-// fresh copy. Errors from build are returned and not cached. onServe, when
+// serve answers r with its page, building it when the cache has no fresh
+// copy. Errors from build are returned and not cached. onServe, when
 // set, is called with the page served, and fill gives the value for the
 // page's hole, if it has one.
-func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, build func() (*cachedPage, error), onServe func(*cachedPage), fill func(*cachedPage) string) error {
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, build func() (*cachedPage, error), onServe func(*cachedPage), fill func(*cachedPage) string) error {
 	now := c.now()
+	var keyBuf [256]byte
+	key := c.appendKey(keyBuf[:0], r)
 	c.mu.RLock()
-	p := c.pages[key]
+	p := c.pages[string(key)] // no copy of key for a lookup
 	c.mu.RUnlock()
 	if p == nil || !now.Before(p.expires) {
 		var err error
@@ -171,7 +186,7 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 			if len(c.pages) >= maxCachedPages {
 				c.pages = map[string]*cachedPage{}
 			}
-			c.pages[key] = p
+			c.pages[string(key)] = p
 			c.mu.Unlock()
 		}
 	}
@@ -190,15 +205,8 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, bu
 		}
 		body = *buf
 	}
-	resp := web.Response{
-		Body:         body,
-		ETag:         p.etag,
-		LastModified: p.modified,
-		ContentType:  "text/html; charset=utf-8",
-		// Readers' browsers ask again each time (and get a 304 when
-		// nothing changed), so every view is counted and news is fresh.
-		CacheControl: "public, no-cache",
-	}
+	resp := p.resp
+	resp.Body = body
 	switch {
 	case gzipped && p.hole >= 0 && fill != nil:
 		resp.Body, resp.Gzipped = nil, body

@@ -35,7 +35,7 @@ func (h *Handlers) commenterKey(r *http.Request) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return comment.VerifyCookie(h.secret, c.Value)
+	return h.signer.VerifyCookie(c.Value)
 }
 
 // postComment takes a "Leave a Reply" form. A good comment is stored and
@@ -80,7 +80,7 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 	if errs != nil {
 		return again(http.StatusUnprocessableEntity, "Your comment could not be posted. Please correct the fields marked below.", errs)
 	}
-	nonce, err := comment.VerifyToken(h.secret, r.PostFormValue("dl_token"), a.ID, now,
+	nonce, err := h.signer.VerifyToken(r.PostFormValue("dl_token"), a.ID, now,
 		time.Duration(settings.MinFormSeconds)*time.Second, time.Duration(settings.MaxFormHours)*time.Hour)
 	if err != nil {
 		return again(http.StatusUnprocessableEntity, capitalize(err.Error()), nil)
@@ -122,7 +122,7 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	if c.State == comment.Pending {
 		http.SetCookie(w, &http.Cookie{
-			Name: commenterCookie, Value: comment.SignCookie(h.secret, key), Path: "/",
+			Name: commenterCookie, Value: h.signer.SignCookie(key), Path: "/",
 			MaxAge: int(commenterCookieAge.Seconds()), HttpOnly: true, Secure: web.ClientOf(r).Secure, SameSite: http.SameSiteLaxMode,
 		})
 	}

@@ -44,7 +44,7 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 		if kind != seo.SiteFeed && article.ValidateSlug(slug) != nil {
 			return web.ErrNotFound
 		}
-		return h.pages.serve(typedWriter{w, contentType}, r, h.cacheKey(r), func() (*cachedPage, error) {
+		return h.pages.serve(typedWriter{w, contentType}, r, func() (*cachedPage, error) {
 			f, err := h.buildFeed(r, kind, slug)
 			if err != nil {
 				return nil, err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
@@ -30,7 +31,7 @@ type Handlers struct {
 	site     *web.Site
 	store    store.Store
 	renderer *render.Renderer
-	secret   []byte
+	signer   *comment.Signer
 	settings *settingsCache
 	limits   *rateLimiter
 	pages    *pageCache
@@ -77,10 +78,10 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		panic("public.New: Options.Now is nil; pass the server's clock")
 	}
 	return &Handlers{
-		site: site, store: s, renderer: r, views: views, now: opts.Now, secret: opts.Secret,
+		site: site, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		limits:   newRateLimiter(opts.Now),
-		pages:    newPageCache(opts.CacheFor, opts.Now),
+		pages:    newPageCache(site, opts.CacheFor, opts.Now),
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
@@ -208,7 +209,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
+	return h.pages.serve(w, r, func() (*cachedPage, error) {
 		q := store.ArticleQuery{PublicAt: h.now()}
 		as, total, err := h.list(r.Context(), q, page)
 		if err != nil {
@@ -230,7 +231,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
+	return h.pages.serve(w, r, func() (*cachedPage, error) {
 		tag, err := h.store.Tag(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -257,7 +258,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, h.cacheKey(r), func() (*cachedPage, error) {
+	return h.pages.serve(w, r, func() (*cachedPage, error) {
 		au, err := h.store.Author(r.Context(), slug)
 		if err != nil {
 			return nil, err

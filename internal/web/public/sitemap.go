@@ -44,7 +44,7 @@ func (h *Handlers) registerSitemaps(handle func(string, web.HandlerFunc)) {
 // the numbered sitemap n.
 func (h *Handlers) sitemap(n int) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		return h.pages.serve(typedWriter{w, xmlType}, r, h.cacheKey(r), func() (*cachedPage, error) {
+		return h.pages.serve(typedWriter{w, xmlType}, r, func() (*cachedPage, error) {
 			urls, err := h.sitemapURLs(r)
 			if err != nil {
 				return nil, err
@@ -144,7 +144,7 @@ func xmlPage(body []byte, modified time.Time, err error) (*cachedPage, error) {
 // newsSitemap serves the Google News sitemap: the articles published in
 // the last two days.
 func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
-	return h.pages.serve(typedWriter{w, xmlType}, r, h.cacheKey(r), func() (*cachedPage, error) {
+	return h.pages.serve(typedWriter{w, xmlType}, r, func() (*cachedPage, error) {
 		now := h.now()
 		as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: now, Limit: seo.MaxNewsURLs})
 		if err != nil {
@@ -165,7 +165,7 @@ func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 
 // robots serves robots.txt.
 func (h *Handlers) robots(w http.ResponseWriter, r *http.Request) error {
-	return h.pages.serve(typedWriter{w, textType}, r, h.cacheKey(r), func() (*cachedPage, error) {
+	return h.pages.serve(typedWriter{w, textType}, r, func() (*cachedPage, error) {
 		return newCachedPage(seo.Robots(h.site.BaseURL(r), "/sitemap.xml", "/news-sitemap.xml"), time.Time{}), nil
 	}, nil, nil)
 }

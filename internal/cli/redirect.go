@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -62,14 +61,7 @@ func redirectAddCommand() *command {
 // refusal is the reason a store gave for refusing a write (an error
 // wrapping store.ErrConflict), without the operation it is wrapped in:
 // a person at a terminal wants the reason.
-func refusal(err error) error {
-	for u := err; u != nil; u = errors.Unwrap(u) {
-		if errors.Unwrap(u) == store.ErrConflict {
-			return errors.New(strings.TrimPrefix(u.Error(), store.ErrConflict.Error()+": "))
-		}
-	}
-	return err
-}
+func refusal(err error) error { return errors.New(reason(err, store.ErrConflict)) }
 
 type redirectJSON struct {
 	From      string    `json:"from"`
@@ -80,9 +72,10 @@ type redirectJSON struct {
 func redirectListCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "list",
-		summary: "list the redirects, by the path they are from",
-		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		name:     "list",
+		readOnly: true,
+		summary:  "list the redirects, by the path they are from",
+		flags:    func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 0 {
 				return usage(e, fs, "takes no arguments")

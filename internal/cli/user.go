@@ -110,8 +110,9 @@ type userJSON struct {
 func userListCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "list",
-		summary: "list the users, by name",
+		name:     "list",
+		readOnly: true,
+		summary:  "list the users, by name",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},

@@ -64,6 +64,7 @@ func openUserStore(t *testing.T, path string) store.Store {
 func TestUserAddAndList(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "site.db")
 	db := "sqlite:" + path
+	mustRun(t, "migrate", "--db", db)
 	if us := listUsers(t, db); len(us) != 0 {
 		t.Fatalf("a new site has users: %v", us)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
 )
 
 func articleCommand() *command {
@@ -50,6 +51,10 @@ func describe(err error) error {
 	var nf notFoundError
 	if errors.As(err, &nf) {
 		return nf
+	}
+	var last *user.LastAdministratorError
+	if errors.As(err, &last) {
+		return last
 	}
 	return err
 }

@@ -176,14 +176,9 @@ func userRoleCommand() *command {
 					fmt.Fprintf(e.stdout, "%s is already %s\n", u.Email, r)
 					return nil
 				}
-				if u.Role == user.Administrator {
-					if err := keepAnAdministrator(e, s, u); err != nil {
-						return err
-					}
-				}
 				old := u.Role
 				u.Role = r
-				if err := s.UpdateUser(e.ctx, u); err != nil {
+				if err := s.UpdateUser(e.ctx, u, user.KeepsAdministrator); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%s: %s → %s\n", u.Email, old, r)
@@ -191,21 +186,6 @@ func userRoleCommand() *command {
 			})
 		},
 	}
-}
-
-// keepAnAdministrator refuses to demote the last administrator, which
-// would leave nobody able to manage users or settings in the admin.
-func keepAnAdministrator(e *env, s store.Store, demoted *user.User) error {
-	us, err := s.Users(e.ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range us {
-		if u.Role == user.Administrator && u.ID != demoted.ID {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s is the only administrator: make another user an administrator first", demoted.Email)
 }
 
 func userResetPasswordCommand() *command {

@@ -238,7 +238,7 @@ func TestUserRole(t *testing.T) {
 	}
 	// Demoting the only administrator would lock everyone out of the
 	// users and settings screens.
-	if _, errOut, code := dateline(t, "user", "role", "ana@example.com", "editor", "--db", db); code != 1 || !strings.Contains(errOut, "ana@example.com is the only administrator") {
+	if _, errOut, code := dateline(t, "user", "role", "ana@example.com", "editor", "--db", db); code != 1 || !strings.Contains(errOut, "ana@example.com is the last administrator who can sign in") {
 		t.Errorf("demoting the only administrator: exit %d, %q", code, errOut)
 	}
 	mustRun(t, "user", "role", "bo@example.com", "administrator", "--db", db)

@@ -87,27 +87,22 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
 	if u.Role == role {
 		return redirect(w, r, "/admin/users", "")
 	}
-	if u.Role == user.Administrator {
-		us, err := h.store.Users(ctx)
-		if err != nil {
-			return err
-		}
-		admins := 0
-		for _, x := range us {
-			if x.Role == user.Administrator {
-				admins++
-			}
-		}
-		if admins <= 1 {
-			return web.HTTPError{Status: http.StatusConflict,
-				Message: fmt.Sprintf("%s is the last administrator: make someone else an administrator first. Nothing was changed.", u.Name)}
-		}
-	}
 	old := u.Role
 	u.Role = role
-	if err := h.store.UpdateUser(ctx, u); err != nil {
-		return err
+	if err := h.store.UpdateUser(ctx, u, user.KeepsAdministrator); err != nil {
+		return lastAdministrator(err)
 	}
 	h.audit(r, "role changed", u.Email, fmt.Sprintf("%s → %s", old, role))
 	return redirect(w, r, "/admin/users", "role-changed")
+}
+
+// lastAdministrator words a change refused by user.KeepsAdministrator for
+// the admin, as a conflict; other errors pass unchanged.
+func lastAdministrator(err error) error {
+	var last *user.LastAdministratorError
+	if !errors.As(err, &last) {
+		return err
+	}
+	return web.HTTPError{Status: http.StatusConflict,
+		Message: fmt.Sprintf("%s is the last administrator who can sign in: make someone else an administrator first. Nothing was changed.", last.User.Name)}
 }

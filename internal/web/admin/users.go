@@ -70,18 +70,12 @@ func (h *Handler) userAdd(w http.ResponseWriter, r *http.Request) error {
 // demoted, so that someone can always manage users and settings.
 func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return web.ErrNotFound
-	}
 	role, err := user.ParseRole(r.PostFormValue("role"))
 	if err != nil {
 		return web.BadRequest{Message: capitalize(err.Error()) + ". Nothing was changed."}
 	}
-	u, err := h.store.User(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("There is no user %d.", id)}
-	} else if err != nil {
+	u, err := h.pathUser(r)
+	if err != nil {
 		return err
 	}
 	if u.Role == role {
@@ -90,19 +84,40 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
 	old := u.Role
 	u.Role = role
 	if err := h.store.UpdateUser(ctx, u, user.KeepsAdministrator); err != nil {
-		return lastAdministrator(err)
+		return h.userChangeError(u, err)
 	}
 	h.audit(r, "role changed", u.Email, fmt.Sprintf("%s → %s", old, role))
 	return redirect(w, r, "/admin/users", "role-changed")
 }
 
-// lastAdministrator words a change refused by user.KeepsAdministrator for
-// the admin, as a conflict; other errors pass unchanged.
-func lastAdministrator(err error) error {
-	var last *user.LastAdministratorError
-	if !errors.As(err, &last) {
-		return err
+// pathUser loads the user whose ID the path names.
+func (h *Handler) pathUser(r *http.Request) (*user.User, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return nil, web.ErrNotFound
 	}
-	return web.HTTPError{Status: http.StatusConflict,
-		Message: fmt.Sprintf("%s is the last administrator who can sign in: make someone else an administrator first. Nothing was changed.", last.User.Name)}
+	u, err := h.store.User(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, noSuchUser(id)
+	}
+	return u, err
+}
+
+func noSuchUser(id int64) error {
+	return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("There is no user %d.", id)}
+}
+
+// userChangeError words the store's refusal of a change to u for the
+// admin: the last administrator (user.KeepsAdministrator) is a conflict,
+// a user deleted meanwhile is not found. Other errors pass unchanged.
+func (h *Handler) userChangeError(u *user.User, err error) error {
+	var last *user.LastAdministratorError
+	switch {
+	case errors.As(err, &last):
+		return web.HTTPError{Status: http.StatusConflict,
+			Message: fmt.Sprintf("%s is the last administrator who can sign in: make someone else an administrator first. Nothing was changed.", last.User.Name)}
+	case errors.Is(err, store.ErrNotFound):
+		return noSuchUser(u.ID)
+	}
+	return err
 }

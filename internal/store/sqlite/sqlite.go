@@ -44,10 +44,13 @@ var _ store.Store = (*DB)(nil)
 // do not wait for an fsync.
 const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 
-// readOnlyPragmas are those of a store opened ReadOnly: mode=ro opens the
-// file without creating it or taking a write lock, and without setting the
-// journal mode, which is the file's own (WAL, set when it was created).
-const readOnlyPragmas = "mode=ro&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+// readOnlyPragmas are those of a store opened ReadOnly: mode=rw opens the
+// file without creating it, and query_only refuses every write. (mode=ro
+// would leave the -wal and -shm files behind: only a connection that may
+// write removes them as it closes. SQLite opens a file the process may not
+// write read-only by itself.) The journal mode is the file's own, WAL, set
+// when it was created.
+const readOnlyPragmas = "mode=rw&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
 
 // Open opens the database file at path and brings its schema up to date,
 // creating the file if it is missing. With opts.ReadOnly it neither

@@ -153,12 +153,15 @@ func TestOpenReadOnlyReadsAndNeverWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	if _, err := db.Article(ctx, "kept"); err != nil {
 		t.Errorf("Article on a read-only store: %v", err)
 	}
 	if err := db.DeleteArticle(ctx, "kept"); err == nil {
 		t.Error("DeleteArticle on a read-only store succeeded")
+	}
+	db.Close()
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("a read-only store left %d files beside the database, want none", len(entries)-1)
 	}
 }
 

@@ -84,7 +84,7 @@ func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err erro
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, explain(path, err)
+		return nil, explain(path, false, err)
 	}
 	if err := db.writes.prepare(ctx, hotWrites...); err != nil {
 		db.Close()
@@ -122,7 +122,7 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 		// Reading a WAL database takes its -shm file, which SQLite cannot
 		// make in a directory the process may not write. immutable=1 reads
 		// the file without it, trusting that nobody writes meanwhile: a
-		// writer would hold the -shm file, so mode=ro would have worked.
+		// writer would have made the -shm file, and the first try worked.
 		db.Close()
 		if db, err = newDB(path, uri+"&immutable=1", uri+"&immutable=1", now); err != nil {
 			return nil, err
@@ -134,7 +134,7 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 	}
 	if err != nil {
 		db.Close()
-		return nil, explain(path, err)
+		return nil, explain(path, true, err)
 	}
 	return db, nil
 }
@@ -252,24 +252,31 @@ func isAccessError(err error) bool {
 }
 
 // explain turns the driver's terse errors about a bad file into words that
-// name the file and the problem. For a file SQLite could not open or
-// write, it asks the operating system what SQLite was refused: the
-// database, its -wal or -shm file (SQLite keeps them beside it), or the
-// directory, where SQLite creates those.
-func explain(path string, err error) error {
+// name the file and the problem. For a file SQLite could not open (or, for
+// a writable store, write), it asks the operating system what SQLite was
+// refused: the database, its -wal or -shm file (SQLite keeps them beside
+// it), or the directory, where a writer creates those.
+func explain(path string, readOnly bool, err error) error {
 	if strings.Contains(err.Error(), "file is not a database") {
 		return fmt.Errorf("not an SQLite database: %w", err)
 	}
 	if !isAccessError(err) {
 		return err
 	}
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	}
 	for _, file := range []string{path, path + "-wal", path + "-shm"} {
-		f, ferr := os.OpenFile(file, os.O_RDWR, 0)
+		f, ferr := os.OpenFile(file, flag, 0)
 		if ferr == nil {
 			f.Close()
 		} else if !errors.Is(ferr, fs.ErrNotExist) {
-			return fmt.Errorf("%w (SQLite: %v)", ferr, err)
+			return fmt.Errorf("%w (SQLite: %w)", ferr, err)
 		}
+	}
+	if readOnly {
+		return err
 	}
 	dir := filepath.Dir(path)
 	f, ferr := os.CreateTemp(dir, ".dateline-probe-*")

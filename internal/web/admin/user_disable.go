@@ -23,7 +23,7 @@ func (h *Handler) userSetDisabled(disabled bool) web.HandlerFunc {
 			return redirect(w, r, "/admin/users", "")
 		}
 		if err := h.store.SetUserDisabled(r.Context(), u.ID, disabled, user.KeepsAdministrator); err != nil {
-			return h.userChangeError(u, err)
+			return userChangeError(u, err)
 		}
 		if disabled {
 			h.audit(r, "user disabled", u.Email, "")
@@ -46,7 +46,7 @@ func (h *Handler) userDelete(w http.ResponseWriter, r *http.Request) error {
 		return web.HTTPError{Status: http.StatusConflict, Message: "You cannot delete your own account; another administrator can. Nothing was changed."}
 	}
 	if err := h.store.DeleteUser(r.Context(), u.ID, user.KeepsAdministrator); err != nil {
-		return h.userChangeError(u, err)
+		return userChangeError(u, err)
 	}
 	h.audit(r, "user deleted", u.Email, "role "+string(u.Role))
 	return redirect(w, r, "/admin/users", "user-deleted")

@@ -84,7 +84,7 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
 	old := u.Role
 	u.Role = role
 	if err := h.store.UpdateUser(ctx, u, user.KeepsAdministrator); err != nil {
-		return h.userChangeError(u, err)
+		return userChangeError(u, err)
 	}
 	h.audit(r, "role changed", u.Email, fmt.Sprintf("%s → %s", old, role))
 	return redirect(w, r, "/admin/users", "role-changed")
@@ -110,7 +110,7 @@ func noSuchUser(id int64) error {
 // userChangeError words the store's refusal of a change to u for the
 // admin: the last administrator (user.KeepsAdministrator) is a conflict,
 // a user deleted meanwhile is not found. Other errors pass unchanged.
-func (h *Handler) userChangeError(u *user.User, err error) error {
+func userChangeError(u *user.User, err error) error {
 	var last *user.LastAdministratorError
 	switch {
 	case errors.As(err, &last):

@@ -210,7 +210,7 @@ func TestAdministratorsDisablingEachOther(t *testing.T) {
 		t.Errorf("%d administrators left enabled, want 1", enabled)
 	}
 	// The refusal, when the store makes it, is a conflict that says why.
-	err = at.h.userChangeError(ana, fmt.Errorf("disable: %w", &user.LastAdministratorError{User: ana}))
+	err = userChangeError(ana, fmt.Errorf("disable: %w", &user.LastAdministratorError{User: ana}))
 	if status := web.StatusOf(err); status != http.StatusConflict || !strings.Contains(err.Error(), "ana is the last administrator who can sign in") {
 		t.Errorf("userChangeError = %d %v, want 409 naming Ana", status, err)
 	}

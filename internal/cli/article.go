@@ -15,6 +15,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
 )
 
 func articleCommand() *command {
@@ -51,6 +52,10 @@ func describe(err error) error {
 	if errors.As(err, &nf) {
 		return nf
 	}
+	var last *user.LastAdministratorError
+	if errors.As(err, &last) {
+		return last
+	}
 	return err
 }
 
@@ -72,8 +77,9 @@ func articleListCommand() *command {
 	var asJSON bool
 	var status string
 	return &command{
-		name:    "list",
-		summary: "list articles, newest first",
+		name:     "list",
+		readOnly: true,
+		summary:  "list articles, newest first",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.StringVar(&status, "status", "", "only articles with this status: draft, scheduled or published")
@@ -122,10 +128,11 @@ func articleListCommand() *command {
 func articleShowCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "show",
-		args:    "SLUG",
-		summary: "show an article with its outline and requested links",
-		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		name:     "show",
+		readOnly: true,
+		args:     "SLUG",
+		summary:  "show an article with its outline and requested links",
+		flags:    func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one article by its slug")
@@ -172,10 +179,11 @@ func articleDeleteCommand() *command {
 func articleRevisionsCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "revisions",
-		args:    "SLUG",
-		summary: "list the kept earlier versions of an article",
-		flags:   func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
+		name:     "revisions",
+		readOnly: true,
+		args:     "SLUG",
+		summary:  "list the kept earlier versions of an article",
+		flags:    func(fs *flag.FlagSet, _ *config.Config) { fs.BoolVar(&asJSON, "json", false, "print JSON") },
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one article by its slug")

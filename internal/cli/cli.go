@@ -38,6 +38,8 @@ type env struct {
 	// now is the one clock: the store, the site and every command read
 	// the time from it.
 	now func() time.Time
+	// readOnly is the running command's: see command.readOnly.
+	readOnly bool
 }
 
 // command is one subcommand, or a group of them.
@@ -49,11 +51,16 @@ type command struct {
 	run     func(e *env, fs *flag.FlagSet) int
 	subs    []*command
 	noDB    bool // the command never opens the database
+	// readOnly commands only read: they open an existing database without
+	// creating or migrating it, so that one run in the wrong directory
+	// says so instead of leaving an empty database there.
+	readOnly bool
 }
 
 func commands() []*command {
 	return []*command{
 		serveCommand(),
+		migrateCommand(),
 		importCommand(),
 		articleCommand(),
 		commentCommand(),
@@ -135,6 +142,7 @@ func runCommand(e *env, path string, c *command, args []string) int {
 	if c.noDB {
 		return c.run(e, fs)
 	}
+	e.readOnly = c.readOnly
 	if err := e.cfg.Validate(); err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
 		return exitUsage
@@ -188,18 +196,37 @@ func printHelp(w io.Writer, path string, cmds []*command) {
 	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", path)
 }
 
-// openStore opens the database the configuration names.
-func openStore(e *env) (store.Store, error) {
+// openStore opens the database the configuration names, read-only for a
+// command that only reads.
+func openStore(e *env) (s store.Store, err error) {
 	backend, target, err := config.ParseDB(e.cfg.DB)
 	if err != nil {
 		return nil, err
 	}
+	opts := store.Options{Now: e.now, ReadOnly: e.readOnly}
 	switch backend {
 	case config.Postgres:
-		return postgres.Open(e.ctx, target, store.Options{Now: e.now})
+		s, err = postgres.Open(e.ctx, target, opts)
 	default:
-		return sqlite.Open(e.ctx, target, store.Options{Now: e.now})
+		s, err = sqlite.Open(e.ctx, target, opts)
 	}
+	if errors.Is(err, store.ErrNoDatabase) {
+		return nil, fmt.Errorf("no Dateline database at %s (%s): run 'dateline migrate' to create it, or name the database with --db or DATELINE_DB",
+			config.Redact(e.cfg.DB), reason(err, store.ErrNoDatabase))
+	}
+	return s, err
+}
+
+// reason is what a store said of an error wrapping sentinel, without the
+// operations it is wrapped in or the sentinel's own words: a person at a
+// terminal wants the reason.
+func reason(err, sentinel error) string {
+	for u := err; u != nil; u = errors.Unwrap(u) {
+		if errors.Unwrap(u) == sentinel {
+			return strings.TrimPrefix(u.Error(), sentinel.Error()+": ")
+		}
+	}
+	return err.Error()
 }
 
 // fail reports an error on stderr, on one line, and returns the failure

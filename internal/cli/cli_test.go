@@ -410,3 +410,55 @@ func TestErrorsPrintOnOneLine(t *testing.T) {
 		t.Errorf("oneLine = %q, want %q", got, want)
 	}
 }
+
+// readOnlyCommands are the commands that only read, with arguments.
+var readOnlyCommands = [][]string{
+	{"article", "list"},
+	{"article", "show", "x"},
+	{"article", "revisions", "x"},
+	{"comment", "list"},
+	{"links", "related"},
+	{"links", "suggest", "x"},
+	{"links", "report"},
+	{"seo", "check"},
+	{"settings", "show"},
+	{"redirect", "list"},
+	{"user", "list"},
+}
+
+// Issue: read-only commands silently created dateline.db in whatever
+// directory they ran in.
+func TestReadOnlyCommandsCreateNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("DATELINE_DB", "")
+	for _, args := range readOnlyCommands {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			out, errOut, code := dateline(t, args...)
+			want := "dateline " + strings.Join(args[:2], " ") + ": no Dateline database at sqlite:dateline.db (" + filepath.Join(dir, "dateline.db") + " does not exist): run 'dateline migrate'"
+			if code != 1 || out != "" || !strings.HasPrefix(errOut, want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and a stderr starting %q", code, out, errOut, want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Fatalf("the command left %d files in the directory, want none", len(entries))
+			}
+		})
+	}
+	mustRun(t, "migrate")
+	for _, args := range readOnlyCommands {
+		if _, errOut, _ := dateline(t, args...); strings.Contains(errOut, "no Dateline database") {
+			t.Errorf("dateline %s after migrate: %s", strings.Join(args, " "), errOut)
+		}
+	}
+}
+
+func TestReadOnlyCommandOnEmptyPostgres(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewSchemaDSN(t)
+	_, errOut, code := dateline(t, "article", "list", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "no Dateline database at postgres://") || !strings.Contains(errOut, "dateline migrate") {
+		t.Fatalf("article list on an empty database: exit %d, stderr %q; want exit 1, the database and how to create it", code, errOut)
+	}
+	mustRun(t, "migrate", "--db", db)
+	mustRun(t, "article", "list", "--db", db)
+}

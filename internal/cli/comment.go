@@ -49,8 +49,9 @@ func commentListCommand() *command {
 	var asJSON bool
 	var state string
 	return &command{
-		name:    "list",
-		summary: "list comments, newest first (moderators only: shows emails)",
+		name:     "list",
+		readOnly: true,
+		summary:  "list comments, newest first (moderators only: shows emails)",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.StringVar(&state, "state", "", "only comments in this state: pending, approved, spam or trash")

@@ -63,9 +63,10 @@ func linksRelatedCommand() *command {
 	var asJSON bool
 	var n int
 	return &command{
-		name:    "related",
-		args:    "[SLUG]",
-		summary: "the articles most related to one article, or to every article",
+		name:     "related",
+		readOnly: true,
+		args:     "[SLUG]",
+		summary:  "the articles most related to one article, or to every article",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.IntVar(&n, "n", 5, "how many related articles")
@@ -126,9 +127,10 @@ func nonNil[T any](s []T) []T {
 func linksSuggestCommand() *command {
 	var asJSON, inbound bool
 	return &command{
-		name:    "suggest",
-		args:    "SLUG",
-		summary: "where an article's text could link to related articles (--inbound: which articles should link to it)",
+		name:     "suggest",
+		readOnly: true,
+		args:     "SLUG",
+		summary:  "where an article's text could link to related articles (--inbound: which articles should link to it)",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.BoolVar(&inbound, "inbound", false, "suggest links to this article from others")
@@ -231,8 +233,9 @@ func linksApplyCommand() *command {
 func linksReportCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "report",
-		summary: "inbound and outbound internal links of every article, orphans and broken links",
+		name:     "report",
+		readOnly: true,
+		summary:  "inbound and outbound internal links of every article, orphans and broken links",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},

@@ -64,7 +64,7 @@ func TestRedirectsAndRename(t *testing.T) {
 				t.Errorf("redirect add of a chain printed %q", out)
 			}
 			mustRun(t, "redirect", "add", "/x/", "https://archive.example.org/x?id=1", "--db", db)
-			mustRun(t, "redirect", "add", "/x", "/y/", "--db", db) // replaces
+			mustRun(t, "redirect", "add", "/x", "/y/", "--force", "--db", db) // replaces, to a page not there yet
 			if diff := cmp.Diff(map[string]string{
 				"/" + cranes + "/": "/harbour-cranes/",
 				"/2019/05/cranes/": "/harbour-cranes/",
@@ -91,7 +91,7 @@ func TestRedirectsAndRename(t *testing.T) {
 			if out := mustRun(t, "redirect", "delete", "/x", "--db", db); out != "deleted the redirect from /x/\n" {
 				t.Errorf("redirect delete printed %q", out)
 			}
-			mustRun(t, "redirect", "add", "/p/", "/q/", "--db", db)
+			mustRun(t, "redirect", "add", "/p/", "/q/", "--force", "--db", db)
 			for _, test := range []struct {
 				args []string
 				code int
@@ -127,6 +127,55 @@ func TestRedirectsAndRename(t *testing.T) {
 			// The refusals changed nothing.
 			if n := len(redirectsOf(t, db)); n != 4 {
 				t.Errorf("%d redirects after the refusals, want 4", n)
+			}
+		})
+	}
+}
+
+// Issue: redirect add accepted a target that answers 404, and silently
+// replaced an existing redirect.
+func TestRedirectAddRefusesMistakesWithoutForce(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			mustRun(t, "import", "--db", db, "../../examples/articles/harbour-cranes.md", "../../examples/articles/night-tram-trial.md")
+			const tram = "selvik-council-approves-night-tram-trial"
+			mustRun(t, "redirect", "add", "/old/", "/"+cranes+"/", "--db", db)
+			mustRun(t, "redirect", "add", "/gone/", "/"+tram+"/", "--db", db)
+			mustRun(t, "article", "delete", tram, "--db", db)
+			for _, test := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"/new/", "/no-such-story/"}, "/no-such-story/ answers 404: no public article, archive, feed or redirect is there; give --force"},
+				{[]string{"/new/", "/gone/"}, "/gone/ redirects to /" + tram + "/, which answers 404; give --force"},
+				{[]string{"/old/", "/tag/ports/"}, "/old/ already redirects to /" + cranes + "/; give --force to redirect it to /tag/ports/ instead"},
+				{[]string{"/", "/" + cranes + "/"}, "/ shows the home page, so a redirect from there would not be used while it does; give --force"},
+			} {
+				_, errOut, code := dateline(t, append(append([]string{"redirect", "add"}, test.args...), "--db", db)...)
+				if code != 1 || !strings.Contains(errOut, test.want) {
+					t.Errorf("redirect add %s: exit %d, stderr %q; want exit 1 and %q", strings.Join(test.args, " "), code, errOut, test.want)
+				}
+			}
+			want := map[string]string{"/old/": "/" + cranes + "/", "/gone/": "/" + tram + "/"}
+			if diff := cmp.Diff(want, redirectsOf(t, db)); diff != "" {
+				t.Errorf("the refusals changed the redirects (-want +got):\n%s", diff)
+			}
+
+			// Good targets need no --force: a page, a redirect to one, another site.
+			mustRun(t, "redirect", "add", "/a/", "/tag/ports/", "--db", db)
+			mustRun(t, "redirect", "add", "/b/", "/old/", "--db", db)
+			mustRun(t, "redirect", "add", "/c/", "https://archive.example.org/c", "--db", db)
+			mustRun(t, "redirect", "add", "/old/", "/"+cranes+"/", "--db", db) // the same again
+			mustRun(t, "redirect", "add", "/new/", "/no-such-story/", "--force", "--db", db)
+			mustRun(t, "redirect", "add", "/old/", "/tag/ports/", "--force", "--db", db)
+			for from, to := range map[string]string{"/a/": "/tag/ports/", "/b/": "/" + cranes + "/", "/new/": "/no-such-story/", "/old/": "/tag/ports/"} {
+				want[from] = to
+			}
+			want["/c/"] = "https://archive.example.org/c"
+			if diff := cmp.Diff(want, redirectsOf(t, db)); diff != "" {
+				t.Errorf("redirects (-want +got):\n%s", diff)
 			}
 		})
 	}

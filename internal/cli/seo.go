@@ -33,9 +33,10 @@ func seoCommand() *command {
 func seoCheckCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "check",
-		args:    "[SLUG]",
-		summary: "check an article (every article, newest first, without SLUG) for search engines and readers: ok, improve or problem, and a score",
+		name:     "check",
+		readOnly: true,
+		args:     "[SLUG]",
+		summary:  "check an article (every article, newest first, without SLUG) for search engines and readers: ok, improve or problem, and a score",
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's address, such as https://news.example.org: links to it count as internal, as relative links always do (env DATELINE_BASE_URL)")

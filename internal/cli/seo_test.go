@@ -200,6 +200,7 @@ func TestSEOCheckEveryArticle(t *testing.T) {
 func TestSEOCheckEmpty(t *testing.T) {
 	t.Parallel()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	mustRun(t, "migrate", "--db", db)
 	if out := mustRun(t, "seo", "check", "--json", "--db", db); strings.TrimSpace(out) != "[]" {
 		t.Errorf("seo check --json on an empty site printed %q, want []", out)
 	}
@@ -212,7 +213,7 @@ func TestSEOCheckEmpty(t *testing.T) {
 func TestSEOErrors(t *testing.T) {
 	t.Parallel()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
-	mustRun(t, "seo", "check", "--db", db) // creates the database before the parallel runs
+	mustRun(t, "migrate", "--db", db) // creates the database before the parallel runs
 	for _, test := range []struct {
 		name   string
 		args   []string

@@ -18,8 +18,9 @@ func settingsCommand() *command {
 		summary: "show and change the site's settings (the comment policy)",
 		subs: []*command{
 			{
-				name:    "show",
-				summary: "print the settings as JSON",
+				name:     "show",
+				readOnly: true,
+				summary:  "print the settings as JSON",
 				run: func(e *env, fs *flag.FlagSet) int {
 					return withStore(e, fs, func(s store.Store) error {
 						cs, err := s.CommentSettings(e.ctx)

@@ -30,12 +30,15 @@ const cliActor = "command line"
 func userCommand() *command {
 	return &command{
 		name:    "user",
-		summary: "manage newsroom accounts: add users, list them, change roles, reset passwords",
+		summary: "manage newsroom accounts: add users, list them, change roles, reset passwords, disable and delete them",
 		subs: []*command{
 			userAddCommand(),
 			userListCommand(),
 			userRoleCommand(),
 			userResetPasswordCommand(),
+			userDisableCommand("disable", true),
+			userDisableCommand("enable", false),
+			userDeleteCommand(),
 		},
 	}
 }
@@ -104,14 +107,16 @@ type userJSON struct {
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func userListCommand() *command {
 	var asJSON bool
 	return &command{
-		name:    "list",
-		summary: "list the users, by name",
+		name:     "list",
+		readOnly: true,
+		summary:  "list the users, by name",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},
@@ -128,14 +133,14 @@ func userListCommand() *command {
 				if asJSON {
 					out := make([]userJSON, 0, len(us))
 					for _, u := range us {
-						out = append(out, userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), CreatedAt: u.CreatedAt})
+						out = append(out, userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Disabled: u.Disabled, CreatedAt: u.CreatedAt})
 					}
 					return writeJSON(e.stdout, out)
 				}
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tCREATED")
+				fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSTATUS\tCREATED")
 				for _, u := range us {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, formatDate(u.CreatedAt))
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, userStatus(u), formatDate(u.CreatedAt))
 				}
 				return tw.Flush()
 			})
@@ -175,14 +180,9 @@ func userRoleCommand() *command {
 					fmt.Fprintf(e.stdout, "%s is already %s\n", u.Email, r)
 					return nil
 				}
-				if u.Role == user.Administrator {
-					if err := keepAnAdministrator(e, s, u); err != nil {
-						return err
-					}
-				}
 				old := u.Role
 				u.Role = r
-				if err := s.UpdateUser(e.ctx, u); err != nil {
+				if err := s.UpdateUser(e.ctx, u, user.KeepsAdministrator); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%s: %s → %s\n", u.Email, old, r)
@@ -192,19 +192,86 @@ func userRoleCommand() *command {
 	}
 }
 
-// keepAnAdministrator refuses to demote the last administrator, which
-// would leave nobody able to manage users or settings in the admin.
-func keepAnAdministrator(e *env, s store.Store, demoted *user.User) error {
-	us, err := s.Users(e.ctx)
-	if err != nil {
-		return err
+func userStatus(u *user.User) string {
+	if u.Disabled {
+		return "disabled"
 	}
-	for _, u := range us {
-		if u.Role == user.Administrator && u.ID != demoted.ID {
-			return nil
-		}
+	return "active"
+}
+
+// userDisableCommand is user disable (disabled true) or user enable.
+func userDisableCommand(name string, disabled bool) *command {
+	summary := "enable a disabled user again"
+	if disabled {
+		summary = "disable a user: they are signed out everywhere and cannot sign in; their articles stay theirs"
 	}
-	return fmt.Errorf("%s is the only administrator: make another user an administrator first", demoted.Email)
+	return &command{
+		name:    name,
+		args:    "EMAIL",
+		summary: summary,
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "give the user's email")
+			}
+			email := strings.TrimSpace(fs.Arg(0))
+			return withStore(e, fs, func(s store.Store) error {
+				u, err := findUser(e, s, email)
+				if err != nil {
+					return err
+				}
+				if u.Disabled == disabled {
+					fmt.Fprintf(e.stdout, "%s is already %s\n", u.Email, userStatus(u))
+					return nil
+				}
+				if err := s.SetUserDisabled(e.ctx, u.ID, disabled, user.KeepsAdministrator); errors.Is(err, store.ErrNotFound) {
+					return notFoundError{fmt.Sprintf("user %q", email)}
+				} else if err != nil {
+					return err
+				}
+				if disabled {
+					fmt.Fprintf(e.stdout, "disabled %s; their sessions have ended\n", u.Email)
+				} else {
+					fmt.Fprintf(e.stdout, "enabled %s\n", u.Email)
+				}
+				return audit(e, s, "user "+name+"d", u.Email, "")
+			})
+		},
+	}
+}
+
+func userDeleteCommand() *command {
+	return &command{
+		name:    "delete",
+		args:    "EMAIL",
+		summary: "delete a user and end their sessions; their articles stay, with their byline, owned by nobody until an editor takes them over",
+		run: func(e *env, fs *flag.FlagSet) int {
+			if fs.NArg() != 1 {
+				return usage(e, fs, "give the user's email")
+			}
+			email := strings.TrimSpace(fs.Arg(0))
+			return withStore(e, fs, func(s store.Store) error {
+				u, err := findUser(e, s, email)
+				if err != nil {
+					return err
+				}
+				owned, err := s.CountArticles(e.ctx, store.ArticleQuery{OwnerID: u.ID})
+				if err != nil {
+					return err
+				}
+				if err := s.DeleteUser(e.ctx, u.ID, user.KeepsAdministrator); errors.Is(err, store.ErrNotFound) {
+					return notFoundError{fmt.Sprintf("user %q", email)}
+				} else if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "deleted %s <%s>", u.Name, u.Email)
+				if owned > 0 {
+					fmt.Fprintf(e.stdout, "; nobody owns their %d %s now (the byline stays)", owned, pluralize(owned, "article", "articles"))
+				}
+				fmt.Fprintln(e.stdout)
+				return audit(e, s, "user deleted", u.Email, "role "+string(u.Role))
+			})
+		},
+	}
 }
 
 func userResetPasswordCommand() *command {

@@ -7,10 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 	"github.com/datelinehq/dateline/internal/user"
+	"github.com/google/go-cmp/cmp"
 )
 
 // The user tests swap passwordInput, which every command reads, so they
@@ -64,6 +68,7 @@ func openUserStore(t *testing.T, path string) store.Store {
 func TestUserAddAndList(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "site.db")
 	db := "sqlite:" + path
+	mustRun(t, "migrate", "--db", db)
 	if us := listUsers(t, db); len(us) != 0 {
 		t.Fatalf("a new site has users: %v", us)
 	}
@@ -237,7 +242,7 @@ func TestUserRole(t *testing.T) {
 	}
 	// Demoting the only administrator would lock everyone out of the
 	// users and settings screens.
-	if _, errOut, code := dateline(t, "user", "role", "ana@example.com", "editor", "--db", db); code != 1 || !strings.Contains(errOut, "ana@example.com is the only administrator") {
+	if _, errOut, code := dateline(t, "user", "role", "ana@example.com", "editor", "--db", db); code != 1 || !strings.Contains(errOut, "ana@example.com is the last administrator who can sign in") {
 		t.Errorf("demoting the only administrator: exit %d, %q", code, errOut)
 	}
 	mustRun(t, "user", "role", "bo@example.com", "administrator", "--db", db)
@@ -267,5 +272,113 @@ func TestUserRole(t *testing.T) {
 	want := []string{"ana@example.com: administrator → contributor", "bo@example.com: author → administrator", "bo@example.com: editor → author"}
 	if strings.Join(changes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("role changes in the audit log, newest first:\n%s\nwant:\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Issue: users could be neither removed nor disabled.
+func TestUserDisableEnableDelete(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := b.dsn(t)
+			for _, u := range []struct{ email, role string }{
+				{"ana@example.com", "administrator"}, {"bo@example.com", "editor"}, {"cy@example.com", "author"},
+			} {
+				if _, errOut, code := runWithPassword(t, "correct horse battery", "user", "add", "--email", u.email, "--name", strings.Split(u.email, "@")[0], "--role", u.role, "--db", db); code != 0 {
+					t.Fatalf("user add %s: %s", u.email, errOut)
+				}
+			}
+			s, err := openStore(&env{ctx: ctx, cfg: &config.Config{DB: db}, now: clock.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ids := map[string]int64{}
+			for _, u := range listUsers(t, db) {
+				ids[u.Email] = u.ID
+			}
+			now := clock.Now()
+			for i, email := range []string{"ana@example.com", "bo@example.com"} {
+				sess := user.Session{TokenHash: []byte{byte(i + 1)}, UserID: ids[email], CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+				if err := s.CreateSession(ctx, sess); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a := &article.Article{Slug: "cys-story", Title: "Cy's story", Body: "Text.", Status: article.Published, PublishedAt: now,
+				Author: &article.Author{Name: "Cy Byline", Slug: "cy-byline"}, OwnerID: ids["cy@example.com"]}
+			if err := s.CreateArticle(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+
+			for _, step := range []struct{ args, want string }{
+				{"user disable bo@example.com", "disabled bo@example.com; their sessions have ended\n"},
+				{"user disable BO@example.com", "bo@example.com is already disabled\n"},
+			} {
+				if out := mustRun(t, append(strings.Fields(step.args), "--db", db)...); out != step.want {
+					t.Errorf("%s printed %q, want %q", step.args, out, step.want)
+				}
+			}
+			if _, err := s.SessionUser(ctx, []byte{2}, now); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("session of a disabled user: err = %v, want ErrNotFound", err)
+			}
+			if _, err := s.SessionUser(ctx, []byte{1}, now); err != nil {
+				t.Errorf("another user's session ended: %v", err)
+			}
+			for _, u := range listUsers(t, db) {
+				if u.Disabled != (u.Email == "bo@example.com") {
+					t.Errorf("user list --json: %s disabled = %t", u.Email, u.Disabled)
+				}
+			}
+			for _, line := range strings.Split(mustRun(t, "user", "list", "--db", db), "\n") {
+				if strings.Contains(line, "@") && strings.Contains(line, "disabled") != strings.Contains(line, "bo@example.com") {
+					t.Errorf("user list line %q; want only Bo's to say disabled", line)
+				}
+			}
+			if out := mustRun(t, "user", "enable", "bo@example.com", "--db", db); out != "enabled bo@example.com\n" {
+				t.Errorf("user enable printed %q", out)
+			}
+
+			if out := mustRun(t, "user", "delete", "cy@example.com", "--db", db); out != "deleted cy <cy@example.com>; nobody owns their 1 article now (the byline stays)\n" {
+				t.Errorf("user delete printed %q", out)
+			}
+			if got := show(t, db, "cys-story"); got.Author == nil || got.Author.Name != "Cy Byline" {
+				t.Errorf("the deleted user's article = %+v, want it kept with its byline", got)
+			}
+
+			for _, test := range []struct {
+				args []string
+				code int
+				want string
+			}{
+				{[]string{"user", "disable", "ana@example.com"}, 1, "ana@example.com is the last administrator who can sign in: make another user an administrator first"},
+				{[]string{"user", "delete", "ana@example.com"}, 1, "ana@example.com is the last administrator who can sign in"},
+				{[]string{"user", "delete", "cy@example.com"}, 1, `user "cy@example.com" not found`},
+				{[]string{"user", "enable", "nobody@example.com"}, 1, `user "nobody@example.com" not found`},
+				{[]string{"user", "disable"}, 2, "give the user's email"},
+			} {
+				_, errOut, code := dateline(t, append(test.args, "--db", db)...)
+				if code != test.code || !strings.Contains(errOut, test.want) {
+					t.Errorf("dateline %s: exit %d, stderr %q; want exit %d and %q", strings.Join(test.args, " "), code, errOut, test.code, test.want)
+				}
+			}
+			if us := listUsers(t, db); len(us) != 2 || us[0].Email != "ana@example.com" || us[0].Disabled {
+				t.Errorf("after the refusals, users = %+v; want Ana still there and enabled", us)
+			}
+
+			events, err := s.Audit(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ev := range events {
+				if strings.HasPrefix(ev.Action, "user ") && ev.Action != "user added" {
+					got = append(got, ev.Action+" "+ev.Target)
+				}
+			}
+			want := []string{"user deleted cy@example.com", "user enabled bo@example.com", "user disabled bo@example.com"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("audit log, newest first (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

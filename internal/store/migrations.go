@@ -62,3 +62,17 @@ func CheckVersion(current int, ms []Migration) error {
 	}
 	return nil
 }
+
+// CheckCurrent refuses, for a store that does not migrate (one opened
+// ReadOnly), a schema other than this binary's newest: an older one must
+// be migrated first, a newer one is refused as by CheckVersion. Both wrap
+// ErrSchema.
+func CheckCurrent(current int, ms []Migration) error {
+	if err := CheckVersion(current, ms); err != nil {
+		return err
+	}
+	if latest := ms[len(ms)-1].Version; current < latest {
+		return fmt.Errorf("%w: database schema is at version %d but this dateline needs %d; migrate it first (dateline migrate)", ErrSchema, current, latest)
+	}
+	return nil
+}

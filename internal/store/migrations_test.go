@@ -47,3 +47,19 @@ func TestCheckVersionRefusesNewerSchema(t *testing.T) {
 		t.Errorf("CheckVersion(3) = %v, want ErrSchema", err)
 	}
 }
+
+func TestCheckCurrentRefusesOlderAndNewerSchemas(t *testing.T) {
+	t.Parallel()
+	ms := []Migration{{Version: 1}, {Version: 2}}
+	if err := CheckCurrent(2, ms); err != nil {
+		t.Errorf("CheckCurrent(2) = %v, want nil", err)
+	}
+	for _, v := range []int{0, 1, 3} {
+		if err := CheckCurrent(v, ms); !errors.Is(err, ErrSchema) {
+			t.Errorf("CheckCurrent(%d) = %v, want ErrSchema", v, err)
+		}
+	}
+	if err := CheckCurrent(1, ms); !strings.Contains(err.Error(), "dateline migrate") {
+		t.Errorf("CheckCurrent of an older schema = %v, want it to say how to migrate", err)
+	}
+}

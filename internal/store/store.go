@@ -27,8 +27,13 @@ var (
 	// version.
 	ErrConflict = errors.New("conflict")
 	// ErrSchema is wrapped by errors for a database whose schema this
-	// binary cannot use: newer than it knows, or from another program.
+	// binary cannot use: newer than it knows, or from another program,
+	// or (for a store opened ReadOnly) older than it needs.
 	ErrSchema = errors.New("unsupported schema")
+	// ErrNoDatabase is wrapped by errors from opening ReadOnly a database
+	// that does not exist or holds no Dateline schema: a read-only store
+	// creates nothing.
+	ErrNoDatabase = errors.New("no database")
 )
 
 // Options configures a backend as it opens.
@@ -38,6 +43,12 @@ type Options struct {
 	// the audit log). It is the caller's clock, so that the store and the
 	// code above it never disagree about the time. Required.
 	Now func() time.Time
+	// ReadOnly opens the database only to read it, for commands that only
+	// read: nothing is created or migrated, so a missing database wraps
+	// ErrNoDatabase and a schema older than this binary's wraps ErrSchema,
+	// and every write fails. An SQLite file that the process may read but
+	// not write, or in a directory it may not write, can still be read.
+	ReadOnly bool
 }
 
 // Check reports an unusable set of options.

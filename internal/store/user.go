@@ -21,12 +21,19 @@ type UserStore interface {
 	Users(ctx context.Context) ([]*user.User, error)
 	// CountUsers counts the users (the first-run setup needs none).
 	CountUsers(ctx context.Context) (int, error)
-	// UpdateUser saves u's name, email and role. A missing user wraps
-	// ErrNotFound, an email taken by another wraps ErrConflict.
-	UpdateUser(ctx context.Context, u *user.User) error
+	// UpdateUser saves u's name, email and role. check, when not nil,
+	// may refuse the change (see UsersCheck); its error is returned
+	// wrapped. A missing user wraps ErrNotFound, an email taken by another
+	// wraps ErrConflict.
+	UpdateUser(ctx context.Context, u *user.User, check UsersCheck) error
+	// SetUserDisabled disables a user, ending their sessions, or enables
+	// them again; check as for UpdateUser. A missing user wraps
+	// ErrNotFound.
+	SetUserDisabled(ctx context.Context, id int64, disabled bool, check UsersCheck) error
 	// DeleteUser deletes a user and their sessions; their articles stay,
-	// owned by nobody. A missing user wraps ErrNotFound.
-	DeleteUser(ctx context.Context, id int64) error
+	// with their byline, owned by nobody. check as for UpdateUser. A
+	// missing user wraps ErrNotFound.
+	DeleteUser(ctx context.Context, id int64, check UsersCheck) error
 	// SetPasswordHash replaces a user's password hash and ends every
 	// session of that user. A missing user wraps ErrNotFound.
 	SetPasswordHash(ctx context.Context, id int64, hash string) error
@@ -34,8 +41,8 @@ type UserStore interface {
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s user.Session) error
 	// SessionUser returns the user of the session whose token hash is
-	// given, if it has not expired at now; else an error wrapping
-	// ErrNotFound.
+	// given, if it has not expired at now and the user is not disabled;
+	// else an error wrapping ErrNotFound.
 	SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (*user.User, error)
 	// DeleteSession ends one session; an unknown one is not an error.
 	DeleteSession(ctx context.Context, tokenHash []byte) error
@@ -51,6 +58,33 @@ type UserStore interface {
 	AddAudit(ctx context.Context, e *user.AuditEvent) error
 	// Audit lists the latest events, newest first, at most limit.
 	Audit(ctx context.Context, limit int) ([]user.AuditEvent, error)
+}
+
+// UsersCheck is a rule about the accounts taken together, such as
+// user.KeepsAdministrator: given every user before and after a change to
+// one of them, it refuses the change with an error. Stores run it inside
+// the change's transaction, holding off other changes to users until it
+// ends, so that two changes made at once cannot each pass a check that
+// together they break.
+type UsersCheck func(before, after []*user.User) error
+
+// CheckUsersChange runs check, when not nil, for a change to the user
+// with ID id: on us, every user as read in the change's transaction, and
+// on copies of them with change made to that user, which it reports false
+// for a user deleted. Backends call it before they write the change.
+func CheckUsersChange(check UsersCheck, us []*user.User, id int64, change func(*user.User) (kept bool)) error {
+	if check == nil {
+		return nil
+	}
+	after := make([]*user.User, 0, len(us))
+	for _, u := range us {
+		c := *u
+		if c.ID == id && !change(&c) {
+			continue
+		}
+		after = append(after, &c)
+	}
+	return check(us, after)
 }
 
 // ViewStats reads the daily page views the view counter keeps.

@@ -51,7 +51,10 @@ type User struct {
 	Role  Role
 	// PasswordHash is the argon2id hash in PHC string form; never shown.
 	PasswordHash string
-	CreatedAt    time.Time
+	// Disabled accounts cannot sign in, and their sessions have ended;
+	// their articles keep their byline.
+	Disabled  bool
+	CreatedAt time.Time
 }
 
 // Action is something a role may be allowed to do.
@@ -100,6 +103,37 @@ func (u *User) CanPublishArticle(owner int64) bool {
 		return true
 	}
 	return owner != 0 && owner == u.ID && u.Role.Can(PublishOwnArticles)
+}
+
+// LastAdministratorError is a change refused because it would leave no
+// administrator who can sign in, where there was one: nobody could then
+// manage users or settings in the admin.
+type LastAdministratorError struct {
+	User *User // the last administrator, as before the change
+}
+
+func (e *LastAdministratorError) Error() string {
+	return fmt.Sprintf("%s is the last administrator who can sign in: make another user an administrator first", e.User.Email)
+}
+
+// KeepsAdministrator refuses, with a *LastAdministratorError, a change to
+// the accounts that leaves no enabled administrator where there was one.
+// before and after are every user, before and after the change (a deleted
+// user is missing from after). It is a store.UsersCheck: stores run it in
+// the change's transaction, so that two changes at once (two
+// administrators disabling each other) cannot both pass it.
+func KeepsAdministrator(before, after []*User) error {
+	for _, u := range after {
+		if u.Role == Administrator && !u.Disabled {
+			return nil
+		}
+	}
+	for _, u := range before {
+		if u.Role == Administrator && !u.Disabled {
+			return &LastAdministratorError{User: u}
+		}
+	}
+	return nil
 }
 
 // Errors a caller can tell apart.

@@ -45,7 +45,10 @@ const migrateLockKey int64 = 0x446174656c696e65
 // Open connects to the PostgreSQL database at dsn, a postgres:// URL or a
 // key=value string as libpq takes, checks that the server answers and
 // brings the schema up to date. A schema newer than this binary wraps
-// store.ErrSchema. Error texts never contain the DSN's password.
+// store.ErrSchema. With opts.ReadOnly it migrates nothing and every
+// transaction is read-only: a database without Dateline's schema wraps
+// store.ErrNoDatabase, and one older than this binary store.ErrSchema.
+// Error texts never contain the DSN's password.
 func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error) {
 	secrets := dsnPasswords(dsn)
 	defer func() {
@@ -68,6 +71,10 @@ func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
+	if opts.ReadOnly {
+		// The server, not only this code, then refuses every write.
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -79,7 +86,11 @@ func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error
 		return nil, err
 	}
 	db := &DB{pool: pool, now: opts.Now}
-	if err := db.migrate(ctx); err != nil {
+	migrate := db.migrate
+	if opts.ReadOnly {
+		migrate = db.checkSchema
+	}
+	if err := migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -93,16 +104,42 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// checkSchema refuses, for a store that does not migrate, a database
+// without Dateline's schema (wrapping store.ErrNoDatabase) or with another
+// version of it than this binary's newest (store.ErrSchema).
+func (db *DB) checkSchema(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if err := db.pool.QueryRow(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return fmt.Errorf("look for schema_version: %w", err)
+	}
+	if !exists {
+		return fmt.Errorf("%w: the database holds no Dateline tables", store.ErrNoDatabase)
+	}
+	var current int
+	if err := db.pool.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	return store.CheckCurrent(current, ms)
+}
+
+func migrations() ([]store.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return store.Migrations(sub)
+}
+
 // migrate applies the migrations this database lacks, each in its own
 // transaction. Every transaction first takes an advisory lock and reads the
 // schema version afresh, so nodes migrating at once apply each migration
 // exactly once.
 func (db *DB) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
-	ms, err := store.Migrations(sub)
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,44 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// Issue: read-only commands created the schema in whatever database they
+// were pointed at.
+func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	readOnly := store.Options{Now: testOptions.Now, ReadOnly: true}
+	dsn := pgtest.NewSchemaDSN(t)
+	_, err := Open(ctx, dsn, readOnly)
+	if !errors.Is(err, store.ErrNoDatabase) {
+		t.Fatalf("Open(empty database, ReadOnly) = %v, want ErrNoDatabase", err)
+	}
+	db := openTest(t, dsn, testOptions) // creates the schema
+	latest := migrationCount(t)
+	if _, err := db.pool.Exec(ctx, `DELETE FROM schema_version WHERE version = $1`, latest); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(ctx, dsn, readOnly)
+	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "dateline migrate") {
+		t.Errorf("Open(older schema, ReadOnly) = %v, want ErrSchema saying to migrate", err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, latest); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateArticle(ctx, &article.Article{Slug: "kept", Title: "Kept", Body: "Text.", Status: article.Draft}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ro := openTest(t, dsn, readOnly)
+	defer ro.Close()
+	if _, err := ro.Article(ctx, "kept"); err != nil {
+		t.Errorf("Article on a read-only store: %v", err)
+	}
+	if err := ro.DeleteArticle(ctx, "kept"); err == nil {
+		t.Error("DeleteArticle on a read-only store succeeded")
+	}
+}
+
 func TestOpenTwiceKeepsData(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.NewSchemaDSN(t)

@@ -73,11 +73,11 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) (err error) {
 	return nil
 }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.created_at`
 
 func scanUser(row pgx.Row) (*user.User, error) {
 	u := &user.User{}
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.CreatedAt); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
@@ -107,7 +107,15 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (_ *user.User, err 
 // Users lists every user by name; see store.UserStore.
 func (db *DB) Users(ctx context.Context) (_ []*user.User, err error) {
 	defer wrap(&err, "Users")
-	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+` FROM users u`)
+	return listUsers(ctx, db.pool)
+}
+
+// listUsers reads every user through q (the pool or a transaction), by
+// name.
+func listUsers(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}) ([]*user.User, error) {
+	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users u`)
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +154,19 @@ func (db *DB) CountUsers(ctx context.Context) (n int, err error) {
 }
 
 // UpdateUser saves a user's name, email and role; see store.UserStore.
-func (db *DB) UpdateUser(ctx context.Context, u *user.User) (err error) {
+func (db *DB) UpdateUser(ctx context.Context, u *user.User, check store.UsersCheck) (err error) {
 	defer wrap(&err, "UpdateUser(%d)", u.ID)
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	err = db.transact(ctx, func(tx pgx.Tx) error {
+		err := checkUsers(ctx, tx, check, u.ID, func(c *user.User) bool {
+			c.Email, c.Name, c.Role = u.Email, u.Name, u.Role
+			return true
+		})
+		if err != nil {
+			return err
+		}
 		if err := emailFree(ctx, tx, u.Email, u.ID); err != nil {
 			return err
 		}
@@ -186,18 +201,68 @@ func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) (err e
 	})
 }
 
-// DeleteUser deletes a user and their sessions; the articles they owned
-// are kept, owned by nobody. A missing user wraps store.ErrNotFound.
-func (db *DB) DeleteUser(ctx context.Context, id int64) (err error) {
-	defer wrap(&err, "DeleteUser(%d)", id)
-	tag, err := db.pool.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+// checkUsers runs check on a change to user id, in transaction tx; see
+// store.CheckUsersChange. The lock holds off other writes to users (not
+// reads) until tx ends, and the users are read after taking it, so no
+// other change to them comes between the check and the write.
+func checkUsers(ctx context.Context, tx pgx.Tx, check store.UsersCheck, id int64, change func(*user.User) bool) error {
+	if check == nil {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return err
+	}
+	us, err := listUsers(ctx, tx)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return store.CheckUsersChange(check, us, id, change)
+}
+
+// SetUserDisabled disables or enables a user, ending the sessions of one
+// disabled; see store.UserStore.
+func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool, check store.UsersCheck) (err error) {
+	defer wrap(&err, "SetUserDisabled(%d, %t)", id, disabled)
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		err := checkUsers(ctx, tx, check, id, func(c *user.User) bool {
+			c.Disabled = disabled
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		if !disabled {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id)
+		return err
+	})
+}
+
+// DeleteUser deletes a user and their sessions; the articles they owned
+// are kept, owned by nobody. A missing user wraps store.ErrNotFound.
+func (db *DB) DeleteUser(ctx context.Context, id int64, check store.UsersCheck) (err error) {
+	defer wrap(&err, "DeleteUser(%d)", id)
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		if err := checkUsers(ctx, tx, check, id, func(*user.User) bool { return false }); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
 }
 
 // checkSession refuses a session without a token hash or an expiry, and
@@ -250,7 +315,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) 
 		SELECT `+userColumns+`
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, dbTime(now)))
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled`, tokenHash, dbTime(now)))
 	if errNoRows(err) {
 		return nil, fmt.Errorf("%w: no such session, or it has expired", store.ErrNotFound)
 	}

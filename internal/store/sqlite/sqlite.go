@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -44,9 +44,19 @@ var _ store.Store = (*DB)(nil)
 // do not wait for an fsync.
 const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 
-// Open opens (creating it if missing) the database file at path and brings
-// its schema up to date. A schema newer than this binary wraps
-// store.ErrSchema.
+// readOnlyPragmas are those of a store opened ReadOnly: mode=rw opens the
+// file without creating it, and query_only refuses every write. (mode=ro
+// would leave the -wal and -shm files behind: only a connection that may
+// write removes them as it closes. SQLite opens a file the process may not
+// write read-only by itself.) The journal mode is the file's own, WAL, set
+// when it was created.
+const readOnlyPragmas = "mode=rw&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+
+// Open opens the database file at path and brings its schema up to date,
+// creating the file if it is missing. With opts.ReadOnly it neither
+// creates nor migrates: a missing file, or one without Dateline's schema,
+// wraps store.ErrNoDatabase, and a schema older than this binary wraps
+// store.ErrSchema. A schema newer than this binary wraps store.ErrSchema.
 func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err error) {
 	defer func() {
 		if err != nil {
@@ -59,41 +69,145 @@ func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err erro
 	if path == "" {
 		return nil, errors.New("no file path given (want sqlite:PATH)")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("directory %s does not exist", dir)
-		}
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
-	}
-	if err := checkHeader(path); err != nil {
+	if err := checkFile(path, opts.ReadOnly); err != nil {
 		return nil, err
+	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, path, opts.Now)
 	}
 	uri := "file:" + escapePath(path) + "?" + pragmas
 	// IMMEDIATE takes the write lock at BEGIN, so two writers wait for each
 	// other (busy_timeout) instead of failing midway with SQLITE_BUSY.
-	writer, err := sql.Open("sqlite", uri+"&_txlock=immediate")
+	db, err := newDB(path, uri+"&_txlock=immediate", uri+"&_pragma=query_only(1)", opts.Now)
 	if err != nil {
 		return nil, err
 	}
-	writer.SetMaxOpenConns(1)
-	reader, err := sql.Open("sqlite", uri+"&_pragma=query_only(1)")
-	if err != nil {
-		writer.Close()
-		return nil, err
-	}
-	reader.SetMaxOpenConns(4)
-	db := &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader), now: opts.Now}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, explain(err)
+		return nil, explain(path, false, err)
 	}
 	if err := db.writes.prepare(ctx, hotWrites...); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// newDB opens the pools of a database: the writers' one connection and
+// the readers'.
+func newDB(path, writerURI, readerURI string, now func() time.Time) (*DB, error) {
+	writer, err := sql.Open("sqlite", writerURI)
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	reader, err := sql.Open("sqlite", readerURI)
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(4)
+	return &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader), now: now}, nil
+}
+
+// openReadOnly opens an existing database to read it; see Open.
+func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	uri := "file:" + escapePath(path) + "?" + readOnlyPragmas
+	db, err := newDB(path, uri, uri, now)
+	if err != nil {
+		return nil, err
+	}
+	current, err := db.schemaVersion(ctx)
+	if isAccessError(err) {
+		// Reading a WAL database takes its -shm file, which SQLite cannot
+		// make in a directory the process may not write. immutable=1 reads
+		// the file without it, trusting that nobody writes meanwhile: a
+		// writer would have made the -shm file, and the first try worked.
+		db.Close()
+		if db, err = newDB(path, uri+"&immutable=1", uri+"&immutable=1", now); err != nil {
+			return nil, err
+		}
+		current, err = db.schemaVersion(ctx)
+	}
+	if err == nil {
+		err = checkSchema(current)
+	}
+	if err != nil {
+		db.Close()
+		return nil, explain(path, true, err)
+	}
+	return db, nil
+}
+
+// schemaVersion reads the version of a database's schema without changing
+// anything. A database without Dateline's schema wraps store.ErrNoDatabase.
+func (db *DB) schemaVersion(ctx context.Context) (int, error) {
+	var tables int
+	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables)
+	if err != nil {
+		return 0, err
+	}
+	if tables == 0 {
+		return 0, fmt.Errorf("%w: %s holds no Dateline tables", store.ErrNoDatabase, absolute(db.path))
+	}
+	var current int
+	err = db.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current)
+	return current, err
+}
+
+// checkSchema refuses a schema version other than the newest this binary
+// has, for a store that does not migrate.
+func checkSchema(current int) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	return store.CheckCurrent(current, ms)
+}
+
+func migrations() ([]store.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return store.Migrations(sub)
+}
+
+// checkFile refuses, with the cause the operating system gives, a path
+// SQLite could not use: one in a missing directory, a directory, a file
+// that is not a database, and for a read-only store a missing file.
+func checkFile(path string, readOnly bool) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist", dir)
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	fi, err = os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return fmt.Errorf("%w: %s does not exist", store.ErrNoDatabase, absolute(path))
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory", path)
+	}
+	return checkHeader(path)
+}
+
+// absolute is path made absolute where it can be, for messages: a
+// relative path says little about where a command looked.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // sqliteHeader starts every SQLite database file.
@@ -104,9 +218,6 @@ const sqliteHeader = "SQLite format 3\x00"
 // a new database, losing what it held.
 func checkHeader(path string) error {
 	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -122,12 +233,62 @@ func checkHeader(path string) error {
 	return nil
 }
 
+// SQLite's primary result codes for a file it could not open or write.
+const (
+	sqliteReadOnly = 8
+	sqliteCantOpen = 14
+)
+
+// isAccessError reports whether err is SQLite failing to open or write a
+// file: "unable to open database file", "attempt to write a readonly
+// database", which name neither the file nor the cause.
+func isAccessError(err error) bool {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff // the primary code, without the extended part
+	return code == sqliteReadOnly || code == sqliteCantOpen
+}
+
 // explain turns the driver's terse errors about a bad file into words that
-// name the problem.
-func explain(err error) error {
+// name the file and the problem. For a file SQLite could not open (or, for
+// a writable store, write), it asks the operating system what SQLite was
+// refused: the database, its -wal or -shm file (SQLite keeps them beside
+// it), or the directory, where a writer creates those.
+func explain(path string, readOnly bool, err error) error {
 	if strings.Contains(err.Error(), "file is not a database") {
 		return fmt.Errorf("not an SQLite database: %w", err)
 	}
+	if !isAccessError(err) {
+		return err
+	}
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	}
+	for _, file := range []string{path, path + "-wal", path + "-shm"} {
+		f, ferr := os.OpenFile(file, flag, 0)
+		if ferr == nil {
+			f.Close()
+		} else if !errors.Is(ferr, fs.ErrNotExist) {
+			return fmt.Errorf("%w (SQLite: %w)", ferr, err)
+		}
+	}
+	if readOnly {
+		return err
+	}
+	dir := filepath.Dir(path)
+	f, ferr := os.CreateTemp(dir, ".dateline-probe-*")
+	if ferr != nil {
+		var pe *fs.PathError
+		if errors.As(ferr, &pe) {
+			ferr = pe.Err
+		}
+		return fmt.Errorf("cannot create files in directory %s (%v), where SQLite keeps the database's -wal and -shm files (SQLite: %w)", absolute(dir), ferr, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
 	return err
 }
 
@@ -143,11 +304,7 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
-	ms, err := store.Migrations(sub)
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/storetest"
 )
@@ -101,6 +102,159 @@ func TestOpenBadPaths(t *testing.T) {
 		t.Fatalf("Open of an empty file: %v, want a new database", err)
 	}
 	db.Close()
+}
+
+// newTestDB makes a database at path with one article, and closes it.
+func newTestDB(t *testing.T, path string) {
+	t.Helper()
+	db, err := Open(context.Background(), path, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := &article.Article{Slug: "kept", Title: "Kept", Body: "Text.", Status: article.Draft, Author: &article.Author{Name: "Ines", Slug: "ines"}}
+	if err := db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readOnly is testOptions for a store opened ReadOnly.
+var readOnly = store.Options{Now: testOptions.Now, ReadOnly: true}
+
+// Issue: read-only commands created dateline.db wherever they ran.
+func TestOpenReadOnlyCreatesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "dateline.db")
+	_, err := Open(ctx, missing, readOnly)
+	if !errors.Is(err, store.ErrNoDatabase) || !strings.Contains(err.Error(), missing) {
+		t.Errorf("Open(missing, ReadOnly) = %v, want ErrNoDatabase naming %s", err, missing)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Open(missing, ReadOnly) left %d files in the directory, want none", len(entries))
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, empty, readOnly); !errors.Is(err, store.ErrNoDatabase) {
+		t.Errorf("Open(empty file, ReadOnly) = %v, want ErrNoDatabase", err)
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Errorf("Open(empty file, ReadOnly) changed it: %v, %v", fi, err)
+	}
+}
+
+func TestOpenReadOnlyReadsAndNeverWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	newTestDB(t, path)
+	db, err := Open(ctx, path, readOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Article(ctx, "kept"); err != nil {
+		t.Errorf("Article on a read-only store: %v", err)
+	}
+	if err := db.DeleteArticle(ctx, "kept"); err == nil {
+		t.Error("DeleteArticle on a read-only store succeeded")
+	}
+	db.Close()
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("a read-only store left %d files beside the database, want none", len(entries)-1)
+	}
+}
+
+func TestOpenReadOnlyRefusesOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	newTestDB(t, path)
+	db, err := Open(ctx, path, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.Exec(`DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(ctx, path, readOnly)
+	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "dateline migrate") {
+		t.Errorf("Open(older schema, ReadOnly) = %v, want ErrSchema saying to migrate", err)
+	}
+}
+
+// A database whose -shm file SQLite cannot make (here a directory is in
+// its way, which stops root too) is read as one in a directory nobody may
+// write would be.
+func TestOpenReadOnlyWithoutSharedMemoryFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	newTestDB(t, path)
+	if err := os.Mkdir(path+"-shm", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path, readOnly)
+	if err != nil {
+		t.Fatalf("Open(ReadOnly) without a -shm file: %v", err)
+	}
+	defer db.Close()
+	if _, err := db.Article(ctx, "kept"); err != nil {
+		t.Errorf("Article: %v", err)
+	}
+}
+
+// Issue: permission errors read "create schema_version: unable to open
+// database file (14)", naming neither the file nor the cause.
+func TestOpenNamesFileSQLiteCannotWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	newTestDB(t, path)
+	if err := os.Mkdir(path+"-wal", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(context.Background(), path, testOptions)
+	if err == nil || !strings.Contains(err.Error(), path+"-wal") || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("Open with a directory for its -wal file = %v, want an error naming %s-wal and that it is a directory", err, path)
+	}
+}
+
+// The permission half of the tests above: root may write anything, so it
+// runs for other users only.
+func TestOpenReadOnlyDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root ignores file permissions; run the tests as another user to check a read-only directory")
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "dateline.db")
+	newTestDB(t, path)
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+
+	db, err := Open(ctx, path, readOnly)
+	if err != nil {
+		t.Fatalf("Open(ReadOnly) of a read-only file in a read-only directory: %v", err)
+	}
+	if _, err := db.Article(ctx, "kept"); err != nil {
+		t.Errorf("Article: %v", err)
+	}
+	db.Close()
+
+	_, err = Open(ctx, path, testOptions)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("Open of a read-only file = %v, want an error naming %s and permission denied", err, path)
+	}
+	_, err = Open(ctx, filepath.Join(dir, "new.db"), testOptions)
+	if err == nil || !strings.Contains(err.Error(), "directory "+dir) || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("Open of a new file in a read-only directory = %v, want an error naming the directory and permission denied", err)
+	}
 }
 
 // migrationCount is how many migrations this backend embeds.

@@ -61,12 +61,12 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) (err error) {
 	})
 }
 
-const userColumns = `id, email, name, role, password_hash, created_at`
+const userColumns = `id, email, name, role, password_hash, disabled, created_at`
 
 func scanUser(row scanner) (*user.User, error) {
 	u := &user.User{}
 	var created string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &created); err != nil {
 		return nil, err
 	}
 	var err error
@@ -97,7 +97,12 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (_ *user.User, err 
 // Users lists every user by name; see store.UserStore.
 func (db *DB) Users(ctx context.Context) (_ []*user.User, err error) {
 	defer wrap(&err, "Users")
-	rows, err := db.readConn().query(ctx, `SELECT `+userColumns+` FROM users`)
+	return listUsers(ctx, db.readConn())
+}
+
+// listUsers reads every user through c, by name.
+func listUsers(ctx context.Context, c conn) ([]*user.User, error) {
+	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users`)
 	if err != nil {
 		return nil, err
 	}
@@ -136,12 +141,19 @@ func (db *DB) CountUsers(ctx context.Context) (n int, err error) {
 }
 
 // UpdateUser saves a user's name, email and role; see store.UserStore.
-func (db *DB) UpdateUser(ctx context.Context, u *user.User) (err error) {
+func (db *DB) UpdateUser(ctx context.Context, u *user.User, check store.UsersCheck) (err error) {
 	defer wrap(&err, "UpdateUser(%d)", u.ID)
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	return db.transact(ctx, func(tx conn) error {
+		err := checkUsers(ctx, tx, check, u.ID, func(c *user.User) bool {
+			c.Email, c.Name, c.Role = u.Email, u.Name, u.Role
+			return true
+		})
+		if err != nil {
+			return err
+		}
 		if err := emailFree(ctx, tx, u.Email, u.ID); err != nil {
 			return err
 		}
@@ -182,11 +194,52 @@ func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) (err e
 	})
 }
 
+// checkUsers runs check on a change to user id, in transaction tx; see
+// store.CheckUsersChange. The transaction holds the only write lock, so no
+// other change to users comes between the check and the write.
+func checkUsers(ctx context.Context, tx conn, check store.UsersCheck, id int64, change func(*user.User) bool) error {
+	if check == nil {
+		return nil
+	}
+	us, err := listUsers(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return store.CheckUsersChange(check, us, id, change)
+}
+
+// SetUserDisabled disables or enables a user, ending the sessions of one
+// disabled; see store.UserStore.
+func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool, check store.UsersCheck) (err error) {
+	defer wrap(&err, "SetUserDisabled(%d, %t)", id, disabled)
+	return db.transact(ctx, func(tx conn) error {
+		err := checkUsers(ctx, tx, check, id, func(c *user.User) bool {
+			c.Disabled = disabled
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, id)
+		if err != nil {
+			return err
+		}
+		if err := oneRow(res); err != nil || !disabled {
+			return err
+		}
+		_, err = tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
+		return err
+	})
+}
+
 // DeleteUser deletes a user and their sessions; the articles they owned
 // are kept, owned by nobody. A missing user wraps store.ErrNotFound.
-func (db *DB) DeleteUser(ctx context.Context, id int64) (err error) {
+func (db *DB) DeleteUser(ctx context.Context, id int64, check store.UsersCheck) (err error) {
 	defer wrap(&err, "DeleteUser(%d)", id)
 	return db.transact(ctx, func(tx conn) error {
+		if err := checkUsers(ctx, tx, check, id, func(*user.User) bool { return false }); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -241,10 +294,10 @@ func (db *DB) CreateSession(ctx context.Context, s user.Session) (err error) {
 func (db *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (_ *user.User, err error) {
 	defer wrap(&err, "SessionUser")
 	u, err := scanUser(db.readConn().queryRow(ctx, `
-		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
+		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.created_at
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, formatTime(now)))
+		WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled`, tokenHash, formatTime(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: no such session, or it has expired", store.ErrNotFound)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/datelinehq/dateline/internal/testclock"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ var userTests = []struct {
 	{"Sessions", testSessions},
 	{"PasswordChangeEndsSessions", testPasswordChangeEndsSessions},
 	{"DeletedUserKeepsArticles", testDeletedUserKeepsArticles},
+	{"DisabledUser", testDisabledUser},
+	{"UsersCheckRefuses", testUsersCheckRefuses},
+	{"ConcurrentDisablesKeepAnAdministrator", testConcurrentDisablesKeepAnAdministrator},
 	{"LoginFailures", testLoginFailures},
 	{"Audit", testAudit},
 	{"ViewStats", testViewStats},
@@ -123,7 +127,7 @@ func testUserUpdates(t *testing.T, s store.Store) {
 	ben := mustUser(t, s, "ben@example.com", "Ben", user.Author)
 
 	ada.Name, ada.Email, ada.Role = "Ada Lovelace", "countess@example.com", user.Editor
-	if err := s.UpdateUser(ctx, ada); err != nil {
+	if err := s.UpdateUser(ctx, ada, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.User(ctx, ada.ID)
@@ -138,12 +142,12 @@ func testUserUpdates(t *testing.T, s store.Store) {
 	}
 	// Changing only the case of one's own email is no clash.
 	ada.Email = "Countess@Example.com"
-	if err := s.UpdateUser(ctx, ada); err != nil {
+	if err := s.UpdateUser(ctx, ada, nil); err != nil {
 		t.Errorf("UpdateUser changing the case of the email: %v", err)
 	}
 
 	ben.Email, ben.Role = "COUNTESS@example.com", user.Administrator
-	if err := s.UpdateUser(ctx, ben); !errors.Is(err, store.ErrConflict) {
+	if err := s.UpdateUser(ctx, ben, nil); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("UpdateUser to Ada's email: err = %v, want ErrConflict", err)
 	}
 	if got, _ := s.User(ctx, ben.ID); got.Email != "ben@example.com" || got.Role != user.Author {
@@ -151,7 +155,7 @@ func testUserUpdates(t *testing.T, s store.Store) {
 	}
 
 	ghost := &user.User{ID: 99999, Email: "ghost@example.com", Name: "Ghost", Role: user.Author}
-	if err := s.UpdateUser(ctx, ghost); !errors.Is(err, store.ErrNotFound) {
+	if err := s.UpdateUser(ctx, ghost, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateUser of a missing user: err = %v, want ErrNotFound", err)
 	}
 	if err := s.SetPasswordHash(ctx, 99999, "x"); !errors.Is(err, store.ErrNotFound) {
@@ -219,7 +223,7 @@ func testSessions(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	ada.Role = user.Contributor
-	if err := s.UpdateUser(ctx, ada); err != nil {
+	if err := s.UpdateUser(ctx, ada, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.SessionUser(ctx, token(4), now); err != nil || got.Role != user.Contributor {
@@ -262,15 +266,15 @@ func testDeletedUserKeepsArticles(t *testing.T, s store.Store) {
 	if err := s.CreateSession(ctx, user.Session{TokenHash: token(1), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteUser(ctx, ada.ID); err != nil {
+	if err := s.DeleteUser(ctx, ada.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Article(ctx, "owned")
 	if err != nil {
 		t.Fatalf("the article of a deleted user is gone: %v", err)
 	}
-	if got.OwnerID != 0 || got.Body != a.Body {
-		t.Errorf("article of a deleted user: owner %d, body %q; want owner 0 and the body kept", got.OwnerID, got.Body)
+	if got.OwnerID != 0 || got.Body != a.Body || got.Author == nil || got.Author.Name != a.Author.Name {
+		t.Errorf("article of a deleted user: owner %d, author %+v, body %q; want owner 0 and the byline and body kept", got.OwnerID, got.Author, got.Body)
 	}
 	if _, err := s.SessionUser(ctx, token(1), now); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("session of a deleted user: err = %v, want ErrNotFound", err)
@@ -278,11 +282,167 @@ func testDeletedUserKeepsArticles(t *testing.T, s store.Store) {
 	if _, err := s.User(ctx, ada.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("User of a deleted user: err = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteUser(ctx, ada.ID); !errors.Is(err, store.ErrNotFound) {
+	if err := s.DeleteUser(ctx, ada.ID, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteUser twice: err = %v, want ErrNotFound", err)
 	}
 	// The email is free again.
 	mustUser(t, s, "ada@example.com", "Ada", user.Author)
+}
+
+// Issue: users could be neither removed nor disabled.
+func testDisabledUser(t *testing.T, s store.Store) {
+	ada := mustUser(t, s, "ada@example.com", "Ada", user.Author)
+	ben := mustUser(t, s, "ben@example.com", "Ben", user.Author)
+	now := now().UTC()
+	for i, id := range []int64{ada.ID, ben.ID} {
+		if err := s.CreateSession(ctx, user.Session{TokenHash: token(i + 1), UserID: id, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetUserDisabled(ctx, ada.ID, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.User(ctx, ada.ID); err != nil || !got.Disabled {
+		t.Errorf("User after SetUserDisabled(true) = %+v, %v; want disabled", got, err)
+	}
+	if got, err := s.UserByEmail(ctx, "ada@example.com"); err != nil || !got.Disabled {
+		t.Errorf("UserByEmail after SetUserDisabled(true) = %+v, %v; want disabled", got, err)
+	}
+	if _, err := s.SessionUser(ctx, token(1), now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session of a disabled user: err = %v, want ErrNotFound", err)
+	}
+	if got, err := s.SessionUser(ctx, token(2), now); err != nil || got.ID != ben.ID {
+		t.Errorf("Ben's session after Ada was disabled = %+v, %v; want Ben still signed in", got, err)
+	}
+	// A session made meanwhile (a sign-in racing the change) signs nobody in.
+	if err := s.CreateSession(ctx, user.Session{TokenHash: token(3), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionUser(ctx, token(3), now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("new session of a disabled user: err = %v, want ErrNotFound", err)
+	}
+	// Saving the name and role leaves the account disabled.
+	ada.Name = "Ada Lovelace"
+	if err := s.UpdateUser(ctx, ada, nil); err != nil {
+		t.Fatal(err)
+	}
+	us, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 2 || !us[0].Disabled || us[1].Disabled {
+		t.Errorf("Users = %+v, %+v; want Ada disabled and Ben not", us[0], us[1])
+	}
+
+	if err := s.SetUserDisabled(ctx, ada.ID, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.User(ctx, ada.ID); err != nil || got.Disabled {
+		t.Errorf("User after SetUserDisabled(false) = %+v, %v; want enabled", got, err)
+	}
+	if _, err := s.SessionUser(ctx, token(1), now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a session ended by disabling came back on enabling: err = %v", err)
+	}
+	if err := s.SetUserDisabled(ctx, 99999, true, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetUserDisabled of a missing user: err = %v, want ErrNotFound", err)
+	}
+}
+
+// A UsersCheck refuses a change before anything of it is written.
+func testUsersCheckRefuses(t *testing.T, s store.Store) {
+	ada := mustUser(t, s, "ada@example.com", "Ada", user.Administrator)
+	ben := mustUser(t, s, "ben@example.com", "Ben", user.Editor)
+	now := now().UTC()
+	if err := s.CreateSession(ctx, user.Session{TokenHash: token(1), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	keeps := store.UsersCheck(user.KeepsAdministrator)
+	demoted := *ada
+	demoted.Role = user.Editor
+	for name, change := range map[string]func() error{
+		"SetUserDisabled": func() error { return s.SetUserDisabled(ctx, ada.ID, true, keeps) },
+		"DeleteUser":      func() error { return s.DeleteUser(ctx, ada.ID, keeps) },
+		"UpdateUser":      func() error { return s.UpdateUser(ctx, &demoted, keeps) },
+	} {
+		var last *user.LastAdministratorError
+		if err := change(); !errors.As(err, &last) || last.User.ID != ada.ID {
+			t.Errorf("%s of the last administrator: err = %v, want a LastAdministratorError naming her", name, err)
+		}
+	}
+	if got, err := s.SessionUser(ctx, token(1), now); err != nil || got.Role != user.Administrator || got.Disabled {
+		t.Errorf("after the refusals, Ada's session = %+v, %v; want her signed in as an enabled administrator", got, err)
+	}
+	// Others may be changed, and so may she once she is not the last.
+	if err := s.SetUserDisabled(ctx, ben.ID, true, keeps); err != nil {
+		t.Errorf("disabling an editor: %v", err)
+	}
+	if err := s.DeleteUser(ctx, ben.ID, keeps); err != nil {
+		t.Errorf("deleting an editor: %v", err)
+	}
+	mustUser(t, s, "cy@example.com", "Cy", user.Administrator)
+	if err := s.DeleteUser(ctx, ada.ID, keeps); err != nil {
+		t.Errorf("deleting one of two administrators: %v", err)
+	}
+	if err := s.DeleteUser(ctx, 99999, keeps); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteUser of a missing user: err = %v, want ErrNotFound", err)
+	}
+}
+
+// Two administrators disabling each other at once: the check of the
+// second must see the first change, so one of them stays.
+func testConcurrentDisablesKeepAnAdministrator(t *testing.T, s store.Store) {
+	ada := mustUser(t, s, "ada@example.com", "Ada", user.Administrator)
+	ben := mustUser(t, s, "ben@example.com", "Ben", user.Administrator)
+	// Each check waits for the other to arrive: a store that let both
+	// changes check before either wrote would pass them both.
+	var mu sync.Mutex
+	arrived := 0
+	both := make(chan struct{})
+	check := func(before, after []*user.User) error {
+		mu.Lock()
+		if arrived++; arrived == 2 {
+			close(both)
+		}
+		mu.Unlock()
+		select {
+		case <-both:
+		case <-time.After(300 * time.Millisecond):
+		}
+		return user.KeepsAdministrator(before, after)
+	}
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, id := range []int64{ada.ID, ben.ID} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.SetUserDisabled(ctx, id, true, check)
+		}()
+	}
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		var last *user.LastAdministratorError
+		switch {
+		case errors.As(err, &last):
+			refused++
+		case err != nil:
+			t.Errorf("SetUserDisabled: %v", err)
+		}
+	}
+	us, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := 0
+	for _, u := range us {
+		if !u.Disabled {
+			enabled++
+		}
+	}
+	if refused != 1 || enabled != 1 {
+		t.Errorf("two administrators disabling each other at once: %d refused, %d left enabled; want 1 and 1 (errors %v)", refused, enabled, errs)
+	}
 }
 
 func testLoginFailures(t *testing.T, s store.Store) {

@@ -167,6 +167,9 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("GET /admin/users", form, h.auth(user.ManageUsers, h.users))
 	handle("POST /admin/users", form, h.auth(user.ManageUsers, h.userAdd))
 	handle("POST /admin/users/{id}", form, h.auth(user.ManageUsers, h.userRole))
+	handle("POST /admin/users/{id}/disable", form, h.auth(user.ManageUsers, h.userSetDisabled(true)))
+	handle("POST /admin/users/{id}/enable", form, h.auth(user.ManageUsers, h.userSetDisabled(false)))
+	handle("POST /admin/users/{id}/delete", form, h.auth(user.ManageUsers, h.userDelete))
 
 	handle("GET /admin/audit", form, h.auth(user.ManageUsers, h.auditLog))
 }
@@ -258,6 +261,9 @@ var flashes = map[string]string{
 	"none-selected": "No comments were selected.",
 	"user-added":    "User added.",
 	"role-changed":  "Role changed.",
+	"user-disabled": "User disabled; their sessions have ended.",
+	"user-enabled":  "User enabled.",
+	"user-deleted":  "User deleted; their articles keep their byline.",
 	"signed-out":    "You are signed out.",
 	"expired":       "Your session has expired. Please sign in again.",
 	"signin":        "Please sign in to continue.",

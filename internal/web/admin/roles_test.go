@@ -24,7 +24,7 @@ func (at *adminTest) snapshot() string {
 		at.t.Fatal(err)
 	}
 	for _, u := range us {
-		fmt.Fprintf(&b, "user %d %s %s %s\n", u.ID, u.Email, u.Name, u.Role)
+		fmt.Fprintf(&b, "user %d %s %s %s disabled %t\n", u.ID, u.Email, u.Name, u.Role, u.Disabled)
 	}
 	cs, err := at.db.Comments(ctx, store.CommentQuery{})
 	if err != nil {
@@ -66,6 +66,10 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 	tokens := map[user.Role]string{}
 	for _, role := range []user.Role{user.Editor, user.Author, user.Contributor} {
 		tokens[role] = at.session(at.addUser(string(role)+"@example.org", role))
+	}
+	disabled := at.addUser("disabled@example.org", user.Author)
+	if err := at.db.SetUserDisabled(ctx, disabled.ID, true, nil); err != nil {
+		t.Fatal(err)
 	}
 	a := at.addArticle("harbour-flood", admin.ID)
 	// A revision to restore.
@@ -110,6 +114,9 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"GET", "/admin/users", nil, everyone},
 		{"POST", "/admin/users", userForm, everyone},
 		{"POST", fmt.Sprintf("/admin/users/%d", second.ID), url.Values{"role": {"contributor"}}, everyone},
+		{"POST", fmt.Sprintf("/admin/users/%d/disable", second.ID), url.Values{}, everyone},
+		{"POST", fmt.Sprintf("/admin/users/%d/enable", disabled.ID), url.Values{}, everyone},
+		{"POST", fmt.Sprintf("/admin/users/%d/delete", second.ID), url.Values{}, everyone},
 		{"GET", "/admin/audit", nil, everyone},
 	}
 	// The route table of the brief is covered: a route added to Register
@@ -205,6 +212,9 @@ func TestAdministratorMayDoWhatLesserRolesMayNot(t *testing.T) {
 		{method: "POST", path: "/admin/users", form: url.Values{"email": {"new@example.org"}, "name": {"New"}, "role": {"author"},
 			"password": {testPassword}, "password2": {testPassword}}},
 		{method: "POST", path: fmt.Sprintf("/admin/users/%d", second.ID), form: url.Values{"role": {"contributor"}}},
+		{method: "POST", path: fmt.Sprintf("/admin/users/%d/disable", second.ID), form: url.Values{}},
+		{method: "POST", path: fmt.Sprintf("/admin/users/%d/enable", second.ID), form: url.Values{}},
+		{method: "POST", path: fmt.Sprintf("/admin/users/%d/delete", second.ID), form: url.Values{}},
 	} {
 		before := at.snapshot()
 		req.token = token

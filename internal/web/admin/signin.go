@@ -102,6 +102,12 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) error {
 		h.audit(r, "sign-in failed", email, detail)
 		return again(http.StatusUnauthorized, "Wrong email or password.")
 	}
+	// Said only to whoever knows the password, so that it tells nobody
+	// else which emails have accounts.
+	if u.Disabled {
+		h.audit(r, "sign-in refused", u.Email, "account disabled")
+		return again(http.StatusForbidden, "This account is disabled. Ask an administrator to enable it.")
+	}
 	for _, key := range keys {
 		if err := h.store.ClearLoginFailures(ctx, key); err != nil {
 			return err

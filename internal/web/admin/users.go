@@ -70,44 +70,54 @@ func (h *Handler) userAdd(w http.ResponseWriter, r *http.Request) error {
 // demoted, so that someone can always manage users and settings.
 func (h *Handler) userRole(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return web.ErrNotFound
-	}
 	role, err := user.ParseRole(r.PostFormValue("role"))
 	if err != nil {
 		return web.BadRequest{Message: capitalize(err.Error()) + ". Nothing was changed."}
 	}
-	u, err := h.store.User(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("There is no user %d.", id)}
-	} else if err != nil {
+	u, err := h.pathUser(r)
+	if err != nil {
 		return err
 	}
 	if u.Role == role {
 		return redirect(w, r, "/admin/users", "")
 	}
-	if u.Role == user.Administrator {
-		us, err := h.store.Users(ctx)
-		if err != nil {
-			return err
-		}
-		admins := 0
-		for _, x := range us {
-			if x.Role == user.Administrator {
-				admins++
-			}
-		}
-		if admins <= 1 {
-			return web.HTTPError{Status: http.StatusConflict,
-				Message: fmt.Sprintf("%s is the last administrator: make someone else an administrator first. Nothing was changed.", u.Name)}
-		}
-	}
 	old := u.Role
 	u.Role = role
-	if err := h.store.UpdateUser(ctx, u); err != nil {
-		return err
+	if err := h.store.UpdateUser(ctx, u, user.KeepsAdministrator); err != nil {
+		return userChangeError(u, err)
 	}
 	h.audit(r, "role changed", u.Email, fmt.Sprintf("%s → %s", old, role))
 	return redirect(w, r, "/admin/users", "role-changed")
+}
+
+// pathUser loads the user whose ID the path names.
+func (h *Handler) pathUser(r *http.Request) (*user.User, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return nil, web.ErrNotFound
+	}
+	u, err := h.store.User(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, noSuchUser(id)
+	}
+	return u, err
+}
+
+func noSuchUser(id int64) error {
+	return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("There is no user %d.", id)}
+}
+
+// userChangeError words the store's refusal of a change to u for the
+// admin: the last administrator (user.KeepsAdministrator) is a conflict,
+// a user deleted meanwhile is not found. Other errors pass unchanged.
+func userChangeError(u *user.User, err error) error {
+	var last *user.LastAdministratorError
+	switch {
+	case errors.As(err, &last):
+		return web.HTTPError{Status: http.StatusConflict,
+			Message: fmt.Sprintf("%s is the last administrator who can sign in: make someone else an administrator first. Nothing was changed.", last.User.Name)}
+	case errors.Is(err, store.ErrNotFound):
+		return noSuchUser(u.ID)
+	}
+	return err
 }

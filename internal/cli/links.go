@@ -66,9 +66,10 @@ func linksRelatedCommand() *command {
 		name:    "related",
 		args:    "[SLUG]",
 		summary: "the articles most related to one article, or to every article",
-		flags: func(fs *flag.FlagSet, _ *config.Config) {
+		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.IntVar(&n, "n", 5, "how many related articles")
+			fs.Float64Var(&cfg.RelatedFloor, "related-floor", cfg.RelatedFloor, "the TF-IDF cosine, from 0 to 1, an article needs to be shown as related (env DATELINE_RELATED_FLOOR)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() > 1 || n < 1 {
@@ -99,15 +100,18 @@ func linksRelatedCommand() *command {
 				}
 				out := make([]relatedJSON, 0, len(targets))
 				for _, a := range targets {
-					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(ix.Related(a.ID, n))})
+					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(ix.Related(a.ID, n, e.cfg.RelatedFloor))})
 				}
 				if asJSON {
 					return writeJSON(e.stdout, out)
 				}
 				for _, rel := range out {
 					fmt.Fprintf(e.stdout, "%s\n", rel.Slug)
+					if len(rel.Related) == 0 {
+						fmt.Fprintf(e.stdout, "  none with a cosine of %g or more\n", e.cfg.RelatedFloor)
+					}
 					for i, m := range rel.Related {
-						fmt.Fprintf(e.stdout, "  %d. %-60s %.3f  %s\n", i+1, m.Slug, m.Score, m.Reason)
+						fmt.Fprintf(e.stdout, "  %d. %-60s %.3f (cosine %.3f)  %s\n", i+1, m.Slug, m.Score, m.Cosine, m.Reason)
 					}
 				}
 				return nil

@@ -285,7 +285,9 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 	}
 	var out []Suggestion
 	var top float64
-	for i, m := range ix.Related(target, opts.Candidates) {
+	// No floor: a suggestion needs the target's phrase in the text as
+	// well, and an editor to accept it, as in Suggest.
+	for i, m := range ix.Related(target, opts.Candidates, 0) {
 		if i == 0 {
 			top = m.Score
 		}

@@ -174,7 +174,7 @@ func linksSuggestCommand() *command {
 					return err
 				}
 				if !inbound {
-					fmt.Fprintf(e.stdout, "\napply with: dateline links apply %s ID...\n", a.Slug)
+					fmt.Fprintf(e.stdout, "\napply with: dateline links apply %s ID... (an ID stays valid while others are applied)\n", a.Slug)
 				}
 				return nil
 			})
@@ -186,26 +186,13 @@ func linksApplyCommand() *command {
 	return &command{
 		name:    "apply",
 		args:    "SLUG SUGGESTION-ID...",
-		summary: "write suggested links into an article as a new revision (undo with article restore)",
+		summary: "write suggested links, by their IDs from 'links suggest', into an article as a new revision (undo with article restore)",
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() < 2 {
 				return usage(e, fs, "name the article and at least one suggestion ID (see 'dateline links suggest SLUG')")
 			}
 			return withArticleIndex(e, fs, func(s store.Store, r *render.Renderer, ix *linking.Index, a *article.Article) error {
-				byID := map[string]linking.Suggestion{}
-				for _, sg := range linking.Suggest(ix, r, a, linking.SuggestOptions{}) {
-					byID[sg.ID] = sg
-				}
-				var chosen []linking.Suggestion
-				var unknown []string
-				for _, id := range fs.Args()[1:] {
-					sg, ok := byID[id]
-					if !ok {
-						unknown = append(unknown, id)
-						continue
-					}
-					chosen = append(chosen, sg)
-				}
+				chosen, unknown := linking.Lookup(ix, r, a, linking.SuggestOptions{}, fs.Args()[1:])
 				if len(unknown) > 0 {
 					return fmt.Errorf("no current suggestion %s for %s (the text or the archive changed?); run 'dateline links suggest %s'", strings.Join(unknown, ", "), a.Slug, a.Slug)
 				}

@@ -130,6 +130,34 @@ func TestLinksOnTheReferenceArticle(t *testing.T) {
 	}
 }
 
+// After links apply, the remaining suggestions' IDs changed, so applying
+// a second one from the same list failed.
+func TestLinksApplyOneAfterAnother(t *testing.T) {
+	t.Parallel()
+	db := linkingSite(t)
+	var ss []suggestionJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "links", "suggest", referenceSlug, "--json", "--db", db)), &ss); err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) < 2 {
+		t.Fatalf("suggestions = %+v, want two or more", ss)
+	}
+	for _, s := range ss {
+		if out := mustRun(t, "links", "apply", referenceSlug, s.ID, "--db", db); !strings.Contains(out, "/"+s.Target.Slug+"/") {
+			t.Errorf("links apply %s said %q", s.ID, out)
+		}
+	}
+	body := show(t, db, referenceSlug).BodyMarkdown
+	for _, s := range ss {
+		if !strings.Contains(body, "["+s.Phrase+"](/"+s.Target.Slug+"/)") {
+			t.Errorf("the body lacks the link %q to %s", s.Phrase, s.Target.Slug)
+		}
+	}
+	if _, errOut, code := dateline(t, "links", "apply", referenceSlug, ss[0].ID, "--db", db); code != 1 || !strings.Contains(errOut, "no current suggestion "+ss[0].ID) {
+		t.Errorf("applying %s twice: exit %d, %q; want 1 and no current suggestion", ss[0].ID, code, errOut)
+	}
+}
+
 func TestLinksRelatedAndErrors(t *testing.T) {
 	t.Parallel()
 	db := linkingSite(t)

@@ -704,6 +704,34 @@ func TestApplyLinks(t *testing.T) {
 		}
 	})
 
+	// After one was applied, the panel's other suggestions had new IDs,
+	// so the next Apply on the same panel failed.
+	t.Run("saved, two from one panel", func(t *testing.T) {
+		two := text + "\nHarbour fishermen protest quotas again: the fishing fleet stayed in port.\n"
+		a := es.addArticle("Storm and quotas", two, article.Draft, author.user.ID)
+		ids := suggestionIDs(author.get(editPath(a.ID)).body)
+		if len(ids) != 2 {
+			t.Fatalf("suggestions %v, want two", ids)
+		}
+		body := two
+		for i, id := range ids {
+			form := articleForm(a.Title, body, "article_id", fmt.Sprint(a.ID), "version", fmt.Sprint(i+1), "suggestion", id)
+			res := author.do("POST", editPath(a.ID)+"/links/apply", form, "Accept", "application/json")
+			wantEditorStatus(t, fmt.Sprintf("apply %s", id), res, http.StatusOK)
+			var out applyResult
+			if err := json.Unmarshal([]byte(res.body), &out); err != nil {
+				t.Fatal(err)
+			}
+			body = out.Body
+		}
+		got := es.article(a.Slug)
+		for _, link := range []string{"](/ems-flood-barrier-opens-after-ten-years/)", "](/harbour-fishermen-protest-quotas/)"} {
+			if !strings.Contains(got.Body, link) {
+				t.Errorf("stored body lacks %s: %q", link, got.Body)
+			}
+		}
+	})
+
 	t.Run("saved, no script", func(t *testing.T) {
 		a := es.addArticle("Storm again", text, article.Draft, author.user.ID)
 		form := articleForm(a.Title, text, "article_id", fmt.Sprint(a.ID), "version", "1")

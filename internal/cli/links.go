@@ -223,7 +223,7 @@ func linksReportCommand() *command {
 	var asJSON bool
 	return &command{
 		name:    "report",
-		summary: "inbound and outbound internal links of every article, orphans and broken links",
+		summary: "inbound and outbound internal links of every article, orphans, broken links and requested links that name no article",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},
@@ -235,12 +235,25 @@ func linksReportCommand() *command {
 				r := render.New()
 				b := linking.NewReport(e.cfg.BaseURL)
 				now := e.now()
+				requested := false
 				err := s.EachArticle(e.ctx, store.ArticleQuery{}, func(a *article.Article) error {
 					b.Add(a.Slug, a.Title, a.IsPublic(now), linking.Links(r, a.Body))
+					if len(a.RequestedLinks) > 0 {
+						b.Request(a.ID, a.Slug, a.RequestedLinks)
+						requested = true
+					}
 					return nil
 				})
 				if err != nil {
 					return err
+				}
+				// Requested links resolve by title in the index, as on the
+				// site; an archive with none needs no index.
+				ix := linking.NewIndex()
+				if requested {
+					if ix, err = buildIndex(e, s, r); err != nil {
+						return err
+					}
 				}
 				redirects := map[string]string{}
 				rs, err := s.Redirects(e.ctx)
@@ -250,7 +263,7 @@ func linksReportCommand() *command {
 				for _, rd := range rs {
 					redirects[rd.From] = rd.To
 				}
-				rep := b.Build(redirects)
+				rep := b.Build(redirects, ix)
 				if asJSON {
 					return writeJSON(e.stdout, rep)
 				}
@@ -271,6 +284,19 @@ func linksReportCommand() *command {
 				fmt.Fprintf(e.stdout, "\n%d broken internal links:\n", len(rep.Broken))
 				for _, br := range rep.Broken {
 					fmt.Fprintf(e.stdout, "  %s -> %s: %s\n", br.Source, br.Href, br.Reason)
+				}
+				fmt.Fprintf(e.stdout, "\n%d unresolved requested links (no published article has a title like them, so no link is made):\n", len(rep.Unresolved))
+				// One article's come together: a count, then the titles.
+				for un := rep.Unresolved; len(un) > 0; {
+					n := 1
+					for n < len(un) && un[n].Source == un[0].Source {
+						n++
+					}
+					fmt.Fprintf(e.stdout, "  %s: %d\n", un[0].Source, n)
+					for _, u := range un[:n] {
+						fmt.Fprintf(e.stdout, "    %q\n", u.Title)
+					}
+					un = un[n:]
 				}
 				return nil
 			})

@@ -158,6 +158,41 @@ func TestLinksApplyOneAfterAnother(t *testing.T) {
 	}
 }
 
+// The reference article's three requested links, on a site without those
+// articles, vanished: links report said "0 broken internal links" and
+// nothing more.
+func TestLinksReportUnresolved(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	mustRun(t, "import", "--db", db, sharedFixture(t, "reference-article.txt"))
+	out := mustRun(t, "links", "report", "--db", db)
+	for _, want := range []string{
+		"3 unresolved requested links",
+		"  " + referenceSlug + ": 3\n",
+		`    "How the TTP Resurgence Threatens Pakistan’s Counterterrorism Strategy"`,
+		`    "Why the Doha Agreement Still Shapes South Asia’s Security Politics"`,
+		`    "Afghanistan’s Economic Struggles and the Rise of Militant Activity"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("links report lacks %q:\n%s", want, out)
+		}
+	}
+	// Once the articles exist, the links resolve.
+	mustRun(t, "import", "--db", db, "testdata/linking")
+	var rep struct {
+		Unresolved []struct {
+			Source string `json:"source"`
+			Title  string `json:"title"`
+		} `json:"unresolved"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "links", "report", "--json", "--db", db)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unresolved == nil || len(rep.Unresolved) != 0 {
+		t.Errorf("unresolved = %+v, want an empty list", rep.Unresolved)
+	}
+}
+
 func TestLinksRelatedAndErrors(t *testing.T) {
 	t.Parallel()
 	db := linkingSite(t)

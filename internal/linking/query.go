@@ -477,6 +477,20 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 	return Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: bestScore, Reason: fmt.Sprintf("title %.0f%% similar", 100*bestScore)}, true
 }
 
+// Unresolved returns, in order, those of article source's requested link
+// titles that ResolveTitle finds no other article for: the requested
+// links that Suggest and the article page leave out. The closest title
+// may be the source's own (a requested title shares its subject's words).
+func (ix *Index) Unresolved(source int64, titles []string) []string {
+	var out []string
+	for _, t := range titles {
+		if m, ok := ix.ResolveTitle(t); !ok || m.ID == source {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // KeyPhrases returns what article id is about, as phrases an editor would
 // use as link anchors in other articles: its multi-word names, the phrases
 // of its title, its tags and its most distinctive words, heaviest first.

@@ -606,6 +606,9 @@ type Panels struct {
 	SEO         seo.Report
 	Keyphrase   string
 	Suggestions []linking.Suggestion
+	// Unresolved are the requested links that name no published article,
+	// so that neither a link nor a related article is made for them.
+	Unresolved []string
 	// ApplyAction is where an "Apply" button posts the form.
 	ApplyAction string
 }
@@ -626,6 +629,7 @@ func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	}
 	p.SEO = seo.Analyze(&withSlug, doc, seo.SiteFacts{BaseURL: h.site.BaseURL(r)})
 	p.Suggestions = linking.Suggest(h.links(), h.renderer, a, linking.SuggestOptions{})
+	p.Unresolved = h.links().Unresolved(a.ID, a.RequestedLinks)
 	return p
 }
 

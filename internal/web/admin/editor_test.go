@@ -22,6 +22,7 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 	"github.com/datelinehq/dateline/internal/user"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 )
 
@@ -620,6 +621,47 @@ func TestPanels(t *testing.T) {
 	}
 	if n, _ := es.store.CountArticles(context.Background(), store.ArticleQuery{}); n != 3 {
 		t.Errorf("panels stored something: %d articles", n)
+	}
+}
+
+// Requested links that matched no article vanished silently: the panel
+// names them.
+func TestPanelsUnresolvedRequestedLinks(t *testing.T) {
+	es := newEditorServer(t)
+	author := es.signIn("Ann Author", user.Author)
+	text := linkedArchive(es)
+	a := &article.Article{Title: "Storm on the coast", Body: text, Status: article.Draft, OwnerID: author.user.ID,
+		RequestedLinks: []string{"Harbour fishermen protest quotas", "A title nobody wrote", "<b>Bold</b> claims"}}
+	if err := es.store.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	res := author.get(editPath(a.ID))
+	wantEditorStatus(t, "edit page", res, http.StatusOK)
+	doc, err := html.Parse(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	var walk func(n *html.Node, in bool)
+	walk = func(n *html.Node, in bool) {
+		if n.Type == html.ElementNode && n.Data == "ul" {
+			for _, at := range n.Attr {
+				in = in || at.Key == "class" && at.Val == "unresolved"
+			}
+		}
+		if in && n.Type == html.ElementNode && n.Data == "q" && n.FirstChild != nil {
+			listed = append(listed, n.FirstChild.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, in)
+		}
+	}
+	walk(doc, false)
+	if diff := cmp.Diff([]string{"A title nobody wrote", "<b>Bold</b> claims"}, listed); diff != "" {
+		t.Errorf("unresolved requested links in the panel (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(res.body, "Requested links not found (2)") {
+		t.Error("the panel does not count the requested links not found")
 	}
 }
 

@@ -286,7 +286,7 @@ func linksReportCommand() *command {
 					fmt.Fprintf(e.stdout, "  %s -> %s: %s\n", br.Source, br.Href, br.Reason)
 				}
 				fmt.Fprintf(e.stdout, "\n%d unresolved requested links (no published article has a title like them, so no link is made):\n", len(rep.Unresolved))
-				// One article's come together: a count, then the titles.
+				// Build lists an article's together: its count, then its titles.
 				for un := rep.Unresolved; len(un) > 0; {
 					n := 1
 					for n < len(un) && un[n].Source == un[0].Source {

@@ -139,12 +139,16 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 // applying one changes which others Suggest would pick, not their IDs.
 // missing lists the IDs that match none.
 func Lookup(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions, ids []string) (found []Suggestion, missing []string) {
-	src, places := places(ix, r, a, opts.withDefaults())
+	wanted := map[string]bool{}
+	for _, id := range ids {
+		wanted[id] = true
+	}
+	src, all := places(ix, r, a, opts.withDefaults())
 	byID := map[string]Suggestion{}
-	for _, o := range places {
-		s := suggestion(a, o, src)
-		if _, dup := byID[s.ID]; !dup { // the best-scored of one place
-			byID[s.ID] = s
+	for _, o := range all {
+		id := placeID(a, o, src)
+		if _, dup := byID[id]; wanted[id] && !dup { // the best-scored of one place
+			byID[id] = suggestion(a, o, src)
 		}
 	}
 	for _, id := range ids {
@@ -271,7 +275,7 @@ func suggestion(a *article.Article, o occurrence, src []byte) Suggestion {
 		reason += "; " + o.target.Reason
 	}
 	return Suggestion{
-		ID:         suggestionID(a.ID, o.target.ID, phrase, bytes.Count(src[:o.start], []byte(phrase))),
+		ID:         placeID(a, o, src),
 		SourceID:   a.ID,
 		SourceSlug: a.Slug,
 		Phrase:     phrase,
@@ -302,11 +306,14 @@ func overlaps(taken [][2]int, start, end int) bool {
 	return false
 }
 
-// suggestionID names a suggestion by what it is: the link from source to
-// target on the nth occurrence of phrase in the body, so that links
-// applied elsewhere in the text, which move its offsets, leave its ID be.
-func suggestionID(source, target int64, phrase string, nth int) string {
-	sum := sha1.Sum([]byte(fmt.Sprintf("%d|%d|%d|%s", source, target, nth, phrase)))
+// placeID names the suggestion of occurrence o in article a, whose body
+// is src, by what it is: the link from a to the target on the nth
+// occurrence of the phrase in the body, so that links applied elsewhere
+// in the text, which move its offsets, leave its ID be.
+func placeID(a *article.Article, o occurrence, src []byte) string {
+	phrase := src[o.start:o.end]
+	nth := bytes.Count(src[:o.start], phrase)
+	sum := sha1.Sum([]byte(fmt.Sprintf("%d|%d|%d|%s", a.ID, o.target.ID, nth, phrase)))
 	return hex.EncodeToString(sum[:4])
 }
 

@@ -3,7 +3,10 @@
 # news corpora (Reuters-21578 single-topic articles with a body, and the
 # AG News test split, every article queried), next to a plain TF-IDF
 # cosine baseline. The corpora are read from ../shared/fixtures/news (or
-# $DATELINE_NEWS_CORPORA); labels are never given to the engine.
+# $DATELINE_NEWS_CORPORA); labels are never given to the engine. With
+# -calibrate it prints instead what floors on the TF-IDF cosine do to the
+# top 5 related articles, and how close articles on different subjects
+# come by chance (see docs/benchmarks.md, "The related floor").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${DATELINE_NEWS_CORPORA:-../shared/fixtures/news}

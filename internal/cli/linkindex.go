@@ -43,7 +43,9 @@ func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger
 }
 
 // Related and ResolveTitle serve the article pages from the current index.
-func (l *liveIndex) Related(id int64, n int) []linking.Match { return l.ix.Load().Related(id, n) }
+func (l *liveIndex) Related(id int64, n int, floor float64) []linking.Match {
+	return l.ix.Load().Related(id, n, floor)
+}
 func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
 	return l.ix.Load().ResolveTitle(title)
 }

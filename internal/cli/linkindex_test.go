@@ -45,7 +45,7 @@ func TestLiveIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []string
-		for _, m := range l.Related(a.ID, 5) {
+		for _, m := range l.Related(a.ID, 5, 0) {
 			out = append(out, m.Slug)
 		}
 		return out

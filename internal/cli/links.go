@@ -67,9 +67,10 @@ func linksRelatedCommand() *command {
 		readOnly: true,
 		args:     "[SLUG]",
 		summary:  "the articles most related to one article, or to every article",
-		flags: func(fs *flag.FlagSet, _ *config.Config) {
+		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 			fs.IntVar(&n, "n", 5, "how many related articles")
+			fs.Float64Var(&cfg.RelatedFloor, "related-floor", cfg.RelatedFloor, "the TF-IDF cosine, from 0 to 1, an article needs to be shown as related (env DATELINE_RELATED_FLOOR)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() > 1 || n < 1 {
@@ -100,15 +101,18 @@ func linksRelatedCommand() *command {
 				}
 				out := make([]relatedJSON, 0, len(targets))
 				for _, a := range targets {
-					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(ix.Related(a.ID, n))})
+					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(ix.Related(a.ID, n, e.cfg.RelatedFloor))})
 				}
 				if asJSON {
 					return writeJSON(e.stdout, out)
 				}
 				for _, rel := range out {
 					fmt.Fprintf(e.stdout, "%s\n", rel.Slug)
+					if len(rel.Related) == 0 {
+						fmt.Fprintf(e.stdout, "  none with a cosine of %g or more\n", e.cfg.RelatedFloor)
+					}
 					for i, m := range rel.Related {
-						fmt.Fprintf(e.stdout, "  %d. %-60s %.3f  %s\n", i+1, m.Slug, m.Score, m.Reason)
+						fmt.Fprintf(e.stdout, "  %d. %-60s %.3f (cosine %.3f)  %s\n", i+1, m.Slug, m.Score, m.Cosine, m.Reason)
 					}
 				}
 				return nil
@@ -172,7 +176,7 @@ func linksSuggestCommand() *command {
 					return err
 				}
 				if !inbound {
-					fmt.Fprintf(e.stdout, "\napply with: dateline links apply %s ID...\n", a.Slug)
+					fmt.Fprintf(e.stdout, "\napply with: dateline links apply %s ID... (an ID stays valid while others are applied)\n", a.Slug)
 				}
 				return nil
 			})
@@ -184,26 +188,13 @@ func linksApplyCommand() *command {
 	return &command{
 		name:    "apply",
 		args:    "SLUG SUGGESTION-ID...",
-		summary: "write suggested links into an article as a new revision (undo with article restore)",
+		summary: "write suggested links, by their IDs from 'links suggest', into an article as a new revision (undo with article restore)",
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() < 2 {
 				return usage(e, fs, "name the article and at least one suggestion ID (see 'dateline links suggest SLUG')")
 			}
 			return withArticleIndex(e, fs, func(s store.Store, r *render.Renderer, ix *linking.Index, a *article.Article) error {
-				byID := map[string]linking.Suggestion{}
-				for _, sg := range linking.Suggest(ix, r, a, linking.SuggestOptions{}) {
-					byID[sg.ID] = sg
-				}
-				var chosen []linking.Suggestion
-				var unknown []string
-				for _, id := range fs.Args()[1:] {
-					sg, ok := byID[id]
-					if !ok {
-						unknown = append(unknown, id)
-						continue
-					}
-					chosen = append(chosen, sg)
-				}
+				chosen, unknown := linking.Lookup(ix, r, a, linking.SuggestOptions{}, fs.Args()[1:])
 				if len(unknown) > 0 {
 					return fmt.Errorf("no current suggestion %s for %s (the text or the archive changed?); run 'dateline links suggest %s'", strings.Join(unknown, ", "), a.Slug, a.Slug)
 				}
@@ -235,7 +226,7 @@ func linksReportCommand() *command {
 	return &command{
 		name:     "report",
 		readOnly: true,
-		summary:  "inbound and outbound internal links of every article, orphans and broken links",
+		summary:  "inbound and outbound internal links of every article, orphans, broken links and requested links that name no article",
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},
@@ -247,12 +238,25 @@ func linksReportCommand() *command {
 				r := render.New()
 				b := linking.NewReport(e.cfg.BaseURL)
 				now := e.now()
+				requested := false
 				err := s.EachArticle(e.ctx, store.ArticleQuery{}, func(a *article.Article) error {
 					b.Add(a.Slug, a.Title, a.IsPublic(now), linking.Links(r, a.Body))
+					if len(a.RequestedLinks) > 0 {
+						b.Request(a.ID, a.Slug, a.RequestedLinks)
+						requested = true
+					}
 					return nil
 				})
 				if err != nil {
 					return err
+				}
+				// Requested links resolve by title in the index, as on the
+				// site; an archive with none needs no index.
+				ix := linking.NewIndex()
+				if requested {
+					if ix, err = buildIndex(e, s, r); err != nil {
+						return err
+					}
 				}
 				redirects := map[string]string{}
 				rs, err := s.Redirects(e.ctx)
@@ -262,7 +266,7 @@ func linksReportCommand() *command {
 				for _, rd := range rs {
 					redirects[rd.From] = rd.To
 				}
-				rep := b.Build(redirects)
+				rep := b.Build(redirects, ix)
 				if asJSON {
 					return writeJSON(e.stdout, rep)
 				}
@@ -283,6 +287,19 @@ func linksReportCommand() *command {
 				fmt.Fprintf(e.stdout, "\n%d broken internal links:\n", len(rep.Broken))
 				for _, br := range rep.Broken {
 					fmt.Fprintf(e.stdout, "  %s -> %s: %s\n", br.Source, br.Href, br.Reason)
+				}
+				fmt.Fprintf(e.stdout, "\n%d unresolved requested links (no published article has a title like them, so no link is made):\n", len(rep.Unresolved))
+				// Build lists an article's together: its count, then its titles.
+				for un := rep.Unresolved; len(un) > 0; {
+					n := 1
+					for n < len(un) && un[n].Source == un[0].Source {
+						n++
+					}
+					fmt.Fprintf(e.stdout, "  %s: %d\n", un[0].Source, n)
+					for _, u := range un[:n] {
+						fmt.Fprintf(e.stdout, "    %q\n", u.Title)
+					}
+					un = un[n:]
 				}
 				return nil
 			})

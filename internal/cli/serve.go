@@ -52,6 +52,7 @@ func serveCommand() *command {
 			fs.StringVar(&cfg.FeedContent, "feed-content", cfg.FeedContent, "what feeds carry of each article: full or summary (env DATELINE_FEED_CONTENT)")
 			fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "believe X-Forwarded-For and X-Forwarded-Proto; only behind a reverse proxy that sets them (env DATELINE_TRUST_PROXY=1)")
 			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for canonical links, feeds and sitemaps (env DATELINE_BASE_URL; default: each request's host)")
+			fs.Float64Var(&cfg.RelatedFloor, "related-floor", cfg.RelatedFloor, "the TF-IDF cosine, from 0 to 1, an article needs with another to be shown as related to it (env DATELINE_RELATED_FLOOR)")
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
 			fs.BoolVar(&quiet, "quiet", false, "log only warnings and errors, not every request")
@@ -166,7 +167,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	views := public.NewViewCounter(s, logger, e.now)
 	mux := http.NewServeMux()
 	public.New(site, s, renderer, views, public.Options{
-		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, Now: e.now,
+		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
 	}).Register(mux)
 	// The admin has a mux of its own, so that an unknown address under
 	// /admin/ gets the admin's not-found page and headers.

@@ -5,11 +5,14 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/datelinehq/dateline/internal/linking"
 )
 
 // DefaultDB is the database used when neither --db nor DATELINE_DB is set:
@@ -46,8 +49,15 @@ type Config struct {
 	// SetupCode is the code the admin's first-run setup asks for; empty
 	// makes a random one (see dateline serve).
 	SetupCode string
+	// RelatedFloor is the TF-IDF cosine an article needs with another to
+	// be shown as related to it, from 0 to 1 (see
+	// linking.DefaultRelatedFloor).
+	RelatedFloor float64
 	// trustProxyEnv is DATELINE_TRUST_PROXY as given, checked by Validate.
 	trustProxyEnv string
+	// relatedFloorEnv is DATELINE_RELATED_FLOOR as given, checked by
+	// Validate.
+	relatedFloorEnv string
 }
 
 // Defaults of the server settings.
@@ -77,6 +87,11 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 	c.SetupCode = getEnv(lookup, "DATELINE_SETUP_CODE", "")
 	c.trustProxyEnv = getEnv(lookup, "DATELINE_TRUST_PROXY", "false")
 	c.TrustProxy, _ = strconv.ParseBool(c.trustProxyEnv)
+	c.relatedFloorEnv = getEnv(lookup, "DATELINE_RELATED_FLOOR", "")
+	c.RelatedFloor = linking.DefaultRelatedFloor
+	if f, err := strconv.ParseFloat(c.relatedFloorEnv, 64); err == nil {
+		c.RelatedFloor = f
+	}
 	return c
 }
 
@@ -124,6 +139,12 @@ func ParseDB(dsn string) (Backend, string, error) {
 func (c *Config) Validate() error {
 	if _, err := strconv.ParseBool(c.trustProxyEnv); c.trustProxyEnv != "" && err != nil {
 		return fmt.Errorf("DATELINE_TRUST_PROXY: %q is neither true nor false", c.trustProxyEnv)
+	}
+	if _, err := strconv.ParseFloat(c.relatedFloorEnv, 64); c.relatedFloorEnv != "" && err != nil {
+		return fmt.Errorf("DATELINE_RELATED_FLOOR: %q is not a number", c.relatedFloorEnv)
+	}
+	if c.RelatedFloor < 0 || c.RelatedFloor > 1 || math.IsNaN(c.RelatedFloor) {
+		return fmt.Errorf("--related-floor / DATELINE_RELATED_FLOOR: %v is not a cosine from 0 to 1 (the default is %v)", c.RelatedFloor, linking.DefaultRelatedFloor)
 	}
 	if _, _, err := ParseDB(c.DB); err != nil {
 		return fmt.Errorf("--db / DATELINE_DB: %w", err)

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/datelinehq/dateline/internal/linking"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -82,5 +84,23 @@ func TestTrustProxy(t *testing.T) {
 	}
 	if err := FromEnv(env("sometimes")).Validate(); err == nil || !strings.Contains(err.Error(), `DATELINE_TRUST_PROXY: "sometimes"`) {
 		t.Errorf("Validate with DATELINE_TRUST_PROXY=sometimes = %v, want it named", err)
+	}
+}
+
+func TestRelatedFloor(t *testing.T) {
+	t.Parallel()
+	env := func(v string) func(string) (string, bool) {
+		return func(k string) (string, bool) { return v, k == "DATELINE_RELATED_FLOOR" }
+	}
+	if c := FromEnv(env("")); c.RelatedFloor != linking.DefaultRelatedFloor || c.Validate() != nil {
+		t.Errorf("unset: RelatedFloor = %v, Validate = %v; want %v, nil", c.RelatedFloor, c.Validate(), linking.DefaultRelatedFloor)
+	}
+	if c := FromEnv(env("0.1")); c.RelatedFloor != 0.1 || c.Validate() != nil {
+		t.Errorf("0.1: RelatedFloor = %v, Validate = %v", c.RelatedFloor, c.Validate())
+	}
+	for _, bad := range []string{"high", "1.5", "-0.1", "NaN"} {
+		if err := FromEnv(env(bad)).Validate(); err == nil || !strings.Contains(err.Error(), "DATELINE_RELATED_FLOOR") {
+			t.Errorf("Validate with DATELINE_RELATED_FLOOR=%s = %v, want it named", bad, err)
+		}
 	}
 }

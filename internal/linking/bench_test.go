@@ -32,7 +32,7 @@ func BenchmarkRelated(b *testing.B) {
 	ix := benchIndex(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		ix.Related(int64(i%2000+1), 5)
+		ix.Related(int64(i%2000+1), 5, 0)
 	}
 }
 

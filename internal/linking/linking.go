@@ -60,6 +60,14 @@
 // this lifts
 // precision@5 from 0.795 to 0.856 (Reuters-21578) and from 0.772 to 0.816
 // (AG News) over a plain TF-IDF cosine (scripts/eval-related.sh).
+//
+// A match's score is the mean of the two cosines (the expanded query's
+// TF-IDF cosine and the co-occurrence cosine), from 0 to 1; its cosine is
+// the plain TF-IDF cosine of the two articles. Related leaves out the
+// articles whose cosine is below a floor (DefaultRelatedFloor): the
+// co-occurrence cosine says little in a small archive, where an article
+// on a subject the archive lacks otherwise scores high against stories
+// that share one word with it.
 package linking
 
 import (
@@ -94,10 +102,16 @@ type DocInfo struct {
 
 // Match is an indexed article found for a query.
 type Match struct {
-	ID    int64   `json:"id"`
-	Slug  string  `json:"slug"`
-	Title string  `json:"title"`
-	Score float64 `json:"score"` // higher is better; comparable within one query
+	ID    int64  `json:"id"`
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+	// Score is how related the article is, from 0 to 1: for Related,
+	// the mean of the expanded query's TF-IDF cosine and the
+	// co-occurrence cosine (see the package doc); for ResolveTitle, the
+	// titles' cosine.
+	Score float64 `json:"score"`
+	// Cosine is the plain TF-IDF cosine of the two articles (Related only).
+	Cosine float64 `json:"cosine,omitempty"`
 	// Reason says in a few words why it matched, such as
 	// `shares "doha agreement", "afghan taliban"; tag Pakistan`.
 	Reason string `json:"reason"`

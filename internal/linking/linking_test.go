@@ -66,7 +66,7 @@ func TestRelated(t *testing.T) {
 		id   int64
 		want int64 // the best match
 	}{{1, 2}, {2, 1}, {3, 4}, {4, 3}, {5, 6}, {6, 5}} {
-		got := ix.Related(test.id, 5)
+		got := ix.Related(test.id, 5, 0)
 		if len(got) == 0 || got[0].ID != test.want {
 			t.Errorf("Related(%d) = %v, want %d first", test.id, ids(got), test.want)
 			continue
@@ -80,15 +80,51 @@ func TestRelated(t *testing.T) {
 			t.Errorf("Related(%d)[0] has no reason", test.id)
 		}
 	}
-	got := ix.Related(1, 5)[0]
+	got := ix.Related(1, 5, 0)[0]
 	if !strings.Contains(got.Reason, `"doha agreement"`) || !strings.Contains(got.Reason, "tag Afghanistan") {
 		t.Errorf("reason = %q, want the shared name and tag", got.Reason)
 	}
-	if got := ix.Related(1, 2); len(got) != 2 {
+	if got := ix.Related(1, 2, 0); len(got) != 2 {
 		t.Errorf("Related(1, 2) returned %d", len(got))
 	}
-	if got := ix.Related(99, 5); got != nil {
+	if got := ix.Related(99, 5, 0); got != nil {
 		t.Errorf("Related(unknown) = %v", got)
+	}
+}
+
+// Related articles had no relevance floor, and scores above 1: a story
+// sharing one word with the newsroom was related to its articles.
+func TestRelatedScoreAndFloor(t *testing.T) {
+	ix := newsroomIndex(t)
+	tugs := Doc{ID: 7, Slug: "tug-pay", Title: "Harbour tug crews end their strike",
+		Text: "Tug crews in the harbour went back to work on Monday after a pay agreement with the port's operators.\n\n" +
+			"Ships waited at anchor for three days while the crews stayed ashore.",
+		Tags: []string{"Harbour"}, Published: day(7)}
+	ix.Upsert(tugs)
+	for _, d := range append(newsroom, tugs) {
+		for _, m := range ix.Related(d.ID, 10, 0) {
+			cos, ok := ix.Cosine(d.ID, m.ID)
+			if m.Score < 0 || m.Score > 1 || !ok || m.Cosine != cos || m.Cosine <= 0 {
+				t.Errorf("Related(%d) holds %d with score %v and cosine %v (Cosine %v, %v); want a score in [0, 1] and the articles' cosine",
+					d.ID, m.ID, m.Score, m.Cosine, cos, ok)
+			}
+		}
+	}
+	if got := ix.Related(7, 5, 0); len(got) == 0 {
+		t.Fatal("with no floor, the tug story shares a word with nothing")
+	}
+	if got := ix.Related(7, 5, DefaultRelatedFloor); len(got) != 0 {
+		t.Errorf("Related(tugs) above the default floor = %+v, want none: it shares only %q", got, "agreement")
+	}
+	for _, test := range []struct{ id, want int64 }{{1, 2}, {3, 4}, {5, 6}} {
+		if got := ix.Related(test.id, 5, DefaultRelatedFloor); len(got) == 0 || got[0].ID != test.want {
+			t.Errorf("Related(%d) above the default floor = %v, want %d first", test.id, ids(got), test.want)
+		}
+		for _, m := range ix.Related(test.id, 5, DefaultRelatedFloor) {
+			if m.Cosine < DefaultRelatedFloor || m.ID == 7 {
+				t.Errorf("Related(%d) above the default floor holds %d, cosine %v", test.id, m.ID, m.Cosine)
+			}
+		}
 	}
 }
 
@@ -121,7 +157,7 @@ func TestUpsertRemove(t *testing.T) {
 	if stale, n := ix.Stale(); stale != 1 || n != 5 {
 		t.Errorf("Stale after one removal = %d of %d, want 1 of 5", stale, n)
 	}
-	for _, m := range ix.Related(1, 5) {
+	for _, m := range ix.Related(1, 5, 0) {
 		if m.ID == 2 {
 			t.Error("removed article still related")
 		}
@@ -136,7 +172,7 @@ func TestUpsertRemove(t *testing.T) {
 	if stale, _ := ix.Stale(); stale != 2 {
 		t.Errorf("Stale after a removal and a replacement = %d, want 2", stale)
 	}
-	if got := ix.Related(6, 1); len(got) == 0 || (got[0].ID != 3 && got[0].ID != 4) {
+	if got := ix.Related(6, 1, 0); len(got) == 0 || (got[0].ID != 3 && got[0].ID != 4) {
 		t.Errorf("after update Related(6) = %v, want a TTP article", ids(got))
 	}
 	info, ok := ix.Doc(6)
@@ -149,7 +185,7 @@ func TestUpsertRemove(t *testing.T) {
 	ix.Upsert(newsroom[5])
 	fresh := newsroomIndex(t)
 	for _, d := range newsroom {
-		if diff := cmp.Diff(ids(fresh.Related(d.ID, 1)), ids(ix.Related(d.ID, 1))); diff != "" {
+		if diff := cmp.Diff(ids(fresh.Related(d.ID, 1, 0)), ids(ix.Related(d.ID, 1, 0))); diff != "" {
 			t.Errorf("Related(%d) after churn differs from a fresh index (-fresh +churned):\n%s", d.ID, diff)
 		}
 	}
@@ -295,14 +331,14 @@ func TestNonLatin(t *testing.T) {
 	for _, d := range docs {
 		ix.Upsert(d)
 	}
-	if got := ix.Related(1, 1); len(got) != 1 || got[0].ID != 2 {
+	if got := ix.Related(1, 1, 0); len(got) != 1 || got[0].ID != 2 {
 		t.Errorf("Related(urdu) = %v, want 2", ids(got))
 	}
-	if got := ix.Related(4, 1); len(got) != 1 || got[0].ID != 5 {
+	if got := ix.Related(4, 1, 0); len(got) != 1 || got[0].ID != 5 {
 		t.Errorf("Related(chinese) = %v, want 5", ids(got))
 	}
 	for _, d := range docs {
-		for _, m := range ix.Related(d.ID, 5) {
+		for _, m := range ix.Related(d.ID, 5, 0) {
 			if m.ID == d.ID {
 				t.Errorf("Related(%d) holds itself", d.ID)
 			}
@@ -322,14 +358,14 @@ func TestBadInput(t *testing.T) {
 		if got := checkSuggest(t, ix, Doc{ID: 100}); len(got) != 0 {
 			t.Errorf("Suggest(empty) = %+v", got)
 		}
-		if got := ix.Related(100, 5); len(got) != 0 {
+		if got := ix.Related(100, 5, 0); len(got) != 0 {
 			t.Errorf("Related(empty) = %v", ids(got))
 		}
 		if got := ix.KeyPhrases(100, 5); len(got) != 0 {
 			t.Errorf("KeyPhrases(empty) = %v", got)
 		}
 		for _, d := range newsroom {
-			for _, m := range ix.Related(d.ID, 10) {
+			for _, m := range ix.Related(d.ID, 10, 0) {
 				if m.ID == 100 {
 					t.Errorf("the empty article is related to %d", d.ID)
 				}
@@ -346,7 +382,7 @@ func TestBadInput(t *testing.T) {
 		ix := newsroomIndex(t)
 		ix.Upsert(Doc{ID: 100, Text: "Taliban"})
 		checkSuggest(t, ix, Doc{ID: 100, Text: "Taliban"})
-		for _, m := range ix.Related(100, 5) {
+		for _, m := range ix.Related(100, 5, 0) {
 			if m.ID == 100 {
 				t.Error("itself")
 			}
@@ -366,7 +402,7 @@ func TestBadInput(t *testing.T) {
 			ix.Upsert(Doc{ID: int64(1000 + i), Title: "Same story", Text: text, Published: day(1).Add(time.Duration(i) * time.Minute)})
 		}
 		checkSuggest(t, ix, Doc{ID: 1500, Title: "Same story", Text: text})
-		got := ix.Related(1500, 5)
+		got := ix.Related(1500, 5, 0)
 		if len(got) != 5 {
 			t.Fatalf("Related = %v", ids(got))
 		}
@@ -393,7 +429,7 @@ func TestBadInput(t *testing.T) {
 		ix.Upsert(Doc{ID: 100, Title: "Everything", Text: b.String()})
 		checkSuggest(t, ix, Doc{ID: 100, Title: "Everything", Text: b.String()})
 		for _, id := range []int64{100, 1, 5} {
-			for _, m := range ix.Related(id, 5) {
+			for _, m := range ix.Related(id, 5, 0) {
 				if m.ID == id {
 					t.Error("itself")
 				}
@@ -415,7 +451,7 @@ func TestConcurrent(t *testing.T) {
 				d := newsroom[(g+i)%len(newsroom)]
 				d.ID = int64(100 + g*1000 + i%20)
 				ix.Upsert(d)
-				ix.Related(d.ID, 5)
+				ix.Related(d.ID, 5, 0)
 				ix.KeyPhrases(d.ID, 5)
 				ix.ResolveTitle(d.Title)
 				if i%3 == 0 {

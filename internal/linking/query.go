@@ -36,8 +36,9 @@ func (ix *Index) putScratch(s *scratch) {
 }
 
 // Related returns the top n articles related to article id (never itself),
-// best first; nil when id is not indexed.
-func (ix *Index) Related(id int64, n int) []Match {
+// best first, leaving out those whose TF-IDF cosine with it is below floor
+// (see DefaultRelatedFloor); nil when id is not indexed.
+func (ix *Index) Related(id int64, n int, floor float64) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	slot, ok := ix.slots[id]
@@ -45,7 +46,29 @@ func (ix *Index) Related(id int64, n int) []Match {
 		return nil
 	}
 	e := ix.docs[slot]
-	return ix.rank(e.vec, 0, e.info.Tags, slot, n)
+	return ix.rank(e.vec, 0, e.info.Tags, slot, n, floor)
+}
+
+// Cosine returns the TF-IDF cosine of indexed articles a and b, as
+// Related reports it; ok is false when either is not indexed.
+func (ix *Index) Cosine(a, b int64) (cos float64, ok bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	sa, okA := ix.slots[a]
+	sb, okB := ix.slots[b]
+	if !okA || !okB {
+		return 0, false
+	}
+	ea := ix.docs[sa]
+	qw := make([]float64, len(ea.vec))
+	for i, tw := range ea.vec {
+		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
+	}
+	qnorm := ix.norm(ea)
+	if qnorm == 0 {
+		return 0, true
+	}
+	return math.Round(ix.cosine(ea.vec, qw, qnorm, ix.docs[sb])*1e9) / 1e9, true
 }
 
 // RelatedToDoc ranks the indexed articles against d, an article that need
@@ -84,7 +107,7 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		vec = append(vec, x.tw)
 	}
 	slices.SortFunc(vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
-	return ix.rank(vec, unknown, d.Tags, self, n)
+	return ix.rank(vec, unknown, d.Tags, self, n, 0)
 }
 
 func sq(x float64) float64 { return x * x }
@@ -96,8 +119,9 @@ type scored struct {
 }
 
 // rank scores the articles against the query vector q (extra adds to its
-// squared norm), leaving out slot self.
-func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, n int) []Match {
+// squared norm), leaving out slot self and the articles whose cosine with
+// q is below floor.
+func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, n int, floor float64) []Match {
 	N := len(ix.slots)
 	if len(q) == 0 || N == 0 {
 		return nil
@@ -195,13 +219,18 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 		}
 		copy(qs, qsem)
 		addScaled(qs, r, -ix.selfShare(q, qw, e))
-		cands[i].score = math.Round((cands[i].score+semWeight*dense(qs, dsem))*1e9) / 1e9
+		// The weighted mean of the two cosines, so that a score reads the
+		// same whatever the archive; the co-occurrence cosine alone can be
+		// negative, and a mean below 0 says no more than 0.
+		mean := (cands[i].score + semWeight*dense(qs, dsem)) / (1 + semWeight)
+		cands[i].score = math.Round(max(mean, 0)*1e9) / 1e9
 	}
-	// An article that shares no term with the query is not related,
-	// however close its neighbours.
+	// An article that shares no term with the query, or too little to
+	// tell it from an article on another subject (the floor), is not
+	// related, however close its neighbours.
 	kept := cands[:0]
 	for _, c := range cands {
-		if c.cos > 0 {
+		if c.cos > 0 && c.cos >= floor {
 			kept = append(kept, c)
 		}
 	}
@@ -213,7 +242,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 	out := make([]Match, len(cands))
 	for i, c := range cands {
 		e := ix.docs[c.slot]
-		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Reason: ix.reason(q, qw, tags, e)}
+		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Cosine: math.Round(c.cos*1e9) / 1e9, Reason: ix.reason(q, qw, tags, e)}
 	}
 	return out
 }
@@ -446,6 +475,20 @@ func (ix *Index) ResolveTitle(title string) (Match, bool) {
 	}
 	e := ix.docs[best]
 	return Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: bestScore, Reason: fmt.Sprintf("title %.0f%% similar", 100*bestScore)}, true
+}
+
+// Unresolved returns, in order, those of article source's requested link
+// titles that ResolveTitle finds no other article for: the requested
+// links that Suggest and the article page leave out. The closest title
+// may be the source's own (a requested title shares its subject's words).
+func (ix *Index) Unresolved(source int64, titles []string) []string {
+	var out []string
+	for _, t := range titles {
+		if m, ok := ix.ResolveTitle(t); !ok || m.ID == source {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // KeyPhrases returns what article id is about, as phrases an editor would

@@ -38,20 +38,35 @@ type BrokenLink struct {
 	Reason string `json:"reason"`
 }
 
+// UnresolvedLink is a link an author requested by title that names no
+// published article (see Index.ResolveTitle), so that no link is made.
+type UnresolvedLink struct {
+	Source string `json:"source"`
+	Title  string `json:"title"`
+}
+
 // Report is the site's internal linking at a glance.
 type Report struct {
 	Articles []ArticleLinks `json:"articles"`
 	// Orphans are public articles no other public article links to.
-	Orphans []string     `json:"orphans"`
-	Broken  []BrokenLink `json:"broken"`
+	Orphans    []string         `json:"orphans"`
+	Broken     []BrokenLink     `json:"broken"`
+	Unresolved []UnresolvedLink `json:"unresolved"`
 }
 
 // ReportBuilder gathers articles and their links, then resolves them.
 type ReportBuilder struct {
-	baseHost string
-	articles map[string]*ArticleLinks
-	hrefs    map[string][]string
-	order    []string
+	baseHost  string
+	articles  map[string]*ArticleLinks
+	hrefs     map[string][]string
+	requested map[string]requested
+	order     []string
+}
+
+// requested is an article's requested links.
+type requested struct {
+	id     int64
+	titles []string
 }
 
 // NewReport starts a report for a site at baseURL (may be empty: then only
@@ -61,7 +76,7 @@ func NewReport(baseURL string) *ReportBuilder {
 	if u, err := url.Parse(baseURL); err == nil {
 		host = strings.TrimPrefix(strings.ToLower(u.Host), "www.")
 	}
-	return &ReportBuilder{baseHost: host, articles: map[string]*ArticleLinks{}, hrefs: map[string][]string{}}
+	return &ReportBuilder{baseHost: host, articles: map[string]*ArticleLinks{}, hrefs: map[string][]string{}, requested: map[string]requested{}}
 }
 
 // Add records an article (public or not: links to unpublished ones are
@@ -70,6 +85,12 @@ func (b *ReportBuilder) Add(slug, title string, public bool, hrefs []string) {
 	b.articles[slug] = &ArticleLinks{Slug: slug, Title: title, Public: public, Outbound: []string{}, Inbound: []string{}}
 	b.hrefs[slug] = hrefs
 	b.order = append(b.order, slug)
+}
+
+// Request records the titles of the links the author of article id,
+// added as slug, requested.
+func (b *ReportBuilder) Request(id int64, slug string, titles []string) {
+	b.requested[slug] = requested{id, titles}
 }
 
 // articlePath returns the slug an internal link names, if it is an
@@ -90,11 +111,16 @@ func (b *ReportBuilder) articlePath(href string) (path string, internal bool) {
 	return u.Path, true
 }
 
-// Build resolves every internal link; redirects maps old paths to where
-// they lead now.
-func (b *ReportBuilder) Build(redirects map[string]string) Report {
-	rep := Report{Orphans: []string{}, Broken: []BrokenLink{}}
+// Build resolves every internal link, and every requested link by title
+// in ix, the index of the published articles; redirects maps old paths to
+// where they lead now.
+func (b *ReportBuilder) Build(redirects map[string]string, ix *Index) Report {
+	rep := Report{Orphans: []string{}, Broken: []BrokenLink{}, Unresolved: []UnresolvedLink{}}
 	for _, slug := range b.order {
+		req := b.requested[slug]
+		for _, title := range ix.Unresolved(req.id, req.titles) {
+			rep.Unresolved = append(rep.Unresolved, UnresolvedLink{Source: slug, Title: title})
+		}
 		src := b.articles[slug]
 		seen := map[string]bool{}
 		for _, href := range b.hrefs[slug] {

@@ -15,7 +15,7 @@ func TestReport(t *testing.T) {
 	b.Add("spoke", "Spoke", true, Links(r, "Back to [hub](/hub) and [old](/old-name/) and [draft](/secret/) and [gone](/deleted/) and [moved away](/moved/)."))
 	b.Add("other", "Other", true, nil)
 	b.Add("secret", "Secret", false, Links(r, "[hub](/hub/)"))
-	rep := b.Build(map[string]string{"/old-name/": "/other/", "/moved/": "/secret/"})
+	rep := b.Build(map[string]string{"/old-name/": "/other/", "/moved/": "/secret/"}, NewIndex())
 	links := map[string]ArticleLinks{}
 	for _, a := range rep.Articles {
 		links[a.Slug] = a
@@ -38,5 +38,32 @@ func TestReport(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"spoke /secret/", "spoke /deleted/", "spoke /moved/"}, broken); diff != "" {
 		t.Errorf("broken links (-want +got):\n%s", diff)
+	}
+}
+
+// Requested links that matched no article vanished: the report said
+// nothing of them.
+func TestReportUnresolved(t *testing.T) {
+	t.Parallel()
+	ix := newsroomIndex(t)
+	b := NewReport("")
+	b.Add("doha-agreement", newsroom[0].Title, true, nil)
+	b.Request(1, "doha-agreement", []string{
+		"Islamabad weighs new talks with the TTP",      // exactly a title
+		"Four years after Doha: the withdrawal deal",   // nearly one
+		"How the TTP resurgence threatens the economy", // none
+		"Why the Doha Agreement still matters",         // nearest is its own
+	})
+	b.Add("ttp-talks", newsroom[3].Title, true, nil)
+	b.Add("draft", "A draft", false, nil)
+	b.Request(100, "draft", []string{"Tram fares rise in January"})
+	rep := b.Build(nil, ix)
+	want := []UnresolvedLink{
+		{Source: "doha-agreement", Title: "How the TTP resurgence threatens the economy"},
+		{Source: "doha-agreement", Title: "Why the Doha Agreement still matters"},
+		{Source: "draft", Title: "Tram fares rise in January"},
+	}
+	if diff := cmp.Diff(want, rep.Unresolved); diff != "" {
+		t.Errorf("unresolved requested links (-want +got):\n%s", diff)
 	}
 }

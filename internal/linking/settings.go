@@ -21,3 +21,11 @@ const (
 	// re-ranked.
 	numCandidates = 100
 )
+
+// DefaultRelatedFloor is the TF-IDF cosine an article needs with another to
+// be shown as related to it. It is the cosine that 95% of pairs of articles
+// on different subjects stay below (a false-positive rate of 5%), measured
+// on both labelled corpora (scripts/eval-related.sh -calibrate; figures in
+// docs/benchmarks.md); on those it costs precision@5 little, and in a
+// small archive it keeps out articles that share only a word or two.
+const DefaultRelatedFloor = 0.025

@@ -1,6 +1,7 @@
 package linking
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
@@ -17,7 +18,9 @@ import (
 // Suggestion is a place in an article's text where a link to another
 // article would fit: the phrase, where it stands, and the target.
 type Suggestion struct {
-	ID string `json:"id"` // stable while the text does not change
+	// ID names the suggestion by its source, target, phrase and which
+	// occurrence of the phrase it is: applying others leaves it be.
+	ID string `json:"id"`
 	// SourceID and SourceSlug name the article the link would go in.
 	SourceID   int64  `json:"-"`
 	SourceSlug string `json:"source"`
@@ -109,6 +112,58 @@ type occurrence struct {
 // once, and at most PerParagraph per paragraph.
 func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions) []Suggestion {
 	opts = opts.withDefaults()
+	src, found := places(ix, r, a, opts)
+	perParagraph := map[int]int{}
+	usedTarget := map[int64]bool{}
+	var taken [][2]int
+	var out []Suggestion
+	for _, o := range found {
+		if usedTarget[o.target.ID] || perParagraph[o.span.paragraph] >= opts.PerParagraph || overlaps(taken, o.start, o.end) {
+			continue
+		}
+		usedTarget[o.target.ID] = true
+		perParagraph[o.span.paragraph]++
+		taken = append(taken, [2]int{o.start, o.end})
+		out = append(out, suggestion(a, o, src))
+		if len(out) >= opts.Max {
+			break
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// Lookup finds the suggestions with the given IDs among every place
+// Suggest weighs in article a as it stands, not only those it picks, so
+// that suggestions listed together can be applied one after another:
+// applying one changes which others Suggest would pick, not their IDs.
+// missing lists the IDs that match none.
+func Lookup(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions, ids []string) (found []Suggestion, missing []string) {
+	wanted := map[string]bool{}
+	for _, id := range ids {
+		wanted[id] = true
+	}
+	src, all := places(ix, r, a, opts.withDefaults())
+	byID := map[string]Suggestion{}
+	for _, o := range all {
+		id := placeID(a, o, src)
+		if _, dup := byID[id]; wanted[id] && !dup { // the best-scored of one place
+			byID[id] = suggestion(a, o, src)
+		}
+	}
+	for _, id := range ids {
+		if s, ok := byID[id]; ok {
+			found = append(found, s)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return found, missing
+}
+
+// places lists where in article a a link to one of its candidate targets
+// could go, best first, with a's body.
+func places(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions) ([]byte, []occurrence) {
 	src := []byte(a.Body)
 	doc := r.Parse(src)
 	spans, linked := linkableSpans(doc)
@@ -159,24 +214,7 @@ func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOpti
 		}
 		return cmp.Compare(x.start, y.start)
 	})
-	perParagraph := map[int]int{}
-	usedTarget := map[int64]bool{}
-	var taken [][2]int
-	var out []Suggestion
-	for _, o := range found {
-		if usedTarget[o.target.ID] || perParagraph[o.span.paragraph] >= opts.PerParagraph || overlaps(taken, o.start, o.end) {
-			continue
-		}
-		usedTarget[o.target.ID] = true
-		perParagraph[o.span.paragraph]++
-		taken = append(taken, [2]int{o.start, o.end})
-		out = append(out, suggestion(a, o, src))
-		if len(out) >= opts.Max {
-			break
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
-	return out
+	return src, found
 }
 
 // textIndex is the linkable text of an article, tokenized once, with
@@ -237,7 +275,7 @@ func suggestion(a *article.Article, o occurrence, src []byte) Suggestion {
 		reason += "; " + o.target.Reason
 	}
 	return Suggestion{
-		ID:         suggestionID(a.ID, o.target.ID, o.start, o.phrase.Key),
+		ID:         placeID(a, o, src),
 		SourceID:   a.ID,
 		SourceSlug: a.Slug,
 		Phrase:     phrase,
@@ -268,8 +306,14 @@ func overlaps(taken [][2]int, start, end int) bool {
 	return false
 }
 
-func suggestionID(source, target int64, start int, key string) string {
-	sum := sha1.Sum([]byte(fmt.Sprintf("%d|%d|%d|%s", source, target, start, key)))
+// placeID names the suggestion of occurrence o in article a, whose body
+// is src, by what it is: the link from a to the target on the nth
+// occurrence of the phrase in the body, so that links applied elsewhere
+// in the text, which move its offsets, leave its ID be.
+func placeID(a *article.Article, o occurrence, src []byte) string {
+	phrase := src[o.start:o.end]
+	nth := bytes.Count(src[:o.start], phrase)
+	sum := sha1.Sum([]byte(fmt.Sprintf("%d|%d|%d|%s", a.ID, o.target.ID, nth, phrase)))
 	return hex.EncodeToString(sum[:4])
 }
 
@@ -285,7 +329,9 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 	}
 	var out []Suggestion
 	var top float64
-	for i, m := range ix.Related(target, opts.Candidates) {
+	// No floor: a suggestion needs the target's phrase in the text as
+	// well, and an editor to accept it, as in Suggest.
+	for i, m := range ix.Related(target, opts.Candidates, 0) {
 		if i == 0 {
 			top = m.Score
 		}

@@ -94,6 +94,38 @@ func TestSuggestRules(t *testing.T) {
 	}
 }
 
+// After one suggestion was applied, the others' IDs changed (they held
+// its offset), so the next one from the same list could not be applied.
+func TestSuggestionIDsStayAfterApply(t *testing.T) {
+	t.Parallel()
+	ix, r, arts := suggestSite(t)
+	a := *arts["source"]
+	listed := Suggest(ix, r, &a, SuggestOptions{})
+	if len(listed) < 2 {
+		t.Fatalf("suggestions = %+v, want two or more", listed)
+	}
+	for i, s := range listed {
+		got, missing := Lookup(ix, r, &a, SuggestOptions{}, []string{s.ID})
+		if len(missing) > 0 || len(got) != 1 || got[0].Phrase != s.Phrase || got[0].Target.ID != s.Target.ID {
+			t.Fatalf("after applying %d, Lookup(%s) = %+v, missing %v; want %q to %s", i, s.ID, got, missing, s.Phrase, s.Target.Slug)
+		}
+		body, err := Apply(a.Body, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Body = body
+	}
+	for _, s := range listed {
+		if !strings.Contains(a.Body, "["+s.Phrase+"](/"+s.Target.Slug+"/)") {
+			t.Errorf("the body lacks the link %q to %s:\n%s", s.Phrase, s.Target.Slug, a.Body)
+		}
+	}
+	// Applied, a suggestion is gone: its target is linked.
+	if got, missing := Lookup(ix, r, &a, SuggestOptions{}, []string{listed[0].ID, "deadbeef"}); len(got) != 0 || len(missing) != 2 {
+		t.Errorf("Lookup after applying = %+v, missing %v; want both missing", got, missing)
+	}
+}
+
 func TestSuggestBadInput(t *testing.T) {
 	t.Parallel()
 	ix, r, _ := suggestSite(t)

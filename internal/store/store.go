@@ -211,8 +211,8 @@ type ArticleStore interface {
 	Revision(ctx context.Context, articleID int64, n int) (*article.Revision, error)
 
 	// EachArticle calls fn with every article matching q, whole (with
-	// body and tags, without requested links), one at a time, so that an
-	// archive of any size can be walked without holding it in memory.
+	// body, tags and requested links), one at a time, so that an archive
+	// of any size can be walked without holding it in memory.
 	// An error from fn stops the walk and is returned.
 	EachArticle(ctx context.Context, q ArticleQuery, fn func(*article.Article) error) error
 

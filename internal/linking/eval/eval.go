@@ -14,8 +14,10 @@ import (
 	"html"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,7 +131,7 @@ func Engine(items []Item, k, sample int) Result {
 	hits := make([]float64, len(q))
 	parallel(len(q), func(j int) {
 		it := items[q[j]]
-		for _, m := range ix.Related(it.Doc.ID, k) {
+		for _, m := range ix.Related(it.Doc.ID, k, 0) {
 			if m.ID == it.Doc.ID {
 				panic("eval: an article is related to itself")
 			}
@@ -139,6 +141,110 @@ func Engine(items []Item, k, sample int) Result {
 		}
 	})
 	return Result{Precision: mean(hits) / float64(k), Queries: len(q), Build: built.Sub(start), Query: time.Since(built)}
+}
+
+// Floor is what a floor on the TF-IDF cosine (see
+// linking.DefaultRelatedFloor) does to the top k related articles.
+type Floor struct {
+	Floor float64
+	// Precision is precision@k with the articles below the floor left
+	// out, each counting as a miss: the floor costs what it drops of the
+	// right ones.
+	Precision float64
+	// Kept is the precision of the articles kept.
+	Kept float64
+	// Coverage is the share of queries left with a related article.
+	Coverage float64
+	// PerQuery is how many related articles a query keeps on average.
+	PerQuery float64
+	// WrongDropped is the share of the differently labelled related
+	// articles that the floor drops.
+	WrongDropped float64
+}
+
+// ChanceQuantiles are the quantiles of Calibration.Chance.
+var ChanceQuantiles = []float64{0.90, 0.95, 0.99}
+
+// Calibration is what floors do on one corpus, and how close articles on
+// different subjects come by chance.
+type Calibration struct {
+	Floors []Floor
+	// Chance holds the ChanceQuantiles of the TF-IDF cosine of random
+	// pairs of differently labelled articles.
+	Chance []float64
+}
+
+// chancePairs is how many random pairs measure Calibration.Chance.
+const chancePairs = 50_000
+
+// Calibrate indexes items and measures each floor on the top k related
+// articles of every item (or of sample items, evenly spread).
+func Calibrate(items []Item, k, sample int, floors []float64) Calibration {
+	ix := linking.NewIndex()
+	parallel(len(items), func(i int) { ix.Upsert(items[i].Doc) })
+	labels := make(map[int64]string, len(items))
+	for _, it := range items {
+		labels[it.Doc.ID] = it.Label
+	}
+	q := queries(len(items), sample)
+	type found struct {
+		cos   float64
+		right bool
+	}
+	top := make([][]found, len(q))
+	parallel(len(q), func(j int) {
+		it := items[q[j]]
+		for _, m := range ix.Related(it.Doc.ID, k, 0) {
+			top[j] = append(top[j], found{m.Cosine, labels[m.ID] == it.Label})
+		}
+	})
+	var c Calibration
+	for _, f := range floors {
+		var hits, kept, covered, wrong, dropped float64
+		for _, fs := range top {
+			n := 0
+			for _, x := range fs {
+				if !x.right {
+					wrong++
+				}
+				if x.cos < f {
+					if !x.right {
+						dropped++
+					}
+					continue
+				}
+				n++
+				if x.right {
+					hits++
+				}
+			}
+			kept += float64(n)
+			if n > 0 {
+				covered++
+			}
+		}
+		nq := float64(len(top))
+		c.Floors = append(c.Floors, Floor{Floor: f, Precision: hits / (nq * float64(k)), Kept: hits / max(kept, 1),
+			Coverage: covered / nq, PerQuery: kept / nq, WrongDropped: dropped / max(wrong, 1)})
+	}
+	// A fixed seed, so that runs differ only by the order of insertion.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cos []float64
+	for try := 0; len(cos) < chancePairs && try < 10*chancePairs; try++ {
+		a, b := items[rng.IntN(len(items))], items[rng.IntN(len(items))]
+		if a.Label == b.Label {
+			continue
+		}
+		x, _ := ix.Cosine(a.Doc.ID, b.Doc.ID)
+		cos = append(cos, x)
+	}
+	slices.Sort(cos)
+	for _, p := range ChanceQuantiles {
+		if len(cos) > 0 {
+			c.Chance = append(c.Chance, cos[int(p*float64(len(cos)-1))])
+		}
+	}
+	return c
 }
 
 // Baseline measures precision@k of a plain TF-IDF cosine over words:

@@ -509,6 +509,10 @@ func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*ar
 	if err != nil {
 		return err
 	}
+	requested, err := db.allRequestedLinks(ctx)
+	if err != nil {
+		return err
+	}
 	f, order := articleFilter(q)
 	query := `
 		SELECT ` + articleColumns + `, a.body
@@ -530,6 +534,7 @@ func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*ar
 			return err
 		}
 		a.Tags = tags[a.ID]
+		a.RequestedLinks = requested[a.ID]
 		if err := fn(a); err != nil {
 			return err
 		}
@@ -558,6 +563,29 @@ func (db *DB) allTags(ctx context.Context) (map[int64][]article.Tag, error) {
 		tags[id] = append(tags[id], t)
 	}
 	return tags, rows.Err()
+}
+
+// allRequestedLinks returns the requested links of every article, in
+// their order.
+func (db *DB) allRequestedLinks(ctx context.Context) (map[int64][]string, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT article_id, title
+		FROM article_requested_links
+		ORDER BY article_id, position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	links := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		links[id] = append(links[id], title)
+	}
+	return links, rows.Err()
 }
 
 // CountArticles counts the articles matching q; see store.ArticleStore.

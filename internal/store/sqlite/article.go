@@ -492,6 +492,10 @@ func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*ar
 	if err != nil {
 		return err
 	}
+	requested, err := db.allRequestedLinks(ctx)
+	if err != nil {
+		return err
+	}
 	where, args, order := articleFilter(q)
 	query := `SELECT ` + articleColumns + `, a.body FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
 	if q.Limit > 0 {
@@ -509,6 +513,7 @@ func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*ar
 			return err
 		}
 		a.Tags = tags[a.ID]
+		a.RequestedLinks = requested[a.ID]
 		if err := fn(a); err != nil {
 			return err
 		}
@@ -537,6 +542,29 @@ func (db *DB) allTags(ctx context.Context) (map[int64][]article.Tag, error) {
 		tags[id] = append(tags[id], t)
 	}
 	return tags, rows.Err()
+}
+
+// allRequestedLinks returns the requested links of every article, in
+// their order.
+func (db *DB) allRequestedLinks(ctx context.Context) (map[int64][]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `
+		SELECT article_id, title
+		FROM article_requested_links
+		ORDER BY article_id, position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	links := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		links[id] = append(links[id], title)
+	}
+	return links, rows.Err()
 }
 
 // CountArticles counts the articles matching q; see store.ArticleStore.

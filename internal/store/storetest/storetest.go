@@ -518,6 +518,9 @@ func testEachArticle(t *testing.T, s store.Store) {
 		if a.Body != "Body of "+a.Slug+".\n" || len(a.Tags) != 2 || a.Author == nil {
 			t.Errorf("walked %q: body %q, %d tags", a.Slug, a.Body, len(a.Tags))
 		}
+		if diff := cmp.Diff(sample("").RequestedLinks, a.RequestedLinks); diff != "" {
+			t.Errorf("walked %q: requested links (-want +got):\n%s", a.Slug, diff)
+		}
 		got = append(got, a.Slug)
 		return nil
 	})

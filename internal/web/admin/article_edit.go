@@ -606,6 +606,9 @@ type Panels struct {
 	SEO         seo.Report
 	Keyphrase   string
 	Suggestions []linking.Suggestion
+	// Unresolved are the requested links that name no published article,
+	// so that neither a link nor a related article is made for them.
+	Unresolved []string
 	// ApplyAction is where an "Apply" button posts the form.
 	ApplyAction string
 }
@@ -626,6 +629,7 @@ func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	}
 	p.SEO = seo.Analyze(&withSlug, doc, seo.SiteFacts{BaseURL: h.site.BaseURL(r)})
 	p.Suggestions = linking.Suggest(h.links(), h.renderer, a, linking.SuggestOptions{})
+	p.Unresolved = h.links().Unresolved(a.ID, a.RequestedLinks)
 	return p
 }
 
@@ -720,17 +724,9 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 	if stored != nil && !u.CanPublishArticle(stored.OwnerID) && stored.Status != article.Draft {
 		return fail(http.StatusForbidden, "Your role cannot change a published or scheduled article. Nothing was saved.")
 	}
-	byID := map[string]linking.Suggestion{}
-	for _, s := range linking.Suggest(h.links(), h.renderer, draft, linking.SuggestOptions{}) {
-		byID[s.ID] = s
-	}
-	var chosen []linking.Suggestion
-	for _, id := range ids {
-		s, ok := byID[id]
-		if !ok {
-			return fail(http.StatusConflict, "That suggestion no longer fits the text (it changed since the panel was shown). The panel has new suggestions; nothing was changed.")
-		}
-		chosen = append(chosen, s)
+	chosen, missing := linking.Lookup(h.links(), h.renderer, draft, linking.SuggestOptions{}, ids)
+	if len(missing) > 0 {
+		return fail(http.StatusConflict, "That suggestion no longer fits the text (it changed since the panel was shown). The panel has new suggestions; nothing was changed.")
 	}
 	body, err := linking.Apply(draft.Body, chosen)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 	"github.com/datelinehq/dateline/internal/user"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 )
 
@@ -623,6 +624,47 @@ func TestPanels(t *testing.T) {
 	}
 }
 
+// Requested links that matched no article vanished silently: the panel
+// names them.
+func TestPanelsUnresolvedRequestedLinks(t *testing.T) {
+	es := newEditorServer(t)
+	author := es.signIn("Ann Author", user.Author)
+	text := linkedArchive(es)
+	a := &article.Article{Title: "Storm on the coast", Body: text, Status: article.Draft, OwnerID: author.user.ID,
+		RequestedLinks: []string{"Harbour fishermen protest quotas", "A title nobody wrote", "<b>Bold</b> claims"}}
+	if err := es.store.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	res := author.get(editPath(a.ID))
+	wantEditorStatus(t, "edit page", res, http.StatusOK)
+	doc, err := html.Parse(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	var walk func(n *html.Node, in bool)
+	walk = func(n *html.Node, in bool) {
+		if n.Type == html.ElementNode && n.Data == "ul" {
+			for _, at := range n.Attr {
+				in = in || at.Key == "class" && at.Val == "unresolved"
+			}
+		}
+		if in && n.Type == html.ElementNode && n.Data == "q" && n.FirstChild != nil {
+			listed = append(listed, n.FirstChild.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, in)
+		}
+	}
+	walk(doc, false)
+	if diff := cmp.Diff([]string{"A title nobody wrote", "<b>Bold</b> claims"}, listed); diff != "" {
+		t.Errorf("unresolved requested links in the panel (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(res.body, "Requested links not found (2)") {
+		t.Error("the panel does not count the requested links not found")
+	}
+}
+
 // suggestionIDs finds the Apply buttons' suggestion IDs in a page.
 func suggestionIDs(page string) []string {
 	var ids []string
@@ -701,6 +743,34 @@ func TestApplyLinks(t *testing.T) {
 		wantEditorStatus(t, "stale apply", res, http.StatusConflict)
 		if got := es.article(a.Slug); got.Version != 2 {
 			t.Errorf("stale apply saved: version %d", got.Version)
+		}
+	})
+
+	// After one was applied, the panel's other suggestions had new IDs,
+	// so the next Apply on the same panel failed.
+	t.Run("saved, two from one panel", func(t *testing.T) {
+		two := text + "\nHarbour fishermen protest quotas again: the fishing fleet stayed in port.\n"
+		a := es.addArticle("Storm and quotas", two, article.Draft, author.user.ID)
+		ids := suggestionIDs(author.get(editPath(a.ID)).body)
+		if len(ids) != 2 {
+			t.Fatalf("suggestions %v, want two", ids)
+		}
+		body := two
+		for i, id := range ids {
+			form := articleForm(a.Title, body, "article_id", fmt.Sprint(a.ID), "version", fmt.Sprint(i+1), "suggestion", id)
+			res := author.do("POST", editPath(a.ID)+"/links/apply", form, "Accept", "application/json")
+			wantEditorStatus(t, fmt.Sprintf("apply %s", id), res, http.StatusOK)
+			var out applyResult
+			if err := json.Unmarshal([]byte(res.body), &out); err != nil {
+				t.Fatal(err)
+			}
+			body = out.Body
+		}
+		got := es.article(a.Slug)
+		for _, link := range []string{"](/ems-flood-barrier-opens-after-ten-years/)", "](/harbour-fishermen-protest-quotas/)"} {
+			if !strings.Contains(got.Body, link) {
+				t.Errorf("stored body lacks %s: %q", link, got.Body)
+			}
 		}
 	})
 

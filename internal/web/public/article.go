@@ -187,8 +187,8 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 
 // related lists the articles shown under "Related articles": first those
 // the author requested (by title: exactly, or the most similar title the
-// linking engine finds), then the engine's best matches. Titles that name
-// no public article are left out.
+// linking engine finds), then the engine's best matches above the floor.
+// Titles that name no public article are left out.
 func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Time) ([]*article.Article, error) {
 	var out []*article.Article
 	seen := map[int64]bool{a.ID: true}
@@ -218,7 +218,7 @@ func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Tim
 		}
 	}
 	if h.linker != nil {
-		for _, m := range h.linker.Related(a.ID, RelatedCount) {
+		for _, m := range h.linker.Related(a.ID, RelatedCount, h.floor) {
 			add(m.ID, m.Slug, m.Title)
 		}
 	}

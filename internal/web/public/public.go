@@ -40,11 +40,12 @@ type Handlers struct {
 	now      func() time.Time
 	feedFull bool
 	linker   Linker
+	floor    float64
 }
 
 // Linker is what the article page needs of the linking engine.
 type Linker interface {
-	Related(id int64, n int) []linking.Match
+	Related(id int64, n int, floor float64) []linking.Match
 	ResolveTitle(title string) (linking.Match, bool)
 }
 
@@ -66,6 +67,9 @@ type Options struct {
 	// similarity; without one, only requested links that name an article
 	// exactly are shown.
 	Linker Linker
+	// RelatedFloor is the TF-IDF cosine an article needs with another to
+	// be shown as related to it (see linking.DefaultRelatedFloor).
+	RelatedFloor float64
 	// FeedFullContent puts each article's whole body in the feeds; they
 	// carry summaries without it. Sites have it on by default, so the
 	// command line sets it unless told otherwise.
@@ -85,6 +89,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
+		floor:    opts.RelatedFloor,
 	}
 }
 

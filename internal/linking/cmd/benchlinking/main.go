@@ -94,7 +94,7 @@ func main() {
 	for q := range *queries {
 		id := int64(r.IntN(*n) + 1)
 		t := time.Now()
-		got := ix.Related(id, 5)
+		got := ix.Related(id, 5, 0)
 		rel = append(rel, time.Since(t))
 		t = time.Now()
 		ix.KeyPhrases(id, 20)

@@ -1,6 +1,7 @@
 // Command evalrelated reports precision@5 of the linking engine's related
 // articles on the labelled news corpora, next to a plain TF-IDF cosine
-// baseline. Run it through scripts/eval-related.sh.
+// baseline; with -calibrate, what a range of floors on the TF-IDF cosine
+// does to them instead. Run it through scripts/eval-related.sh.
 package main
 
 import (
@@ -8,7 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/linking/eval"
 )
 
@@ -16,6 +19,7 @@ func main() {
 	dir := flag.String("dir", "../shared/fixtures/news", "directory holding the corpora")
 	k := flag.Int("k", 5, "precision at k")
 	sample := flag.Int("sample", 0, "query only this many articles, evenly spread (0: all)")
+	calibrate := flag.Bool("calibrate", false, "measure floors on the TF-IDF cosine of related articles instead")
 	flag.Parse()
 	corpora := []struct {
 		name string
@@ -26,12 +30,18 @@ func main() {
 		{"AG News (test split)", "ag_news_test.csv", eval.LoadAGNews},
 	}
 	failed := false
-	fmt.Printf("%-52s %7s %9s %9s %9s\n", "corpus", "articles", "queries", "baseline", "dateline")
+	if !*calibrate {
+		fmt.Printf("%-52s %7s %9s %9s %9s\n", "corpus", "articles", "queries", "baseline", "dateline")
+	}
 	for _, c := range corpora {
 		items, err := c.load(filepath.Join(*dir, c.file))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "evalrelated:", err)
 			failed = true
+			continue
+		}
+		if *calibrate {
+			printCalibration(c.name, len(items), eval.Calibrate(items, *k, *sample, floors()), *k)
 			continue
 		}
 		base := eval.Baseline(items, *k, *sample)
@@ -40,5 +50,35 @@ func main() {
 	}
 	if failed {
 		os.Exit(1)
+	}
+}
+
+// floors are the floors calibration measures: 0 to 0.06 by 0.005, and
+// the default.
+func floors() []float64 {
+	var fs []float64
+	for i := 0; i <= 12; i++ {
+		fs = append(fs, float64(i)*0.005)
+	}
+	if !slices.Contains(fs, linking.DefaultRelatedFloor) {
+		fs = append(fs, linking.DefaultRelatedFloor)
+		slices.Sort(fs)
+	}
+	return fs
+}
+
+func printCalibration(name string, articles int, c eval.Calibration, k int) {
+	fmt.Printf("%s, %d articles\n", name, articles)
+	fmt.Print("  TF-IDF cosine of random pairs of differently labelled articles:")
+	for i, q := range eval.ChanceQuantiles {
+		fmt.Printf(" p%g %.4f", 100*q, c.Chance[i])
+	}
+	fmt.Printf("\n  %-7s %12s %8s %9s %10s %13s\n", "floor", fmt.Sprintf("precision@%d", k), "of kept", "coverage", "per query", "wrong dropped")
+	for _, f := range c.Floors {
+		mark := ""
+		if f.Floor == linking.DefaultRelatedFloor {
+			mark = "  (default)"
+		}
+		fmt.Printf("  %-7.3f %12.4f %8.4f %9.4f %10.2f %13.4f%s\n", f.Floor, f.Precision, f.Kept, f.Coverage, f.PerQuery, f.WrongDropped, mark)
 	}
 }

@@ -169,9 +169,7 @@ type keyEntry struct {
 
 // computeKey normalises a lowercased word.
 func computeKey(w string, ascii bool) keyEntry {
-	if strings.HasSuffix(w, "'s") {
-		w = w[:len(w)-2]
-	}
+	w = strings.TrimSuffix(w, "'s")
 	w = strings.ReplaceAll(w, "'", "")
 	latin, digits, letters := true, true, 0
 	if !ascii {

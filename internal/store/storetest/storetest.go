@@ -27,11 +27,7 @@ func now() time.Time { return clock.Now() }
 // Run runs the suite. newStore returns an empty, migrated store opened
 // with opts, that the test may use alone; the suite closes it.
 func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Store) {
-	var tests []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}
-	for _, test := range []struct {
+	tests := []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
 	}{
@@ -50,8 +46,6 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 		{"TagsAndAuthors", testTagsAndAuthors},
 		{"Views", testViews},
 		{"EachArticle", testEachArticle},
-	} {
-		tests = append(tests, test)
 	}
 	tests = append(tests, articleIDTests...)
 	tests = append(tests, batchTests...)

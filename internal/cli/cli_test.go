@@ -247,6 +247,28 @@ func TestImportBadInputs(t *testing.T) {
 	}
 }
 
+// Issue: a WordPress export was imported as one published article titled
+// with its XML declaration.
+func TestImportRefusesWordPressExport(t *testing.T) {
+	export := sharedFixture(t, filepath.Join("wordpress", "themeunittestdata.wordpress.xml"))
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			out, errOut, code := dateline(t, "import", "--db", db, export)
+			if code != 1 || !strings.Contains(out, "0 imported, 0 updated, 0 unchanged, 1 failed") {
+				t.Errorf("exit %d, stdout %q; want 1 and one failure", code, out)
+			}
+			if !strings.Contains(errOut, "themeunittestdata.wordpress.xml") || !strings.Contains(errOut, "looks like XML (a WordPress export?)") {
+				t.Errorf("stderr = %q, want it to name the file and what it looks like", errOut)
+			}
+			if list := mustRun(t, "article", "list", "--db", db); strings.Count(strings.TrimSpace(list), "\n") != 0 {
+				t.Errorf("articles after the refused import:\n%s", list)
+			}
+		})
+	}
+}
+
 func TestBadDatabases(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "a.md")

@@ -2,9 +2,12 @@
 // its own subpackage that turns one file's content into an article.Article
 // (importer/text for text taken off a web page, importer/markdown for
 // Markdown with Hugo or Jekyll front matter); this package finds the files,
-// checks that they are text, detects their format, and stores each article
-// in its own transaction, so a file that fails leaves nothing behind while
-// the rest of the run goes on.
+// checks that they are an article's text (not binary, nor a document of
+// another kind such as XML, an HTML page or JSON, whatever its name),
+// detects their format, and stores each article in its own transaction, so
+// a file that fails leaves nothing behind while the rest of the run goes
+// on. A directory walk picks up only the extensions of the formats; a file
+// named with another extension is refused unless a format is forced.
 //
 // An imported article remembers the absolute path of its file. Importing
 // that file again updates the article (keeping its published address and
@@ -181,7 +184,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		go func() {
 			for i := range jobs {
 				a, err := im.parseFile(files[i])
-				ready[i] <- parsed{path: files[i], article: a, err: err}
+				ready[i] <- parsed{path: files[i].path, article: a, err: err}
 			}
 		}()
 	}
@@ -213,11 +216,19 @@ func (s *Summary) add(r Result) {
 	s.Counts[r.Outcome]++
 }
 
+// file is a file to import. named is set for a file named on the command
+// line rather than found in a directory: only such a file can have an
+// extension the importers do not know.
+type file struct {
+	path  string
+	named bool
+}
+
 // collect expands paths into the files to import, sorted within each
 // directory, each once. Paths that cannot be read are returned as failures.
-func collect(paths []string) (files []string, failures []Result) {
+func collect(paths []string) (files []file, failures []Result) {
 	seen := map[string]bool{}
-	addFile := func(p string) {
+	addFile := func(p string, named bool) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			failures = append(failures, Result{Path: p, Outcome: Failed, Err: err})
@@ -225,7 +236,7 @@ func collect(paths []string) (files []string, failures []Result) {
 		}
 		if !seen[abs] {
 			seen[abs] = true
-			files = append(files, abs)
+			files = append(files, file{path: abs, named: named})
 		}
 	}
 	for _, p := range paths {
@@ -235,7 +246,7 @@ func collect(paths []string) (files []string, failures []Result) {
 			continue
 		}
 		if !fi.IsDir() {
-			addFile(p)
+			addFile(p, true)
 			continue
 		}
 		var found []string
@@ -261,7 +272,7 @@ func collect(paths []string) (files []string, failures []Result) {
 		}
 		sort.Strings(found)
 		for _, f := range found {
-			addFile(f)
+			addFile(f, false)
 		}
 	}
 	return files, failures
@@ -275,13 +286,14 @@ func describeFSError(err error) error {
 	return err
 }
 
-// parseFile reads one file, checks it is text, and parses it in its format.
-func (im *Importer) parseFile(path string) (*article.Article, error) {
-	content, err := readText(path)
+// parseFile reads one file, checks it is an article's text, and parses it
+// in its format.
+func (im *Importer) parseFile(f file) (*article.Article, error) {
+	content, err := readFile(f.path)
 	if err != nil {
 		return nil, err
 	}
-	return im.parse(path, content)
+	return im.parse(f, content)
 }
 
 // Import imports one file's content given in memory, such as an embedded
@@ -289,7 +301,7 @@ func (im *Importer) parseFile(path string) (*article.Article, error) {
 // article it created.
 func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
 	r := Result{Path: source, Outcome: Failed}
-	a, err := im.parse(source, content)
+	a, err := im.parse(file{path: source, named: true}, content)
 	if err != nil {
 		r.Err = err
 		return r
@@ -301,14 +313,24 @@ func (im *Importer) Import(ctx context.Context, source string, content []byte) R
 	return r
 }
 
-// parse parses checked content in the format of its source.
-func (im *Importer) parse(path string, content []byte) (*article.Article, error) {
-	var err error
+// parse checks content and parses it in the format of its file.
+func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
+	if err := checkText(content); err != nil {
+		return nil, err
+	}
 	format := im.opts.Format
 	if format == "" {
-		format = detect(path, content)
+		ext := strings.ToLower(filepath.Ext(f.path))
+		var known bool
+		if format, known = extensions[ext]; !known {
+			format = detect(content)
+			if f.named && ext != "" {
+				return nil, fmt.Errorf("%s is not an extension Dateline imports (the file looks like %s); name Markdown files .md and text files .txt, or give --format text or --format markdown", ext, format.looks())
+			}
+		}
 	}
 	var a *article.Article
+	var err error
 	switch format {
 	case Markdown:
 		a, err = markdown.Parse(content)
@@ -319,7 +341,7 @@ func (im *Importer) parse(path string, content []byte) (*article.Article, error)
 		return nil, fmt.Errorf("%s: %w", format, err)
 	}
 	sum := sha256.Sum256(content)
-	a.Source, a.SourceHash = path, hex.EncodeToString(sum[:])
+	a.Source, a.SourceHash = f.path, hex.EncodeToString(sum[:])
 	a.SetWordCount(im.renderer.WordCount([]byte(a.Body)))
 	if a.Author == nil && im.opts.Author != nil {
 		au := *im.opts.Author
@@ -328,9 +350,8 @@ func (im *Importer) parse(path string, content []byte) (*article.Article, error)
 	return a, nil
 }
 
-// readText reads a file that must be non-empty UTF-8 text of reasonable
-// size.
-func readText(path string) ([]byte, error) {
+// readFile reads a file of at most MaxFileSize bytes.
+func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, describeFSError(err)
@@ -347,20 +368,33 @@ func readText(path string) ([]byte, error) {
 	if err != nil {
 		return nil, describeFSError(err)
 	}
+	return content, nil
+}
+
+// checkText refuses content that is not an article's text: too large,
+// empty, binary, not UTF-8, or a document or data format of another kind
+// (XML, an HTML page, JSON), whatever its file is called.
+func checkText(content []byte) error {
 	if len(content) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than the %s an article may have", humanSize(MaxFileSize))
+		return fmt.Errorf("file is larger than the %s an article may have", humanSize(MaxFileSize))
 	}
 	if len(bytes.TrimSpace(content)) == 0 {
-		return nil, errors.New("file is empty")
+		return errors.New("file is empty")
+	}
+	if kind := sniffBinary(content); kind != "" {
+		return fmt.Errorf("binary file, not text: it looks like %s", kind)
 	}
 	if i := bytes.IndexByte(content, 0); i >= 0 {
-		return nil, fmt.Errorf("binary file, not text (NUL byte at offset %d)", i)
+		return fmt.Errorf("binary file, not text (NUL byte at offset %d)", i)
 	}
 	if !utf8.Valid(content) {
 		line, offset := invalidUTF8(content)
-		return nil, fmt.Errorf("not valid UTF-8 text: invalid byte 0x%02x on line %d (offset %d); convert the file to UTF-8", content[offset], line, offset)
+		return fmt.Errorf("not valid UTF-8 text: invalid byte 0x%02x on line %d (offset %d); convert the file to UTF-8", content[offset], line, offset)
 	}
-	return content, nil
+	if kind := sniffText(content); kind != "" {
+		return fmt.Errorf("the file looks like %s, not a text or Markdown article", kind)
+	}
+	return nil
 }
 
 func invalidUTF8(b []byte) (line, offset int) {
@@ -386,17 +420,22 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// detect picks a format by extension, then by content: YAML front matter or
-// a leading "# " heading means Markdown; anything else is plain text.
-func detect(path string, content []byte) Format {
-	if f, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok {
-		return f
-	}
+// detect picks a format by content: YAML front matter or a leading "# "
+// heading means Markdown; anything else is plain text.
+func detect(content []byte) Format {
 	c := bytes.TrimPrefix(content, []byte("\ufeff"))
 	if bytes.HasPrefix(c, []byte("---\n")) || bytes.HasPrefix(c, []byte("---\r\n")) || bytes.HasPrefix(c, []byte("# ")) {
 		return Markdown
 	}
 	return Text
+}
+
+// looks says what content in the format looks like, for messages.
+func (f Format) looks() string {
+	if f == Markdown {
+		return "Markdown"
+	}
+	return "plain text"
 }
 
 // save stores a parsed article, updating the one imported from the same

@@ -243,3 +243,100 @@ func TestCancelledRunStops(t *testing.T) {
 		t.Errorf("Run with a cancelled context: err = %v, want context.Canceled", err)
 	}
 }
+
+// Issue: a WordPress export named on the command line was imported as one
+// article titled with its XML declaration.
+func TestFilesThatAreNotArticlesAreRefused(t *testing.T) {
+	t.Parallel()
+	const wordpress = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- An export of a small site, written for this test. -->
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Harbour Gazette</title>
+<item><title>Ferry timetable changes</title><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+`
+	dir := t.TempDir()
+	for _, test := range []struct {
+		name, content, want string
+	}{
+		{"export.xml", wordpress, "looks like XML (a WordPress export?)"},
+		{"export.txt", wordpress, "looks like XML (a WordPress export?)"},
+		{"feed.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>News</title></channel></rss>\n", "looks like XML (an RSS feed?)"},
+		{"atom.md", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>News</title></feed>\n", "looks like XML (an Atom feed?)"},
+		{"settings.xml", "<?xml version=\"1.0\"?>\n<settings><theme>dark</theme></settings>\n", "looks like XML,"},
+		{"page.html", "<!DOCTYPE html>\n<html><head><title>Council news</title></head><body><p>Text.</p></body></html>\n", "looks like an HTML document"},
+		{"saved.md", "<!-- saved from a browser -->\n<HTML lang=\"en\"><body>Text.</body></HTML>\n", "looks like an HTML document"},
+		{"articles.json", "[{\"title\": \"Ferry timetable changes\", \"body\": \"Boats leave earlier.\"}]\n", "looks like JSON"},
+		{"dump.txt", "{\"title\": \"One\"}\n{\"title\": \"Two\"}\n", "looks like JSON lines"},
+		{"report.pdf", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary file, not text: it looks like a PDF document"},
+		{"letter.docx", "PK\x03\x04\x14\x00\x06\x00[Content_Types].xml\x00word/document.xml", "looks like a Word document (.docx)"},
+		{"photo.md", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image"},
+		{"notes.rst", "Ferry timetable changes\n\nBoats leave earlier from Monday.\n", ".rst is not an extension Dateline imports (the file looks like plain text)"},
+		{"story.mkd", "# Ferry timetable changes\n\nBoats leave earlier.\n", ".mkd is not an extension Dateline imports (the file looks like Markdown)"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			path := write(t, filepath.Join(dir, test.name), test.content)
+			sum := run(t, s, path)
+			if len(sum.Results) != 1 || sum.Results[0].Err == nil || !strings.Contains(sum.Results[0].Err.Error(), test.want) {
+				t.Fatalf("results = %+v, want one failure saying %q", sum.Results, test.want)
+			}
+			if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 0 {
+				t.Errorf("%d articles stored, %v; want none", n, err)
+			}
+		})
+	}
+}
+
+// Markdown may hold HTML, and text may start with a bracket: neither is
+// taken for a document of another kind.
+func TestArticlesThatLookLikeMarkupAreImported(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	paths := []string{
+		write(t, filepath.Join(dir, "figure.md"), "---\ntitle: Harbour crane arrives\n---\n<figure><img src=\"crane.jpg\" alt=\"\"></figure>\n\nThe crane came by barge.\n"),
+		write(t, filepath.Join(dir, "tagged.txt"), "<Breaking> Night trams stay\n\nThe council voted.\n"),
+		write(t, filepath.Join(dir, "updated.txt"), "[Updated] Bridge closed overnight\n\nRepairs run until six.\n"),
+		write(t, filepath.Join(dir, "braces.txt"), "{Exclusive} Port deal signed\n\nThe deal runs ten years.\n"),
+	}
+	sum := run(t, s, paths...)
+	if sum.Counts[Created] != len(paths) {
+		t.Errorf("results = %+v, want all %d imported", sum.Results, len(paths))
+	}
+}
+
+func TestFormatForcesAnUnknownExtensionButNotAnotherKindOfDocument(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	rst := write(t, filepath.Join(dir, "notes.rst"), "Ferry timetable changes\n\nBoats leave earlier from Monday.\n")
+	page := write(t, filepath.Join(dir, "page.txt"), "<!doctype html>\n<html>\n<body>\n<p>Text.</p>\n</body>\n</html>\n")
+	sum, err := New(s, render.New(), Options{Format: Text, Now: clock.Now}).Run(ctx, []string{rst, page})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outcomes(sum); got["notes.rst"] != Created || got["page.txt"] != Failed {
+		t.Errorf("outcomes = %v, want notes.rst imported and page.txt refused", got)
+	}
+}
+
+func TestWordPressExportIsRefused(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "..", "shared", "fixtures", "wordpress", "themeunittestdata.wordpress.xml")
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("shared fixture %s is missing: %v", path, err)
+		}
+		t.Skipf("shared fixture %s is missing (it lives beside the checkout): %v", path, err)
+	}
+	s := newStore(t)
+	sum := run(t, s, path)
+	if sum.Counts[Failed] != 1 || !strings.Contains(sum.Results[0].Err.Error(), "XML (a WordPress export?)") {
+		t.Errorf("results = %+v, want the export refused as one", sum.Results)
+	}
+	if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 0 {
+		t.Errorf("%d articles stored, %v; want none", n, err)
+	}
+}

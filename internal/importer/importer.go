@@ -57,6 +57,16 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want text or markdown)", s)
 }
 
+// ParseStatus checks a status given on the command line; "" keeps what
+// each file says.
+func ParseStatus(s string) (article.Status, error) {
+	switch st := article.Status(s); st {
+	case "", article.Draft, article.Published:
+		return st, nil
+	}
+	return "", fmt.Errorf("unknown status %q (want draft or published)", s)
+}
+
 // MaxFileSize bounds one imported file; no article is this long, so a
 // larger file is a mistake (a database dump, a video) rather than writing.
 const MaxFileSize = article.MaxBodyBytes
@@ -75,6 +85,11 @@ type Options struct {
 	Format Format
 	// Author is credited on articles whose file names none.
 	Author *article.Author
+	// Status, when set (Draft or Published), is the status of every
+	// article the run stores, whatever its file says; a published article
+	// dated in the future is scheduled. Empty keeps what each file says,
+	// and a file that says nothing is published.
+	Status article.Status
 	// Now is the clock for publication dates. Required.
 	Now func() time.Time
 	// Progress, when set, is called after each file with the number done
@@ -98,13 +113,18 @@ type Result struct {
 	Path    string
 	Slug    string
 	Outcome Outcome
-	Err     error
+	// Status is the stored article's status when it was created or
+	// updated.
+	Status article.Status
+	Err    error
 }
 
 // Summary counts the results of a run.
 type Summary struct {
 	Results []Result
 	Counts  map[Outcome]int
+	// Statuses counts the articles created or updated by status.
+	Statuses map[article.Status]int
 }
 
 // Failed lists the results that failed.
@@ -150,7 +170,7 @@ const window = 64
 // The error is only for a run that could not go on (a cancelled context);
 // failures of single files are in the summary.
 func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
-	sum := Summary{Counts: map[Outcome]int{}}
+	sum := Summary{Counts: map[Outcome]int{}, Statuses: map[article.Status]int{}}
 	files, missing := collect(paths)
 	for _, r := range missing {
 		sum.add(r)
@@ -199,6 +219,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		r := Result{Path: p.path, Outcome: Failed, Err: p.err}
 		if p.err == nil {
 			r.Slug, r.Outcome, r.Err = im.save(ctx, p.article)
+			r.Status = p.article.Status
 		}
 		if r.Err != nil {
 			r.Outcome = Failed
@@ -214,6 +235,9 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 func (s *Summary) add(r Result) {
 	s.Results = append(s.Results, r)
 	s.Counts[r.Outcome]++
+	if r.Outcome == Created || r.Outcome == Updated {
+		s.Statuses[r.Status]++
+	}
 }
 
 // file is a file to import. named is set for a file named on the command
@@ -307,6 +331,7 @@ func (im *Importer) Import(ctx context.Context, source string, content []byte) R
 		return r
 	}
 	r.Slug, r.Outcome, r.Err = im.save(ctx, a)
+	r.Status = a.Status
 	if r.Err != nil {
 		r.Outcome = Failed
 	}
@@ -339,6 +364,9 @@ func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", format, err)
+	}
+	if im.opts.Status != "" {
+		a.Status = im.opts.Status
 	}
 	sum := sha256.Sum256(content)
 	a.Source, a.SourceHash = f.path, hex.EncodeToString(sum[:])

@@ -340,3 +340,50 @@ func TestWordPressExportIsRefused(t *testing.T) {
 		t.Errorf("%d articles stored, %v; want none", n, err)
 	}
 }
+
+// Issue: a file without a date or status went live the moment it was
+// imported, with no way to import drafts.
+func TestStatusOption(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain := write(t, filepath.Join(dir, "plain.txt"), "Harbour fees rise\n\nBy two percent from May.\n")
+	dated := write(t, filepath.Join(dir, "dated.md"), tramStory)
+	draft := write(t, filepath.Join(dir, "draft.md"), "---\ntitle: Budget leak\ndraft: true\n---\nNot yet.\n")
+	for _, test := range []struct {
+		name   string
+		status article.Status
+		want   map[string]article.Status
+	}{
+		{"the files say", "", map[string]article.Status{
+			"harbour-fees-rise": article.Published, "tram-line-7-reopens-after-repairs": article.Published, "budget-leak": article.Draft}},
+		{"draft", article.Draft, map[string]article.Status{
+			"harbour-fees-rise": article.Draft, "tram-line-7-reopens-after-repairs": article.Draft, "budget-leak": article.Draft}},
+		{"published", article.Published, map[string]article.Status{
+			"harbour-fees-rise": article.Published, "tram-line-7-reopens-after-repairs": article.Published, "budget-leak": article.Published}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			sum, err := New(s, render.New(), Options{Status: test.status, Now: clock.Now}).Run(ctx, []string{plain, dated, draft})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]article.Status{}
+			counts := map[article.Status]int{}
+			for slug := range test.want {
+				a, err := s.Article(ctx, slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[slug] = a.Status
+				counts[a.Status]++
+			}
+			if diff := cmp.Diff(test.want, got); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(counts, sum.Statuses); diff != "" {
+				t.Errorf("summary's statuses (-stored +summary):\n%s", diff)
+			}
+		})
+	}
+}

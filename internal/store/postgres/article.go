@@ -449,6 +449,12 @@ func articleFilter(q store.ArticleQuery) (f *filter, order string) {
 		// finds the same titles as in the sqlite store.
 		f.conditions = append(f.conditions, `a.title_key LIKE `+f.arg("%"+escapeLike(article.TitleKey(q.TitleContains))+"%")+` ESCAPE '\'`)
 	}
+	if len(q.Slugs) > 0 {
+		f.conditions = append(f.conditions, `a.slug = ANY(`+f.arg(q.Slugs)+`)`)
+	}
+	if len(q.Sources) > 0 {
+		f.conditions = append(f.conditions, `a.source = ANY(`+f.arg(q.Sources)+`)`)
+	}
 	return f, order
 }
 

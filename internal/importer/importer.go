@@ -4,10 +4,11 @@
 // Markdown with Hugo or Jekyll front matter); this package finds the files,
 // checks that they are an article's text (not binary, nor a document of
 // another kind such as XML, an HTML page or JSON, whatever its name),
-// detects their format, and stores each article in its own transaction, so
-// a file that fails leaves nothing behind while the rest of the run goes
-// on. A directory walk picks up only the extensions of the formats; a file
-// named with another extension is refused unless a format is forced.
+// detects their format, parses them on every core, and stores the articles
+// in batches, one transaction each with every article in a savepoint of its
+// own, so a file that fails leaves nothing behind while the rest of the run
+// goes on. A directory walk picks up only the extensions of the formats; a
+// file named with another extension is refused unless a format is forced.
 //
 // An imported article remembers the absolute path of its file. Importing
 // that file again updates the article (keeping its published address and
@@ -161,11 +162,17 @@ type parsed struct {
 	err     error
 }
 
-// window bounds how far parsing may run ahead of storing, and so memory.
-const window = 64
+// batchSize is how many articles one transaction stores: enough that a
+// commit and the batch's lookups cost little per article, few enough that
+// a batch holds little memory.
+const batchSize = 128
+
+// window bounds how many files may be parsed and not yet stored, and so
+// memory: two batches, so that parsing goes on while a batch is stored.
+const window = 2 * batchSize
 
 // Run imports the files and directories (walked recursively) named by
-// paths. Files are parsed in parallel and stored one by one in a stable
+// paths. Files are parsed in parallel and stored in batches in a stable
 // order, so which of two clashing files fails does not depend on timing.
 // The error is only for a run that could not go on (a cancelled context);
 // failures of single files are in the summary.
@@ -208,6 +215,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 			}
 		}()
 	}
+	batch := make([]parsed, 0, batchSize)
 	for i := range files {
 		var p parsed
 		select {
@@ -215,19 +223,29 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		case <-ctx.Done():
 			return sum, ctx.Err()
 		}
-		<-tokens
-		r := Result{Path: p.path, Outcome: Failed, Err: p.err}
-		if p.err == nil {
-			r.Slug, r.Outcome, r.Err = im.save(ctx, p.article)
-			r.Status = p.article.Status
+		batch = append(batch, p)
+		if len(batch) < batchSize && i < total-1 {
+			continue
 		}
-		if r.Err != nil {
-			r.Outcome = Failed
+		results, err := im.write(ctx, batch)
+		if ctx.Err() != nil {
+			return sum, ctx.Err()
 		}
-		sum.add(r)
+		if err != nil {
+			// The batch was not stored: none of its files was.
+			results = make([]Result, len(batch))
+			for j, p := range batch {
+				results[j] = Result{Path: p.path, Outcome: Failed, Err: err}
+			}
+		}
+		for _, r := range results {
+			sum.add(r)
+			<-tokens
+		}
 		if im.opts.Progress != nil {
 			im.opts.Progress(i+1, total)
 		}
+		batch = batch[:0]
 	}
 	return sum, ctx.Err()
 }
@@ -324,18 +342,12 @@ func (im *Importer) parseFile(f file) (*article.Article, error) {
 // file; source names it, and re-importing the same source updates the
 // article it created.
 func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
-	r := Result{Path: source, Outcome: Failed}
 	a, err := im.parse(file{path: source, named: true}, content)
-	if err != nil {
-		r.Err = err
-		return r
+	results, batchErr := im.write(ctx, []parsed{{path: source, article: a, err: err}})
+	if batchErr != nil {
+		return Result{Path: source, Outcome: Failed, Err: batchErr}
 	}
-	r.Slug, r.Outcome, r.Err = im.save(ctx, a)
-	r.Status = a.Status
-	if r.Err != nil {
-		r.Outcome = Failed
-	}
-	return r
+	return results[0]
 }
 
 // parse checks content and parses it in the format of its file.
@@ -464,63 +476,4 @@ func (f Format) looks() string {
 		return "Markdown"
 	}
 	return "plain text"
-}
-
-// save stores a parsed article, updating the one imported from the same
-// file before.
-func (im *Importer) save(ctx context.Context, a *article.Article) (string, Outcome, error) {
-	now := im.opts.Now()
-	existing, err := im.store.ArticleBySource(ctx, a.Source)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if err := a.Validate(now); err != nil {
-			return "", Failed, err
-		}
-		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
-			// An article brought from elsewhere was last changed when it
-			// was published, unless its file says otherwise (lastmod).
-			a.UpdatedAt = a.PublishedAt
-		}
-		if err := im.store.CreateArticle(ctx, a); err != nil {
-			return a.Slug, Failed, im.explainConflict(ctx, a, err)
-		}
-		return a.Slug, Created, nil
-	case err != nil:
-		return "", Failed, err
-	}
-	if existing.SourceHash == a.SourceHash {
-		return existing.Slug, Unchanged, nil
-	}
-	a.ID, a.Version, a.OwnerID = existing.ID, existing.Version, existing.OwnerID
-	if a.PublishedAt.IsZero() && a.Status != article.Draft {
-		a.PublishedAt = existing.PublishedAt
-	}
-	if err := a.Validate(now); err != nil {
-		return existing.Slug, Failed, err
-	}
-	article.KeepPublishedSlug(existing, a, now)
-	if err := im.store.UpdateArticle(ctx, a, "import"); err != nil {
-		return a.Slug, Failed, im.explainConflict(ctx, a, err)
-	}
-	return a.Slug, Updated, nil
-}
-
-// explainConflict names the article that holds a's slug when saving a
-// failed on a conflict, so the author knows which file to change.
-func (im *Importer) explainConflict(ctx context.Context, a *article.Article, err error) error {
-	if !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	other, lookupErr := im.store.Article(ctx, a.Slug)
-	if lookupErr != nil || other.ID == a.ID {
-		return err
-	}
-	return slugTaken(a.Slug, other)
-}
-
-func slugTaken(slug string, other *article.Article) error {
-	if other.Source != "" {
-		return fmt.Errorf("slug %q is already used by %q, imported from %s; give one of them another title or a slug in its front matter", slug, other.Title, other.Source)
-	}
-	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
 }

@@ -3,7 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
-	"github.com/datelinehq/dateline/internal/testclock"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +14,7 @@ import (
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -385,5 +386,42 @@ func TestStatusOption(t *testing.T) {
 				t.Errorf("summary's statuses (-stored +summary):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A run of several batches stores every good file, fails the bad ones
+// alone, and reports progress up to the total.
+func TestRunStoresInBatches(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir := t.TempDir()
+	n := 2*batchSize + 3
+	for i := range n {
+		content := fmt.Sprintf("# Council minutes, part %d\n\nThe council met.\n", i)
+		if i == batchSize+1 {
+			content = "---\ntitle: Broken\n" // front matter never closed
+		}
+		write(t, filepath.Join(dir, fmt.Sprintf("minutes-%03d.md", i)), content)
+	}
+	var last, calls int
+	im := New(s, render.New(), Options{Now: clock.Now, Progress: func(done, total int) {
+		calls++
+		if done < last || total != n {
+			t.Errorf("progress %d of %d after %d", done, total, last)
+		}
+		last = done
+	}})
+	sum, err := im.Run(ctx, []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[Created] != n-1 || sum.Counts[Failed] != 1 || last != n {
+		t.Errorf("counts %v, progress ended at %d; want %d imported, 1 failed, progress %d", sum.Counts, last, n-1, n)
+	}
+	if got := outcomes(sum); got[fmt.Sprintf("minutes-%03d.md", batchSize+1)] != Failed {
+		t.Errorf("the broken file: %v", got[fmt.Sprintf("minutes-%03d.md", batchSize+1)])
+	}
+	if sum := run(t, s, dir); sum.Counts[Unchanged] != n-1 {
+		t.Errorf("second run: %v, want %d unchanged", sum.Counts, n-1)
 	}
 }

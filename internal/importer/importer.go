@@ -12,8 +12,11 @@
 //
 // An imported article remembers the absolute path of its file. Importing
 // that file again updates the article (keeping its published address and
-// date), or leaves it alone when the file has not changed. A file whose
-// slug is already taken by an article from another file fails, naming both.
+// date), or leaves it alone when the file has not changed. Only that file
+// updates it: a file from another source with the same title gets the
+// title's slug numbered (-2, -3, …), as newsrooms reuse headlines such as
+// "Letters to the editor". A slug given in a file's front matter is used as
+// given, and the file fails, naming both, when another article has it.
 package importer
 
 import (
@@ -215,6 +218,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 			}
 		}()
 	}
+	w := im.writer()
 	batch := make([]parsed, 0, batchSize)
 	for i := range files {
 		var p parsed
@@ -227,7 +231,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		if len(batch) < batchSize && i < total-1 {
 			continue
 		}
-		results, err := im.write(ctx, batch)
+		results, err := w.write(ctx, batch)
 		if ctx.Err() != nil {
 			return sum, ctx.Err()
 		}
@@ -343,7 +347,7 @@ func (im *Importer) parseFile(f file) (*article.Article, error) {
 // article it created.
 func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
 	a, err := im.parse(file{path: source, named: true}, content)
-	results, batchErr := im.write(ctx, []parsed{{path: source, article: a, err: err}})
+	results, batchErr := im.writer().write(ctx, []parsed{{path: source, article: a, err: err}})
 	if batchErr != nil {
 		return Result{Path: source, Outcome: Failed, Err: batchErr}
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/postgres"
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/google/go-cmp/cmp"
@@ -31,6 +33,24 @@ func newStore(t *testing.T) store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// backends opens an empty store of each kind for a test; the PostgreSQL
+// one skips without DATELINE_TEST_POSTGRES.
+var backends = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", newStore},
+	{"postgres", func(t *testing.T) store.Store {
+		t.Helper()
+		s, err := postgres.Open(ctx, pgtest.NewSchemaDSN(t), store.Options{Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}},
 }
 
 func write(t *testing.T, path, content string) string {
@@ -423,5 +443,117 @@ func TestRunStoresInBatches(t *testing.T) {
 	}
 	if sum := run(t, s, dir); sum.Counts[Unchanged] != n-1 {
 		t.Errorf("second run: %v, want %d unchanged", sum.Counts, n-1)
+	}
+}
+
+// slugs gives the slug and outcome of each file of a run by name.
+func slugs(sum Summary) map[string]string {
+	m := map[string]string{}
+	for _, r := range sum.Results {
+		m[filepath.Base(r.Path)] = fmt.Sprintf("%s %s", r.Outcome, r.Slug)
+	}
+	return m
+}
+
+// Issue: a second file with the same headline was refused ("slug is
+// already used"), so a newsroom that reuses a headline lost it.
+func TestSameTitleFromAnotherSourceGetsNumberedSlug(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := b.open(t)
+			dir := t.TempDir()
+			letters := func(day, text string) {
+				write(t, filepath.Join(dir, "letters-"+day+".md"), "# Letters to the editor\n\n"+text+"\n")
+			}
+			letters("1-mon", "On the ferry.")
+			letters("2-tue", "On the bridge.")
+			// An article written in Dateline with the title of a file.
+			live := &article.Article{Title: "Live: storm over the coast", Body: "Updates from the desk.\n"}
+			if err := live.Validate(clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateArticle(ctx, live); err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(dir, "storm.md"), "# Live: storm over the coast\n\nUpdates from the coast.\n")
+
+			want := map[string]string{
+				"letters-1-mon.md": "imported letters-to-the-editor",
+				"letters-2-tue.md": "imported letters-to-the-editor-2",
+				"storm.md":         "imported live-storm-over-the-coast-2",
+			}
+			if diff := cmp.Diff(want, slugs(run(t, s, dir))); diff != "" {
+				t.Errorf("first run (-want +got):\n%s", diff)
+			}
+
+			// A later run: a third day, and a correction to the second.
+			letters("3-wed", "On the trams.")
+			letters("2-tue", "On the bridge, corrected.")
+			want = map[string]string{
+				"letters-1-mon.md": "unchanged letters-to-the-editor",
+				"letters-2-tue.md": "updated letters-to-the-editor-2",
+				"letters-3-wed.md": "imported letters-to-the-editor-3",
+				"storm.md":         "unchanged live-storm-over-the-coast-2",
+			}
+			if diff := cmp.Diff(want, slugs(run(t, s, dir))); diff != "" {
+				t.Errorf("second run (-want +got):\n%s", diff)
+			}
+			if a, err := s.Article(ctx, "letters-to-the-editor-2"); err != nil || !strings.Contains(a.Body, "corrected") {
+				t.Errorf("the corrected letters = %+v, %v", a, err)
+			}
+			if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 5 {
+				t.Errorf("%d articles, %v; want 5", n, err)
+			}
+		})
+	}
+}
+
+// A draft may take a new slug when its title changes, but one that shares
+// its title with another article keeps its number.
+func TestDraftWithSharedTitleKeepsItsNumber(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := b.open(t)
+			dir := t.TempDir()
+			draft := func(name, title, text string) {
+				write(t, filepath.Join(dir, name), "---\ntitle: "+title+"\ndraft: true\n---\n"+text+"\n")
+			}
+			draft("a.md", "Budget leak", "First take.")
+			draft("b.md", "Budget leak", "Second take.")
+			run(t, s, dir)
+			draft("b.md", "Budget leak", "Second take, longer.")
+			if diff := cmp.Diff(map[string]string{"a.md": "unchanged budget-leak", "b.md": "updated budget-leak-2"}, slugs(run(t, s, dir))); diff != "" {
+				t.Errorf("changed body (-want +got):\n%s", diff)
+			}
+			draft("b.md", "Budget leak denied", "Second take, retitled.")
+			if diff := cmp.Diff(map[string]string{"a.md": "unchanged budget-leak", "b.md": "updated budget-leak-denied"}, slugs(run(t, s, dir))); diff != "" {
+				t.Errorf("changed title (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Files sharing a title in one run get distinct slugs, across batches too.
+func TestSameTitleAcrossBatches(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := b.open(t)
+			dir := t.TempDir()
+			n := batchSize + 2
+			for i := range n {
+				write(t, filepath.Join(dir, fmt.Sprintf("live-%03d.md", i)), fmt.Sprintf("# Live: election night\n\nUpdate %d.\n", i))
+			}
+			sum := run(t, s, dir)
+			seen := map[string]bool{}
+			for _, r := range sum.Results {
+				seen[r.Slug] = true
+			}
+			if sum.Counts[Created] != n || len(seen) != n || !seen["live-election-night"] || !seen[fmt.Sprintf("live-election-night-%d", n)] {
+				t.Errorf("counts %v, %d distinct slugs; want %d imported as live-election-night … -%d", sum.Counts, len(seen), n, n)
+			}
+		})
 	}
 }

@@ -10,13 +10,43 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 )
 
+// writer stores the batches of one run.
+type writer struct {
+	im *Importer
+	// holders says who holds each slug the run has looked up in the store
+	// or given out, so that it asks the store about each slug once.
+	holders map[string]holder
+}
+
+// holder is who holds a slug: nobody, or the article imported from source
+// ("" for an article written in Dateline).
+type holder struct {
+	taken  bool
+	source string
+}
+
+func (im *Importer) writer() *writer {
+	return &writer{im: im, holders: map[string]holder{}}
+}
+
+// pending is an article of a batch on its way to the store.
+type pending struct {
+	index int // in the batch
+	old   *article.Article
+	// fromTitle is set when the file gives no slug, so that the slug may
+	// be numbered to keep it apart from another article's.
+	fromTitle bool
+}
+
 // write stores a batch of parsed files in one transaction, each article
 // in a savepoint of its own, and returns each file's result in order. An
 // article from a source imported before updates the article made from it
 // (or is left alone when the file has not changed); any other is created.
-// The error is for a batch that could not be stored at all.
-func (im *Importer) write(ctx context.Context, batch []parsed) ([]Result, error) {
-	now := im.opts.Now()
+// An article whose slug comes from its title gets the first of that slug,
+// slug-2, slug-3, … that no article from another source holds. The error
+// is for a batch that could not be stored at all.
+func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
+	now := w.im.opts.Now()
 	results := make([]Result, len(batch))
 	var sources []string
 	for i, p := range batch {
@@ -25,15 +55,12 @@ func (im *Importer) write(ctx context.Context, batch []parsed) ([]Result, error)
 			sources = append(sources, p.article.Source)
 		}
 	}
-	existing, err := im.bySource(ctx, sources)
+	existing, err := w.bySource(ctx, sources)
 	if err != nil {
 		return nil, err
 	}
-	var ws []store.ArticleWrite
-	// of gives the batch index of each write, and outcome what it is when
-	// stored.
-	var of []int
-	var outcome []Outcome
+	var todo []pending
+	var slugs []string
 	for i, p := range batch {
 		if p.err != nil {
 			continue
@@ -47,42 +74,69 @@ func (im *Importer) write(ctx context.Context, batch []parsed) ([]Result, error)
 				continue
 			}
 		}
+		fromTitle := a.Slug == ""
 		if r.Err = prepare(a, old, now); r.Err != nil {
 			continue
 		}
-		w, o := store.ArticleWrite{Article: a}, Created
-		if old != nil {
-			w.Note, o = "import", Updated
-		}
-		ws = append(ws, w)
-		of, outcome = append(of, i), append(outcome, o)
+		todo = append(todo, pending{index: i, old: old, fromTitle: fromTitle})
+		slugs = append(slugs, a.Slug)
 	}
-	if len(ws) == 0 {
+	if len(todo) == 0 {
 		return results, nil
 	}
-	errs, err := im.store.SaveArticles(ctx, ws)
-	if err != nil {
+	if err := w.lookUp(ctx, slugs); err != nil {
 		return nil, err
 	}
-	for k, w := range ws {
-		r, a := &results[of[k]], w.Article
+	ws := make([]store.ArticleWrite, len(todo))
+	for k, t := range todo {
+		a := batch[t.index].article
+		// A published article keeps its address (prepare), and an
+		// unchanged slug is the article's own.
+		if t.fromTitle && (t.old == nil || a.Slug != t.old.Slug) {
+			if err := w.number(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		w.claim(a.Slug, a.Source)
+		ws[k].Article = a
+		if t.old != nil {
+			ws[k].Note = "import"
+		}
+	}
+	errs, err := w.im.store.SaveArticles(ctx, ws)
+	if err != nil {
+		for _, w2 := range ws {
+			delete(w.holders, w2.Article.Slug)
+		}
+		return nil, err
+	}
+	for k, t := range todo {
+		r, a := &results[t.index], ws[k].Article
 		r.Slug = a.Slug
 		if errs[k] != nil {
-			r.Err = im.explainConflict(ctx, a, errs[k])
+			// What the failed article claimed is not its; look again.
+			delete(w.holders, a.Slug)
+			r.Err = w.im.explainConflict(ctx, a, errs[k])
 			continue
 		}
-		r.Outcome, r.Status = outcome[k], a.Status
+		r.Outcome, r.Status = Created, a.Status
+		if t.old != nil {
+			r.Outcome = Updated
+			// A renamed draft left its old slug free.
+			delete(w.holders, t.old.Slug)
+			w.holders[a.Slug] = holder{taken: true, source: a.Source}
+		}
 	}
 	return results, nil
 }
 
 // bySource returns the stored articles imported from sources, by source.
-func (im *Importer) bySource(ctx context.Context, sources []string) (map[string]*article.Article, error) {
+func (w *writer) bySource(ctx context.Context, sources []string) (map[string]*article.Article, error) {
 	m := map[string]*article.Article{}
 	if len(sources) == 0 {
 		return m, nil
 	}
-	as, err := im.store.Articles(ctx, store.ArticleQuery{Sources: sources})
+	as, err := w.im.store.Articles(ctx, store.ArticleQuery{Sources: sources})
 	if err != nil {
 		return nil, fmt.Errorf("look up imported articles: %w", err)
 	}
@@ -90,6 +144,63 @@ func (im *Importer) bySource(ctx context.Context, sources []string) (map[string]
 		m[a.Source] = a
 	}
 	return m, nil
+}
+
+// lookUp asks the store who holds those of slugs the run knows nothing of.
+func (w *writer) lookUp(ctx context.Context, slugs []string) error {
+	var unknown []string
+	for _, s := range slugs {
+		if _, ok := w.holders[s]; !ok {
+			unknown = append(unknown, s)
+			w.holders[s] = holder{}
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	as, err := w.im.store.Articles(ctx, store.ArticleQuery{Slugs: unknown})
+	if err != nil {
+		for _, s := range unknown {
+			delete(w.holders, s)
+		}
+		return fmt.Errorf("look up slugs: %w", err)
+	}
+	for _, a := range as {
+		w.holders[a.Slug] = holder{taken: true, source: a.Source}
+	}
+	return nil
+}
+
+// number gives a, whose slug comes from its title, the first of that slug
+// and its numbered forms that no article from another source holds. It
+// looks numbers up a window at a time, the window growing with the number,
+// so that a title used a thousand times costs a handful of queries.
+func (w *writer) number(ctx context.Context, a *article.Article) error {
+	base := a.Slug
+	for n := 1; ; n++ {
+		slug := article.NumberedSlug(base, n)
+		if _, ok := w.holders[slug]; !ok {
+			var window []string
+			for k := n; k < n+max(n, 8); k++ {
+				window = append(window, article.NumberedSlug(base, k))
+			}
+			if err := w.lookUp(ctx, window); err != nil {
+				return err
+			}
+		}
+		if h := w.holders[slug]; !h.taken || h.source == a.Source {
+			a.Slug = slug
+			return nil
+		}
+	}
+}
+
+// claim records that the article from source takes slug, unless another
+// article holds it: then storing it fails, and says which.
+func (w *writer) claim(slug, source string) {
+	if h, ok := w.holders[slug]; !ok || !h.taken {
+		w.holders[slug] = holder{taken: true, source: source}
+	}
 }
 
 // prepare readies a to be stored: as a new article, or, when old was

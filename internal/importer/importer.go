@@ -96,8 +96,8 @@ type Options struct {
 	Status article.Status
 	// Now is the clock for publication dates. Required.
 	Now func() time.Time
-	// Progress, when set, is called after each file with the number done
-	// and the total.
+	// Progress, when set, is called after each stored batch with the
+	// number of files done and the total.
 	Progress func(done, total int)
 }
 

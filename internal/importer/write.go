@@ -105,8 +105,8 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 	}
 	errs, err := w.im.store.SaveArticles(ctx, ws)
 	if err != nil {
-		for _, w2 := range ws {
-			delete(w.holders, w2.Article.Slug)
+		for _, x := range ws {
+			delete(w.holders, x.Article.Slug)
 		}
 		return nil, err
 	}

@@ -54,14 +54,15 @@ var (
 	// XML declaration, processing instructions, comments and a DOCTYPE.
 	markup = regexp.MustCompile(`^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!(?i:doctype)[^>]*>)*`)
 	// rootTag matches the name of the root element that follows.
-	rootTag    = regexp.MustCompile(`^<([A-Za-z][\w.:-]*)`)
-	doctypeXML = regexp.MustCompile(`^<!(?i:doctype)\s+html`)
+	rootTag     = regexp.MustCompile(`^<([A-Za-z][\w.:-]*)`)
+	doctypeHTML = regexp.MustCompile(`^<!(?i:doctype)\s+html`)
 )
 
 // sniffText names the document or data format that text content is in
 // when it is clearly not an article (XML, an HTML page, JSON), or returns
 // "". Markdown may hold HTML, so only a whole document counts: one that
-// starts with an XML declaration, a DOCTYPE or an <html> element.
+// starts with an XML declaration, an HTML DOCTYPE, or (after comments) the
+// root element of an HTML page, a feed or a sitemap.
 func sniffText(content []byte) string {
 	c := bytes.TrimLeft(bytes.TrimPrefix(content, []byte("\ufeff")), " \t\r\n")
 	if len(c) == 0 {
@@ -82,7 +83,7 @@ func sniffText(content []byte) string {
 		return ""
 	}
 	declared := bytes.HasPrefix(c, []byte("<?xml"))
-	if doctypeXML.Match(c) {
+	if doctypeHTML.Match(c) {
 		return "an HTML document (a saved web page?)"
 	}
 	prolog := markup.Find(c)

@@ -30,6 +30,29 @@ func TestSlugify(t *testing.T) {
 	}
 }
 
+func TestNumberedSlug(t *testing.T) {
+	long := strings.Repeat("word-", 19) + "long" // 99 characters
+	for _, test := range []struct {
+		base string
+		n    int
+		want string
+	}{
+		{"letters-to-the-editor", 1, "letters-to-the-editor"},
+		{"letters-to-the-editor", 2, "letters-to-the-editor-2"},
+		{"letters-to-the-editor", 12, "letters-to-the-editor-12"},
+		{long, 2, strings.Repeat("word-", 19) + "lon-2"},
+		{long, 1000, strings.Repeat("word-", 19) + "1000"}, // cut at a hyphen: not doubled
+	} {
+		got := NumberedSlug(test.base, test.n)
+		if got != test.want {
+			t.Errorf("NumberedSlug(%q, %d) = %q, want %q", test.base, test.n, got, test.want)
+		}
+		if err := ValidateSlug(got); err != nil {
+			t.Errorf("NumberedSlug(%q, %d): %v", test.base, test.n, err)
+		}
+	}
+}
+
 func TestValidateSlug(t *testing.T) {
 	t.Parallel()
 	for _, bad := range []string{"", "Upper", "two--hyphens", "-lead", "trail-", "spa ce", "ümlaut", strings.Repeat("a", 101)} {

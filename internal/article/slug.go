@@ -2,6 +2,7 @@ package article
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -69,6 +70,21 @@ func Slugify(title string) string {
 		return "untitled"
 	}
 	return s
+}
+
+// NumberedSlug returns the slug of the n-th article, counting from 1, to
+// want the slug base: base itself, then base-2, base-3 and so on, with base
+// cut short so that the result stays within MaxSlugLen. Articles that share
+// a title, such as a daily "Letters to the editor", get their slugs so.
+func NumberedSlug(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(n)
+	if len(base)+len(suffix) > MaxSlugLen {
+		base = strings.TrimRight(base[:MaxSlugLen-len(suffix)], "-")
+	}
+	return base + suffix
 }
 
 // ValidateSlug reports whether s can be used as a slug: lowercase ASCII

@@ -247,6 +247,60 @@ func TestImportBadInputs(t *testing.T) {
 	}
 }
 
+// Issue: a WordPress export was imported as one published article titled
+// with its XML declaration.
+func TestImportRefusesWordPressExport(t *testing.T) {
+	export := sharedFixture(t, filepath.Join("wordpress", "themeunittestdata.wordpress.xml"))
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			out, errOut, code := dateline(t, "import", "--db", db, export)
+			if code != 1 || !strings.Contains(out, "0 imported, 0 updated, 0 unchanged, 1 failed") {
+				t.Errorf("exit %d, stdout %q; want 1 and one failure", code, out)
+			}
+			if !strings.Contains(errOut, "themeunittestdata.wordpress.xml") || !strings.Contains(errOut, "looks like XML (a WordPress export?)") {
+				t.Errorf("stderr = %q, want it to name the file and what it looks like", errOut)
+			}
+			if list := mustRun(t, "article", "list", "--db", db); strings.Count(strings.TrimSpace(list), "\n") != 0 {
+				t.Errorf("articles after the refused import:\n%s", list)
+			}
+		})
+	}
+}
+
+func TestImportStatus(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			dir := t.TempDir()
+			draft := filepath.Join(dir, "tolls.txt")
+			live := filepath.Join(dir, "ferry.md")
+			for path, content := range map[string]string{
+				draft: "Bridge tolls to double\n\nThe plan is not final.\n",
+				live:  "# Ferry strike ends\n\nBoats sail again from Friday.\n",
+			} {
+				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if out := mustRun(t, "import", "--db", db, "--status", "draft", draft); !strings.Contains(out, "1 imported, 0 updated, 0 unchanged, 0 failed (0 published, 1 draft, 0 scheduled)") {
+				t.Errorf("import --status draft: summary %q", out)
+			}
+			if got := show(t, db, "bridge-tolls-to-double"); got.Status != "draft" {
+				t.Errorf("status = %q, want draft", got.Status)
+			}
+			if out := mustRun(t, "import", "--db", db, live); !strings.Contains(out, "(1 published, 0 draft, 0 scheduled)") {
+				t.Errorf("import without --status: summary %q", out)
+			}
+			if got := show(t, db, "ferry-strike-ends"); got.Status != "published" {
+				t.Errorf("status = %q, want published as the file says nothing", got.Status)
+			}
+		})
+	}
+}
+
 func TestBadDatabases(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "a.md")
@@ -391,6 +445,7 @@ func TestHelpVersionAndUsage(t *testing.T) {
 		{[]string{"article", "list", "--nope"}, 2, "", "flag provided but not defined: -nope"},
 		{[]string{"import"}, 2, "", "name at least one file or directory"},
 		{[]string{"import", "--format", "docx", "x"}, 2, "", `unknown format "docx"`},
+		{[]string{"import", "--status", "scheduled", "x"}, 2, "", `unknown status "scheduled" (want draft or published)`},
 		{[]string{"article", "show"}, 2, "", "name one article by its slug"},
 	} {
 		t.Run(strings.Join(test.args, " "), func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 const progressThreshold = 50
 
 func importCommand() *command {
-	var format, author string
+	var format, author, status string
 	return &command{
 		name:    "import",
 		args:    "PATH...",
@@ -25,6 +25,7 @@ func importCommand() *command {
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
+			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() == 0 {
@@ -34,7 +35,11 @@ func importCommand() *command {
 			if err != nil {
 				return usage(e, fs, "--format: %v", err)
 			}
-			opts := importer.Options{Format: f}
+			st, err := importer.ParseStatus(status)
+			if err != nil {
+				return usage(e, fs, "--status: %v", err)
+			}
+			opts := importer.Options{Format: f, Status: st}
 			if strings.TrimSpace(author) != "" {
 				opts.Author = &article.Author{Name: strings.TrimSpace(author)}
 			}
@@ -68,8 +73,9 @@ func importCommand() *command {
 			for _, r := range sum.Failed() {
 				fmt.Fprintf(e.stderr, "%s: %s: %s\n", fs.Name(), r.Path, oneLine(r.Err))
 			}
-			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed\n",
-				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed])
+			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed (%d published, %d draft, %d scheduled)\n",
+				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed],
+				sum.Statuses[article.Published], sum.Statuses[article.Draft], sum.Statuses[article.Scheduled])
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}

@@ -2,14 +2,21 @@
 // its own subpackage that turns one file's content into an article.Article
 // (importer/text for text taken off a web page, importer/markdown for
 // Markdown with Hugo or Jekyll front matter); this package finds the files,
-// checks that they are text, detects their format, and stores each article
-// in its own transaction, so a file that fails leaves nothing behind while
-// the rest of the run goes on.
+// checks that they are an article's text (not binary, nor a document of
+// another kind such as XML, an HTML page or JSON, whatever its name),
+// detects their format, parses them on every core, and stores the articles
+// in batches, one transaction each with every article in a savepoint of its
+// own, so a file that fails leaves nothing behind while the rest of the run
+// goes on. A directory walk picks up only the extensions of the formats; a
+// file named with another extension is refused unless a format is forced.
 //
 // An imported article remembers the absolute path of its file. Importing
 // that file again updates the article (keeping its published address and
-// date), or leaves it alone when the file has not changed. A file whose
-// slug is already taken by an article from another file fails, naming both.
+// date), or leaves it alone when the file has not changed. Only that file
+// updates it: a file from another source with the same title gets the
+// title's slug numbered (-2, -3, …), as newsrooms reuse headlines such as
+// "Letters to the editor". A slug given in a file's front matter is used as
+// given, and the file fails, naming both, when another article has it.
 package importer
 
 import (
@@ -54,6 +61,16 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want text or markdown)", s)
 }
 
+// ParseStatus checks a status given on the command line; "" keeps what
+// each file says.
+func ParseStatus(s string) (article.Status, error) {
+	switch st := article.Status(s); st {
+	case "", article.Draft, article.Published:
+		return st, nil
+	}
+	return "", fmt.Errorf("unknown status %q (want draft or published)", s)
+}
+
 // MaxFileSize bounds one imported file; no article is this long, so a
 // larger file is a mistake (a database dump, a video) rather than writing.
 const MaxFileSize = article.MaxBodyBytes
@@ -72,10 +89,15 @@ type Options struct {
 	Format Format
 	// Author is credited on articles whose file names none.
 	Author *article.Author
+	// Status, when set (Draft or Published), is the status of every
+	// article the run stores, whatever its file says; a published article
+	// dated in the future is scheduled. Empty keeps what each file says,
+	// and a file that says nothing is published.
+	Status article.Status
 	// Now is the clock for publication dates. Required.
 	Now func() time.Time
-	// Progress, when set, is called after each file with the number done
-	// and the total.
+	// Progress, when set, is called after each stored batch with the
+	// number of files done and the total.
 	Progress func(done, total int)
 }
 
@@ -95,13 +117,18 @@ type Result struct {
 	Path    string
 	Slug    string
 	Outcome Outcome
-	Err     error
+	// Status is the stored article's status when it was created or
+	// updated.
+	Status article.Status
+	Err    error
 }
 
 // Summary counts the results of a run.
 type Summary struct {
 	Results []Result
 	Counts  map[Outcome]int
+	// Statuses counts the articles created or updated by status.
+	Statuses map[article.Status]int
 }
 
 // Failed lists the results that failed.
@@ -138,16 +165,22 @@ type parsed struct {
 	err     error
 }
 
-// window bounds how far parsing may run ahead of storing, and so memory.
-const window = 64
+// batchSize is how many articles one transaction stores: enough that a
+// commit and the batch's lookups cost little per article, few enough that
+// a batch holds little memory.
+const batchSize = 128
+
+// window bounds how many files may be parsed and not yet stored, and so
+// memory: two batches, so that parsing goes on while a batch is stored.
+const window = 2 * batchSize
 
 // Run imports the files and directories (walked recursively) named by
-// paths. Files are parsed in parallel and stored one by one in a stable
+// paths. Files are parsed in parallel and stored in batches in a stable
 // order, so which of two clashing files fails does not depend on timing.
 // The error is only for a run that could not go on (a cancelled context);
 // failures of single files are in the summary.
 func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
-	sum := Summary{Counts: map[Outcome]int{}}
+	sum := Summary{Counts: map[Outcome]int{}, Statuses: map[article.Status]int{}}
 	files, missing := collect(paths)
 	for _, r := range missing {
 		sum.add(r)
@@ -181,10 +214,12 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		go func() {
 			for i := range jobs {
 				a, err := im.parseFile(files[i])
-				ready[i] <- parsed{path: files[i], article: a, err: err}
+				ready[i] <- parsed{path: files[i].path, article: a, err: err}
 			}
 		}()
 	}
+	w := im.writer()
+	batch := make([]parsed, 0, batchSize)
 	for i := range files {
 		var p parsed
 		select {
@@ -192,18 +227,29 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		case <-ctx.Done():
 			return sum, ctx.Err()
 		}
-		<-tokens
-		r := Result{Path: p.path, Outcome: Failed, Err: p.err}
-		if p.err == nil {
-			r.Slug, r.Outcome, r.Err = im.save(ctx, p.article)
+		batch = append(batch, p)
+		if len(batch) < batchSize && i < total-1 {
+			continue
 		}
-		if r.Err != nil {
-			r.Outcome = Failed
+		results, err := w.write(ctx, batch)
+		if ctx.Err() != nil {
+			return sum, ctx.Err()
 		}
-		sum.add(r)
+		if err != nil {
+			// The batch was not stored: none of its files was.
+			results = make([]Result, len(batch))
+			for j, p := range batch {
+				results[j] = Result{Path: p.path, Outcome: Failed, Err: err}
+			}
+		}
+		for _, r := range results {
+			sum.add(r)
+			<-tokens
+		}
 		if im.opts.Progress != nil {
 			im.opts.Progress(i+1, total)
 		}
+		batch = batch[:0]
 	}
 	return sum, ctx.Err()
 }
@@ -211,13 +257,24 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 func (s *Summary) add(r Result) {
 	s.Results = append(s.Results, r)
 	s.Counts[r.Outcome]++
+	if r.Outcome == Created || r.Outcome == Updated {
+		s.Statuses[r.Status]++
+	}
+}
+
+// file is a file to import. named is set for a file named on the command
+// line rather than found in a directory: only such a file can have an
+// extension the importers do not know.
+type file struct {
+	path  string
+	named bool
 }
 
 // collect expands paths into the files to import, sorted within each
 // directory, each once. Paths that cannot be read are returned as failures.
-func collect(paths []string) (files []string, failures []Result) {
+func collect(paths []string) (files []file, failures []Result) {
 	seen := map[string]bool{}
-	addFile := func(p string) {
+	addFile := func(p string, named bool) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			failures = append(failures, Result{Path: p, Outcome: Failed, Err: err})
@@ -225,7 +282,7 @@ func collect(paths []string) (files []string, failures []Result) {
 		}
 		if !seen[abs] {
 			seen[abs] = true
-			files = append(files, abs)
+			files = append(files, file{path: abs, named: named})
 		}
 	}
 	for _, p := range paths {
@@ -235,7 +292,7 @@ func collect(paths []string) (files []string, failures []Result) {
 			continue
 		}
 		if !fi.IsDir() {
-			addFile(p)
+			addFile(p, true)
 			continue
 		}
 		var found []string
@@ -261,7 +318,7 @@ func collect(paths []string) (files []string, failures []Result) {
 		}
 		sort.Strings(found)
 		for _, f := range found {
-			addFile(f)
+			addFile(f, false)
 		}
 	}
 	return files, failures
@@ -275,40 +332,46 @@ func describeFSError(err error) error {
 	return err
 }
 
-// parseFile reads one file, checks it is text, and parses it in its format.
-func (im *Importer) parseFile(path string) (*article.Article, error) {
-	content, err := readText(path)
+// parseFile reads one file, checks it is an article's text, and parses it
+// in its format.
+func (im *Importer) parseFile(f file) (*article.Article, error) {
+	content, err := readFile(f.path)
 	if err != nil {
 		return nil, err
 	}
-	return im.parse(path, content)
+	return im.parse(f, content)
 }
 
 // Import imports one file's content given in memory, such as an embedded
 // file; source names it, and re-importing the same source updates the
 // article it created.
 func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
-	r := Result{Path: source, Outcome: Failed}
-	a, err := im.parse(source, content)
-	if err != nil {
-		r.Err = err
-		return r
+	a, err := im.parse(file{path: source, named: true}, content)
+	results, batchErr := im.writer().write(ctx, []parsed{{path: source, article: a, err: err}})
+	if batchErr != nil {
+		return Result{Path: source, Outcome: Failed, Err: batchErr}
 	}
-	r.Slug, r.Outcome, r.Err = im.save(ctx, a)
-	if r.Err != nil {
-		r.Outcome = Failed
-	}
-	return r
+	return results[0]
 }
 
-// parse parses checked content in the format of its source.
-func (im *Importer) parse(path string, content []byte) (*article.Article, error) {
-	var err error
+// parse checks content and parses it in the format of its file.
+func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
+	if err := checkText(content); err != nil {
+		return nil, err
+	}
 	format := im.opts.Format
 	if format == "" {
-		format = detect(path, content)
+		ext := strings.ToLower(filepath.Ext(f.path))
+		var known bool
+		if format, known = extensions[ext]; !known {
+			format = detect(content)
+			if f.named && ext != "" {
+				return nil, fmt.Errorf("%s is not an extension Dateline imports (the file looks like %s); name Markdown files .md and text files .txt, or give --format text or --format markdown", ext, format.looks())
+			}
+		}
 	}
 	var a *article.Article
+	var err error
 	switch format {
 	case Markdown:
 		a, err = markdown.Parse(content)
@@ -318,8 +381,11 @@ func (im *Importer) parse(path string, content []byte) (*article.Article, error)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", format, err)
 	}
+	if im.opts.Status != "" {
+		a.Status = im.opts.Status
+	}
 	sum := sha256.Sum256(content)
-	a.Source, a.SourceHash = path, hex.EncodeToString(sum[:])
+	a.Source, a.SourceHash = f.path, hex.EncodeToString(sum[:])
 	a.SetWordCount(im.renderer.WordCount([]byte(a.Body)))
 	if a.Author == nil && im.opts.Author != nil {
 		au := *im.opts.Author
@@ -328,9 +394,8 @@ func (im *Importer) parse(path string, content []byte) (*article.Article, error)
 	return a, nil
 }
 
-// readText reads a file that must be non-empty UTF-8 text of reasonable
-// size.
-func readText(path string) ([]byte, error) {
+// readFile reads a file of at most MaxFileSize bytes.
+func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, describeFSError(err)
@@ -347,20 +412,33 @@ func readText(path string) ([]byte, error) {
 	if err != nil {
 		return nil, describeFSError(err)
 	}
+	return content, nil
+}
+
+// checkText refuses content that is not an article's text: too large,
+// empty, binary, not UTF-8, or a document or data format of another kind
+// (XML, an HTML page, JSON), whatever its file is called.
+func checkText(content []byte) error {
 	if len(content) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than the %s an article may have", humanSize(MaxFileSize))
+		return fmt.Errorf("file is larger than the %s an article may have", humanSize(MaxFileSize))
 	}
 	if len(bytes.TrimSpace(content)) == 0 {
-		return nil, errors.New("file is empty")
+		return errors.New("file is empty")
+	}
+	if kind := sniffBinary(content); kind != "" {
+		return fmt.Errorf("binary file, not text: it looks like %s", kind)
 	}
 	if i := bytes.IndexByte(content, 0); i >= 0 {
-		return nil, fmt.Errorf("binary file, not text (NUL byte at offset %d)", i)
+		return fmt.Errorf("binary file, not text (NUL byte at offset %d)", i)
 	}
 	if !utf8.Valid(content) {
 		line, offset := invalidUTF8(content)
-		return nil, fmt.Errorf("not valid UTF-8 text: invalid byte 0x%02x on line %d (offset %d); convert the file to UTF-8", content[offset], line, offset)
+		return fmt.Errorf("not valid UTF-8 text: invalid byte 0x%02x on line %d (offset %d); convert the file to UTF-8", content[offset], line, offset)
 	}
-	return content, nil
+	if kind := sniffText(content); kind != "" {
+		return fmt.Errorf("the file looks like %s, not a text or Markdown article", kind)
+	}
+	return nil
 }
 
 func invalidUTF8(b []byte) (line, offset int) {
@@ -386,12 +464,9 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// detect picks a format by extension, then by content: YAML front matter or
-// a leading "# " heading means Markdown; anything else is plain text.
-func detect(path string, content []byte) Format {
-	if f, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok {
-		return f
-	}
+// detect picks a format by content: YAML front matter or a leading "# "
+// heading means Markdown; anything else is plain text.
+func detect(content []byte) Format {
 	c := bytes.TrimPrefix(content, []byte("\ufeff"))
 	if bytes.HasPrefix(c, []byte("---\n")) || bytes.HasPrefix(c, []byte("---\r\n")) || bytes.HasPrefix(c, []byte("# ")) {
 		return Markdown
@@ -399,61 +474,10 @@ func detect(path string, content []byte) Format {
 	return Text
 }
 
-// save stores a parsed article, updating the one imported from the same
-// file before.
-func (im *Importer) save(ctx context.Context, a *article.Article) (string, Outcome, error) {
-	now := im.opts.Now()
-	existing, err := im.store.ArticleBySource(ctx, a.Source)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if err := a.Validate(now); err != nil {
-			return "", Failed, err
-		}
-		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
-			// An article brought from elsewhere was last changed when it
-			// was published, unless its file says otherwise (lastmod).
-			a.UpdatedAt = a.PublishedAt
-		}
-		if err := im.store.CreateArticle(ctx, a); err != nil {
-			return a.Slug, Failed, im.explainConflict(ctx, a, err)
-		}
-		return a.Slug, Created, nil
-	case err != nil:
-		return "", Failed, err
+// looks says what content in the format looks like, for messages.
+func (f Format) looks() string {
+	if f == Markdown {
+		return "Markdown"
 	}
-	if existing.SourceHash == a.SourceHash {
-		return existing.Slug, Unchanged, nil
-	}
-	a.ID, a.Version, a.OwnerID = existing.ID, existing.Version, existing.OwnerID
-	if a.PublishedAt.IsZero() && a.Status != article.Draft {
-		a.PublishedAt = existing.PublishedAt
-	}
-	if err := a.Validate(now); err != nil {
-		return existing.Slug, Failed, err
-	}
-	article.KeepPublishedSlug(existing, a, now)
-	if err := im.store.UpdateArticle(ctx, a, "import"); err != nil {
-		return a.Slug, Failed, im.explainConflict(ctx, a, err)
-	}
-	return a.Slug, Updated, nil
-}
-
-// explainConflict names the article that holds a's slug when saving a
-// failed on a conflict, so the author knows which file to change.
-func (im *Importer) explainConflict(ctx context.Context, a *article.Article, err error) error {
-	if !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	other, lookupErr := im.store.Article(ctx, a.Slug)
-	if lookupErr != nil || other.ID == a.ID {
-		return err
-	}
-	return slugTaken(a.Slug, other)
-}
-
-func slugTaken(slug string, other *article.Article) error {
-	if other.Source != "" {
-		return fmt.Errorf("slug %q is already used by %q, imported from %s; give one of them another title or a slug in its front matter", slug, other.Title, other.Source)
-	}
-	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
+	return "plain text"
 }

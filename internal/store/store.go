@@ -279,8 +279,12 @@ type ArticleQuery struct {
 	// TitleContains keeps the articles whose title contains it, without
 	// case, when set.
 	TitleContains string
-	Limit         int // at most this many, when positive
-	Offset        int
+	// Slugs and Sources, when not empty, keep the articles with one of
+	// these slugs, and imported from one of these sources.
+	Slugs   []string
+	Sources []string
+	Limit   int // at most this many, when positive
+	Offset  int
 }
 
 // RedirectStore keeps the site's permanent redirects: old addresses that

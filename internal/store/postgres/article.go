@@ -19,43 +19,86 @@ import (
 func (db *DB) CreateArticle(ctx context.Context, a *article.Article) (err error) {
 	defer wrap(&err, "CreateArticle(%q)", a.Slug)
 	now := dbTime(db.now())
-	err = db.transact(ctx, func(tx pgx.Tx) error { return createArticle(ctx, tx, a, now) })
+	err = db.transact(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		stored := queueCreate(b, a, now)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		stored()
+		return nil
+	})
 	return conflict(err, a)
 }
 
-func createArticle(ctx context.Context, tx pgx.Tx, a *article.Article, now time.Time) error {
-	if err := checkFree(ctx, tx, a, 0); err != nil {
-		return err
-	}
-	if err := checkOwner(ctx, tx, a.OwnerID); err != nil {
-		return err
-	}
-	authorID, err := upsertAuthor(ctx, tx, a.Author)
-	if err != nil {
-		return err
+// queueCreate queues on b the statements that store a new article with
+// its author, tags and requested links. None waits for another's answer
+// (they find the article and its author by slug), so that a batch of
+// articles goes to the server in one round trip. A taken slug or source
+// and a missing owner come back as constraint violations, which conflict
+// words. stored sets what the store gave a, once all of them succeeded.
+func queueCreate(b *pgx.Batch, a *article.Article, now time.Time) (stored func()) {
+	var authorSlug *string
+	if au := a.Author; au != nil {
+		authorSlug = &au.Slug
+		b.Queue(upsertAuthorSQL, au.Slug, au.Name, au.Bio).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&au.ID)
+		})
 	}
 	updated := now
 	if !a.UpdatedAt.IsZero() {
 		updated = dbTime(a.UpdatedAt)
 	}
 	var id int64
-	err = tx.QueryRow(ctx, `
+	b.Queue(`
 		INSERT INTO articles (slug, title, description, body, status, published_at,
 			created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16)
 		RETURNING id`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
-		now, updated, authorID, a.WordCount, a.ReadingMinutes,
+		now, updated, authorSlug, a.WordCount, a.ReadingMinutes,
 		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
-	).Scan(&id)
-	if err != nil {
-		return err
+	).QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
+	if len(a.Tags) > 0 {
+		slugs, names := make([]string, len(a.Tags)), make([]string, len(a.Tags))
+		for i, t := range a.Tags {
+			slugs[i], names[i] = t.Slug, t.Name
+		}
+		// A tag keeps the name it was first given.
+		b.Queue(`
+			WITH t AS (
+				INSERT INTO tags (slug, name)
+				SELECT * FROM unnest($2::text[], $3::text[])
+				ON CONFLICT (slug) DO UPDATE SET name = tags.name
+				RETURNING id, slug, name
+			), tagged AS (
+				INSERT INTO article_tags (article_id, tag_id, position)
+				SELECT (SELECT id FROM articles WHERE slug = $1), t.id, x.position - 1
+				FROM unnest($2::text[]) WITH ORDINALITY AS x (slug, position)
+				JOIN t ON t.slug = x.slug
+			)
+			SELECT id, slug, name FROM t`, a.Slug, slugs, names).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var t article.Tag
+				if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+					return err
+				}
+				for i := range a.Tags {
+					if a.Tags[i].Slug == t.Slug {
+						a.Tags[i] = t
+					}
+				}
+			}
+			return rows.Err()
+		})
 	}
-	if err := writeTagsAndLinks(ctx, tx, id, a); err != nil {
-		return err
+	if len(a.RequestedLinks) > 0 {
+		b.Queue(`
+			INSERT INTO article_requested_links (article_id, position, title)
+			SELECT (SELECT id FROM articles WHERE slug = $1), x.position - 1, x.title
+			FROM unnest($2::text[]) WITH ORDINALITY AS x (title, position)`, a.Slug, a.RequestedLinks)
 	}
-	a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated
-	return nil
+	return func() { a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated }
 }
 
 // UpdateArticle replaces a stored article, keeping the old version as a
@@ -133,24 +176,35 @@ func updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, note stri
 }
 
 // SaveArticles writes a batch of articles in one transaction, each in a
-// savepoint of its own (pgx's nested transaction); see store.ArticleStore.
+// savepoint of its own; see store.ArticleStore. Runs of new articles are
+// pipelined (createAll); an update reads the stored article before it
+// writes, so it goes alone.
 func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []error, err error) {
 	defer wrap(&err, "SaveArticles(%d articles)", len(ws))
 	now := dbTime(db.now())
 	errs := make([]error, len(ws))
 	restore := store.RememberBatch(ws)
 	err = db.transact(ctx, func(tx pgx.Tx) error {
-		for i, w := range ws {
-			err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-				if w.Article.ID == 0 {
-					return createArticle(ctx, sp, w.Article, now)
-				}
-				return updateArticle(ctx, sp, w.Article, w.Note, now)
-			})
-			// The savepoint was rolled back on the article's own error.
-			// Should that fail, the transaction is aborted and the
-			// commit reports it for the whole batch.
-			errs[i] = conflict(err, w.Article)
+		for i := 0; i < len(ws); {
+			if w := ws[i]; w.Article.ID != 0 {
+				err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+					return updateArticle(ctx, sp, w.Article, w.Note, now)
+				})
+				// The savepoint was rolled back on the article's own
+				// error. Should that fail, the transaction is aborted
+				// and the commit reports it for the whole batch.
+				errs[i] = conflict(err, w.Article)
+				i++
+				continue
+			}
+			n := 1
+			for i+n < len(ws) && ws[i+n].Article.ID == 0 {
+				n++
+			}
+			if err := createAll(ctx, tx, ws[i:i+n], errs[i:i+n], now); err != nil {
+				return err
+			}
+			i += n
 		}
 		return nil
 	})
@@ -159,6 +213,44 @@ func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []er
 		return nil, err
 	}
 	return errs, nil
+}
+
+// createAll stores new articles in one pipeline, each between a savepoint
+// and its release, and sets errs for those that fail. The server skips
+// what follows a failed statement, so then the failed article's savepoint
+// is rolled back and the articles after it are sent again. The error is
+// for a transaction that cannot go on.
+func createAll(ctx context.Context, tx pgx.Tx, ws []store.ArticleWrite, errs []error, now time.Time) error {
+	for start := 0; start < len(ws); {
+		b := &pgx.Batch{}
+		done := start
+		for _, w := range ws[start:] {
+			b.Queue(`SAVEPOINT article`)
+			stored := queueCreate(b, w.Article, now)
+			b.Queue(`RELEASE SAVEPOINT article`).Exec(func(pgconn.CommandTag) error {
+				stored()
+				done++
+				return nil
+			})
+		}
+		err := tx.SendBatch(ctx, b).Close()
+		if err == nil {
+			return nil
+		}
+		if done == len(ws) {
+			return err
+		}
+		for _, q := range []string{`ROLLBACK TO SAVEPOINT article`, `RELEASE SAVEPOINT article`} {
+			if _, spErr := tx.Exec(ctx, q); spErr != nil {
+				// Not the article's failure: the connection or the
+				// transaction is gone.
+				return err
+			}
+		}
+		errs[done] = conflict(err, ws[done].Article)
+		start = done + 1
+	}
+	return nil
 }
 
 // checkOwner refuses an owner that is not a user (0 is nobody, and
@@ -204,34 +296,40 @@ func checkFree(ctx context.Context, tx pgx.Tx, a *article.Article, self int64) e
 // uniqueViolation is the SQLSTATE of a unique constraint violation.
 const uniqueViolation = "23505"
 
-// conflict reports a clash on an article's slug or source as ErrConflict.
-// checkFree finds most clashes first; this catches a concurrent write that
-// took the slug or source between checkFree and the insert.
+// conflict reports a clash on an article's slug or source as ErrConflict,
+// and an owner that is not a user as ErrNotFound. A create finds them so;
+// an update checks first (checkFree, checkOwner), and this catches a
+// concurrent write between the check and the update.
 func conflict(err error, a *article.Article) error {
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != uniqueViolation {
+	if !errors.As(err, &pgErr) {
 		return err
 	}
-	switch pgErr.ConstraintName {
-	case "articles_slug_key":
+	switch {
+	case pgErr.Code == uniqueViolation && pgErr.ConstraintName == "articles_slug_key":
 		return fmt.Errorf("%w: slug %q is already used by another article", store.ErrConflict, a.Slug)
-	case "articles_source":
+	case pgErr.Code == uniqueViolation && pgErr.ConstraintName == "articles_source":
 		return fmt.Errorf("%w: source %q is already imported as another article", store.ErrConflict, a.Source)
+	case pgErr.Code == foreignKeyViolation && pgErr.ConstraintName == "articles_owner_id_fkey":
+		return fmt.Errorf("%w: user %d, to own the article, does not exist", store.ErrNotFound, a.OwnerID)
 	}
 	return err
 }
+
+// upsertAuthorSQL stores an author by slug. An empty bio never wipes one
+// written earlier.
+const upsertAuthorSQL = `
+	INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
+	ON CONFLICT (slug) DO UPDATE SET
+		name = excluded.name,
+		bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
+	RETURNING id`
 
 func upsertAuthor(ctx context.Context, tx pgx.Tx, au *article.Author) (*int64, error) {
 	if au == nil {
 		return nil, nil
 	}
-	// An empty bio never wipes one written earlier.
-	err := tx.QueryRow(ctx, `
-		INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
-		ON CONFLICT (slug) DO UPDATE SET
-			name = excluded.name,
-			bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
-		RETURNING id`, au.Slug, au.Name, au.Bio).Scan(&au.ID)
+	err := tx.QueryRow(ctx, upsertAuthorSQL, au.Slug, au.Name, au.Bio).Scan(&au.ID)
 	if err != nil {
 		return nil, fmt.Errorf("save author %q: %w", au.Name, err)
 	}
@@ -448,6 +546,12 @@ func articleFilter(q store.ArticleQuery) (f *filter, order string) {
 		// in every script, one kind of quote and dash), so the search
 		// finds the same titles as in the sqlite store.
 		f.conditions = append(f.conditions, `a.title_key LIKE `+f.arg("%"+escapeLike(article.TitleKey(q.TitleContains))+"%")+` ESCAPE '\'`)
+	}
+	if len(q.Slugs) > 0 {
+		f.conditions = append(f.conditions, `a.slug = ANY(`+f.arg(q.Slugs)+`)`)
+	}
+	if len(q.Sources) > 0 {
+		f.conditions = append(f.conditions, `a.source = ANY(`+f.arg(q.Sources)+`)`)
 	}
 	return f, order
 }

@@ -75,6 +75,7 @@ func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error
 		// The server, not only this code, then refuses every write.
 		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	cfg.AfterConnect = useLZ4
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -95,6 +96,20 @@ func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error
 		return nil, err
 	}
 	return db, nil
+}
+
+// useLZ4 makes a connection compress long values (article bodies) with LZ4
+// where the server has it (PostgreSQL 14 and later, built with lz4). The
+// default, pglz, took two fifths of the server's time to store an imported
+// article; LZ4 takes a sixth of that, for bodies somewhat larger on disk
+// (half again as large in the import benchmark). Values already stored
+// stay as they are: both read the same.
+func useLZ4(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, `
+		SELECT set_config('default_toast_compression', 'lz4', false)
+		FROM pg_settings
+		WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`)
+	return err
 }
 
 // Close closes the connection pool, waiting for connections in use to be

@@ -220,6 +220,26 @@ func TestUniqueViolationIsConflict(t *testing.T) {
 	}
 }
 
+// Every connection of the pool compresses bodies with LZ4, when the server
+// has it.
+func TestConnectionsUseLZ4(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openTest(t, pgtest.NewSchemaDSN(t), testOptions)
+	defer db.Close()
+	var has bool
+	if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&has); err != nil {
+		t.Fatal(err)
+	}
+	if !has {
+		t.Skip("the server has no LZ4 compression")
+	}
+	var got string
+	if err := db.pool.QueryRow(ctx, `SHOW default_toast_compression`).Scan(&got); err != nil || got != "lz4" {
+		t.Errorf("default_toast_compression = %q, %v; want lz4", got, err)
+	}
+}
+
 func TestOpenUnreachable(t *testing.T) {
 	t.Parallel()
 	for _, test := range []struct {

@@ -401,6 +401,12 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// jsonArray encodes strings as a JSON array; strings always encode.
+func jsonArray(ss []string) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
@@ -437,6 +443,16 @@ func articleFilter(q store.ArticleQuery) (where string, args []any, order string
 		// and dash.
 		conditions = append(conditions, `a.title_key LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+escapeLike(article.TitleKey(q.TitleContains))+"%")
+	}
+	// A list is one JSON argument, so that the statement is the same
+	// (and prepared once) for any number of values.
+	if len(q.Slugs) > 0 {
+		conditions = append(conditions, `a.slug IN (SELECT value FROM json_each(?))`)
+		args = append(args, jsonArray(q.Slugs))
+	}
+	if len(q.Sources) > 0 {
+		conditions = append(conditions, `a.source IN (SELECT value FROM json_each(?))`)
+		args = append(args, jsonArray(q.Sources))
 	}
 	if len(conditions) > 0 {
 		where = ` WHERE ` + strings.Join(conditions, ` AND `)

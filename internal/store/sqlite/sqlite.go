@@ -78,7 +78,11 @@ func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err erro
 	uri := "file:" + escapePath(path) + "?" + pragmas
 	// IMMEDIATE takes the write lock at BEGIN, so two writers wait for each
 	// other (busy_timeout) instead of failing midway with SQLITE_BUSY.
-	db, err := newDB(path, uri+"&_txlock=immediate", uri+"&_pragma=query_only(1)", opts.Now)
+	// temp_store=MEMORY keeps the sub-journal of SaveArticles' savepoints
+	// (the pages each article changes, to roll back to) in memory rather
+	// than in a temporary file: writing it was a fifth of an import's
+	// store time.
+	db, err := newDB(path, uri+"&_txlock=immediate&_pragma=temp_store(MEMORY)", uri+"&_pragma=query_only(1)", opts.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,9 @@ var batchTests = []struct {
 	{"SaveArticlesCancelled", testSaveArticlesCancelled},
 }
 
-// A batch stores what it can: a failing article leaves nothing of its
-// own, and the articles before and after it are stored.
+// A batch stores what it can: a failing article (a taken slug, a missing
+// owner, a stale update, a repeated tag) leaves nothing of its own, and
+// the articles before and after it are stored.
 func testSaveArticlesEachAlone(t *testing.T, s store.Store) {
 	existing := sample("existing")
 	mustCreate(t, s, existing)
@@ -27,11 +28,15 @@ func testSaveArticlesEachAlone(t *testing.T, s store.Store) {
 
 	first, clash, repeatedTag, last := sample("first"), sample("existing"), sample("repeated-tag"), sample("last")
 	clash.Source = "/imports/other.md"
+	orphan, second := sample("orphan"), sample("second")
+	orphan.OwnerID = 999999 // no such user
 	repeatedTag.Tags = []article.Tag{{Name: "Rivers", Slug: "rivers"}, {Name: "rivers again", Slug: "rivers"}}
 	stale := *existing // edited below first, so this one is stale
 	stale.Title = "A stale edit"
 	ws := []store.ArticleWrite{
 		{Article: first},
+		{Article: orphan},
+		{Article: second},
 		{Article: clash},
 		{Article: &edited, Note: "headline"},
 		{Article: repeatedTag},
@@ -42,7 +47,7 @@ func testSaveArticlesEachAlone(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []error{nil, store.ErrConflict, nil, errAny, store.ErrConflict, nil} {
+	for i, want := range []error{nil, store.ErrNotFound, nil, store.ErrConflict, nil, errAny, store.ErrConflict, nil} {
 		switch {
 		case want == nil && errs[i] != nil:
 			t.Errorf("write %d (%s): %v, want it stored", i, ws[i].Article.Slug, errs[i])
@@ -50,10 +55,13 @@ func testSaveArticlesEachAlone(t *testing.T, s store.Store) {
 			t.Errorf("write %d (%s): err = %v, want %v", i, ws[i].Article.Slug, errs[i], want)
 		}
 	}
-	for _, slug := range []string{"first", "last"} {
-		if a, err := s.Article(ctx, slug); err != nil || a.Version != 1 {
-			t.Errorf("Article(%q) = %v, %v; want it stored", slug, a, err)
+	for _, want := range []*article.Article{first, second, last} {
+		if a, err := s.Article(ctx, want.Slug); err != nil || a.Version != 1 || a.ID != want.ID || a.Tags[0].ID != want.Tags[0].ID {
+			t.Errorf("Article(%q) = %v, %v; want it stored as ID %d", want.Slug, a, err, want.ID)
 		}
+	}
+	if orphan.ID != 0 || clash.ID != 0 {
+		t.Errorf("failed writes have IDs %d and %d, want 0", orphan.ID, clash.ID)
 	}
 	if _, err := s.Article(ctx, "repeated-tag"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a failed write left its article: %v", err)
@@ -65,8 +73,8 @@ func testSaveArticlesEachAlone(t *testing.T, s store.Store) {
 	if revs, err := s.Revisions(ctx, existing.ID); err != nil || len(revs) != 1 || revs[0].Note != "headline" {
 		t.Errorf("revisions = %+v, %v; want the one kept by the update", revs, err)
 	}
-	if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 3 {
-		t.Errorf("CountArticles = %d, %v; want 3", n, err)
+	if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 4 {
+		t.Errorf("CountArticles = %d, %v; want 4", n, err)
 	}
 }
 

@@ -399,6 +399,9 @@ func testPublicListsAndFilters(t *testing.T, s store.Store) {
 		{"author", store.ArticleQuery{PublicAt: now, AuthorSlug: "ines-okafor"}, []string{"old"}},
 		{"page 2", store.ArticleQuery{PublicAt: now, Limit: 2, Offset: 2}, []string{"old"}},
 		{"unknown tag", store.ArticleQuery{PublicAt: now, TagSlug: "nope"}, nil},
+		{"slugs", store.ArticleQuery{Slugs: []string{"old", "new", "nope"}}, []string{"new", "old"}},
+		{"sources", store.ArticleQuery{Sources: []string{"/imports/later.md", "/imports/due.md", "/imports/nope.md"}}, []string{"later", "due"}},
+		{"slugs and sources", store.ArticleQuery{Slugs: []string{"old", "new"}, Sources: []string{"/imports/old.md"}}, []string{"old"}},
 	} {
 		as, err := s.Articles(ctx, test.q)
 		if err != nil {

@@ -1,0 +1,250 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// writer stores the batches of one run.
+type writer struct {
+	im *Importer
+	// holders says who holds each slug the run has looked up in the store
+	// or given out, so that it asks the store about each slug once.
+	holders map[string]holder
+}
+
+// holder is who holds a slug: nobody, or the article imported from source
+// ("" for an article written in Dateline).
+type holder struct {
+	taken  bool
+	source string
+}
+
+func (im *Importer) writer() *writer {
+	return &writer{im: im, holders: map[string]holder{}}
+}
+
+// pending is an article of a batch on its way to the store.
+type pending struct {
+	index int // in the batch
+	old   *article.Article
+	// fromTitle is set when the file gives no slug, so that the slug may
+	// be numbered to keep it apart from another article's.
+	fromTitle bool
+}
+
+// write stores a batch of parsed files in one transaction, each article
+// in a savepoint of its own, and returns each file's result in order. An
+// article from a source imported before updates the article made from it
+// (or is left alone when the file has not changed); any other is created.
+// An article whose slug comes from its title gets the first of that slug,
+// slug-2, slug-3, … that no article from another source holds. The error
+// is for a batch that could not be stored at all.
+func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
+	now := w.im.opts.Now()
+	results := make([]Result, len(batch))
+	var sources []string
+	for i, p := range batch {
+		results[i] = Result{Path: p.path, Outcome: Failed, Err: p.err}
+		if p.err == nil {
+			sources = append(sources, p.article.Source)
+		}
+	}
+	existing, err := w.bySource(ctx, sources)
+	if err != nil {
+		return nil, err
+	}
+	var todo []pending
+	var slugs []string
+	for i, p := range batch {
+		if p.err != nil {
+			continue
+		}
+		a, old := p.article, existing[p.article.Source]
+		r := &results[i]
+		if old != nil {
+			r.Slug = old.Slug
+			if old.SourceHash == a.SourceHash {
+				r.Outcome, r.Err = Unchanged, nil
+				continue
+			}
+		}
+		fromTitle := a.Slug == ""
+		if r.Err = prepare(a, old, now); r.Err != nil {
+			continue
+		}
+		todo = append(todo, pending{index: i, old: old, fromTitle: fromTitle})
+		slugs = append(slugs, a.Slug)
+	}
+	if len(todo) == 0 {
+		return results, nil
+	}
+	if err := w.lookUp(ctx, slugs); err != nil {
+		return nil, err
+	}
+	ws := make([]store.ArticleWrite, len(todo))
+	for k, t := range todo {
+		a := batch[t.index].article
+		// A published article keeps its address (prepare), and an
+		// unchanged slug is the article's own.
+		if t.fromTitle && (t.old == nil || a.Slug != t.old.Slug) {
+			if err := w.number(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		w.claim(a.Slug, a.Source)
+		ws[k].Article = a
+		if t.old != nil {
+			ws[k].Note = "import"
+		}
+	}
+	errs, err := w.im.store.SaveArticles(ctx, ws)
+	if err != nil {
+		for _, x := range ws {
+			delete(w.holders, x.Article.Slug)
+		}
+		return nil, err
+	}
+	for k, t := range todo {
+		r, a := &results[t.index], ws[k].Article
+		r.Slug = a.Slug
+		if errs[k] != nil {
+			// What the failed article claimed is not its; look again.
+			delete(w.holders, a.Slug)
+			r.Err = w.im.explainConflict(ctx, a, errs[k])
+			continue
+		}
+		r.Outcome, r.Status = Created, a.Status
+		if t.old != nil {
+			r.Outcome = Updated
+			// A renamed draft left its old slug free.
+			delete(w.holders, t.old.Slug)
+			w.holders[a.Slug] = holder{taken: true, source: a.Source}
+		}
+	}
+	return results, nil
+}
+
+// bySource returns the stored articles imported from sources, by source.
+func (w *writer) bySource(ctx context.Context, sources []string) (map[string]*article.Article, error) {
+	m := map[string]*article.Article{}
+	if len(sources) == 0 {
+		return m, nil
+	}
+	as, err := w.im.store.Articles(ctx, store.ArticleQuery{Sources: sources})
+	if err != nil {
+		return nil, fmt.Errorf("look up imported articles: %w", err)
+	}
+	for _, a := range as {
+		m[a.Source] = a
+	}
+	return m, nil
+}
+
+// lookUp asks the store who holds those of slugs the run knows nothing of.
+func (w *writer) lookUp(ctx context.Context, slugs []string) error {
+	var unknown []string
+	for _, s := range slugs {
+		if _, ok := w.holders[s]; !ok {
+			unknown = append(unknown, s)
+			w.holders[s] = holder{}
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	as, err := w.im.store.Articles(ctx, store.ArticleQuery{Slugs: unknown})
+	if err != nil {
+		for _, s := range unknown {
+			delete(w.holders, s)
+		}
+		return fmt.Errorf("look up slugs: %w", err)
+	}
+	for _, a := range as {
+		w.holders[a.Slug] = holder{taken: true, source: a.Source}
+	}
+	return nil
+}
+
+// number gives a, whose slug comes from its title, the first of that slug
+// and its numbered forms that no article from another source holds. It
+// looks numbers up a window at a time, the window growing with the number,
+// so that a title used a thousand times costs a handful of queries.
+func (w *writer) number(ctx context.Context, a *article.Article) error {
+	base := a.Slug
+	for n := 1; ; n++ {
+		slug := article.NumberedSlug(base, n)
+		if _, ok := w.holders[slug]; !ok {
+			var window []string
+			for k := n; k < n+max(n, 8); k++ {
+				window = append(window, article.NumberedSlug(base, k))
+			}
+			if err := w.lookUp(ctx, window); err != nil {
+				return err
+			}
+		}
+		if h := w.holders[slug]; !h.taken || h.source == a.Source {
+			a.Slug = slug
+			return nil
+		}
+	}
+}
+
+// claim records that the article from source takes slug, unless another
+// article holds it: then storing it fails, and says which.
+func (w *writer) claim(slug, source string) {
+	if h, ok := w.holders[slug]; !ok || !h.taken {
+		w.holders[slug] = holder{taken: true, source: source}
+	}
+}
+
+// prepare readies a to be stored: as a new article, or, when old was
+// imported from the same source, as old's next version, keeping its
+// publication date and, once it is public, its address.
+func prepare(a, old *article.Article, now time.Time) error {
+	if old == nil {
+		if err := a.Validate(now); err != nil {
+			return err
+		}
+		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
+			// An article brought from elsewhere was last changed when it
+			// was published, unless its file says otherwise (lastmod).
+			a.UpdatedAt = a.PublishedAt
+		}
+		return nil
+	}
+	a.ID, a.Version, a.OwnerID = old.ID, old.Version, old.OwnerID
+	if a.PublishedAt.IsZero() && a.Status != article.Draft {
+		a.PublishedAt = old.PublishedAt
+	}
+	if err := a.Validate(now); err != nil {
+		return err
+	}
+	article.KeepPublishedSlug(old, a, now)
+	return nil
+}
+
+// explainConflict names the article that holds a's slug when saving a
+// failed on a conflict, so the author knows which file to change.
+func (im *Importer) explainConflict(ctx context.Context, a *article.Article, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	other, lookupErr := im.store.Article(ctx, a.Slug)
+	if lookupErr != nil || other.ID == a.ID {
+		return err
+	}
+	return slugTaken(a.Slug, other)
+}
+
+func slugTaken(slug string, other *article.Article) error {
+	if other.Source != "" {
+		return fmt.Errorf("slug %q is already used by %q, imported from %s; give one of them another title or a slug in its front matter", slug, other.Title, other.Source)
+	}
+	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
+}

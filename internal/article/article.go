@@ -143,66 +143,89 @@ func ReadingMinutes(words int) int {
 // input from a failing database.
 var ErrInvalid = errors.New("invalid article")
 
+// FieldError is a validation error about one field of an article. Field
+// is the field's name as forms and the command line know it ("title",
+// "slug", "description", "body", "tags", "requested_links", "author",
+// "status", "focus_keyphrase"), so that a form puts the message beside the
+// field without reading its words. It wraps ErrInvalid.
+type FieldError struct {
+	Field string
+	// Msg says what is wrong, in words for whoever typed it, without a
+	// capital or a full stop: "title is empty".
+	Msg string
+}
+
+func (e *FieldError) Error() string { return ErrInvalid.Error() + ": " + e.Msg }
+
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// MaxKeyphraseLen bounds a focus keyphrase, in characters: a search phrase,
+// not a sentence.
+const MaxKeyphraseLen = 100
+
 // Validate checks the article's own fields and fills in what follows from
 // them: the slug from the title when it has none, and the status from the
-// publication date. It returns an error wrapping ErrInvalid naming the
-// first field at fault.
+// publication date. It returns a *FieldError naming the first field at
+// fault.
 func (a *Article) Validate(now time.Time) error {
-	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	invalid := func(field, format string, args ...any) error {
+		return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	a.Title = strings.TrimSpace(a.Title)
 	a.Description = strings.TrimSpace(a.Description)
+	a.FocusKeyphrase = strings.Join(strings.Fields(a.FocusKeyphrase), " ")
 	switch {
 	case a.Title == "":
-		return invalid("title is empty")
+		return invalid("title", "title is empty")
 	case utf8.RuneCountInString(a.Title) > MaxTitleLen:
-		return invalid("title is %d characters long, more than %d", utf8.RuneCountInString(a.Title), MaxTitleLen)
+		return invalid("title", "title is %d characters long, more than %d", utf8.RuneCountInString(a.Title), MaxTitleLen)
 	case strings.ContainsAny(a.Title, "\n\r"):
-		return invalid("title spans several lines")
+		return invalid("title", "title spans several lines")
 	case utf8.RuneCountInString(a.Description) > MaxDescriptionLen:
-		return invalid("description is %d characters long, more than %d", utf8.RuneCountInString(a.Description), MaxDescriptionLen)
+		return invalid("description", "description is %d characters long, more than %d", utf8.RuneCountInString(a.Description), MaxDescriptionLen)
 	case strings.TrimSpace(a.Body) == "":
-		return invalid("body is empty")
+		return invalid("body", "body is empty")
 	case len(a.Body) > MaxBodyBytes:
-		return invalid("body is %d bytes, more than %d", len(a.Body), MaxBodyBytes)
+		return invalid("body", "body is %d bytes, more than %d", len(a.Body), MaxBodyBytes)
 	case len(a.Tags) > MaxTags:
-		return invalid("%d tags, more than %d", len(a.Tags), MaxTags)
+		return invalid("tags", "%d tags, more than %d", len(a.Tags), MaxTags)
 	case len(a.RequestedLinks) > MaxRequestedLinks:
-		return invalid("%d requested links, more than %d", len(a.RequestedLinks), MaxRequestedLinks)
+		return invalid("requested_links", "%d requested links, more than %d", len(a.RequestedLinks), MaxRequestedLinks)
+	case utf8.RuneCountInString(a.FocusKeyphrase) > MaxKeyphraseLen:
+		return invalid("focus_keyphrase", "the keyphrase has %d characters, more than %d: a keyphrase is a search phrase of a few words", utf8.RuneCountInString(a.FocusKeyphrase), MaxKeyphraseLen)
 	}
-	for _, s := range []string{a.Title, a.Description, a.Body} {
-		if !utf8.ValidString(s) {
-			return invalid("text is not valid UTF-8")
+	for _, f := range []struct{ name, text string }{{"title", a.Title}, {"description", a.Description}, {"body", a.Body}, {"focus_keyphrase", a.FocusKeyphrase}} {
+		if !utf8.ValidString(f.text) {
+			return invalid(f.name, "%s is not valid UTF-8", strings.ReplaceAll(f.name, "_", " "))
 		}
 	}
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Title)
 	}
 	if err := ValidateSlug(a.Slug); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return invalid("slug", "%v", err)
 	}
 	if a.Author != nil {
 		a.Author.Name = strings.TrimSpace(a.Author.Name)
 		if a.Author.Name == "" {
-			return invalid("author has no name")
+			return invalid("author", "author has no name")
 		}
 		if a.Author.Slug == "" {
 			a.Author.Slug = Slugify(a.Author.Name)
 		}
 		if err := ValidateSlug(a.Author.Slug); err != nil {
-			return invalid("author %q: %v", a.Author.Name, err)
+			return invalid("author", "author %q: %v", a.Author.Name, err)
 		}
 	}
 	if err := a.normalizeTags(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return invalid("tags", "%v", err)
 	}
 	switch a.Status {
 	case "":
 		a.Status = Published
 	case Draft, Scheduled, Published:
 	default:
-		return invalid("unknown status %q", a.Status)
+		return invalid("status", "unknown status %q", a.Status)
 	}
 	if a.Status != Draft {
 		if a.PublishedAt.IsZero() {

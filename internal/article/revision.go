@@ -16,6 +16,7 @@ type Revision struct {
 	Tags        []Tag
 	// RequestedLinks are the requested internal links of that version.
 	RequestedLinks []string
+	FocusKeyphrase string
 	// SavedAt is when this version was replaced by a newer one.
 	SavedAt time.Time
 	// Note says what replaced it, such as "import" or "restore of revision 2".
@@ -34,6 +35,7 @@ func RevisionOf(a *Article) Revision {
 		PublishedAt:    a.PublishedAt,
 		Tags:           append([]Tag(nil), a.Tags...),
 		RequestedLinks: append([]string(nil), a.RequestedLinks...),
+		FocusKeyphrase: a.FocusKeyphrase,
 	}
 }
 
@@ -48,6 +50,7 @@ func (a *Article) Restore(r Revision, now time.Time) {
 	next.Body = r.Body
 	next.Tags = append([]Tag(nil), r.Tags...)
 	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
+	next.FocusKeyphrase = r.FocusKeyphrase
 	KeepPublishedSlug(a, &next, now)
 	*a = next
 }

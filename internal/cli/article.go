@@ -5,12 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/datelinehq/dateline/internal/config"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/config"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
@@ -164,7 +165,11 @@ func articleDeleteCommand() *command {
 			}
 			slug := fs.Arg(0)
 			return withStore(e, fs, func(s store.Store) error {
-				if err := s.DeleteArticle(e.ctx, slug); errors.Is(err, store.ErrNotFound) {
+				a, err := findArticle(e, s, slug)
+				if err != nil {
+					return err
+				}
+				if err := newsroomOf(e, s).Delete(e.ctx, cliAs, a); errors.Is(err, store.ErrNotFound) {
 					return notFoundError{fmt.Sprintf("article %q", slug)}
 				} else if err != nil {
 					return err
@@ -240,19 +245,10 @@ func articleRestoreCommand() *command {
 				if err != nil {
 					return err
 				}
-				rev, err := s.Revision(e.ctx, a.ID, n)
+				a, err = newsroomOf(e, s).Restore(e.ctx, cliAs, a, n)
 				if errors.Is(err, store.ErrNotFound) {
-					return notFoundError{fmt.Sprintf("revision %d of %q", n, a.Slug)}
+					return notFoundError{fmt.Sprintf("revision %d of %q", n, fs.Arg(0))}
 				} else if err != nil {
-					return err
-				}
-				now := e.now()
-				a.Restore(*rev, now)
-				a.SetWordCount(render.New().WordCount([]byte(a.Body)))
-				if err := a.Validate(now); err != nil {
-					return err
-				}
-				if err := s.UpdateArticle(e.ctx, a, fmt.Sprintf("restore of revision %d", n)); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "restored %s to revision %d; the version it replaced is kept as a revision\n", a.Slug, n)

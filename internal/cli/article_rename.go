@@ -35,8 +35,7 @@ func articleRenameCommand() *command {
 				} else if !errors.Is(err, store.ErrNotFound) {
 					return err
 				}
-				a.Slug = newSlug
-				if err := s.UpdateArticle(e.ctx, a, "rename"); errors.Is(err, store.ErrConflict) {
+				if _, err := newsroomOf(e, s).Rename(e.ctx, cliAs, a, newSlug); errors.Is(err, store.ErrConflict) {
 					return refusal(err)
 				} else if err != nil {
 					return err

@@ -9,12 +9,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
@@ -252,3 +255,12 @@ func usage(e *env, fs *flag.FlagSet, format string, args ...any) int {
 	fs.Usage()
 	return exitUsage
 }
+
+// newsroomOf is the newsroom service over s, for the commands that change
+// content: they act as the system (cliActor in the audit log).
+func newsroomOf(e *env, s store.Store) *newsroom.Service {
+	return newsroom.New(s, render.New(), e.now, slog.New(slog.NewTextHandler(e.stderr, nil)))
+}
+
+// cliAs is who a command acts as.
+var cliAs = newsroom.System(cliActor)

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/datelinehq/dateline/internal/testclock"
 
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 	"github.com/google/go-cmp/cmp"

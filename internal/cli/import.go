@@ -3,12 +3,12 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"github.com/datelinehq/dateline/internal/config"
 	"strings"
+
+	"github.com/datelinehq/dateline/internal/config"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/importer"
-	"github.com/datelinehq/dateline/internal/render"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -65,8 +65,7 @@ func importCommand() *command {
 					_ = bar.Set(done)
 				}
 			}
-			opts.Now = e.now
-			sum, err := importer.New(s, render.New(), opts).Run(e.ctx, fs.Args())
+			sum, err := importer.New(s, newsroomOf(e, s), opts).Run(e.ctx, fs.Args())
 			if bar != nil {
 				_ = bar.Finish()
 			}

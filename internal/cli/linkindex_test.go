@@ -2,12 +2,13 @@ package cli
 
 import (
 	"context"
-	"github.com/datelinehq/dateline/internal/store"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"

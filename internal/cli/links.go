@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 )
@@ -194,21 +196,15 @@ func linksApplyCommand() *command {
 				return usage(e, fs, "name the article and at least one suggestion ID (see 'dateline links suggest SLUG')")
 			}
 			return withArticleIndex(e, fs, func(s store.Store, r *render.Renderer, ix *linking.Index, a *article.Article) error {
-				chosen, unknown := linking.Lookup(ix, r, a, linking.SuggestOptions{}, fs.Args()[1:])
-				if len(unknown) > 0 {
-					return fmt.Errorf("no current suggestion %s for %s (the text or the archive changed?); run 'dateline links suggest %s'", strings.Join(unknown, ", "), a.Slug, a.Slug)
-				}
-				body, err := linking.Apply(a.Body, chosen)
-				if err != nil {
-					return err
-				}
 				revs, err := s.Revisions(e.ctx, a.ID)
 				if err != nil {
 					return err
 				}
-				a.Body = body
-				a.SetWordCount(r.WordCount([]byte(body)))
-				if err := s.UpdateArticle(e.ctx, a, "links apply"); err != nil {
+				_, chosen, err := newsroomOf(e, s).ApplyLinks(e.ctx, cliAs, ix, a, fs.Args()[1:])
+				var stale *newsroom.StaleSuggestionsError
+				if errors.As(err, &stale) {
+					return fmt.Errorf("no current suggestion %s for %s (the text or the archive changed?); run 'dateline links suggest %s'", strings.Join(stale.IDs, ", "), a.Slug, a.Slug)
+				} else if err != nil {
 					return err
 				}
 				for _, sg := range chosen {

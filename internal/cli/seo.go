@@ -105,13 +105,13 @@ func seoKeyphraseCommand() *command {
 				if err != nil {
 					return err
 				}
-				if a.FocusKeyphrase == phrase {
+				changed, err := newsroomOf(e, s).SetKeyphrase(e.ctx, cliAs, a, phrase)
+				if err != nil {
+					return err
+				}
+				if !changed {
 					fmt.Fprintf(e.stdout, "%s already has this focus keyphrase; nothing changed\n", a.Slug)
 					return nil
-				}
-				a.FocusKeyphrase = phrase
-				if err := s.UpdateArticle(e.ctx, a, "focus keyphrase"); err != nil {
-					return err
 				}
 				if phrase == "" {
 					fmt.Fprintf(e.stdout, "removed the focus keyphrase of %s\n", a.Slug)

@@ -140,6 +140,13 @@ func TestSEOCheckReferenceArticle(t *testing.T) {
 	if r := seoCheck(t, referenceSlug, "--db", db)[0]; r.status("keyphrase") != "improve" || r.FocusKeyphrase != "" {
 		t.Errorf("after removing the keyphrase: %+v", r)
 	}
+
+	// Restoring the revision kept by the removal brings the keyphrase back:
+	// a revision keeps every field an edit can change.
+	mustRun(t, "article", "restore", referenceSlug, "2", "--db", db)
+	if r := seoCheck(t, referenceSlug, "--db", db)[0]; r.FocusKeyphrase != "Cross-border military action" {
+		t.Errorf("article restore left the keyphrase %q, want the one revision 2 had", r.FocusKeyphrase)
+	}
 }
 
 func TestSEOCheckEveryArticle(t *testing.T) {

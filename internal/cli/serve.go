@@ -17,6 +17,7 @@ import (
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/demo"
 	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
@@ -219,7 +220,7 @@ func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Render
 		logger.Info("demo content not loaded: the database already has articles", "articles", n)
 		return nil
 	}
-	im := importer.New(s, renderer, importer.Options{Format: importer.Markdown, Now: now})
+	im := importer.New(s, newsroom.New(s, renderer, now, logger), importer.Options{Format: importer.Markdown})
 	files, err := fs.Glob(demo.Articles, "articles/*.md")
 	if err != nil {
 		return err

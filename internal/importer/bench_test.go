@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres"
@@ -97,7 +98,7 @@ func benchmarkImport(b *testing.B, open func(b *testing.B) store.Store) {
 		s := open(b)
 		b.StartTimer()
 		start := time.Now()
-		sum, err := New(s, render.New(), Options{Now: time.Now}).Run(ctx, []string{dir})
+		sum, err := New(s, newsroom.New(s, render.New(), time.Now, nil), Options{}).Run(ctx, []string{dir})
 		elapsed += time.Since(start)
 		b.StopTimer()
 		if err != nil || sum.Counts[Created] != n {

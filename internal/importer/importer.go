@@ -33,13 +33,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/importer/markdown"
 	"github.com/datelinehq/dateline/internal/importer/text"
-	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -94,8 +93,9 @@ type Options struct {
 	// dated in the future is scheduled. Empty keeps what each file says,
 	// and a file that says nothing is published.
 	Status article.Status
-	// Now is the clock for publication dates. Required.
-	Now func() time.Time
+	// Actor is who the run imports for; the zero value is the system,
+	// named "import" in the audit log.
+	Actor newsroom.Actor
 	// Progress, when set, is called after each stored batch with the
 	// number of files done and the total.
 	Progress func(done, total int)
@@ -142,19 +142,21 @@ func (s Summary) Failed() []Result {
 	return out
 }
 
-// Importer imports files into a store.
+// Importer imports files through the newsroom service, which stores
+// them; it reads the store only to find what was imported before.
 type Importer struct {
-	store    store.ArticleStore
-	renderer *render.Renderer
-	opts     Options
+	store   store.ArticleStore
+	service *newsroom.Service
+	opts    Options
 }
 
-// New returns an importer writing to s.
-func New(s store.ArticleStore, r *render.Renderer, opts Options) *Importer {
-	if opts.Now == nil {
-		panic("importer.New: Options.Now is nil; pass the command's clock")
+// New returns an importer storing through svc and looking up earlier
+// imports in s.
+func New(s store.ArticleStore, svc *newsroom.Service, opts Options) *Importer {
+	if opts.Actor.User == nil && opts.Actor.Name == "" {
+		opts.Actor = newsroom.System("import")
 	}
-	return &Importer{store: s, renderer: r, opts: opts}
+	return &Importer{store: s, service: svc, opts: opts}
 }
 
 // parsed is a file read and turned into an article, or the reason it could
@@ -386,7 +388,7 @@ func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
 	}
 	sum := sha256.Sum256(content)
 	a.Source, a.SourceHash = f.path, hex.EncodeToString(sum[:])
-	a.SetWordCount(im.renderer.WordCount([]byte(a.Body)))
+	im.service.CountWords(a)
 	if a.Author == nil && im.opts.Author != nil {
 		au := *im.opts.Author
 		a.Author = &au

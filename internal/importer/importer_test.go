@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres"
@@ -66,7 +67,7 @@ func write(t *testing.T, path, content string) string {
 
 func run(t *testing.T, s store.Store, paths ...string) Summary {
 	t.Helper()
-	sum, err := New(s, render.New(), Options{Now: clock.Now}).Run(ctx, paths)
+	sum, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{}).Run(ctx, paths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestReimportKeepsPublicationDate(t *testing.T) {
 	s := newStore(t)
 	path := write(t, filepath.Join(t.TempDir(), "undated.md"), "# Water prices rise\n\nBy four percent.\n")
 	clock := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
-	im := New(s, render.New(), Options{Now: func() time.Time { return clock }})
+	im := New(s, newsroom.New(s, render.New(), func() time.Time { return clock }, nil), Options{})
 	if _, err := im.Run(ctx, []string{path}); err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestFormatDetectionAndForcing(t *testing.T) {
 	}
 	// Forcing text on a Markdown file keeps its markup as literal text.
 	forced := write(t, filepath.Join(dir, "forced.md"), "Forced title\n\nSome *emphasis* here.\n")
-	if _, err := New(s, render.New(), Options{Format: Text, Now: clock.Now}).Run(ctx, []string{forced}); err != nil {
+	if _, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{Format: Text}).Run(ctx, []string{forced}); err != nil {
 		t.Fatal(err)
 	}
 	if a, err := s.Article(ctx, "forced-title"); err != nil || !strings.Contains(a.Body, `\*emphasis\*`) {
@@ -237,7 +238,7 @@ func TestDefaultAuthorAndStats(t *testing.T) {
 	s := newStore(t)
 	body := strings.Repeat("word ", 500)
 	path := write(t, filepath.Join(t.TempDir(), "long.md"), "# Long read\n\n"+body+"\n")
-	im := New(s, render.New(), Options{Author: &article.Author{Name: "Desk Editor"}, Now: clock.Now})
+	im := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{Author: &article.Author{Name: "Desk Editor"}})
 	if _, err := im.Run(ctx, []string{path}); err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestCancelledRunStops(t *testing.T) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := New(s, render.New(), Options{Now: clock.Now}).Run(cctx, []string{dir}); !errors.Is(err, context.Canceled) {
+	if _, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{}).Run(cctx, []string{dir}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run with a cancelled context: err = %v, want context.Canceled", err)
 	}
 }
@@ -334,7 +335,7 @@ func TestFormatForcesAnUnknownExtensionButNotAnotherKindOfDocument(t *testing.T)
 	dir := t.TempDir()
 	rst := write(t, filepath.Join(dir, "notes.rst"), "Ferry timetable changes\n\nBoats leave earlier from Monday.\n")
 	page := write(t, filepath.Join(dir, "page.txt"), "<!doctype html>\n<html>\n<body>\n<p>Text.</p>\n</body>\n</html>\n")
-	sum, err := New(s, render.New(), Options{Format: Text, Now: clock.Now}).Run(ctx, []string{rst, page})
+	sum, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{Format: Text}).Run(ctx, []string{rst, page})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +386,7 @@ func TestStatusOption(t *testing.T) {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t)
-			sum, err := New(s, render.New(), Options{Status: test.status, Now: clock.Now}).Run(ctx, []string{plain, dated, draft})
+			sum, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{Status: test.status}).Run(ctx, []string{plain, dated, draft})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -424,7 +425,7 @@ func TestRunStoresInBatches(t *testing.T) {
 		write(t, filepath.Join(dir, fmt.Sprintf("minutes-%03d.md", i)), content)
 	}
 	var last, calls int
-	im := New(s, render.New(), Options{Now: clock.Now, Progress: func(done, total int) {
+	im := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{Progress: func(done, total int) {
 		calls++
 		if done < last || total != n {
 			t.Errorf("progress %d of %d after %d", done, total, last)

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -46,7 +46,6 @@ type pending struct {
 // slug-2, slug-3, … that no article from another source holds. The error
 // is for a batch that could not be stored at all.
 func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
-	now := w.im.opts.Now()
 	results := make([]Result, len(batch))
 	var sources []string
 	for i, p := range batch {
@@ -75,7 +74,7 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 			}
 		}
 		fromTitle := a.Slug == ""
-		if r.Err = prepare(a, old, now); r.Err != nil {
+		if r.Err = w.im.service.PrepareImport(w.im.opts.Actor, newsroom.ImportWrite{Article: a, Old: old}); r.Err != nil {
 			continue
 		}
 		todo = append(todo, pending{index: i, old: old, fromTitle: fromTitle})
@@ -87,7 +86,7 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 	if err := w.lookUp(ctx, slugs); err != nil {
 		return nil, err
 	}
-	ws := make([]store.ArticleWrite, len(todo))
+	ws := make([]newsroom.ImportWrite, len(todo))
 	for k, t := range todo {
 		a := batch[t.index].article
 		// A published article keeps its address (prepare), and an
@@ -98,12 +97,9 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 			}
 		}
 		w.claim(a.Slug, a.Source)
-		ws[k].Article = a
-		if t.old != nil {
-			ws[k].Note = "import"
-		}
+		ws[k] = newsroom.ImportWrite{Article: a, Old: t.old}
 	}
-	errs, err := w.im.store.SaveArticles(ctx, ws)
+	errs, err := w.im.service.SaveImport(ctx, w.im.opts.Actor, ws)
 	if err != nil {
 		for _, x := range ws {
 			delete(w.holders, x.Article.Slug)
@@ -201,32 +197,6 @@ func (w *writer) claim(slug, source string) {
 	if h, ok := w.holders[slug]; !ok || !h.taken {
 		w.holders[slug] = holder{taken: true, source: source}
 	}
-}
-
-// prepare readies a to be stored: as a new article, or, when old was
-// imported from the same source, as old's next version, keeping its
-// publication date and, once it is public, its address.
-func prepare(a, old *article.Article, now time.Time) error {
-	if old == nil {
-		if err := a.Validate(now); err != nil {
-			return err
-		}
-		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
-			// An article brought from elsewhere was last changed when it
-			// was published, unless its file says otherwise (lastmod).
-			a.UpdatedAt = a.PublishedAt
-		}
-		return nil
-	}
-	a.ID, a.Version, a.OwnerID = old.ID, old.Version, old.OwnerID
-	if a.PublishedAt.IsZero() && a.Status != article.Draft {
-		a.PublishedAt = old.PublishedAt
-	}
-	if err := a.Validate(now); err != nil {
-		return err
-	}
-	article.KeepPublishedSlug(old, a, now)
-	return nil
 }
 
 // explainConflict names the article that holds a's slug when saving a

@@ -372,11 +372,11 @@ func insertRevision(ctx context.Context, tx pgx.Tx, current *article.Article, no
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
-			published_at, tags, requested_links, saved_at, note)
+			published_at, tags, requested_links, saved_at, note, focus_keyphrase)
 		VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1),
-			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		r.ArticleID, r.Title, r.Slug, r.Description, r.Body, r.Status,
-		nullTime(r.PublishedAt), string(tags), string(links), now, note)
+		nullTime(r.PublishedAt), string(tags), string(links), now, note, r.FocusKeyphrase)
 	if err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}
@@ -795,7 +795,7 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
 	defer wrap(&err, "Revisions(%d)", articleID)
 	rows, err := db.pool.Query(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
 		FROM revisions
 		WHERE article_id = $1
 		ORDER BY number`, articleID)
@@ -819,7 +819,7 @@ func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.
 	defer wrap(&err, "Revision(%d, %d)", articleID, n)
 	r := &article.Revision{ArticleID: articleID}
 	row := db.pool.QueryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, body
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
 		FROM revisions
 		WHERE article_id = $1 AND number = $2`, articleID, n)
 	if err := scanRevision(row, r, &r.Body); err != nil {
@@ -834,7 +834,7 @@ func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.
 func scanRevision(row pgx.Row, r *article.Revision, extra ...any) error {
 	var published *time.Time
 	var tags, links []byte
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &r.SavedAt, &r.Note}, extra...)
+	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &r.SavedAt, &r.Note, &r.FocusKeyphrase}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

@@ -264,11 +264,11 @@ func insertRevision(ctx context.Context, tx conn, current *article.Article, now 
 	}
 	_, err = tx.exec(ctx, `
 		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
-			published_at, tags, requested_links, saved_at, note)
-		SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+			published_at, tags, requested_links, saved_at, note, focus_keyphrase)
+		SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		FROM revisions WHERE article_id = ?`,
 		r.ArticleID, r.Title, r.Slug, r.Description, r.Body, r.Status,
-		nullTime(r.PublishedAt), string(tags), string(links), formatTime(now), note, r.ArticleID)
+		nullTime(r.PublishedAt), string(tags), string(links), formatTime(now), note, r.FocusKeyphrase, r.ArticleID)
 	if err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}
@@ -682,7 +682,7 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
 	defer wrap(&err, "Revisions(%d)", articleID)
 	rows, err := db.readConn().query(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
 		FROM revisions
 		WHERE article_id = ?
 		ORDER BY number`, articleID)
@@ -706,7 +706,7 @@ func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.
 	defer wrap(&err, "Revision(%d, %d)", articleID, n)
 	r := &article.Revision{ArticleID: articleID}
 	row := db.readConn().queryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, body
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
 		FROM revisions
 		WHERE article_id = ? AND number = ?`, articleID, n)
 	if err := scanRevision(row, r, &r.Body); err != nil {
@@ -721,7 +721,7 @@ func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.
 func scanRevision(row scanner, r *article.Revision, extra ...any) error {
 	var published sql.NullString
 	var tags, links, saved string
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &saved, &r.Note}, extra...)
+	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &saved, &r.Note, &r.FocusKeyphrase}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
@@ -55,11 +56,15 @@ type Options struct {
 	SetupCode string
 	// Now is the clock. Required.
 	Now func() time.Time
+	// Newsroom saves, publishes and deletes articles; nil makes one from
+	// Store, Renderer, Now and Logger.
+	Newsroom *newsroom.Service
 }
 
 // Handler serves the admin.
 type Handler struct {
 	store     Store
+	news      *newsroom.Service
 	renderer  *render.Renderer
 	site      *web.Site
 	links     func() *linking.Index
@@ -98,8 +103,11 @@ func New(opts Options) *Handler {
 	if opts.Site == nil {
 		opts.Site = &web.Site{Logger: opts.Logger, Now: opts.Now, Info: web.SiteInfo{Title: "Dateline"}}
 	}
+	if opts.Newsroom == nil {
+		opts.Newsroom = newsroom.New(opts.Store, opts.Renderer, opts.Now, opts.Logger)
+	}
 	h := &Handler{
-		store: opts.Store, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
+		store: opts.Store, news: opts.Newsroom, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
 		setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
 	}
 	h.bufs.New = func() any { return new(bytes.Buffer) }

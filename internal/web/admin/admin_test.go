@@ -3,8 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +15,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/testclock"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"

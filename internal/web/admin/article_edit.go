@@ -10,26 +10,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
-	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
-	"github.com/yuin/goldmark/ast"
 )
 
 // Admin addresses of an article use its numeric ID as {id}, which a
 // rename does not change and an imported slug cannot clash with. The key
 // "new", not a number, names the new-article form instead.
 const newKey = "new"
-
-// maxKeyphraseLen bounds a focus keyphrase, as `dateline seo keyphrase`
-// does: a search phrase, not a sentence.
-const maxKeyphraseLen = 100
 
 // dateTimeLayout is how an <input type="datetime-local"> sends a time.
 const dateTimeLayout = "2006-01-02T15:04"
@@ -118,16 +111,8 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	a.Description = f.Description
 	a.Body = f.Body
 	a.FocusKeyphrase = f.FocusKeyphrase
-	if n := utf8.RuneCountInString(f.FocusKeyphrase); n > maxKeyphraseLen {
-		errs["focus_keyphrase"] = fmt.Sprintf("The keyphrase has %d characters, more than %d: use a search phrase of a few words.", n, maxKeyphraseLen)
-	}
 	a.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	a.Slug = f.Slug
-	if f.Slug != "" {
-		if err := article.ValidateSlug(f.Slug); err != nil {
-			errs["slug"] = upperFirst(err.Error()) + "; leave it empty to make one from the title."
-		}
-	}
 	status, err := article.ParseStatus(f.Status)
 	if err != nil {
 		errs["status"] = upperFirst(err.Error()) + "."
@@ -156,32 +141,33 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 			a.Status, a.PublishedAt = article.Scheduled, t
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	if err := a.Validate(now); err != nil {
-		field, msg := validationField(err)
-		errs[field] = msg
-	}
 	return errs
 }
 
-// validationField finds the field an article.Validate error is about,
-// from the words its message starts with.
-func validationField(err error) (field, msg string) {
-	msg = strings.TrimPrefix(err.Error(), article.ErrInvalid.Error()+": ")
-	for _, f := range []struct{ prefix, field string }{
-		{"title", "title"}, {"description", "description"}, {"body", "body"},
-		{"slug", "slug"}, {"tag", "tags"}, {"text", "body"},
-	} {
-		if strings.HasPrefix(msg, f.prefix) {
-			return f.field, upperFirst(msg) + "."
-		}
+// formFields are the fields of the editor's form that can carry a
+// message of their own; a message about any other field goes above the
+// form.
+var formFields = map[string]bool{
+	"title": true, "slug": true, "description": true, "body": true, "tags": true,
+	"focus_keyphrase": true, "status": true, "publish_at": true,
+}
+
+// invalidFields returns the message of a validation error from the
+// newsroom by the form field it is about, or nil for any other error.
+func invalidFields(err error) FieldErrors {
+	var fe *article.FieldError
+	if !errors.As(err, &fe) {
+		return nil
 	}
-	if strings.Contains(msg, "tags") {
-		return "tags", upperFirst(msg) + "."
+	field := fe.Field
+	if !formFields[field] {
+		field = "form"
 	}
-	return "form", upperFirst(msg) + "."
+	msg := upperFirst(fe.Msg) + "."
+	if field == "slug" {
+		msg = upperFirst(fe.Msg) + "; leave it empty to make one from the title."
+	}
+	return FieldErrors{field: msg}
 }
 
 func upperFirst(s string) string {
@@ -271,29 +257,27 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
 		CanPublish: u.CanPublishArticle(u.ID),
 	}
-	if f.Status != string(article.Draft) && !p.CanPublish {
-		return h.refusePublish(w, r, p)
-	}
-	now := h.now()
 	a := &article.Article{OwnerID: u.ID, Author: &article.Author{Name: u.Name}}
-	h.prepareBody(u, &f)
-	p.Form = f
-	if errs := f.apply(a, h.location(r.Context()), now); len(errs) > 0 {
+	errs := f.apply(a, h.location(r.Context()), h.now())
+	var err error
+	if len(errs) == 0 {
+		err = h.news.Create(r.Context(), actorOf(r), a)
+		errs = invalidFields(err)
+	}
+	var refusal *newsroom.Refusal
+	switch {
+	case errors.As(err, &refusal):
+		return h.refusePublish(w, r, p)
+	case len(errs) > 0:
 		p.Errors = errs
 		p.Message = "The article was not saved: see the messages below."
 		return h.render(w, r, http.StatusUnprocessableEntity, "edit", p)
-	}
-	a.SetWordCount(h.renderer.WordCount([]byte(a.Body)))
-	err := h.store.CreateArticle(r.Context(), a)
-	if errors.Is(err, store.ErrConflict) {
+	case errors.Is(err, store.ErrConflict):
 		p.Errors = FieldErrors{"slug": fmt.Sprintf("The slug %q is taken by another article; choose another.", a.Slug)}
 		p.Message = "The article was not saved: see the messages below."
 		return h.render(w, r, http.StatusConflict, "edit", p)
-	} else if err != nil {
+	case err != nil:
 		return err
-	}
-	if a.Status != article.Draft {
-		h.auditPublish(r, nil, a)
 	}
 	if a.Status != article.Draft {
 		return redirect(w, r, editPath(a.ID), "published")
@@ -309,13 +293,9 @@ func (h *Handler) refusePublish(w http.ResponseWriter, r *http.Request, p EditPa
 	return h.render(w, r, http.StatusForbidden, "edit", p)
 }
 
-// prepareBody sanitises the raw HTML of a contributor's body before it is
-// kept; other roles' HTML is the newsroom's own and is sanitised when
-// rendered.
-func (h *Handler) prepareBody(u *user.User, f *ArticleForm) {
-	if u.Role == user.Contributor {
-		f.Body = sanitizeRawHTML(h.renderer, f.Body)
-	}
+// actorOf is the signed-in user, as the newsroom knows who acts.
+func actorOf(r *http.Request) newsroom.Actor {
+	return newsroom.Person(currentUser(r), clientIP(r))
 }
 
 // articleEdit shows the editor for a stored article, with its revisions
@@ -347,14 +327,13 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 		Key:        keyOf(a),
 		Stored:     a,
 		CanPublish: u.CanPublishArticle(a.OwnerID),
-		CanDelete:  canDelete(u, a),
+		CanDelete:  newsroom.MayDelete(newsroom.Person(u, ""), a),
 		Revisions:  reverse(revs), // newest first: the one most likely wanted back
 	}, nil
 }
 
 // articleSave saves an edit of a stored article as a new version.
 func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r)
 	f := parseArticleForm(r)
 	a, err := h.loadArticle(r)
 	if errors.Is(err, web.ErrNotFound) {
@@ -370,20 +349,17 @@ func (h *Handler) articleSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !p.CanPublish && (f.Status != string(article.Draft) || a.Status != article.Draft) {
-		return h.refusePublish(w, r, p)
-	}
-	h.prepareBody(u, &f)
-	p.Form = f
-	next, errs, err := h.saveForm(r, a, f, "edit by "+u.Email, false)
+	next, errs, err := h.saveForm(r, a, f, "edit", false)
 	return h.afterSave(w, r, p, a, next, errs, err, "saved")
 }
 
-// saveForm writes form f over stored article a as version f.Version. With
-// keepStatus the stored status and date stay whatever the form says. It
-// returns the saved article, or the form's errors, or the store's error
-// (wrapping store.ErrConflict for a stale version or a taken slug).
-func (h *Handler) saveForm(r *http.Request, a *article.Article, f ArticleForm, note string, keepStatus bool) (*article.Article, FieldErrors, error) {
+// saveForm writes form f over stored article a as version f.Version,
+// through the newsroom; what labels the revision. With keepStatus the
+// stored status and date stay whatever the form says. It returns the
+// saved article, or the form's errors, or the newsroom's error (a
+// Refusal, or wrapping store.ErrConflict for a stale version or a taken
+// slug).
+func (h *Handler) saveForm(r *http.Request, a *article.Article, f ArticleForm, what string, keepStatus bool) (*article.Article, FieldErrors, error) {
 	loc := h.location(r.Context())
 	now := h.now()
 	next := *a
@@ -398,10 +374,12 @@ func (h *Handler) saveForm(r *http.Request, a *article.Article, f ArticleForm, n
 	if keepStatus && a.Status == article.Scheduled {
 		next.Status, next.PublishedAt = a.Status, a.PublishedAt
 	}
-	article.KeepPublishedSlug(a, &next, now)
 	next.Version = f.Version
-	next.SetWordCount(h.renderer.WordCount([]byte(next.Body)))
-	if err := h.store.UpdateArticle(r.Context(), &next, note); err != nil {
+	err := h.news.Save(r.Context(), actorOf(r), a, &next, what)
+	if errs := invalidFields(err); errs != nil {
+		return nil, errs, nil
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	return &next, nil, nil
@@ -410,7 +388,10 @@ func (h *Handler) saveForm(r *http.Request, a *article.Article, f ArticleForm, n
 // afterSave answers a save of stored article a: the editor again with
 // the reasons when it failed, else a redirect to the saved article.
 func (h *Handler) afterSave(w http.ResponseWriter, r *http.Request, p EditPage, a, next *article.Article, errs FieldErrors, err error, flash string) error {
+	var refusal *newsroom.Refusal
 	switch {
+	case errors.As(err, &refusal):
+		return h.refusePublish(w, r, p)
 	case len(errs) > 0:
 		p.Errors = errs
 		p.Message = "The article was not saved: see the messages below."
@@ -419,9 +400,6 @@ func (h *Handler) afterSave(w http.ResponseWriter, r *http.Request, p EditPage, 
 		return h.conflict(w, r, p, a)
 	case err != nil:
 		return err
-	}
-	if next.Status != article.Draft && (a.Status != next.Status || !a.PublishedAt.Equal(next.PublishedAt)) {
-		h.auditPublish(r, a, next)
 	}
 	return redirect(w, r, editPath(next.ID), flash)
 }
@@ -482,119 +460,19 @@ func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleF
 	return h.render(w, r, http.StatusConflict, "edit", p)
 }
 
-// auditPublish records that an article was published or scheduled.
-func (h *Handler) auditPublish(r *http.Request, before, after *article.Article) {
-	action := "published"
-	if after.Status == article.Scheduled {
-		action = "scheduled"
-	}
-	detail := fmt.Sprintf("%q, %s", after.Title, after.PublishedAt.UTC().Format(time.RFC3339))
-	if before != nil {
-		detail += ", was " + string(before.Status)
-	}
-	h.audit(r, action, after.Slug, detail)
-}
-
-// canDelete reports whether u may delete a: editors any article, others
-// only their own drafts.
-func canDelete(u *user.User, a *article.Article) bool {
-	if u.Role.Can(user.EditAllArticles) {
-		return true
-	}
-	return a.OwnerID != 0 && a.OwnerID == u.ID && a.Status == article.Draft
-}
-
 // articleDelete deletes an article and its revisions.
 func (h *Handler) articleDelete(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.loadArticle(r)
 	if err != nil {
 		return err
 	}
-	if !canDelete(currentUser(r), a) {
-		return web.HTTPError{Status: http.StatusForbidden, Message: "Your role may delete only your own drafts; this article has been published or scheduled. Ask an editor."}
-	}
-	if err := h.store.DeleteArticle(r.Context(), a.Slug); err != nil {
+	var refusal *newsroom.Refusal
+	if err := h.news.Delete(r.Context(), actorOf(r), a); errors.As(err, &refusal) {
+		return web.HTTPError{Status: http.StatusForbidden, Message: refusal.Msg}
+	} else if err != nil {
 		return err
 	}
-	h.audit(r, "deleted article", a.Slug, fmt.Sprintf("%q, %s", a.Title, a.Status))
 	return redirect(w, r, "/admin/articles", "deleted")
-}
-
-// sanitizeRawHTML passes each piece of raw HTML in a Markdown body (HTML
-// blocks and inline tags) through the renderer's own sanitising policy,
-// so that what is stored is what readers would be shown, and leaves the
-// Markdown around it as written.
-func sanitizeRawHTML(r *render.Renderer, body string) string {
-	src := []byte(body)
-	doc := r.Parse(src)
-	type edit struct {
-		start, end int
-		text       string
-	}
-	var edits []edit
-	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.HTMLBlock:
-			lines := n.Lines()
-			if lines.Len() == 0 {
-				return ast.WalkSkipChildren, nil
-			}
-			start, end := lines.At(0).Start, lines.At(lines.Len()-1).Stop
-			if n.HasClosure() {
-				end = n.ClosureLine.Stop
-			}
-			edits = append(edits, edit{start, end, sanitizeHTMLPiece(r, string(src[start:end]))})
-			return ast.WalkSkipChildren, nil
-		case *ast.RawHTML:
-			segs := n.Segments
-			if segs.Len() == 0 {
-				return ast.WalkSkipChildren, nil
-			}
-			start, end := segs.At(0).Start, segs.At(segs.Len()-1).Stop
-			edits = append(edits, edit{start, end, sanitizeHTMLPiece(r, string(src[start:end]))})
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	if len(edits) == 0 {
-		return body
-	}
-	var b strings.Builder
-	last := 0
-	for _, e := range edits {
-		if e.start < last {
-			continue // nested in a piece already replaced
-		}
-		b.Write(src[last:e.start])
-		b.WriteString(e.text)
-		last = e.end
-	}
-	b.Write(src[last:])
-	return b.String()
-}
-
-// sanitizeHTMLPiece sanitises one piece of raw HTML with the renderer's
-// policy: on its own it parses as an HTML block, which the renderer
-// passes through the policy. A piece that does not (a tag spread over
-// lines) is dropped rather than kept unchecked.
-func sanitizeHTMLPiece(r *render.Renderer, piece string) string {
-	doc := r.Parse([]byte(piece))
-	only := doc.Root.FirstChild()
-	if only == nil || only.NextSibling() != nil || only.Kind() != ast.KindHTMLBlock {
-		return ""
-	}
-	out, err := r.HTML(doc)
-	if err != nil {
-		return ""
-	}
-	clean := strings.TrimRight(string(out), "\n")
-	if strings.HasSuffix(piece, "\n") {
-		clean += "\n"
-	}
-	return clean
 }
 
 // Panels are the editor's live panels for the text as typed: the preview,
@@ -657,10 +535,9 @@ func (h *Handler) draftFromForm(r *http.Request) (draft, stored *article.Article
 		copied := *stored
 		draft = &copied
 	}
-	h.prepareBody(u, &f)
+	draft.Body = h.news.Body(actorOf(r), draft.OwnerID, f.Body)
 	draft.Title = strings.TrimSpace(f.Title)
 	draft.Description = strings.TrimSpace(f.Description)
-	draft.Body = f.Body
 	draft.FocusKeyphrase = f.FocusKeyphrase
 	draft.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	if f.Slug != "" {
@@ -721,15 +598,11 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	u := currentUser(r)
-	if stored != nil && !u.CanPublishArticle(stored.OwnerID) && stored.Status != article.Draft {
-		return fail(http.StatusForbidden, "Your role cannot change a published or scheduled article. Nothing was saved.")
-	}
-	chosen, missing := linking.Lookup(h.links(), h.renderer, draft, linking.SuggestOptions{}, ids)
-	if len(missing) > 0 {
+	body, _, err := h.news.Link(h.links(), draft, ids)
+	var stale *newsroom.StaleSuggestionsError
+	if errors.As(err, &stale) {
 		return fail(http.StatusConflict, "That suggestion no longer fits the text (it changed since the panel was shown). The panel has new suggestions; nothing was changed.")
-	}
-	body, err := linking.Apply(draft.Body, chosen)
-	if err != nil {
+	} else if err != nil {
 		return fail(http.StatusConflict, upperFirst(err.Error())+". Nothing was changed.")
 	}
 	f.Body = body
@@ -746,9 +619,12 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 		p.Panels = h.panels(r, draft)
 		return h.render(w, r, http.StatusOK, "edit", p)
 	}
-	next, errs, err := h.saveForm(r, stored, f, "links applied by "+u.Email, true)
+	next, errs, err := h.saveForm(r, stored, f, "links applied", true)
 	if wantsJSON(r) {
+		var refusal *newsroom.Refusal
 		switch {
+		case errors.As(err, &refusal):
+			return fail(http.StatusForbidden, refusal.Msg+" Nothing was saved.")
 		case len(errs) > 0:
 			msgs := make([]string, 0, len(errs))
 			for _, m := range errs {

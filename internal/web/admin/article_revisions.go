@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -94,29 +95,23 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !mayChange(r, a) {
-		return web.HTTPError{Status: http.StatusForbidden, Message: "Your role cannot change a published or scheduled article. Nothing was restored."}
-	}
-	u := currentUser(r)
 	// The page showed the diff against this version; restoring over a
 	// newer one would drop a change nobody saw.
 	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
 		a.Version = v
 	}
 	stale := *a
-	now := h.now()
-	a.Restore(*rev, now)
-	if !u.CanPublishArticle(a.OwnerID) {
-		a.Body = sanitizeRawHTML(h.renderer, a.Body)
-	}
-	a.SetWordCount(h.renderer.WordCount([]byte(a.Body)))
-	if err := a.Validate(now); err != nil {
+	restored, err := h.news.Restore(r.Context(), actorOf(r), a, rev.Number)
+	var refusal *newsroom.Refusal
+	var invalid *article.FieldError
+	switch {
+	case errors.As(err, &refusal):
+		return web.HTTPError{Status: http.StatusForbidden, Message: refusal.Msg + " Nothing was restored."}
+	case errors.As(err, &invalid):
 		p := h.revisionPage(r, &stale, rev)
-		p.Message = "This revision cannot be restored: " + err.Error() + "."
+		p.Message = "This revision cannot be restored: " + invalid.Msg + "."
 		return h.render(w, r, http.StatusUnprocessableEntity, "revision", p)
-	}
-	err = h.store.UpdateArticle(r.Context(), a, fmt.Sprintf("restore of revision %d by %s", rev.Number, u.Email))
-	if errors.Is(err, store.ErrConflict) {
+	case errors.Is(err, store.ErrConflict):
 		current, lerr := h.store.ArticleByID(r.Context(), stale.ID)
 		if lerr != nil {
 			return lerr
@@ -128,8 +123,8 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 			p.Message = fmt.Sprintf("Nothing was restored: the revision's slug %q is taken by another article now.", rev.Slug)
 		}
 		return h.render(w, r, http.StatusConflict, "revision", p)
-	} else if err != nil {
+	case err != nil:
 		return err
 	}
-	return redirect(w, r, editPath(a.ID), "restored")
+	return redirect(w, r, editPath(restored.ID), "restored")
 }

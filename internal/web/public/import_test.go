@@ -7,13 +7,14 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 )
 
 // importText imports a plain-text article through the real importer.
 func importText(t *testing.T, ts *testServer, content []byte) *article.Article {
 	t.Helper()
-	im := importer.New(ts.store, render.New(), importer.Options{Format: importer.Text, Now: ts.clock.Now})
+	im := importer.New(ts.store, newsroom.New(ts.store, render.New(), ts.clock.Now, nil), importer.Options{Format: importer.Text})
 	r := im.Import(ctx, "reference-article.txt", content)
 	if r.Err != nil {
 		t.Fatal(r.Err)

@@ -1,0 +1,85 @@
+package newsroom
+
+import (
+	"context"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// ImportWrite is one article of an import batch: a new one, or one that
+// replaces Old, the article imported before from the same source.
+type ImportWrite struct {
+	Article *article.Article
+	Old     *article.Article
+}
+
+// PrepareImport readies an imported article for SaveImport, so that the
+// importer knows its final slug before it stores it: a replacement takes
+// the old article's identity, owner and (unless the file gives one) date,
+// and keeps its address once public; a new one brought from elsewhere was
+// last changed when it was published, unless its file says otherwise.
+// The word count is CountWords's, done as the file was parsed. Errors are
+// *article.FieldError.
+func (s *Service) PrepareImport(actor Actor, w ImportWrite) error {
+	a, old := w.Article, w.Old
+	now := s.now()
+	a.Body = s.Body(actor, a.OwnerID, a.Body)
+	if old == nil {
+		if err := a.Validate(now); err != nil {
+			return err
+		}
+		if a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now) {
+			a.UpdatedAt = a.PublishedAt
+		}
+		return nil
+	}
+	a.ID, a.Version, a.OwnerID = old.ID, old.Version, old.OwnerID
+	if a.PublishedAt.IsZero() && a.Status != article.Draft {
+		a.PublishedAt = old.PublishedAt
+	}
+	if err := a.Validate(now); err != nil {
+		return err
+	}
+	article.KeepPublishedSlug(old, a, now)
+	return nil
+}
+
+// SaveImport stores a batch prepared by PrepareImport in one transaction,
+// each article on its own: one that fails leaves nothing and does not
+// stop the others. It returns one error per write (nil for those stored);
+// the error is for a batch that could not be stored at all, when nothing
+// was.
+func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite) ([]error, error) {
+	errs := make([]error, len(ws))
+	var batch []store.ArticleWrite
+	var at []int
+	for i, w := range ws {
+		if !actor.mayPublish(w.Article.OwnerID) && w.Article.Status != article.Draft {
+			errs[i] = &Refusal{"Your role cannot publish or schedule an article: import it as a draft."}
+			continue
+		}
+		// Validate again: it is cheap, and nothing unchecked is stored.
+		if err := w.Article.Validate(s.now()); err != nil {
+			errs[i] = err
+			continue
+		}
+		write := store.ArticleWrite{Article: w.Article}
+		if w.Old != nil {
+			write.Note = actor.note("import")
+		}
+		batch = append(batch, write)
+		at = append(at, i)
+	}
+	if len(batch) == 0 {
+		return errs, nil
+	}
+	stored, err := s.store.SaveArticles(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	for k, i := range at {
+		errs[i] = stored[k]
+	}
+	return errs, nil
+}

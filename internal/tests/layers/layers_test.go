@@ -1,0 +1,80 @@
+// Package layers guards the shape of the code: workflows live once, in
+// the newsroom service, and the adapters (handlers, commands, importers)
+// reach the store's article writes only through it.
+package layers
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// articleWrites are the store methods that change articles. Calling one
+// outside the newsroom service skips its rules: word counts, validation,
+// slug stability, the sanitising policy, revision notes and the audit log.
+var articleWrites = map[string]bool{
+	"CreateArticle": true,
+	"UpdateArticle": true,
+	"SaveArticles":  true,
+	"DeleteArticle": true,
+}
+
+// mayWrite are the directories whose code may call them: the service, and
+// the store that implements them (with its conformance suite).
+var mayWrite = []string{"internal/newsroom", "internal/store"}
+
+func TestOnlyTheNewsroomWritesArticles(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	fset := token.NewFileSet()
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "node_modules", "testdata":
+				return filepath.SkipDir
+			}
+			for _, dir := range mayWrite {
+				if rel == dir {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		}
+		// Tests set up their fixtures however they like.
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		checked++
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && articleWrites[sel.Sel.Name] {
+				t.Errorf("%s: calls %s directly; save, publish and delete articles through the newsroom service (internal/newsroom)",
+					fset.Position(call.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 50 {
+		t.Fatalf("checked only %d files: is the walk rooted at the repository?", checked)
+	}
+}

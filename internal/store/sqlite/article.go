@@ -23,13 +23,13 @@ const (
 	slugTakenSQL    = `SELECT id FROM articles WHERE slug = ? AND id <> ?`
 	sourceTakenSQL  = `SELECT id FROM articles WHERE source = ? AND id <> ?`
 	upsertAuthorSQL = `
-	INSERT INTO authors (slug, name, bio) VALUES (?, ?, ?)
+	INSERT INTO authors (id, slug, name, bio) VALUES ((SELECT id + 1 FROM author_id_high), ?, ?, ?)
 	ON CONFLICT (slug) DO UPDATE SET
 		name = excluded.name,
 		bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
 	RETURNING id`
 	upsertTagSQL = `
-	INSERT INTO tags (slug, name) VALUES (?, ?)
+	INSERT INTO tags (id, slug, name) VALUES ((SELECT id + 1 FROM tag_id_high), ?, ?)
 	ON CONFLICT (slug) DO UPDATE SET name = tags.name
 	RETURNING id, name`
 	insertArticleTagSQL    = `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`

@@ -65,8 +65,8 @@ func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce strin
 			return err
 		}
 		err = tx.queryRow(ctx, `
-			INSERT INTO comments (article_id, parent_id, author, email, url, body, body_hash, state, created_at, commenter_key, reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO comments (id, article_id, parent_id, author, email, url, body, body_hash, state, created_at, commenter_key, reason)
+			VALUES ((SELECT id + 1 FROM comment_id_high), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			c.ArticleID, nullID(c.ParentID), c.Author, c.Email, c.URL, c.Body, hash, c.State, formatTime(now), c.CommenterKey, c.Reason,
 		).Scan(&c.ID)

@@ -49,8 +49,8 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) (err error) {
 			return err
 		}
 		err := tx.queryRow(ctx, `
-			INSERT INTO users (email, email_key, name, role, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO users (id, email, email_key, name, role, password_hash, created_at)
+			VALUES ((SELECT id + 1 FROM user_id_high), ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			u.Email, emailKey(u.Email), u.Name, u.Role, u.PasswordHash, formatTime(now)).Scan(&u.ID)
 		if err != nil {
@@ -357,8 +357,8 @@ func (db *DB) AddAudit(ctx context.Context, e *user.AuditEvent) (err error) {
 	e.At = e.At.UTC()
 	return db.transact(ctx, func(tx conn) error {
 		return tx.queryRow(ctx, `
-			INSERT INTO audit_log (at, actor, action, target, ip, detail)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO audit_log (id, at, actor, action, target, ip, detail)
+			VALUES ((SELECT id + 1 FROM audit_id_high), ?, ?, ?, ?, ?, ?)
 			RETURNING id`, formatTime(e.At), e.Actor, e.Action, e.Target, e.IP, e.Detail).Scan(&e.ID)
 	})
 }

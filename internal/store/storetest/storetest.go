@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	tests = append(tests, commentTests...)
 	tests = append(tests, redirectTests...)
 	tests = append(tests, userTests...)
+	tests = append(tests, idTests...)
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()

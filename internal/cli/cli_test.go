@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/google/go-cmp/cmp"
 )
 

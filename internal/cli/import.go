@@ -3,10 +3,10 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"github.com/datelinehq/dateline/internal/config"
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/importer"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/schollz/progressbar/v3"

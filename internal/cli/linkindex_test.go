@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"github.com/datelinehq/dateline/internal/store"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 

@@ -3,8 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,7 +19,9 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
 	"github.com/datelinehq/dateline/internal/web/public"

@@ -22,10 +22,20 @@ test-clock:
 eval:
 	go test -count=1 -v ./internal/linking/eval -full
 
+# The linters run at pinned versions through `go run pkg@version`, which
+# downloads and builds each once into the module and build caches, so a
+# machine without them needs the network only the first time (and fails
+# rather than skips without it). staticcheck v0.8.2 is its release
+# 2026.2.2, built for Go 1.26; goimports comes with golang.org/x/tools.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOIMPORTS := golang.org/x/tools/cmd/goimports@v0.52.0
+
 lint:
 	bash scripts/check-repo.sh
+	@out=$$(gofmt -l .) || exit 1; test -z "$$out" || { echo "$$out"; echo "gofmt needed (gofmt -w on the files above)"; exit 1; }
+	@out=$$(go run $(GOIMPORTS) -l .) || exit 1; test -z "$$out" || { echo "$$out"; echo "goimports needed (go run $(GOIMPORTS) -w on the files above)"; exit 1; }
 	go vet ./...
-	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	go run $(STATICCHECK) ./...
 
 bench:
 	DATELINE_TEST_POSTGRES='$(POSTGRES)' go test -run '^$$' -bench ImportMarkdown -benchtime 1x -count 3 ./internal/importer/

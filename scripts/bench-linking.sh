@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/benchlinking" ./internal/linking/cmd/benchlinking
+go build -o "$bin/benchlinking" ./internal/devtools/benchlinking
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000)
 for n in "${sizes[@]}"; do

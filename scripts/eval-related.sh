@@ -11,4 +11,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${DATELINE_NEWS_CORPORA:-../shared/fixtures/news}
 [[ -d $dir ]] || { echo "eval-related.sh: no corpora at $dir" >&2; exit 1; }
-exec go run ./internal/linking/cmd/evalrelated -dir "$dir" -k 5 "$@"
+exec go run ./internal/devtools/evalrelated -dir "$dir" -k 5 "$@"

@@ -1,18 +1,20 @@
-package linking
+package linking_test
 
 import (
 	"sync"
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/linkingtest"
 	"github.com/datelinehq/dateline/internal/render"
 )
 
-var benchArchive = sync.OnceValue(func() []Doc { return GenerateArchive(2000, 1500, 1) })
+var benchArchive = sync.OnceValue(func() []linking.Doc { return linkingtest.GenerateArchive(2000, 1500, 1) })
 
-func benchIndex(b *testing.B) *Index {
+func benchIndex(b *testing.B) *linking.Index {
 	b.Helper()
-	ix := NewIndex()
+	ix := linking.NewIndex()
 	for _, d := range benchArchive() {
 		ix.Upsert(d)
 	}
@@ -51,7 +53,7 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		d := docs[i%len(docs)]
-		Suggest(ix, r, &article.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Body: d.Text}, SuggestOptions{})
+		linking.Suggest(ix, r, &article.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Body: d.Text}, linking.SuggestOptions{})
 	}
 }
 
@@ -59,6 +61,6 @@ func BenchmarkNormalize(b *testing.B) {
 	text := benchArchive()[0].Text
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		Normalize(text)
+		linking.Normalize(text)
 	}
 }

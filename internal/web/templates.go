@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-
 	"embed"
 	"fmt"
-	"github.com/datelinehq/dateline/internal/comment"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -16,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/comment"
 )
 
 //go:embed templates/*.html

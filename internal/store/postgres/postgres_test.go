@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"io/fs"
 	"net"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 	"github.com/datelinehq/dateline/internal/store/storetest"
+	"github.com/datelinehq/dateline/internal/testclock"
 )
 
 // testOptions open the stores of the tests that are not about time.

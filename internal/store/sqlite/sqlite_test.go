@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/storetest"
+	"github.com/datelinehq/dateline/internal/testclock"
 )
 
 // testOptions open the stores of the tests that are not about time.

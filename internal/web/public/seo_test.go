@@ -3,7 +3,6 @@ package public
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/web"
 	"golang.org/x/net/html"
 )

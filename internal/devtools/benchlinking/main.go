@@ -20,6 +20,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/linkingtest"
 	"github.com/datelinehq/dateline/internal/render"
 )
 
@@ -45,7 +46,7 @@ func main() {
 
 	// The archive is streamed: each worker generates an article, indexes
 	// it and drops it, as a server reading the store would.
-	archive := linking.NewArchive(*words, 1)
+	archive := linkingtest.NewArchive(*words, 1)
 	start := time.Now()
 	ix := linking.NewIndex()
 	var wg sync.WaitGroup

@@ -1,17 +1,23 @@
-package linking
+// Package linkingtest generates archives of articles for the linking
+// engine's benchmarks: internal/linking's own benchmarks and the
+// benchlinking command (scripts/bench-linking.sh). Nothing in the dateline
+// binary imports it.
+package linkingtest
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/linking"
 )
 
 // GenerateArchive returns n generated articles of about words words each
 // (see Archive). The same seed gives the same archive.
-func GenerateArchive(n, words int, seed uint64) []Doc {
+func GenerateArchive(n, words int, seed uint64) []linking.Doc {
 	a := NewArchive(words, seed)
-	docs := make([]Doc, n)
+	docs := make([]linking.Doc, n)
 	for i := range docs {
 		docs[i] = a.Doc(i)
 	}
@@ -68,7 +74,7 @@ func NewArchive(words int, seed uint64) *Archive {
 }
 
 // Doc returns article i (from 0), with ID i+1.
-func (a *Archive) Doc(i int) Doc {
+func (a *Archive) Doc(i int) linking.Doc {
 	r := rand.New(rand.NewPCG(a.seed^uint64(i+1)*0x9E3779B97F4A7C15, uint64(i)))
 	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(a.general)-1))
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -115,7 +121,7 @@ func (a *Archive) Doc(i int) Doc {
 		b.WriteString("\n\n")
 	}
 	title[0] = strings.ToUpper(title[0][:1]) + title[0][1:]
-	return Doc{
+	return linking.Doc{
 		ID: int64(i + 1), Slug: fmt.Sprintf("article-%d", i+1), Title: strings.Join(title, " "),
 		Headings: heads, Text: b.String(), Tags: []string{t.tag},
 		Published: base.Add(time.Duration(i) * time.Hour),

@@ -13,7 +13,6 @@ import (
 	"github.com/datelinehq/dateline/internal/testclock"
 
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -8,7 +8,6 @@ import (
 	"github.com/datelinehq/dateline/internal/config"
 
 	"github.com/datelinehq/dateline/internal/article"
-	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/importer"
 	"github.com/schollz/progressbar/v3"
 )

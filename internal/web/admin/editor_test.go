@@ -22,7 +22,6 @@ import (
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
-	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/datelinehq/dateline/internal/testclock"
-
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/google/go-cmp/cmp"
 )
 

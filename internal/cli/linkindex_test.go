@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/store"
-
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 

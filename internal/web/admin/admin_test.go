@@ -16,13 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/testclock"
-
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
 	"github.com/datelinehq/dateline/internal/web/public"

@@ -15,13 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/testclock"
-
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"

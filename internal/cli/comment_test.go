@@ -123,6 +123,9 @@ func TestCommentModerationFromTheCommandLine(t *testing.T) {
 		{[]string{"settings", "set", "comments.max_links", "many"}, 1, "takes a whole number"},
 		{[]string{"settings", "set", "comments.nope", "1"}, 1, `unknown setting "comments.nope"`},
 		{[]string{"settings", "set", "comments.blocked_ips", "10.0.0.0/33"}, 1, "is not an IP address or range"},
+		// Refused with the admin's words (TestSettingsErrorsSaveNothing),
+		// so that the admin can still save the other settings afterwards.
+		{[]string{"settings", "set", "comments.max_form_hours", "100000"}, 1, "comments.max_form_hours must be a whole number from 1 to 8760, not 100000"},
 	} {
 		_, errOut, code := dateline(t, append(test.args, "--db", db)...)
 		if code != test.code || !strings.Contains(errOut, test.want) {

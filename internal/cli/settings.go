@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -47,10 +49,13 @@ func settingsCommand() *command {
 						if err := setCommentSetting(&cs, fs.Arg(0), fs.Arg(1)); err != nil {
 							return err
 						}
-						if err := cs.Validate(); err != nil {
-							return fmt.Errorf("comments.%w", err)
+						err = newsroomOf(e, s).SaveSettings(e.ctx, cliAs, nil, &cs)
+						var invalid *newsroom.SettingsError
+						if errors.As(err, &invalid) {
+							// The same words as the admin's, after the key.
+							return errors.New("comments." + strings.ReplaceAll(invalid.Error(), "; ", "; comments."))
 						}
-						if err := s.SaveCommentSettings(e.ctx, cs); err != nil {
+						if err != nil {
 							return err
 						}
 						fmt.Fprintf(e.stdout, "%s = %s\n", fs.Arg(0), fs.Arg(1))

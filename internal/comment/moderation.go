@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Settings are the site's comment policy.
@@ -49,22 +50,75 @@ func DefaultSettings() Settings {
 	}
 }
 
-// Validate checks the settings; messages name the setting at fault.
-func (s Settings) Validate() error {
-	switch {
-	case s.MaxLinks < 0:
-		return fmt.Errorf("max_links must be 0 or more")
-	case s.CloseAfterDays < 0:
-		return fmt.Errorf("close_after_days must be 0 or more")
-	case s.MinFormSeconds < 0 || s.MaxFormHours < 1:
-		return fmt.Errorf("min_form_seconds must be 0 or more and max_form_hours at least 1")
-	case s.PerIPPerMinute < 1 || s.PerArticlePerMinute < 1:
-		return fmt.Errorf("per_ip_per_minute and per_article_per_minute must be at least 1")
+// SettingError is a comment setting the site does not accept. Setting is
+// its name ("max_form_hours", as in JSON and the admin's form); Msg says
+// what is wrong without naming it ("must be a whole number from 1 to
+// 8760, not 100000"), so that a form shows it beside the field and the
+// command line after the name.
+type SettingError struct {
+	Setting string
+	Msg     string
+}
+
+func (e *SettingError) Error() string { return e.Setting + " " + e.Msg }
+
+// MaxListLines bounds each list of blocked words, emails and addresses.
+const MaxListLines = 5000
+
+// numberRanges are the bounds of the numeric settings: wide enough for any
+// site, narrow enough that a typo cannot stop the form from working (a
+// form valid for 100,000 hours is no defence).
+var numberRanges = []struct {
+	setting string
+	lo, hi  int
+	value   func(Settings) int
+}{
+	{"max_links", 0, 1000, func(s Settings) int { return s.MaxLinks }},
+	{"close_after_days", 0, 100000, func(s Settings) int { return s.CloseAfterDays }},
+	{"min_form_seconds", 0, 3600, func(s Settings) int { return s.MinFormSeconds }},
+	{"max_form_hours", 1, 24 * 365, func(s Settings) int { return s.MaxFormHours }},
+	{"per_ip_per_minute", 1, 10000, func(s Settings) int { return s.PerIPPerMinute }},
+	{"per_article_per_minute", 1, 100000, func(s Settings) int { return s.PerArticlePerMinute }},
+}
+
+// Problems lists every setting the site does not accept, in the order of
+// the form; nil when all are right.
+func (s Settings) Problems() []*SettingError {
+	var errs []*SettingError
+	for _, r := range numberRanges {
+		if v := r.value(s); v < r.lo || v > r.hi {
+			errs = append(errs, &SettingError{r.setting, fmt.Sprintf("must be a whole number from %d to %d, not %d", r.lo, r.hi, v)})
+		}
+	}
+	for _, l := range []struct {
+		setting string
+		items   []string
+	}{{"blocked_words", s.BlockedWords}, {"blocked_emails", s.BlockedEmails}, {"blocked_ips", s.BlockedIPs}} {
+		if len(l.items) > MaxListLines {
+			errs = append(errs, &SettingError{l.setting, fmt.Sprintf("must have at most %d entries, not %d", MaxListLines, len(l.items))})
+			continue
+		}
+		for _, item := range l.items {
+			if !utf8.ValidString(item) {
+				errs = append(errs, &SettingError{l.setting, "contains bytes that are not text (invalid UTF-8)"})
+				break
+			}
+		}
 	}
 	for _, ip := range s.BlockedIPs {
 		if _, err := parsePrefix(ip); err != nil {
-			return fmt.Errorf("blocked_ips: %q is not an IP address or range", ip)
+			errs = append(errs, &SettingError{"blocked_ips", fmt.Sprintf("%q is not an IP address or range (such as 192.0.2.7 or 198.51.100.0/24)", ip)})
+			break
 		}
+	}
+	return errs
+}
+
+// Validate returns the first of Problems as an error (a *SettingError),
+// or nil.
+func (s Settings) Validate() error {
+	if errs := s.Problems(); len(errs) > 0 {
+		return errs[0]
 	}
 	return nil
 }

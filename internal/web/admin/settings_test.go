@@ -77,6 +77,8 @@ func TestSettingsErrorsSaveNothing(t *testing.T) {
 		{"title", "two\nlines", "line breaks"},
 		{"max_links", "many", "is not a whole number"},
 		{"max_form_hours", "0", "from 1 to"},
+		// The command line refuses it in the same words (TestCommentModerationFromTheCommandLine).
+		{"max_form_hours", "100000", "Must be a whole number from 1 to 8760, not 100000."},
 		{"per_ip_per_minute", "-1", "from 1 to"},
 		{"blocked_ips", "192.0.2.1\nnot-an-ip", `"not-an-ip" is not an IP address`},
 	} {

@@ -320,9 +320,6 @@ type Redirect struct {
 	CreatedAt time.Time
 }
 
-// ArticlePath is the address of the article with the given slug.
-func ArticlePath(slug string) string { return "/" + slug + "/" }
-
 // maxRedirectPath bounds a redirect's path, like the longest address the
 // site answers.
 const maxRedirectPath = 1024

@@ -3,7 +3,6 @@ package public
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/seo"
@@ -20,21 +19,6 @@ var feedFormats = []struct{ name, contentType string }{
 	{"rss", seo.RSSType},
 	{"atom", seo.AtomType},
 	{"json", seo.JSONType},
-}
-
-// registerFeeds adds the routes of the feeds (the site's, each tag's and
-// each author's, in every format), the sitemaps and robots.txt.
-func (h *Handlers) registerFeeds(handle func(string, web.HandlerFunc)) {
-	for _, kind := range []string{seo.SiteFeed, seo.TagFeed, seo.AuthorFeed} {
-		for _, f := range feedFormats {
-			path := seo.FeedPath(kind, "{slug}", f.name)
-			if strings.HasSuffix(path, "/") {
-				path += "{$}"
-			}
-			handle("GET "+path, h.feed(kind, f.name, f.contentType))
-		}
-	}
-	h.registerSitemaps(handle)
 }
 
 // feed serves one kind of feed in one format.

@@ -27,18 +27,6 @@ const (
 	textType = "text/plain; charset=utf-8"
 )
 
-// registerSitemaps adds the routes of the sitemaps and robots.txt.
-func (h *Handlers) registerSitemaps(handle func(string, web.HandlerFunc)) {
-	handle("GET /sitemap.xml", h.sitemap(0))
-	// The mux takes no wildcard inside a segment, so each numbered
-	// sitemap has its own route.
-	for n := 1; n <= maxSitemapFiles; n++ {
-		handle(fmt.Sprintf("GET /sitemap-%d.xml", n), h.sitemap(n))
-	}
-	handle("GET /news-sitemap.xml", h.newsSitemap)
-	handle("GET /robots.txt", h.robots)
-}
-
 // sitemap serves /sitemap.xml (n = 0), a sitemap of every address when
 // they are few enough and else the index of the numbered sitemaps, or
 // the numbered sitemap n.

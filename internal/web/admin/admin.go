@@ -26,6 +26,7 @@ import (
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -398,5 +399,6 @@ func funcs(static *web.Assets) template.FuncMap {
 			return many
 		},
 		"commentHTML": comment.HTML,
+		"articlePath": urls.Article,
 	}
 }

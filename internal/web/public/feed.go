@@ -7,6 +7,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -16,9 +17,9 @@ const FeedSize = 20
 // feedFormats are the formats every feed comes in, with the MIME type
 // each is served as.
 var feedFormats = []struct{ name, contentType string }{
-	{"rss", seo.RSSType},
-	{"atom", seo.AtomType},
-	{"json", seo.JSONType},
+	{urls.RSS, seo.RSSType},
+	{urls.Atom, seo.AtomType},
+	{urls.JSONFeed, seo.JSONType},
 }
 
 // feed serves one kind of feed in one format.
@@ -33,12 +34,12 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			self := h.site.AbsURL(r, seo.FeedPath(kind, slug, format))
+			self := h.site.AbsURL(r, urls.Feed(urls.Listing(kind, slug), format))
 			var body []byte
 			switch format {
-			case "atom":
+			case urls.Atom:
 				body, err = f.Atom(self)
-			case "json":
+			case urls.JSONFeed:
 				body, err = f.JSON(self)
 			default:
 				body, err = f.RSS(self)
@@ -61,7 +62,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		Title:       info.Title,
 		Description: info.Description,
 		Language:    info.Language,
-		Link:        h.site.AbsURL(r, "/"),
+		Link:        h.site.AbsURL(r, urls.Home),
 		Author:      info.Title,
 	}
 	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize}
@@ -74,7 +75,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		q.TagSlug = slug
 		f.Title = tag.Name + " – " + info.Title
 		f.Description = "Articles tagged " + tag.Name + "."
-		f.Link = h.site.AbsURL(r, "/tag/"+slug+"/")
+		f.Link = h.site.AbsURL(r, urls.Tag(slug))
 	case seo.AuthorFeed:
 		au, err := h.store.Author(ctx, slug)
 		if err != nil {
@@ -83,7 +84,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		q.AuthorSlug = slug
 		f.Title = au.Name + " – " + info.Title
 		f.Description = "Articles by " + au.Name + "."
-		f.Link = h.site.AbsURL(r, "/author/"+slug+"/")
+		f.Link = h.site.AbsURL(r, urls.Author(slug))
 	}
 	as, err := h.store.Articles(ctx, q)
 	if err != nil {
@@ -114,14 +115,14 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
 	item := seo.FeedItem{
 		Title:     a.Title,
-		Link:      h.site.AbsURL(r, "/"+a.Slug+"/"),
+		Link:      h.site.AbsURL(r, urls.Article(a.Slug)),
 		Published: a.PublishedAt,
 		Updated:   a.UpdatedAt,
 		Summary:   a.Description,
 	}
 	if a.Author != nil {
 		item.Author = a.Author.Name
-		item.AuthorURL = h.site.AbsURL(r, "/author/"+a.Author.Slug+"/")
+		item.AuthorURL = h.site.AbsURL(r, urls.Author(a.Author.Slug))
 	}
 	for _, t := range a.Tags {
 		item.Categories = append(item.Categories, t.Name)

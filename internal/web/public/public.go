@@ -247,16 +247,15 @@ type Pagination struct {
 	Prev, Next string
 }
 
-func paginate(base string, page, total int) Pagination {
+// paginate links page of a listing (the address urls.Home, urls.Tag or
+// urls.Author gives) of total articles to its neighbours.
+func paginate(listing string, page, total int) Pagination {
 	var p Pagination
 	if page > 1 {
-		p.Prev = base
-		if page > 2 {
-			p.Prev = fmt.Sprintf("%spage/%d/", base, page-1)
-		}
+		p.Prev = urls.Page(listing, page-1)
 	}
 	if page*PerPage < total {
-		p.Next = fmt.Sprintf("%spage/%d/", base, page+1)
+		p.Next = urls.Page(listing, page+1)
 	}
 	return p
 }
@@ -292,8 +291,8 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if page > 1 {
 			title = fmt.Sprintf("Page %d", page)
 		}
-		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate("/", page, total)}
-		h.describeList(r, &p.Base, "", "", "", page)
+		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate(urls.Home, page, total)}
+		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 		return h.render("home", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -318,9 +317,9 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Heading:    tag.Name,
 			Intro:      fmt.Sprintf("%s tagged %s.", countArticles(total), tag.Name),
 			Articles:   as,
-			Pagination: paginate("/tag/"+slug+"/", page, total),
+			Pagination: paginate(urls.Tag(slug), page, total),
 		}
-		h.describeList(r, &p.Base, "tag", slug, tag.Name, page)
+		h.describeList(r, &p.Base, urls.TagListing, slug, tag.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -349,9 +348,9 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Heading:    au.Name,
 			Intro:      intro,
 			Articles:   as,
-			Pagination: paginate("/author/"+slug+"/", page, total),
+			Pagination: paginate(urls.Author(slug), page, total),
 		}
-		h.describeList(r, &p.Base, "author", slug, au.Name, page)
+		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }

@@ -1,7 +1,6 @@
 package public
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -65,7 +64,8 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		Link:        h.site.AbsURL(r, urls.Home),
 		Author:      info.Title,
 	}
-	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize}
+	// Whole: items carry the body, or a summary of it.
+	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize, Whole: true}
 	switch kind {
 	case seo.TagFeed:
 		tag, err := h.store.Tag(ctx, slug)
@@ -100,7 +100,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	}
 	base := h.site.BaseURL(r)
 	for _, a := range as {
-		item, err := h.feedItem(ctx, r, a, base)
+		item, err := h.feedItem(r, a, base)
 		if err != nil {
 			return nil, err
 		}
@@ -109,10 +109,10 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	return f, nil
 }
 
-// feedItem describes an article for a feed: with its rendered body when
-// the feeds carry full content, and with a summary of the body when it
-// has no description.
-func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
+// feedItem describes an article, listed whole, for a feed: with its
+// rendered body when the feeds carry full content, and with a summary of
+// the body when it has no description.
+func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
 	item := seo.FeedItem{
 		Title:     a.Title,
 		Link:      h.site.AbsURL(r, urls.Article(a.Slug)),
@@ -130,12 +130,7 @@ func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Art
 	if !h.feedFull && a.Description != "" {
 		return item, nil
 	}
-	// Listed articles come without their body.
-	full, err := h.store.Article(ctx, a.Slug)
-	if err != nil {
-		return item, err
-	}
-	body, err := h.bodies.get(full, h.renderer)
+	body, err := h.bodies.get(a, h.renderer)
 	if err != nil {
 		return item, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 func articleRenameCommand() *command {
@@ -40,7 +41,7 @@ func articleRenameCommand() *command {
 				} else if err != nil {
 					return err
 				}
-				from := store.ArticlePath(slug)
+				from := urls.Article(slug)
 				to, err := s.Redirect(e.ctx, from)
 				if errors.Is(err, store.ErrNotFound) {
 					fmt.Fprintf(e.stdout, "renamed %s to %s; it is not public, so %s needs no redirect\n", slug, newSlug, from)

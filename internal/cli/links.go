@@ -13,6 +13,7 @@ import (
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 func linksCommand() *command {
@@ -208,7 +209,7 @@ func linksApplyCommand() *command {
 					return err
 				}
 				for _, sg := range chosen {
-					fmt.Fprintf(e.stdout, "linked %q to /%s/\n", sg.Phrase, sg.Target.Slug)
+					fmt.Fprintf(e.stdout, "linked %q to %s\n", sg.Phrase, urls.Article(sg.Target.Slug))
 				}
 				fmt.Fprintf(e.stdout, "saved; undo with: dateline article restore %s %d\n", a.Slug, len(revs)+1)
 				return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -169,11 +170,11 @@ func (b *ReportBuilder) resolve(path string, redirects map[string]string) (*Arti
 		}
 		return nil, "redirects to " + to + ", which is not a public article"
 	}
-	segments := strings.Split(strings.Trim(canonical, "/"), "/")
-	if len(segments) != 1 || notArticle[segments[0]] || strings.Contains(segments[0], ".") {
+	slug, ok := urls.ArticleSlug(canonical)
+	if !ok {
 		return nil, ""
 	}
-	a := b.articles[segments[0]]
+	a := b.articles[slug]
 	switch {
 	case a == nil:
 		return nil, "no article at " + canonical + " (deleted, or an old address that no redirect covers)"
@@ -182,9 +183,6 @@ func (b *ReportBuilder) resolve(path string, redirects map[string]string) (*Arti
 	}
 	return a, ""
 }
-
-// notArticle are the site's first path segments that are not articles.
-var notArticle = map[string]bool{"": true, "page": true, "static": true, "feed": true, "tag": true, "author": true, "admin": true}
 
 func (b *ReportBuilder) byPath(p string) *ArticleLinks {
 	return b.articles[strings.Trim(p, "/")]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -171,7 +172,7 @@ func places(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptio
 	candidates := map[int64]Match{}
 	var order []int64
 	addCandidate := func(m Match, boost float64) {
-		if m.ID == a.ID || linked["/"+m.Slug+"/"] {
+		if m.ID == a.ID || linked[urls.Article(m.Slug)] {
 			return
 		}
 		if old, ok := candidates[m.ID]; ok && old.Score >= m.Score*boost {
@@ -341,7 +342,7 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 		}
 		body := []byte(src.Body)
 		spans, linked := linkableSpans(r.Parse(body))
-		if linked["/"+info.Slug+"/"] {
+		if linked[urls.Article(info.Slug)] {
 			continue
 		}
 		to := Match{ID: info.ID, Slug: info.Slug, Title: info.Title, Score: 1, Reason: m.Reason}
@@ -382,7 +383,7 @@ func Apply(body string, chosen []Suggestion) (string, error) {
 			return "", fmt.Errorf("suggestions %s overlaps another", s.ID)
 		}
 		last = s.Start
-		out = out[:s.Start] + "[" + s.Phrase + "](/" + s.Target.Slug + "/)" + out[s.End:]
+		out = out[:s.Start] + "[" + s.Phrase + "](" + urls.Article(s.Target.Slug) + ")" + out[s.End:]
 	}
 	return out, nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // MIME types of the three feed formats, as the feeds are served.
@@ -17,11 +19,11 @@ const (
 )
 
 // The kinds of feed a site has: the whole site's, a tag's and an
-// author's.
+// author's, one for each kind of listing.
 const (
-	SiteFeed   = ""
-	TagFeed    = "tag"
-	AuthorFeed = "author"
+	SiteFeed   = urls.HomeListing
+	TagFeed    = urls.TagListing
+	AuthorFeed = urls.AuthorListing
 )
 
 // FeedLink is a feed as a page's head announces it, in a
@@ -32,32 +34,16 @@ type FeedLink struct {
 	Href  string // the feed's path on the site, starting with "/"
 }
 
-// FeedPath returns the path of a feed of the given kind (SiteFeed, TagFeed
-// or AuthorFeed) and format ("rss", "atom" or "json"); slug names the tag
-// or author.
-func FeedPath(kind, slug, format string) string {
-	base := "/"
-	if kind != SiteFeed {
-		base = "/" + kind + "/" + slug + "/"
-	}
-	switch format {
-	case "atom":
-		return base + "feed/atom/"
-	case "json":
-		return base + "feed.json"
-	}
-	return base + "feed/"
-}
-
 // FeedLinks lists the three feeds of a kind (SiteFeed, TagFeed or
 // AuthorFeed) for autodiscovery; slug names the tag or author and name is
 // what the feeds follow (the site's title, the tag's or the author's name),
 // used in their titles.
 func FeedLinks(kind, slug, name string) []FeedLink {
+	listing := urls.Listing(kind, slug)
 	return []FeedLink{
-		{Title: name + " (RSS)", Type: "application/rss+xml", Href: FeedPath(kind, slug, "rss")},
-		{Title: name + " (Atom)", Type: "application/atom+xml", Href: FeedPath(kind, slug, "atom")},
-		{Title: name + " (JSON Feed)", Type: "application/feed+json", Href: FeedPath(kind, slug, "json")},
+		{Title: name + " (RSS)", Type: "application/rss+xml", Href: urls.Feed(listing, urls.RSS)},
+		{Title: name + " (Atom)", Type: "application/atom+xml", Href: urls.Feed(listing, urls.Atom)},
+		{Title: name + " (JSON Feed)", Type: "application/feed+json", Href: urls.Feed(listing, urls.JSONFeed)},
 	}
 }
 

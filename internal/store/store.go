@@ -195,7 +195,9 @@ type ArticleStore interface {
 	// error wrapping ErrNotFound.
 	ArticleBySource(ctx context.Context, source string) (*article.Article, error)
 
-	// Articles lists articles matching q, newest first.
+	// Articles lists articles matching q, newest first, with their
+	// authors and tags; their bodies and requested links only when
+	// q.Whole is set.
 	Articles(ctx context.Context, q ArticleQuery) ([]*article.Article, error)
 
 	// DeleteArticle deletes the article with the given slug and its
@@ -285,6 +287,10 @@ type ArticleQuery struct {
 	Sources []string
 	Limit   int // at most this many, when positive
 	Offset  int
+	// Whole lists each article whole, as Article returns it: with its
+	// body and requested links, loaded for the whole list at once rather
+	// than article by article. Lists that show no body leave it unset.
+	Whole bool
 }
 
 // RedirectStore keeps the site's permanent redirects: old addresses that
@@ -319,9 +325,6 @@ type Redirect struct {
 	To        string // a path on the site, or an absolute http(s) URL
 	CreatedAt time.Time
 }
-
-// ArticlePath is the address of the article with the given slug.
-func ArticlePath(slug string) string { return "/" + slug + "/" }
 
 // maxRedirectPath bounds a redirect's path, like the longest address the
 // site answers.

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 //go:embed static
@@ -65,7 +67,7 @@ type asset struct {
 // LoadAssets reads the embedded static files, each replaced by the file of
 // the same name in themeDir/static when there is one.
 func LoadAssets(themeDir string) (*Assets, error) {
-	a := newAssets("/static/", "public, max-age=31536000, immutable")
+	a := newAssets(urls.Static, "public, max-age=31536000, immutable")
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 //go:embed templates/*.html
@@ -142,6 +143,13 @@ var sharedFuncs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"commentHTML": comment.HTML,
 	"int64":       func(n int) int64 { return int64(n) },
+	// Addresses on the site, from the one package that makes them.
+	"homePath":        func() string { return urls.Home },
+	"articlePath":     urls.Article,
+	"commentsPath":    urls.Comments,
+	"postCommentPath": urls.PostComment,
+	"tagPath":         urls.Tag,
+	"authorPath":      urls.Author,
 }
 
 // FormatNumber writes n with thousands separators: 12,345.

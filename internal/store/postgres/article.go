@@ -452,19 +452,10 @@ func articleWhere(ctx context.Context, q querier, cond string, args ...any) (*ar
 	if err := loadTags(ctx, q, []*article.Article{a}); err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT title FROM article_requested_links WHERE article_id = $1 ORDER BY position`, a.ID)
-	if err != nil {
+	if err := loadRequestedLinks(ctx, q, []*article.Article{a}); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var title string
-		if err := rows.Scan(&title); err != nil {
-			return nil, err
-		}
-		a.RequestedLinks = append(a.RequestedLinks, title)
-	}
-	return a, rows.Err()
+	return a, nil
 }
 
 // loadTags fills in the tags of the given articles with one query.
@@ -495,6 +486,38 @@ func loadTags(ctx context.Context, q querier, as []*article.Article) error {
 			return err
 		}
 		byID[articleID].Tags = append(byID[articleID].Tags, t)
+	}
+	return rows.Err()
+}
+
+// loadRequestedLinks fills in the requested links of the given articles
+// with one query.
+func loadRequestedLinks(ctx context.Context, q querier, as []*article.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*article.Article, len(as))
+	ids := make([]int64, 0, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	rows, err := q.Query(ctx, `
+		SELECT article_id, title
+		FROM article_requested_links
+		WHERE article_id = ANY($1)
+		ORDER BY article_id, position`, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		var title string
+		if err := rows.Scan(&articleID, &title); err != nil {
+			return err
+		}
+		byID[articleID].RequestedLinks = append(byID[articleID].RequestedLinks, title)
 	}
 	return rows.Err()
 }
@@ -563,13 +586,17 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Articles lists articles without their bodies or requested links, newest
-// first; see store.ArticleStore.
+// Articles lists articles, whole when q.Whole is set, newest first; see
+// store.ArticleStore.
 func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
 	defer wrap(&err, "Articles(%+v)", q)
 	f, order := articleFilter(q)
+	columns := articleColumns
+	if q.Whole {
+		columns += `, a.body`
+	}
 	query := `
-		SELECT ` + articleColumns + `
+		SELECT ` + columns + `
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
 		ORDER BY ` + order
@@ -578,12 +605,13 @@ func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.
 		query += `
 		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
 	}
-	return db.listArticles(ctx, query, f.args...)
+	return db.listArticles(ctx, q.Whole, query, f.args...)
 }
 
-// listArticles runs a query selecting articleColumns and loads the tags of
-// what it finds.
-func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*article.Article, error) {
+// listArticles runs a query selecting articleColumns (and the body, when
+// whole) and loads the tags (and the requested links, when whole) of what
+// it finds.
+func (db *DB) listArticles(ctx context.Context, whole bool, query string, args ...any) ([]*article.Article, error) {
 	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -592,7 +620,11 @@ func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*a
 	var as []*article.Article
 	for rows.Next() {
 		a := &article.Article{}
-		if err := scanArticle(rows, a); err != nil {
+		var extra []any
+		if whole {
+			extra = append(extra, &a.Body)
+		}
+		if err := scanArticle(rows, a, extra...); err != nil {
 			return nil, err
 		}
 		as = append(as, a)
@@ -601,6 +633,12 @@ func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*a
 		return nil, err
 	}
 	if err := loadTags(ctx, db.pool, as); err != nil {
+		return nil, err
+	}
+	if !whole {
+		return as, nil
+	}
+	if err := loadRequestedLinks(ctx, db.pool, as); err != nil {
 		return nil, err
 	}
 	return as, nil
@@ -714,7 +752,7 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 	for _, t := range titles {
 		keys = append(keys, article.TitleKey(t))
 	}
-	return db.listArticles(ctx, `
+	return db.listArticles(ctx, false, `
 		SELECT `+articleColumns+`
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id

@@ -8,6 +8,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -36,7 +37,7 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 // article would be served there, and the redirect never used.
 func checkNoArticleAt(ctx context.Context, tx pgx.Tx, from string) error {
 	slug := strings.TrimSuffix(strings.TrimPrefix(from, "/"), "/")
-	if article.ValidateSlug(slug) != nil || store.ArticlePath(slug) != from {
+	if article.ValidateSlug(slug) != nil || urls.Article(slug) != from {
 		return nil
 	}
 	var id int64
@@ -107,11 +108,11 @@ func redirectRenamed(ctx context.Context, tx pgx.Tx, oldSlug, newSlug string, no
 	if err := lockRedirects(ctx, tx); err != nil {
 		return err
 	}
-	to := store.ArticlePath(newSlug)
+	to := urls.Article(newSlug)
 	if _, err := tx.Exec(ctx, `DELETE FROM redirects WHERE from_path = $1`, to); err != nil {
 		return err
 	}
-	if _, err := addRedirect(ctx, tx, store.ArticlePath(oldSlug), to, now); err != nil {
+	if _, err := addRedirect(ctx, tx, urls.Article(oldSlug), to, now); err != nil {
 		return fmt.Errorf("redirect the old address: %w", err)
 	}
 	return nil

@@ -347,19 +347,10 @@ func articleWhere(ctx context.Context, q conn, cond string, args ...any) (*artic
 	if err := loadTags(ctx, q, []*article.Article{a}); err != nil {
 		return nil, err
 	}
-	rows, err := q.query(ctx, `SELECT title FROM article_requested_links WHERE article_id = ? ORDER BY position`, a.ID)
-	if err != nil {
+	if err := loadRequestedLinks(ctx, q, []*article.Article{a}); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var title string
-		if err := rows.Scan(&title); err != nil {
-			return nil, err
-		}
-		a.RequestedLinks = append(a.RequestedLinks, title)
-	}
-	return a, rows.Err()
+	return a, nil
 }
 
 // loadTags fills in the tags of the given articles with one query.
@@ -390,6 +381,38 @@ func loadTags(ctx context.Context, q conn, as []*article.Article) error {
 			return err
 		}
 		byID[articleID].Tags = append(byID[articleID].Tags, t)
+	}
+	return rows.Err()
+}
+
+// loadRequestedLinks fills in the requested links of the given articles
+// with one query.
+func loadRequestedLinks(ctx context.Context, q conn, as []*article.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*article.Article, len(as))
+	ids := make([]any, 0, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	rows, err := q.query(ctx, `
+		SELECT article_id, title
+		FROM article_requested_links
+		WHERE article_id IN (`+placeholders(len(ids))+`)
+		ORDER BY article_id, position`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		var title string
+		if err := rows.Scan(&articleID, &title); err != nil {
+			return err
+		}
+		byID[articleID].RequestedLinks = append(byID[articleID].RequestedLinks, title)
 	}
 	return rows.Err()
 }
@@ -460,22 +483,27 @@ func articleFilter(q store.ArticleQuery) (where string, args []any, order string
 	return where, args, order
 }
 
-// Articles lists articles without their bodies or requested links, newest
-// first; see store.ArticleStore.
+// Articles lists articles, whole when q.Whole is set, newest first; see
+// store.ArticleStore.
 func (db *DB) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
 	defer wrap(&err, "Articles(%+v)", q)
 	where, args, order := articleFilter(q)
-	query := `SELECT ` + articleColumns + ` FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
+	columns := articleColumns
+	if q.Whole {
+		columns += `, a.body`
+	}
+	query := `SELECT ` + columns + ` FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
 	if q.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)
 	}
-	return db.listArticles(ctx, query, args...)
+	return db.listArticles(ctx, q.Whole, query, args...)
 }
 
-// listArticles runs a query selecting articleColumns and loads the tags of
-// what it finds.
-func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*article.Article, error) {
+// listArticles runs a query selecting articleColumns (and the body, when
+// whole) and loads the tags (and the requested links, when whole) of what
+// it finds.
+func (db *DB) listArticles(ctx context.Context, whole bool, query string, args ...any) ([]*article.Article, error) {
 	rows, err := db.readConn().query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -484,7 +512,11 @@ func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*a
 	var as []*article.Article
 	for rows.Next() {
 		a := &article.Article{}
-		if err := scanArticle(rows, a); err != nil {
+		var extra []any
+		if whole {
+			extra = append(extra, &a.Body)
+		}
+		if err := scanArticle(rows, a, extra...); err != nil {
 			return nil, err
 		}
 		as = append(as, a)
@@ -494,7 +526,14 @@ func (db *DB) listArticles(ctx context.Context, query string, args ...any) ([]*a
 	}
 	// SQLite allows a limited number of variables per statement.
 	for start := 0; start < len(as); start += 500 {
-		if err := loadTags(ctx, db.readConn(), as[start:min(start+500, len(as))]); err != nil {
+		chunk := as[start:min(start+500, len(as))]
+		if err := loadTags(ctx, db.readConn(), chunk); err != nil {
+			return nil, err
+		}
+		if !whole {
+			continue
+		}
+		if err := loadRequestedLinks(ctx, db.readConn(), chunk); err != nil {
 			return nil, err
 		}
 	}
@@ -602,7 +641,7 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 	for _, t := range titles {
 		args = append(args, article.TitleKey(t))
 	}
-	return db.listArticles(ctx, `
+	return db.listArticles(ctx, false, `
 		SELECT `+articleColumns+`
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id

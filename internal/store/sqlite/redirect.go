@@ -10,6 +10,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // AddRedirect stores a redirect, collapsing chains; see
@@ -37,7 +38,7 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 // article would be served there, and the redirect never used.
 func checkNoArticleAt(ctx context.Context, tx conn, from string) error {
 	slug := strings.TrimSuffix(strings.TrimPrefix(from, "/"), "/")
-	if article.ValidateSlug(slug) != nil || store.ArticlePath(slug) != from {
+	if article.ValidateSlug(slug) != nil || urls.Article(slug) != from {
 		return nil
 	}
 	var id int64
@@ -94,11 +95,11 @@ func addRedirect(ctx context.Context, tx conn, from, to string, now time.Time) (
 // new slug answering, in transaction tx: it redirects to the new address,
 // which itself redirects nowhere any more since the article lives there.
 func redirectRenamed(ctx context.Context, tx conn, oldSlug, newSlug string, now time.Time) error {
-	to := store.ArticlePath(newSlug)
+	to := urls.Article(newSlug)
 	if _, err := tx.exec(ctx, `DELETE FROM redirects WHERE from_path = ?`, to); err != nil {
 		return err
 	}
-	if _, err := addRedirect(ctx, tx, store.ArticlePath(oldSlug), to, now); err != nil {
+	if _, err := addRedirect(ctx, tx, urls.Article(oldSlug), to, now); err != nil {
 		return fmt.Errorf("redirect the old address: %w", err)
 	}
 	return nil

@@ -27,6 +27,7 @@ import (
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -406,5 +407,6 @@ func funcs(static *web.Assets) template.FuncMap {
 			return many
 		},
 		"commentHTML": comment.HTML,
+		"articlePath": urls.Article,
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -130,9 +131,9 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 		// The count changed on this page and on every list showing it.
 		h.pages.clear()
 	}
-	target := "/" + a.Slug + "/#comments"
+	target := urls.Comments(a.Slug)
 	if c.State != comment.Spam {
-		target = "/" + a.Slug + "/#comment-" + strconv.FormatInt(c.ID, 10)
+		target = urls.Comment(a.Slug, c.ID)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil

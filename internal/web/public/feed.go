@@ -1,13 +1,12 @@
 package public
 
 import (
-	"context"
 	"net/http"
-	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -17,24 +16,9 @@ const FeedSize = 20
 // feedFormats are the formats every feed comes in, with the MIME type
 // each is served as.
 var feedFormats = []struct{ name, contentType string }{
-	{"rss", seo.RSSType},
-	{"atom", seo.AtomType},
-	{"json", seo.JSONType},
-}
-
-// registerFeeds adds the routes of the feeds (the site's, each tag's and
-// each author's, in every format), the sitemaps and robots.txt.
-func (h *Handlers) registerFeeds(handle func(string, web.HandlerFunc)) {
-	for _, kind := range []string{seo.SiteFeed, seo.TagFeed, seo.AuthorFeed} {
-		for _, f := range feedFormats {
-			path := seo.FeedPath(kind, "{slug}", f.name)
-			if strings.HasSuffix(path, "/") {
-				path += "{$}"
-			}
-			handle("GET "+path, h.feed(kind, f.name, f.contentType))
-		}
-	}
-	h.registerSitemaps(handle)
+	{urls.RSS, seo.RSSType},
+	{urls.Atom, seo.AtomType},
+	{urls.JSONFeed, seo.JSONType},
 }
 
 // feed serves one kind of feed in one format.
@@ -49,12 +33,12 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			self := h.site.AbsURL(r, seo.FeedPath(kind, slug, format))
+			self := h.site.AbsURL(r, urls.Feed(urls.Listing(kind, slug), format))
 			var body []byte
 			switch format {
-			case "atom":
+			case urls.Atom:
 				body, err = f.Atom(self)
-			case "json":
+			case urls.JSONFeed:
 				body, err = f.JSON(self)
 			default:
 				body, err = f.RSS(self)
@@ -77,10 +61,11 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		Title:       info.Title,
 		Description: info.Description,
 		Language:    info.Language,
-		Link:        h.site.AbsURL(r, "/"),
+		Link:        h.site.AbsURL(r, urls.Home),
 		Author:      info.Title,
 	}
-	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize}
+	// Whole: items carry the body, or a summary of it.
+	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize, Whole: true}
 	switch kind {
 	case seo.TagFeed:
 		tag, err := h.store.Tag(ctx, slug)
@@ -90,7 +75,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		q.TagSlug = slug
 		f.Title = tag.Name + " – " + info.Title
 		f.Description = "Articles tagged " + tag.Name + "."
-		f.Link = h.site.AbsURL(r, "/tag/"+slug+"/")
+		f.Link = h.site.AbsURL(r, urls.Tag(slug))
 	case seo.AuthorFeed:
 		au, err := h.store.Author(ctx, slug)
 		if err != nil {
@@ -99,7 +84,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		q.AuthorSlug = slug
 		f.Title = au.Name + " – " + info.Title
 		f.Description = "Articles by " + au.Name + "."
-		f.Link = h.site.AbsURL(r, "/author/"+slug+"/")
+		f.Link = h.site.AbsURL(r, urls.Author(slug))
 	}
 	as, err := h.store.Articles(ctx, q)
 	if err != nil {
@@ -115,7 +100,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	}
 	base := h.site.BaseURL(r)
 	for _, a := range as {
-		item, err := h.feedItem(ctx, r, a, base)
+		item, err := h.feedItem(r, a, base)
 		if err != nil {
 			return nil, err
 		}
@@ -124,20 +109,20 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	return f, nil
 }
 
-// feedItem describes an article for a feed: with its rendered body when
-// the feeds carry full content, and with a summary of the body when it
-// has no description.
-func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
+// feedItem describes an article, listed whole, for a feed: with its
+// rendered body when the feeds carry full content, and with a summary of
+// the body when it has no description.
+func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
 	item := seo.FeedItem{
 		Title:     a.Title,
-		Link:      h.site.AbsURL(r, "/"+a.Slug+"/"),
+		Link:      h.site.AbsURL(r, urls.Article(a.Slug)),
 		Published: a.PublishedAt,
 		Updated:   a.UpdatedAt,
 		Summary:   a.Description,
 	}
 	if a.Author != nil {
 		item.Author = a.Author.Name
-		item.AuthorURL = h.site.AbsURL(r, "/author/"+a.Author.Slug+"/")
+		item.AuthorURL = h.site.AbsURL(r, urls.Author(a.Author.Slug))
 	}
 	for _, t := range a.Tags {
 		item.Categories = append(item.Categories, t.Name)
@@ -145,12 +130,7 @@ func (h *Handlers) feedItem(ctx context.Context, r *http.Request, a *article.Art
 	if !h.feedFull && a.Description != "" {
 		return item, nil
 	}
-	// Listed articles come without their body.
-	full, err := h.store.Article(ctx, a.Slug)
-	if err != nil {
-		return item, err
-	}
-	body, err := h.bodies.get(full, h.renderer)
+	body, err := h.bodies.get(a, h.renderer)
 	if err != nil {
 		return item, err
 	}

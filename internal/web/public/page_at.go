@@ -57,7 +57,7 @@ func PageAt(ctx context.Context, s store.Store, path string, now func() time.Tim
 	switch {
 	case w.status == http.StatusOK:
 		_, pattern := mux.Handler(r)
-		return Answer{Page: pageKind(pattern)}, nil
+		return Answer{Page: serves[pattern]}, nil
 	case w.status == http.StatusMovedPermanently || w.status == http.StatusPermanentRedirect:
 		return Answer{RedirectTo: w.header.Get("Location")}, nil
 	case w.status == http.StatusNotFound || w.status == http.StatusGone:
@@ -66,27 +66,15 @@ func PageAt(ctx context.Context, s store.Store, path string, now func() time.Tim
 	return Answer{}, fmt.Errorf("the site answers %d at %s: %s", w.status, path, strings.TrimSpace(logged.String()))
 }
 
-// pageKind names what a route of Register serves.
-func pageKind(pattern string) string {
-	p := strings.TrimPrefix(pattern, "GET ")
-	switch {
-	case strings.Contains(p, "feed"):
-		return "a feed"
-	case strings.Contains(p, "sitemap"):
-		return "a sitemap"
-	case p == "/robots.txt":
-		return "robots.txt"
-	case strings.HasPrefix(p, "/static/"):
-		return "a static file"
-	case strings.HasPrefix(p, "/tag/"):
-		return "a tag archive"
-	case strings.HasPrefix(p, "/author/"):
-		return "an author archive"
-	case p == "/{slug}/{$}":
-		return "an article"
+// serves says what each route of the reader route table serves, by
+// pattern.
+var serves = func() map[string]string {
+	m := make(map[string]string, len(routes))
+	for _, rt := range routes {
+		m[rt.pattern] = rt.serves
 	}
-	return "the home page"
-}
+	return m
+}()
 
 // statusRecorder keeps a response's status and headers, dropping its body.
 type statusRecorder struct {

@@ -20,6 +20,7 @@ import (
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -93,26 +94,92 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	}
 }
 
+// route is one line of the reader route table.
+type route struct {
+	pattern string // for http.ServeMux: "GET /tag/{slug}/{$}"
+	// serves says what a reader gets there, for PageAt: "an article",
+	// "a feed"...; empty for a route that answers with no page of its own.
+	serves string
+	// page marks an HTML page: its address without the final slash is
+	// sent there (CanonicalSlash).
+	page    bool
+	handler func(*Handlers) web.HandlerFunc
+}
+
+// Wildcards of the route patterns.
+const (
+	slugWildcard = "{slug}"
+	fileWildcard = "{file}"
+)
+
+// routes is the reader route table, the only one: Register adds it to a
+// mux, CanonicalSlash asks it which addresses are pages, and PageAt what
+// each serves. Its addresses come from package urls.
+var routes = func() []route {
+	home, tag, author := urls.Home, urls.Tag(slugWildcard), urls.Author(slugWildcard)
+	rs := []route{
+		{get(home), "the home page", false, method((*Handlers).home)},
+		{get(urls.PagePattern(home)), "the home page", true, method((*Handlers).home)},
+		{get(tag), "a tag archive", true, method((*Handlers).tag)},
+		{get(urls.PagePattern(tag)), "a tag archive", true, method((*Handlers).tag)},
+		{get(author), "an author archive", true, method((*Handlers).author)},
+		{get(urls.PagePattern(author)), "an author archive", true, method((*Handlers).author)},
+		// A listing's first page has one address, which links and sitemaps
+		// name; its /page/1/ (written by hand, or by other software) goes there.
+		{get(urls.FirstPage(home)), "", false, always(toFirstPage)},
+		{get(urls.FirstPage(tag)), "", false, always(toFirstPage)},
+		{get(urls.FirstPage(author)), "", false, always(toFirstPage)},
+		{get(urls.Static + fileWildcard), "a static file", false, func(h *Handlers) web.HandlerFunc { return h.site.Assets.ServeHTTP }},
+		{get(urls.Article(slugWildcard)), "an article", true, method((*Handlers).article)},
+		{"POST " + urls.PostComment(slugWildcard), "", false, method((*Handlers).postComment)},
+	}
+	for _, kind := range []string{urls.HomeListing, urls.TagListing, urls.AuthorListing} {
+		for _, f := range feedFormats {
+			rs = append(rs, route{get(urls.Feed(urls.Listing(kind, slugWildcard), f.name)), "a feed", false,
+				func(h *Handlers) web.HandlerFunc { return h.feed(kind, f.name, f.contentType) }})
+		}
+	}
+	rs = append(rs, route{get(urls.Sitemap), "a sitemap", false, func(h *Handlers) web.HandlerFunc { return h.sitemap(0) }})
+	// The mux takes no wildcard inside a segment, so each numbered
+	// sitemap has its own route.
+	for n := 1; n <= maxSitemapFiles; n++ {
+		rs = append(rs, route{get(urls.NumberedSitemap(n)), "a sitemap", false, func(h *Handlers) web.HandlerFunc { return h.sitemap(n) }})
+	}
+	return append(rs,
+		route{get(urls.NewsSitemap), "a sitemap", false, method((*Handlers).newsSitemap)},
+		route{get(urls.Robots), "robots.txt", false, method((*Handlers).robots)},
+		// Every other address is not found (or redirected, see redirecting).
+		route{"GET /", "", false, always(func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })},
+	)
+}()
+
+// get returns the pattern of a GET (and HEAD) of an address: one ending
+// in a slash matches only itself, not what lies under it.
+func get(path string) string {
+	if strings.HasSuffix(path, "/") {
+		path += "{$}"
+	}
+	return "GET " + path
+}
+
+// method makes a route's handler of a method of Handlers.
+func method(m func(*Handlers, http.ResponseWriter, *http.Request) error) func(*Handlers) web.HandlerFunc {
+	return func(h *Handlers) web.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) error { return m(h, w, r) }
+	}
+}
+
+// always makes a route's handler of a function that needs no Handlers.
+func always(fn web.HandlerFunc) func(*Handlers) web.HandlerFunc {
+	return func(*Handlers) web.HandlerFunc { return fn }
+}
+
 // Register adds the reader routes to mux.
 func (h *Handlers) Register(mux *http.ServeMux) {
-	// An address no handler finds answers with its redirect, if it has one.
-	handle := func(pattern string, fn web.HandlerFunc) { mux.Handle(pattern, h.site.Handle(h.redirecting(fn))) }
-	handle("GET /{$}", h.home)
-	handle("GET /page/{n}/{$}", h.home)
-	handle("GET /tag/{slug}/{$}", h.tag)
-	handle("GET /tag/{slug}/page/{n}/{$}", h.tag)
-	handle("GET /author/{slug}/{$}", h.author)
-	handle("GET /author/{slug}/page/{n}/{$}", h.author)
-	// A listing's first page has one address, which links and sitemaps
-	// name; its /page/1/ (written by hand, or by other software) goes there.
-	handle("GET /page/1/{$}", toFirstPage)
-	handle("GET /tag/{slug}/page/1/{$}", toFirstPage)
-	handle("GET /author/{slug}/page/1/{$}", toFirstPage)
-	handle("GET /static/{file}", h.site.Assets.ServeHTTP)
-	handle("GET /{slug}/{$}", h.article)
-	handle("POST /{slug}/comments", h.postComment)
-	h.registerFeeds(handle)
-	handle("GET /", func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })
+	for _, rt := range routes {
+		// An address no handler finds answers with its redirect, if it has one.
+		mux.Handle(rt.pattern, h.site.Handle(h.redirecting(rt.handler(h))))
+	}
 }
 
 // CanonicalSlash answers an address without its trailing slash with a
@@ -122,7 +189,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 func CanonicalSlash(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, "/static/") {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, urls.Static) {
 			// The mux names a pattern ending in a slash for an address it
 			// would redirect itself, or for the catch-all.
 			if _, own := mux.Handler(r); strings.HasSuffix(own, "/") || strings.HasSuffix(own, "{$}") {
@@ -139,13 +206,14 @@ func CanonicalSlash(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// pageRoutes has the page routes without the fallback, to ask whether an
-// address with a slash added names a page.
+// pageRoutes has the routes of the HTML pages, to ask whether an address
+// with a slash added names one.
 var pageRoutes = func() *http.ServeMux {
 	m := http.NewServeMux()
-	for _, p := range []string{"GET /page/{n}/{$}", "GET /tag/{slug}/{$}", "GET /tag/{slug}/page/{n}/{$}",
-		"GET /author/{slug}/{$}", "GET /author/{slug}/page/{n}/{$}", "GET /{slug}/{$}"} {
-		m.Handle(p, http.NotFoundHandler())
+	for _, rt := range routes {
+		if rt.page {
+			m.Handle(rt.pattern, http.NotFoundHandler())
+		}
 	}
 	return m
 }()
@@ -154,7 +222,7 @@ var pageRoutes = func() *http.ServeMux {
 // the listing, keeping the query string.
 func toFirstPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", redirectMaxAge)
-	to := strings.TrimSuffix(r.URL.EscapedPath(), "page/1/")
+	to := strings.TrimSuffix(r.URL.EscapedPath(), urls.FirstPage(""))
 	http.Redirect(w, r, withQuery(to, r.URL.RawQuery), http.StatusMovedPermanently)
 	return nil
 }
@@ -179,16 +247,15 @@ type Pagination struct {
 	Prev, Next string
 }
 
-func paginate(base string, page, total int) Pagination {
+// paginate links page of a listing (the address urls.Home, urls.Tag or
+// urls.Author gives) of total articles to its neighbours.
+func paginate(listing string, page, total int) Pagination {
 	var p Pagination
 	if page > 1 {
-		p.Prev = base
-		if page > 2 {
-			p.Prev = fmt.Sprintf("%spage/%d/", base, page-1)
-		}
+		p.Prev = urls.Page(listing, page-1)
 	}
 	if page*PerPage < total {
-		p.Next = fmt.Sprintf("%spage/%d/", base, page+1)
+		p.Next = urls.Page(listing, page+1)
 	}
 	return p
 }
@@ -224,8 +291,8 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if page > 1 {
 			title = fmt.Sprintf("Page %d", page)
 		}
-		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate("/", page, total)}
-		h.describeList(r, &p.Base, "", "", "", page)
+		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate(urls.Home, page, total)}
+		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 		return h.render("home", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -250,9 +317,9 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Heading:    tag.Name,
 			Intro:      fmt.Sprintf("%s tagged %s.", countArticles(total), tag.Name),
 			Articles:   as,
-			Pagination: paginate("/tag/"+slug+"/", page, total),
+			Pagination: paginate(urls.Tag(slug), page, total),
 		}
-		h.describeList(r, &p.Base, "tag", slug, tag.Name, page)
+		h.describeList(r, &p.Base, urls.TagListing, slug, tag.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }
@@ -281,9 +348,9 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Heading:    au.Name,
 			Intro:      intro,
 			Articles:   as,
-			Pagination: paginate("/author/"+slug+"/", page, total),
+			Pagination: paginate(urls.Author(slug), page, total),
 		}
-		h.describeList(r, &p.Base, "author", slug, au.Name, page)
+		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)
 		return h.render("list", p, lastUpdate(as))
 	}, nil, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/seo"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -52,16 +53,16 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	if a.Description == "" && body.summary != "" {
 		p.Description = body.summary
 	}
-	p.Canonical = h.site.AbsURL(r, "/"+a.Slug+"/")
+	p.Canonical = h.site.AbsURL(r, urls.Article(a.Slug))
 	image, imageAlt := h.absolute(r, body.image), body.imageAlt
 	if image == "" {
 		image, imageAlt = h.shareImage(r), h.site.Current().Title
 	}
-	home := h.site.AbsURL(r, "/")
+	home := h.site.AbsURL(r, urls.Home)
 	var authorName, authorURL, section string
 	var keywords []string
 	if a.Author != nil {
-		authorName, authorURL = a.Author.Name, h.site.AbsURL(r, "/author/"+a.Author.Slug+"/")
+		authorName, authorURL = a.Author.Name, h.site.AbsURL(r, urls.Author(a.Author.Slug))
 	}
 	for _, t := range a.Tags {
 		keywords = append(keywords, t.Name)
@@ -93,7 +94,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
 	crumbs := []seo.Crumb{{Name: h.site.Current().Title, URL: home}}
 	if len(a.Tags) > 0 {
-		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, "/tag/"+a.Tags[0].Slug+"/")})
+		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, urls.Tag(a.Tags[0].Slug))})
 	}
 	crumbs = append(crumbs, seo.Crumb{Name: a.Title, URL: p.Canonical})
 	p.StructuredData = []any{
@@ -117,14 +118,14 @@ func twitterCard(title, description, image, alt string) []web.MetaTag {
 	}
 }
 
-// describeList fills in the head of the home page (kind "") or of a tag's
-// or an author's archive. Pages past the first are not indexed: search
+// describeList fills in the head of a listing: the home page (kind
+// urls.HomeListing) or a tag's or an author's archive. Pages past the first are not indexed: search
 // engines should send readers to the first.
 func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name string, page int) {
-	home := h.site.AbsURL(r, "/")
+	home := h.site.AbsURL(r, urls.Home)
 	b.Canonical = h.site.AbsURL(r, r.URL.Path)
 	b.NoIndex = page > 1
-	if kind != "" {
+	if kind != urls.HomeListing {
 		h.feedLinks(r, b, kind, slug, name)
 	}
 	title := h.site.Current().Title
@@ -140,7 +141,7 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 		{Property: "og:image", Content: h.shareImage(r)},
 		{Property: "og:image:alt", Content: h.site.Current().Title},
 	}, twitterCard(title, b.Description, h.shareImage(r), h.site.Current().Title)...)
-	if kind == "" {
+	if kind == urls.HomeListing {
 		b.StructuredData = []any{
 			seo.WebSite(h.site.Current().Title, home, h.site.Current().Description, h.site.Current().Language),
 			seo.WithContext(seo.Organization(h.site.Current().Title, home, h.logoURL(r))),
@@ -149,6 +150,6 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 	}
 	b.StructuredData = []any{seo.BreadcrumbList(
 		seo.Crumb{Name: h.site.Current().Title, URL: home},
-		seo.Crumb{Name: name, URL: h.site.AbsURL(r, "/"+kind+"/"+slug+"/")},
+		seo.Crumb{Name: name, URL: h.site.AbsURL(r, urls.Listing(kind, slug))},
 	)}
 }

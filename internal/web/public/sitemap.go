@@ -1,13 +1,13 @@
 package public
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -27,41 +27,29 @@ const (
 	textType = "text/plain; charset=utf-8"
 )
 
-// registerSitemaps adds the routes of the sitemaps and robots.txt.
-func (h *Handlers) registerSitemaps(handle func(string, web.HandlerFunc)) {
-	handle("GET /sitemap.xml", h.sitemap(0))
-	// The mux takes no wildcard inside a segment, so each numbered
-	// sitemap has its own route.
-	for n := 1; n <= maxSitemapFiles; n++ {
-		handle(fmt.Sprintf("GET /sitemap-%d.xml", n), h.sitemap(n))
-	}
-	handle("GET /news-sitemap.xml", h.newsSitemap)
-	handle("GET /robots.txt", h.robots)
-}
-
 // sitemap serves /sitemap.xml (n = 0), a sitemap of every address when
 // they are few enough and else the index of the numbered sitemaps, or
 // the numbered sitemap n.
 func (h *Handlers) sitemap(n int) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.serve(typedWriter{w, xmlType}, r, func() (*cachedPage, error) {
-			urls, err := h.sitemapURLs(r)
+			addrs, err := h.sitemapURLs(r)
 			if err != nil {
 				return nil, err
 			}
 			limit := max(sitemapLimit, 1)
-			if len(urls) <= limit {
+			if len(addrs) <= limit {
 				if n > 0 {
 					return nil, web.ErrNotFound
 				}
-				body, err := seo.Sitemap(urls)
-				return xmlPage(body, latest(urls), err)
+				body, err := seo.Sitemap(addrs)
+				return xmlPage(body, latest(addrs), err)
 			}
 			var files []seo.SitemapURL
-			for i := 0; i < len(urls) && len(files) < maxSitemapFiles; i += limit {
-				chunk := urls[i:min(i+limit, len(urls))]
+			for i := 0; i < len(addrs) && len(files) < maxSitemapFiles; i += limit {
+				chunk := addrs[i:min(i+limit, len(addrs))]
 				files = append(files, seo.SitemapURL{
-					Loc:     h.site.AbsURL(r, fmt.Sprintf("/sitemap-%d.xml", len(files)+1)),
+					Loc:     h.site.AbsURL(r, urls.NumberedSitemap(len(files)+1)),
 					LastMod: latest(chunk),
 				})
 				if len(files) == n {
@@ -73,7 +61,7 @@ func (h *Handlers) sitemap(n int) web.HandlerFunc {
 				return nil, web.ErrNotFound
 			}
 			body, err := seo.SitemapIndex(files)
-			return xmlPage(body, latest(urls), err)
+			return xmlPage(body, latest(addrs), err)
 		}, nil, nil)
 	}
 }
@@ -87,8 +75,8 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	if err != nil {
 		return nil, err
 	}
-	urls := make([]seo.SitemapURL, 0, len(as)+1)
-	urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, "/"), LastMod: lastUpdate(as)})
+	addrs := make([]seo.SitemapURL, 0, len(as)+1)
+	addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, urls.Home), LastMod: lastUpdate(as)})
 	// A tag's or an author's page changes with its latest article.
 	tags, authors := map[string]time.Time{}, map[string]time.Time{}
 	note := func(pages map[string]time.Time, slug string, t time.Time) {
@@ -97,7 +85,7 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 		}
 	}
 	for _, a := range as {
-		urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, "/"+a.Slug+"/"), LastMod: a.UpdatedAt})
+		addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, urls.Article(a.Slug)), LastMod: a.UpdatedAt})
 		for _, t := range a.Tags {
 			note(tags, t.Slug, a.UpdatedAt)
 		}
@@ -106,24 +94,24 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 		}
 	}
 	for _, group := range []struct {
-		prefix string
-		pages  map[string]time.Time
-	}{{"/tag/", tags}, {"/author/", authors}} {
+		address func(slug string) string
+		pages   map[string]time.Time
+	}{{urls.Tag, tags}, {urls.Author, authors}} {
 		slugs := make([]string, 0, len(group.pages))
 		for slug := range group.pages {
 			slugs = append(slugs, slug)
 		}
 		slices.Sort(slugs)
 		for _, slug := range slugs {
-			urls = append(urls, seo.SitemapURL{Loc: h.site.AbsURL(r, group.prefix+slug+"/"), LastMod: group.pages[slug]})
+			addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, group.address(slug)), LastMod: group.pages[slug]})
 		}
 	}
-	return urls, nil
+	return addrs, nil
 }
 
-func latest(urls []seo.SitemapURL) time.Time {
+func latest(addrs []seo.SitemapURL) time.Time {
 	var t time.Time
-	for _, u := range urls {
+	for _, u := range addrs {
 		if u.LastMod.After(t) {
 			t = u.LastMod
 		}
@@ -155,7 +143,7 @@ func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 			if now.Sub(a.PublishedAt) > seo.NewsWindow {
 				break // newest first: the rest are older still
 			}
-			news = append(news, seo.NewsArticle{Loc: h.site.AbsURL(r, "/"+a.Slug+"/"), Title: a.Title, Published: a.PublishedAt})
+			news = append(news, seo.NewsArticle{Loc: h.site.AbsURL(r, urls.Article(a.Slug)), Title: a.Title, Published: a.PublishedAt})
 		}
 		pub := seo.NewsPublication{Name: h.site.Current().Title, Language: h.site.Current().Language}
 		body, err := seo.NewsSitemap(pub, news)
@@ -166,6 +154,6 @@ func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 // robots serves robots.txt.
 func (h *Handlers) robots(w http.ResponseWriter, r *http.Request) error {
 	return h.pages.serve(typedWriter{w, textType}, r, func() (*cachedPage, error) {
-		return newCachedPage(seo.Robots(h.site.BaseURL(r), "/sitemap.xml", "/news-sitemap.xml"), time.Time{}), nil
+		return newCachedPage(seo.Robots(h.site.BaseURL(r), urls.Sitemap, urls.NewsSitemap), time.Time{}), nil
 	}, nil, nil)
 }

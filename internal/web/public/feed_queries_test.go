@@ -1,0 +1,134 @@
+package public
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+	"github.com/google/go-cmp/cmp"
+)
+
+// callCounter counts the calls of the store's read methods that a
+// reader page may make.
+type callCounter struct {
+	store.Store
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (s *callCounter) count(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[method]++
+}
+
+// take returns the calls counted since the last take.
+func (s *callCounter) take() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	calls := s.calls
+	s.calls = map[string]int{}
+	return calls
+}
+
+func (s *callCounter) Article(ctx context.Context, slug string) (*article.Article, error) {
+	s.count("Article")
+	return s.Store.Article(ctx, slug)
+}
+
+func (s *callCounter) ArticleByID(ctx context.Context, id int64) (*article.Article, error) {
+	s.count("ArticleByID")
+	return s.Store.ArticleByID(ctx, id)
+}
+
+func (s *callCounter) Articles(ctx context.Context, q store.ArticleQuery) ([]*article.Article, error) {
+	s.count("Articles")
+	return s.Store.Articles(ctx, q)
+}
+
+func (s *callCounter) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*article.Article) error) error {
+	s.count("EachArticle")
+	return s.Store.EachArticle(ctx, q, fn)
+}
+
+func (s *callCounter) CountArticles(ctx context.Context, q store.ArticleQuery) (int, error) {
+	s.count("CountArticles")
+	return s.Store.CountArticles(ctx, q)
+}
+
+func (s *callCounter) PublicArticlesByTitle(ctx context.Context, titles []string, at time.Time) ([]*article.Article, error) {
+	s.count("PublicArticlesByTitle")
+	return s.Store.PublicArticlesByTitle(ctx, titles, at)
+}
+
+func (s *callCounter) Tag(ctx context.Context, slug string) (*article.Tag, error) {
+	s.count("Tag")
+	return s.Store.Tag(ctx, slug)
+}
+
+func (s *callCounter) Author(ctx context.Context, slug string) (*article.Author, error) {
+	s.count("Author")
+	return s.Store.Author(ctx, slug)
+}
+
+func (s *callCounter) Redirect(ctx context.Context, path string) (string, error) {
+	s.count("Redirect")
+	return s.Store.Redirect(ctx, path)
+}
+
+// Issue 12: a feed asks the store for its articles whole, once, however
+// many it carries; it loads none of them again.
+func TestFeedsLoadTheirArticlesAtOnce(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	addFeedArticles(t, ts)
+	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
+	for _, full := range []bool{false, true} {
+		tpl, err := web.LoadTemplates("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		assets, err := web.LoadAssets("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
+		mux := http.NewServeMux()
+		New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: full}).Register(mux)
+		srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
+		t.Cleanup(srv.Close)
+		counted := &testServer{Server: srv, store: counting, clock: ts.clock}
+		for _, feed := range []struct {
+			prefix string
+			items  int
+			want   map[string]int
+		}{
+			{"/", FeedSize, map[string]int{"Articles": 1}},
+			{"/tag/archive/", FeedSize, map[string]int{"Tag": 1, "Articles": 1}},
+			{"/author/jonas-ek/", FeedSize, map[string]int{"Author": 1, "Articles": 1}},
+			{"/tag/selvik/", 2, map[string]int{"Tag": 1, "Articles": 1}},
+		} {
+			for _, format := range testFeedFormats {
+				path := feed.prefix + format.suffix
+				counting.take()
+				f := fetchFeed(t, counted, path, format.contentType)
+				if len(f.Items) != feed.items {
+					t.Fatalf("GET %s (full %v): %d items, want %d", path, full, len(f.Items), feed.items)
+				}
+				if diff := cmp.Diff(feed.want, counting.take()); diff != "" {
+					t.Errorf("GET %s (full %v): store calls (-want +got):\n%s", path, full, diff)
+				}
+			}
+		}
+	}
+}

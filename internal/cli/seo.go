@@ -55,18 +55,11 @@ func seoCheckCommand() *command {
 					}
 					as = append(as, a)
 				} else {
-					list, err := s.Articles(e.ctx, store.ArticleQuery{})
+					list, err := s.Articles(e.ctx, store.ArticleQuery{Whole: true})
 					if err != nil {
 						return err
 					}
-					// The list leaves bodies out; load each whole.
-					for _, l := range list {
-						a, err := findArticle(e, s, l.Slug)
-						if err != nil {
-							return err
-						}
-						as = append(as, a)
-					}
+					as = list
 				}
 				r := render.New()
 				out := make([]seoReportJSON, 0, len(as))

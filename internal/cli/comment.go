@@ -11,6 +11,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -20,11 +21,11 @@ func commentCommand() *command {
 		summary: "moderate readers' comments",
 		subs: []*command{
 			commentListCommand(),
-			commentStateCommand(comment.Approved, "approve", "approve comments: show them to everyone"),
-			commentStateCommand(comment.Spam, "spam", "mark comments as spam (the spam filter learns from it)"),
-			commentStateCommand(comment.Trash, "trash", "move comments to the trash"),
-			commentStateCommand(comment.Pending, "unapprove", "hold comments for moderation again"),
-			commentDeleteCommand(),
+			commentModerateCommand(newsroom.Approve, "approve comments: show them to everyone"),
+			commentModerateCommand(newsroom.MarkSpam, "mark comments as spam (the spam filter learns from it)"),
+			commentModerateCommand(newsroom.MoveToTrash, "move comments to the trash"),
+			commentModerateCommand(newsroom.Unapprove, "hold comments for moderation again"),
+			commentModerateCommand(newsroom.DeleteForGood, "delete comments for good (their replies move up a level)"),
 			commentPurgeCommand(),
 			commentCloseCommand(true),
 			commentCloseCommand(false),
@@ -116,9 +117,15 @@ func commentIDs(e *env, fs *flag.FlagSet) ([]int64, int) {
 	return ids, exitOK
 }
 
-func commentStateCommand(state comment.State, name, summary string) *command {
+// commentModerateCommand is the command that makes decision m about the
+// comments named, all at once: when one is missing, none changes.
+func commentModerateCommand(m newsroom.Moderation, summary string) *command {
+	done := "deleted"
+	if st, ok := m.State(); ok {
+		done = string(st)
+	}
 	return &command{
-		name:    name,
+		name:    string(m),
 		args:    "ID...",
 		summary: summary,
 		run: func(e *env, fs *flag.FlagSet) int {
@@ -127,55 +134,20 @@ func commentStateCommand(state comment.State, name, summary string) *command {
 				return code
 			}
 			return withStore(e, fs, func(s store.Store) error {
-				var failed []error
-				for _, id := range ids {
-					if err := moderate(e, s, id, state); err != nil {
-						failed = append(failed, err)
-						continue
-					}
-					fmt.Fprintf(e.stdout, "comment %d: %s\n", id, state)
+				var missing *newsroom.MissingCommentError
+				err := newsroomOf(e, s).Moderate(e.ctx, cliAs, m, ids)
+				switch {
+				case errors.As(err, &missing) && len(ids) > 1:
+					return fmt.Errorf("comment %d not found; none of the %d comments was changed", missing.ID, len(ids))
+				case errors.As(err, &missing):
+					return notFoundError{fmt.Sprintf("comment %d", missing.ID)}
+				case err != nil:
+					return err
 				}
-				return errors.Join(failed...)
-			})
-		},
-	}
-}
-
-// moderate puts a comment in a state and lets the spam filter learn from
-// the decision.
-func moderate(e *env, s store.Store, id int64, state comment.State) error {
-	c, err := s.Comment(e.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFoundError{fmt.Sprintf("comment %d", id)}
-	} else if err != nil {
-		return err
-	}
-	return s.ModerateComment(e.ctx, id, state, comment.Tokens(c))
-}
-
-func commentDeleteCommand() *command {
-	return &command{
-		name:    "delete",
-		args:    "ID...",
-		summary: "delete comments for good (their replies move up a level)",
-		run: func(e *env, fs *flag.FlagSet) int {
-			ids, code := commentIDs(e, fs)
-			if ids == nil {
-				return code
-			}
-			return withStore(e, fs, func(s store.Store) error {
-				var failed []error
 				for _, id := range ids {
-					if err := s.DeleteComment(e.ctx, id); errors.Is(err, store.ErrNotFound) {
-						failed = append(failed, notFoundError{fmt.Sprintf("comment %d", id)})
-						continue
-					} else if err != nil {
-						failed = append(failed, err)
-						continue
-					}
-					fmt.Fprintf(e.stdout, "comment %d: deleted\n", id)
+					fmt.Fprintf(e.stdout, "comment %d: %s\n", id, done)
 				}
-				return errors.Join(failed...)
+				return nil
 			})
 		},
 	}
@@ -196,7 +168,7 @@ func commentPurgeCommand() *command {
 				return usage(e, fs, "give the address with --email ADDRESS")
 			}
 			return withStore(e, fs, func(s store.Store) error {
-				n, err := s.PurgeCommenter(e.ctx, email, remove)
+				n, err := newsroomOf(e, s).ForgetCommenter(e.ctx, cliAs, email, remove)
 				if err != nil {
 					return err
 				}
@@ -232,7 +204,7 @@ func commentCloseCommand(closed bool) *command {
 				return usage(e, fs, "name one article by its slug")
 			}
 			return withStore(e, fs, func(s store.Store) error {
-				if err := s.SetCommentsClosed(e.ctx, fs.Arg(0), closed); errors.Is(err, store.ErrNotFound) {
+				if err := newsroomOf(e, s).CloseComments(e.ctx, cliAs, fs.Arg(0), closed); errors.Is(err, store.ErrNotFound) {
 					return notFoundError{fmt.Sprintf("article %q", fs.Arg(0))}
 				} else if err != nil {
 					return err

@@ -94,14 +94,26 @@ type CommentStore interface {
 	// and Offset.
 	CountComments(ctx context.Context, q CommentQuery) (int, error)
 
-	// ModerateComment puts comment id in state. When that is a decision
-	// the spam classifier learns from (approved: ham, spam: spam), the
-	// counts of tokens move from what it learned from this comment before
-	// to the new label. A missing comment wraps ErrNotFound.
+	// ModerateComments applies a batch of moderation decisions, in order,
+	// in one transaction: all of them or none. A decision that names a
+	// missing comment (or one an earlier decision of the batch deleted)
+	// fails the batch with an error that names the comment and wraps
+	// ErrNotFound; nothing is written then.
+	//
+	// A decision that puts a comment in a state the spam classifier
+	// learns from (approved: ham, spam: spam) moves the counts of its
+	// Tokens from what the classifier learned from that comment before to
+	// the new label; pending and trash teach nothing and unlearn nothing.
+	// A deleted comment's replies move up to its parent; what the
+	// classifier learned from it stays.
+	ModerateComments(ctx context.Context, ds []CommentDecision) error
+
+	// ModerateComment puts comment id in state: a batch of one decision
+	// (see ModerateComments). A missing comment wraps ErrNotFound.
 	ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) error
 
-	// DeleteComment deletes a comment for good; its replies move up to its
-	// parent. A missing comment wraps ErrNotFound.
+	// DeleteComment deletes a comment for good: a batch of one decision
+	// (see ModerateComments). A missing comment wraps ErrNotFound.
 	DeleteComment(ctx context.Context, id int64) error
 
 	// PurgeCommenter deletes (when remove is set) or anonymises every
@@ -119,6 +131,17 @@ type CommentStore interface {
 	// SetCommentsClosed opens or closes comments on an article. A missing
 	// article wraps ErrNotFound.
 	SetCommentsClosed(ctx context.Context, slug string, closed bool) error
+}
+
+// CommentDecision is one decision of a ModerateComments batch: put the
+// comment in State or, with Delete, delete it for good.
+type CommentDecision struct {
+	ID     int64
+	State  comment.State // ignored with Delete
+	Delete bool
+	// Tokens are the comment's words for the spam classifier, as
+	// comment.Tokens gives them; ignored with Delete.
+	Tokens []string
 }
 
 // CommentQuery filters a list of comments. The zero value lists every

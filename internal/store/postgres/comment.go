@@ -34,17 +34,21 @@ func lockArticle(ctx context.Context, tx pgx.Tx, id int64) error {
 	return err
 }
 
-// lockCommentArticle locks the article of comment id (see lockArticle)
-// and returns its ID. A missing comment wraps store.ErrNotFound.
-func lockCommentArticle(ctx context.Context, tx pgx.Tx, id int64) (int64, error) {
-	var articleID int64
-	err := tx.QueryRow(ctx, `SELECT article_id FROM comments WHERE id = $1`, id).Scan(&articleID)
-	if errNoRows(err) {
-		return 0, store.ErrNotFound
-	} else if err != nil {
-		return 0, err
+// lockCommentArticles locks the articles of the comments ids (see
+// lockArticle), in ID order as every change to several articles' comments
+// takes them, so that two such changes queue instead of deadlocking. It
+// returns their IDs. Comments never move between articles; a missing one
+// is left for the caller to find.
+func lockCommentArticles(ctx context.Context, tx pgx.Tx, ids []int64) ([]int64, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT id FROM articles
+		WHERE id IN (SELECT article_id FROM comments WHERE id = ANY($1))
+		ORDER BY id
+		FOR UPDATE`, ids)
+	if err != nil {
+		return nil, err
 	}
-	return articleID, lockArticle(ctx, tx, articleID)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // recount sets the comment count of the given articles from their approved
@@ -201,36 +205,79 @@ func trainingLabel(s comment.State) string {
 	return ""
 }
 
-// ModerateComment changes a comment's state; see store.CommentStore.
+// ModerateComments applies a batch of decisions in one transaction; see
+// store.CommentStore.
+func (db *DB) ModerateComments(ctx context.Context, ds []store.CommentDecision) (err error) {
+	defer wrap(&err, "ModerateComments(%d decisions)", len(ds))
+	return db.moderate(ctx, ds)
+}
+
+// ModerateComment changes a comment's state, as a batch of one; see
+// store.CommentStore.
 func (db *DB) ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) (err error) {
 	defer wrap(&err, "ModerateComment(%d, %s)", id, state)
+	return db.moderate(ctx, []store.CommentDecision{{ID: id, State: state, Tokens: tokens}})
+}
+
+// DeleteComment deletes a comment, as a batch of one; see
+// store.CommentStore.
+func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "DeleteComment(%d)", id)
+	return db.moderate(ctx, []store.CommentDecision{{ID: id, Delete: true}})
+}
+
+// moderate applies decisions in one transaction, holding the locks of
+// their comments' articles, then recounts those articles.
+//
+// Each decision that teaches the classifier takes the lock of the
+// document count (the empty token) before any token's, so two batches
+// that train cannot hold token locks the other waits for: the second
+// waits for the first at its first training decision, holding only the
+// locks of its own, other articles.
+func (db *DB) moderate(ctx context.Context, ds []store.CommentDecision) error {
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
 	return db.transact(ctx, func(tx pgx.Tx) error {
-		articleID, err := lockCommentArticle(ctx, tx, id)
+		articles, err := lockCommentArticles(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
-		var trained string
-		err = tx.QueryRow(ctx, `SELECT trained_as FROM comments WHERE id = $1 FOR UPDATE`, id).Scan(&trained)
-		if errNoRows(err) {
-			return store.ErrNotFound
-		} else if err != nil {
-			return err
+		for _, d := range ds {
+			if err := decide(ctx, tx, d); err != nil {
+				return err
+			}
 		}
-		label := trainingLabel(state)
-		if label == "" {
-			label = trained // pending and trash teach nothing, and unlearn nothing
-		}
-		if _, err := tx.Exec(ctx, `UPDATE comments SET state = $1, trained_as = $2 WHERE id = $3`, state, label, id); err != nil {
-			return err
-		}
-		if err := recount(ctx, tx, articleID); err != nil {
-			return err
-		}
-		if label == trained {
-			return nil
-		}
-		return moveSpamCounts(ctx, tx, tokens, trained, label)
+		return recount(ctx, tx, articles...)
 	})
+}
+
+// decide applies one decision in transaction tx, which holds the lock of
+// the comment's article; the caller recounts it. A missing comment wraps
+// store.ErrNotFound.
+func decide(ctx context.Context, tx pgx.Tx, d store.CommentDecision) error {
+	var trained string
+	err := tx.QueryRow(ctx, `SELECT trained_as FROM comments WHERE id = $1 FOR UPDATE`, d.ID).Scan(&trained)
+	if errNoRows(err) {
+		return fmt.Errorf("comment %d: %w", d.ID, store.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	if d.Delete {
+		return deleteComment(ctx, tx, d.ID)
+	}
+	label := trainingLabel(d.State)
+	if label == "" {
+		label = trained // pending and trash teach nothing, and unlearn nothing
+	}
+	if _, err := tx.Exec(ctx, `UPDATE comments SET state = $1, trained_as = $2 WHERE id = $3`, d.State, label, d.ID); err != nil {
+		return err
+	}
+	if label == trained {
+		return nil
+	}
+	return moveSpamCounts(ctx, tx, d.Tokens, trained, label)
 }
 
 // moveSpamCounts moves the counts of tokens, and the document count kept
@@ -302,28 +349,6 @@ func deleteComment(ctx context.Context, tx pgx.Tx, id int64) error {
 	}
 	_, err = tx.Exec(ctx, `DELETE FROM comments WHERE id = $1`, id)
 	return err
-}
-
-// DeleteComment deletes a comment; see store.CommentStore.
-func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
-	defer wrap(&err, "DeleteComment(%d)", id)
-	return db.transact(ctx, func(tx pgx.Tx) error {
-		articleID, err := lockCommentArticle(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		var one int
-		err = tx.QueryRow(ctx, `SELECT 1 FROM comments WHERE id = $1 FOR UPDATE`, id).Scan(&one)
-		if errNoRows(err) {
-			return store.ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if err := deleteComment(ctx, tx, id); err != nil {
-			return err
-		}
-		return recount(ctx, tx, articleID)
-	})
 }
 
 // PurgeCommenter deletes or anonymises one commenter's comments; see

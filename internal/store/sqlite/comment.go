@@ -156,41 +156,98 @@ func trainingLabel(s comment.State) string {
 	return ""
 }
 
-// ModerateComment changes a comment's state; see store.CommentStore.
+// ModerateComments applies a batch of decisions in one transaction; see
+// store.CommentStore.
+func (db *DB) ModerateComments(ctx context.Context, ds []store.CommentDecision) (err error) {
+	defer wrap(&err, "ModerateComments(%d decisions)", len(ds))
+	return db.moderate(ctx, ds)
+}
+
+// ModerateComment changes a comment's state, as a batch of one; see
+// store.CommentStore.
 func (db *DB) ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) (err error) {
 	defer wrap(&err, "ModerateComment(%d, %s)", id, state)
+	return db.moderate(ctx, []store.CommentDecision{{ID: id, State: state, Tokens: tokens}})
+}
+
+// DeleteComment deletes a comment, as a batch of one; see
+// store.CommentStore.
+func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "DeleteComment(%d)", id)
+	return db.moderate(ctx, []store.CommentDecision{{ID: id, Delete: true}})
+}
+
+// moderate applies decisions in one transaction, then recounts each
+// article whose comments they changed.
+func (db *DB) moderate(ctx context.Context, ds []store.CommentDecision) error {
 	return db.transact(ctx, func(tx conn) error {
-		var articleID int64
-		var trained string
-		err := tx.queryRow(ctx, `SELECT article_id, trained_as FROM comments WHERE id = ?`, id).Scan(&articleID, &trained)
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		label := trainingLabel(state)
-		if label == "" {
-			label = trained // pending and trash teach nothing, and unlearn nothing
-		}
-		if _, err := tx.exec(ctx, `UPDATE comments SET state = ?, trained_as = ? WHERE id = ?`, state, label, id); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, recountSQL, articleID); err != nil {
-			return err
-		}
-		if label == trained {
-			return nil
-		}
-		for _, t := range append([]string{""}, tokens...) {
-			if err := addSpamCount(ctx, tx, t, trained, -1); err != nil {
+		var articles []int64
+		seen := map[int64]bool{}
+		for _, d := range ds {
+			articleID, err := decide(ctx, tx, d)
+			if err != nil {
 				return err
 			}
-			if err := addSpamCount(ctx, tx, t, label, 1); err != nil {
+			if !seen[articleID] {
+				seen[articleID] = true
+				articles = append(articles, articleID)
+			}
+		}
+		for _, id := range articles {
+			if _, err := tx.exec(ctx, recountSQL, id); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// decide applies one decision in transaction tx and returns the article
+// of its comment, whose count the caller recounts. A missing comment
+// wraps store.ErrNotFound.
+func decide(ctx context.Context, tx conn, d store.CommentDecision) (articleID int64, err error) {
+	var trained string
+	err = tx.queryRow(ctx, `SELECT article_id, trained_as FROM comments WHERE id = ?`, d.ID).Scan(&articleID, &trained)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("comment %d: %w", d.ID, store.ErrNotFound)
+	} else if err != nil {
+		return 0, err
+	}
+	if d.Delete {
+		return articleID, deleteComment(ctx, tx, d.ID)
+	}
+	label := trainingLabel(d.State)
+	if label == "" {
+		label = trained // pending and trash teach nothing, and unlearn nothing
+	}
+	if _, err := tx.exec(ctx, `UPDATE comments SET state = ?, trained_as = ? WHERE id = ?`, d.State, label, d.ID); err != nil {
+		return 0, err
+	}
+	if label == trained {
+		return articleID, nil
+	}
+	for _, t := range append([]string{""}, d.Tokens...) {
+		if err := addSpamCount(ctx, tx, t, trained, -1); err != nil {
+			return 0, err
+		}
+		if err := addSpamCount(ctx, tx, t, label, 1); err != nil {
+			return 0, err
+		}
+	}
+	return articleID, nil
+}
+
+// deleteComment deletes comment id and moves its replies up to its parent,
+// as it is when deleted (an earlier deletion in the same transaction may
+// have moved it). The caller recounts its article.
+func deleteComment(ctx context.Context, tx conn, id int64) error {
+	if _, err := tx.exec(ctx, `
+		UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?)
+		WHERE parent_id = ?`, id, id); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `DELETE FROM comments WHERE id = ?`, id)
+	return err
 }
 
 func addSpamCount(ctx context.Context, tx conn, token, label string, delta int) error {
@@ -244,28 +301,6 @@ func stringsToAny(ss []string) []any {
 	return out
 }
 
-// DeleteComment deletes a comment; see store.CommentStore.
-func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
-	defer wrap(&err, "DeleteComment(%d)", id)
-	return db.transact(ctx, func(tx conn) error {
-		var articleID, parentID int64
-		err := tx.queryRow(ctx, `SELECT article_id, COALESCE(parent_id, 0) FROM comments WHERE id = ?`, id).Scan(&articleID, &parentID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE comments SET parent_id = ? WHERE parent_id = ?`, nullID(parentID), id); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM comments WHERE id = ?`, id); err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, recountSQL, articleID)
-		return err
-	})
-}
-
 // PurgeCommenter deletes or anonymises one commenter's comments; see
 // store.CommentStore.
 func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n int, err error) {
@@ -295,14 +330,7 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 		for _, r := range found {
 			articles[r.article] = true
 			if remove {
-				// The parent as it is now: an earlier round of this loop may
-				// have deleted the one read above.
-				if _, err := tx.exec(ctx, `
-					UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?)
-					WHERE parent_id = ?`, r.id, r.id); err != nil {
-					return err
-				}
-				if _, err := tx.exec(ctx, `DELETE FROM comments WHERE id = ?`, r.id); err != nil {
+				if err := deleteComment(ctx, tx, r.id); err != nil {
 					return err
 				}
 				continue

@@ -3,6 +3,9 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +25,8 @@ var commentTests = []struct {
 	{"CommentCountsFollowModeration", testCommentCounts},
 	{"CommentDeleteAndPurge", testCommentDeleteAndPurge},
 	{"SpamTraining", testSpamTraining},
+	{"ModerateCommentsBatch", testModerateCommentsBatch},
+	{"ModerateCommentsMissingChangesNothing", testModerateCommentsMissing},
 	{"Settings", testSettings},
 }
 
@@ -297,5 +302,157 @@ func testSettings(t *testing.T, s store.Store) {
 	}
 	if two, _ := s.Secret(ctx); !cmp.Equal(one, two) {
 		t.Error("Secret changed between calls")
+	}
+}
+
+// moderationScene is two articles' comments and the classifier's words
+// for them, for the batch tests.
+type moderationScene struct {
+	a, b                         string // the articles' slugs
+	ham, junk, stale, root, leaf *comment.Comment
+	other                        *comment.Comment // on article b
+	tokens                       map[int64][]string
+}
+
+func newModerationScene(t *testing.T, s store.Store, prefix string) *moderationScene {
+	t.Helper()
+	a, b := sample(prefix+"-a"), sample(prefix+"-b")
+	mustCreate(t, s, a)
+	mustCreate(t, s, b)
+	sc := &moderationScene{a: a.Slug, b: b.Slug}
+	sc.ham = mustComment(t, s, newComment(a.ID, "ana", "kind harbour words", comment.Pending))
+	sc.junk = mustComment(t, s, newComment(a.ID, "bot", "cheap pills here", comment.Pending))
+	sc.stale = mustComment(t, s, newComment(a.ID, "cy", "Old news.", comment.Approved))
+	sc.root = mustComment(t, s, newComment(a.ID, "dee", "A question.", comment.Approved))
+	sc.leaf = newComment(a.ID, "eve", "An answer.", comment.Approved)
+	sc.leaf.ParentID = sc.root.ID
+	mustComment(t, s, sc.leaf)
+	sc.other = mustComment(t, s, newComment(b.ID, "fay", "kind words elsewhere", comment.Pending))
+	sc.tokens = map[int64][]string{
+		sc.ham.ID:   {"kind", "harbour", "words"},
+		sc.junk.ID:  {"cheap", "pills", "here"},
+		sc.other.ID: {"kind", "words", "elsewhere"},
+	}
+	return sc
+}
+
+// state describes what a batch may change: every comment's state and
+// parent, both articles' counts, and the classifier's counts of every
+// word in play.
+func (sc *moderationScene) state(t *testing.T, s store.Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, slug := range []string{sc.a, sc.b} {
+		a, err := s.Article(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s: %d comments\n", slug, a.CommentCount)
+		cs, err := s.Comments(ctx, store.CommentQuery{ArticleID: a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			fmt.Fprintf(&b, "  %s: %s, reply to %d\n", c.Author, c.State, c.ParentID)
+		}
+	}
+	var words []string
+	for _, ts := range sc.tokens {
+		words = append(words, ts...)
+	}
+	m, err := s.SpamModel(ctx, words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "classifier: %d ham, %d spam\n", m.HamDocs, m.SpamDocs)
+	sort.Strings(words)
+	for _, w := range slices.Compact(words) {
+		fmt.Fprintf(&b, "  %s: %+v\n", w, m.Tokens[w])
+	}
+	return b.String()
+}
+
+// A batch applies every decision, across articles, with the counts and
+// the classifier as exact as the same decisions made one at a time.
+func testModerateCommentsBatch(t *testing.T, s store.Store) {
+	sc := newModerationScene(t, s, "batch")
+	err := s.ModerateComments(ctx, []store.CommentDecision{
+		{ID: sc.ham.ID, State: comment.Approved, Tokens: sc.tokens[sc.ham.ID]},
+		{ID: sc.junk.ID, State: comment.Spam, Tokens: sc.tokens[sc.junk.ID]},
+		{ID: sc.stale.ID, State: comment.Trash},
+		{ID: sc.root.ID, Delete: true},
+		{ID: sc.other.ID, State: comment.Approved, Tokens: sc.tokens[sc.other.ID]},
+		// A later decision sees the earlier ones: ham becomes spam.
+		{ID: sc.ham.ID, State: comment.Spam, Tokens: sc.tokens[sc.ham.ID]},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `batch-a: 1 comments
+  ana: spam, reply to 0
+  bot: spam, reply to 0
+  cy: trash, reply to 0
+  eve: approved, reply to 0
+batch-b: 1 comments
+  fay: approved, reply to 0
+classifier: 1 ham, 2 spam
+  cheap: {Ham:0 Spam:1}
+  elsewhere: {Ham:1 Spam:0}
+  harbour: {Ham:0 Spam:1}
+  here: {Ham:0 Spam:1}
+  kind: {Ham:1 Spam:1}
+  pills: {Ham:0 Spam:1}
+  words: {Ham:1 Spam:1}
+`
+	if diff := cmp.Diff(want, sc.state(t, s)); diff != "" {
+		t.Errorf("after the batch (-want +got):\n%s", diff)
+	}
+	if err := s.ModerateComments(ctx, nil); err != nil {
+		t.Errorf("an empty batch: %v", err)
+	}
+}
+
+// A batch that names a missing comment, anywhere in it, changes nothing.
+func testModerateCommentsMissing(t *testing.T, s store.Store) {
+	sc := newModerationScene(t, s, "missing")
+	if err := s.ModerateComment(ctx, sc.other.ID, comment.Spam, sc.tokens[sc.other.ID]); err != nil {
+		t.Fatal(err)
+	}
+	before := sc.state(t, s)
+	for _, test := range []struct {
+		name string
+		ds   []store.CommentDecision
+	}{
+		{"missing last", []store.CommentDecision{
+			{ID: sc.ham.ID, State: comment.Approved, Tokens: sc.tokens[sc.ham.ID]},
+			{ID: sc.junk.ID, State: comment.Spam, Tokens: sc.tokens[sc.junk.ID]},
+			{ID: sc.other.ID, State: comment.Approved, Tokens: sc.tokens[sc.other.ID]},
+			{ID: sc.root.ID, Delete: true},
+			{ID: 999999, State: comment.Trash},
+		}},
+		{"missing first", []store.CommentDecision{
+			{ID: 999999, Delete: true},
+			{ID: sc.stale.ID, State: comment.Trash},
+		}},
+		{"deleted earlier in the batch", []store.CommentDecision{
+			{ID: sc.leaf.ID, Delete: true},
+			{ID: sc.ham.ID, State: comment.Approved, Tokens: sc.tokens[sc.ham.ID]},
+			{ID: sc.leaf.ID, State: comment.Approved},
+		}},
+	} {
+		err := s.ModerateComments(ctx, test.ds)
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: err = %v, want ErrNotFound", test.name, err)
+		}
+		if diff := cmp.Diff(before, sc.state(t, s)); diff != "" {
+			t.Errorf("%s: a failed batch changed (-before +after):\n%s", test.name, diff)
+		}
+	}
+	err := s.ModerateComments(ctx, []store.CommentDecision{{ID: sc.ham.ID, State: comment.Approved}, {ID: 999998, State: comment.Approved}})
+	if err == nil || !strings.Contains(err.Error(), "999998") {
+		t.Errorf("the error %v does not name the missing comment", err)
+	}
+	if err := s.DeleteComment(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteComment(missing) = %v, want ErrNotFound", err)
 	}
 }

@@ -1,6 +1,7 @@
 // Package layers guards the shape of the code: workflows live once, in
 // the newsroom service, and the adapters (handlers, commands, importers)
-// reach the store's article writes only through it.
+// reach the store's article writes and comment moderation only through
+// it.
 package layers
 
 import (
@@ -23,11 +24,24 @@ var articleWrites = map[string]bool{
 	"DeleteArticle": true,
 }
 
+// commentWrites are the store methods that moderate readers' comments.
+// Calling one outside the newsroom service skips who may moderate, the
+// spam classifier's tokens and the audit log. CreateComment is not among
+// them: readers post comments through the public form, a workflow of its
+// own (web/public), and the newsroom's replies go through the service.
+var commentWrites = map[string]bool{
+	"ModerateComments":  true,
+	"ModerateComment":   true,
+	"DeleteComment":     true,
+	"PurgeCommenter":    true,
+	"SetCommentsClosed": true,
+}
+
 // mayWrite are the directories whose code may call them: the service, and
 // the store that implements them (with its conformance suite).
 var mayWrite = []string{"internal/newsroom", "internal/store"}
 
-func TestOnlyTheNewsroomWritesArticles(t *testing.T) {
+func TestOnlyTheNewsroomWrites(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	fset := token.NewFileSet()
 	checked := 0
@@ -63,8 +77,14 @@ func TestOnlyTheNewsroomWritesArticles(t *testing.T) {
 			if !ok {
 				return true
 			}
-			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && articleWrites[sel.Sel.Name] {
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			switch {
+			case !ok:
+			case articleWrites[sel.Sel.Name]:
 				t.Errorf("%s: calls %s directly; save, publish and delete articles through the newsroom service (internal/newsroom)",
+					fset.Position(call.Pos()), sel.Sel.Name)
+			case commentWrites[sel.Sel.Name]:
+				t.Errorf("%s: calls %s directly; moderate comments through the newsroom service (internal/newsroom)",
 					fset.Position(call.Pos()), sel.Sel.Name)
 			}
 			return true

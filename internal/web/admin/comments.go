@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -115,48 +113,36 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 		p.Parents[c.ParentID] = parent.Author
 	}
 	for _, a := range bulkActions {
-		if a.state != state {
-			p.Actions = append(p.Actions, CommentAction{Value: a.value, Label: a.label})
+		if st, ok := a.m.State(); !ok || st != state {
+			p.Actions = append(p.Actions, CommentAction{Value: string(a.m), Label: a.label})
 		}
 	}
-	p.Actions = append(p.Actions, CommentAction{Value: "delete", Label: "Delete for good"})
 	return h.render(w, r, http.StatusOK, "comments", p)
 }
 
+// bulkActions are the moderation queue's buttons. Each state's queue
+// leaves out the one that would put its comments where they are.
 var bulkActions = []struct {
-	value, label string
-	state        comment.State
+	m     newsroom.Moderation
+	label string
 }{
-	{"approve", "Approve", comment.Approved},
-	{"unapprove", "Unapprove", comment.Pending},
-	{"spam", "Spam", comment.Spam},
-	{"trash", "Trash", comment.Trash},
+	{newsroom.Approve, "Approve"},
+	{newsroom.Unapprove, "Unapprove"},
+	{newsroom.MarkSpam, "Spam"},
+	{newsroom.MoveToTrash, "Trash"},
+	{newsroom.DeleteForGood, "Delete for good"},
 }
 
-// commentsBulk applies one decision to the comments selected. Every
-// comment is looked up first, so that a missing one changes nothing.
-// Approving or marking spam teaches the spam classifier, as the command
-// line's moderation does.
+// commentsBulk applies one decision to the comments selected, in one
+// transaction: a missing one changes nothing.
 func (h *Handler) commentsBulk(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	action := r.PostFormValue("action")
+	action := newsroom.Moderation(r.PostFormValue("action"))
 	back := "/admin/comments"
 	if st, err := comment.ParseState(r.PostFormValue("state")); err == nil {
 		back += "?state=" + url.QueryEscape(string(st))
 	}
-	var state comment.State
-	switch action {
-	case "delete":
-	default:
-		found := false
-		for _, a := range bulkActions {
-			if a.value == action {
-				state, found = a.state, true
-			}
-		}
-		if !found {
-			return web.BadRequest{Message: fmt.Sprintf("%q is not a moderation action: use approve, unapprove, spam, trash or delete.", action)}
-		}
+	if !action.Valid() {
+		return web.BadRequest{Message: fmt.Sprintf("%q is not a moderation action: use approve, unapprove, spam, trash or delete.", action)}
 	}
 	raw := r.PostForm["id"]
 	if one := r.URL.Query().Get("one"); one != "" {
@@ -169,81 +155,47 @@ func (h *Handler) commentsBulk(w http.ResponseWriter, r *http.Request) error {
 	if len(raw) > 1000 {
 		return web.BadRequest{Message: "Select at most 1,000 comments at once."}
 	}
-	var cs []*comment.Comment
-	seen := map[int64]bool{}
+	ids := make([]int64, 0, len(raw))
 	for _, s := range raw {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 1 {
 			return web.BadRequest{Message: fmt.Sprintf("%q is not a comment ID. Nothing was changed.", s)}
 		}
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		c, err := h.store.Comment(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("Comment %d does not exist (it may have been deleted meanwhile). Nothing was changed.", id)}
-		} else if err != nil {
-			return err
-		}
-		cs = append(cs, c)
+		ids = append(ids, id)
 	}
-	for _, c := range cs {
-		var err error
-		if action == "delete" {
-			err = h.store.DeleteComment(ctx, c.ID)
-		} else {
-			err = h.store.ModerateComment(ctx, c.ID, state, comment.Tokens(c))
-		}
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("moderate comment %d: %w", c.ID, err)
-		}
+	var refusal *newsroom.Refusal
+	var missing *newsroom.MissingCommentError
+	switch err := h.news.Moderate(r.Context(), actorOf(r), action, ids); {
+	case errors.As(err, &refusal):
+		return web.HTTPError{Status: http.StatusForbidden, Message: refusal.Msg + " Nothing was changed."}
+	case errors.As(err, &missing):
+		return web.HTTPError{Status: http.StatusNotFound, Message: fmt.Sprintf("Comment %d does not exist (it may have been deleted meanwhile). Nothing was changed.", missing.ID)}
+	case errors.Is(err, store.ErrNotFound):
+		return web.HTTPError{Status: http.StatusNotFound, Message: "A comment selected was deleted meanwhile. Nothing was changed."}
+	case err != nil:
+		return err
 	}
 	return redirect(w, r, back, "moderated")
 }
 
 // commentReply publishes the signed-in user's reply under a comment, at
-// once. Replying to a pending comment approves it, as in WordPress, so
-// that the reply is not shown under a comment readers cannot see.
+// once; replying to a pending comment approves it (see newsroom's Reply).
 func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
 		return web.ErrNotFound
 	}
-	parent, err := h.store.Comment(ctx, id)
-	if err != nil {
-		return err
-	}
-	text := r.PostFormValue("reply")
-	if !utf8.ValidString(text) {
-		return web.BadRequest{Message: "The reply contains bytes that are not text (invalid UTF-8). Nothing was posted."}
-	}
-	text = strings.TrimSpace(comment.Clean(text, true))
-	switch n := utf8.RuneCountInString(text); {
-	case text == "":
-		return web.BadRequest{Message: "The reply is empty. Nothing was posted."}
-	case n > comment.MaxCommentLen:
-		return web.BadRequest{Message: fmt.Sprintf("The reply is %d characters long; the limit is %d. Nothing was posted.", n, comment.MaxCommentLen)}
-	}
-	switch parent.State {
-	case comment.Spam, comment.Trash:
-		return web.HTTPError{Status: http.StatusConflict,
-			Message: fmt.Sprintf("Comment %d is in the %s; approve it before replying. Nothing was posted.", id, parent.State)}
-	case comment.Pending:
-		if err := h.store.ModerateComment(ctx, id, comment.Approved, comment.Tokens(parent)); err != nil {
-			return err
-		}
-	}
-	u := currentUser(r)
-	c := &comment.Comment{
-		ArticleID: parent.ArticleID, ParentID: parent.ID, Author: u.Name, Email: strings.ToLower(u.Email),
-		Body: text, State: comment.Approved, Reason: "reply from the newsroom",
-	}
-	// Replies come from the admin, not the public form: the nonce only
-	// needs to be unique.
-	nonce := "admin-reply:" + comment.NewCommenterKey()
-	switch err := h.store.CreateComment(ctx, c, nonce, h.now().Add(time.Hour)); {
+	_, parent, err := h.news.Reply(r.Context(), actorOf(r), id, r.PostFormValue("reply"))
+	var refusal *newsroom.Refusal
+	var invalid *newsroom.InputError
+	var hidden *newsroom.HiddenCommentError
+	switch {
+	case errors.As(err, &refusal):
+		return web.HTTPError{Status: http.StatusForbidden, Message: refusal.Msg + " Nothing was posted."}
+	case errors.As(err, &invalid):
+		return web.BadRequest{Message: capitalize(invalid.Msg) + ". Nothing was posted."}
+	case errors.As(err, &hidden):
+		return web.HTTPError{Status: http.StatusConflict, Message: capitalize(hidden.Error()) + ". Nothing was posted."}
 	case errors.Is(err, comment.ErrDuplicate):
 		return web.HTTPError{Status: http.StatusConflict, Message: "You already posted this reply on this article."}
 	case err != nil:

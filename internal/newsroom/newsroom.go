@@ -1,12 +1,14 @@
 // Package newsroom is Dateline's application layer: the workflows of a
 // newsroom, written once. Saving, publishing, renaming, restoring a
 // revision, applying link suggestions, setting the focus keyphrase and
-// deleting an article, and storing an import, all go through a Service,
-// which owns the rules around them: word counts, validation (with errors
-// keyed by field), slug stability, who may publish, which raw HTML is
-// sanitised, revision notes and the audit log. The admin, the command
-// line and the importers are adapters: they turn their input into a call
-// and the result into their output. Stores below it only persist.
+// deleting an article, storing an import, moderating and answering
+// comments, and changing the settings all go through a Service, which
+// owns the rules around them: word counts, validation (with errors keyed
+// by field), slug stability, who may publish or moderate, which raw HTML
+// is sanitised, the limits of settings, revision notes and the audit log.
+// The admin, the command line and the importers are adapters: they turn
+// their input into a call and the result into their output. Stores below
+// it only persist.
 package newsroom
 
 import (

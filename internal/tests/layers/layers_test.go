@@ -1,7 +1,7 @@
 // Package layers guards the shape of the code: workflows live once, in
 // the newsroom service, and the adapters (handlers, commands, importers)
-// reach the store's article writes and comment moderation only through
-// it.
+// reach the store's article writes, comment moderation and settings
+// only through it.
 package layers
 
 import (
@@ -35,6 +35,14 @@ var commentWrites = map[string]bool{
 	"DeleteComment":     true,
 	"PurgeCommenter":    true,
 	"SetCommentsClosed": true,
+}
+
+// settingsWrites are the store methods that change the site's settings.
+// Calling one outside the newsroom service skips the one set of limits
+// the admin and the command line share, and the audit log.
+var settingsWrites = map[string]bool{
+	"SaveSiteSettings":    true,
+	"SaveCommentSettings": true,
 }
 
 // mayWrite are the directories whose code may call them: the service, and
@@ -85,6 +93,9 @@ func TestOnlyTheNewsroomWrites(t *testing.T) {
 					fset.Position(call.Pos()), sel.Sel.Name)
 			case commentWrites[sel.Sel.Name]:
 				t.Errorf("%s: calls %s directly; moderate comments through the newsroom service (internal/newsroom)",
+					fset.Position(call.Pos()), sel.Sel.Name)
+			case settingsWrites[sel.Sel.Name]:
+				t.Errorf("%s: calls %s directly; change settings through the newsroom service (internal/newsroom)",
 					fset.Position(call.Pos()), sel.Sel.Name)
 			}
 			return true

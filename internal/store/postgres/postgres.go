@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -26,6 +27,9 @@ var migrationFiles embed.FS
 
 // DB is a Dateline store in a PostgreSQL database.
 type DB struct {
+	// Store holds the methods the backends share; those DB defines
+	// itself are PostgreSQL's own.
+	*sqlstore.Store
 	pool *pgxpool.Pool
 	now  func() time.Time
 }
@@ -87,6 +91,7 @@ func Open(ctx context.Context, dsn string, opts store.Options) (_ *DB, err error
 		return nil, err
 	}
 	db := &DB{pool: pool, now: opts.Now}
+	db.Store = sqlstore.New(db, opts.Now)
 	migrate := db.migrate
 	if opts.ReadOnly {
 		migrate = db.checkSchema

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -27,6 +28,9 @@ var migrationFiles embed.FS
 
 // DB is a Dateline store in one SQLite file.
 type DB struct {
+	// Store holds the methods the backends share; those DB defines
+	// itself are SQLite's own.
+	*sqlstore.Store
 	path   string
 	writer *sql.DB
 	reader *sql.DB
@@ -111,7 +115,9 @@ func newDB(path, writerURI, readerURI string, now func() time.Time) (*DB, error)
 		return nil, err
 	}
 	reader.SetMaxOpenConns(4)
-	return &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader), now: now}, nil
+	db := &DB{path: path, writer: writer, reader: reader, writes: newStmts(writer), reads: newStmts(reader), now: now}
+	db.Store = sqlstore.New(db, now)
+	return db, nil
 }
 
 // openReadOnly opens an existing database to read it; see Open.

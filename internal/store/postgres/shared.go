@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// foreignKeyViolation is the SQLSTATE of a foreign key violation.
+const foreignKeyViolation = "23503"
+
+// pgxConn is what a pool and a transaction both offer.
+type pgxConn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// sharedConn runs the shared store's statements on a pool or in a
+// transaction.
+type sharedConn struct{ c pgxConn }
+
+func (s sharedConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := s.c.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (s sharedConn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	return s.c.Query(ctx, query, args...)
+}
+
+func (s sharedConn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return s.c.QueryRow(ctx, query, args...)
+}
+
+// Reader runs reads on the pool; see sqlstore.Backend.
+func (db *DB) Reader() sqlstore.Conn { return sharedConn{db.pool} }
+
+// Writer runs one statement on the pool.
+func (db *DB) Writer() sqlstore.Conn { return sharedConn{db.pool} }
+
+// Transact runs fn in a transaction.
+func (db *DB) Transact(ctx context.Context, fn func(sqlstore.Conn) error) error {
+	return db.transact(ctx, func(tx pgx.Tx) error { return fn(sharedConn{tx}) })
+}
+
+// Name names the backend in errors.
+func (db *DB) Name() string { return "postgres" }
+
+// Time stores a time in UTC, to the microsecond.
+func (db *DB) Time(t time.Time) any { return dbTime(t) }
+
+// NullTime stores the zero time as NULL.
+func (db *DB) NullTime(t time.Time) any { return nullTime(t) }
+
+// NewID lets the identity column give the ID: it never gives one again.
+func (db *DB) NewID(string) string { return "DEFAULT" }
+
+// Strings passes a list as a text array.
+func (db *DB) Strings(ss []string) any {
+	if ss == nil {
+		ss = []string{}
+	}
+	return ss
+}
+
+// Each is the table of a text array's elements.
+func (db *DB) Each(p string) string { return "unnest(" + p + "::text[]) AS k(value)" }
+
+// LockTable holds off other writers of table, not readers.
+func (db *DB) LockTable(table string) string {
+	return "LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE"
+}
+
+// Constraint names a broken unique or foreign key constraint.
+func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return "", sqlstore.NoViolation
+	}
+	switch pgErr.Code {
+	case uniqueViolation:
+		return pgErr.ConstraintName, sqlstore.UniqueViolation
+	case foreignKeyViolation:
+		return pgErr.ConstraintName, sqlstore.ForeignKeyViolation
+	}
+	return "", sqlstore.NoViolation
+}

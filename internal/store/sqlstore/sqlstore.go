@@ -1,0 +1,160 @@
+// Package sqlstore holds the Go that the SQL backends share: the store's
+// methods written once, over a small connection interface that each
+// backend implements on its own driver (database/sql with SQLite, pgx
+// with PostgreSQL).
+//
+// Statements are written once, in PostgreSQL's placeholder syntax ($1,
+// $2, ...); the SQLite backend runs them as ?1, ?2, ..., which SQLite
+// reads the same way. Where the two dialects truly differ (how a time is
+// stored, how a new row gets an ID that is never given again, a list
+// passed as one parameter, table locks), the backend's Dialect says so,
+// and the statement is built around it. A backend keeps its own SQL only
+// where a whole statement differs (full-text search, PostgreSQL's
+// pipelined batches): it defines that method itself, and Go's method
+// promotion prefers it to the shared one.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// Row is one result row, as QueryRow gives it. Scanning no row at all
+// gives an error matching sql.ErrNoRows, on both drivers.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// Rows is a result set being read.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// Conn runs statements on a pool, or within a transaction.
+type Conn interface {
+	// Exec runs a statement and says how many rows it changed.
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+	Query(ctx context.Context, query string, args ...any) (Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) Row
+}
+
+// Dialect is what differs between the backends' SQL.
+type Dialect interface {
+	// Time is a time as a statement's parameter: stored in UTC, to the
+	// microsecond. NullTime is the same, with the zero time as NULL.
+	Time(t time.Time) any
+	NullTime(t time.Time) any
+	// NewID is the value for the id column of a new row of table: one
+	// no row of it ever had.
+	NewID(table string) string
+	// Strings passes a list of strings as one parameter; Each is a
+	// table of the list's elements, in a column named value, for the
+	// parameter written p ($1).
+	Strings(ss []string) any
+	Each(p string) string
+	// LockTable is the statement that holds off other writers of table
+	// until the transaction ends, or "" where a transaction alone does
+	// (SQLite has one writer).
+	LockTable(table string) string
+	// Constraint names the constraint a unique or foreign key violation
+	// broke, and which it was; "" for any other error.
+	Constraint(err error) (name string, kind Violation)
+}
+
+// Violation is a kind of broken constraint.
+type Violation int
+
+// The violations the store turns into its errors.
+const (
+	NoViolation Violation = iota
+	UniqueViolation
+	ForeignKeyViolation
+)
+
+// Backend is a database as the shared store uses it.
+type Backend interface {
+	Dialect
+	// Reader runs reads outside a transaction; Writer runs a write of
+	// one statement that needs no transaction around it.
+	Reader() Conn
+	Writer() Conn
+	// Transact runs fn in a write transaction, committing when it
+	// returns nil and rolling back otherwise.
+	Transact(ctx context.Context, fn func(Conn) error) error
+	// Name names the backend in errors: "sqlite", "postgres".
+	Name() string
+}
+
+// Store implements the store's methods shared by the backends.
+type Store struct {
+	db  Backend
+	now func() time.Time
+}
+
+// New returns the shared store over db, with now as its clock.
+func New(db Backend, now func() time.Time) *Store { return &Store{db: db, now: now} }
+
+// wrap names the store operation in an error, keeping it matchable with
+// errors.Is.
+func (s *Store) wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf(s.db.Name()+": "+format+": %w", append(args, *errp)...)
+	}
+}
+
+// noRows reports whether err is a query that found no row.
+func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// oneRow turns a write that changed no row into store.ErrNotFound.
+func oneRow(n int64, err error) error {
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// Time scans a stored time, or NULL as the zero time, in UTC: a
+// TIMESTAMPTZ from PostgreSQL, the fixed-width text SQLite keeps.
+func Time(t *time.Time) sql.Scanner { return timeScanner{t} }
+
+type timeScanner struct{ t *time.Time }
+
+// TextTimeLayout is how SQLite keeps times: fixed-width, so that they
+// sort as text.
+const TextTimeLayout = "2006-01-02T15:04:05.000000Z"
+
+func (s timeScanner) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	default:
+		return fmt.Errorf("cannot read a time from %T", v)
+	}
+	return nil
+}
+
+func (s timeScanner) parse(text string) error {
+	t, err := time.Parse(TextTimeLayout, text)
+	if err != nil {
+		return err
+	}
+	*s.t = t
+	return nil
+}

@@ -54,6 +54,12 @@ func (db *DB) Name() string { return "postgres" }
 // Time stores a time in UTC, to the microsecond.
 func (db *DB) Time(t time.Time) any { return dbTime(t) }
 
+// Date is t's day in UTC.
+func (db *DB) Date(t time.Time) any {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 // NullTime stores the zero time as NULL.
 func (db *DB) NullTime(t time.Time) any { return nullTime(t) }
 

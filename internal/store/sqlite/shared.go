@@ -77,6 +77,11 @@ func (db *DB) Name() string { return "sqlite" }
 // Time stores a time as fixed-width text, which sorts as the times do.
 func (db *DB) Time(t time.Time) any { return formatTime(t) }
 
+// Date is t's day in UTC.
+func (db *DB) Date(t time.Time) any {
+	return t.UTC().Format(time.DateOnly)
+}
+
 // NullTime stores the zero time as NULL.
 func (db *DB) NullTime(t time.Time) any { return nullTime(t) }
 

@@ -52,6 +52,9 @@ type Dialect interface {
 	// microsecond. NullTime is the same, with the zero time as NULL.
 	Time(t time.Time) any
 	NullTime(t time.Time) any
+	// Date is a day (of t, in UTC) as a statement's parameter; Day
+	// scans one back.
+	Date(t time.Time) any
 	// NewID is the value for the id column of a new row of table: one
 	// no row of it ever had.
 	NewID(table string) string
@@ -156,5 +159,25 @@ func (s timeScanner) parse(text string) error {
 		return err
 	}
 	*s.t = t
+	return nil
+}
+
+// Day scans a stored day as "2006-01-02": a DATE from PostgreSQL, the
+// text SQLite keeps.
+func Day(day *string) sql.Scanner { return dayScanner{day} }
+
+type dayScanner struct{ day *string }
+
+func (s dayScanner) Scan(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		*s.day = v.Format(time.DateOnly)
+	case string:
+		*s.day = v
+	case []byte:
+		*s.day = string(v)
+	default:
+		return fmt.Errorf("cannot read a day from %T", v)
+	}
 	return nil
 }

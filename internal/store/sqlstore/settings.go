@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -9,44 +9,43 @@ import (
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
-	"github.com/jackc/pgx/v5"
 )
 
 // CommentSettings returns the comment policy; see store.SettingsStore.
-func (db *DB) CommentSettings(ctx context.Context) (_ comment.Settings, err error) {
-	defer wrap(&err, "CommentSettings")
-	s := comment.DefaultSettings()
+func (s *Store) CommentSettings(ctx context.Context) (_ comment.Settings, err error) {
+	defer s.wrap(&err, "CommentSettings")
+	cs := comment.DefaultSettings()
 	var value string
-	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'comments'`).Scan(&value)
-	if errNoRows(err) {
-		return s, nil
+	err = s.db.Reader().QueryRow(ctx, `SELECT value FROM settings WHERE key = 'comments'`).Scan(&value)
+	if noRows(err) {
+		return cs, nil
 	} else if err != nil {
-		return s, err
+		return cs, err
 	}
 	// Stored over the defaults, so settings added later get theirs.
-	return s, json.Unmarshal([]byte(value), &s)
+	return cs, json.Unmarshal([]byte(value), &cs)
 }
 
 // SaveCommentSettings stores the comment policy; see store.SettingsStore.
-func (db *DB) SaveCommentSettings(ctx context.Context, s comment.Settings) (err error) {
-	defer wrap(&err, "SaveCommentSettings")
-	b, err := json.Marshal(s)
+func (s *Store) SaveCommentSettings(ctx context.Context, cs comment.Settings) (err error) {
+	defer s.wrap(&err, "SaveCommentSettings")
+	b, err := json.Marshal(cs)
 	if err != nil {
 		return err
 	}
-	_, err = db.pool.Exec(ctx, `
+	_, err = s.db.Writer().Exec(ctx, `
 		INSERT INTO settings (key, value) VALUES ('comments', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(b))
 	return err
 }
 
 // Secret returns the signing secret; see store.SettingsStore.
-func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
-	defer wrap(&err, "Secret")
+func (s *Store) Secret(ctx context.Context) (_ []byte, err error) {
+	defer s.wrap(&err, "Secret")
 	var fresh [32]byte
 	rand.Read(fresh[:])
 	var value string
-	err = db.transact(ctx, func(tx pgx.Tx) error {
+	err = s.db.Transact(ctx, func(tx Conn) error {
 		// The first node to ask makes it; every other one reads it. A
 		// racing insert waits for the first to commit and then inserts
 		// nothing, and the SELECT, a statement of its own, sees the row.
@@ -72,50 +71,50 @@ type siteField struct {
 }
 
 // siteSettingKeys lists the fields of s with their keys.
-func siteSettingKeys(s *store.SiteSettings) []siteField {
+func siteSettingKeys(site *store.SiteSettings) []siteField {
 	return []siteField{
-		{"site.title", &s.Title},
-		{"site.description", &s.Description},
-		{"site.logo_url", &s.LogoURL},
-		{"site.time_zone", &s.TimeZone},
-		{"site.language", &s.Language},
+		{"site.title", &site.Title},
+		{"site.description", &site.Description},
+		{"site.logo_url", &site.LogoURL},
+		{"site.time_zone", &site.TimeZone},
+		{"site.language", &site.Language},
 	}
 }
 
 // SiteSettings returns what the admin set of the site; see
 // store.SettingsStore.
-func (db *DB) SiteSettings(ctx context.Context) (_ store.SiteSettings, err error) {
-	defer wrap(&err, "SiteSettings")
-	var s store.SiteSettings
-	rows, err := db.pool.Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'site.%'`)
+func (s *Store) SiteSettings(ctx context.Context) (_ store.SiteSettings, err error) {
+	defer s.wrap(&err, "SiteSettings")
+	var site store.SiteSettings
+	rows, err := s.db.Reader().Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'site.%'`)
 	if err != nil {
-		return s, err
+		return site, err
 	}
 	defer rows.Close()
 	values := map[string]string{}
 	for rows.Next() {
 		var key, value string
 		if err := rows.Scan(&key, &value); err != nil {
-			return s, err
+			return site, err
 		}
 		values[key] = value
 	}
 	if err := rows.Err(); err != nil {
-		return s, err
+		return site, err
 	}
-	for _, f := range siteSettingKeys(&s) {
+	for _, f := range siteSettingKeys(&site) {
 		*f.value = values[f.key]
 	}
-	return s, nil
+	return site, nil
 }
 
 // SaveSiteSettings replaces the site settings, all of them or none; see
 // store.SettingsStore. An empty field is deleted, leaving the server's
 // configuration in force.
-func (db *DB) SaveSiteSettings(ctx context.Context, s store.SiteSettings) (err error) {
-	defer wrap(&err, "SaveSiteSettings")
-	return db.transact(ctx, func(tx pgx.Tx) error {
-		for _, f := range siteSettingKeys(&s) {
+func (s *Store) SaveSiteSettings(ctx context.Context, site store.SiteSettings) (err error) {
+	defer s.wrap(&err, "SaveSiteSettings")
+	return s.db.Transact(ctx, func(tx Conn) error {
+		for _, f := range siteSettingKeys(&site) {
 			var err error
 			if *f.value == "" {
 				_, err = tx.Exec(ctx, `DELETE FROM settings WHERE key = $1`, f.key)

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -7,16 +7,14 @@ import (
 	"github.com/datelinehq/dateline/internal/store"
 )
 
-var _ store.ViewStats = (*DB)(nil)
-
 // DailyViews returns an article's views per day; see store.ViewStats.
-func (db *DB) DailyViews(ctx context.Context, articleID int64, from, to time.Time) (_ map[string]int64, err error) {
-	defer wrap(&err, "DailyViews(%d)", articleID)
-	rows, err := db.readConn().query(ctx, `
+func (s *Store) DailyViews(ctx context.Context, articleID int64, from, to time.Time) (_ map[string]int64, err error) {
+	defer s.wrap(&err, "DailyViews(%d)", articleID)
+	rows, err := s.db.Reader().Query(ctx, `
 		SELECT day, views
 		FROM article_views_daily
-		WHERE article_id = ? AND day BETWEEN ? AND ?`,
-		articleID, from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly))
+		WHERE article_id = $1 AND day BETWEEN $2 AND $3`,
+		articleID, s.db.Date(from), s.db.Date(to))
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +23,7 @@ func (db *DB) DailyViews(ctx context.Context, articleID int64, from, to time.Tim
 	for rows.Next() {
 		var day string
 		var n int64
-		if err := rows.Scan(&day, &n); err != nil {
+		if err := rows.Scan(Day(&day), &n); err != nil {
 			return nil, err
 		}
 		views[day] = n
@@ -35,20 +33,21 @@ func (db *DB) DailyViews(ctx context.Context, articleID int64, from, to time.Tim
 
 // MostRead lists the most viewed articles of a time; see store.ViewStats.
 // A limit that is not positive lists every article viewed then.
-func (db *DB) MostRead(ctx context.Context, from, to time.Time, limit int) (_ []store.ArticleViews, err error) {
-	defer wrap(&err, "MostRead(%d)", limit)
-	if limit <= 0 {
-		limit = -1 // no limit, to SQLite
-	}
-	rows, err := db.readConn().query(ctx, `
-		SELECT a.id, a.slug, a.title, SUM(v.views) AS total
+func (s *Store) MostRead(ctx context.Context, from, to time.Time, limit int) (_ []store.ArticleViews, err error) {
+	defer s.wrap(&err, "MostRead(%d)", limit)
+	query := `
+		SELECT a.id, a.slug, a.title, CAST(SUM(v.views) AS BIGINT) AS total
 		FROM article_views_daily v
 		JOIN articles a ON a.id = v.article_id
-		WHERE v.day BETWEEN ? AND ?
+		WHERE v.day BETWEEN $1 AND $2
 		GROUP BY a.id, a.slug, a.title
-		ORDER BY total DESC, a.id
-		LIMIT ?`,
-		from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly), limit)
+		ORDER BY total DESC, a.id`
+	args := []any{s.db.Date(from), s.db.Date(to)}
+	if limit > 0 {
+		query += ` LIMIT $3`
+		args = append(args, limit)
+	}
+	rows, err := s.db.Reader().Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -106,11 +106,11 @@ func queueCreate(b *pgx.Batch, a *article.Article, now time.Time) (stored func()
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
 	now := dbTime(db.now())
-	err = db.transact(ctx, func(tx pgx.Tx) error { return updateArticle(ctx, tx, a, note, now) })
+	err = db.transact(ctx, func(tx pgx.Tx) error { return db.updateArticle(ctx, tx, a, note, now) })
 	return conflict(err, a)
 }
 
-func updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, note string, now time.Time) error {
+func (db *DB) updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, note string, now time.Time) error {
 	// Lock the row first, so that concurrent updates of one article
 	// queue here and each sees the version the one before it wrote.
 	var version int
@@ -155,7 +155,7 @@ func updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, note stri
 		return err
 	}
 	if a.Slug != current.Slug && current.IsPublic(now) {
-		if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
+		if err := db.RedirectRenamed(ctx, sharedConn{tx}, current.Slug, a.Slug, now); err != nil {
 			return err
 		}
 	}
@@ -188,7 +188,7 @@ func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []er
 		for i := 0; i < len(ws); {
 			if w := ws[i]; w.Article.ID != 0 {
 				err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-					return updateArticle(ctx, sp, w.Article, w.Note, now)
+					return db.updateArticle(ctx, sp, w.Article, w.Note, now)
 				})
 				// The savepoint was rolled back on the article's own
 				// error. Should that fail, the transaction is aborted

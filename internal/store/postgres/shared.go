@@ -77,6 +77,9 @@ func (db *DB) Strings(ss []string) any {
 // Each is the table of a text array's elements.
 func (db *DB) Each(p string) string { return "unnest(" + p + "::text[]) AS k(value)" }
 
+// Bytewise orders by the C collation.
+func (db *DB) Bytewise(col string) string { return col + ` COLLATE "C"` }
+
 // LockTable holds off other writers of table, not readers.
 func (db *DB) LockTable(table string) string {
 	return "LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE"

@@ -90,10 +90,10 @@ func createArticle(ctx context.Context, tx conn, a *article.Article, now time.Ti
 func (db *DB) UpdateArticle(ctx context.Context, a *article.Article, note string) (err error) {
 	defer wrap(&err, "UpdateArticle(%q)", a.Slug)
 	now := db.now().UTC()
-	return db.transact(ctx, func(tx conn) error { return updateArticle(ctx, tx, a, note, now) })
+	return db.transact(ctx, func(tx conn) error { return db.updateArticle(ctx, tx, a, note, now) })
 }
 
-func updateArticle(ctx context.Context, tx conn, a *article.Article, note string, now time.Time) error {
+func (db *DB) updateArticle(ctx context.Context, tx conn, a *article.Article, note string, now time.Time) error {
 	current, err := articleWhere(ctx, tx, `a.id = ?`, a.ID)
 	if err != nil {
 		return err
@@ -128,7 +128,7 @@ func updateArticle(ctx context.Context, tx conn, a *article.Article, note string
 		return err
 	}
 	if a.Slug != current.Slug && current.IsPublic(now) {
-		if err := redirectRenamed(ctx, tx, current.Slug, a.Slug, now); err != nil {
+		if err := db.RedirectRenamed(ctx, sharedConn{tx}, current.Slug, a.Slug, now); err != nil {
 			return err
 		}
 	}
@@ -163,7 +163,7 @@ func (db *DB) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []er
 			if w.Article.ID == 0 {
 				errs[i] = createArticle(ctx, tx, w.Article, now)
 			} else {
-				errs[i] = updateArticle(ctx, tx, w.Article, w.Note, now)
+				errs[i] = db.updateArticle(ctx, tx, w.Article, w.Note, now)
 			}
 			if errs[i] != nil {
 				if _, err := tx.exec(ctx, rollbackToSavepointSQL); err != nil {

@@ -114,6 +114,9 @@ func (db *DB) Strings(ss []string) any {
 // Each is the table of a JSON array's elements.
 func (db *DB) Each(p string) string { return "json_each(" + p + ") AS k" }
 
+// Bytewise is SQLite's own order (BINARY).
+func (db *DB) Bytewise(col string) string { return col }
+
 // LockTable is not needed: SQLite has one writer at a time.
 func (db *DB) LockTable(string) string { return "" }
 

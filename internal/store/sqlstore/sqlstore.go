@@ -63,6 +63,9 @@ type Dialect interface {
 	// parameter written p ($1).
 	Strings(ss []string) any
 	Each(p string) string
+	// Bytewise orders by col byte by byte, whatever the database's
+	// collation.
+	Bytewise(col string) string
 	// LockTable is the statement that holds off other writers of table
 	// until the transaction ends, or "" where a transaction alone does
 	// (SQLite has one writer).

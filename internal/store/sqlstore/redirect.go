@@ -1,9 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,8 +13,8 @@ import (
 
 // AddRedirect stores a redirect, collapsing chains; see
 // store.RedirectStore.
-func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirect, err error) {
-	defer wrap(&err, "AddRedirect(%q, %q)", from, to)
+func (s *Store) AddRedirect(ctx context.Context, from, to string) (_ store.Redirect, err error) {
+	defer s.wrap(&err, "AddRedirect(%q, %q)", from, to)
 	if from, err = store.CleanRedirectPath(from); err != nil {
 		return store.Redirect{}, err
 	}
@@ -24,11 +22,11 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 		return store.Redirect{}, err
 	}
 	var r store.Redirect
-	err = db.transact(ctx, func(tx conn) error {
+	err = s.db.Transact(ctx, func(tx Conn) error {
 		if err := checkNoArticleAt(ctx, tx, from); err != nil {
 			return err
 		}
-		r, err = addRedirect(ctx, tx, from, to, db.now().UTC())
+		r, err = s.addRedirect(ctx, tx, from, to, s.nowUTC())
 		return err
 	})
 	return r, err
@@ -36,14 +34,14 @@ func (db *DB) AddRedirect(ctx context.Context, from, to string) (_ store.Redirec
 
 // checkNoArticleAt refuses a redirect from the address of an article: the
 // article would be served there, and the redirect never used.
-func checkNoArticleAt(ctx context.Context, tx conn, from string) error {
+func checkNoArticleAt(ctx context.Context, tx Conn, from string) error {
 	slug := strings.TrimSuffix(strings.TrimPrefix(from, "/"), "/")
 	if article.ValidateSlug(slug) != nil || urls.Article(slug) != from {
 		return nil
 	}
 	var id int64
-	err := tx.queryRow(ctx, `SELECT id FROM articles WHERE slug = ?`, slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := tx.QueryRow(ctx, `SELECT id FROM articles WHERE slug = $1`, slug).Scan(&id)
+	if noRows(err) {
 		return nil
 	}
 	if err != nil {
@@ -53,20 +51,34 @@ func checkNoArticleAt(ctx context.Context, tx conn, from string) error {
 		store.ErrConflict, slug, from)
 }
 
+// lockRedirects makes the writers of redirects take turns until tx ends,
+// so that two added at once cannot make a chain (a→b next to b→c) that
+// neither saw. Readers are not held up.
+func (s *Store) lockRedirects(ctx context.Context, tx Conn) error {
+	if lock := s.db.LockTable("redirects"); lock != "" {
+		_, err := tx.Exec(ctx, lock)
+		return err
+	}
+	return nil
+}
+
 // addRedirect stores a redirect from one cleaned path to a cleaned target
 // in transaction tx, keeping every redirect one hop: a target that is
 // itself redirected is replaced by where it leads, and redirects that led
 // to from are pointed at the new target. A redirect that would lead back
 // to from wraps store.ErrConflict.
-func addRedirect(ctx context.Context, tx conn, from, to string, now time.Time) (store.Redirect, error) {
+func (s *Store) addRedirect(ctx context.Context, tx Conn, from, to string, now time.Time) (store.Redirect, error) {
+	if err := s.lockRedirects(ctx, tx); err != nil {
+		return store.Redirect{}, err
+	}
 	final := to
 	if !store.IsExternalRedirect(to) {
 		var next string
-		err := tx.queryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = ?`, to).Scan(&next)
+		err := tx.QueryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = $1`, to).Scan(&next)
 		switch {
 		case err == nil:
 			final = next
-		case !errors.Is(err, sql.ErrNoRows):
+		case !noRows(err):
 			return store.Redirect{}, err
 		}
 	}
@@ -77,56 +89,59 @@ func addRedirect(ctx context.Context, tx conn, from, to string, now time.Time) (
 		return store.Redirect{}, fmt.Errorf("%w: %s already redirects to %s, so a redirect from %s to %s would loop",
 			store.ErrConflict, to, final, from, to)
 	}
-	if _, err := tx.exec(ctx, `UPDATE redirects SET to_path = ? WHERE to_path = ?`, final, from); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE redirects SET to_path = $1 WHERE to_path = $2`, final, from); err != nil {
 		return store.Redirect{}, err
 	}
-	_, err := tx.exec(ctx, `
-		INSERT INTO redirects (from_path, to_path, created_at) VALUES (?, ?, ?)
+	_, err := tx.Exec(ctx, `
+		INSERT INTO redirects (from_path, to_path, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (from_path) DO UPDATE SET
 			to_path = excluded.to_path,
-			created_at = excluded.created_at`, from, final, formatTime(now))
+			created_at = excluded.created_at`, from, final, s.db.Time(now))
 	if err != nil {
 		return store.Redirect{}, err
 	}
 	return store.Redirect{From: from, To: final, CreatedAt: now}, nil
 }
 
-// redirectRenamed keeps the old address of a public article that took a
+// RedirectRenamed keeps the old address of a public article that took a
 // new slug answering, in transaction tx: it redirects to the new address,
 // which itself redirects nowhere any more since the article lives there.
-func redirectRenamed(ctx context.Context, tx conn, oldSlug, newSlug string, now time.Time) error {
-	to := urls.Article(newSlug)
-	if _, err := tx.exec(ctx, `DELETE FROM redirects WHERE from_path = ?`, to); err != nil {
+func (s *Store) RedirectRenamed(ctx context.Context, tx Conn, oldSlug, newSlug string, now time.Time) error {
+	if err := s.lockRedirects(ctx, tx); err != nil {
 		return err
 	}
-	if _, err := addRedirect(ctx, tx, urls.Article(oldSlug), to, now); err != nil {
+	to := urls.Article(newSlug)
+	if _, err := tx.Exec(ctx, `DELETE FROM redirects WHERE from_path = $1`, to); err != nil {
+		return err
+	}
+	if _, err := s.addRedirect(ctx, tx, urls.Article(oldSlug), to, now); err != nil {
 		return fmt.Errorf("redirect the old address: %w", err)
 	}
 	return nil
 }
 
 // Redirect returns where a path redirects to; see store.RedirectStore.
-func (db *DB) Redirect(ctx context.Context, path string) (_ string, err error) {
-	defer wrap(&err, "Redirect(%q)", path)
+func (s *Store) Redirect(ctx context.Context, path string) (_ string, err error) {
+	defer s.wrap(&err, "Redirect(%q)", path)
 	from, err := store.CleanRedirectPath(path)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", store.ErrNotFound, err)
 	}
 	var to string
-	err = db.readConn().queryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = ?`, from).Scan(&to)
-	if errors.Is(err, sql.ErrNoRows) {
+	err = s.db.Reader().QueryRow(ctx, `SELECT to_path FROM redirects WHERE from_path = $1`, from).Scan(&to)
+	if noRows(err) {
 		return "", store.ErrNotFound
 	}
 	return to, err
 }
 
 // Redirects lists every redirect; see store.RedirectStore.
-func (db *DB) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
-	defer wrap(&err, "Redirects")
-	rows, err := db.readConn().query(ctx, `
+func (s *Store) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
+	defer s.wrap(&err, "Redirects")
+	rows, err := s.db.Reader().Query(ctx, `
 		SELECT from_path, to_path, created_at
 		FROM redirects
-		ORDER BY from_path`)
+		ORDER BY `+s.db.Bytewise("from_path"))
 	if err != nil {
 		return nil, err
 	}
@@ -134,11 +149,7 @@ func (db *DB) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
 	var rs []store.Redirect
 	for rows.Next() {
 		var r store.Redirect
-		var created string
-		if err := rows.Scan(&r.From, &r.To, &created); err != nil {
-			return nil, err
-		}
-		if r.CreatedAt, err = time.Parse(timeLayout, created); err != nil {
+		if err := rows.Scan(&r.From, &r.To, Time(&r.CreatedAt)); err != nil {
 			return nil, err
 		}
 		rs = append(rs, r)
@@ -147,22 +158,11 @@ func (db *DB) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
 }
 
 // DeleteRedirect deletes a redirect; see store.RedirectStore.
-func (db *DB) DeleteRedirect(ctx context.Context, from string) (err error) {
-	defer wrap(&err, "DeleteRedirect(%q)", from)
+func (s *Store) DeleteRedirect(ctx context.Context, from string) (err error) {
+	defer s.wrap(&err, "DeleteRedirect(%q)", from)
 	clean, err := store.CleanRedirectPath(from)
 	if err != nil {
 		return fmt.Errorf("%w: %v", store.ErrNotFound, err)
 	}
-	return db.transact(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, `DELETE FROM redirects WHERE from_path = ?`, clean)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
-	})
+	return oneRow(s.db.Writer().Exec(ctx, `DELETE FROM redirects WHERE from_path = $1`, clean))
 }

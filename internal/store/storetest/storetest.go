@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 		{"EachArticle", testEachArticle},
 	}
 	tests = append(tests, articleIDTests...)
+	tests = append(tests, articleVersionTests...)
 	tests = append(tests, batchTests...)
 	tests = append(tests, commentTests...)
 	tests = append(tests, redirectTests...)

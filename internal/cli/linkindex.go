@@ -120,6 +120,9 @@ func (l *liveIndex) run(ctx context.Context, interval time.Duration) {
 	for {
 		select {
 		case <-t.C:
+			if ctx.Err() != nil {
+				return // select chose the tick of the two ready
+			}
 			if err := l.sync(ctx); err != nil && ctx.Err() == nil {
 				l.logger.Error("update the linking index", "err", err)
 			}

@@ -43,6 +43,8 @@ type env struct {
 	now func() time.Time
 	// readOnly is the running command's: see command.readOnly.
 	readOnly bool
+	// serveHooks is set by tests only: see serveHooks.
+	serveHooks *serveHooks
 }
 
 // command is one subcommand, or a group of them.

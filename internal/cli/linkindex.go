@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -69,9 +70,13 @@ func (l *liveIndex) build(ctx context.Context) error {
 	return nil
 }
 
-// sync brings the index up to date with the store.
+// sync brings the index up to date with the store. It lists the public
+// articles' versions only, and loads whole just the articles that are new
+// or changed since the last sync: with nothing changed, it reads no body.
+// Cancelled midway, it leaves the index and l.versions in step, with the
+// rest for the next sync.
 func (l *liveIndex) sync(ctx context.Context) error {
-	public, err := l.store.Articles(ctx, store.ArticleQuery{PublicAt: l.now()})
+	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now()})
 	if err != nil {
 		return err
 	}
@@ -79,17 +84,21 @@ func (l *liveIndex) sync(ctx context.Context) error {
 	defer l.mu.Unlock()
 	ix := l.ix.Load()
 	seen := make(map[int64]bool, len(public))
-	for _, a := range public {
-		seen[a.ID] = true
-		if v, ok := l.versions[a.ID]; ok && v == a.Version {
+	for _, v := range public {
+		seen[v.ID] = true
+		if have, ok := l.versions[v.ID]; ok && have == v.Version {
 			continue
 		}
-		whole, err := l.store.Article(ctx, a.Slug)
+		whole, err := l.store.ArticleByID(ctx, v.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			delete(seen, v.ID) // deleted since the list: removed below
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		ix.Upsert(linking.DocFromArticle(l.renderer, whole))
-		l.versions[a.ID] = whole.Version
+		l.versions[v.ID] = whole.Version
 	}
 	for id := range l.versions {
 		if !seen[id] {
@@ -111,6 +120,9 @@ func (l *liveIndex) run(ctx context.Context, interval time.Duration) {
 	for {
 		select {
 		case <-t.C:
+			if ctx.Err() != nil {
+				return // select chose the tick of the two ready
+			}
 			if err := l.sync(ctx); err != nil && ctx.Err() == nil {
 				l.logger.Error("update the linking index", "err", err)
 			}

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,5 +88,160 @@ func TestLiveIndex(t *testing.T) {
 	}
 	if stale, n := l.ix.Load().Stale(); stale != 0 || n != 3 {
 		t.Errorf("rebuilt index: %d stale of %d, want 0 of 3", stale, n)
+	}
+}
+
+// countingStore is a real store that counts what the linking index reads
+// of it: whole articles (with their bodies), and articles listed.
+type countingStore struct {
+	store.Store
+	mu             sync.Mutex
+	bodies, listed int
+}
+
+func (c *countingStore) count(bodies, listed int) {
+	c.mu.Lock()
+	c.bodies += bodies
+	c.listed += listed
+	c.mu.Unlock()
+}
+
+// reads returns the counts and sets them back to zero.
+func (c *countingStore) reads() (bodies, listed int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	bodies, listed = c.bodies, c.listed
+	c.bodies, c.listed = 0, 0
+	return bodies, listed
+}
+
+func (c *countingStore) Article(ctx context.Context, slug string) (*article.Article, error) {
+	c.count(1, 0)
+	return c.Store.Article(ctx, slug)
+}
+
+func (c *countingStore) ArticleByID(ctx context.Context, id int64) (*article.Article, error) {
+	c.count(1, 0)
+	return c.Store.ArticleByID(ctx, id)
+}
+
+func (c *countingStore) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*article.Article) error) error {
+	return c.Store.EachArticle(ctx, q, func(a *article.Article) error { c.count(1, 0); return fn(a) })
+}
+
+func (c *countingStore) Articles(ctx context.Context, q store.ArticleQuery) ([]*article.Article, error) {
+	as, err := c.Store.Articles(ctx, q)
+	c.count(0, len(as))
+	return as, err
+}
+
+// TestLiveIndexFollowsChanges checks that a sync reads whole only the
+// articles that changed: an edit, a new article, an unpublished one and a
+// deleted one each show after one sync, and a sync with nothing changed
+// reads no article at all. (Issue 12: every sync re-read the archive.)
+func TestLiveIndexFollowsChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sq.Close()
+	s := &countingStore{Store: sq}
+	at := clock.Now().Add(-time.Hour)
+	save := func(n int) *article.Article {
+		t.Helper()
+		a := &article.Article{Slug: fmt.Sprintf("story-%d", n), Title: fmt.Sprintf("Story number %d", n),
+			Body: fmt.Sprintf("Story %d tells of the harbour and its barges.", n), Status: article.Published, PublishedAt: at}
+		if err := s.CreateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	// Enough articles that the changes below leave the index short of
+	// stale, so that no sync builds it again from the whole archive.
+	var as []*article.Article
+	for n := range 20 {
+		as = append(as, save(n))
+	}
+	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bodies, _ := s.reads(); bodies != 20 {
+		t.Fatalf("building the index read %d articles, want the 20 public ones", bodies)
+	}
+	var added *article.Article
+	for _, test := range []struct {
+		name   string
+		change func()
+		check  func() string // what is wrong with the index, if anything
+		bodies int
+	}{
+		{"nothing changed", func() {}, func() string {
+			if n := l.ix.Load().Len(); n != 20 {
+				return fmt.Sprintf("%d articles indexed, want 20", n)
+			}
+			return ""
+		}, 0},
+		{"edit", func() {
+			as[0].Title = "Dredgers reach the inner harbour"
+			if err := s.UpdateArticle(ctx, as[0], "edit"); err != nil {
+				t.Fatal(err)
+			}
+		}, func() string {
+			if d, _ := l.ix.Load().Doc(as[0].ID); d.Title != as[0].Title {
+				return fmt.Sprintf("the edited article is indexed with title %q", d.Title)
+			}
+			return ""
+		}, 1},
+		{"new article", func() { added = save(20) }, func() string {
+			if _, ok := l.ix.Load().Doc(added.ID); !ok {
+				return "the new article is not indexed"
+			}
+			return ""
+		}, 1},
+		{"unpublish", func() {
+			as[1].Status = article.Draft
+			if err := s.UpdateArticle(ctx, as[1], "unpublish"); err != nil {
+				t.Fatal(err)
+			}
+		}, func() string {
+			if _, ok := l.ix.Load().Doc(as[1].ID); ok {
+				return "the unpublished article is still indexed"
+			}
+			return ""
+		}, 0},
+		{"delete", func() {
+			if err := s.DeleteArticle(ctx, as[2].Slug); err != nil {
+				t.Fatal(err)
+			}
+		}, func() string {
+			if _, ok := l.ix.Load().Doc(as[2].ID); ok {
+				return "the deleted article is still indexed"
+			}
+			return ""
+		}, 0},
+		{"nothing changed again", func() {}, func() string {
+			if n := l.ix.Load().Len(); n != 19 {
+				return fmt.Sprintf("%d articles indexed, want 19", n)
+			}
+			return ""
+		}, 0},
+	} {
+		test.change()
+		before := l.ix.Load()
+		if err := l.sync(ctx); err != nil {
+			t.Fatalf("%s: sync: %v", test.name, err)
+		}
+		if l.ix.Load() != before {
+			t.Errorf("%s: the sync built the index again", test.name)
+		}
+		if problem := test.check(); problem != "" {
+			t.Errorf("%s: after one sync, %s", test.name, problem)
+		}
+		if bodies, listed := s.reads(); bodies != test.bodies || listed != 0 {
+			t.Errorf("%s: the sync read %d whole articles and listed %d; want %d and none", test.name, bodies, listed, test.bodies)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/config"
@@ -38,6 +39,23 @@ const (
 	// changes made elsewhere (another node, the command line).
 	linkIndexInterval = 30 * time.Second
 )
+
+// serveHooks are what a test changes of serve; a user's serve has none.
+type serveHooks struct {
+	// loopInterval, when not zero, is how often every background loop
+	// runs, instead of its own interval.
+	loopInterval time.Duration
+	// wrapStore, when set, wraps the store serve opens (and closes).
+	wrapStore func(store.Store) store.Store
+}
+
+// every returns how often a background loop runs.
+func (h *serveHooks) every(d time.Duration) time.Duration {
+	if h != nil && h.loopInterval > 0 {
+		return h.loopInterval
+	}
+	return d
+}
 
 func serveCommand() *command {
 	var loadDemo bool
@@ -74,6 +92,11 @@ func serveCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
+			if h := e.serveHooks; h != nil && h.wrapStore != nil {
+				s = h.wrapStore(s)
+			}
+			// serve returns only once its loops have ended: none of them
+			// runs against the closed store.
 			defer s.Close()
 			if err := serve(e, s, logger, loadDemo, cacheFor); err != nil {
 				return fail(e, fs.Name(), err)
@@ -84,7 +107,8 @@ func serveCommand() *command {
 }
 
 // serve runs the site until e.ctx is cancelled (SIGINT or SIGTERM), then
-// lets requests in flight finish and saves the views counted so far.
+// lets requests in flight finish, ends the background loops (saving the
+// views counted so far) and waits for them before it returns.
 func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor time.Duration) error {
 	renderer := render.New()
 	if loadDemo {
@@ -92,7 +116,7 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 			return err
 		}
 	}
-	handler, views, err := siteHandler(e, s, renderer, logger, cacheFor)
+	handler, loops, err := siteHandler(e, s, renderer, logger, cacheFor)
 	if err != nil {
 		return err
 	}
@@ -109,9 +133,19 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	counting, stopCounting := context.WithCancel(context.WithoutCancel(e.ctx))
-	counted := make(chan struct{})
-	go func() { views.Run(counting, viewFlushInterval); close(counted) }()
+	// The loops run on while requests in flight finish (their views still
+	// count), then are cancelled and joined: a loop midway through a step
+	// finishes it (the last views are saved) or abandons it, and says
+	// nothing of an error the cancelling caused.
+	background, stopBackground := context.WithCancel(context.WithoutCancel(e.ctx))
+	var running sync.WaitGroup
+	for _, loop := range loops {
+		running.Go(func() { loop(background) })
+	}
+	defer func() {
+		stopBackground()
+		running.Wait()
+	}()
 
 	fmt.Fprintf(e.stdout, "Dateline is serving http://%s/ (Ctrl-C stops it)\n", ln.Addr())
 	served := make(chan error, 1)
@@ -124,16 +158,17 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 		err = srv.Shutdown(shutdown)
 		cancel()
 	}
-	stopCounting()
-	<-counted
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
 }
 
-// siteHandler builds the whole site's handler.
-func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, *public.ViewCounter, error) {
+// siteHandler builds the whole site's handler, and the loops that keep it
+// in step with the store until their context is done: counting views,
+// following the linking index and the site settings. The caller runs
+// them, and waits for them before it closes the store.
+func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, []func(context.Context), error) {
 	tpl, err := web.LoadTemplates(e.cfg.Theme)
 	if err != nil {
 		return nil, nil, err
@@ -157,15 +192,20 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	// What an administrator set in the admin overrides the configuration.
-	if err := site.FollowSettings(e.ctx, s); err != nil {
+	if err := site.LoadSettings(e.ctx, s); err != nil {
 		return nil, nil, err
 	}
 	links, err := newLiveIndex(e.ctx, s, renderer, logger, e.now)
 	if err != nil {
 		return nil, nil, err
 	}
-	go links.run(e.ctx, linkIndexInterval)
 	views := public.NewViewCounter(s, logger, e.now)
+	h := e.serveHooks
+	loops := []func(context.Context){
+		func(ctx context.Context) { views.Run(ctx, h.every(viewFlushInterval)) },
+		func(ctx context.Context) { links.run(ctx, h.every(linkIndexInterval)) },
+		func(ctx context.Context) { site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
+	}
 	mux := http.NewServeMux()
 	public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
@@ -185,7 +225,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 			return
 		}
 		pages.ServeHTTP(w, r)
-	})), views, nil
+	})), loops, nil
 }
 
 // firstRunSetupCode returns the code the admin's first-run setup asks

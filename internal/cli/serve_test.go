@@ -4,13 +4,17 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
@@ -22,11 +26,25 @@ import (
 // returns its exit code.
 func startServe(t *testing.T, args ...string) (string, func() int) {
 	t.Helper()
+	return startServeWith(t, nil, io.Discard, args...)
+}
+
+// startServeWith is startServe with test hooks (when not nil) and a
+// writer for serve's log and messages.
+func startServeWith(t *testing.T, hooks *serveHooks, stderr io.Writer, args ...string) (string, func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		code := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard, clock.Now)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...)
+		var code int
+		if hooks == nil {
+			code = run(ctx, args, pw, stderr, clock.Now)
+		} else {
+			e := &env{ctx: ctx, cfg: config.FromEnv(os.LookupEnv), stdout: pw, stderr: stderr, now: clock.Now, serveHooks: hooks}
+			code = dispatch(e, "dateline", commands(), args)
+		}
 		pw.Close()
 		done <- code
 	}()
@@ -210,5 +228,160 @@ func TestFirstRunSetupCode(t *testing.T) {
 	stderr.Reset()
 	if got, err := firstRunSetupCode(e, s); got != "" || err != nil || stderr.Len() != 0 {
 		t.Errorf("with an account: code %q, %v, printed %q; want none", got, err, stderr.String())
+	}
+}
+
+// watchedStore is a real store that keeps track of the calls serve's
+// background loops make, to tell whether any still runs, or starts, once
+// the store is being closed. Its first ArticleByID, which only a link
+// index sync makes, holds the sync there until serve cancels it.
+type watchedStore struct {
+	store.Store
+	syncing chan struct{} // closed when the sync is held
+	closing chan struct{} // closed when Close is called
+	hold    sync.Once
+
+	mu      sync.Mutex
+	running map[string]int
+	late    []string // what ran against a closing or closed store
+}
+
+func newWatchedStore(s store.Store) *watchedStore {
+	return &watchedStore{Store: s, syncing: make(chan struct{}), closing: make(chan struct{}), running: map[string]int{}}
+}
+
+// enter notes a call of name, and returns what notes its end.
+func (w *watchedStore) enter(name string) func() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-w.closing:
+		w.late = append(w.late, name+" called after Close")
+	default:
+	}
+	w.running[name]++
+	return func() {
+		w.mu.Lock()
+		w.running[name]--
+		w.mu.Unlock()
+	}
+}
+
+func (w *watchedStore) Close() error {
+	w.mu.Lock()
+	for name, n := range w.running {
+		if n > 0 {
+			w.late = append(w.late, fmt.Sprintf("%s still running at Close", name))
+		}
+	}
+	close(w.closing)
+	w.mu.Unlock()
+	return w.Store.Close()
+}
+
+func (w *watchedStore) ArticleByID(ctx context.Context, id int64) (*article.Article, error) {
+	defer w.enter("ArticleByID")()
+	w.hold.Do(func() {
+		close(w.syncing)
+		// Hold the sync until serve cancels it, and a while longer, as
+		// a query slow to notice would: long enough for a serve that
+		// did not wait for it to close the store meanwhile.
+		<-ctx.Done()
+		select {
+		case <-w.closing:
+		case <-time.After(200 * time.Millisecond):
+		}
+	})
+	return w.Store.ArticleByID(ctx, id)
+}
+
+func (w *watchedStore) ArticleVersions(ctx context.Context, q store.ArticleQuery) ([]store.ArticleVersion, error) {
+	defer w.enter("ArticleVersions")()
+	return w.Store.ArticleVersions(ctx, q)
+}
+
+func (w *watchedStore) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*article.Article) error) error {
+	defer w.enter("EachArticle")()
+	return w.Store.EachArticle(ctx, q, fn)
+}
+
+func (w *watchedStore) SiteSettings(ctx context.Context) (store.SiteSettings, error) {
+	defer w.enter("SiteSettings")()
+	return w.Store.SiteSettings(ctx)
+}
+
+func (w *watchedStore) AddViews(ctx context.Context, day time.Time, views map[int64]int64) error {
+	defer w.enter("AddViews")()
+	return w.Store.AddViews(ctx, day, views)
+}
+
+// lockedBuffer is a log that goroutines may write at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeStopsDuringIndexSync stops serve (as SIGTERM does) while its
+// linking index is midway through a sync, with every background loop
+// running often: serve must exit cleanly, log no error, and close the
+// store only after every loop has ended. Issue 12.
+func TestServeStopsDuringIndexSync(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "site.db")
+	other, err := sqlite.Open(ctx, path, store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a := &article.Article{Slug: "harbour-dredging", Title: "Harbour Dredging Starts Again", Body: "The dredgers are back in the harbour.",
+		Status: article.Published, PublishedAt: clock.Now().Add(-time.Hour)}
+	if err := other.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	var watched *watchedStore
+	hooks := &serveHooks{loopInterval: 10 * time.Millisecond, wrapStore: func(s store.Store) store.Store {
+		watched = newWatchedStore(s)
+		return watched
+	}}
+	var log lockedBuffer
+	_, stop := startServeWith(t, hooks, &log, "--db", "sqlite:"+path)
+
+	// An edit made elsewhere (another node, the command line): the next
+	// sync loads the article, and is held there.
+	a.Body = "The dredgers reached the inner harbour."
+	if err := other.UpdateArticle(ctx, a, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-watched.syncing:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no index sync loaded the edited article")
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("serve exited %d, want 0; its log:\n%s", code, log.String())
+	}
+	watched.mu.Lock()
+	late := watched.late
+	watched.mu.Unlock()
+	if len(late) > 0 {
+		t.Errorf("calls ran against a closing store: %v", late)
+	}
+	for _, line := range strings.Split(log.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+			t.Errorf("serve logged: %s", line)
+		}
 	}
 }

@@ -241,6 +241,12 @@ type ArticleStore interface {
 	// An error from fn stops the walk and is returned.
 	EachArticle(ctx context.Context, q ArticleQuery, fn func(*article.Article) error) error
 
+	// ArticleVersions lists the ID and version of each article matching
+	// q, in the order Articles gives, and reads nothing else of them: a
+	// copy of the articles (the linking index) tells from it which of its
+	// entries are new, changed or gone without loading any body.
+	ArticleVersions(ctx context.Context, q ArticleQuery) ([]ArticleVersion, error)
+
 	// CountArticles counts the articles matching q, ignoring its Limit
 	// and Offset.
 	CountArticles(ctx context.Context, q ArticleQuery) (int, error)
@@ -262,6 +268,14 @@ type ArticleStore interface {
 	// total and to its count for the given day (UTC). Unknown IDs (an
 	// article deleted meanwhile) are skipped.
 	AddViews(ctx context.Context, day time.Time, views map[int64]int64) error
+}
+
+// ArticleVersion names one stored version of an article. Every write of
+// the article's content (UpdateArticle, SaveArticles) gives it a new
+// Version; counters (views, comments) do not.
+type ArticleVersion struct {
+	ID      int64
+	Version int
 }
 
 // ArticleWrite is one article of a SaveArticles batch: created when its

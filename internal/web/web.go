@@ -108,35 +108,36 @@ func SiteOverrides(s store.SiteSettings) SiteInfo {
 // again, to follow a change made on another node.
 const SiteSettingsInterval = 30 * time.Second
 
-// FollowSettings loads the site settings from st now, then every
-// SiteSettingsInterval until ctx is done.
-func (s *Site) FollowSettings(ctx context.Context, st store.SettingsStore) error {
-	load := func() error {
-		set, err := st.SiteSettings(ctx)
-		if err != nil {
-			return err
-		}
-		s.SetOverrides(SiteOverrides(set))
-		return nil
-	}
-	if err := load(); err != nil {
+// LoadSettings reads the site settings from st and applies them.
+func (s *Site) LoadSettings(ctx context.Context, st store.SettingsStore) error {
+	set, err := st.SiteSettings(ctx)
+	if err != nil {
 		return err
 	}
-	go func() {
-		t := time.NewTicker(SiteSettingsInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				if err := load(); err != nil && ctx.Err() == nil {
-					s.Logger.Error("read the site settings", "err", err)
-				}
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	s.SetOverrides(SiteOverrides(set))
 	return nil
+}
+
+// FollowSettings reads the site settings from st again every interval
+// (SiteSettingsInterval in a server) until ctx is done, and then returns:
+// the caller runs it and waits for it to end before closing st. A failed
+// read is logged, unless it failed because ctx was done.
+func (s *Site) FollowSettings(ctx context.Context, st store.SettingsStore, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if ctx.Err() != nil {
+				return // select chose the tick of the two ready
+			}
+			if err := s.LoadSettings(ctx, st); err != nil && ctx.Err() == nil {
+				s.Logger.Error("read the site settings", "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // SetOverrides replaces what the admin set of the site; empty fields keep

@@ -576,6 +576,33 @@ func (db *DB) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*ar
 	return rows.Err()
 }
 
+// ArticleVersions lists the IDs and versions of articles; see
+// store.ArticleStore. The join is there for the author filter; SQLite
+// leaves it out of a query without one.
+func (db *DB) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []store.ArticleVersion, err error) {
+	defer wrap(&err, "ArticleVersions(%+v)", q)
+	where, args, order := articleFilter(q)
+	query := `SELECT a.id, a.version FROM articles a LEFT JOIN authors au ON au.id = a.author_id` + where + ` ORDER BY ` + order
+	if q.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, q.Limit, q.Offset)
+	}
+	rows, err := db.readConn().query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var vs []store.ArticleVersion
+	for rows.Next() {
+		var v store.ArticleVersion
+		if err := rows.Scan(&v.ID, &v.Version); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
 // allTags returns the tags of every article, in their order.
 func (db *DB) allTags(ctx context.Context) (map[int64][]article.Tag, error) {
 	rows, err := db.reader.QueryContext(ctx, `

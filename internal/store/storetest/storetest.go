@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	}
 	tests = append(tests, articleIDTests...)
 	tests = append(tests, listTests...)
+	tests = append(tests, articleVersionTests...)
 	tests = append(tests, batchTests...)
 	tests = append(tests, commentTests...)
 	tests = append(tests, redirectTests...)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"hash/crc32"
 	"hash/fnv"
 	"html/template"
@@ -144,13 +146,31 @@ func (p *cachedPage) gzip() []byte {
 // pageCache keeps rendered pages by path for a short time. Pages are the
 // same for every reader, so this is safe; the short lifetime bounds how
 // stale a page can be on every node of a cluster without any messaging.
+// A missing or expired page is built once however many readers ask for it
+// meanwhile: the others wait for that build.
 type pageCache struct {
-	site  *web.Site
-	ttl   time.Duration
-	now   func() time.Time
-	mu    sync.RWMutex
-	pages map[string]*cachedPage
+	site     *web.Site
+	ttl      time.Duration
+	now      func() time.Time
+	mu       sync.RWMutex
+	pages    map[string]*cachedPage
+	building map[string]*pageBuild
+	// waiting, when set (by tests), is called as a reader starts to wait
+	// for another reader's build.
+	waiting func()
 }
+
+// pageBuild is one build of a page, shared by the readers who wait for
+// it. page and err are set before done is closed.
+type pageBuild struct {
+	done chan struct{}
+	page *cachedPage
+	err  error
+}
+
+// errBuildPanicked is what the readers waiting for a build get when it
+// panicked (the panic itself goes up the builder's request).
+var errBuildPanicked = errors.New("page cache: the page's build panicked")
 
 // appendKey appends r's key in the page cache to dst: the site's address
 // and r's path. Without a configured base URL, pages hold absolute links
@@ -161,7 +181,7 @@ func (c *pageCache) appendKey(dst []byte, r *http.Request) []byte {
 }
 
 func newPageCache(site *web.Site, ttl time.Duration, now func() time.Time) *pageCache {
-	return &pageCache{site: site, ttl: ttl, now: now, pages: map[string]*cachedPage{}}
+	return &pageCache{site: site, ttl: ttl, now: now, pages: map[string]*cachedPage{}, building: map[string]*pageBuild{}}
 }
 
 // serve answers r with its page, building it when the cache has no fresh
@@ -177,17 +197,8 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, build func() (
 	c.mu.RUnlock()
 	if p == nil || !now.Before(p.expires) {
 		var err error
-		if p, err = build(); err != nil {
+		if p, err = c.fresh(r.Context(), key, now, build); err != nil {
 			return err
-		}
-		p.expires = now.Add(c.ttl)
-		if c.ttl > 0 {
-			c.mu.Lock()
-			if len(c.pages) >= maxCachedPages {
-				c.pages = map[string]*cachedPage{}
-			}
-			c.pages[string(key)] = p
-			c.mu.Unlock()
 		}
 	}
 	if onServe != nil {
@@ -217,12 +228,86 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, build func() (
 	return nil
 }
 
+// fresh returns a fresh page for key: one another reader built meanwhile,
+// the one another reader is building (waited for), or one it builds. A
+// reader whose wait ends with the builder's request cancelled (that
+// reader left) tries again rather than fail for it. Errors are not cached.
+func (c *pageCache) fresh(ctx context.Context, key []byte, now time.Time, build func() (*cachedPage, error)) (*cachedPage, error) {
+	if c.ttl <= 0 {
+		// No cache: every reader gets a page of its own.
+		p, err := build()
+		if err != nil {
+			return nil, err
+		}
+		p.expires = now
+		return p, nil
+	}
+	for {
+		c.mu.Lock()
+		if p := c.pages[string(key)]; p != nil && now.Before(p.expires) {
+			c.mu.Unlock()
+			return p, nil
+		}
+		b := c.building[string(key)]
+		if b == nil {
+			b = &pageBuild{done: make(chan struct{})}
+			k := string(key)
+			c.building[k] = b
+			c.mu.Unlock()
+			c.runBuild(k, b, now, build)
+			return b.page, b.err
+		}
+		c.mu.Unlock()
+		if c.waiting != nil {
+			c.waiting()
+		}
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		builderLeft := errors.Is(b.err, context.Canceled) || errors.Is(b.err, context.DeadlineExceeded)
+		if !builderLeft || ctx.Err() != nil {
+			return b.page, b.err
+		}
+	}
+}
+
+// runBuild runs b for key, keeps its page unless clear dropped b meanwhile
+// (the page may predate the change that cleared the cache), and lets b's
+// readers go.
+func (c *pageCache) runBuild(key string, b *pageBuild, now time.Time, build func() (*cachedPage, error)) {
+	defer func() {
+		c.mu.Lock()
+		if c.building[key] == b {
+			delete(c.building, key)
+			if b.err == nil {
+				if len(c.pages) >= maxCachedPages {
+					c.pages = map[string]*cachedPage{}
+				}
+				c.pages[key] = b.page
+			}
+		}
+		c.mu.Unlock()
+		close(b.done)
+	}()
+	b.err = errBuildPanicked // until build returns
+	p, err := build()
+	if err == nil {
+		p.expires = now.Add(c.ttl)
+	}
+	b.page, b.err = p, err
+}
+
 func acceptsGzip(r *http.Request) bool { return web.AcceptsGzip(r) }
 
 // clear forgets every page, after a change that shows on many of them.
+// Builds under way are forgotten too: readers from now on start builds of
+// their own, and the pages of the forgotten builds are not kept.
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	c.pages = map[string]*cachedPage{}
+	c.building = map[string]*pageBuild{}
 	c.mu.Unlock()
 }
 

@@ -59,26 +59,34 @@ func (v *ViewCounter) Flush(ctx context.Context) error {
 }
 
 // Run flushes every interval until ctx is done, then flushes once more so
-// that a shutdown loses no views.
+// that a shutdown loses no views. A flush under way when ctx ends is
+// finished, not cancelled (each has flushTimeout): cancelled, it would be
+// logged as a failure.
 func (v *ViewCounter) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	flush := func(what string) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+		defer cancel()
+		if err := v.Flush(fctx); err != nil {
+			v.logger.Error(what, "err", err)
+		}
+	}
 	for {
 		select {
 		case <-t.C:
-			if err := v.Flush(ctx); err != nil {
-				v.logger.Error("flush view counts", "err", err)
-			}
 		case <-ctx.Done():
-			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			if err := v.Flush(final); err != nil {
-				v.logger.Error("flush view counts at shutdown", "err", err)
-			}
-			cancel()
+		}
+		if ctx.Err() != nil {
+			flush("flush view counts at shutdown")
 			return
 		}
+		flush("flush view counts")
 	}
 }
+
+// flushTimeout bounds one flush of the view counts.
+const flushTimeout = 10 * time.Second
 
 // prefetchHeaders are where browsers say a request is a prefetch, in
 // canonical form.

@@ -120,7 +120,7 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Actions = append(p.Actions, CommentAction{Value: "delete", Label: "Delete for good"})
-	return h.render(w, r, http.StatusOK, "comments", p)
+	return writePage(w, r, http.StatusOK, h.tpl.comments, p)
 }
 
 var bulkActions = []struct {

@@ -207,9 +207,13 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		func(ctx context.Context) { site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
 	}
 	mux := http.NewServeMux()
-	public.New(site, s, renderer, views, public.Options{
+	reader, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
-	}).Register(mux)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	reader.Register(mux)
 	// The admin has a mux of its own, so that an unknown address under
 	// /admin/ gets the admin's not-found page and headers.
 	setupCode, err := firstRunSetupCode(e, s)

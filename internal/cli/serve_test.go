@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -172,6 +173,32 @@ func TestServeBadSettings(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, test.want) {
 			t.Errorf("dateline %s: exit %d, stderr %q; want 2 and %q", strings.Join(test.args, " "), code, errOut, test.want)
 		}
+	}
+}
+
+// TestServeBrokenTheme checks that a theme's broken template stops serve
+// at start, with a message naming the file, rather than failing a
+// reader's request (issue 12).
+func TestServeBrokenTheme(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	for _, test := range []struct{ name, src, want string }{
+		{"missing field", `{{define "content"}}<h1>{{.Article.Headline}}</h1>{{end}}`, `article.html:1:34: executing "content" at <.Article.Headline>: can't evaluate field Headline`},
+		{"bad syntax", `{{define "content"}}<h1>{{.Article.Title}</h1>{{end}}`, `article.html:1: bad character`},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			theme := t.TempDir()
+			if err := os.WriteFile(filepath.Join(theme, "article.html"), []byte(test.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			var stdout, stderr bytes.Buffer
+			code := run(ctx, []string{"serve", "--db", db, "--theme", theme, "--addr", "127.0.0.1:0", "--quiet"}, &stdout, &stderr, clock.Now)
+			if want := filepath.Join(theme, test.want); code == 0 || stdout.Len() > 0 || !strings.Contains(stderr.String(), want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want a failure at start naming %s", code, stdout.String(), stderr.String(), want)
+			}
+		})
 	}
 }
 

@@ -3,12 +3,16 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"os"
-	"path"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,84 +23,177 @@ import (
 	"github.com/datelinehq/dateline/internal/urls"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-// pages are the templates a handler may render; each is parsed with the
-// layout and the partials. Startup fails when one is missing.
-var pages = []string{"home", "article", "list", "error"}
-
-// Partials and the layout are shared by every page.
-var shared = []string{"layout", "partials"}
-
-// Templates renders the site's pages. A theme folder may override any of
-// the embedded files by holding one of the same name.
-type Templates struct {
-	pages map[string]*template.Template
+// Engine executes Dateline's templates, the public site's and the
+// admin's: each a Set of page files sharing a layout and partials, all
+// with one function map (see funcMap), showing dates and times in the
+// site's time zone.
+//
+// A page is declared once, at start, with the type of its data:
+// Declare[ArticlePage](set, "article") parses the page with its set's
+// layout and partials and executes it with the zero value of its type, so
+// that a broken template, a theme's included, stops the server before it
+// serves anything. The Page it returns renders an ArticlePage and nothing
+// else.
+type Engine struct {
+	funcs template.FuncMap
 	bufs  sync.Pool
 	// loc is the site's time zone, in which pages show dates and times.
 	loc atomic.Pointer[time.Location]
 }
 
-// SetLocation makes pages show dates and times in loc (UTC when nil).
-func (t *Templates) SetLocation(loc *time.Location) { t.loc.Store(loc) }
+// NewEngine returns an engine showing dates and times in UTC until
+// SetLocation says otherwise.
+func NewEngine() *Engine {
+	e := &Engine{}
+	e.funcs = e.funcMap()
+	e.bufs.New = func() any { return new(bytes.Buffer) }
+	return e
+}
 
-func (t *Templates) location() *time.Location {
-	if loc := t.loc.Load(); loc != nil {
+// SetLocation makes every page of the engine show dates and times in loc
+// (UTC when nil). Safe to call while serving.
+func (e *Engine) SetLocation(loc *time.Location) { e.loc.Store(loc) }
+
+func (e *Engine) location() *time.Location {
+	if loc := e.loc.Load(); loc != nil {
 		return loc
 	}
 	return time.UTC
 }
 
-// LoadTemplates parses the embedded templates, each replaced by the file of
-// the same name in themeDir when themeDir is set and has it.
-func LoadTemplates(themeDir string) (*Templates, error) {
-	read := func(name string) (string, error) {
-		file := name + ".html"
-		if themeDir != "" {
-			b, err := os.ReadFile(path.Join(themeDir, file))
-			if err == nil {
-				return string(b), nil
-			}
-			if !os.IsNotExist(err) {
-				return "", fmt.Errorf("theme: %w", err)
-			}
-		}
-		b, err := fs.ReadFile(templateFiles, "templates/"+file)
-		if err != nil {
-			return "", fmt.Errorf("template %s: %w", file, err)
-		}
-		return string(b), nil
-	}
-	t := &Templates{pages: map[string]*template.Template{}}
-	t.bufs.New = func() any { return new(bytes.Buffer) }
-	for _, page := range pages {
-		// Files are parsed under names of their own, so that the templates
-		// they define ("layout", "content", ...) never clash with them.
-		tpl := template.New("page " + page).Funcs(t.funcs())
-		for _, name := range append(append([]string(nil), shared...), page) {
-			src, err := read(name)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := tpl.New("file " + name).Parse(src); err != nil {
-				return nil, fmt.Errorf("parse template %s.html: %w", name, err)
-			}
-		}
-		if tpl.Lookup("content") == nil {
-			return nil, fmt.Errorf("template %s.html defines no \"content\"", page)
-		}
-		t.pages[page] = tpl
-	}
-	return t, nil
+// Set is a family of page files parsed with the same layout and partials:
+// the public site's or the admin's.
+type Set struct {
+	engine *Engine
+	files  fs.FS
+	// root is the template a page executes, which the layout defines and
+	// which shows the page file's "content".
+	root string
+	// shared are the files parsed with every page, before its own.
+	shared []string
+	// origin names a file in messages: the path of a theme's file.
+	origin func(file string) string
+
+	mu       sync.Mutex
+	declared map[string]bool
 }
 
-// Render executes page into a buffer first, so that a failing template
-// sends an error page rather than half a page.
-func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) error {
-	buf := t.bufs.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); t.bufs.Put(buf) }()
-	if err := t.Execute(buf, page, data); err != nil {
+// NewSet returns the set of the page files in files (the page "home" is
+// home.html), each parsed with the shared files (the layout, then any
+// partials) and executed from root, the template the layout defines.
+// Every page file defines "content", which the layout shows.
+func (e *Engine) NewSet(files fs.FS, root string, shared ...string) *Set {
+	return &Set{engine: e, files: files, root: root, shared: shared, origin: func(file string) string { return file }, declared: map[string]bool{}}
+}
+
+// Engine returns the engine s belongs to.
+func (s *Set) Engine() *Engine { return s.engine }
+
+// Undeclared lists the page files of s that no page was declared for;
+// a server checks, once it has declared its pages, that it has none.
+func (s *Set) Undeclared() ([]string, error) {
+	files, err := fs.Glob(s.files, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, f := range files {
+		if !slices.Contains(s.shared, f) && !s.declared[strings.TrimSuffix(f, ".html")] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// parse parses page's file with the shared files, each under its name in
+// messages (so that an error names the file at fault).
+func (s *Set) parse(page string) (*template.Template, error) {
+	tpl := template.New("page " + page).Funcs(s.engine.funcs)
+	for _, file := range append(slices.Clip(s.shared), page+".html") {
+		src, err := fs.ReadFile(s.files, file)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", file, err)
+		}
+		// Files are parsed under names of their own, so that the
+		// templates they define ("layout", "content", ...) never clash
+		// with them.
+		if _, err := tpl.New(s.origin(file)).Parse(string(src)); err != nil {
+			return nil, err
+		}
+	}
+	if tpl.Lookup("content") == nil {
+		return nil, fmt.Errorf("template %s defines no \"content\"", s.origin(page+".html"))
+	}
+	return tpl, nil
+}
+
+// Page is a declared page, which renders data of type T: see Declare.
+type Page[T any] struct {
+	engine *Engine
+	name   string
+	tpl    *template.Template
+	// root is the template executed: the layout's, or a fragment's.
+	root string
+}
+
+// Declare parses the page file of s named page (page.html) with the
+// layout and partials of s and executes it with the zero value of T,
+// which is a struct: a page must render without data, guarding with
+// {{with}} what it cannot show empty. The error of a page that does not
+// parse or execute names the template file at fault.
+func Declare[T any](s *Set, page string) (*Page[T], error) {
+	return declare[T](s, page, s.root)
+}
+
+// DeclareFragment declares the template name that the file of page
+// defines as a page of its own, without the layout: a part of a page
+// that a script fetches again. Like Declare, it executes it with the zero
+// value of T.
+func DeclareFragment[T any](s *Set, page, name string) (*Page[T], error) {
+	return declare[T](s, page, name)
+}
+
+func declare[T any](s *Set, page, root string) (*Page[T], error) {
+	tpl, err := s.parse(page)
+	if err != nil {
+		return nil, fmt.Errorf("page %s: %w", page, err)
+	}
+	if tpl.Lookup(root) == nil {
+		return nil, fmt.Errorf("page %s: no template defines %q", page, root)
+	}
+	p := &Page[T]{engine: s.engine, name: page, tpl: tpl, root: root}
+	if root != s.root {
+		p.name = page + "/" + root
+	}
+	var zero T
+	buf := s.engine.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); s.engine.bufs.Put(buf) }()
+	if err := tpl.ExecuteTemplate(buf, root, zero); err != nil {
+		return nil, fmt.Errorf("page %s does not render an empty %T: %w", p.name, zero, err)
+	}
+	s.mu.Lock()
+	s.declared[page] = true
+	s.mu.Unlock()
+	return p, nil
+}
+
+// Execute renders the page with data into buf.
+func (p *Page[T]) Execute(buf *bytes.Buffer, data T) error {
+	if err := p.tpl.ExecuteTemplate(buf, p.root, data); err != nil {
+		return fmt.Errorf("render %s: %w", p.name, err)
+	}
+	return nil
+}
+
+// Render writes the page with data and status. It renders into a buffer
+// first, so that a failing template sends an error page rather than half
+// a page.
+func (p *Page[T]) Render(w http.ResponseWriter, status int, data T) error {
+	buf := p.engine.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); p.engine.bufs.Put(buf) }()
+	if err := p.Execute(buf, data); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -106,50 +203,147 @@ func (t *Templates) Render(w http.ResponseWriter, status int, page string, data 
 	return err
 }
 
-// Execute renders page into buf.
-func (t *Templates) Execute(buf *bytes.Buffer, page string, data any) error {
-	tpl, ok := t.pages[page]
-	if !ok {
-		return fmt.Errorf("no template for page %q", page)
-	}
-	if err := tpl.ExecuteTemplate(buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
-	}
-	return nil
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// Templates are the public site's: the set of the embedded templates
+// (layout.html, partials.html and a file for each page), each replaced by
+// the theme's file of the same name, and the error page, which package
+// web renders itself. The reader pages declare theirs on the set.
+type Templates struct {
+	*Set
+	errorPage *Page[ErrorPage]
 }
 
-// funcs are the functions templates may call; dates and times are shown
-// in the site's time zone.
-func (t *Templates) funcs() template.FuncMap {
-	fm := template.FuncMap{
-		"date":     func(x time.Time) string { return x.In(t.location()).Format("2 January 2006") },
-		"clock":    func(x time.Time) string { return x.In(t.location()).Format("15:04") },
-		"datetime": func(x time.Time) string { return x.In(t.location()).Format(time.RFC3339) },
+// LoadTemplates returns the public site's templates on an engine of their
+// own, which the admin shares: the embedded files, each replaced by the
+// file of the same name in themeDir when themeDir is set and has it. It
+// declares the error page, so that a broken layout, partials or error
+// page is an error here.
+func LoadTemplates(themeDir string) (*Templates, error) {
+	builtIn, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
 	}
-	for name, fn := range sharedFuncs {
-		fm[name] = fn
+	files := fs.FS(builtIn)
+	if themeDir != "" {
+		files = themeFS{dir: themeDir, theme: os.DirFS(themeDir), builtIn: builtIn}
 	}
-	return fm
+	set := NewEngine().NewSet(files, "layout", "layout.html", "partials.html")
+	if t, ok := files.(themeFS); ok {
+		set.origin = t.origin
+	}
+	t := &Templates{Set: set}
+	if t.errorPage, err = Declare[ErrorPage](set, "error"); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
-var sharedFuncs = template.FuncMap{
-	"number": FormatNumber,
-	"plural": func(n int64, one, many string) string {
-		if n == 1 {
-			return one
+// SetLocation makes the pages of the engine of t (the admin's too) show
+// dates and times in loc (UTC when nil). Safe to call while serving.
+func (t *Templates) SetLocation(loc *time.Location) { t.Engine().SetLocation(loc) }
+
+// themeFS is the built-in templates with a theme's folder laid over them:
+// a file is the theme's when it has one. The page files are the built-in
+// ones.
+type themeFS struct {
+	dir     string
+	theme   fs.FS
+	builtIn fs.FS
+}
+
+func (t themeFS) Open(name string) (fs.File, error) {
+	f, err := t.theme.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return t.builtIn.Open(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	return f, nil
+}
+
+func (t themeFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(t.builtIn, name) }
+
+// origin names file by its path in the theme's folder when it is the
+// theme's.
+func (t themeFS) origin(file string) string {
+	if _, err := fs.Stat(t.theme, file); err == nil {
+		return filepath.Join(t.dir, file)
+	}
+	return file
+}
+
+// funcMap returns the functions every template may call, the public
+// site's and the admin's (a theme's too).
+//
+// Dates and times, shown in the site's time zone:
+//   - date: 2 January 2006
+//   - clock: 15:04
+//   - datetime: RFC 3339, for <time datetime>
+//   - shortdate: 2 Jan 2006
+//   - shortdatetime: 2 Jan 2006 15:04 MST
+//
+// Numbers, each of any integer type: number (12,345), plural (n "comment"
+// "comments": the first when n is 1), and add (of two ints), int64 (of an
+// int). commentHTML shows a comment's text as paragraphs.
+//
+// Addresses on the site, from package urls: homePath, articlePath,
+// commentsPath, postCommentPath, tagPath and authorPath.
+func (e *Engine) funcMap() template.FuncMap {
+	in := func(layout string) func(time.Time) string {
+		return func(t time.Time) string { return t.In(e.location()).Format(layout) }
+	}
+	return template.FuncMap{
+		"date":          in("2 January 2006"),
+		"clock":         in("15:04"),
+		"datetime":      in(time.RFC3339),
+		"shortdate":     in("2 Jan 2006"),
+		"shortdatetime": in("2 Jan 2006 15:04 MST"),
+		"number": func(n any) (string, error) {
+			i, err := integer(n)
+			return FormatNumber(i), err
+		},
+		"plural": func(n any, one, many string) (string, error) {
+			i, err := integer(n)
+			if i == 1 {
+				return one, err
+			}
+			return many, err
+		},
+		"add":         func(a, b int) int { return a + b },
+		"int64":       func(n int) int64 { return int64(n) },
+		"commentHTML": comment.HTML,
+		// Addresses on the site, from the one package that makes them.
+		"homePath":        func() string { return urls.Home },
+		"articlePath":     urls.Article,
+		"commentsPath":    urls.Comments,
+		"postCommentPath": urls.PostComment,
+		"tagPath":         urls.Tag,
+		"authorPath":      urls.Author,
+	}
+}
+
+// integer returns n, a value of any integer type, as an int64.
+func integer(n any) (int64, error) {
+	switch n := n.(type) {
+	case int:
+		return int64(n), nil
+	case int64:
+		return n, nil
+	}
+	v := reflect.ValueOf(n)
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int(), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := v.Uint(); u <= math.MaxInt64 {
+			return int64(u), nil
 		}
-		return many
-	},
-	"add":         func(a, b int) int { return a + b },
-	"commentHTML": comment.HTML,
-	"int64":       func(n int) int64 { return int64(n) },
-	// Addresses on the site, from the one package that makes them.
-	"homePath":        func() string { return urls.Home },
-	"articlePath":     urls.Article,
-	"commentsPath":    urls.Comments,
-	"postCommentPath": urls.PostComment,
-	"tagPath":         urls.Tag,
-	"authorPath":      urls.Author,
+		return 0, fmt.Errorf("%d is too large", v.Uint())
+	}
+	return 0, fmt.Errorf("%v (%T) is not an integer", n, n)
 }
 
 // FormatNumber writes n with thousands separators: 12,345.

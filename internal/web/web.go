@@ -240,7 +240,7 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	page.Base = s.Base(r, page.Heading, "")
 	page.Base.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.Templates.Render(w, status, "error", page); err != nil {
+	if err := s.Templates.errorPage.Render(w, status, page); err != nil {
 		s.Logger.Error("render error page", "err", err)
 	}
 }

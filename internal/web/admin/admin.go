@@ -8,26 +8,20 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -70,12 +64,11 @@ type Handler struct {
 	site      *web.Site
 	links     func() *linking.Index
 	logger    *slog.Logger
-	tpl       map[string]*template.Template
+	tpl       templates
 	static    *web.Assets
 	cop       *http.CrossOriginProtection
 	setupCode string
 	now       func() time.Time
-	bufs      sync.Pool
 	// setupMu serialises first-run setup, so that two requests racing
 	// cannot both create an administrator on this node.
 	setupMu sync.Mutex
@@ -85,8 +78,9 @@ type Handler struct {
 	dummyHashOnce sync.Once
 }
 
-// New returns the admin handler. It panics when the embedded templates do
-// not parse: that is a bug in the binary, found by every test.
+// New returns the admin handler. It panics when an embedded template does
+// not parse or execute with an empty page: that is a bug in the binary,
+// found by every test.
 func New(opts Options) *Handler {
 	if opts.Now == nil {
 		panic("admin.New: Options.Now is nil; pass the server's clock")
@@ -111,15 +105,76 @@ func New(opts Options) *Handler {
 		store: opts.Store, news: opts.Newsroom, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
 		setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
 	}
-	h.bufs.New = func() any { return new(bytes.Buffer) }
 	var err error
 	if h.static, err = web.NewAssets(staticFS, "static", "/admin/static/", "private, max-age=31536000, immutable"); err != nil {
 		panic(err)
 	}
-	if h.tpl, err = loadTemplates(h.static); err != nil {
+	// The admin's pages share the public site's engine, and with it the
+	// site's time zone.
+	engine := web.NewEngine()
+	if opts.Site.Templates != nil {
+		engine = opts.Site.Templates.Engine()
+	}
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		panic(err)
+	}
+	if h.tpl, err = declareTemplates(engine.NewSet(sub, "admin-layout", "layout.html")); err != nil {
 		panic(err)
 	}
 	return h
+}
+
+// templates are the admin's pages, each rendering its own type.
+type templates struct {
+	setup     *web.Page[SetupPage]
+	signin    *web.Page[SigninPage]
+	articles  *web.Page[ListPage]
+	edit      *web.Page[EditPage]
+	panels    *web.Page[Panels] // the editor's live panels, without the layout
+	revision  *web.Page[RevisionPage]
+	comments  *web.Page[CommentsPage]
+	settings  *web.Page[SettingsPage]
+	analytics *web.Page[AnalyticsPage]
+	users     *web.Page[UsersPage]
+	audit     *web.Page[AuditPage]
+	error     *web.Page[ErrorPage]
+}
+
+// declareTemplates declares every admin page on set, and checks that set
+// has no page file besides.
+func declareTemplates(set *web.Set) (templates, error) {
+	var t templates
+	var err error
+	declare(set, &t.setup, "setup", &err)
+	declare(set, &t.signin, "signin", &err)
+	declare(set, &t.articles, "articles", &err)
+	declare(set, &t.edit, "edit", &err)
+	declare(set, &t.revision, "revision", &err)
+	declare(set, &t.comments, "comments", &err)
+	declare(set, &t.settings, "settings", &err)
+	declare(set, &t.analytics, "analytics", &err)
+	declare(set, &t.users, "users", &err)
+	declare(set, &t.audit, "audit", &err)
+	declare(set, &t.error, "error", &err)
+	if err == nil {
+		t.panels, err = web.DeclareFragment[Panels](set, "edit", "panels")
+	}
+	if err != nil {
+		return t, fmt.Errorf("admin: %w", err)
+	}
+	if files, err := set.Undeclared(); err != nil || len(files) > 0 {
+		return t, fmt.Errorf("admin templates without a page: %v %v", files, err)
+	}
+	return t, nil
+}
+
+// declare declares the page name of set in *page, unless *err already
+// holds an error; it leaves its own there.
+func declare[T any](set *web.Set, page **web.Page[T], name string, err *error) {
+	if *err == nil {
+		*page, *err = web.Declare[T](set, name)
+	}
 }
 
 // Body limits: forms are small; an article with its text posted by the
@@ -246,6 +301,8 @@ type Page struct {
 	// "comments", "analytics", "settings", "users", "audit".
 	Nav       string
 	SiteTitle string
+	// Assets are the admin's static files, for their addresses.
+	Assets *web.Assets
 }
 
 // Can reports whether the signed-in user may do a, for the menu.
@@ -253,7 +310,7 @@ func (p Page) Can(a user.Action) bool { return p.User != nil && p.User.Role.Can(
 
 // page fills in the common part of a page for r.
 func (h *Handler) page(r *http.Request, title, nav string) Page {
-	return Page{Title: title, User: currentUser(r), Flash: flashMessage(r), Nav: nav, SiteTitle: h.site.Current().Title}
+	return Page{Title: title, User: currentUser(r), Flash: flashMessage(r), Nav: nav, SiteTitle: h.site.Current().Title, Assets: h.static}
 }
 
 // Flash messages travel across a redirect as a code in the query string,
@@ -295,47 +352,20 @@ func redirect(w http.ResponseWriter, r *http.Request, target, flash string) erro
 	return nil
 }
 
-// render writes page with data and status. It renders into a buffer
-// first, so that a failing template sends an error page rather than half
-// a page.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
-	tpl, ok := h.tpl[page]
-	if !ok {
-		return fmt.Errorf("no admin template for page %q", page)
+// writePage writes page with data and status: the headers only, for a HEAD
+// request. The page renders into a buffer first, so that a failing
+// template sends an error page rather than half a page.
+func writePage[T any](w http.ResponseWriter, r *http.Request, status int, page *web.Page[T], data T) error {
+	if r.Method == http.MethodHead {
+		w = headersOnly{w}
 	}
-	buf := h.bufs.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); h.bufs.Put(buf) }()
-	if err := tpl.ExecuteTemplate(buf, "admin-layout", data); err != nil {
-		return fmt.Errorf("render admin %s: %w", page, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}
-	return nil
+	return page.Render(w, status, data)
 }
 
-// renderFragment writes a template defined by a page file (not the whole
-// page), for the editor's live panels.
-func (h *Handler) renderFragment(w http.ResponseWriter, status int, page, name string, data any) error {
-	tpl, ok := h.tpl[page]
-	if !ok {
-		return fmt.Errorf("no admin template for page %q", page)
-	}
-	buf := h.bufs.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); h.bufs.Put(buf) }()
-	if err := tpl.ExecuteTemplate(buf, name, data); err != nil {
-		return fmt.Errorf("render admin %s/%s: %w", page, name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	return err
-}
+// headersOnly drops the body of a response.
+type headersOnly struct{ http.ResponseWriter }
+
+func (headersOnly) Write(b []byte) (int, error) { return len(b), nil }
 
 // audit records an event by the signed-in user (or anonymous) in the audit
 // log. A failure to record is logged and does not undo what was done.
@@ -354,59 +384,3 @@ var templateFiles embed.FS
 
 //go:embed static
 var staticFS embed.FS
-
-// loadTemplates parses every page file in templates/ with the layout.
-// Each must define "content".
-func loadTemplates(static *web.Assets) (map[string]*template.Template, error) {
-	layout, err := fs.ReadFile(templateFiles, "templates/layout.html")
-	if err != nil {
-		return nil, err
-	}
-	files, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	f := funcs(static)
-	pages := map[string]*template.Template{}
-	for _, file := range files {
-		name := strings.TrimSuffix(path.Base(file), ".html")
-		if name == "layout" {
-			continue
-		}
-		src, err := fs.ReadFile(templateFiles, file)
-		if err != nil {
-			return nil, err
-		}
-		tpl := template.New("admin page " + name).Funcs(f)
-		if _, err := tpl.New("file layout").Parse(string(layout)); err != nil {
-			return nil, fmt.Errorf("parse admin template layout.html: %w", err)
-		}
-		if _, err := tpl.New("file " + name).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("parse admin template %s.html: %w", name, err)
-		}
-		if tpl.Lookup("content") == nil {
-			return nil, fmt.Errorf("admin template %s.html defines no \"content\"", name)
-		}
-		pages[name] = tpl
-	}
-	return pages, nil
-}
-
-func funcs(static *web.Assets) template.FuncMap {
-	return template.FuncMap{
-		"static":      static.URL,
-		"date":        func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datetime":    func(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") },
-		"isodatetime": func(t time.Time) string { return t.Format(time.RFC3339) },
-		"number":      web.FormatNumber,
-		"add":         func(a, b int) int { return a + b },
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return one
-			}
-			return many
-		},
-		"commentHTML": comment.HTML,
-		"articlePath": urls.Article,
-	}
-}

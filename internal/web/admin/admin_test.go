@@ -285,7 +285,11 @@ func TestRegistersBesideThePublicSite(t *testing.T) {
 	logger := slog.New(slog.DiscardHandler)
 	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: clock.Now}
 	mux := http.NewServeMux()
-	public.New(site, db, render.New(), public.NewViewCounter(db, logger, clock.Now), public.Options{Now: clock.Now}).Register(mux)
+	reader, err := public.New(site, db, render.New(), public.NewViewCounter(db, logger, clock.Now), public.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.Register(mux)
 	New(Options{Store: db, Site: site, Now: clock.Now}).Register(mux)
 	for path, want := range map[string]string{
 		"/admin/":         "GET /admin/{$}",

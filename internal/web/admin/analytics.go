@@ -93,7 +93,7 @@ func (h *Handler) analytics(w http.ResponseWriter, r *http.Request) error {
 		p.Article = a.Slug
 		p.Chart = barChart(fmt.Sprintf("Views per day of “%s”, %s to %s", a.Title, from.Format("2 Jan"), to.Format("2 Jan 2006")), from, days, views)
 	}
-	return h.render(w, r, http.StatusOK, "analytics", p)
+	return writePage(w, r, http.StatusOK, h.tpl.analytics, p)
 }
 
 // barChart lays out a bar for each day from from, days long; days

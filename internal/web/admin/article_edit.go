@@ -245,7 +245,7 @@ func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
 		Key:        newKey,
 		CanPublish: u.CanPublishArticle(u.ID),
 	}
-	return h.render(w, r, http.StatusOK, "edit", p)
+	return writePage(w, r, http.StatusOK, h.tpl.edit, p)
 }
 
 // articleCreate saves a new article, owned by the signed-in user.
@@ -271,11 +271,11 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 	case len(errs) > 0:
 		p.Errors = errs
 		p.Message = "The article was not saved: see the messages below."
-		return h.render(w, r, http.StatusUnprocessableEntity, "edit", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.edit, p)
 	case errors.Is(err, store.ErrConflict):
 		p.Errors = FieldErrors{"slug": fmt.Sprintf("The slug %q is taken by another article; choose another.", a.Slug)}
 		p.Message = "The article was not saved: see the messages below."
-		return h.render(w, r, http.StatusConflict, "edit", p)
+		return writePage(w, r, http.StatusConflict, h.tpl.edit, p)
 	case err != nil:
 		return err
 	}
@@ -290,7 +290,7 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) refusePublish(w http.ResponseWriter, r *http.Request, p EditPage) error {
 	p.Message = "Your role cannot publish, schedule or change a published article: save it as a draft and an editor will publish it. Nothing was saved."
 	p.Errors = FieldErrors{"status": "Only drafts are open to your role."}
-	return h.render(w, r, http.StatusForbidden, "edit", p)
+	return writePage(w, r, http.StatusForbidden, h.tpl.edit, p)
 }
 
 // actorOf is the signed-in user, as the newsroom knows who acts.
@@ -310,7 +310,7 @@ func (h *Handler) articleEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Panels = h.panels(r, a)
-	return h.render(w, r, http.StatusOK, "edit", p)
+	return writePage(w, r, http.StatusOK, h.tpl.edit, p)
 }
 
 // editPage builds the editor for stored article a showing form f.
@@ -395,7 +395,7 @@ func (h *Handler) afterSave(w http.ResponseWriter, r *http.Request, p EditPage, 
 	case len(errs) > 0:
 		p.Errors = errs
 		p.Message = "The article was not saved: see the messages below."
-		return h.render(w, r, http.StatusUnprocessableEntity, "edit", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.edit, p)
 	case errors.Is(err, store.ErrConflict):
 		return h.conflict(w, r, p, a)
 	case err != nil:
@@ -424,11 +424,11 @@ func (h *Handler) conflict(w http.ResponseWriter, r *http.Request, p EditPage, a
 		if revs, err := h.store.Revisions(r.Context(), a.ID); err == nil {
 			p.Revisions = reverse(revs)
 		}
-		return h.render(w, r, http.StatusConflict, "edit", p)
+		return writePage(w, r, http.StatusConflict, h.tpl.edit, p)
 	}
 	p.Errors = FieldErrors{"slug": fmt.Sprintf("The slug %q is taken by another article; choose another.", p.Form.Slug)}
 	p.Message = "The article was not saved: see the messages below."
-	return h.render(w, r, http.StatusConflict, "edit", p)
+	return writePage(w, r, http.StatusConflict, h.tpl.edit, p)
 }
 
 // reverse puts revisions newest first, in place.
@@ -457,7 +457,7 @@ func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleF
 		Message: "This article was deleted by someone else while you were editing, so nothing was saved. " +
 			"Your text is below: save it as a new article, or copy what you need.",
 	}
-	return h.render(w, r, http.StatusConflict, "edit", p)
+	return writePage(w, r, http.StatusConflict, h.tpl.edit, p)
 }
 
 // articleDelete deletes an article and its revisions.
@@ -553,7 +553,7 @@ func (h *Handler) articlePanels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderFragment(w, http.StatusOK, "edit", "panels", h.panels(r, draft))
+	return h.tpl.panels.Render(w, http.StatusOK, *h.panels(r, draft))
 }
 
 // applyResult is the answer to the editor's script after applying links.
@@ -617,7 +617,7 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 		p.Flash = "Link added to your text; save to keep it."
 		draft.Body = body
 		p.Panels = h.panels(r, draft)
-		return h.render(w, r, http.StatusOK, "edit", p)
+		return writePage(w, r, http.StatusOK, h.tpl.edit, p)
 	}
 	next, errs, err := h.saveForm(r, stored, f, "links applied", true)
 	if wantsJSON(r) {

@@ -119,5 +119,5 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 	if n < pages {
 		p.NextURL = f.query(n + 1)
 	}
-	return h.render(w, r, http.StatusOK, "articles", p)
+	return writePage(w, r, http.StatusOK, h.tpl.articles, p)
 }

@@ -16,8 +16,10 @@ import (
 // current one.
 type RevisionPage struct {
 	Page
-	Article  *article.Article
-	Revision *article.Revision
+	// Article and Revision are values, not pointers, so that the page's
+	// zero value renders: the admin checks at start that each does.
+	Article  article.Article
+	Revision article.Revision
 	// Diff goes from the revision's body to the current body.
 	Diff           []DiffLine
 	Added, Removed int
@@ -51,8 +53,8 @@ func (h *Handler) revisionOf(r *http.Request) (*article.Article, *article.Revisi
 func (h *Handler) revisionPage(r *http.Request, a *article.Article, rev *article.Revision) RevisionPage {
 	p := RevisionPage{
 		Page:       h.page(r, fmt.Sprintf("Revision %d: %s", rev.Number, a.Title), "articles"),
-		Article:    a,
-		Revision:   rev,
+		Article:    *a,
+		Revision:   *rev,
 		Diff:       lineDiff(rev.Body, a.Body),
 		CanRestore: mayChange(r, a),
 	}
@@ -84,7 +86,7 @@ func (h *Handler) articleRevision(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "revision", h.revisionPage(r, a, rev))
+	return writePage(w, r, http.StatusOK, h.tpl.revision, h.revisionPage(r, a, rev))
 }
 
 // articleRestore brings revision {n} back as a new version, as `dateline
@@ -110,7 +112,7 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &invalid):
 		p := h.revisionPage(r, &stale, rev)
 		p.Message = "This revision cannot be restored: " + invalid.Msg + "."
-		return h.render(w, r, http.StatusUnprocessableEntity, "revision", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.revision, p)
 	case errors.Is(err, store.ErrConflict):
 		current, lerr := h.store.ArticleByID(r.Context(), stale.ID)
 		if lerr != nil {
@@ -122,7 +124,7 @@ func (h *Handler) articleRestore(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			p.Message = fmt.Sprintf("Nothing was restored: the revision's slug %q is taken by another article now.", rev.Slug)
 		}
-		return h.render(w, r, http.StatusConflict, "revision", p)
+		return writePage(w, r, http.StatusConflict, h.tpl.revision, p)
 	case err != nil:
 		return err
 	}

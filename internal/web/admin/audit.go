@@ -21,5 +21,5 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "audit", AuditPage{Page: h.page(r, "Audit log", "audit"), Events: events, Limit: auditLimit})
+	return writePage(w, r, http.StatusOK, h.tpl.audit, AuditPage{Page: h.page(r, "Audit log", "audit"), Events: events, Limit: auditLimit})
 }

@@ -117,7 +117,7 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 			p.Actions = append(p.Actions, CommentAction{Value: string(a.m), Label: a.label})
 		}
 	}
-	return h.render(w, r, http.StatusOK, "comments", p)
+	return writePage(w, r, http.StatusOK, h.tpl.comments, p)
 }
 
 // bulkActions are the moderation queue's buttons. Each state's queue

@@ -983,19 +983,3 @@ func TestLineDiff(t *testing.T) {
 		t.Errorf("big diff: %d added, %d removed", added, removed)
 	}
 }
-
-func TestEditorTemplatesExecuteZero(t *testing.T) {
-	h := New(Options{Renderer: render.New(), Now: testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now})
-	for page, data := range map[string]any{
-		"articles": ListPage{},
-		"edit":     EditPage{Panels: &Panels{}},
-		"revision": RevisionPage{Article: &article.Article{}, Revision: &article.Revision{}},
-	} {
-		if err := h.tpl[page].ExecuteTemplate(io.Discard, "admin-layout", data); err != nil {
-			t.Errorf("%s: %v", page, err)
-		}
-	}
-	if err := h.tpl["edit"].ExecuteTemplate(io.Discard, "panels", &Panels{}); err != nil {
-		t.Errorf("panels: %v", err)
-	}
-}

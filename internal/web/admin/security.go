@@ -102,7 +102,7 @@ func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		p.Message = err.Error()
 	}
-	if err := h.render(w, r, status, "error", p); err != nil {
+	if err := writePage(w, r, status, h.tpl.error, p); err != nil {
 		h.logger.Error("render admin error page", "err", err)
 		http.Error(w, p.Message, status)
 	}

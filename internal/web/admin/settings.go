@@ -35,7 +35,7 @@ func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := SettingsPage{Page: h.page(r, "Settings", "settings"), Site: site, Comments: commentFields(cs), HoldAll: cs.HoldAll, Known: cs.AutoApproveKnown}
-	return h.render(w, r, http.StatusOK, "settings", p)
+	return writePage(w, r, http.StatusOK, h.tpl.settings, p)
 }
 
 // settingsSave reads the form and saves the settings through the
@@ -87,7 +87,7 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		p := SettingsPage{Page: h.page(r, "Settings", "settings"), Site: site, Comments: fields, HoldAll: cs.HoldAll, Known: cs.AutoApproveKnown, Errors: errs}
 		p.Flash = "Nothing was saved. Please correct the fields marked below."
-		return h.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.settings, p)
 	}
 	// This node shows the change at once; the others within
 	// web.SiteSettingsInterval.

@@ -37,7 +37,7 @@ func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return errSetupDone
 	}
-	return h.render(w, r, http.StatusOK, "setup", SetupPage{Page: h.page(r, "Set up Dateline", ""), MinPassword: user.MinPasswordLength, AskCode: h.setupCode != ""})
+	return writePage(w, r, http.StatusOK, h.tpl.setup, SetupPage{Page: h.page(r, "Set up Dateline", ""), MinPassword: user.MinPasswordLength, AskCode: h.setupCode != ""})
 }
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +64,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		p := SetupPage{Page: h.page(r, "Set up Dateline", ""), Email: u.Email, Name: u.Name, Errors: errs, MinPassword: user.MinPasswordLength, AskCode: h.setupCode != ""}
 		p.Flash = "The account was not created. Please correct the fields marked below."
-		return h.render(w, r, http.StatusUnprocessableEntity, "setup", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.setup, p)
 	}
 	r = withUser(r, u)
 	h.audit(r, "setup", u.Email, "created the first administrator")

@@ -37,7 +37,7 @@ func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := SigninPage{Page: h.page(r, "Sign in", ""), Next: r.URL.Query().Get("next")}
-	return h.render(w, r, http.StatusOK, "signin", p)
+	return writePage(w, r, http.StatusOK, h.tpl.signin, p)
 }
 
 // signin checks an email and password. Failures are counted per account
@@ -54,7 +54,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) error {
 	next := r.PostFormValue("next")
 	again := func(status int, msg string) error {
 		p := SigninPage{Page: h.page(r, "Sign in", ""), Email: email, Next: next, Error: msg}
-		return h.render(w, r, status, "signin", p)
+		return writePage(w, r, status, h.tpl.signin, p)
 	}
 	if email == "" || password == "" {
 		return again(http.StatusUnprocessableEntity, "Please give your email and your password.")

@@ -1,34 +1,48 @@
 package admin
 
 import (
-	"net/http/httptest"
+	"bytes"
+	"reflect"
 	"testing"
-	"time"
 
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
+	"github.com/datelinehq/dateline/internal/web"
 )
 
-// Every page of this file's screens renders from its zero value, and with
-// a signed-in user of each role.
+// Every admin page is declared (which executes it with its zero value),
+// and renders an empty page with nobody signed in and with a signed-in
+// user of each role.
 func TestTemplatesExecuteZero(t *testing.T) {
-	h := New(Options{Now: time.Now})
-	pages := map[string]func(Page) any{
-		"setup":     func(p Page) any { return SetupPage{Page: p} },
-		"signin":    func(p Page) any { return SigninPage{Page: p} },
-		"comments":  func(p Page) any { return CommentsPage{Page: p} },
-		"settings":  func(p Page) any { return SettingsPage{Page: p} },
-		"analytics": func(p Page) any { return AnalyticsPage{Page: p, Chart: barChart("", h.now(), 7, nil)} },
-		"users":     func(p Page) any { return UsersPage{Page: p} },
-		"audit":     func(p Page) any { return AuditPage{Page: p} },
-		"error":     func(p Page) any { return ErrorPage{Page: p} },
-	}
-	for name, data := range pages {
-		for _, u := range []*user.User{nil, {Name: "A", Role: user.Administrator}, {Name: "C", Role: user.Contributor}} {
-			w := httptest.NewRecorder()
-			r := httptest.NewRequest("GET", "/admin/", nil)
-			if err := h.render(w, r, 200, name, data(Page{User: u})); err != nil {
-				t.Errorf("%s as %v: %v", name, u, err)
-			}
+	h := New(Options{Renderer: render.New(), Now: testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now})
+	tpl := reflect.ValueOf(h.tpl)
+	for i := range tpl.NumField() {
+		if tpl.Field(i).IsNil() {
+			t.Errorf("the admin page %s is not declared", tpl.Type().Field(i).Name)
 		}
+	}
+	for _, u := range []*user.User{nil, {Name: "A", Role: user.Administrator}, {Name: "C", Role: user.Contributor}} {
+		p := Page{User: u}
+		execute(t, h.tpl.setup, SetupPage{Page: p})
+		execute(t, h.tpl.signin, SigninPage{Page: p})
+		execute(t, h.tpl.articles, ListPage{Page: p})
+		execute(t, h.tpl.edit, EditPage{Page: p, Panels: &Panels{}})
+		execute(t, h.tpl.panels, Panels{})
+		execute(t, h.tpl.revision, RevisionPage{Page: p})
+		execute(t, h.tpl.comments, CommentsPage{Page: p})
+		execute(t, h.tpl.settings, SettingsPage{Page: p})
+		execute(t, h.tpl.analytics, AnalyticsPage{Page: p, Chart: barChart("", h.now(), 7, nil)})
+		execute(t, h.tpl.users, UsersPage{Page: p})
+		execute(t, h.tpl.audit, AuditPage{Page: p})
+		execute(t, h.tpl.error, ErrorPage{Page: p})
+	}
+}
+
+func execute[T any](t *testing.T, page *web.Page[T], data T) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, data); err != nil {
+		t.Errorf("%T: %v", data, err)
 	}
 }

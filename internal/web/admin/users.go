@@ -35,7 +35,7 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "users", p)
+	return writePage(w, r, http.StatusOK, h.tpl.users, p)
 }
 
 // userAdd creates an account with the password the administrator chose;
@@ -60,7 +60,7 @@ func (h *Handler) userAdd(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.New, p.Errors = user.User{Email: u.Email, Name: u.Name, Role: u.Role}, errs
 		p.Flash = "The user was not added. Please correct the fields marked below."
-		return h.render(w, r, http.StatusUnprocessableEntity, "users", p)
+		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.users, p)
 	}
 	h.audit(r, "user added", u.Email, "role "+string(u.Role))
 	return redirect(w, r, "/admin/users", "user-added")

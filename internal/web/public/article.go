@@ -22,7 +22,9 @@ type TOCEntry struct {
 // ArticlePage is an article as readers see it.
 type ArticlePage struct {
 	web.Base
-	Article  *article.Article
+	// Article is a value, not a pointer, so that the page's zero value
+	// renders: the templates check at start that each does.
+	Article  article.Article
 	Body     template.HTML
 	TOC      []TOCEntry
 	Updated  bool // updated noticeably later than published
@@ -73,7 +75,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		p.Form.Token = tokenHole
-		page, err := h.render("article", p, a.UpdatedAt)
+		page, err := renderPage(h.tpl.article, *p, a.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +118,7 @@ func (h *Handlers) personalArticle(w http.ResponseWriter, r *http.Request, slug,
 		h.views.Count(a.ID)
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	return h.site.Templates.Render(w, http.StatusOK, "article", p)
+	return h.tpl.article.Render(w, http.StatusOK, *p)
 }
 
 func findNode(nodes []*comment.Node, id int64) *comment.Comment {
@@ -171,7 +173,7 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 	}
 	p := &ArticlePage{
 		Base:         h.site.Base(r, a.Title, a.Description),
-		Article:      a,
+		Article:      *a,
 		Body:         body.html,
 		TOC:          toc(body.outline),
 		Updated:      a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,

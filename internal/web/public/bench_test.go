@@ -183,7 +183,11 @@ func benchServer(b *testing.B, s store.Store) *httptest.Server {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	New(site, s, render.New(), NewViewCounter(s, logger, time.Now), Options{CacheFor: 5 * time.Second, Secret: secret, Now: time.Now}).Register(mux)
+	reader, err := New(site, s, render.New(), NewViewCounter(s, logger, time.Now), Options{CacheFor: 5 * time.Second, Secret: secret, Now: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reader.Register(mux)
 	return httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 }
 

@@ -160,7 +160,7 @@ func (h *Handlers) commentFormAgain(w http.ResponseWriter, r *http.Request, slug
 	}
 	p.NoIndex = true
 	w.Header().Set("Cache-Control", "private, no-store")
-	return h.site.Templates.Render(w, status, "article", p)
+	return h.tpl.article.Render(w, status, *p)
 }
 
 func capitalize(s string) string {

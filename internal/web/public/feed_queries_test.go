@@ -104,7 +104,11 @@ func TestFeedsLoadTheirArticlesAtOnce(t *testing.T) {
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
 		mux := http.NewServeMux()
-		New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: full}).Register(mux)
+		reader, err := New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: full})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reader.Register(mux)
 		srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 		t.Cleanup(srv.Close)
 		counted := &testServer{Server: srv, store: counting, clock: ts.clock}

@@ -39,7 +39,11 @@ func withFullFeeds(t *testing.T, ts *testServer) *testServer {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Description: "News from Selvik", Language: "en"}}
 	mux := http.NewServeMux()
-	New(site, ts.store, render.New(), NewViewCounter(ts.store, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: true}).Register(mux)
+	reader, err := New(site, ts.store, render.New(), NewViewCounter(ts.store, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.Register(mux)
 	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: ts.store, clock: ts.clock, logs: &bytes.Buffer{}}

@@ -47,7 +47,11 @@ func PageAt(ctx context.Context, s store.Store, path string, now func() time.Tim
 	mux := http.NewServeMux()
 	// The views of this request are never counted: it is not a reader's
 	// browser, and the counter is never flushed.
-	New(site, s, render.New(), NewViewCounter(s, logger, now), Options{Now: now}).Register(mux)
+	h, err := New(site, s, render.New(), NewViewCounter(s, logger, now), Options{Now: now})
+	if err != nil {
+		return Answer{}, err
+	}
+	h.Register(mux)
 	r, err := http.NewRequestWithContext(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return Answer{}, err

@@ -30,6 +30,7 @@ const PerPage = 10
 // Handlers serve the reader pages.
 type Handlers struct {
 	site     *web.Site
+	tpl      templates
 	store    store.Store
 	renderer *render.Renderer
 	signer   *comment.Signer
@@ -77,13 +78,19 @@ type Options struct {
 	FeedFullContent bool
 }
 
-// New returns the reader handlers. Views are counted by views.
-func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, opts Options) *Handlers {
+// New returns the reader handlers. Views are counted by views. It
+// declares the reader pages on the site's templates: an error names the
+// template (a theme's, perhaps) that does not parse or execute.
+func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, opts Options) (*Handlers, error) {
 	if opts.Now == nil {
 		panic("public.New: Options.Now is nil; pass the server's clock")
 	}
+	tpl, err := declareTemplates(site.Templates)
+	if err != nil {
+		return nil, err
+	}
 	return &Handlers{
-		site: site, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
+		site: site, tpl: tpl, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		limits:   newRateLimiter(opts.Now),
 		pages:    newPageCache(site, opts.CacheFor, opts.Now),
@@ -91,7 +98,34 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
 		floor:    opts.RelatedFloor,
+	}, nil
+}
+
+// templates are the reader pages, each rendering its own type.
+type templates struct {
+	home    *web.Page[HomePage]
+	list    *web.Page[ListPage]
+	article *web.Page[ArticlePage]
+}
+
+// declareTemplates declares the reader pages on t, which has the error
+// page already, and checks that t has no page file besides.
+func declareTemplates(t *web.Templates) (templates, error) {
+	var tpl templates
+	var err error
+	if tpl.home, err = web.Declare[HomePage](t.Set, "home"); err != nil {
+		return tpl, err
 	}
+	if tpl.list, err = web.Declare[ListPage](t.Set, "list"); err != nil {
+		return tpl, err
+	}
+	if tpl.article, err = web.Declare[ArticlePage](t.Set, "article"); err != nil {
+		return tpl, err
+	}
+	if files, err := t.Undeclared(); err != nil || len(files) > 0 {
+		return tpl, fmt.Errorf("templates without a page: %v %v", files, err)
+	}
+	return tpl, nil
 }
 
 // route is one line of the reader route table.
@@ -293,7 +327,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate(urls.Home, page, total)}
 		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
-		return h.render("home", p, lastUpdate(as))
+		return renderPage(h.tpl.home, p, lastUpdate(as))
 	}, nil, nil)
 }
 
@@ -320,7 +354,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate(urls.Tag(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.TagListing, slug, tag.Name, page)
-		return h.render("list", p, lastUpdate(as))
+		return renderPage(h.tpl.list, p, lastUpdate(as))
 	}, nil, nil)
 }
 
@@ -351,7 +385,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate(urls.Author(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)
-		return h.render("list", p, lastUpdate(as))
+		return renderPage(h.tpl.list, p, lastUpdate(as))
 	}, nil, nil)
 }
 
@@ -395,10 +429,10 @@ func lastUpdate(as []*article.Article) time.Time {
 	return t
 }
 
-// render builds a page for the cache.
-func (h *Handlers) render(name string, data any, modified time.Time) (*cachedPage, error) {
+// renderPage builds a page for the cache.
+func renderPage[T any](page *web.Page[T], data T, modified time.Time) (*cachedPage, error) {
 	var buf bytes.Buffer
-	if err := h.site.Templates.Execute(&buf, name, data); err != nil {
+	if err := page.Execute(&buf, data); err != nil {
 		return nil, err
 	}
 	return newCachedPage(buf.Bytes(), modified), nil

@@ -69,7 +69,11 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, config
 	for _, fn := range configure {
 		fn(&opts, site)
 	}
-	New(site, s, render.New(), views, opts).Register(mux)
+	reader, err := New(site, s, render.New(), views, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.Register(mux)
 	mux.Handle("GET /test-panic/{$}", site.Handle(func(http.ResponseWriter, *http.Request) error { panic("boom") }))
 	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 	t.Cleanup(srv.Close)
@@ -700,6 +704,26 @@ func TestThemeOverride(t *testing.T) {
 	if _, err := web.LoadTemplates(bad); err == nil || !strings.Contains(err.Error(), "layout.html") {
 		t.Errorf("a broken theme template: err = %v, want one naming layout.html", err)
 	}
+	// Issue 12: a theme's broken page stops the reader pages from being
+	// made, rather than failing a reader's request.
+	for _, src := range []string{
+		`{{define "content"}}<h1>{{.Headline}}</h1>{{end}}`,
+		`{{define "content"}}<h1>{{.Article.Headline}}</h1>{{end}}`,
+		`{{define "content"}}<h1>{{.Article.Title}</h1>{{end}}`,
+		`{{define "content"}}<h1>{{date .Article.Title}}</h1>{{end}}`,
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "article.html"), []byte(src), 0o644)
+		tpl, err := web.LoadTemplates(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := testclock.New(published).Now
+		_, err = New(&web.Site{Templates: tpl, Now: now}, nil, nil, nil, Options{Now: now})
+		if want := filepath.Join(dir, "article.html") + ":1:"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("article.html %s: err = %v, want one naming %s", src, err, want)
+		}
+	}
 }
 
 func TestHTMLInjection(t *testing.T) {
@@ -748,22 +772,19 @@ func TestHTMLInjection(t *testing.T) {
 	}
 }
 
-func TestTemplatesRenderZeroPages(t *testing.T) {
+// The reader pages are declared, each rendering its zero value (Declare
+// checks that), and the site's templates have no page file besides.
+func TestTemplatesDeclared(t *testing.T) {
 	t.Parallel()
 	tpl, err := web.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, page := range map[string]any{
-		"home":    HomePage{},
-		"list":    ListPage{},
-		"article": ArticlePage{Article: &article.Article{}},
-		"error":   web.ErrorPage{},
-	} {
-		var buf bytes.Buffer
-		if err := tpl.Execute(&buf, name, page); err != nil {
-			t.Errorf("%s with a zero page: %v", name, err)
-		}
+	if _, err := declareTemplates(tpl); err != nil {
+		t.Fatal(err)
+	}
+	if files, err := tpl.Undeclared(); err != nil || len(files) > 0 {
+		t.Errorf("template files of no page: %v %v", files, err)
 	}
 }
 

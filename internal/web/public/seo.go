@@ -49,7 +49,7 @@ func (h *Handlers) absolute(r *http.Request, link string) string {
 }
 
 func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *renderedBody) {
-	a := p.Article
+	a := &p.Article
 	if a.Description == "" && body.summary != "" {
 		p.Description = body.summary
 	}

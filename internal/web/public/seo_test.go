@@ -179,13 +179,17 @@ func TestHostileTextInTheHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	hostile := `"quoted" <b>bold</b> & </script><script>alert(1)</script> ` + "\nline two 📰 " + strings.Repeat("long ", 2000)
+	pages, err := declareTemplates(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := &Handlers{site: &web.Site{Templates: tpl, Now: testclock.New(published).Now, Info: web.SiteInfo{Title: "Site & <Co>", Language: "en", BaseURL: "https://news.example"}}}
 	r := httptestRequest("/hostile/")
-	p := &ArticlePage{Base: h.site.Base(r, hostile, hostile), Article: &article.Article{Title: hostile, Slug: "hostile", Description: hostile, PublishedAt: published, UpdatedAt: published,
+	p := &ArticlePage{Base: h.site.Base(r, hostile, hostile), Article: article.Article{Title: hostile, Slug: "hostile", Description: hostile, PublishedAt: published, UpdatedAt: published,
 		Author: &article.Author{Name: hostile, Slug: "x"}, Tags: article.TagsFromNames(hostile)}}
 	h.describeArticle(r, p, &renderedBody{})
 	var buf bytes.Buffer
-	if err := tpl.Execute(&buf, "article", p); err != nil {
+	if err := pages.article.Execute(&buf, *p); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()

@@ -55,13 +55,13 @@ func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite)
 	var batch []store.ArticleWrite
 	var at []int
 	for i, w := range ws {
-		if !actor.mayPublish(w.Article.OwnerID) && w.Article.Status != article.Draft {
-			errs[i] = &Refusal{"Your role cannot publish or schedule an article: import it as a draft."}
-			continue
-		}
 		// Validate again: it is cheap, and nothing unchecked is stored.
 		if err := w.Article.Validate(s.now()); err != nil {
 			errs[i] = err
+			continue
+		}
+		if !actor.mayPublish(w.Article.OwnerID) && w.Article.Status != article.Draft {
+			errs[i] = &Refusal{"Your role cannot publish or schedule an article: import it as a draft."}
 			continue
 		}
 		write := store.ArticleWrite{Article: w.Article}

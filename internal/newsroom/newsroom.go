@@ -130,12 +130,14 @@ func (s *Service) prepare(actor Actor, current, a *article.Article, now time.Tim
 // *article.FieldError, or the store's (store.ErrConflict for a taken
 // slug or source).
 func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) error {
-	if a.Status != article.Draft && !actor.mayPublish(a.OwnerID) {
-		return &Refusal{"Your role cannot publish or schedule an article: save it as a draft and an editor will publish it."}
-	}
 	now := s.now()
 	if err := s.prepare(actor, nil, a, now); err != nil {
 		return err
+	}
+	// Checked after validation, which makes an article without a status
+	// a published one.
+	if a.Status != article.Draft && !actor.mayPublish(a.OwnerID) {
+		return &Refusal{"Your role cannot publish or schedule an article: save it as a draft and an editor will publish it."}
 	}
 	if err := s.store.CreateArticle(ctx, a); err != nil {
 		return err

@@ -219,6 +219,11 @@ func TestRolesAreEnforcedByTheService(t *testing.T) {
 			t.Errorf("a refused publish stored %d articles", n)
 		}
 
+		// Without a status an article is published: refused too.
+		a.Status = ""
+		if err := svc.Create(ctx, contributor, a); !errors.Is(err, newsroom.ErrForbidden) {
+			t.Fatalf("a contributor's article without a status: %v, want a refusal", err)
+		}
 		a.Status = article.Draft
 		if err := svc.Create(ctx, contributor, a); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@
 package comment
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,3 +66,10 @@ var (
 	// ErrTokenUsed: the form token was used before (a replay).
 	ErrTokenUsed = errors.New("form already used")
 )
+
+// BodyHash identifies a comment's text for duplicate detection: the same
+// words, whatever the spacing and case.
+func BodyHash(body string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(body), " "))))
+	return hex.EncodeToString(sum[:16])
+}

@@ -77,3 +77,16 @@ func (m Model) Score(tokens []string) (float64, bool) {
 	}
 	return 1 / (1 + math.Exp(-logOdds)), true
 }
+
+// TrainingLabel is what the classifier learns from a comment a moderator
+// puts in state s: "ham", "spam", or "" for nothing (pending and trash
+// teach nothing, and unlearn nothing).
+func TrainingLabel(s State) string {
+	switch s {
+	case Approved:
+		return "ham"
+	case Spam:
+		return "spam"
+	}
+	return ""
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -57,7 +58,7 @@ func queueCreate(b *pgx.Batch, a *article.Article, now time.Time) (stored func()
 		RETURNING id`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 		now, updated, authorSlug, a.WordCount, a.ReadingMinutes,
-		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, sqlstore.NullID(a.OwnerID),
 	).QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
 	if len(a.Tags) > 0 {
 		slugs, names := make([]string, len(a.Tags)), make([]string, len(a.Tags))
@@ -150,7 +151,7 @@ func (db *DB) updateArticle(ctx context.Context, tx pgx.Tx, a *article.Article, 
 		WHERE id = $16`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 		now, authorID, a.WordCount, a.ReadingMinutes,
-		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, sqlstore.NullID(a.OwnerID), a.ID)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/datelinehq/dateline/internal/store/storetest"
 	"github.com/datelinehq/dateline/internal/testclock"
 )
@@ -370,7 +371,7 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := tx.Query(ctx, `EXPLAIN `+hasApprovedCommentSQL, "ana@example.org", "Ana")
+	rows, err := tx.Query(ctx, `EXPLAIN `+sqlstore.HasApprovedCommentSQL, "ana@example.org", "Ana")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,3 +99,20 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 	}
 	return "", sqlstore.NoViolation
 }
+
+// Int64s passes a list of IDs as a bigint array.
+func (db *DB) Int64s(ids []int64) any {
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids
+}
+
+// EachInt64 is the table of a bigint array's elements.
+func (db *DB) EachInt64(p string) string { return "unnest(" + p + "::bigint[]) AS k(value)" }
+
+// Greatest is PostgreSQL's GREATEST.
+func (db *DB) Greatest(a, b string) string { return "GREATEST(" + a + ", " + b + ")" }
+
+// ForUpdate locks the rows read until the transaction ends.
+func (db *DB) ForUpdate() string { return " FOR UPDATE" }

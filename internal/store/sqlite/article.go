@@ -11,6 +11,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 )
 
 // The statements an import runs for every article, prepared once at Open.
@@ -73,7 +74,7 @@ func createArticle(ctx context.Context, tx conn, a *article.Article, now time.Ti
 	err = tx.queryRow(ctx, insertArticleSQL,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 		formatTime(now), formatTime(updated), authorID, a.WordCount, a.ReadingMinutes,
-		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID),
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, sqlstore.NullID(a.OwnerID),
 	).Scan(&id)
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func (db *DB) updateArticle(ctx context.Context, tx conn, a *article.Article, no
 		WHERE id = ?`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, nullTime(a.PublishedAt),
 		formatTime(now), authorID, a.WordCount, a.ReadingMinutes,
-		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, nullID(a.OwnerID), a.ID)
+		nullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, sqlstore.NullID(a.OwnerID), a.ID)
 	if err != nil {
 		return err
 	}

@@ -152,3 +152,21 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 	}
 	return "", sqlstore.NoViolation
 }
+
+// Int64s passes a list of IDs as a JSON array, for json_each.
+func (db *DB) Int64s(ids []int64) any {
+	if ids == nil {
+		ids = []int64{}
+	}
+	b, _ := json.Marshal(ids) // numbers always marshal
+	return string(b)
+}
+
+// EachInt64 is the table of a JSON array's elements.
+func (db *DB) EachInt64(p string) string { return "json_each(" + p + ") AS k" }
+
+// Greatest is SQLite's two-argument max.
+func (db *DB) Greatest(a, b string) string { return "MAX(" + a + ", " + b + ")" }
+
+// ForUpdate is not needed: SQLite has one writer at a time.
+func (db *DB) ForUpdate() string { return "" }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/datelinehq/dateline/internal/store/storetest"
 	"github.com/datelinehq/dateline/internal/testclock"
 )
@@ -280,7 +281,7 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+hasApprovedCommentSQL, "ana@example.org", "Ana")
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+sqliteQuery(sqlstore.HasApprovedCommentSQL), "ana@example.org", "Ana")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,14 @@ type Dialect interface {
 	// parameter written p ($1).
 	Strings(ss []string) any
 	Each(p string) string
+	// Int64s and EachInt64 are the same for a list of IDs.
+	Int64s(ids []int64) any
+	EachInt64(p string) string
+	// Greatest is the larger of two values.
+	Greatest(a, b string) string
+	// ForUpdate ends a SELECT that locks the rows it reads until the
+	// transaction ends, or is "" where a transaction alone does.
+	ForUpdate() string
 	// Bytewise orders by col byte by byte, whatever the database's
 	// collation.
 	Bytewise(col string) string

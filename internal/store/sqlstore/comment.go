@@ -1,34 +1,24 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
-	"github.com/jackc/pgx/v5"
 )
-
-// bodyHash identifies a comment's text for duplicate detection: the same
-// words, whatever the spacing and case.
-func bodyHash(body string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(body), " "))))
-	return hex.EncodeToString(sum[:16])
-}
 
 // lockArticle takes article id's row lock until the transaction ends. Every
 // change to comments takes the lock of their article first, so changes to
 // one article's comments queue there: each sees what the one before it
 // committed, its duplicate check included, and its recount is exact.
 // A missing article wraps store.ErrNotFound.
-func lockArticle(ctx context.Context, tx pgx.Tx, id int64) error {
+func (s *Store) lockArticle(ctx context.Context, tx Conn, id int64) error {
 	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, id).Scan(&one)
-	if errNoRows(err) {
+	err := tx.QueryRow(ctx, `SELECT 1 FROM articles WHERE id = $1`+s.db.ForUpdate(), id).Scan(&one)
+	if noRows(err) {
 		return fmt.Errorf("%w: article %d does not exist", store.ErrNotFound, id)
 	}
 	return err
@@ -39,48 +29,60 @@ func lockArticle(ctx context.Context, tx pgx.Tx, id int64) error {
 // takes them, so that two such changes queue instead of deadlocking. It
 // returns their IDs. Comments never move between articles; a missing one
 // is left for the caller to find.
-func lockCommentArticles(ctx context.Context, tx pgx.Tx, ids []int64) ([]int64, error) {
-	rows, err := tx.Query(ctx, `
+func (s *Store) lockCommentArticles(ctx context.Context, tx Conn, ids []int64) ([]int64, error) {
+	return collectIDs(tx.Query(ctx, `
 		SELECT id FROM articles
-		WHERE id IN (SELECT article_id FROM comments WHERE id = ANY($1))
-		ORDER BY id
-		FOR UPDATE`, ids)
+		WHERE id IN (SELECT article_id FROM comments WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`))
+		ORDER BY id`+s.db.ForUpdate(), s.db.Int64s(ids)))
+}
+
+// collectIDs reads a column of IDs.
+func collectIDs(rows Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // recount sets the comment count of the given articles from their approved
 // comments. The caller holds their locks (see lockArticle).
-func recount(ctx context.Context, tx pgx.Tx, articleIDs ...int64) error {
+func (s *Store) recount(ctx context.Context, tx Conn, articleIDs ...int64) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE articles SET comment_count = (
 			SELECT COUNT(*) FROM comments WHERE article_id = articles.id AND state = 'approved')
-		WHERE id = ANY($1)`, articleIDs)
+		WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)`, s.db.Int64s(articleIDs))
 	return err
 }
 
 // CreateComment stores a new comment; see store.CommentStore.
-func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce string, expires time.Time) (err error) {
-	defer wrap(&err, "CreateComment(article %d)", c.ArticleID)
-	now := dbTime(db.now())
-	return db.transact(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM comment_nonces WHERE expires_at < $1`, now); err != nil {
+func (s *Store) CreateComment(ctx context.Context, c *comment.Comment, nonce string, expires time.Time) (err error) {
+	defer s.wrap(&err, "CreateComment(article %d)", c.ArticleID)
+	now := s.nowUTC()
+	return s.db.Transact(ctx, func(tx Conn) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM comment_nonces WHERE expires_at < $1`, s.db.Time(now)); err != nil {
 			return err
 		}
 		// A racing insert of the same nonce waits for this transaction,
 		// then inserts nothing.
-		tag, err := tx.Exec(ctx, `
+		n, err := tx.Exec(ctx, `
 			INSERT INTO comment_nonces (nonce, expires_at) VALUES ($1, $2)
-			ON CONFLICT (nonce) DO NOTHING`, nonce, dbTime(expires))
+			ON CONFLICT (nonce) DO NOTHING`, nonce, s.db.Time(expires))
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		if n == 0 {
 			return comment.ErrTokenUsed
 		}
-		if err := lockArticle(ctx, tx, c.ArticleID); err != nil {
+		if err := s.lockArticle(ctx, tx, c.ArticleID); err != nil {
 			return err
 		}
 		if c.ParentID != 0 {
@@ -97,7 +99,7 @@ func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce strin
 				return fmt.Errorf("%w: the comment you reply to does not exist on this article", store.ErrNotFound)
 			}
 		}
-		hash := bodyHash(c.Body)
+		hash := comment.BodyHash(c.Body)
 		var dup bool
 		err = tx.QueryRow(ctx, `
 			SELECT EXISTS (
@@ -111,24 +113,24 @@ func (db *DB) CreateComment(ctx context.Context, c *comment.Comment, nonce strin
 			return comment.ErrDuplicate
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO comments (article_id, parent_id, author, email, url, body, body_hash, state, created_at, commenter_key, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			INSERT INTO comments (id, article_id, parent_id, author, email, url, body, body_hash, state, created_at, commenter_key, reason)
+			VALUES (`+s.db.NewID("comments")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			RETURNING id`,
-			c.ArticleID, nullID(c.ParentID), c.Author, c.Email, c.URL, c.Body, hash, c.State, now, c.CommenterKey, c.Reason,
+			c.ArticleID, NullID(c.ParentID), c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(now), c.CommenterKey, c.Reason,
 		).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
 		c.CreatedAt = now
 		if c.State == comment.Approved {
-			return recount(ctx, tx, c.ArticleID)
+			return s.recount(ctx, tx, c.ArticleID)
 		}
 		return nil
 	})
 }
 
-// nullID stores the ID 0 as NULL.
-func nullID(id int64) *int64 {
+// NullID stores the ID 0 as NULL.
+func NullID(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
@@ -139,45 +141,44 @@ const commentColumns = `
 	c.id, c.article_id, COALESCE(c.parent_id, 0), c.author, c.email, c.url, c.body, c.state,
 	c.created_at, c.commenter_key, c.reason, a.slug, a.title`
 
-func scanComment(row pgx.Row) (*comment.Comment, error) {
+func scanComment(row Row) (*comment.Comment, error) {
 	c := &comment.Comment{}
 	if err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.Author, &c.Email, &c.URL, &c.Body, &c.State,
-		&c.CreatedAt, &c.CommenterKey, &c.Reason, &c.ArticleSlug, &c.ArticleTitle); err != nil {
+		Time(&c.CreatedAt), &c.CommenterKey, &c.Reason, &c.ArticleSlug, &c.ArticleTitle); err != nil {
 		return nil, err
 	}
-	c.CreatedAt = c.CreatedAt.UTC()
 	return c, nil
 }
 
 // Comment returns one comment; see store.CommentStore.
-func (db *DB) Comment(ctx context.Context, id int64) (_ *comment.Comment, err error) {
-	defer wrap(&err, "Comment(%d)", id)
-	c, err := scanComment(db.pool.QueryRow(ctx, `
+func (s *Store) Comment(ctx context.Context, id int64) (_ *comment.Comment, err error) {
+	defer s.wrap(&err, "Comment(%d)", id)
+	c, err := scanComment(s.db.Reader().QueryRow(ctx, `
 		SELECT `+commentColumns+`
 		FROM comments c
 		JOIN articles a ON a.id = c.article_id
 		WHERE c.id = $1`, id))
-	if errNoRows(err) {
+	if noRows(err) {
 		return nil, store.ErrNotFound
 	}
 	return c, err
 }
 
 // Comments lists comments; see store.CommentStore.
-func (db *DB) Comments(ctx context.Context, q store.CommentQuery) (_ []*comment.Comment, err error) {
-	defer wrap(&err, "Comments(%+v)", q)
+func (s *Store) Comments(ctx context.Context, q store.CommentQuery) (_ []*comment.Comment, err error) {
+	defer s.wrap(&err, "Comments(%+v)", q)
 	f, order := commentFilter(q)
 	query := `
 		SELECT ` + commentColumns + `
 		FROM comments c
 		JOIN articles a ON a.id = c.article_id` + f.where() + `
 		ORDER BY ` + order
-	// As in the sqlite store, Offset counts only with a Limit.
+	// Offset counts only with a Limit.
 	if q.Limit > 0 {
 		query += `
 		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
 	}
-	rows, err := db.pool.Query(ctx, query, f.args...)
+	rows, err := s.db.Reader().Query(ctx, query, f.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -193,37 +194,25 @@ func (db *DB) Comments(ctx context.Context, q store.CommentQuery) (_ []*comment.
 	return cs, rows.Err()
 }
 
-// trainingLabel is what the classifier learns from a comment in state s:
-// "ham", "spam", or nothing.
-func trainingLabel(s comment.State) string {
-	switch s {
-	case comment.Approved:
-		return "ham"
-	case comment.Spam:
-		return "spam"
-	}
-	return ""
-}
-
 // ModerateComments applies a batch of decisions in one transaction; see
 // store.CommentStore.
-func (db *DB) ModerateComments(ctx context.Context, ds []store.CommentDecision) (err error) {
-	defer wrap(&err, "ModerateComments(%d decisions)", len(ds))
-	return db.moderate(ctx, ds)
+func (s *Store) ModerateComments(ctx context.Context, ds []store.CommentDecision) (err error) {
+	defer s.wrap(&err, "ModerateComments(%d decisions)", len(ds))
+	return s.moderate(ctx, ds)
 }
 
 // ModerateComment changes a comment's state, as a batch of one; see
 // store.CommentStore.
-func (db *DB) ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) (err error) {
-	defer wrap(&err, "ModerateComment(%d, %s)", id, state)
-	return db.moderate(ctx, []store.CommentDecision{{ID: id, State: state, Tokens: tokens}})
+func (s *Store) ModerateComment(ctx context.Context, id int64, state comment.State, tokens []string) (err error) {
+	defer s.wrap(&err, "ModerateComment(%d, %s)", id, state)
+	return s.moderate(ctx, []store.CommentDecision{{ID: id, State: state, Tokens: tokens}})
 }
 
 // DeleteComment deletes a comment, as a batch of one; see
 // store.CommentStore.
-func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
-	defer wrap(&err, "DeleteComment(%d)", id)
-	return db.moderate(ctx, []store.CommentDecision{{ID: id, Delete: true}})
+func (s *Store) DeleteComment(ctx context.Context, id int64) (err error) {
+	defer s.wrap(&err, "DeleteComment(%d)", id)
+	return s.moderate(ctx, []store.CommentDecision{{ID: id, Delete: true}})
 }
 
 // moderate applies decisions in one transaction, holding the locks of
@@ -234,32 +223,32 @@ func (db *DB) DeleteComment(ctx context.Context, id int64) (err error) {
 // that train cannot hold token locks the other waits for: the second
 // waits for the first at its first training decision, holding only the
 // locks of its own, other articles.
-func (db *DB) moderate(ctx context.Context, ds []store.CommentDecision) error {
+func (s *Store) moderate(ctx context.Context, ds []store.CommentDecision) error {
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	return db.transact(ctx, func(tx pgx.Tx) error {
-		articles, err := lockCommentArticles(ctx, tx, ids)
+	return s.db.Transact(ctx, func(tx Conn) error {
+		articles, err := s.lockCommentArticles(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
 		for _, d := range ds {
-			if err := decide(ctx, tx, d); err != nil {
+			if err := s.decide(ctx, tx, d); err != nil {
 				return err
 			}
 		}
-		return recount(ctx, tx, articles...)
+		return s.recount(ctx, tx, articles...)
 	})
 }
 
 // decide applies one decision in transaction tx, which holds the lock of
 // the comment's article; the caller recounts it. A missing comment wraps
 // store.ErrNotFound.
-func decide(ctx context.Context, tx pgx.Tx, d store.CommentDecision) error {
+func (s *Store) decide(ctx context.Context, tx Conn, d store.CommentDecision) error {
 	var trained string
-	err := tx.QueryRow(ctx, `SELECT trained_as FROM comments WHERE id = $1 FOR UPDATE`, d.ID).Scan(&trained)
-	if errNoRows(err) {
+	err := tx.QueryRow(ctx, `SELECT trained_as FROM comments WHERE id = $1`+s.db.ForUpdate(), d.ID).Scan(&trained)
+	if noRows(err) {
 		return fmt.Errorf("comment %d: %w", d.ID, store.ErrNotFound)
 	} else if err != nil {
 		return err
@@ -267,7 +256,7 @@ func decide(ctx context.Context, tx pgx.Tx, d store.CommentDecision) error {
 	if d.Delete {
 		return deleteComment(ctx, tx, d.ID)
 	}
-	label := trainingLabel(d.State)
+	label := comment.TrainingLabel(d.State)
 	if label == "" {
 		label = trained // pending and trash teach nothing, and unlearn nothing
 	}
@@ -277,13 +266,13 @@ func decide(ctx context.Context, tx pgx.Tx, d store.CommentDecision) error {
 	if label == trained {
 		return nil
 	}
-	return moveSpamCounts(ctx, tx, d.Tokens, trained, label)
+	return s.moveSpamCounts(ctx, tx, d.Tokens, trained, label)
 }
 
 // moveSpamCounts moves the counts of tokens, and the document count kept
 // under the empty token, from label from to label to ("ham", "spam" or ""
 // for none). Counts never drop below zero.
-func moveSpamCounts(ctx context.Context, tx pgx.Tx, tokens []string, from, to string) error {
+func (s *Store) moveSpamCounts(ctx context.Context, tx Conn, tokens []string, from, to string) error {
 	delta := func(label string) int64 {
 		var d int64
 		if to == label {
@@ -297,28 +286,33 @@ func moveSpamCounts(ctx context.Context, tx pgx.Tx, tokens []string, from, to st
 	// One statement for all tokens; each takes its row locks in token
 	// order, so concurrent moderations cannot deadlock on them. A token
 	// given twice counts twice.
+	// WHERE true: SQLite needs it to read ON CONFLICT after a SELECT.
+	g := s.db.Greatest
 	_, err := tx.Exec(ctx, `
 		WITH d AS (
-			SELECT token, COUNT(*) * $2::bigint AS ham, COUNT(*) * $3::bigint AS spam
-			FROM unnest($1::text[]) AS t (token)
-			GROUP BY token
+			SELECT k.value AS token, COUNT(*) * CAST($2 AS BIGINT) AS ham, COUNT(*) * CAST($3 AS BIGINT) AS spam
+			FROM `+s.db.Each("$1")+`
+			GROUP BY k.value
 		)
 		INSERT INTO spam_tokens (token, ham, spam)
-		SELECT token, GREATEST(ham, 0), GREATEST(spam, 0)
+		SELECT token, `+g("ham", "0")+`, `+g("spam", "0")+`
 		FROM d
+		WHERE true
 		ORDER BY token
 		ON CONFLICT (token) DO UPDATE SET
-			ham = GREATEST(spam_tokens.ham + (SELECT d.ham FROM d WHERE d.token = excluded.token), 0),
-			spam = GREATEST(spam_tokens.spam + (SELECT d.spam FROM d WHERE d.token = excluded.token), 0)`,
-		append([]string{""}, tokens...), delta("ham"), delta("spam"))
+			ham = `+g("spam_tokens.ham + (SELECT d.ham FROM d WHERE d.token = excluded.token)", "0")+`,
+			spam = `+g("spam_tokens.spam + (SELECT d.spam FROM d WHERE d.token = excluded.token)", "0"),
+		s.db.Strings(append([]string{""}, tokens...)), delta("ham"), delta("spam"))
 	return err
 }
 
 // SpamModel returns the classifier's counts; see store.CommentStore.
-func (db *DB) SpamModel(ctx context.Context, tokens []string) (_ comment.Model, err error) {
-	defer wrap(&err, "SpamModel")
+func (s *Store) SpamModel(ctx context.Context, tokens []string) (_ comment.Model, err error) {
+	defer s.wrap(&err, "SpamModel")
 	m := comment.Model{Tokens: map[string]comment.TokenCounts{}}
-	rows, err := db.pool.Query(ctx, `SELECT token, ham, spam FROM spam_tokens WHERE token = ANY($1)`, append([]string{""}, tokens...))
+	rows, err := s.db.Reader().Query(ctx, `
+		SELECT token, ham, spam FROM spam_tokens
+		WHERE token IN (SELECT k.value FROM `+s.db.Each("$1")+`)`, s.db.Strings(append([]string{""}, tokens...)))
 	if err != nil {
 		return m, err
 	}
@@ -340,7 +334,7 @@ func (db *DB) SpamModel(ctx context.Context, tokens []string) (_ comment.Model, 
 
 // deleteComment deletes comment id and moves its replies up to its parent,
 // as it is when deleted (an earlier deletion may have moved it).
-func deleteComment(ctx context.Context, tx pgx.Tx, id int64) error {
+func deleteComment(ctx context.Context, tx Conn, id int64) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = $1)
 		WHERE parent_id = $1`, id)
@@ -353,33 +347,23 @@ func deleteComment(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // PurgeCommenter deletes or anonymises one commenter's comments; see
 // store.CommentStore.
-func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n int, err error) {
-	defer wrap(&err, "PurgeCommenter")
+func (s *Store) PurgeCommenter(ctx context.Context, email string, remove bool) (n int, err error) {
+	defer s.wrap(&err, "PurgeCommenter")
 	email = strings.ToLower(strings.TrimSpace(email))
-	err = db.transact(ctx, func(tx pgx.Tx) error {
+	err = s.db.Transact(ctx, func(tx Conn) error {
 		// Lock the articles first, in ID order as concurrent purges do
 		// too; a comment made meanwhile on another article is left alone.
-		rows, err := tx.Query(ctx, `
+		articles, err := collectIDs(tx.Query(ctx, `
 			SELECT id FROM articles
 			WHERE id IN (SELECT article_id FROM comments WHERE email = $1)
-			ORDER BY id
-			FOR UPDATE`, email)
+			ORDER BY id`+s.db.ForUpdate(), email))
 		if err != nil {
 			return err
 		}
-		articles, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `
+		ids, err := collectIDs(tx.Query(ctx, `
 			SELECT id FROM comments
-			WHERE email = $1 AND article_id = ANY($2)
-			ORDER BY id
-			FOR UPDATE`, email, articles)
-		if err != nil {
-			return err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			WHERE email = $1 AND article_id IN (SELECT k.value FROM `+s.db.EachInt64("$2")+`)
+			ORDER BY id`+s.db.ForUpdate(), email, s.db.Int64s(articles)))
 		if err != nil {
 			return err
 		}
@@ -393,43 +377,36 @@ func (db *DB) PurgeCommenter(ctx context.Context, email string, remove bool) (n 
 		} else {
 			_, err := tx.Exec(ctx, `
 				UPDATE comments SET author = 'Anonymous', email = '', url = '', commenter_key = ''
-				WHERE id = ANY($1)`, ids)
+				WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)`, s.db.Int64s(ids))
 			if err != nil {
 				return err
 			}
 		}
-		return recount(ctx, tx, articles...)
+		return s.recount(ctx, tx, articles...)
 	})
 	return n, err
 }
 
 // HasApprovedComment reports whether a commenter is known; see
 // store.CommentStore.
-func (db *DB) HasApprovedComment(ctx context.Context, author, email string) (ok bool, err error) {
-	defer wrap(&err, "HasApprovedComment")
-	err = db.pool.QueryRow(ctx, hasApprovedCommentSQL, strings.ToLower(email), author).Scan(&ok)
+func (s *Store) HasApprovedComment(ctx context.Context, author, email string) (ok bool, err error) {
+	defer s.wrap(&err, "HasApprovedComment")
+	err = s.db.Reader().QueryRow(ctx, HasApprovedCommentSQL, strings.ToLower(email), author).Scan(&ok)
 	return ok, err
 }
 
-// hasApprovedCommentSQL is one lookup in comments_approved_commenter
+// HasApprovedCommentSQL is one lookup in comments_approved_commenter
 // (migration 0008), however many comments the address has.
-const hasApprovedCommentSQL = `
+const HasApprovedCommentSQL = `
 	SELECT EXISTS (
 		SELECT 1 FROM comments
 		WHERE email = $1 AND author = $2 AND state = 'approved')`
 
 // SetCommentsClosed opens or closes comments on an article; see
 // store.CommentStore.
-func (db *DB) SetCommentsClosed(ctx context.Context, slug string, closed bool) (err error) {
-	defer wrap(&err, "SetCommentsClosed(%q)", slug)
-	tag, err := db.pool.Exec(ctx, `UPDATE articles SET comments_closed = $1 WHERE slug = $2`, closed, slug)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+func (s *Store) SetCommentsClosed(ctx context.Context, slug string, closed bool) (err error) {
+	defer s.wrap(&err, "SetCommentsClosed(%q)", slug)
+	return oneRow(s.db.Writer().Exec(ctx, `UPDATE articles SET comments_closed = $1 WHERE slug = $2`, closed, slug))
 }
 
 // commentFilter is the filter and the order of the comments q lists.
@@ -452,9 +429,10 @@ func commentFilter(q store.CommentQuery) (f *filter, order string) {
 	return f, order
 }
 
-func (db *DB) CountComments(ctx context.Context, q store.CommentQuery) (n int, err error) {
-	defer wrap(&err, "CountComments(%+v)", q)
+// CountComments counts the comments q lists; see store.CommentStore.
+func (s *Store) CountComments(ctx context.Context, q store.CommentQuery) (n int, err error) {
+	defer s.wrap(&err, "CountComments(%+v)", q)
 	f, _ := commentFilter(q)
-	err = db.pool.QueryRow(ctx, `SELECT count(*) FROM comments c`+f.where(), f.args...).Scan(&n)
+	err = s.db.Reader().QueryRow(ctx, `SELECT count(*) FROM comments c`+f.where(), f.args...).Scan(&n)
 	return n, err
 }

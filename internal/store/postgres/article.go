@@ -792,28 +792,6 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 			AND a.title_key = ANY($2)`, at.UTC(), keys)
 }
 
-// Tag returns a tag by slug; see store.ArticleStore.
-func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
-	defer wrap(&err, "Tag(%q)", slug)
-	t := &article.Tag{}
-	err = db.pool.QueryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
-	if errNoRows(err) {
-		return nil, store.ErrNotFound
-	}
-	return t, err
-}
-
-// Author returns an author by slug; see store.ArticleStore.
-func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
-	defer wrap(&err, "Author(%q)", slug)
-	au := &article.Author{}
-	err = db.pool.QueryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = $1`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
-	if errNoRows(err) {
-		return nil, store.ErrNotFound
-	}
-	return au, err
-}
-
 // AddViews adds counted page views; see store.ArticleStore.
 func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
 	defer wrap(&err, "AddViews(%d articles)", len(views))

@@ -677,28 +677,6 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 			AND a.title_key IN (`+placeholders(len(titles))+`)`, args...)
 }
 
-// Tag returns a tag by slug; see store.ArticleStore.
-func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
-	defer wrap(&err, "Tag(%q)", slug)
-	t := &article.Tag{}
-	err = db.readConn().queryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	return t, err
-}
-
-// Author returns an author by slug; see store.ArticleStore.
-func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
-	defer wrap(&err, "Author(%q)", slug)
-	au := &article.Author{}
-	err = db.readConn().queryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = ?`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	return au, err
-}
-
 // AddViews adds counted page views; see store.ArticleStore.
 func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
 	defer wrap(&err, "AddViews(%d articles)", len(views))

@@ -837,65 +837,6 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 	return nil
 }
 
-// Revisions lists an article's earlier versions without their bodies; see
-// store.ArticleStore.
-func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
-	defer wrap(&err, "Revisions(%d)", articleID)
-	rows, err := db.pool.Query(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
-		FROM revisions
-		WHERE article_id = $1
-		ORDER BY number`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []article.Revision
-	for rows.Next() {
-		r := article.Revision{ArticleID: articleID}
-		if err := scanRevision(rows, &r); err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
-}
-
-// Revision returns one whole revision; see store.ArticleStore.
-func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.Revision, err error) {
-	defer wrap(&err, "Revision(%d, %d)", articleID, n)
-	r := &article.Revision{ArticleID: articleID}
-	row := db.pool.QueryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
-		FROM revisions
-		WHERE article_id = $1 AND number = $2`, articleID, n)
-	if err := scanRevision(row, r, &r.Body); err != nil {
-		if errNoRows(err) {
-			return nil, store.ErrNotFound
-		}
-		return nil, err
-	}
-	return r, nil
-}
-
-func scanRevision(row pgx.Row, r *article.Revision, extra ...any) error {
-	var published *time.Time
-	var tags, links []byte
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &r.SavedAt, &r.Note, &r.FocusKeyphrase}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return err
-	}
-	r.PublishedAt = fromNullTime(published)
-	r.SavedAt = r.SavedAt.UTC()
-	if err := json.Unmarshal(tags, &r.Tags); err != nil {
-		return fmt.Errorf("revision %d tags: %w", r.Number, err)
-	}
-	if err := json.Unmarshal(links, &r.RequestedLinks); err != nil {
-		return fmt.Errorf("revision %d requested links: %w", r.Number, err)
-	}
-	return nil
-}
-
 // nullString stores the empty string as NULL.
 func nullString(s string) *string {
 	if s == "" {

@@ -793,28 +793,6 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 			AND a.title_key = ANY($2)`, at.UTC(), keys)
 }
 
-// Tag returns a tag by slug; see store.ArticleStore.
-func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
-	defer wrap(&err, "Tag(%q)", slug)
-	t := &article.Tag{}
-	err = db.pool.QueryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
-	if errNoRows(err) {
-		return nil, store.ErrNotFound
-	}
-	return t, err
-}
-
-// Author returns an author by slug; see store.ArticleStore.
-func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
-	defer wrap(&err, "Author(%q)", slug)
-	au := &article.Author{}
-	err = db.pool.QueryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = $1`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
-	if errNoRows(err) {
-		return nil, store.ErrNotFound
-	}
-	return au, err
-}
-
 // AddViews adds counted page views; see store.ArticleStore.
 func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
 	defer wrap(&err, "AddViews(%d articles)", len(views))
@@ -856,65 +834,6 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 	}
 	if tag.RowsAffected() == 0 {
 		return store.ErrNotFound
-	}
-	return nil
-}
-
-// Revisions lists an article's earlier versions without their bodies; see
-// store.ArticleStore.
-func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
-	defer wrap(&err, "Revisions(%d)", articleID)
-	rows, err := db.pool.Query(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
-		FROM revisions
-		WHERE article_id = $1
-		ORDER BY number`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []article.Revision
-	for rows.Next() {
-		r := article.Revision{ArticleID: articleID}
-		if err := scanRevision(rows, &r); err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
-}
-
-// Revision returns one whole revision; see store.ArticleStore.
-func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.Revision, err error) {
-	defer wrap(&err, "Revision(%d, %d)", articleID, n)
-	r := &article.Revision{ArticleID: articleID}
-	row := db.pool.QueryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
-		FROM revisions
-		WHERE article_id = $1 AND number = $2`, articleID, n)
-	if err := scanRevision(row, r, &r.Body); err != nil {
-		if errNoRows(err) {
-			return nil, store.ErrNotFound
-		}
-		return nil, err
-	}
-	return r, nil
-}
-
-func scanRevision(row pgx.Row, r *article.Revision, extra ...any) error {
-	var published *time.Time
-	var tags, links []byte
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &r.SavedAt, &r.Note, &r.FocusKeyphrase}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return err
-	}
-	r.PublishedAt = fromNullTime(published)
-	r.SavedAt = r.SavedAt.UTC()
-	if err := json.Unmarshal(tags, &r.Tags); err != nil {
-		return fmt.Errorf("revision %d tags: %w", r.Number, err)
-	}
-	if err := json.Unmarshal(links, &r.RequestedLinks); err != nil {
-		return fmt.Errorf("revision %d requested links: %w", r.Number, err)
 	}
 	return nil
 }

@@ -678,28 +678,6 @@ func (db *DB) PublicArticlesByTitle(ctx context.Context, titles []string, at tim
 			AND a.title_key IN (`+placeholders(len(titles))+`)`, args...)
 }
 
-// Tag returns a tag by slug; see store.ArticleStore.
-func (db *DB) Tag(ctx context.Context, slug string) (_ *article.Tag, err error) {
-	defer wrap(&err, "Tag(%q)", slug)
-	t := &article.Tag{}
-	err = db.readConn().queryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	return t, err
-}
-
-// Author returns an author by slug; see store.ArticleStore.
-func (db *DB) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
-	defer wrap(&err, "Author(%q)", slug)
-	au := &article.Author{}
-	err = db.readConn().queryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = ?`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	return au, err
-}
-
 // AddViews adds counted page views; see store.ArticleStore.
 func (db *DB) AddViews(ctx context.Context, day time.Time, views map[int64]int64) (err error) {
 	defer wrap(&err, "AddViews(%d articles)", len(views))
@@ -742,70 +720,6 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) (err error) {
 		}
 		return nil
 	})
-}
-
-// Revisions lists an article's earlier versions without their bodies; see
-// store.ArticleStore.
-func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
-	defer wrap(&err, "Revisions(%d)", articleID)
-	rows, err := db.readConn().query(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
-		FROM revisions
-		WHERE article_id = ?
-		ORDER BY number`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []article.Revision
-	for rows.Next() {
-		r := article.Revision{ArticleID: articleID}
-		if err := scanRevision(rows, &r); err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
-}
-
-// Revision returns one whole revision; see store.ArticleStore.
-func (db *DB) Revision(ctx context.Context, articleID int64, n int) (_ *article.Revision, err error) {
-	defer wrap(&err, "Revision(%d, %d)", articleID, n)
-	r := &article.Revision{ArticleID: articleID}
-	row := db.readConn().queryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
-		FROM revisions
-		WHERE article_id = ? AND number = ?`, articleID, n)
-	if err := scanRevision(row, r, &r.Body); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
-		}
-		return nil, err
-	}
-	return r, nil
-}
-
-func scanRevision(row scanner, r *article.Revision, extra ...any) error {
-	var published sql.NullString
-	var tags, links, saved string
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, &published, &tags, &links, &saved, &r.Note, &r.FocusKeyphrase}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return err
-	}
-	var err error
-	if r.PublishedAt, err = parseTime(published); err != nil {
-		return err
-	}
-	if r.SavedAt, err = time.Parse(timeLayout, saved); err != nil {
-		return err
-	}
-	if err := json.Unmarshal([]byte(tags), &r.Tags); err != nil {
-		return fmt.Errorf("revision %d tags: %w", r.Number, err)
-	}
-	if err := json.Unmarshal([]byte(links), &r.RequestedLinks); err != nil {
-		return fmt.Errorf("revision %d requested links: %w", r.Number, err)
-	}
-	return nil
 }
 
 func nullString(s string) sql.NullString {

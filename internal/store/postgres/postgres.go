@@ -258,12 +258,3 @@ func nullTime(t time.Time) *time.Time {
 	t = dbTime(t)
 	return &t
 }
-
-// fromNullTime reads a nullable TIMESTAMPTZ back in UTC, NULL as the zero
-// time.
-func fromNullTime(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}

@@ -374,10 +374,3 @@ func nullTime(t time.Time) sql.NullString {
 	}
 	return sql.NullString{String: formatTime(t), Valid: true}
 }
-
-func parseTime(s sql.NullString) (time.Time, error) {
-	if !s.Valid {
-		return time.Time{}, nil
-	}
-	return time.Parse(timeLayout, s.String)
-}

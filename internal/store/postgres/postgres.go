@@ -9,7 +9,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -242,9 +241,6 @@ func dsnPasswords(dsn string) []string {
 	}
 	return ps
 }
-
-// errNoRows reports whether err is pgx's "no rows in result set".
-func errNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
 // dbTime is how a time is stored: in UTC, cut to the microseconds that a
 // TIMESTAMPTZ keeps (PostgreSQL would round instead).

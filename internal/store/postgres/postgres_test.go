@@ -195,7 +195,7 @@ func TestRacingCreatesConflict(t *testing.T) {
 	}
 }
 
-// The constraint names that conflict maps must be those in the migration.
+// The constraint names that Conflict maps must be those in the migration.
 func TestUniqueViolationIsConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -213,7 +213,7 @@ func TestUniqueViolationIsConflict(t *testing.T) {
 			_, err := db.pool.Exec(ctx, `
 				INSERT INTO articles (slug, title, body, status, created_at, updated_at, source)
 				VALUES ($1, 'x', 'x', 'draft', now(), now(), $2)`, test.slug, test.source)
-			err = conflict(err, &article.Article{Slug: test.slug, Source: test.source})
+			err = db.Conflict(err, &article.Article{Slug: test.slug, Source: test.source})
 			if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), test.want) {
 				t.Errorf("duplicate %s: err = %v, want ErrConflict naming %s", test.name, err, test.want)
 			}

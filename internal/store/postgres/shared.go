@@ -116,3 +116,6 @@ func (db *DB) Greatest(a, b string) string { return "GREATEST(" + a + ", " + b +
 
 // ForUpdate locks the rows read until the transaction ends.
 func (db *DB) ForUpdate() string { return " FOR UPDATE" }
+
+// ForKeyShare keeps the rows read from being deleted.
+func (db *DB) ForKeyShare() string { return " FOR KEY SHARE" }

@@ -170,3 +170,6 @@ func (db *DB) Greatest(a, b string) string { return "MAX(" + a + ", " + b + ")" 
 
 // ForUpdate is not needed: SQLite has one writer at a time.
 func (db *DB) ForUpdate() string { return "" }
+
+// ForKeyShare is not needed: SQLite has one writer at a time.
+func (db *DB) ForKeyShare() string { return "" }

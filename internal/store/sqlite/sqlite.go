@@ -94,7 +94,7 @@ func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err erro
 		db.Close()
 		return nil, explain(path, false, err)
 	}
-	if err := db.writes.prepare(ctx, hotWrites...); err != nil {
+	if err := db.writes.prepare(ctx, db.hotWrites()...); err != nil {
 		db.Close()
 		return nil, err
 	}

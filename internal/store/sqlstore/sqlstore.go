@@ -71,6 +71,10 @@ type Dialect interface {
 	// ForUpdate ends a SELECT that locks the rows it reads until the
 	// transaction ends, or is "" where a transaction alone does.
 	ForUpdate() string
+	// ForKeyShare ends a SELECT that keeps the rows it reads from being
+	// deleted until the transaction ends, or is "" where a transaction
+	// alone does.
+	ForKeyShare() string
 	// Bytewise orders by col byte by byte, whatever the database's
 	// collation.
 	Bytewise(col string) string

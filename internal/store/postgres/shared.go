@@ -108,9 +108,6 @@ func (db *DB) Int64s(ids []int64) any {
 	return ids
 }
 
-// EachInt64 is the table of a bigint array's elements.
-func (db *DB) EachInt64(p string) string { return "unnest(" + p + "::bigint[]) AS k(value)" }
-
 // Greatest is PostgreSQL's GREATEST.
 func (db *DB) Greatest(a, b string) string { return "GREATEST(" + a + ", " + b + ")" }
 
@@ -119,3 +116,6 @@ func (db *DB) ForUpdate() string { return " FOR UPDATE" }
 
 // ForKeyShare keeps the rows read from being deleted.
 func (db *DB) ForKeyShare() string { return " FOR KEY SHARE" }
+
+// In matches the elements of an array, through col's index.
+func (db *DB) In(col, p string) string { return col + " = ANY(" + p + ")" }

@@ -162,9 +162,6 @@ func (db *DB) Int64s(ids []int64) any {
 	return string(b)
 }
 
-// EachInt64 is the table of a JSON array's elements.
-func (db *DB) EachInt64(p string) string { return "json_each(" + p + ") AS k" }
-
 // Greatest is SQLite's two-argument max.
 func (db *DB) Greatest(a, b string) string { return "MAX(" + a + ", " + b + ")" }
 
@@ -173,3 +170,6 @@ func (db *DB) ForUpdate() string { return "" }
 
 // ForKeyShare is not needed: SQLite has one writer at a time.
 func (db *DB) ForKeyShare() string { return "" }
+
+// In matches the elements of a JSON array.
+func (db *DB) In(col, p string) string { return col + " IN (SELECT value FROM json_each(" + p + "))" }

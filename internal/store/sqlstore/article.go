@@ -174,7 +174,7 @@ func (s *Store) loadTags(ctx context.Context, q Conn, as []*article.Article) err
 		SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at
 		JOIN tags t ON t.id = at.tag_id
-		WHERE at.article_id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)
+		WHERE `+s.db.In("at.article_id", "$1")+`
 		ORDER BY at.article_id, at.position`, s.db.Int64s(ids))
 	if err != nil {
 		return err
@@ -206,7 +206,7 @@ func (s *Store) loadRequestedLinks(ctx context.Context, q Conn, as []*article.Ar
 	rows, err := q.Query(ctx, `
 		SELECT article_id, title
 		FROM article_requested_links
-		WHERE article_id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)
+		WHERE `+s.db.In("article_id", "$1")+`
 		ORDER BY article_id, position`, s.db.Int64s(ids))
 	if err != nil {
 		return err
@@ -253,10 +253,10 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	// A list is one argument, so that the statement is the same (and
 	// prepared once) for any number of values.
 	if len(q.Slugs) > 0 {
-		f.conditions = append(f.conditions, `a.slug IN (SELECT k.value FROM `+s.db.Each(f.arg(s.db.Strings(q.Slugs)))+`)`)
+		f.conditions = append(f.conditions, s.db.In("a.slug", f.arg(s.db.Strings(q.Slugs))))
 	}
 	if len(q.Sources) > 0 {
-		f.conditions = append(f.conditions, `a.source IN (SELECT k.value FROM `+s.db.Each(f.arg(s.db.Strings(q.Sources)))+`)`)
+		f.conditions = append(f.conditions, s.db.In("a.source", f.arg(s.db.Strings(q.Sources))))
 	}
 	return f, order
 }
@@ -476,7 +476,7 @@ func (s *Store) PublicArticlesByTitle(ctx context.Context, titles []string, at t
 		LEFT JOIN authors au ON au.id = a.author_id
 		WHERE a.status IN ('published', 'scheduled')
 			AND a.published_at <= $1
-			AND a.title_key IN (SELECT k.value FROM `+s.db.Each("$2")+`)`, s.db.Time(at), s.db.Strings(keys))
+			AND `+s.db.In("a.title_key", "$2"), s.db.Time(at), s.db.Strings(keys))
 }
 
 // DeleteArticle deletes an article and its revisions; see

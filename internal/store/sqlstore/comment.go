@@ -32,7 +32,7 @@ func (s *Store) lockArticle(ctx context.Context, tx Conn, id int64) error {
 func (s *Store) lockCommentArticles(ctx context.Context, tx Conn, ids []int64) ([]int64, error) {
 	return collectIDs(tx.Query(ctx, `
 		SELECT id FROM articles
-		WHERE id IN (SELECT article_id FROM comments WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`))
+		WHERE id IN (SELECT article_id FROM comments WHERE `+s.db.In("id", "$1")+`)
 		ORDER BY id`+s.db.ForUpdate(), s.db.Int64s(ids)))
 }
 
@@ -59,7 +59,7 @@ func (s *Store) recount(ctx context.Context, tx Conn, articleIDs ...int64) error
 	_, err := tx.Exec(ctx, `
 		UPDATE articles SET comment_count = (
 			SELECT COUNT(*) FROM comments WHERE article_id = articles.id AND state = 'approved')
-		WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)`, s.db.Int64s(articleIDs))
+		WHERE `+s.db.In("id", "$1"), s.db.Int64s(articleIDs))
 	return err
 }
 
@@ -312,7 +312,7 @@ func (s *Store) SpamModel(ctx context.Context, tokens []string) (_ comment.Model
 	m := comment.Model{Tokens: map[string]comment.TokenCounts{}}
 	rows, err := s.db.Reader().Query(ctx, `
 		SELECT token, ham, spam FROM spam_tokens
-		WHERE token IN (SELECT k.value FROM `+s.db.Each("$1")+`)`, s.db.Strings(append([]string{""}, tokens...)))
+		WHERE `+s.db.In("token", "$1"), s.db.Strings(append([]string{""}, tokens...)))
 	if err != nil {
 		return m, err
 	}
@@ -362,7 +362,7 @@ func (s *Store) PurgeCommenter(ctx context.Context, email string, remove bool) (
 		}
 		ids, err := collectIDs(tx.Query(ctx, `
 			SELECT id FROM comments
-			WHERE email = $1 AND article_id IN (SELECT k.value FROM `+s.db.EachInt64("$2")+`)
+			WHERE email = $1 AND `+s.db.In("article_id", "$2")+`
 			ORDER BY id`+s.db.ForUpdate(), email, s.db.Int64s(articles)))
 		if err != nil {
 			return err
@@ -377,7 +377,7 @@ func (s *Store) PurgeCommenter(ctx context.Context, email string, remove bool) (
 		} else {
 			_, err := tx.Exec(ctx, `
 				UPDATE comments SET author = 'Anonymous', email = '', url = '', commenter_key = ''
-				WHERE id IN (SELECT k.value FROM `+s.db.EachInt64("$1")+`)`, s.db.Int64s(ids))
+				WHERE `+s.db.In("id", "$1"), s.db.Int64s(ids))
 			if err != nil {
 				return err
 			}

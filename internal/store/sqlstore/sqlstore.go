@@ -63,9 +63,12 @@ type Dialect interface {
 	// parameter written p ($1).
 	Strings(ss []string) any
 	Each(p string) string
-	// Int64s and EachInt64 are the same for a list of IDs.
+	// In is the condition that col is one of the list passed as the
+	// parameter written p (Strings or Int64s): a form each database
+	// finds through col's index.
+	In(col, p string) string
+	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
-	EachInt64(p string) string
 	// Greatest is the larger of two values.
 	Greatest(a, b string) string
 	// ForUpdate ends a SELECT that locks the rows it reads until the

@@ -11,9 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/config"
-
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"

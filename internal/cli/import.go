@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/datelinehq/dateline/internal/config"
-
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/importer"
 	"github.com/schollz/progressbar/v3"
 )

@@ -159,17 +159,23 @@ func (s *Store) ArticleWhere(ctx context.Context, q Conn, cond string, args ...a
 	return a, nil
 }
 
-// loadTags fills in the tags of the given articles with one query.
-func (s *Store) loadTags(ctx context.Context, q Conn, as []*article.Article) error {
-	if len(as) == 0 {
-		return nil
-	}
+// byArticleID indexes articles by ID, and lists the IDs.
+func byArticleID(as []*article.Article) (map[int64]*article.Article, []int64) {
 	byID := make(map[int64]*article.Article, len(as))
 	ids := make([]int64, 0, len(as))
 	for _, a := range as {
 		byID[a.ID] = a
 		ids = append(ids, a.ID)
 	}
+	return byID, ids
+}
+
+// loadTags fills in the tags of the given articles with one query.
+func (s *Store) loadTags(ctx context.Context, q Conn, as []*article.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID, ids := byArticleID(as)
 	rows, err := q.Query(ctx, `
 		SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at
@@ -197,12 +203,7 @@ func (s *Store) loadRequestedLinks(ctx context.Context, q Conn, as []*article.Ar
 	if len(as) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*article.Article, len(as))
-	ids := make([]int64, 0, len(as))
-	for _, a := range as {
-		byID[a.ID] = a
-		ids = append(ids, a.ID)
-	}
+	byID, ids := byArticleID(as)
 	rows, err := q.Query(ctx, `
 		SELECT article_id, title
 		FROM article_requested_links
@@ -282,11 +283,7 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
 		ORDER BY ` + order
-	// Offset counts only with a Limit.
-	if q.Limit > 0 {
-		query += `
-		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
-	}
+	query += f.page(q.Limit, q.Offset)
 	return s.listArticles(ctx, q.Whole, query, f.args...)
 }
 
@@ -348,10 +345,7 @@ func (s *Store) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
 		ORDER BY ` + order
-	if q.Limit > 0 {
-		query += `
-		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
-	}
+	query += f.page(q.Limit, q.Offset)
 	rows, err := s.db.Reader().Query(ctx, query, f.args...)
 	if err != nil {
 		return err
@@ -382,10 +376,7 @@ func (s *Store) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []
 		FROM articles a
 		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
 		ORDER BY ` + order
-	if q.Limit > 0 {
-		query += `
-		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
-	}
+	query += f.page(q.Limit, q.Offset)
 	rows, err := s.db.Reader().Query(ctx, query, f.args...)
 	if err != nil {
 		return nil, err

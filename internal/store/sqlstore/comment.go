@@ -173,11 +173,7 @@ func (s *Store) Comments(ctx context.Context, q store.CommentQuery) (_ []*commen
 		FROM comments c
 		JOIN articles a ON a.id = c.article_id` + f.where() + `
 		ORDER BY ` + order
-	// Offset counts only with a Limit.
-	if q.Limit > 0 {
-		query += `
-		LIMIT ` + f.arg(q.Limit) + ` OFFSET ` + f.arg(q.Offset)
-	}
+	query += f.page(q.Limit, q.Offset)
 	rows, err := s.db.Reader().Query(ctx, query, f.args...)
 	if err != nil {
 		return nil, err

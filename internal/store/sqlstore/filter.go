@@ -24,3 +24,13 @@ func (f *filter) where() string {
 	return `
 		WHERE ` + strings.Join(f.conditions, ` AND `)
 }
+
+// page is the LIMIT and OFFSET of a list, or "" without a limit: an
+// offset counts only with a limit.
+func (f *filter) page(limit, offset int) string {
+	if limit <= 0 {
+		return ""
+	}
+	return `
+		LIMIT ` + f.arg(limit) + ` OFFSET ` + f.arg(offset)
+}

@@ -285,6 +285,35 @@ func KeepPublishedSlug(current, next *Article, now time.Time) {
 	}
 }
 
+// StaleError refuses an edit that started from an older version of an
+// article than the one stored: saving it would undo the change saved
+// meanwhile.
+type StaleError struct {
+	Slug            string
+	Stored, Started int // the stored version and the one the edit began from
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("article %q was saved by someone else meanwhile (stored version %d, this change started from %d)",
+		e.Slug, e.Stored, e.Started)
+}
+
+// CheckEdit refuses, with a *StaleError, an edit of stored that did not
+// start from stored's version.
+func CheckEdit(stored, edit *Article) error {
+	if edit.Version != stored.Version {
+		return &StaleError{Slug: stored.Slug, Stored: stored.Version, Started: edit.Version}
+	}
+	return nil
+}
+
+// MovesAddress reports whether saving edit over stored at time now moves
+// a public address, which must then redirect to the new one: readers,
+// other sites and search engines know the old one.
+func MovesAddress(stored, edit *Article, now time.Time) bool {
+	return edit.Slug != stored.Slug && stored.IsPublic(now)
+}
+
 // TitleKey reduces a title to the form in which two spellings of it match:
 // lowercase, typographic quotes and dashes as plain ones, runs of spaces
 // as one, without surrounding quotes or a final full stop. Requested links

@@ -90,3 +90,19 @@ func TrainingLabel(s State) string {
 	}
 	return ""
 }
+
+// Relabel is how a comment's tokens and the document counts move when
+// the comment, trained as label from, is trained as label to instead
+// (see TrainingLabel): each of ham and spam is +1, -1 or 0.
+func Relabel(from, to string) (ham, spam int64) {
+	delta := func(label string) (d int64) {
+		if to == label {
+			d++
+		}
+		if from == label {
+			d--
+		}
+		return d
+	}
+	return delta("ham"), delta("spam")
+}

@@ -285,25 +285,6 @@ type ArticleWrite struct {
 	Note    string
 }
 
-// RememberBatch returns a function that puts back what a batch's writes
-// set on its articles (ID and Version), for a batch that was not
-// committed, so that none looks stored. Backends call it.
-func RememberBatch(ws []ArticleWrite) (restore func()) {
-	type state struct {
-		id      int64
-		version int
-	}
-	before := make([]state, len(ws))
-	for i, w := range ws {
-		before[i] = state{w.Article.ID, w.Article.Version}
-	}
-	return func() {
-		for i, w := range ws {
-			w.Article.ID, w.Article.Version = before[i].id, before[i].version
-		}
-	}
-}
-
 // ArticleQuery filters and pages a list of articles. The zero value lists
 // every article.
 type ArticleQuery struct {

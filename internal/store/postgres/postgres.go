@@ -10,7 +10,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"strings"
 	"time"
@@ -124,83 +123,16 @@ func (db *DB) Close() error {
 }
 
 // checkSchema refuses, for a store that does not migrate, a database
-// without Dateline's schema (wrapping store.ErrNoDatabase) or with another
-// version of it than this binary's newest (store.ErrSchema).
+// without Dateline's schema or with another version of it than this
+// binary's; see sqlstore.CheckSchema.
 func (db *DB) checkSchema(ctx context.Context) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	var exists bool
-	if err := db.pool.QueryRow(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
-		return fmt.Errorf("look for schema_version: %w", err)
-	}
-	if !exists {
-		return fmt.Errorf("%w: the database holds no Dateline tables", store.ErrNoDatabase)
-	}
-	var current int
-	if err := db.pool.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	return store.CheckCurrent(current, ms)
+	return sqlstore.CheckSchema(ctx, db.Reader(), migrationFiles, `SELECT to_regclass('schema_version') IS NOT NULL`, "the database")
 }
 
-func migrations() ([]store.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return store.Migrations(sub)
-}
-
-// migrate applies the migrations this database lacks, each in its own
-// transaction. Every transaction first takes an advisory lock and reads the
-// schema version afresh, so nodes migrating at once apply each migration
-// exactly once.
+// migrate applies the migrations this database lacks; an advisory lock
+// keeps nodes starting together from racing.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	for {
-		var done bool
-		err := db.transact(ctx, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLockKey); err != nil {
-				return fmt.Errorf("lock for migrating: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
-				return fmt.Errorf("create schema_version: %w", err)
-			}
-			var current int
-			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
-				return fmt.Errorf("read schema version: %w", err)
-			}
-			if err := store.CheckVersion(current, ms); err != nil {
-				return err
-			}
-			if current == len(ms) {
-				done = true
-				return nil
-			}
-			m := ms[current]
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return fmt.Errorf("migration %s: %w", m.Name, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, m.Version); err != nil {
-				return fmt.Errorf("migration %s: %w", m.Name, err)
-			}
-			return nil
-		})
-		if err != nil || done {
-			return err
-		}
-	}
-}
-
-// transact runs fn in a transaction, committing when fn returns nil and
-// rolling back otherwise.
-func (db *DB) transact(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.pool, fn)
+	return sqlstore.Migrate(ctx, db, migrationFiles, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, migrateLockKey))
 }
 
 // redactedError masks passwords in the text of err while keeping it
@@ -240,17 +172,4 @@ func dsnPasswords(dsn string) []string {
 		ps = append(ps, q[key]...)
 	}
 	return ps
-}
-
-// dbTime is how a time is stored: in UTC, cut to the microseconds that a
-// TIMESTAMPTZ keeps (PostgreSQL would round instead).
-func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
-// nullTime stores the zero time as NULL.
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	t = dbTime(t)
-	return &t
 }

@@ -10,14 +10,18 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// foreignKeyViolation is the SQLSTATE of a foreign key violation.
-const foreignKeyViolation = "23503"
+// The SQLSTATEs of a unique and a foreign key violation.
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)
 
 // pgxConn is what a pool and a transaction both offer.
 type pgxConn interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // sharedConn runs the shared store's statements on a pool or in a
@@ -37,22 +41,50 @@ func (s sharedConn) QueryRow(ctx context.Context, query string, args ...any) sql
 	return s.c.QueryRow(ctx, query, args...)
 }
 
+// Pipeline sends the statements in one batch, in one round trip. The
+// server skips what follows a failed statement.
+func (s sharedConn) Pipeline(ctx context.Context, stmts []sqlstore.Statement) error {
+	b := &pgx.Batch{}
+	for _, st := range stmts {
+		q := b.Queue(st.SQL, st.Args...)
+		if st.Row != nil {
+			q.QueryRow(func(row pgx.Row) error {
+				if err := st.Row(row); err != nil {
+					return err
+				}
+				if st.Done != nil {
+					st.Done()
+				}
+				return nil
+			})
+		} else if st.Done != nil {
+			q.Exec(func(pgconn.CommandTag) error {
+				st.Done()
+				return nil
+			})
+		}
+	}
+	return s.c.SendBatch(ctx, b).Close()
+}
+
 // Reader runs reads on the pool; see sqlstore.Backend.
 func (db *DB) Reader() sqlstore.Conn { return sharedConn{db.pool} }
 
 // Writer runs one statement on the pool.
 func (db *DB) Writer() sqlstore.Conn { return sharedConn{db.pool} }
 
-// Transact runs fn in a transaction.
+// Transact runs fn in a transaction, committing when fn returns nil and
+// rolling back otherwise.
 func (db *DB) Transact(ctx context.Context, fn func(sqlstore.Conn) error) error {
-	return db.transact(ctx, func(tx pgx.Tx) error { return fn(sharedConn{tx}) })
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return fn(sharedConn{tx}) })
 }
 
 // Name names the backend in errors.
 func (db *DB) Name() string { return "postgres" }
 
-// Time stores a time in UTC, to the microsecond.
-func (db *DB) Time(t time.Time) any { return dbTime(t) }
+// Time stores a time in UTC, cut to the microseconds that a TIMESTAMPTZ
+// keeps (PostgreSQL would round instead).
+func (db *DB) Time(t time.Time) any { return t.UTC().Truncate(time.Microsecond) }
 
 // Date is t's day in UTC.
 func (db *DB) Date(t time.Time) any {
@@ -61,17 +93,25 @@ func (db *DB) Date(t time.Time) any {
 }
 
 // NullTime stores the zero time as NULL.
-func (db *DB) NullTime(t time.Time) any { return nullTime(t) }
+func (db *DB) NullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return db.Time(t)
+}
 
 // NewID lets the identity column give the ID: it never gives one again.
 func (db *DB) NewID(string) string { return "DEFAULT" }
 
 // Strings passes a list as a text array.
-func (db *DB) Strings(ss []string) any {
-	if ss == nil {
-		ss = []string{}
+func (db *DB) Strings(ss []string) any { return array(ss) }
+
+// array is a list as an array parameter, empty (not NULL) for none.
+func array[T any](list []T) []T {
+	if list == nil {
+		return []T{}
 	}
-	return ss
+	return list
 }
 
 // Each is the table of a text array's elements.
@@ -101,12 +141,7 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 }
 
 // Int64s passes a list of IDs as a bigint array.
-func (db *DB) Int64s(ids []int64) any {
-	if ids == nil {
-		ids = []int64{}
-	}
-	return ids
-}
+func (db *DB) Int64s(ids []int64) any { return array(ids) }
 
 // Greatest is PostgreSQL's GREATEST.
 func (db *DB) Greatest(a, b string) string { return "GREATEST(" + a + ", " + b + ")" }
@@ -119,3 +154,8 @@ func (db *DB) ForKeyShare() string { return " FOR KEY SHARE" }
 
 // In matches the elements of an array, through col's index.
 func (db *DB) In(col, p string) string { return col + " = ANY(" + p + ")" }
+
+// Pairs zips two bigint arrays by position.
+func (db *DB) Pairs(p, q string) string {
+	return "unnest(" + p + "::bigint[], " + q + "::bigint[]) AS v (id, n)"
+}

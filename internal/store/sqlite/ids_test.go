@@ -12,6 +12,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/google/go-cmp/cmp"
 )
@@ -190,7 +191,7 @@ func TestIDsMigrationKeepsData(t *testing.T) {
 // connection (one, with the store's pragmas).
 func openAtVersion(t *testing.T, path string, version int) *sql.DB {
 	t.Helper()
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}

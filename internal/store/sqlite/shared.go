@@ -2,80 +2,44 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	sqlitedriver "modernc.org/sqlite"
 )
 
-// The shared store's statements are written with $1, $2, ...; SQLite
-// reads ?1, ?2, ... as the same numbered parameters.
-var dollarParam = regexp.MustCompile(`\$([0-9]+)`)
-
-// rewritten caches the SQLite spelling of each shared statement.
-var rewritten sync.Map
-
-func sqliteQuery(q string) string {
-	if !strings.Contains(q, "$") {
-		return q
-	}
-	if r, ok := rewritten.Load(q); ok {
-		return r.(string)
-	}
-	r := dollarParam.ReplaceAllString(q, "?$1")
-	rewritten.Store(q, r)
-	return r
-}
-
-// sharedConn runs the shared store's statements on a conn.
-type sharedConn struct{ c conn }
-
-func (s sharedConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := s.c.exec(ctx, sqliteQuery(query), args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
-
-func (s sharedConn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	rows, err := s.c.query(ctx, sqliteQuery(query), args...)
-	if err != nil {
-		return nil, err
-	}
-	return sqlRows{rows}, nil
-}
-
-func (s sharedConn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
-	return s.c.queryRow(ctx, sqliteQuery(query), args...)
-}
-
-type sqlRows struct{ *sql.Rows }
-
-func (r sqlRows) Close() { r.Rows.Close() }
-
 // Reader runs reads on the readers' pool; see sqlstore.Backend.
-func (db *DB) Reader() sqlstore.Conn { return sharedConn{db.readConn()} }
+func (db *DB) Reader() sqlstore.Conn { return conn{stmts: db.reads} }
 
 // Writer runs one statement on the writer's connection.
-func (db *DB) Writer() sqlstore.Conn { return sharedConn{conn{stmts: db.writes}} }
+func (db *DB) Writer() sqlstore.Conn { return conn{stmts: db.writes} }
 
-// Transact runs fn in a write transaction.
-func (db *DB) Transact(ctx context.Context, fn func(sqlstore.Conn) error) error {
-	return db.transact(ctx, func(c conn) error { return fn(sharedConn{c}) })
+// Transact runs fn in a write transaction, committing when fn returns
+// nil and rolling back otherwise.
+func (db *DB) Transact(ctx context.Context, fn func(sqlstore.Conn) error) (err error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(conn{stmts: db.writes, tx: tx}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Name names the backend in errors.
 func (db *DB) Name() string { return "sqlite" }
 
 // Time stores a time as fixed-width text, which sorts as the times do.
-func (db *DB) Time(t time.Time) any { return formatTime(t) }
+func (db *DB) Time(t time.Time) any { return t.UTC().Format(sqlstore.TextTimeLayout) }
 
 // Date is t's day in UTC.
 func (db *DB) Date(t time.Time) any {
@@ -83,7 +47,12 @@ func (db *DB) Date(t time.Time) any {
 }
 
 // NullTime stores the zero time as NULL.
-func (db *DB) NullTime(t time.Time) any { return nullTime(t) }
+func (db *DB) NullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return db.Time(t)
+}
 
 // idHigh names the table that keeps the highest ID each table ever gave
 // (migrations 0007 and 0011): SQLite would give the newest row's ID again
@@ -103,11 +72,14 @@ func (db *DB) NewID(table string) string {
 }
 
 // Strings passes a list as a JSON array, for json_each.
-func (db *DB) Strings(ss []string) any {
-	if ss == nil {
-		ss = []string{}
+func (db *DB) Strings(ss []string) any { return jsonArray(ss) }
+
+// jsonArray is a list as a JSON array, [] for none.
+func jsonArray[T string | int64](list []T) string {
+	if list == nil {
+		list = []T{}
 	}
-	b, _ := json.Marshal(ss) // strings always marshal
+	b, _ := json.Marshal(list) // strings and numbers always marshal
 	return string(b)
 }
 
@@ -139,8 +111,14 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 	case sqliteConstraintForeignKey:
 		return "", sqlstore.ForeignKeyViolation
 	case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
-		_, cols, _ := strings.Cut(se.Error(), "constraint failed: ")
-		cols, _, _ = strings.Cut(cols, " (")
+		// "constraint failed: UNIQUE constraint failed: users.email (2067)"
+		const failed = "constraint failed: "
+		msg := se.Error()
+		at := strings.LastIndex(msg, failed)
+		if at < 0 {
+			return "", sqlstore.UniqueViolation
+		}
+		cols, _, _ := strings.Cut(msg[at+len(failed):], " (")
 		var table string
 		var names []string
 		for _, c := range strings.Split(cols, ", ") {
@@ -154,13 +132,7 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 }
 
 // Int64s passes a list of IDs as a JSON array, for json_each.
-func (db *DB) Int64s(ids []int64) any {
-	if ids == nil {
-		ids = []int64{}
-	}
-	b, _ := json.Marshal(ids) // numbers always marshal
-	return string(b)
-}
+func (db *DB) Int64s(ids []int64) any { return jsonArray(ids) }
 
 // Greatest is SQLite's two-argument max.
 func (db *DB) Greatest(a, b string) string { return "MAX(" + a + ", " + b + ")" }
@@ -173,3 +145,8 @@ func (db *DB) ForKeyShare() string { return "" }
 
 // In matches the elements of a JSON array.
 func (db *DB) In(col, p string) string { return col + " IN (SELECT value FROM json_each(" + p + "))" }
+
+// Pairs zips two JSON arrays by position.
+func (db *DB) Pairs(p, q string) string {
+	return "(SELECT a.value AS id, b.value AS n FROM json_each(" + p + ") AS a JOIN json_each(" + q + ") AS b ON a.key = b.key) AS v"
+}

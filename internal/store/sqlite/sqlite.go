@@ -94,7 +94,7 @@ func Open(ctx context.Context, path string, opts store.Options) (_ *DB, err erro
 		db.Close()
 		return nil, explain(path, false, err)
 	}
-	if err := db.writes.prepare(ctx, db.hotWrites()...); err != nil {
+	if err := db.writes.prepare(ctx, db.HotWrites()...); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 	if err != nil {
 		return nil, err
 	}
-	current, err := db.schemaVersion(ctx)
+	err = db.checkSchema(ctx)
 	if isAccessError(err) {
 		// Reading a WAL database takes its -shm file, which SQLite cannot
 		// make in a directory the process may not write. immutable=1 reads
@@ -137,10 +137,7 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 		if db, err = newDB(path, uri+"&immutable=1", uri+"&immutable=1", now); err != nil {
 			return nil, err
 		}
-		current, err = db.schemaVersion(ctx)
-	}
-	if err == nil {
-		err = checkSchema(current)
+		err = db.checkSchema(ctx)
 	}
 	if err != nil {
 		db.Close()
@@ -149,38 +146,11 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 	return db, nil
 }
 
-// schemaVersion reads the version of a database's schema without changing
-// anything. A database without Dateline's schema wraps store.ErrNoDatabase.
-func (db *DB) schemaVersion(ctx context.Context) (int, error) {
-	var tables int
-	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables)
-	if err != nil {
-		return 0, err
-	}
-	if tables == 0 {
-		return 0, fmt.Errorf("%w: %s holds no Dateline tables", store.ErrNoDatabase, absolute(db.path))
-	}
-	var current int
-	err = db.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current)
-	return current, err
-}
-
-// checkSchema refuses a schema version other than the newest this binary
-// has, for a store that does not migrate.
-func checkSchema(current int) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	return store.CheckCurrent(current, ms)
-}
-
-func migrations() ([]store.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return store.Migrations(sub)
+// checkSchema refuses a database without Dateline's schema or with
+// another version of it than this binary's; see sqlstore.CheckSchema.
+func (db *DB) checkSchema(ctx context.Context) error {
+	return sqlstore.CheckSchema(ctx, db.Reader(), migrationFiles,
+		`SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`, absolute(db.path))
 }
 
 // checkFile refuses, with the cause the operating system gives, a path
@@ -314,63 +284,5 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_version: %w", err)
-	}
-	var current int
-	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if err := store.CheckVersion(current, ms); err != nil {
-		return err
-	}
-	for _, m := range ms[current:] {
-		err := db.transact(ctx, func(c conn) error {
-			// Migrations run once: executed directly, not cached.
-			if _, err := c.tx.ExecContext(ctx, m.SQL); err != nil {
-				return err
-			}
-			_, err := c.tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.Version)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
-	}
-	return nil
-}
-
-// transact runs fn in a write transaction, committing when fn returns nil
-// and rolling back otherwise.
-func (db *DB) transact(ctx context.Context, fn func(conn) error) (err error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err := fn(conn{stmts: db.writes, tx: tx}); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// timeLayout is fixed-width so that stored times sort as text.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// nullTime stores the zero time as NULL.
-func nullTime(t time.Time) sql.NullString {
-	if t.IsZero() {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: formatTime(t), Valid: true}
+	return sqlstore.Migrate(ctx, db, migrationFiles, "")
 }

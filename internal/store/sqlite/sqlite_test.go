@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -261,11 +260,7 @@ func TestOpenReadOnlyDirectory(t *testing.T) {
 // migrationCount is how many migrations this backend embeds.
 func migrationCount(t *testing.T) int {
 	t.Helper()
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := store.Migrations(sub)
+	ms, err := sqlstore.Migrations(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,24 +39,16 @@ func (s *Store) Author(ctx context.Context, slug string) (_ *article.Author, err
 // bodies; see store.ArticleStore.
 func (s *Store) Revisions(ctx context.Context, articleID int64) (_ []article.Revision, err error) {
 	defer s.wrap(&err, "Revisions(%d)", articleID)
-	rows, err := s.db.Reader().Query(ctx, `
+	var rs []article.Revision
+	return rs, each(ctx, s.db.Reader(), `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
 		FROM revisions
 		WHERE article_id = $1
-		ORDER BY number`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []article.Revision
-	for rows.Next() {
+		ORDER BY number`, []any{articleID}, func(row Row) error {
 		r := article.Revision{ArticleID: articleID}
-		if err := scanRevision(rows, &r); err != nil {
-			return nil, err
-		}
 		rs = append(rs, r)
-	}
-	return rs, rows.Err()
+		return scanRevision(row, &rs[len(rs)-1])
+	})
 }
 
 // Revision returns one whole revision; see store.ArticleStore. The
@@ -112,6 +104,11 @@ func (s *Store) ArticleBySource(ctx context.Context, source string) (_ *article.
 	return s.ArticleWhere(ctx, s.db.Reader(), `a.source = $1`, source)
 }
 
+// fromArticles is the FROM clause of articles with their authors.
+const fromArticles = `
+	FROM articles a
+	LEFT JOIN authors au ON au.id = a.author_id`
+
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
@@ -140,9 +137,7 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 func (s *Store) ArticleWhere(ctx context.Context, q Conn, cond string, args ...any) (*article.Article, error) {
 	a := &article.Article{}
 	row := q.QueryRow(ctx, `
-		SELECT `+articleColumns+`, a.body
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id
+		SELECT `+articleColumns+`, a.body`+fromArticles+`
 		WHERE `+cond, args...)
 	if err := scanArticle(row, a, &a.Body); err != nil {
 		if noRows(err) {
@@ -150,78 +145,73 @@ func (s *Store) ArticleWhere(ctx context.Context, q Conn, cond string, args ...a
 		}
 		return nil, err
 	}
-	if err := s.loadTags(ctx, q, []*article.Article{a}); err != nil {
-		return nil, err
-	}
-	if err := s.loadRequestedLinks(ctx, q, []*article.Article{a}); err != nil {
+	if err := s.loadTagsAndLinks(ctx, q, []*article.Article{a}, true); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// byArticleID indexes articles by ID, and lists the IDs.
-func byArticleID(as []*article.Article) (map[int64]*article.Article, []int64) {
-	byID := make(map[int64]*article.Article, len(as))
-	ids := make([]int64, 0, len(as))
-	for _, a := range as {
-		byID[a.ID] = a
-		ids = append(ids, a.ID)
+// loadTagsAndLinks fills in the tags (and the requested links, when
+// links is set) of the given articles, with one query each.
+func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Article, links bool) error {
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
 	}
-	return byID, ids
+	tags, err := s.tags(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	requested := map[int64][]string{}
+	if links {
+		if requested, err = s.requestedLinks(ctx, q, ids); err != nil {
+			return err
+		}
+	}
+	for _, a := range as {
+		a.Tags, a.RequestedLinks = tags[a.ID], requested[a.ID]
+	}
+	return nil
 }
 
-// loadTags fills in the tags of the given articles with one query.
-func (s *Store) loadTags(ctx context.Context, q Conn, as []*article.Article) error {
-	if len(as) == 0 {
-		return nil
-	}
-	byID, ids := byArticleID(as)
-	rows, err := q.Query(ctx, `
+// tags returns the tags of the articles with the given IDs (of every
+// article for nil), in their order.
+func (s *Store) tags(ctx context.Context, q Conn, ids []int64) (map[int64][]article.Tag, error) {
+	query, args := s.ofArticles(`
 		SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at
-		JOIN tags t ON t.id = at.tag_id
-		WHERE `+s.db.In("at.article_id", "$1")+`
-		ORDER BY at.article_id, at.position`, s.db.Int64s(ids))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var articleID int64
+		JOIN tags t ON t.id = at.tag_id`, "at.article_id", ids)
+	tags := map[int64][]article.Tag{}
+	return tags, each(ctx, q, query+` ORDER BY at.article_id, at.position`, args, func(row Row) error {
+		var id int64
 		var t article.Tag
-		if err := rows.Scan(&articleID, &t.ID, &t.Slug, &t.Name); err != nil {
-			return err
-		}
-		byID[articleID].Tags = append(byID[articleID].Tags, t)
-	}
-	return rows.Err()
+		err := row.Scan(&id, &t.ID, &t.Slug, &t.Name)
+		tags[id] = append(tags[id], t)
+		return err
+	})
 }
 
-// loadRequestedLinks fills in the requested links of the given articles
-// with one query.
-func (s *Store) loadRequestedLinks(ctx context.Context, q Conn, as []*article.Article) error {
-	if len(as) == 0 {
-		return nil
-	}
-	byID, ids := byArticleID(as)
-	rows, err := q.Query(ctx, `
-		SELECT article_id, title
-		FROM article_requested_links
-		WHERE `+s.db.In("article_id", "$1")+`
-		ORDER BY article_id, position`, s.db.Int64s(ids))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var articleID int64
+// requestedLinks returns the requested links of the articles with the
+// given IDs (of every article for nil), in their order.
+func (s *Store) requestedLinks(ctx context.Context, q Conn, ids []int64) (map[int64][]string, error) {
+	query, args := s.ofArticles(`SELECT article_id, title FROM article_requested_links`, "article_id", ids)
+	links := map[int64][]string{}
+	return links, each(ctx, q, query+` ORDER BY article_id, position`, args, func(row Row) error {
+		var id int64
 		var title string
-		if err := rows.Scan(&articleID, &title); err != nil {
-			return err
-		}
-		byID[articleID].RequestedLinks = append(byID[articleID].RequestedLinks, title)
+		err := row.Scan(&id, &title)
+		links[id] = append(links[id], title)
+		return err
+	})
+}
+
+// ofArticles keeps query to the rows whose column col is one of ids,
+// unless ids is nil.
+func (s *Store) ofArticles(query, col string, ids []int64) (string, []any) {
+	if ids == nil {
+		return query, nil
 	}
-	return rows.Err()
+	return query + ` WHERE ` + s.db.In(col, "$1"), []any{s.db.Int64s(ids)}
 }
 
 // articleFilter turns a query into conditions and the order that suits
@@ -278,12 +268,7 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	if q.Whole {
 		columns += `, a.body`
 	}
-	query := `
-		SELECT ` + columns + `
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
-		ORDER BY ` + order
-	query += f.page(q.Limit, q.Offset)
+	query := `SELECT ` + columns + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
 	return s.listArticles(ctx, q.Whole, query, f.args...)
 }
 
@@ -291,37 +276,22 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 // whole) and loads the tags (and the requested links, when whole) of what
 // it finds.
 func (s *Store) listArticles(ctx context.Context, whole bool, query string, args ...any) ([]*article.Article, error) {
-	rows, err := s.db.Reader().Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var as []*article.Article
-	for rows.Next() {
+	err := each(ctx, s.db.Reader(), query, args, func(row Row) error {
 		a := &article.Article{}
-		var extra []any
-		if whole {
-			extra = append(extra, &a.Body)
-		}
-		if err := scanArticle(rows, a, extra...); err != nil {
-			return nil, err
-		}
 		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
+		if whole {
+			return scanArticle(row, a, &a.Body)
+		}
+		return scanArticle(row, a)
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Some hundreds at a time: SQLite bounds a JSON argument's depth, not
 	// its length, but one query need not read everything at once.
 	for start := 0; start < len(as); start += 500 {
-		chunk := as[start:min(start+500, len(as))]
-		if err := s.loadTags(ctx, s.db.Reader(), chunk); err != nil {
-			return nil, err
-		}
-		if !whole {
-			continue
-		}
-		if err := s.loadRequestedLinks(ctx, s.db.Reader(), chunk); err != nil {
+		if err := s.loadTagsAndLinks(ctx, s.db.Reader(), as[start:min(start+500, len(as))], whole); err != nil {
 			return nil, err
 		}
 	}
@@ -331,38 +301,24 @@ func (s *Store) listArticles(ctx context.Context, whole bool, query string, args
 // EachArticle walks whole articles; see store.ArticleStore.
 func (s *Store) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*article.Article) error) (err error) {
 	defer s.wrap(&err, "EachArticle(%+v)", q)
-	tags, err := s.allTags(ctx)
+	tags, err := s.tags(ctx, s.db.Reader(), nil)
 	if err != nil {
 		return err
 	}
-	requested, err := s.allRequestedLinks(ctx)
+	requested, err := s.requestedLinks(ctx, s.db.Reader(), nil)
 	if err != nil {
 		return err
 	}
 	f, order := s.articleFilter(q)
-	query := `
-		SELECT ` + articleColumns + `, a.body
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
-		ORDER BY ` + order
-	query += f.page(q.Limit, q.Offset)
-	rows, err := s.db.Reader().Query(ctx, query, f.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	query := `SELECT ` + articleColumns + `, a.body` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
+	return each(ctx, s.db.Reader(), query, f.args, func(row Row) error {
 		a := &article.Article{}
-		if err := scanArticle(rows, a, &a.Body); err != nil {
+		if err := scanArticle(row, a, &a.Body); err != nil {
 			return err
 		}
-		a.Tags = tags[a.ID]
-		a.RequestedLinks = requested[a.ID]
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		a.Tags, a.RequestedLinks = tags[a.ID], requested[a.ID]
+		return fn(a)
+	})
 }
 
 // ArticleVersions lists the IDs and versions of articles; see
@@ -371,82 +327,21 @@ func (s *Store) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*
 func (s *Store) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []store.ArticleVersion, err error) {
 	defer s.wrap(&err, "ArticleVersions(%+v)", q)
 	f, order := s.articleFilter(q)
-	query := `
-		SELECT a.id, a.version
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id` + f.where() + `
-		ORDER BY ` + order
-	query += f.page(q.Limit, q.Offset)
-	rows, err := s.db.Reader().Query(ctx, query, f.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	query := `SELECT a.id, a.version` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
 	var vs []store.ArticleVersion
-	for rows.Next() {
+	return vs, each(ctx, s.db.Reader(), query, f.args, func(row Row) error {
 		var v store.ArticleVersion
-		if err := rows.Scan(&v.ID, &v.Version); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&v.ID, &v.Version)
 		vs = append(vs, v)
-	}
-	return vs, rows.Err()
-}
-
-// allTags returns the tags of every article, in their order.
-func (s *Store) allTags(ctx context.Context) (map[int64][]article.Tag, error) {
-	rows, err := s.db.Reader().Query(ctx, `
-		SELECT at.article_id, t.id, t.slug, t.name
-		FROM article_tags at
-		JOIN tags t ON t.id = at.tag_id
-		ORDER BY at.article_id, at.position`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tags := map[int64][]article.Tag{}
-	for rows.Next() {
-		var id int64
-		var t article.Tag
-		if err := rows.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
-			return nil, err
-		}
-		tags[id] = append(tags[id], t)
-	}
-	return tags, rows.Err()
-}
-
-// allRequestedLinks returns the requested links of every article, in
-// their order.
-func (s *Store) allRequestedLinks(ctx context.Context) (map[int64][]string, error) {
-	rows, err := s.db.Reader().Query(ctx, `
-		SELECT article_id, title
-		FROM article_requested_links
-		ORDER BY article_id, position`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	links := map[int64][]string{}
-	for rows.Next() {
-		var id int64
-		var title string
-		if err := rows.Scan(&id, &title); err != nil {
-			return nil, err
-		}
-		links[id] = append(links[id], title)
-	}
-	return links, rows.Err()
+		return err
+	})
 }
 
 // CountArticles counts the articles matching q; see store.ArticleStore.
 func (s *Store) CountArticles(ctx context.Context, q store.ArticleQuery) (n int, err error) {
 	defer s.wrap(&err, "CountArticles(%+v)", q)
 	f, _ := s.articleFilter(q)
-	err = s.db.Reader().QueryRow(ctx, `
-		SELECT COUNT(*)
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id`+f.where(), f.args...).Scan(&n)
+	err = s.db.Reader().QueryRow(ctx, `SELECT COUNT(*)`+fromArticles+f.where(), f.args...).Scan(&n)
 	return n, err
 }
 
@@ -462,9 +357,7 @@ func (s *Store) PublicArticlesByTitle(ctx context.Context, titles []string, at t
 		keys = append(keys, article.TitleKey(t))
 	}
 	return s.listArticles(ctx, false, `
-		SELECT `+articleColumns+`
-		FROM articles a
-		LEFT JOIN authors au ON au.id = a.author_id
+		SELECT `+articleColumns+fromArticles+`
 		WHERE a.status IN ('published', 'scheduled')
 			AND a.published_at <= $1
 			AND `+s.db.In("a.title_key", "$2"), s.db.Time(at), s.db.Strings(keys))

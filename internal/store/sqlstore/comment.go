@@ -30,28 +30,13 @@ func (s *Store) lockArticle(ctx context.Context, tx Conn, id int64) error {
 // returns their IDs. Comments never move between articles; a missing one
 // is left for the caller to find.
 func (s *Store) lockCommentArticles(ctx context.Context, tx Conn, ids []int64) ([]int64, error) {
-	return collectIDs(tx.Query(ctx, `
+	return list(ctx, tx, `
 		SELECT id FROM articles
 		WHERE id IN (SELECT article_id FROM comments WHERE `+s.db.In("id", "$1")+`)
-		ORDER BY id`+s.db.ForUpdate(), s.db.Int64s(ids)))
+		ORDER BY id`+s.db.ForUpdate(), []any{s.db.Int64s(ids)}, scanID)
 }
 
-// collectIDs reads a column of IDs.
-func collectIDs(rows Rows, err error) ([]int64, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
+func scanID(row Row, id *int64) error { return row.Scan(id) }
 
 // recount sets the comment count of the given articles from their approved
 // comments. The caller holds their locks (see lockArticle).
@@ -174,20 +159,10 @@ func (s *Store) Comments(ctx context.Context, q store.CommentQuery) (_ []*commen
 		JOIN articles a ON a.id = c.article_id` + f.where() + `
 		ORDER BY ` + order
 	query += f.page(q.Limit, q.Offset)
-	rows, err := s.db.Reader().Query(ctx, query, f.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cs []*comment.Comment
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, err
-		}
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return list(ctx, s.db.Reader(), query, f.args, func(row Row, c **comment.Comment) (err error) {
+		*c, err = scanComment(row)
+		return err
+	})
 }
 
 // ModerateComments applies a batch of decisions in one transaction; see
@@ -269,16 +244,7 @@ func (s *Store) decide(ctx context.Context, tx Conn, d store.CommentDecision) er
 // under the empty token, from label from to label to ("ham", "spam" or ""
 // for none). Counts never drop below zero.
 func (s *Store) moveSpamCounts(ctx context.Context, tx Conn, tokens []string, from, to string) error {
-	delta := func(label string) int64 {
-		var d int64
-		if to == label {
-			d++
-		}
-		if from == label {
-			d--
-		}
-		return d
-	}
+	ham, spam := comment.Relabel(from, to)
 	// One statement for all tokens; each takes its row locks in token
 	// order, so concurrent moderations cannot deadlock on them. A token
 	// given twice counts twice.
@@ -298,7 +264,7 @@ func (s *Store) moveSpamCounts(ctx context.Context, tx Conn, tokens []string, fr
 		ON CONFLICT (token) DO UPDATE SET
 			ham = `+g("spam_tokens.ham + (SELECT d.ham FROM d WHERE d.token = excluded.token)", "0")+`,
 			spam = `+g("spam_tokens.spam + (SELECT d.spam FROM d WHERE d.token = excluded.token)", "0"),
-		s.db.Strings(append([]string{""}, tokens...)), delta("ham"), delta("spam"))
+		s.db.Strings(append([]string{""}, tokens...)), ham, spam)
 	return err
 }
 
@@ -306,26 +272,21 @@ func (s *Store) moveSpamCounts(ctx context.Context, tx Conn, tokens []string, fr
 func (s *Store) SpamModel(ctx context.Context, tokens []string) (_ comment.Model, err error) {
 	defer s.wrap(&err, "SpamModel")
 	m := comment.Model{Tokens: map[string]comment.TokenCounts{}}
-	rows, err := s.db.Reader().Query(ctx, `
+	return m, each(ctx, s.db.Reader(), `
 		SELECT token, ham, spam FROM spam_tokens
-		WHERE `+s.db.In("token", "$1"), s.db.Strings(append([]string{""}, tokens...)))
-	if err != nil {
-		return m, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+		WHERE `+s.db.In("token", "$1"), []any{s.db.Strings(append([]string{""}, tokens...))}, func(row Row) error {
 		var t string
 		var c comment.TokenCounts
-		if err := rows.Scan(&t, &c.Ham, &c.Spam); err != nil {
-			return m, err
+		if err := row.Scan(&t, &c.Ham, &c.Spam); err != nil {
+			return err
 		}
 		if t == "" {
 			m.HamDocs, m.SpamDocs = c.Ham, c.Spam
 		} else {
 			m.Tokens[t] = c
 		}
-	}
-	return m, rows.Err()
+		return nil
+	})
 }
 
 // deleteComment deletes comment id and moves its replies up to its parent,
@@ -349,17 +310,17 @@ func (s *Store) PurgeCommenter(ctx context.Context, email string, remove bool) (
 	err = s.db.Transact(ctx, func(tx Conn) error {
 		// Lock the articles first, in ID order as concurrent purges do
 		// too; a comment made meanwhile on another article is left alone.
-		articles, err := collectIDs(tx.Query(ctx, `
+		articles, err := list(ctx, tx, `
 			SELECT id FROM articles
 			WHERE id IN (SELECT article_id FROM comments WHERE email = $1)
-			ORDER BY id`+s.db.ForUpdate(), email))
+			ORDER BY id`+s.db.ForUpdate(), []any{email}, scanID)
 		if err != nil {
 			return err
 		}
-		ids, err := collectIDs(tx.Query(ctx, `
+		ids, err := list(ctx, tx, `
 			SELECT id FROM comments
 			WHERE email = $1 AND `+s.db.In("article_id", "$2")+`
-			ORDER BY id`+s.db.ForUpdate(), email, s.db.Int64s(articles)))
+			ORDER BY id`+s.db.ForUpdate(), []any{email, s.db.Int64s(articles)}, scanID)
 		if err != nil {
 			return err
 		}

@@ -138,23 +138,12 @@ func (s *Store) Redirect(ctx context.Context, path string) (_ string, err error)
 // Redirects lists every redirect; see store.RedirectStore.
 func (s *Store) Redirects(ctx context.Context) (_ []store.Redirect, err error) {
 	defer s.wrap(&err, "Redirects")
-	rows, err := s.db.Reader().Query(ctx, `
+	return list(ctx, s.db.Reader(), `
 		SELECT from_path, to_path, created_at
 		FROM redirects
-		ORDER BY `+s.db.Bytewise("from_path"))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []store.Redirect
-	for rows.Next() {
-		var r store.Redirect
-		if err := rows.Scan(&r.From, &r.To, Time(&r.CreatedAt)); err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
+		ORDER BY `+s.db.Bytewise("from_path"), nil, func(row Row, r *store.Redirect) error {
+		return row.Scan(&r.From, &r.To, Time(&r.CreatedAt))
+	})
 }
 
 // DeleteRedirect deletes a redirect; see store.RedirectStore.

@@ -86,20 +86,14 @@ func siteSettingKeys(site *store.SiteSettings) []siteField {
 func (s *Store) SiteSettings(ctx context.Context) (_ store.SiteSettings, err error) {
 	defer s.wrap(&err, "SiteSettings")
 	var site store.SiteSettings
-	rows, err := s.db.Reader().Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'site.%'`)
-	if err != nil {
-		return site, err
-	}
-	defer rows.Close()
 	values := map[string]string{}
-	for rows.Next() {
+	err = each(ctx, s.db.Reader(), `SELECT key, value FROM settings WHERE key LIKE 'site.%'`, nil, func(row Row) error {
 		var key, value string
-		if err := rows.Scan(&key, &value); err != nil {
-			return site, err
-		}
+		err := row.Scan(&key, &value)
 		values[key] = value
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return site, err
 	}
 	for _, f := range siteSettingKeys(&site) {

@@ -1,17 +1,19 @@
-// Package sqlstore holds the Go that the SQL backends share: the store's
-// methods written once, over a small connection interface that each
-// backend implements on its own driver (database/sql with SQLite, pgx
-// with PostgreSQL).
+// Package sqlstore holds the Go that the SQL backends share: every
+// method of the store written once, over a small connection interface that
+// each backend implements on its own driver (database/sql with SQLite, pgx
+// with PostgreSQL). A backend keeps only what is its own: opening the
+// database, its migrations, its Conn and its Dialect.
 //
 // Statements are written once, in PostgreSQL's placeholder syntax ($1,
 // $2, ...); the SQLite backend runs them as ?1, ?2, ..., which SQLite
 // reads the same way. Where the two dialects truly differ (how a time is
 // stored, how a new row gets an ID that is never given again, a list
 // passed as one parameter, table locks), the backend's Dialect says so,
-// and the statement is built around it. A backend keeps its own SQL only
-// where a whole statement differs (full-text search, PostgreSQL's
-// pipelined batches): it defines that method itself, and Go's method
-// promotion prefers it to the shared one.
+// and the statement is built around it: a dialect layer this small, and
+// no more, so that no statement is written twice for its placeholders.
+// Writes that need not wait for each other's answers (a batch of new
+// articles) go through Conn.Pipeline: one round trip to PostgreSQL,
+// statement after statement in SQLite's process.
 package sqlstore
 
 import (
@@ -44,6 +46,10 @@ type Conn interface {
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) Row
+	// Pipeline runs statements in order, handing each answer to its
+	// statement, and stops at the first that fails, returning its error.
+	// PostgreSQL sends them all in one round trip.
+	Pipeline(ctx context.Context, stmts []Statement) error
 }
 
 // Dialect is what differs between the backends' SQL.
@@ -69,6 +75,9 @@ type Dialect interface {
 	In(col, p string) string
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
+	// Pairs is a table, named v, of two Int64s lists of one length side
+	// by side, in columns id (from the list written p) and n (from q).
+	Pairs(p, q string) string
 	// Greatest is the larger of two values.
 	Greatest(a, b string) string
 	// ForUpdate ends a SELECT that locks the rows it reads until the
@@ -129,6 +138,36 @@ func (s *Store) wrap(errp *error, format string, args ...any) {
 	if *errp != nil {
 		*errp = fmt.Errorf(s.db.Name()+": "+format+": %w", append(args, *errp)...)
 	}
+}
+
+// each runs query on c and calls fn with every row it returns, stopping
+// at fn's first error.
+func each(ctx context.Context, c Conn, query string, args []any, fn func(Row) error) error {
+	rows, err := c.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// list runs query on c and collects what scan reads of every row.
+func list[T any](ctx context.Context, c Conn, query string, args []any, scan func(Row, *T) error) ([]T, error) {
+	var ts []T
+	err := each(ctx, c, query, args, func(row Row) error {
+		var t T
+		if err := scan(row, &t); err != nil {
+			return err
+		}
+		ts = append(ts, t)
+		return nil
+	})
+	return ts, err
 }
 
 // noRows reports whether err is a query that found no row.

@@ -28,26 +28,12 @@ func emailTaken(email string) error {
 	return fmt.Errorf("%w: email %q is already used by another user", store.ErrConflict, email)
 }
 
-// emailConflict reports a clash on a user's email as ErrConflict. The
-// check before each write finds most; this catches a concurrent write
-// that took the email in between.
+// emailConflict reports a clash on a user's email, in any case, as
+// ErrConflict: the unique constraint on email_key finds it (named so on
+// PostgreSQL, after its table and column on SQLite).
 func (s *Store) emailConflict(err error, email string) error {
-	if name, kind := s.db.Constraint(err); kind == UniqueViolation && name == "users_email_key" {
+	if name, kind := s.db.Constraint(err); kind == UniqueViolation && (name == "users_email_key" || name == "users_email_key_key") {
 		return emailTaken(email)
-	}
-	return err
-}
-
-// emailFree refuses an email that another user than self (0 for a new
-// user) has, in any case.
-func emailFree(ctx context.Context, tx Conn, email string, self int64) error {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM users WHERE email_key = $1 AND id <> $2`, emailKey(email), self).Scan(&id)
-	if err == nil {
-		return emailTaken(email)
-	}
-	if noRows(err) {
-		return nil
 	}
 	return err
 }
@@ -64,9 +50,6 @@ func (s *Store) CreateUser(ctx context.Context, u *user.User) (err error) {
 	}
 	now := s.nowUTC()
 	err = s.db.Transact(ctx, func(tx Conn) error {
-		if err := emailFree(ctx, tx, u.Email, 0); err != nil {
-			return err
-		}
 		return tx.QueryRow(ctx, `
 			INSERT INTO users (id, email, email_key, name, role, password_hash, created_at)
 			VALUES (`+s.db.NewID("users")+`, $1, $2, $3, $4, $5, $6)
@@ -118,20 +101,11 @@ func (s *Store) Users(ctx context.Context) (_ []*user.User, err error) {
 
 // listUsers reads every user through c, by name.
 func listUsers(ctx context.Context, c Conn) ([]*user.User, error) {
-	rows, err := c.Query(ctx, `SELECT `+userColumns+` FROM users u`)
+	us, err := list(ctx, c, `SELECT `+userColumns+` FROM users u`, nil, func(row Row, u **user.User) (err error) {
+		*u, err = scanUser(row)
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var us []*user.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	// Sorted in Go, so that both backends agree whatever the database's
@@ -164,9 +138,6 @@ func (s *Store) UpdateUser(ctx context.Context, u *user.User, check store.UsersC
 			return true
 		})
 		if err != nil {
-			return err
-		}
-		if err := emailFree(ctx, tx, u.Email, u.ID); err != nil {
 			return err
 		}
 		return oneRow(tx.Exec(ctx, `
@@ -255,15 +226,8 @@ func (s *Store) CreateSession(ctx context.Context, ss user.Session) (err error) 
 	if ss.CreatedAt.IsZero() {
 		ss.CreatedAt = s.now()
 	}
-	missing := fmt.Errorf("%w: user %d does not exist", store.ErrNotFound, ss.UserID)
 	err = s.db.Transact(ctx, func(tx Conn) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, s.db.Time(ss.CreatedAt)); err != nil {
-			return err
-		}
-		var one int
-		if err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1`, ss.UserID).Scan(&one); noRows(err) {
-			return missing
-		} else if err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `
@@ -273,8 +237,7 @@ func (s *Store) CreateSession(ctx context.Context, ss user.Session) (err error) 
 		return err
 	})
 	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {
-		// Deleted between the check and the insert.
-		return missing
+		return fmt.Errorf("%w: user %d does not exist", store.ErrNotFound, ss.UserID)
 	}
 	return err
 }
@@ -357,18 +320,7 @@ func (s *Store) Audit(ctx context.Context, limit int) (_ []user.AuditEvent, err 
 		query += ` LIMIT $1`
 		args = append(args, limit)
 	}
-	rows, err := s.db.Reader().Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var es []user.AuditEvent
-	for rows.Next() {
-		var e user.AuditEvent
-		if err := rows.Scan(&e.ID, Time(&e.At), &e.Actor, &e.Action, &e.Target, &e.IP, &e.Detail); err != nil {
-			return nil, err
-		}
-		es = append(es, e)
-	}
-	return es, rows.Err()
+	return list(ctx, s.db.Reader(), query, args, func(row Row, e *user.AuditEvent) error {
+		return row.Scan(&e.ID, Time(&e.At), &e.Actor, &e.Action, &e.Target, &e.IP, &e.Detail)
+	})
 }

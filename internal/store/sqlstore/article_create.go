@@ -1,0 +1,262 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// Statement is one statement of a pipeline (Conn.Pipeline) with what to
+// do with its answer: Row, when set, scans the one row it returns, and
+// Done runs once it succeeded.
+type Statement struct {
+	SQL  string
+	Args []any
+	Row  func(Row) error
+	Done func()
+}
+
+// A batch keeps each article's writes in a savepoint of their own.
+const (
+	savepointSQL           = `SAVEPOINT article`
+	rollbackToSavepointSQL = `ROLLBACK TO SAVEPOINT article`
+	releaseSavepointSQL    = `RELEASE SAVEPOINT article`
+)
+
+// CreateArticle stores a new article; see store.ArticleStore.
+func (s *Store) CreateArticle(ctx context.Context, a *article.Article) (err error) {
+	defer s.wrap(&err, "CreateArticle(%q)", a.Slug)
+	now := s.nowUTC()
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		stmts, stored := s.createStatements(a, now)
+		if err := tx.Pipeline(ctx, stmts); err != nil {
+			return err
+		}
+		stored()
+		return nil
+	})
+	return s.Conflict(err, a)
+}
+
+// SaveArticles writes a batch of articles in one transaction, each in a
+// savepoint of its own; see store.ArticleStore. Runs of new articles go
+// in one pipeline (createAll); an update reads the stored article before
+// it writes, so it goes alone.
+func (s *Store) SaveArticles(ctx context.Context, ws []store.ArticleWrite) (_ []error, err error) {
+	defer s.wrap(&err, "SaveArticles(%d articles)", len(ws))
+	now := s.nowUTC()
+	errs := make([]error, len(ws))
+	restore := rememberBatch(ws)
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		for i := 0; i < len(ws); {
+			if w := ws[i]; w.Article.ID != 0 {
+				if _, err := tx.Exec(ctx, savepointSQL); err != nil {
+					return err
+				}
+				if errs[i] = s.updateArticle(ctx, tx, w.Article, w.Note, now); errs[i] != nil {
+					errs[i] = s.Conflict(errs[i], w.Article)
+					if _, err := tx.Exec(ctx, rollbackToSavepointSQL); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.Exec(ctx, releaseSavepointSQL); err != nil {
+					return err
+				}
+				i++
+				continue
+			}
+			n := 1
+			for i+n < len(ws) && ws[i+n].Article.ID == 0 {
+				n++
+			}
+			if err := s.createAll(ctx, tx, ws[i:i+n], errs[i:i+n], now); err != nil {
+				return err
+			}
+			i += n
+		}
+		return nil
+	})
+	if err != nil {
+		restore()
+		return nil, err
+	}
+	return errs, nil
+}
+
+// rememberBatch returns a function that puts back what a batch's writes
+// set on its articles (ID and Version), for a batch that was not
+// committed, so that none looks stored.
+func rememberBatch(ws []store.ArticleWrite) (restore func()) {
+	type state struct {
+		id      int64
+		version int
+	}
+	before := make([]state, len(ws))
+	for i, w := range ws {
+		before[i] = state{w.Article.ID, w.Article.Version}
+	}
+	return func() {
+		for i, w := range ws {
+			w.Article.ID, w.Article.Version = before[i].id, before[i].version
+		}
+	}
+}
+
+// createAll stores new articles in one pipeline, each between a savepoint
+// and its release, and sets errs for those that fail. A pipeline stops at
+// a failed statement (PostgreSQL skips the rest of its batch), so then the
+// failed article's savepoint is rolled back and the articles after it are
+// sent again. The error is for a transaction that cannot go on.
+func (s *Store) createAll(ctx context.Context, tx Conn, ws []store.ArticleWrite, errs []error, now time.Time) error {
+	for start := 0; start < len(ws); {
+		var batch []Statement
+		done := start
+		for _, w := range ws[start:] {
+			stmts, stored := s.createStatements(w.Article, now)
+			batch = append(batch, Statement{SQL: savepointSQL})
+			batch = append(batch, stmts...)
+			batch = append(batch, Statement{SQL: releaseSavepointSQL, Done: func() {
+				stored()
+				done++
+			}})
+		}
+		err := tx.Pipeline(ctx, batch)
+		if err == nil {
+			return nil
+		}
+		if done == len(ws) {
+			return err
+		}
+		for _, q := range []string{rollbackToSavepointSQL, releaseSavepointSQL} {
+			if _, spErr := tx.Exec(ctx, q); spErr != nil {
+				// Not the article's failure: the connection or the
+				// transaction is gone.
+				return err
+			}
+		}
+		errs[done] = s.Conflict(err, ws[done].Article)
+		start = done + 1
+	}
+	return nil
+}
+
+// insertArticleSQL stores a new article. Neither it nor the statements
+// after it wait for an earlier one's answer (they find the article and its
+// author by slug), so that a batch of articles can go to the server in one
+// round trip.
+func (s *Store) insertArticleSQL() string {
+	return `
+	INSERT INTO articles (id, slug, title, description, body, status, published_at,
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
+	VALUES (` + s.db.NewID("articles") + `, $1, $2, $3, $4, $5, $6, $7, $8,
+		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16)
+	RETURNING id`
+}
+
+// The statements that store an article's tags and requested links; they
+// find the article by its slug.
+const (
+	TagArticleSQL = `
+	INSERT INTO article_tags (article_id, tag_id, position)
+	VALUES ((SELECT id FROM articles WHERE slug = $1), (SELECT id FROM tags WHERE slug = $2), $3)`
+	InsertRequestedLinkSQL = `
+	INSERT INTO article_requested_links (article_id, position, title)
+	VALUES ((SELECT id FROM articles WHERE slug = $1), $2, $3)`
+)
+
+// createStatements are the statements that store a new article with its
+// author, tags and requested links. A taken slug or source and a missing
+// owner come back as constraint violations, which Conflict words. stored
+// sets what the store gave a, once all of them succeeded.
+func (s *Store) createStatements(a *article.Article, now time.Time) (_ []Statement, stored func()) {
+	var stmts []Statement
+	var authorSlug *string
+	if au := a.Author; au != nil {
+		authorSlug = &au.Slug
+		stmts = append(stmts, s.upsertAuthor(au))
+	}
+	updated := now
+	if !a.UpdatedAt.IsZero() {
+		updated = a.UpdatedAt.UTC().Truncate(time.Microsecond)
+	}
+	var id int64
+	stmts = append(stmts, Statement{
+		SQL: s.insertArticleSQL(),
+		Args: []any{a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
+			s.db.Time(now), s.db.Time(updated), authorSlug, a.WordCount, a.ReadingMinutes,
+			NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID)},
+		Row: func(r Row) error { return r.Scan(&id) },
+	})
+	stmts = append(stmts, s.tagsAndLinks(a)...)
+	return stmts, func() { a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated }
+}
+
+// upsertAuthor stores an author by slug and reads back its ID. An empty
+// bio never wipes one written earlier.
+func (s *Store) upsertAuthor(au *article.Author) Statement {
+	return Statement{
+		SQL: `
+		INSERT INTO authors (id, slug, name, bio) VALUES (` + s.db.NewID("authors") + `, $1, $2, $3)
+		ON CONFLICT (slug) DO UPDATE SET
+			name = excluded.name,
+			bio = CASE WHEN excluded.bio <> '' THEN excluded.bio ELSE authors.bio END
+		RETURNING id`,
+		Args: []any{au.Slug, au.Name, au.Bio},
+		Row:  func(r Row) error { return r.Scan(&au.ID) },
+	}
+}
+
+// upsertTagSQL stores a tag by slug, keeping the first spelling of its
+// name.
+func (s *Store) upsertTagSQL() string {
+	return `
+	INSERT INTO tags (id, slug, name) VALUES (` + s.db.NewID("tags") + `, $1, $2)
+	ON CONFLICT (slug) DO UPDATE SET name = tags.name
+	RETURNING id, name`
+}
+
+// tagsAndLinks are the statements that store the tags and requested
+// links of a new or cleared article.
+func (s *Store) tagsAndLinks(a *article.Article) []Statement {
+	var stmts []Statement
+	for i := range a.Tags {
+		t := &a.Tags[i]
+		stmts = append(stmts,
+			Statement{SQL: s.upsertTagSQL(), Args: []any{t.Slug, t.Name}, Row: func(r Row) error { return r.Scan(&t.ID, &t.Name) }},
+			Statement{SQL: TagArticleSQL, Args: []any{a.Slug, t.Slug, i}})
+	}
+	for i, title := range a.RequestedLinks {
+		stmts = append(stmts, Statement{SQL: InsertRequestedLinkSQL, Args: []any{a.Slug, i, title}})
+	}
+	return stmts
+}
+
+// HotWrites lists the statements an import runs for every article, for a
+// backend that prepares them ahead.
+func (s *Store) HotWrites() []string {
+	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagSQL(),
+		TagArticleSQL, InsertRequestedLinkSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
+}
+
+// RunEach runs a pipeline's statements one after the other on c; see
+// Conn.Pipeline.
+func RunEach(ctx context.Context, c Conn, stmts []Statement) error {
+	for _, st := range stmts {
+		var err error
+		switch {
+		case st.Row != nil:
+			err = st.Row(c.QueryRow(ctx, st.SQL, st.Args...))
+		default:
+			_, err = c.Exec(ctx, st.SQL, st.Args...)
+		}
+		if err != nil {
+			return err
+		}
+		if st.Done != nil {
+			st.Done()
+		}
+	}
+	return nil
+}

@@ -47,7 +47,8 @@ func (s sharedConn) Pipeline(ctx context.Context, stmts []sqlstore.Statement) er
 	b := &pgx.Batch{}
 	for _, st := range stmts {
 		q := b.Queue(st.SQL, st.Args...)
-		if st.Row != nil {
+		switch {
+		case st.Row != nil:
 			q.QueryRow(func(row pgx.Row) error {
 				if err := st.Row(row); err != nil {
 					return err
@@ -57,7 +58,22 @@ func (s sharedConn) Pipeline(ctx context.Context, stmts []sqlstore.Statement) er
 				}
 				return nil
 			})
-		} else if st.Done != nil {
+		case st.Rows != nil:
+			q.Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					if err := st.Rows(rows); err != nil {
+						return err
+					}
+				}
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				if st.Done != nil {
+					st.Done()
+				}
+				return nil
+			})
+		case st.Done != nil:
 			q.Exec(func(pgconn.CommandTag) error {
 				st.Done()
 				return nil
@@ -103,6 +119,9 @@ func (db *DB) NullTime(t time.Time) any {
 // NewID lets the identity column give the ID: it never gives one again.
 func (db *DB) NewID(string) string { return "DEFAULT" }
 
+// NewIDs leaves the id column to its identity.
+func (db *DB) NewIDs(string, string) (string, string) { return "", "" }
+
 // Strings passes a list as a text array.
 func (db *DB) Strings(ss []string) any { return array(ss) }
 
@@ -115,7 +134,9 @@ func array[T any](list []T) []T {
 }
 
 // Each is the table of a text array's elements.
-func (db *DB) Each(p string) string { return "unnest(" + p + "::text[]) AS k(value)" }
+func (db *DB) Each(p, alias string) string {
+	return "unnest(" + p + "::text[]) WITH ORDINALITY AS " + alias + " (value, position)"
+}
 
 // Bytewise orders by the C collation.
 func (db *DB) Bytewise(col string) string { return col + ` COLLATE "C"` }

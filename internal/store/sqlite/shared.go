@@ -71,6 +71,12 @@ func (db *DB) NewID(table string) string {
 	return "(SELECT id + 1 FROM " + high + ")"
 }
 
+// NewIDs numbers the rows of one statement from the highest ID the table
+// gave before it.
+func (db *DB) NewIDs(table, n string) (string, string) {
+	return "id, ", "(SELECT id FROM " + idHigh[table] + ") + " + n + ", "
+}
+
 // Strings passes a list as a JSON array, for json_each.
 func (db *DB) Strings(ss []string) any { return jsonArray(ss) }
 
@@ -84,7 +90,9 @@ func jsonArray[T string | int64](list []T) string {
 }
 
 // Each is the table of a JSON array's elements.
-func (db *DB) Each(p string) string { return "json_each(" + p + ") AS k" }
+func (db *DB) Each(p, alias string) string {
+	return "(SELECT value, key + 1 AS position FROM json_each(" + p + ")) AS " + alias
+}
 
 // Bytewise is SQLite's own order (BINARY).
 func (db *DB) Bytewise(col string) string { return col }

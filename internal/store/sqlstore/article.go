@@ -154,6 +154,9 @@ func (s *Store) ArticleWhere(ctx context.Context, q Conn, cond string, args ...a
 // loadTagsAndLinks fills in the tags (and the requested links, when
 // links is set) of the given articles, with one query each.
 func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Article, links bool) error {
+	if len(as) == 0 {
+		return nil
+	}
 	ids := make([]int64, len(as))
 	for i, a := range as {
 		ids[i] = a.ID

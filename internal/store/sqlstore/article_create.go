@@ -9,12 +9,13 @@ import (
 )
 
 // Statement is one statement of a pipeline (Conn.Pipeline) with what to
-// do with its answer: Row, when set, scans the one row it returns, and
-// Done runs once it succeeded.
+// do with its answer: Row, when set, scans the one row it returns, Rows
+// each of the rows it returns, and Done runs once it succeeded.
 type Statement struct {
 	SQL  string
 	Args []any
 	Row  func(Row) error
+	Rows func(Row) error
 	Done func()
 }
 
@@ -155,17 +156,6 @@ func (s *Store) insertArticleSQL() string {
 	RETURNING id`
 }
 
-// The statements that store an article's tags and requested links; they
-// find the article by its slug.
-const (
-	TagArticleSQL = `
-	INSERT INTO article_tags (article_id, tag_id, position)
-	VALUES ((SELECT id FROM articles WHERE slug = $1), (SELECT id FROM tags WHERE slug = $2), $3)`
-	InsertRequestedLinkSQL = `
-	INSERT INTO article_requested_links (article_id, position, title)
-	VALUES ((SELECT id FROM articles WHERE slug = $1), $2, $3)`
-)
-
 // createStatements are the statements that store a new article with its
 // author, tags and requested links. A taken slug or source and a missing
 // owner come back as constraint violations, which Conflict words. stored
@@ -208,36 +198,75 @@ func (s *Store) upsertAuthor(au *article.Author) Statement {
 	}
 }
 
-// upsertTagSQL stores a tag by slug, keeping the first spelling of its
-// name.
-func (s *Store) upsertTagSQL() string {
-	return `
-	INSERT INTO tags (id, slug, name) VALUES (` + s.db.NewID("tags") + `, $1, $2)
-	ON CONFLICT (slug) DO UPDATE SET name = tags.name
-	RETURNING id, name`
-}
-
 // tagsAndLinks are the statements that store the tags and requested
-// links of a new or cleared article.
+// links of a new or cleared article, and read back its tags' IDs and
+// names. They find the article by its slug.
 func (s *Store) tagsAndLinks(a *article.Article) []Statement {
 	var stmts []Statement
-	for i := range a.Tags {
-		t := &a.Tags[i]
-		stmts = append(stmts,
-			Statement{SQL: s.upsertTagSQL(), Args: []any{t.Slug, t.Name}, Row: func(r Row) error { return r.Scan(&t.ID, &t.Name) }},
-			Statement{SQL: TagArticleSQL, Args: []any{a.Slug, t.Slug, i}})
+	if len(a.Tags) > 0 {
+		slugs, names := make([]string, len(a.Tags)), make([]string, len(a.Tags))
+		for i, t := range a.Tags {
+			slugs[i], names[i] = t.Slug, t.Name
+		}
+		stmts = append(stmts, Statement{
+			SQL: s.upsertTagsSQL(), Args: []any{s.db.Strings(slugs), s.db.Strings(names)},
+			Rows: func(r Row) error {
+				var t article.Tag
+				if err := r.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+					return err
+				}
+				for i := range a.Tags {
+					if a.Tags[i].Slug == t.Slug {
+						a.Tags[i] = t
+					}
+				}
+				return nil
+			},
+		}, Statement{SQL: s.tagArticleSQL(), Args: []any{a.Slug, s.db.Strings(slugs)}})
 	}
-	for i, title := range a.RequestedLinks {
-		stmts = append(stmts, Statement{SQL: InsertRequestedLinkSQL, Args: []any{a.Slug, i, title}})
+	if len(a.RequestedLinks) > 0 {
+		stmts = append(stmts, Statement{SQL: s.requestLinksSQL(), Args: []any{a.Slug, s.db.Strings(a.RequestedLinks)}})
 	}
 	return stmts
+}
+
+// upsertTagsSQL stores tags by slug ($1) and name ($2), keeping the first
+// spelling of a name, and returns them.
+func (s *Store) upsertTagsSQL() string {
+	idColumn, newID := s.db.NewIDs("tags", "k.position")
+	return `
+	INSERT INTO tags (` + idColumn + `slug, name)
+	SELECT ` + newID + `k.value, n.value
+	FROM ` + s.db.Each("$1", "k") + ` JOIN ` + s.db.Each("$2", "n") + ` ON n.position = k.position
+	WHERE true
+	ON CONFLICT (slug) DO UPDATE SET name = tags.name
+	RETURNING id, slug, name`
+}
+
+// tagArticleSQL tags the article with slug $1 with the tags of slugs $2,
+// in their order. Each tag is looked up by its own subquery, through the
+// slug's index: a join let PostgreSQL's planner scan the growing table.
+func (s *Store) tagArticleSQL() string {
+	return `
+	INSERT INTO article_tags (article_id, tag_id, position)
+	SELECT (SELECT id FROM articles WHERE slug = $1), (SELECT id FROM tags WHERE slug = k.value), k.position - 1
+	FROM ` + s.db.Each("$2", "k")
+}
+
+// requestLinksSQL stores the requested links ($2) of the article with
+// slug $1, in their order.
+func (s *Store) requestLinksSQL() string {
+	return `
+	INSERT INTO article_requested_links (article_id, position, title)
+	SELECT (SELECT id FROM articles WHERE slug = $1), k.position - 1, k.value
+	FROM ` + s.db.Each("$2", "k")
 }
 
 // HotWrites lists the statements an import runs for every article, for a
 // backend that prepares them ahead.
 func (s *Store) HotWrites() []string {
-	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagSQL(),
-		TagArticleSQL, InsertRequestedLinkSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
+	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagsSQL(),
+		s.tagArticleSQL(), s.requestLinksSQL(), savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
 }
 
 // RunEach runs a pipeline's statements one after the other on c; see
@@ -248,6 +277,8 @@ func RunEach(ctx context.Context, c Conn, stmts []Statement) error {
 		switch {
 		case st.Row != nil:
 			err = st.Row(c.QueryRow(ctx, st.SQL, st.Args...))
+		case st.Rows != nil:
+			err = each(ctx, c, st.SQL, st.Args, st.Rows)
 		default:
 			_, err = c.Exec(ctx, st.SQL, st.Args...)
 		}

@@ -253,7 +253,7 @@ func (s *Store) moveSpamCounts(ctx context.Context, tx Conn, tokens []string, fr
 	_, err := tx.Exec(ctx, `
 		WITH d AS (
 			SELECT k.value AS token, COUNT(*) * CAST($2 AS BIGINT) AS ham, COUNT(*) * CAST($3 AS BIGINT) AS spam
-			FROM `+s.db.Each("$1")+`
+			FROM `+s.db.Each("$1", "k")+`
 			GROUP BY k.value
 		)
 		INSERT INTO spam_tokens (token, ham, spam)

@@ -62,13 +62,18 @@ type Dialect interface {
 	// scans one back.
 	Date(t time.Time) any
 	// NewID is the value for the id column of a new row of table: one
-	// no row of it ever had.
+	// no row of it ever had. NewIDs is the same for the rows of one
+	// INSERT ... SELECT, each given a different number n (an expression
+	// of the SELECT, from 1): it names the id column with its value and
+	// a comma ("id, " and "..., "), or is empty for both where the
+	// database gives the ID itself.
 	NewID(table string) string
+	NewIDs(table, n string) (column, value string)
 	// Strings passes a list of strings as one parameter; Each is a
-	// table of the list's elements, in a column named value, for the
-	// parameter written p ($1).
+	// table named alias of the list's elements, for the parameter
+	// written p ($1): columns value and position (from 1).
 	Strings(ss []string) any
-	Each(p string) string
+	Each(p, alias string) string
 	// In is the condition that col is one of the list passed as the
 	// parameter written p (Strings or Int64s): a form each database
 	// finds through col's index.

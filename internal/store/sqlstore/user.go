@@ -274,7 +274,7 @@ func (s *Store) AddLoginFailure(ctx context.Context, keys []string, at time.Time
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO login_failures (key, at)
-			SELECT k.value, $2 FROM `+s.db.Each("$1"), s.db.Strings(keys), s.db.Time(at))
+			SELECT k.value, $2 FROM `+s.db.Each("$1", "k"), s.db.Strings(keys), s.db.Time(at))
 		return err
 	})
 }

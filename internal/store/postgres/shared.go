@@ -164,6 +164,9 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 // Int64s passes a list of IDs as a bigint array.
 func (db *DB) Int64s(ids []int64) any { return array(ids) }
 
+// WritingWith is true: PostgreSQL runs an INSERT in a WITH clause.
+func (db *DB) WritingWith() bool { return true }
+
 // Greatest is PostgreSQL's GREATEST.
 func (db *DB) Greatest(a, b string) string { return "GREATEST(" + a + ", " + b + ")" }
 

@@ -142,6 +142,9 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 // Int64s passes a list of IDs as a JSON array, for json_each.
 func (db *DB) Int64s(ids []int64) any { return jsonArray(ids) }
 
+// WritingWith is false: SQLite's WITH clauses only read.
+func (db *DB) WritingWith() bool { return false }
+
 // Greatest is SQLite's two-argument max.
 func (db *DB) Greatest(a, b string) string { return "MAX(" + a + ", " + b + ")" }
 

@@ -208,8 +208,8 @@ func (s *Store) tagsAndLinks(a *article.Article) []Statement {
 		for i, t := range a.Tags {
 			slugs[i], names[i] = t.Slug, t.Name
 		}
-		stmts = append(stmts, Statement{
-			SQL: s.upsertTagsSQL(), Args: []any{s.db.Strings(slugs), s.db.Strings(names)},
+		upsert := Statement{
+			SQL: s.upsertTagsSQL(), Args: []any{s.db.Strings(slugs), s.db.Strings(names), a.Slug},
 			Rows: func(r Row) error {
 				var t article.Tag
 				if err := r.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
@@ -222,7 +222,15 @@ func (s *Store) tagsAndLinks(a *article.Article) []Statement {
 				}
 				return nil
 			},
-		}, Statement{SQL: s.tagArticleSQL(), Args: []any{a.Slug, s.db.Strings(slugs)}})
+		}
+		if s.db.WritingWith() {
+			// One statement instead of two: a pipeline's cost is its
+			// statements, and an import runs these for every article.
+			upsert.SQL = `WITH t AS (` + upsert.SQL + `), tagged AS (` + s.tagArticleSQL("t") + `) SELECT id, slug, name FROM t`
+			stmts = append(stmts, upsert)
+		} else {
+			stmts = append(stmts, upsert, Statement{SQL: s.tagArticleSQL("tags"), Args: []any{s.db.Strings(slugs), nil, a.Slug}})
+		}
 	}
 	if len(a.RequestedLinks) > 0 {
 		stmts = append(stmts, Statement{SQL: s.requestLinksSQL(), Args: []any{a.Slug, s.db.Strings(a.RequestedLinks)}})
@@ -243,14 +251,15 @@ func (s *Store) upsertTagsSQL() string {
 	RETURNING id, slug, name`
 }
 
-// tagArticleSQL tags the article with slug $1 with the tags of slugs $2,
-// in their order. Each tag is looked up by its own subquery, through the
-// slug's index: a join let PostgreSQL's planner scan the growing table.
-func (s *Store) tagArticleSQL() string {
+// tagArticleSQL tags the article with slug $3 with the tags of slugs $1,
+// in their order, found in table (tags, or the upsert's answer). Each tag
+// is looked up by its own subquery, through the slug's index: a join let
+// PostgreSQL's planner scan the growing table.
+func (s *Store) tagArticleSQL(table string) string {
 	return `
 	INSERT INTO article_tags (article_id, tag_id, position)
-	SELECT (SELECT id FROM articles WHERE slug = $1), (SELECT id FROM tags WHERE slug = k.value), k.position - 1
-	FROM ` + s.db.Each("$2", "k")
+	SELECT (SELECT id FROM articles WHERE slug = $3), (SELECT id FROM ` + table + ` WHERE slug = k.value), k.position - 1
+	FROM ` + s.db.Each("$1", "k")
 }
 
 // requestLinksSQL stores the requested links ($2) of the article with
@@ -266,7 +275,7 @@ func (s *Store) requestLinksSQL() string {
 // backend that prepares them ahead.
 func (s *Store) HotWrites() []string {
 	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagsSQL(),
-		s.tagArticleSQL(), s.requestLinksSQL(), savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
+		s.tagArticleSQL("tags"), s.requestLinksSQL(), savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
 }
 
 // RunEach runs a pipeline's statements one after the other on c; see

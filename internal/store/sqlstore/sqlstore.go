@@ -83,6 +83,10 @@ type Dialect interface {
 	// Pairs is a table, named v, of two Int64s lists of one length side
 	// by side, in columns id (from the list written p) and n (from q).
 	Pairs(p, q string) string
+	// WritingWith reports whether a WITH clause may hold an INSERT ...
+	// RETURNING that the rest of the statement reads (PostgreSQL), so
+	// that writes that depend on each other go in one statement.
+	WritingWith() bool
 	// Greatest is the larger of two values.
 	Greatest(a, b string) string
 	// ForUpdate ends a SELECT that locks the rows it reads until the

@@ -94,6 +94,14 @@ type Article struct {
 	// found by, for the SEO analysis; optional.
 	FocusKeyphrase string
 
+	// FeaturedMediaID is the library image shown above the body, on share
+	// cards and in feeds; 0 for none.
+	FeaturedMediaID int64
+	// MediaIDs are the library images the body shows, each once, in ID
+	// order. The service finds them in the body as it saves, and the
+	// store keeps them, so that an image in use is never deleted.
+	MediaIDs []int64
+
 	WordCount      int
 	ReadingMinutes int
 

@@ -17,6 +17,8 @@ type Revision struct {
 	// RequestedLinks are the requested internal links of that version.
 	RequestedLinks []string
 	FocusKeyphrase string
+	// FeaturedMediaID is the featured image of that version; 0 for none.
+	FeaturedMediaID int64
 	// SavedAt is when this version was replaced by a newer one.
 	SavedAt time.Time
 	// Note says what replaced it, such as "import" or "restore of revision 2".
@@ -26,16 +28,17 @@ type Revision struct {
 // RevisionOf captures the current state of a before it changes.
 func RevisionOf(a *Article) Revision {
 	return Revision{
-		ArticleID:      a.ID,
-		Title:          a.Title,
-		Slug:           a.Slug,
-		Description:    a.Description,
-		Body:           a.Body,
-		Status:         a.Status,
-		PublishedAt:    a.PublishedAt,
-		Tags:           append([]Tag(nil), a.Tags...),
-		RequestedLinks: append([]string(nil), a.RequestedLinks...),
-		FocusKeyphrase: a.FocusKeyphrase,
+		ArticleID:       a.ID,
+		Title:           a.Title,
+		Slug:            a.Slug,
+		Description:     a.Description,
+		Body:            a.Body,
+		Status:          a.Status,
+		PublishedAt:     a.PublishedAt,
+		Tags:            append([]Tag(nil), a.Tags...),
+		RequestedLinks:  append([]string(nil), a.RequestedLinks...),
+		FocusKeyphrase:  a.FocusKeyphrase,
+		FeaturedMediaID: a.FeaturedMediaID,
 	}
 }
 
@@ -51,6 +54,7 @@ func (a *Article) Restore(r Revision, now time.Time) {
 	next.Tags = append([]Tag(nil), r.Tags...)
 	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
 	next.FocusKeyphrase = r.FocusKeyphrase
+	next.FeaturedMediaID = r.FeaturedMediaID
 	KeepPublishedSlug(a, &next, now)
 	*a = next
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/media"
 )
 
 var (
@@ -67,6 +68,7 @@ type Store interface {
 	RedirectStore
 	UserStore
 	ViewStats
+	MediaStore
 	// Close releases the database connections.
 	Close() error
 }
@@ -276,6 +278,49 @@ type ArticleStore interface {
 type ArticleVersion struct {
 	ID      int64
 	Version int
+}
+
+// MediaStore keeps the photo library's items (their bytes live in a
+// media.Storage).
+type MediaStore interface {
+	// AddMedia stores a new item and sets it.ID and it.CreatedAt, or,
+	// when an item with the same hash is stored already, sets it to that
+	// one and reports created false: the same bytes are one item.
+	AddMedia(ctx context.Context, it *media.Item) (created bool, err error)
+	// MediaItem returns an item by ID, or an error wrapping ErrNotFound.
+	MediaItem(ctx context.Context, id int64) (*media.Item, error)
+	// MediaByHash returns an item by the hash of its bytes, or an error
+	// wrapping ErrNotFound.
+	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
+	// MediaItems lists items, newest first.
+	MediaItems(ctx context.Context, q MediaQuery) ([]*media.Item, error)
+	// CountMedia counts the items matching q, ignoring Limit and Offset.
+	CountMedia(ctx context.Context, q MediaQuery) (int, error)
+	// UpdateMediaInfo replaces an item's alt text, caption and credit. A
+	// missing item wraps ErrNotFound.
+	UpdateMediaInfo(ctx context.Context, id int64, info media.Info) error
+	// SetMediaVariants records an attempt at making an item's variants:
+	// those made, the state it left the item in and, for a failure, why.
+	SetMediaVariants(ctx context.Context, id int64, vs []media.Variant, state media.State, reason string) error
+	// MediaUsers lists the slugs of the articles that use an item, as
+	// featured image or in their body.
+	MediaUsers(ctx context.Context, id int64) ([]string, error)
+	// DeleteMedia deletes an item no article uses; one that an article
+	// uses wraps ErrConflict and names the articles, and a missing one
+	// wraps ErrNotFound. Its files are the caller's to delete.
+	DeleteMedia(ctx context.Context, id int64) error
+}
+
+// MediaQuery filters and pages the photo library. The zero value lists
+// every item.
+type MediaQuery struct {
+	// Text keeps the items whose alt text, caption, credit or file name
+	// contains it, without case, when set.
+	Text   string
+	State  media.State // only items in this state, when set
+	IDs    []int64     // only these items, when not empty
+	Limit  int         // at most this many, when positive
+	Offset int
 }
 
 // ArticleWrite is one article of a SaveArticles batch: created when its

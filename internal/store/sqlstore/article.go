@@ -41,7 +41,8 @@ func (s *Store) Revisions(ctx context.Context, articleID int64) (_ []article.Rev
 	defer s.wrap(&err, "Revisions(%d)", articleID)
 	var rs []article.Revision
 	return rs, each(ctx, s.db.Reader(), `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
+			COALESCE(featured_media_id, 0)
 		FROM revisions
 		WHERE article_id = $1
 		ORDER BY number`, []any{articleID}, func(row Row) error {
@@ -57,7 +58,8 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 	defer s.wrap(&err, "Revision(%d, %d)", articleID, n)
 	r := &article.Revision{ArticleID: articleID}
 	row := s.db.Reader().QueryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, body
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
+			COALESCE(featured_media_id, 0), body
 		FROM revisions
 		WHERE article_id = $1 AND number = $2`, articleID, n)
 	if err := scanRevision(row, r, &r.Body); err != nil {
@@ -71,7 +73,8 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 
 func scanRevision(row Row, r *article.Revision, extra ...any) error {
 	var tags, links []byte
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase}, extra...)
+	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase,
+		&r.FeaturedMediaID}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -113,6 +116,7 @@ const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
 	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
+	COALESCE(a.featured_media_id, 0),
 	au.id, au.slug, au.name, au.bio`
 
 func scanArticle(row Row, a *article.Article, extra ...any) error {
@@ -121,6 +125,7 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, Time(&a.PublishedAt),
 		Time(&a.CreatedAt), Time(&a.UpdatedAt), &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
 		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
+		&a.FeaturedMediaID,
 		&authorID, &authorSlug, &authorName, &authorBio}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
@@ -165,14 +170,24 @@ func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Arti
 	if err != nil {
 		return err
 	}
-	requested := map[int64][]string{}
+	requested, images := map[int64][]string{}, map[int64][]int64{}
 	if links {
 		if requested, err = s.requestedLinks(ctx, q, ids); err != nil {
 			return err
 		}
+		query, args := s.ofArticles(`SELECT article_id, media_id FROM article_media`, "article_id", ids)
+		err = each(ctx, q, query+` ORDER BY article_id, media_id`, args, func(row Row) error {
+			var article, image int64
+			err := row.Scan(&article, &image)
+			images[article] = append(images[article], image)
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
 	for _, a := range as {
-		a.Tags, a.RequestedLinks = tags[a.ID], requested[a.ID]
+		a.Tags, a.RequestedLinks, a.MediaIDs = tags[a.ID], requested[a.ID], images[a.ID]
 	}
 	return nil
 }

@@ -150,9 +150,10 @@ func (s *Store) createAll(ctx context.Context, tx Conn, ws []store.ArticleWrite,
 func (s *Store) insertArticleSQL() string {
 	return `
 	INSERT INTO articles (id, slug, title, description, body, status, published_at,
-		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id)
+		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id,
+		featured_media_id)
 	VALUES (` + s.db.NewID("articles") + `, $1, $2, $3, $4, $5, $6, $7, $8,
-		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16)
+		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16, $17)
 	RETURNING id`
 }
 
@@ -176,7 +177,8 @@ func (s *Store) createStatements(a *article.Article, now time.Time) (_ []Stateme
 		SQL: s.insertArticleSQL(),
 		Args: []any{a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 			s.db.Time(now), s.db.Time(updated), authorSlug, a.WordCount, a.ReadingMinutes,
-			NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID)},
+			NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID),
+			NullID(a.FeaturedMediaID)},
 		Row: func(r Row) error { return r.Scan(&id) },
 	})
 	stmts = append(stmts, s.tagsAndLinks(a)...)
@@ -198,8 +200,8 @@ func (s *Store) upsertAuthor(au *article.Author) Statement {
 	}
 }
 
-// tagsAndLinks are the statements that store the tags and requested
-// links of a new or cleared article, and read back its tags' IDs and
+// tagsAndLinks are the statements that store the tags, requested links
+// and images of a new or cleared article, and read back its tags' IDs and
 // names. They find the article by its slug.
 func (s *Store) tagsAndLinks(a *article.Article) []Statement {
 	var stmts []Statement
@@ -234,6 +236,13 @@ func (s *Store) tagsAndLinks(a *article.Article) []Statement {
 	}
 	if len(a.RequestedLinks) > 0 {
 		stmts = append(stmts, Statement{SQL: s.requestLinksSQL(), Args: []any{a.Slug, s.db.Strings(a.RequestedLinks)}})
+	}
+	if len(a.MediaIDs) > 0 {
+		stmts = append(stmts, Statement{SQL: `
+			INSERT INTO article_media (article_id, media_id)
+			SELECT (SELECT id FROM articles WHERE slug = $1), m.id
+			FROM media m
+			WHERE ` + s.db.In("m.id", "$2"), Args: []any{a.Slug, s.db.Int64s(a.MediaIDs)}})
 	}
 	return stmts
 }

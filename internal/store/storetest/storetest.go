@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	tests = append(tests, redirectTests...)
 	tests = append(tests, userTests...)
 	tests = append(tests, idTests...)
+	tests = append(tests, mediaTests...)
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()

@@ -29,6 +29,14 @@ func policy() *bluemonday.Policy {
 	p.AllowAttrs("src").Matching(embedSources).OnElements("iframe")
 	p.AllowAttrs("title", "width", "height", "allowfullscreen", "loading").OnElements("iframe")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	// Library images (HTMLWith): a <picture> of variants in a <figure>.
+	p.AllowElements("picture", "figure", "figcaption")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^image/webp$`)).OnElements("source")
+	p.AllowAttrs("srcset", "sizes").OnElements("source", "img")
+	p.AllowAttrs("fetchpriority").Matching(regexp.MustCompile(`^high$`)).OnElements("img")
+	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^photo$`)).OnElements("figure")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^credit$`)).OnElements("span")
 	return p
 }
 

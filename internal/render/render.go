@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 )
@@ -36,7 +37,7 @@ func New() *Renderer {
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.GFM, extension.Footnote, headings.New()),
 			// Raw HTML passes goldmark; the policy decides what of it survives.
-			goldmark.WithRendererOptions(html.WithUnsafe()),
+			goldmark.WithRendererOptions(html.WithUnsafe(), renderer.WithNodeRenderers(photoRenderers)),
 		),
 		counter: goldmark.New(
 			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote),

@@ -131,6 +131,13 @@ func NumberedSitemap(n int) string { return "/sitemap-" + strconv.Itoa(n) + ".xm
 // served, each under its name with a content hash.
 const Static = "/static/"
 
+// MediaRoot is where the photo library's files are served.
+const MediaRoot = "/media/"
+
+// Media returns the address of a file of a library image: its hash and
+// the file's name ("w640.webp"). Files under an address never change.
+func Media(hash, file string) string { return MediaRoot + hash + "/" + file }
+
 // notArticle are the first path segments of the site's addresses that
 // are not articles: the home page's numbered pages, the static files, the
 // site's feeds, the archives, and the admin.
@@ -138,6 +145,7 @@ var notArticle = map[string]bool{
 	"":                                 true,
 	pageSegment:                        true,
 	strings.Trim(Static, "/"):          true,
+	strings.Trim(MediaRoot, "/"):       true,
 	strings.Trim(Feed(Home, RSS), "/"): true,
 	TagListing:                         true,
 	AuthorListing:                      true,

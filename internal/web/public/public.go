@@ -18,6 +18,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -43,6 +44,9 @@ type Handlers struct {
 	feedFull bool
 	linker   Linker
 	floor    float64
+	// The photo library's files, when the site has a media storage.
+	mediaItems *mediaItemCache
+	mediaFiles *mediaFileCache
 }
 
 // Linker is what the article page needs of the linking engine.
@@ -76,6 +80,12 @@ type Options struct {
 	// carry summaries without it. Sites have it on by default, so the
 	// command line sets it unless told otherwise.
 	FeedFullContent bool
+	// Media is where the photo library's files are kept; without it no
+	// image is served.
+	Media media.Storage
+	// MediaCacheBytes bounds the library files kept in memory to serve
+	// (default 64 MiB).
+	MediaCacheBytes int
 }
 
 // New returns the reader handlers. Views are counted by views. It
@@ -89,7 +99,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	if err != nil {
 		return nil, err
 	}
-	return &Handlers{
+	h := &Handlers{
 		site: site, tpl: tpl, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		limits:   newRateLimiter(opts.Now),
@@ -98,7 +108,15 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
 		floor:    opts.RelatedFloor,
-	}, nil
+	}
+	if opts.Media != nil {
+		if opts.MediaCacheBytes <= 0 {
+			opts.MediaCacheBytes = 64 << 20
+		}
+		h.mediaItems = &mediaItemCache{store: s, ttl: opts.CacheFor, now: opts.Now, items: map[string]cachedItem{}}
+		h.mediaFiles = newMediaFileCache(opts.Media, opts.MediaCacheBytes)
+	}
+	return h, nil
 }
 
 // templates are the reader pages, each rendering its own type.
@@ -164,6 +182,7 @@ var routes = func() []route {
 		{get(urls.FirstPage(tag)), "", false, always(toFirstPage)},
 		{get(urls.FirstPage(author)), "", false, always(toFirstPage)},
 		{get(urls.Static + fileWildcard), "a static file", false, func(h *Handlers) web.HandlerFunc { return h.site.Assets.ServeHTTP }},
+		{get(urls.Media("{hash}", fileWildcard)), "a photo", false, method((*Handlers).mediaFile)},
 		{get(urls.Article(slugWildcard)), "an article", true, method((*Handlers).article)},
 		{"POST " + urls.PostComment(slugWildcard), "", false, method((*Handlers).postComment)},
 	}
@@ -223,7 +242,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 func CanonicalSlash(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, urls.Static) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasSuffix(p, "/") && !strings.HasPrefix(p, urls.Static) && !strings.HasPrefix(p, urls.MediaRoot) {
 			// The mux names a pattern ending in a slash for an address it
 			// would redirect itself, or for the catch-all.
 			if _, own := mux.Handler(r); strings.HasSuffix(own, "/") || strings.HasSuffix(own, "{$}") {

@@ -1,0 +1,148 @@
+package public
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web"
+)
+
+// mediaFile serves a file of a library image: only the variants made for
+// a ready item, never the upload as it came (it may carry a reporter's
+// GPS position). Files never change under their address, so browsers
+// and caches keep them a year. A browser that takes WebP is given the
+// WebP variant of a width it asks for in another format.
+func (h *Handlers) mediaFile(w http.ResponseWriter, r *http.Request) error {
+	hash, file := r.PathValue("hash"), r.PathValue("file")
+	name, ext, _ := strings.Cut(file, ".")
+	format, ok := media.FormatFromExt(ext)
+	if !ok || h.mediaFiles == nil || media.CheckKey(media.Key(hash, file)) != nil {
+		return web.ErrNotFound
+	}
+	it, err := h.mediaItems.get(r.Context(), hash)
+	if err != nil {
+		return err
+	}
+	v, ok := it.Variant(name, format)
+	if !ok || it.State != media.Ready {
+		return web.ErrNotFound
+	}
+	if webp, ok := it.Variant(name, media.WebP); ok && format != media.WebP {
+		w.Header().Set("Vary", "Accept")
+		if strings.Contains(r.Header.Get("Accept"), "image/webp") {
+			v = webp
+		}
+	}
+	data, err := h.mediaFiles.get(r.Context(), media.Key(hash, v.File()))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", v.Format.MIME())
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("ETag", `"`+hash[:20]+"-"+v.File()+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	return nil
+}
+
+// mediaItemCache keeps the library's items by hash for a while, so that
+// serving a file reads the store once per item and period, not per request.
+type mediaItemCache struct {
+	store store.MediaStore
+	ttl   time.Duration
+	now   func() time.Time
+	mu    sync.Mutex
+	items map[string]cachedItem
+}
+
+type cachedItem struct {
+	item    *media.Item
+	expires time.Time
+}
+
+func (c *mediaItemCache) get(ctx context.Context, hash string) (*media.Item, error) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.items[hash]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.item, nil
+	}
+	it, err := c.store.MediaByHash(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, web.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.items) >= 10_000 {
+		clear(c.items) // a crude bound: items are cheap to read again
+	}
+	c.items[hash] = cachedItem{it, now.Add(c.ttl)}
+	return it, nil
+}
+
+// mediaFileCache keeps the most recently served files in memory, up to a
+// number of bytes: a file never changes under its key, and storage may be
+// a database on another machine.
+type mediaFileCache struct {
+	storage  media.Storage
+	maxBytes int
+	mu       sync.Mutex
+	bytes    int
+	order    *list.List // of *cachedFile, most recent first
+	files    map[string]*list.Element
+}
+
+type cachedFile struct {
+	key  string
+	data []byte
+}
+
+func newMediaFileCache(s media.Storage, maxBytes int) *mediaFileCache {
+	return &mediaFileCache{storage: s, maxBytes: maxBytes, order: list.New(), files: map[string]*list.Element{}}
+}
+
+func (c *mediaFileCache) get(ctx context.Context, key string) ([]byte, error) {
+	c.mu.Lock()
+	if e, ok := c.files[key]; ok {
+		c.order.MoveToFront(e)
+		c.mu.Unlock()
+		return e.Value.(*cachedFile).data, nil
+	}
+	c.mu.Unlock()
+	data, err := c.storage.Get(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, web.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > c.maxBytes/8 {
+		return data, nil // one file must not push out the rest
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.files[key]; !ok {
+		c.files[key] = c.order.PushFront(&cachedFile{key, data})
+		c.bytes += len(data)
+		for c.bytes > c.maxBytes {
+			last := c.order.Back()
+			f := c.order.Remove(last).(*cachedFile)
+			delete(c.files, f.key)
+			c.bytes -= len(f.data)
+		}
+	}
+	return data, nil
+}

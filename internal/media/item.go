@@ -95,6 +95,7 @@ type Variant struct {
 	Format Format `json:"format"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
+	Size   int64  `json:"size,omitempty"` // in bytes
 }
 
 // File is the variant's file name: its name and its format's extension.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -25,6 +26,7 @@ func (s *Service) PrepareImport(actor Actor, w ImportWrite) error {
 	a, old := w.Article, w.Old
 	now := s.now()
 	a.Body = s.Body(actor, a.OwnerID, a.Body)
+	a.MediaIDs = render.MediaIDs(a.Body)
 	if old == nil {
 		if err := a.Validate(now); err != nil {
 			return err

@@ -122,6 +122,7 @@ func (s *Service) prepare(actor Actor, current, a *article.Article, now time.Tim
 		article.KeepPublishedSlug(current, a, now)
 	}
 	s.CountWords(a)
+	a.MediaIDs = render.MediaIDs(a.Body)
 	return a.Validate(now)
 }
 
@@ -239,6 +240,7 @@ func (s *Service) Rename(ctx context.Context, actor Actor, a *article.Article, s
 func (s *Service) validate(actor Actor, current, next *article.Article) error {
 	next.Body = s.Body(actor, current.OwnerID, next.Body)
 	s.CountWords(next)
+	next.MediaIDs = render.MediaIDs(next.Body)
 	return next.Validate(s.now())
 }
 

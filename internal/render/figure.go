@@ -8,12 +8,28 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // Images are the library images a page may show, by ID.
 type Images map[int64]*media.Item
+
+// Of are the images among images that article a shows: its featured
+// image and those its body names.
+func (images Images) Of(a *article.Article) Images {
+	if len(images) == 0 {
+		return nil
+	}
+	out := Images{}
+	for _, id := range append([]int64{a.FeaturedMediaID}, a.MediaIDs...) {
+		if it := images[id]; it != nil {
+			out[id] = it
+		}
+	}
+	return out
+}
 
 // MediaRef is how a Markdown body names a library image:
 // ![alt text](media:42).

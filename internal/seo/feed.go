@@ -70,6 +70,16 @@ type FeedItem struct {
 	Categories []string
 	Summary    string // plain text
 	Content    string // HTML; empty for a feed of summaries
+	Image      *FeedImage
+}
+
+// FeedImage is an item's picture: its featured image.
+type FeedImage struct {
+	URL           string // absolute
+	Type          string // its media type
+	Size          int64  // in bytes
+	Width, Height int
+	Caption       string
 }
 
 // CleanText returns s without what XML 1.0 cannot carry: control
@@ -175,6 +185,7 @@ type rssDoc struct {
 	Atom      string     `xml:"xmlns:atom,attr"`
 	ContentNS string     `xml:"xmlns:content,attr"`
 	DC        string     `xml:"xmlns:dc,attr"`
+	Media     string     `xml:"xmlns:media,attr,omitempty"` // when an item has an image
 	Channel   rssChannel `xml:"channel"`
 }
 
@@ -199,6 +210,25 @@ type rssItem struct {
 	Categories  []string `xml:"category"`
 	Description string   `xml:"description"`
 	Content     string   `xml:"content:encoded,omitempty"`
+	// An image as an enclosure (RSS's own) and as Media RSS content,
+	// which feed readers show as the item's picture.
+	Enclosure *rssEnclosure    `xml:"enclosure,omitempty"`
+	Media     *rssMediaContent `xml:"media:content,omitempty"`
+}
+
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
+type rssMediaContent struct {
+	URL         string `xml:"url,attr"`
+	Medium      string `xml:"medium,attr"`
+	Type        string `xml:"type,attr"`
+	Width       int    `xml:"width,attr,omitempty"`
+	Height      int    `xml:"height,attr,omitempty"`
+	Description string `xml:"media:description,omitempty"`
 }
 
 type rssGUID struct {
@@ -225,7 +255,17 @@ func (f *Feed) RSS(self string) ([]byte, error) {
 	}
 	for _, it := range f.Items {
 		link := CleanText(it.Link)
+		var enclosure *rssEnclosure
+		var mediaContent *rssMediaContent
+		if img := it.Image; img != nil {
+			doc.Media = "http://search.yahoo.com/mrss/"
+			enclosure = &rssEnclosure{URL: CleanText(img.URL), Length: img.Size, Type: img.Type}
+			mediaContent = &rssMediaContent{URL: CleanText(img.URL), Medium: "image", Type: img.Type,
+				Width: img.Width, Height: img.Height, Description: singleLine(img.Caption)}
+		}
 		doc.Channel.Items = append(doc.Channel.Items, rssItem{
+			Enclosure:   enclosure,
+			Media:       mediaContent,
 			Title:       singleLine(it.Title),
 			Link:        link,
 			GUID:        rssGUID{IsPermaLink: true, Value: link},
@@ -266,9 +306,10 @@ type atomFeed struct {
 }
 
 type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
+	Href   string `xml:"href,attr"`
+	Rel    string `xml:"rel,attr,omitempty"`
+	Type   string `xml:"type,attr,omitempty"`
+	Length int64  `xml:"length,attr,omitempty"`
 }
 
 type atomPerson struct {
@@ -331,6 +372,9 @@ func (f *Feed) Atom(self string) ([]byte, error) {
 		if e.Updated == "" {
 			e.Updated = e.Published
 		}
+		if img := it.Image; img != nil {
+			e.Links = append(e.Links, atomLink{Href: CleanText(img.URL), Rel: "enclosure", Type: img.Type, Length: img.Size})
+		}
 		if name := singleLine(it.Author); name != "" {
 			e.Author = &atomPerson{Name: name, URI: CleanText(it.AuthorURL)}
 		}
@@ -376,6 +420,7 @@ type jsonItem struct {
 	DateModified  string       `json:"date_modified,omitempty"`
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`
+	Image         string       `json:"image,omitempty"`
 }
 
 // JSON writes the feed as JSON Feed 1.1; self is the feed's own address.
@@ -403,6 +448,9 @@ func (f *Feed) JSON(self string) ([]byte, error) {
 			DatePublished: formatDate(it.Published, isoDate),
 			DateModified:  formatDate(it.Updated, isoDate),
 			Tags:          singleLines(it.Categories),
+		}
+		if it.Image != nil {
+			item.Image = CleanText(it.Image.URL)
 		}
 		if item.ContentHTML == "" {
 			// An item must have content_html or content_text.

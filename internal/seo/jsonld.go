@@ -17,7 +17,7 @@ type NewsArticleData struct {
 	URL           string // canonical, absolute
 	Headline      string
 	Description   string
-	Image         string // absolute
+	Images        []string // absolute; Google asks for 16:9, 4:3 and 1:1
 	Published     time.Time
 	Modified      time.Time
 	AuthorName    string
@@ -50,8 +50,8 @@ func NewsArticleSchema(d NewsArticleData) map[string]any {
 	if d.Description != "" {
 		m["description"] = d.Description
 	}
-	if d.Image != "" {
-		m["image"] = []string{d.Image}
+	if len(d.Images) > 0 {
+		m["image"] = d.Images
 	}
 	if d.AuthorName != "" {
 		author := map[string]any{"@type": "Person", "name": d.AuthorName}

@@ -68,13 +68,15 @@ const (
 	ViewAnalytics      Action = "view analytics"
 	ManageSettings     Action = "manage settings"
 	ManageUsers        Action = "manage users"
+	UploadImages       Action = "upload images" // add to the photo library, describe them
+	DeleteImages       Action = "delete images"
 )
 
 var allowed = map[Role][]Action{
-	Administrator: {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, ManageSettings, ManageUsers},
-	Editor:        {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics},
-	Author:        {EditOwnArticles, PublishOwnArticles, ViewAnalytics},
-	Contributor:   {EditOwnArticles},
+	Administrator: {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, ManageSettings, ManageUsers, UploadImages, DeleteImages},
+	Editor:        {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, UploadImages, DeleteImages},
+	Author:        {EditOwnArticles, PublishOwnArticles, ViewAnalytics, UploadImages},
+	Contributor:   {EditOwnArticles, UploadImages},
 }
 
 // Can reports whether role r may do a.

@@ -5,10 +5,13 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -24,8 +27,11 @@ type ArticlePage struct {
 	web.Base
 	// Article is a value, not a pointer, so that the page's zero value
 	// renders: the templates check at start that each does.
-	Article  article.Article
-	Body     template.HTML
+	Article article.Article
+	Body    template.HTML
+	// Featured is the featured image, as a figure with its caption and
+	// credit; empty for none.
+	Featured template.HTML
 	TOC      []TOCEntry
 	Updated  bool // updated noticeably later than published
 	Views    int64
@@ -150,7 +156,12 @@ func (h *Handlers) publicArticle(ctx context.Context, slug string) (*article.Art
 // adds that reader's comments awaiting moderation.
 func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo string) (*ArticlePage, error) {
 	ctx := r.Context()
-	body, err := h.bodies.get(a, h.renderer)
+	images, err := h.images(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	featured := images[a.FeaturedMediaID]
+	body, err := h.bodies.get(a, h.renderer, images, featured == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +186,7 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		Base:         h.site.Base(r, a.Title, a.Description),
 		Article:      *a,
 		Body:         body.html,
+		Featured:     featuredHTML(featured),
 		TOC:          toc(body.outline),
 		Updated:      a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
 		Views:        a.Views,
@@ -183,8 +195,62 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		Thread:       comment.Thread(comments),
 		CommentsOpen: !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
 	}
-	h.describeArticle(r, p, body)
+	h.describeArticle(r, p, body, shareItem(featured, images, body))
 	return p, nil
+}
+
+// images are the ready library images an article shows: its featured
+// image and those its body names.
+func (h *Handlers) images(ctx context.Context, a *article.Article) (render.Images, error) {
+	images, err := h.imagesOf(ctx, []*article.Article{a})
+	return images.Of(a), err
+}
+
+// imagesOf reads the ready library images of several articles (their
+// featured images, those their bodies name) with one query.
+func (h *Handlers) imagesOf(ctx context.Context, as []*article.Article) (render.Images, error) {
+	var ids []int64
+	for _, a := range as {
+		if a.FeaturedMediaID != 0 {
+			ids = append(ids, a.FeaturedMediaID)
+		}
+		ids = append(ids, a.MediaIDs...)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	items, err := h.store.MediaItems(ctx, store.MediaQuery{IDs: ids, State: media.Ready})
+	if err != nil {
+		return nil, err
+	}
+	images := make(render.Images, len(items))
+	for _, it := range items {
+		images[it.ID] = it
+	}
+	return images, nil
+}
+
+// featuredHTML is the featured image above an article's body: the page's
+// lead image.
+func featuredHTML(it *media.Item) template.HTML {
+	if it == nil {
+		return ""
+	}
+	// render.Figure escapes the item's text.
+	return template.HTML(render.Figure(it, "", true))
+}
+
+// shareItem is the library image of an article's social cards: the
+// featured image, else the first library image of the body.
+func shareItem(featured *media.Item, images render.Images, body *renderedBody) *media.Item {
+	if featured != nil {
+		return featured
+	}
+	if id, ok := strings.CutPrefix(body.image, render.MediaRef); ok {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		return images[n]
+	}
+	return nil
 }
 
 // related lists the articles shown under "Related articles": first those

@@ -8,10 +8,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"hash/fnv"
 	"html/template"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -323,6 +327,7 @@ type bodyCache struct {
 
 type renderedBody struct {
 	version int
+	media   string // the images' fingerprint (see mediaStamp)
 	html    template.HTML
 	outline []article.Heading
 	// summary stands in for a missing description; image and imageAlt
@@ -332,21 +337,23 @@ type renderedBody struct {
 
 func newBodyCache() *bodyCache { return &bodyCache{bodies: map[int64]*renderedBody{}} }
 
-func (c *bodyCache) get(a *article.Article, r *render.Renderer) (*renderedBody, error) {
+func (c *bodyCache) get(a *article.Article, r *render.Renderer, images render.Images, lead bool) (*renderedBody, error) {
+	stamp := mediaStamp(images, lead)
 	c.mu.Lock()
 	b := c.bodies[a.ID]
 	c.mu.Unlock()
-	if b != nil && b.version == a.Version {
+	if b != nil && b.version == a.Version && b.media == stamp {
 		return b, nil
 	}
 	doc := r.Parse([]byte(a.Body))
-	html, err := r.HTML(doc)
+	image, imageAlt := seo.FirstImage(doc)
+	outline, summary := doc.Outline(), seo.Summary(doc)
+	html, err := r.HTMLWith(doc, images, lead)
 	if err != nil {
 		return nil, err
 	}
 	// The renderer sanitised the HTML.
-	b = &renderedBody{version: a.Version, html: template.HTML(html), outline: doc.Outline(), summary: seo.Summary(doc)}
-	b.image, b.imageAlt = seo.FirstImage(doc)
+	b = &renderedBody{version: a.Version, media: stamp, html: template.HTML(html), outline: outline, summary: summary, image: image, imageAlt: imageAlt}
 	c.mu.Lock()
 	if len(c.bodies) >= maxCachedBodies {
 		c.bodies = map[int64]*renderedBody{}
@@ -354,4 +361,16 @@ func (c *bodyCache) get(a *article.Article, r *render.Renderer) (*renderedBody, 
 	c.bodies[a.ID] = b
 	c.mu.Unlock()
 	return b, nil
+}
+
+// mediaStamp fingerprints what of an article's images its rendered body
+// shows, so that a new caption or a variant made since renders it again.
+func mediaStamp(images render.Images, lead bool) string {
+	var b strings.Builder
+	fmt.Fprint(&b, lead)
+	for _, id := range slices.Sorted(maps.Keys(images)) {
+		it := images[id]
+		fmt.Fprintf(&b, "|%d %d %q %q %q", id, len(it.Variants), it.Alt, it.Caption, it.Credit)
+	}
+	return b.String()
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -99,8 +101,12 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		f.Updated = now
 	}
 	base := h.site.BaseURL(r)
+	images, err := h.imagesOf(ctx, as)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range as {
-		item, err := h.feedItem(r, a, base)
+		item, err := h.feedItem(r, a, base, images.Of(a))
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +118,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 // feedItem describes an article, listed whole, for a feed: with its
 // rendered body when the feeds carry full content, and with a summary of
 // the body when it has no description.
-func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string) (seo.FeedItem, error) {
+func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string, images render.Images) (seo.FeedItem, error) {
 	item := seo.FeedItem{
 		Title:     a.Title,
 		Link:      h.site.AbsURL(r, urls.Article(a.Slug)),
@@ -127,10 +133,14 @@ func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string) (s
 	for _, t := range a.Tags {
 		item.Categories = append(item.Categories, t.Name)
 	}
+	featured := images[a.FeaturedMediaID]
+	if featured != nil {
+		item.Image = h.feedImage(r, featured)
+	}
 	if !h.feedFull && a.Description != "" {
 		return item, nil
 	}
-	body, err := h.bodies.get(a, h.renderer)
+	body, err := h.bodies.get(a, h.renderer, images, featured == nil)
 	if err != nil {
 		return item, err
 	}
@@ -157,3 +167,19 @@ func (w typedWriter) WriteHeader(status int) {
 }
 
 func (w typedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// feedImage is a featured image for a feed item: its share crop in the
+// original's format, which every feed reader can show.
+func (h *Handlers) feedImage(r *http.Request, it *media.Item) *seo.FeedImage {
+	for _, v := range it.Variants {
+		if v.Name == "share" && v.Format != media.WebP {
+			caption := it.Caption
+			if caption == "" {
+				caption = it.Alt
+			}
+			return &seo.FeedImage{URL: h.site.AbsURL(r, urls.Media(it.Hash, v.File())), Type: v.Format.MIME(),
+				Size: v.Size, Width: v.Width, Height: v.Height, Caption: caption}
+		}
+	}
+	return nil
+}

@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -85,6 +87,79 @@ func TestMediaFilesServed(t *testing.T) {
 	} {
 		if res, _ := ts.get(t, path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// fullPhoto is a ready library item with every variant a photo gets.
+func fullPhoto(t *testing.T, ts *testServer) *media.Item {
+	t.Helper()
+	sum := sha256.Sum256([]byte("featured photo"))
+	it := &media.Item{Hash: hex.EncodeToString(sum[:]), Format: media.JPEG, Width: 4000, Height: 3000, Size: 3_000_000,
+		Filename: "border-crossing.jpg", State: media.Ready,
+		Info: media.Info{Alt: "Trucks queue at the border crossing", Caption: "Trucks waited for two days at the crossing.", Credit: "Amina Qureshi / Frontier Wire"}}
+	for _, w := range []int{320, 640, 960, 1280, 1920} {
+		for _, f := range []media.Format{media.WebP, media.JPEG} {
+			it.Variants = append(it.Variants, media.Variant{Name: "w" + strconv.Itoa(w), Format: f, Width: w, Height: w * 3 / 4, Size: int64(w * 50)})
+		}
+	}
+	for _, c := range []media.Variant{{Name: "share", Width: 1200, Height: 630}, {Name: "16x9", Width: 1200, Height: 675}, {Name: "4x3", Width: 1200, Height: 900}, {Name: "1x1", Width: 1200, Height: 1200}} {
+		for _, f := range []media.Format{media.WebP, media.JPEG} {
+			c.Format, c.Size = f, 90_000
+			it.Variants = append(it.Variants, c)
+		}
+	}
+	if _, err := ts.store.AddMedia(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+// The reference article with a featured image shows it with its caption
+// and credit, and its social cards, structured data and feeds carry it.
+func TestReferenceArticleWithFeaturedImage(t *testing.T) {
+	ts := newTestServer(t, 0, "")
+	a := importText(t, ts, referenceArticle(t))
+	photo := fullPhoto(t, ts)
+	a.FeaturedMediaID = photo.ID
+	if err := ts.store.UpdateArticle(ctx, a, "featured image"); err != nil {
+		t.Fatal(err)
+	}
+	res, page := ts.get(t, "/"+a.Slug+"/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET the article: %d", res.StatusCode)
+	}
+	src := func(file string) string { return "/media/" + photo.Hash + "/" + file }
+	for _, want := range []string{
+		`<figure class="photo"><picture><source type="image/webp" srcset="` + src("w320.webp") + ` 320w, ` + src("w640.webp") + ` 640w`,
+		`<img src="` + src("w960.jpg") + `" srcset="` + src("w320.jpg") + ` 320w,`,
+		`width="960" height="720" alt="Trucks queue at the border crossing" fetchpriority="high"`,
+		`<figcaption>Trucks waited for two days at the crossing. <span class="credit">Photo: Amina Qureshi / Frontier Wire</span></figcaption>`,
+		`<meta property="og:image" content="` + ts.URL + src("share.jpg") + `">`,
+		`<meta property="og:image:width" content="1200">`,
+		`<meta property="og:image:height" content="630">`,
+		`<meta property="og:image:alt" content="Trucks queue at the border crossing">`,
+		`<meta name="twitter:card" content="summary_large_image">`,
+		`"image":["` + ts.URL + src("16x9.jpg") + `","` + ts.URL + src("4x3.jpg") + `","` + ts.URL + src("1x1.jpg") + `"]`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the article page lacks %s", want)
+		}
+	}
+	if strings.Index(page, `<figure class="photo">`) > strings.Index(page, `<div class="article-body">`) {
+		t.Error("the featured image is not above the body")
+	}
+	share := ts.URL + src("share.jpg")
+	for path, want := range map[string][]string{
+		urls.Feed(urls.Home, urls.RSS):      {`<enclosure url="` + share + `" length="90000" type="image/jpeg"></enclosure>`, `<media:content url="` + share + `" medium="image" type="image/jpeg" width="1200" height="630">`, `<media:description>Trucks waited for two days at the crossing.</media:description>`},
+		urls.Feed(urls.Home, urls.Atom):     {`<link href="` + share + `" rel="enclosure" type="image/jpeg" length="90000"></link>`},
+		urls.Feed(urls.Home, urls.JSONFeed): {`"image": "` + share + `"`},
+	} {
+		_, feed := ts.get(t, path)
+		for _, w := range want {
+			if !strings.Contains(feed, w) {
+				t.Errorf("%s lacks %s", path, w)
+			}
 		}
 	}
 }

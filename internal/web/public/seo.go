@@ -2,9 +2,11 @@ package public
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
@@ -48,15 +50,26 @@ func (h *Handlers) absolute(r *http.Request, link string) string {
 	return ""
 }
 
-func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *renderedBody) {
+// describeArticle fills in an article page's head. photo is the library
+// image of its social cards and structured data, nil for none: then the
+// body's first image, or the site's share card.
+func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *renderedBody, photo *media.Item) {
 	a := &p.Article
 	if a.Description == "" && body.summary != "" {
 		p.Description = body.summary
 	}
 	p.Canonical = h.site.AbsURL(r, urls.Article(a.Slug))
 	image, imageAlt := h.absolute(r, body.image), body.imageAlt
+	var imageMeta []web.MetaTag
+	var images []string
+	if photo != nil {
+		image, imageAlt, imageMeta, images = h.photoMeta(r, photo)
+	}
 	if image == "" {
 		image, imageAlt = h.shareImage(r), h.site.Current().Title
+	}
+	if images == nil {
+		images = []string{image}
 	}
 	home := h.site.AbsURL(r, urls.Home)
 	var authorName, authorURL, section string
@@ -79,9 +92,12 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		{Property: "og:locale", Content: strings.ReplaceAll(h.site.Current().Language, "-", "_")},
 		{Property: "og:image", Content: image},
 		{Property: "og:image:alt", Content: imageAlt},
+	}
+	p.Meta = append(p.Meta, imageMeta...)
+	p.Meta = append(p.Meta, []web.MetaTag{
 		{Property: "article:published_time", Content: a.PublishedAt.Format(time.RFC3339)},
 		{Property: "article:modified_time", Content: a.UpdatedAt.Format(time.RFC3339)},
-	}
+	}...)
 	if authorURL != "" {
 		p.Meta = append(p.Meta, web.MetaTag{Property: "article:author", Content: authorURL})
 	}
@@ -99,7 +115,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	crumbs = append(crumbs, seo.Crumb{Name: a.Title, URL: p.Canonical})
 	p.StructuredData = []any{
 		seo.NewsArticleSchema(seo.NewsArticleData{
-			URL: p.Canonical, Headline: a.Title, Description: p.Description, Image: image,
+			URL: p.Canonical, Headline: a.Title, Description: p.Description, Images: images,
 			Published: a.PublishedAt, Modified: a.UpdatedAt, AuthorName: authorName, AuthorURL: authorURL,
 			PublisherName: h.site.Current().Title, PublisherURL: home, PublisherLogo: h.logoURL(r),
 			Section: section, Keywords: keywords, WordCount: a.WordCount, Language: h.site.Current().Language,
@@ -152,4 +168,37 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 		seo.Crumb{Name: h.site.Current().Title, URL: home},
 		seo.Crumb{Name: name, URL: h.site.AbsURL(r, urls.Listing(kind, slug))},
 	)}
+}
+
+// photoMeta describes a library image for social cards: its share crop
+// (1200×630, in the original's format: not every site reads WebP) with
+// its size and type, and for structured data the 16:9, 4:3 and 1:1 crops
+// Google's Article guidelines ask for.
+func (h *Handlers) photoMeta(r *http.Request, it *media.Item) (image, alt string, meta []web.MetaTag, images []string) {
+	var share media.Variant
+	for _, v := range it.Variants {
+		if v.Format == media.WebP {
+			continue
+		}
+		switch v.Name {
+		case "share":
+			share = v
+		case "16x9", "4x3", "1x1":
+			images = append(images, h.site.AbsURL(r, urls.Media(it.Hash, v.File())))
+		}
+	}
+	if share.Name == "" {
+		return "", "", nil, images
+	}
+	image = h.site.AbsURL(r, urls.Media(it.Hash, share.File()))
+	alt = it.Alt
+	if alt == "" {
+		alt = it.Caption
+	}
+	meta = []web.MetaTag{
+		{Property: "og:image:width", Content: strconv.Itoa(share.Width)},
+		{Property: "og:image:height", Content: strconv.Itoa(share.Height)},
+		{Property: "og:image:type", Content: share.Format.MIME()},
+	}
+	return image, alt, meta, images
 }

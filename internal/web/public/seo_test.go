@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/web"
@@ -187,7 +188,10 @@ func TestHostileTextInTheHead(t *testing.T) {
 	r := httptestRequest("/hostile/")
 	p := &ArticlePage{Base: h.site.Base(r, hostile, hostile), Article: article.Article{Title: hostile, Slug: "hostile", Description: hostile, PublishedAt: published, UpdatedAt: published,
 		Author: &article.Author{Name: hostile, Slug: "x"}, Tags: article.TagsFromNames(hostile)}}
-	h.describeArticle(r, p, &renderedBody{})
+	photo := &media.Item{Hash: strings.Repeat("ab", 32), Format: media.JPEG, Info: media.Info{Alt: hostile, Caption: hostile, Credit: hostile},
+		Variants: []media.Variant{{Name: "share", Format: media.JPEG, Width: 1200, Height: 630}, {Name: "w640", Format: media.JPEG, Width: 640, Height: 480}}}
+	p.Featured = featuredHTML(photo)
+	h.describeArticle(r, p, &renderedBody{}, photo)
 	var buf bytes.Buffer
 	if err := pages.article.Execute(&buf, *p); err != nil {
 		t.Fatal(err)

@@ -92,7 +92,18 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"reference":    "",
 	}
 	if raw, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "shared", "fixtures", "reference-article.txt")); err == nil {
-		pages["reference"] = "/" + importText(t, ts, raw).Slug + "/"
+		ref := importText(t, ts, raw)
+		pages["reference"] = "/" + ref.Slug + "/"
+		// With a featured image, and a library image in its body.
+		photo := fullPhoto(t, ts)
+		ref.FeaturedMediaID, ref.MediaIDs = photo.ID, []int64{photo.ID}
+		ref.Body += fmt.Sprintf("\n\n![Queue of trucks](media:%d)\n", photo.ID)
+		ref.Slug += "-photo"
+		ref.ID, ref.Source = 0, ""
+		if err := ts.store.CreateArticle(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+		pages["reference-photo"] = "/" + ref.Slug + "/"
 	} else {
 		delete(pages, "reference")
 	}

@@ -77,6 +77,26 @@ func srcset(it *media.Item, vs []media.Variant) string {
 // priority; the others when they come near. alt replaces the item's alt
 // text when not empty. Picture is "" for an item without variants.
 func Picture(it *media.Item, alt string, lead bool) string {
+	if alt == "" {
+		alt = it.Alt
+	}
+	return picture(it, alt, lead, ImageSizes, 960)
+}
+
+// ThumbnailSizes is how wide a listing shows an article's thumbnail (see
+// style.css).
+const ThumbnailSizes = "8rem"
+
+// Thumbnail is an article's featured image as a listing shows it: small,
+// beside the headline, which says what it shows (so its alt text is
+// empty). Only the first of a listing may be its lead image.
+func Thumbnail(it *media.Item, lead bool) string {
+	return picture(it, "", lead, ThumbnailSizes, 320)
+}
+
+// picture is a <picture> shown at sizes; its fallback src is the first
+// width from near (for browsers without srcset).
+func picture(it *media.Item, alt string, lead bool, sizes string, near int) string {
 	webp, other := widths(it, media.WebP), widths(it, fallback(it))
 	if fallback(it) == media.WebP {
 		webp = nil
@@ -84,13 +104,9 @@ func Picture(it *media.Item, alt string, lead bool) string {
 	if len(other) == 0 {
 		return ""
 	}
-	if alt == "" {
-		alt = it.Alt
-	}
-	// The fallback src is the width nearest a column's on a large screen.
 	src := other[len(other)-1]
 	for _, v := range other {
-		if v.Width >= 960 {
+		if v.Width >= near {
 			src = v
 			break
 		}
@@ -102,10 +118,10 @@ func Picture(it *media.Item, alt string, lead bool) string {
 	var b strings.Builder
 	b.WriteString("<picture>")
 	if len(webp) > 0 {
-		fmt.Fprintf(&b, `<source type="image/webp" srcset="%s" sizes="%s">`, srcset(it, webp), ImageSizes)
+		fmt.Fprintf(&b, `<source type="image/webp" srcset="%s" sizes="%s">`, srcset(it, webp), sizes)
 	}
 	fmt.Fprintf(&b, `<img src="%s" srcset="%s" sizes="%s" width="%d" height="%d" alt="%s" %s>`,
-		urls.Media(it.Hash, src.File()), srcset(it, other), ImageSizes, src.Width, src.Height, html.EscapeString(alt), loading)
+		urls.Media(it.Hash, src.File()), srcset(it, other), sizes, src.Width, src.Height, html.EscapeString(alt), loading)
 	b.WriteString("</picture>")
 	return b.String()
 }

@@ -149,7 +149,16 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 	if strings.Index(page, `<figure class="photo">`) > strings.Index(page, `<div class="article-body">`) {
 		t.Error("the featured image is not above the body")
 	}
-	share := ts.URL + src("share.jpg")
+	// The home page shows it small beside the headline, loaded at once as
+	// the first card's.
+	_, home := ts.get(t, "/")
+	if want := `<div class="thumb"><picture><source type="image/webp" srcset="` + src("w320.webp") + ` 320w`; !strings.Contains(home, want) {
+		t.Errorf("the home page lacks the thumbnail %s", want)
+	}
+	if want := `<img src="` + src("w320.jpg") + `"`; !strings.Contains(home, want) || !strings.Contains(home, `sizes="8rem" width="320" height="240" alt="" fetchpriority="high"`) {
+		t.Errorf("the home page's thumbnail is not the small lead image")
+	}
+		share := ts.URL + src("share.jpg")
 	for path, want := range map[string][]string{
 		urls.Feed(urls.Home, urls.RSS):      {`<enclosure url="` + share + `" length="90000" type="image/jpeg"></enclosure>`, `<media:content url="` + share + `" medium="image" type="image/jpeg" width="1200" height="630">`, `<media:description>Trucks waited for two days at the crossing.</media:description>`},
 		urls.Feed(urls.Home, urls.Atom):     {`<link href="` + share + `" rel="enclosure" type="image/jpeg" length="90000"></link>`},

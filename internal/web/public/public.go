@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -316,8 +317,34 @@ func paginate(listing string, page, total int) Pagination {
 // HomePage is the front page: the latest articles.
 type HomePage struct {
 	web.Base
-	Articles   []*article.Article
+	Articles   []Card
 	Pagination Pagination
+}
+
+// Card is an article in a listing, with its thumbnail: its featured
+// image, small ("" for none).
+type Card struct {
+	*article.Article
+	Thumb template.HTML
+}
+
+// cards makes the cards of a listing, reading the featured images of its
+// articles with one query. The first card's thumbnail may be the page's
+// largest paint, so it loads at once; the others lazily.
+func (h *Handlers) cards(ctx context.Context, as []*article.Article) ([]Card, error) {
+	images, err := h.imagesOf(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	cards := make([]Card, len(as))
+	for i, a := range as {
+		cards[i].Article = a
+		if it := images[a.FeaturedMediaID]; it != nil {
+			// render.Thumbnail escapes the item's text.
+			cards[i].Thumb = template.HTML(render.Thumbnail(it, i == 0))
+		}
+	}
+	return cards, nil
 }
 
 // ListPage is a tag's or an author's archive.
@@ -325,7 +352,7 @@ type ListPage struct {
 	web.Base
 	Heading    string
 	Intro      string
-	Articles   []*article.Article
+	Articles   []Card
 	Pagination Pagination
 }
 
@@ -340,11 +367,15 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
+		cards, err := h.cards(r.Context(), as)
+		if err != nil {
+			return nil, err
+		}
 		title := ""
 		if page > 1 {
 			title = fmt.Sprintf("Page %d", page)
 		}
-		p := HomePage{Base: h.site.Base(r, title, ""), Articles: as, Pagination: paginate(urls.Home, page, total)}
+		p := HomePage{Base: h.site.Base(r, title, ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
 		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 		return renderPage(h.tpl.home, p, lastUpdate(as))
 	}, nil, nil)
@@ -365,11 +396,15 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
+		cards, err := h.cards(r.Context(), as)
+		if err != nil {
+			return nil, err
+		}
 		p := ListPage{
 			Base:       h.site.Base(r, pageTitle(tag.Name, page), "Articles tagged "+tag.Name+"."),
 			Heading:    tag.Name,
 			Intro:      fmt.Sprintf("%s tagged %s.", countArticles(total), tag.Name),
-			Articles:   as,
+			Articles:   cards,
 			Pagination: paginate(urls.Tag(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.TagListing, slug, tag.Name, page)
@@ -392,6 +427,10 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
+		cards, err := h.cards(r.Context(), as)
+		if err != nil {
+			return nil, err
+		}
 		intro := au.Bio
 		if intro == "" {
 			intro = countArticles(total) + " by " + au.Name + "."
@@ -400,7 +439,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 			Base:       h.site.Base(r, pageTitle(au.Name, page), "Articles by "+au.Name+"."),
 			Heading:    au.Name,
 			Intro:      intro,
-			Articles:   as,
+			Articles:   cards,
 			Pagination: paginate(urls.Author(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)

@@ -75,6 +75,7 @@ func serveCommand() *command {
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
 			fs.BoolVar(&quiet, "quiet", false, "log only warnings and errors, not every request")
+			mediaFlags(fs, cfg)
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 0 {
@@ -200,6 +201,10 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	views := public.NewViewCounter(s, logger, e.now)
+	files, err := mediaFiles(e, s)
+	if err != nil {
+		return nil, nil, err
+	}
 	h := e.serveHooks
 	loops := []func(context.Context){
 		func(ctx context.Context) { views.Run(ctx, h.every(viewFlushInterval)) },
@@ -209,6 +214,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 	mux := http.NewServeMux()
 	reader, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
+		Media: files,
 	})
 	if err != nil {
 		return nil, nil, err

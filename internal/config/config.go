@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -53,11 +54,42 @@ type Config struct {
 	// be shown as related to it, from 0 to 1 (see
 	// linking.DefaultRelatedFloor).
 	RelatedFloor float64
+	// Media is the folder of the photo library's files (--media,
+	// DATELINE_MEDIA); see MediaDir for where they go without it.
+	Media string
+	// MaxUploadMB is the largest image accepted, in megabytes (2^20
+	// bytes), and MediaWorkers how many uploads are processed at once:
+	// together they bound the memory images take.
+	MaxUploadMB  int
+	MediaWorkers int
 	// trustProxyEnv is DATELINE_TRUST_PROXY as given, checked by Validate.
 	trustProxyEnv string
 	// relatedFloorEnv is DATELINE_RELATED_FLOOR as given, checked by
 	// Validate.
 	relatedFloorEnv string
+	maxUploadEnv    string
+	mediaWorkersEnv string
+}
+
+// Defaults of the photo library's limits.
+const (
+	DefaultMaxUploadMB  = 25
+	DefaultMediaWorkers = 2
+)
+
+// MediaDir is the folder of the photo library's files: Media when set;
+// else, for an SQLite site, a folder beside the database file named after
+// it (dateline.db keeps them in dateline-media); "" for a PostgreSQL
+// site, which keeps them in its database so that every node serves them.
+func (c *Config) MediaDir() string {
+	if c.Media != "" {
+		return c.Media
+	}
+	backend, target, err := ParseDB(c.DB)
+	if err != nil || backend != SQLite {
+		return ""
+	}
+	return strings.TrimSuffix(target, filepath.Ext(target)) + "-media"
 }
 
 // Defaults of the server settings.
@@ -85,6 +117,11 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		FeedContent:     getEnv(lookup, "DATELINE_FEED_CONTENT", "full"),
 	}
 	c.SetupCode = getEnv(lookup, "DATELINE_SETUP_CODE", "")
+	c.Media = getEnv(lookup, "DATELINE_MEDIA", "")
+	c.maxUploadEnv = getEnv(lookup, "DATELINE_MAX_UPLOAD_MB", strconv.Itoa(DefaultMaxUploadMB))
+	c.MaxUploadMB, _ = strconv.Atoi(c.maxUploadEnv)
+	c.mediaWorkersEnv = getEnv(lookup, "DATELINE_MEDIA_WORKERS", strconv.Itoa(DefaultMediaWorkers))
+	c.MediaWorkers, _ = strconv.Atoi(c.mediaWorkersEnv)
 	c.trustProxyEnv = getEnv(lookup, "DATELINE_TRUST_PROXY", "false")
 	c.TrustProxy, _ = strconv.ParseBool(c.trustProxyEnv)
 	c.relatedFloorEnv = getEnv(lookup, "DATELINE_RELATED_FLOOR", "")
@@ -168,6 +205,18 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.SiteTitle) == "" {
 		return fmt.Errorf("--site-title / DATELINE_SITE_TITLE: the site needs a title")
+	}
+	if _, err := strconv.Atoi(c.maxUploadEnv); c.maxUploadEnv != "" && err != nil {
+		return fmt.Errorf("DATELINE_MAX_UPLOAD_MB: %q is not a whole number of megabytes", c.maxUploadEnv)
+	}
+	if c.MaxUploadMB < 1 || c.MaxUploadMB > 1024 {
+		return fmt.Errorf("--max-upload-mb / DATELINE_MAX_UPLOAD_MB: %d is not from 1 to 1024 megabytes (the default is %d)", c.MaxUploadMB, DefaultMaxUploadMB)
+	}
+	if _, err := strconv.Atoi(c.mediaWorkersEnv); c.mediaWorkersEnv != "" && err != nil {
+		return fmt.Errorf("DATELINE_MEDIA_WORKERS: %q is not a whole number", c.mediaWorkersEnv)
+	}
+	if c.MediaWorkers < 1 || c.MediaWorkers > 64 {
+		return fmt.Errorf("--media-workers / DATELINE_MEDIA_WORKERS: %d is not from 1 to 64 (the default is %d)", c.MediaWorkers, DefaultMediaWorkers)
 	}
 	return nil
 }

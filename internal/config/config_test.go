@@ -104,3 +104,35 @@ func TestRelatedFloor(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaSettings(t *testing.T) {
+	t.Parallel()
+	env := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	c := FromEnv(env(nil))
+	if c.MaxUploadMB != DefaultMaxUploadMB || c.MediaWorkers != DefaultMediaWorkers || c.Validate() != nil {
+		t.Errorf("defaults: %d MB, %d workers, %v", c.MaxUploadMB, c.MediaWorkers, c.Validate())
+	}
+	for vars, want := range map[string]string{
+		"DATELINE_MAX_UPLOAD_MB=lots": `DATELINE_MAX_UPLOAD_MB: "lots" is not a whole number`,
+		"DATELINE_MAX_UPLOAD_MB=0":    "0 is not from 1 to 1024 megabytes",
+		"DATELINE_MEDIA_WORKERS=-1":   "--media-workers / DATELINE_MEDIA_WORKERS: -1 is not from 1 to 64",
+	} {
+		k, v, _ := strings.Cut(vars, "=")
+		if err := FromEnv(env(map[string]string{k: v})).Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Validate = %v, want %q", vars, err, want)
+		}
+	}
+	for _, test := range []struct{ db, media, want string }{
+		{"sqlite:/srv/news/site.db", "", "/srv/news/site-media"},
+		{"sqlite:dateline.db", "", "dateline-media"},
+		{"sqlite:/srv/news/site.db", "/var/media", "/var/media"},
+		{"postgres://u@db/news", "", ""},
+		{"postgres://u@db/news", "/mnt/shared", "/mnt/shared"},
+	} {
+		if got := (&Config{DB: test.db, Media: test.media}).MediaDir(); got != test.want {
+			t.Errorf("MediaDir of %s with --media %q = %q, want %q", test.db, test.media, got, test.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
@@ -63,8 +64,14 @@ func seoCheckCommand() *command {
 				}
 				r := render.New()
 				out := make([]seoReportJSON, 0, len(as))
+				images, err := newsroom.Images(e.ctx, s, as...)
+				if err != nil {
+					return err
+				}
 				for _, a := range as {
-					out = append(out, seoJSON(a, seo.Analyze(a, r.Parse([]byte(a.Body)), site)))
+					facts := site
+					facts.Images = images.Of(a)
+					out = append(out, seoJSON(a, seo.Analyze(a, r.Parse([]byte(a.Body)), facts)))
 				}
 				if asJSON {
 					return writeJSON(e.stdout, out)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -70,7 +71,15 @@ type SiteFacts struct {
 	// are internal. Relative links are internal in any case, so it may be
 	// empty.
 	BaseURL string
+	// Images are the library images the article uses (its featured image,
+	// those its body names), for the image checks: an image named in the
+	// body with no alt text of its own has the library's.
+	Images render.Images
 }
+
+// MinFeaturedWidth is the narrowest featured image Google's Article
+// guidelines and Discover take.
+const MinFeaturedWidth = 1200
 
 // Thresholds of the checks. The description bounds are MinDescription
 // and MaxDescription, the ones a generated description keeps to, and the
@@ -137,7 +146,8 @@ func Analyze(a *article.Article, doc *render.Document, site SiteFacts) Report {
 		paragraphLength(f),
 		internalLinks(a, f, site),
 		outboundLinks(f, site),
-		imageAlt(f),
+		imageAlt(f, site.Images),
+		featuredImage(a, site.Images),
 	)
 	return Report{Score: reportScore(checks), Checks: checks, Text: f.stats}
 }
@@ -557,11 +567,18 @@ func outboundLinks(f *docFacts, site SiteFacts) Check {
 	return c
 }
 
-func imageAlt(f *docFacts) Check {
+func imageAlt(f *docFacts, images render.Images) Check {
 	c := Check{ID: "image-alt", Name: "Image alt text"}
 	var missing []docImage
 	for _, img := range f.images {
-		if strings.TrimSpace(img.alt) == "" {
+		alt := img.alt
+		if id, ok := strings.CutPrefix(img.src, render.MediaRef); ok && strings.TrimSpace(alt) == "" {
+			n, _ := strconv.ParseInt(id, 10, 64)
+			if it := images[n]; it != nil {
+				alt = it.Alt
+			}
+		}
+		if strings.TrimSpace(alt) == "" {
 			missing = append(missing, img)
 		}
 	}
@@ -572,6 +589,24 @@ func imageAlt(f *docFacts) Check {
 		c.Status, c.Reason = OK, fmt.Sprintf("all %d image(s) have alt text", len(f.images))
 	default:
 		c.Status, c.Reason = Problem, fmt.Sprintf("%d of %d image(s) have no alt text, the first %q: describe each in ![the brackets](...) or an alt attribute", len(missing), len(f.images), missing[0].src)
+	}
+	return c
+}
+
+func featuredImage(a *article.Article, images render.Images) Check {
+	c := Check{ID: "featured-image", Name: "Featured image"}
+	it := images[a.FeaturedMediaID]
+	switch {
+	case a.FeaturedMediaID == 0:
+		c.Status, c.Reason = Improve, fmt.Sprintf("no featured image: search engines and social sites show an article's picture, and Google's Top stories and Discover want one at least %d px wide", MinFeaturedWidth)
+	case it == nil:
+		c.Status, c.Reason = Problem, fmt.Sprintf("the featured image (%d) is not in the library or not ready", a.FeaturedMediaID)
+	case it.Width < MinFeaturedWidth:
+		c.Status, c.Reason = Improve, fmt.Sprintf("the featured image is %d px wide: Google asks for at least %d px, or it shows no large picture", it.Width, MinFeaturedWidth)
+	case strings.TrimSpace(it.Alt) == "":
+		c.Status, c.Reason = Problem, "the featured image has no alt text: describe it in the media library"
+	default:
+		c.Status, c.Reason = OK, fmt.Sprintf("%d×%d px, with alt text", it.Width, it.Height)
 	}
 	return c
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/importer/text"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/google/go-cmp/cmp"
 )
@@ -446,9 +447,55 @@ func TestScore(t *testing.T) {
 		}
 	}
 	// The report's score follows from its checks.
-	r := analyze(t, good(), SiteFacts{})
+	a, photos := withPhoto(good(), 1600, "The bridge's new deck")
+	r := analyze(t, a, SiteFacts{Images: photos})
 	if r.Score != reportScore(r.Checks) || r.Score != 96 {
-		t.Errorf("good article: score %d; checks give %d, want 96 (12 ok and the missing keyphrase)", r.Score, reportScore(r.Checks))
+		t.Errorf("good article: score %d; checks give %d, want 96 (13 ok and the missing keyphrase)", r.Score, reportScore(r.Checks))
+	}
+}
+
+// withPhoto gives a a featured library image of that width and alt text.
+func withPhoto(a *article.Article, width int, alt string) (*article.Article, render.Images) {
+	a.FeaturedMediaID = 4
+	return a, render.Images{4: {ID: 4, Width: width, Height: width * 2 / 3, Info: media.Info{Alt: alt}}}
+}
+
+func TestFeaturedImageChecks(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name   string
+		width  int
+		alt    string
+		body   string
+		status map[string]Status
+		reason string
+	}{
+		{"none", 0, "", "", map[string]Status{"featured-image": Improve}, "no featured image"},
+		{"too narrow", 800, "Deck", "", map[string]Status{"featured-image": Improve}, "800 px wide"},
+		{"no alt", 1600, "", "", map[string]Status{"featured-image": Problem}, "no alt text"},
+		{"fine", 1600, "Deck", "", map[string]Status{"featured-image": OK}, ""},
+		// A library image in the body with no alt of its own has the
+		// library's.
+		{"body image with library alt", 1600, "Deck", "\n\n![](media:4)\n", map[string]Status{"image-alt": OK}, ""},
+		{"body image without any", 1600, "", "\n\n![](media:4)\n", map[string]Status{"image-alt": Problem}, ""},
+	} {
+		a, photos := good(), render.Images(nil)
+		if test.width > 0 {
+			a, photos = withPhoto(a, test.width, test.alt)
+		}
+		a.Body += test.body
+		r := analyze(t, a, SiteFacts{Images: photos})
+		got := statuses(r)
+		for id, want := range test.status {
+			if got[id] != want {
+				t.Errorf("%s: %s = %s, want %s", test.name, id, got[id], want)
+			}
+		}
+		for _, c := range r.Checks {
+			if c.ID == "featured-image" && !strings.Contains(c.Reason, test.reason) {
+				t.Errorf("%s: reason %q, want it to say %q", test.name, c.Reason, test.reason)
+			}
+		}
 	}
 }
 

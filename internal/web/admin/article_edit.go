@@ -14,6 +14,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
@@ -493,19 +494,26 @@ type Panels struct {
 
 // panels analyses article a as it stands.
 func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
-	doc := h.renderer.Parse([]byte(a.Body))
 	p := &Panels{Title: a.Title, Description: a.Description, Keyphrase: a.FocusKeyphrase,
 		ApplyAction: "/admin/articles/" + keyOf(a) + "/links/apply"}
-	if out, err := h.renderer.HTML(doc); err == nil {
-		p.Preview = template.HTML(out) // sanitised by the renderer's policy
-	} else {
-		h.logger.Error("render preview", "slug", a.Slug, "err", err)
-	}
 	withSlug := *a
 	if withSlug.Slug == "" {
 		withSlug.Slug = article.Slugify(a.Title)
 	}
-	p.SEO = seo.Analyze(&withSlug, doc, seo.SiteFacts{BaseURL: h.site.BaseURL(r)})
+	// The body being edited may name images the stored one does not.
+	withSlug.MediaIDs = render.MediaIDs(a.Body)
+	images, err := newsroom.Images(r.Context(), h.store, &withSlug)
+	if err != nil {
+		h.logger.Error("read the article's images", "slug", a.Slug, "err", err)
+	}
+	// The analysis reads the body as written; the preview shows library
+	// images in it, which changes the document.
+	p.SEO = seo.Analyze(&withSlug, h.renderer.Parse([]byte(a.Body)), seo.SiteFacts{BaseURL: h.site.BaseURL(r), Images: images})
+	if out, err := h.renderer.HTMLWith(h.renderer.Parse([]byte(a.Body)), images, images[a.FeaturedMediaID] == nil); err == nil {
+		p.Preview = template.HTML(out) // sanitised by the renderer's policy
+	} else {
+		h.logger.Error("render preview", "slug", a.Slug, "err", err)
+	}
 	p.Suggestions = linking.Suggest(h.links(), h.renderer, a, linking.SuggestOptions{})
 	p.Unresolved = h.links().Unresolved(a.ID, a.RequestedLinks)
 	return p

@@ -11,6 +11,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
@@ -202,32 +203,8 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 // images are the ready library images an article shows: its featured
 // image and those its body names.
 func (h *Handlers) images(ctx context.Context, a *article.Article) (render.Images, error) {
-	images, err := h.imagesOf(ctx, []*article.Article{a})
+	images, err := newsroom.Images(ctx, h.store, a)
 	return images.Of(a), err
-}
-
-// imagesOf reads the ready library images of several articles (their
-// featured images, those their bodies name) with one query.
-func (h *Handlers) imagesOf(ctx context.Context, as []*article.Article) (render.Images, error) {
-	var ids []int64
-	for _, a := range as {
-		if a.FeaturedMediaID != 0 {
-			ids = append(ids, a.FeaturedMediaID)
-		}
-		ids = append(ids, a.MediaIDs...)
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	items, err := h.store.MediaItems(ctx, store.MediaQuery{IDs: ids, State: media.Ready})
-	if err != nil {
-		return nil, err
-	}
-	images := make(render.Images, len(items))
-	for _, it := range items {
-		images[it.ID] = it
-	}
-	return images, nil
 }
 
 // featuredHTML is the featured image above an article's body: the page's

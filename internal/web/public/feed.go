@@ -5,6 +5,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
@@ -101,7 +102,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		f.Updated = now
 	}
 	base := h.site.BaseURL(r)
-	images, err := h.imagesOf(ctx, as)
+	images, err := newsroom.Images(ctx, h.store, as...)
 	if err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 	if want := `<img src="` + src("w320.jpg") + `"`; !strings.Contains(home, want) || !strings.Contains(home, `sizes="8rem" width="320" height="240" alt="" fetchpriority="high"`) {
 		t.Errorf("the home page's thumbnail is not the small lead image")
 	}
-		share := ts.URL + src("share.jpg")
+	share := ts.URL + src("share.jpg")
 	for path, want := range map[string][]string{
 		urls.Feed(urls.Home, urls.RSS):      {`<enclosure url="` + share + `" length="90000" type="image/jpeg"></enclosure>`, `<media:content url="` + share + `" medium="image" type="image/jpeg" width="1200" height="630">`, `<media:description>Trucks waited for two days at the crossing.</media:description>`},
 		urls.Feed(urls.Home, urls.Atom):     {`<link href="` + share + `" rel="enclosure" type="image/jpeg" length="90000"></link>`},

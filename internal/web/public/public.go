@@ -20,6 +20,7 @@ import (
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -332,7 +333,7 @@ type Card struct {
 // articles with one query. The first card's thumbnail may be the page's
 // largest paint, so it loads at once; the others lazily.
 func (h *Handlers) cards(ctx context.Context, as []*article.Article) ([]Card, error) {
-	images, err := h.imagesOf(ctx, as)
+	images, err := newsroom.Images(ctx, h.store, as...)
 	if err != nil {
 		return nil, err
 	}

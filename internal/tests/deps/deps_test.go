@@ -33,13 +33,18 @@ var allowed = map[string]string{
 	"golang.org/x/sync":                  "required by pgx's pool",
 	"go.yaml.in/yaml/v3":                 "YAML front matter of imported Markdown",
 	"github.com/kljensen/snowball":       "the Snowball stemmer for the linking engine",
-	"golang.org/x/text":                  "Unicode normalisation for slugs",
+	"golang.org/x/text":                  "Unicode normalisation for slugs; imagemeta's text encodings",
 	"golang.org/x/term":                  "telling whether stdout is a terminal",
 	"golang.org/x/crypto":                "argon2id password hashing",
 	"golang.org/x/sys":                   "required by x/term and modernc.org/libc",
 	"github.com/schollz/progressbar/v3":  "the import progress bar",
 	"github.com/mitchellh/colorstring":   "required by progressbar",
 	"github.com/rivo/uniseg":             "required by progressbar",
+	"golang.org/x/image":                 "scaling images (draw) and decoding WebP uploads",
+	"github.com/gen2brain/webp":          "encoding WebP variants without cgo: libwebp compiled to WASM",
+	"github.com/tetratelabs/wazero":      "required by gen2brain/webp: runs its WASM libwebp, pure Go",
+	"github.com/ebitengine/purego":       "required by gen2brain/webp: loads a system libwebp instead when one is installed (the nodynamic build tag drops it)",
+	"github.com/bep/imagemeta":           "reading the EXIF orientation of uploaded photos (Hugo's reader)",
 }
 
 // testOnly maps each module that go.mod requires for tests alone to the

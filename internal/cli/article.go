@@ -21,7 +21,7 @@ import (
 func articleCommand() *command {
 	return &command{
 		name:    "article",
-		summary: "list, show, delete and restore articles",
+		summary: "list, show, delete, restore and rename articles, and set their featured image",
 		subs: []*command{
 			articleListCommand(),
 			articleShowCommand(),
@@ -29,6 +29,7 @@ func articleCommand() *command {
 			articleRevisionsCommand(),
 			articleRestoreCommand(),
 			articleRenameCommand(),
+			articleSetImageCommand(),
 		},
 	}
 }

@@ -73,6 +73,7 @@ func commands() []*command {
 		settingsCommand(),
 		seoCommand(),
 		redirectCommand(),
+		mediaCommand(),
 		userCommand(),
 		versionCommand(),
 	}

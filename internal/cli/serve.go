@@ -201,20 +201,23 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	views := public.NewViewCounter(s, logger, e.now)
-	files, err := mediaFiles(e, s)
+	lib, err := library(e, s)
 	if err != nil {
 		return nil, nil, err
 	}
+	news := newsroom.New(s, renderer, e.now, logger)
+	news.UseLibrary(lib)
 	h := e.serveHooks
 	loops := []func(context.Context){
 		func(ctx context.Context) { views.Run(ctx, h.every(viewFlushInterval)) },
 		func(ctx context.Context) { links.run(ctx, h.every(linkIndexInterval)) },
 		func(ctx context.Context) { site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
+		func(ctx context.Context) { retryMedia(ctx, news, logger, h.every(mediaRetryInterval)) },
 	}
 	mux := http.NewServeMux()
 	reader, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
-		Media: files,
+		Media: lib.Files,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -227,7 +230,7 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger,
-		SetupCode: setupCode, Now: e.now}).Handler()
+		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
 	pages := public.CanonicalSlash(mux)
 	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {
@@ -286,4 +289,32 @@ func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Render
 	}
 	logger.Info("loaded the demo newsroom", "articles", len(files))
 	return nil
+}
+
+// mediaRetryInterval is how often serve tries again to make the sizes of
+// images whose first try failed.
+const mediaRetryInterval = time.Minute
+
+// retryMedia makes again, every interval, the sizes of images that failed
+// (newsroom.RetryMedia), until ctx is done. On several nodes each tries:
+// the files are the same whoever makes them.
+func retryMedia(ctx context.Context, news *newsroom.Service, logger *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ready, err := news.RetryMedia(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			logger.Error("make image sizes again", "err", err)
+		case ready > 0:
+			logger.Info("image sizes made on a later try", "images", ready)
+		}
+	}
 }

@@ -74,7 +74,7 @@ type Config struct {
 // Defaults of the photo library's limits.
 const (
 	DefaultMaxUploadMB  = 25
-	DefaultMediaWorkers = 2
+	DefaultMediaWorkers = 1
 )
 
 // MediaDir is the folder of the photo library's files: Media when set;

@@ -74,6 +74,7 @@ type Service struct {
 	renderer *render.Renderer
 	now      func() time.Time
 	logger   *slog.Logger
+	library  *Library // nil without a photo library
 }
 
 // New returns a service writing to s. now is the one clock; r counts

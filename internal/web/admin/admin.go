@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
@@ -52,23 +53,28 @@ type Options struct {
 	// Now is the clock. Required.
 	Now func() time.Time
 	// Newsroom saves, publishes and deletes articles; nil makes one from
-	// Store, Renderer, Now and Logger.
+	// Store, Renderer, Now and Logger (without a photo library).
 	Newsroom *newsroom.Service
+	// MaxUploadMB is the largest image accepted, in megabytes (default
+	// config.DefaultMaxUploadMB).
+	MaxUploadMB int
 }
 
 // Handler serves the admin.
 type Handler struct {
-	store     Store
-	news      *newsroom.Service
-	renderer  *render.Renderer
-	site      *web.Site
-	links     func() *linking.Index
-	logger    *slog.Logger
-	tpl       templates
-	static    *web.Assets
-	cop       *http.CrossOriginProtection
-	setupCode string
-	now       func() time.Time
+	store    Store
+	news     *newsroom.Service
+	renderer *render.Renderer
+	site     *web.Site
+	links    func() *linking.Index
+	logger   *slog.Logger
+	tpl      templates
+	static   *web.Assets
+	cop      *http.CrossOriginProtection
+	// maxUploadMB is the largest image accepted, in megabytes.
+	maxUploadMB int
+	setupCode   string
+	now         func() time.Time
 	// setupMu serialises first-run setup, so that two requests racing
 	// cannot both create an administrator on this node.
 	setupMu sync.Mutex
@@ -104,6 +110,10 @@ func New(opts Options) *Handler {
 	h := &Handler{
 		store: opts.Store, news: opts.Newsroom, renderer: opts.Renderer, site: opts.Site, links: opts.Links, logger: opts.Logger,
 		setupCode: opts.SetupCode, now: opts.Now, cop: http.NewCrossOriginProtection(),
+		maxUploadMB: opts.MaxUploadMB,
+	}
+	if h.maxUploadMB <= 0 {
+		h.maxUploadMB = config.DefaultMaxUploadMB
 	}
 	var err error
 	if h.static, err = web.NewAssets(staticFS, "static", "/admin/static/", "private, max-age=31536000, immutable"); err != nil {
@@ -138,6 +148,7 @@ type templates struct {
 	analytics *web.Page[AnalyticsPage]
 	users     *web.Page[UsersPage]
 	audit     *web.Page[AuditPage]
+	media     *web.Page[MediaPage]
 	error     *web.Page[ErrorPage]
 }
 
@@ -156,6 +167,7 @@ func declareTemplates(set *web.Set) (templates, error) {
 	declare(set, &t.analytics, "analytics", &err)
 	declare(set, &t.users, "users", &err)
 	declare(set, &t.audit, "audit", &err)
+	declare(set, &t.media, "media", &err)
 	declare(set, &t.error, "error", &err)
 	if err == nil {
 		t.panels, err = web.DeclareFragment[Panels](set, "edit", "panels")
@@ -218,6 +230,13 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("GET /admin/articles/{id}/revisions/{n}", form, h.auth(user.EditOwnArticles, h.articleRevision))
 	handle("POST /admin/articles/{id}/revisions/{n}/restore", form, h.auth(user.EditOwnArticles, h.articleRestore))
 	handle("POST /admin/articles/{id}/delete", form, h.auth(user.EditOwnArticles, h.articleDelete))
+
+	// An upload carries one file of up to the limit, or several smaller.
+	upload := int64(h.maxUploadMB)<<20 + MaxFormBody
+	handle("GET /admin/media", form, h.auth(user.UploadImages, h.mediaList))
+	handle("POST /admin/media", upload, h.auth(user.UploadImages, h.mediaUpload))
+	handle("POST /admin/media/{id}", form, h.auth(user.UploadImages, h.mediaDescribe))
+	handle("POST /admin/media/{id}/delete", form, h.auth(user.DeleteImages, h.mediaDelete))
 
 	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
 	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
@@ -319,6 +338,7 @@ var flashes = map[string]string{
 	"saved":         "Saved.",
 	"created":       "Created.",
 	"deleted":       "Deleted.",
+	"uploaded":      "Uploaded.",
 	"published":     "Published.",
 	"restored":      "Revision restored.",
 	"applied":       "Links applied.",

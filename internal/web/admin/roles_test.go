@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
 )
@@ -53,6 +54,13 @@ func (at *adminTest) snapshot() string {
 		at.t.Fatal(err)
 	}
 	fmt.Fprintf(&b, "site %+v\ncomments %+v\n", site, policy)
+	items, err := at.db.MediaItems(ctx, store.MediaQuery{})
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, it := range items {
+		fmt.Fprintf(&b, "image %d %s %q %q %q\n", it.ID, it.Hash, it.Alt, it.Caption, it.Credit)
+	}
 	return b.String()
 }
 
@@ -79,6 +87,10 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 	}
 	c := at.addComment(a, "Reader", "A pending comment about the flood.", comment.Pending)
 	path := editPath(a.ID) // the article's ID in the URL, as Issue 7 has it
+	photo := &media.Item{Hash: strings.Repeat("ab", 32), Format: media.JPEG, Width: 800, Height: 600, Filename: "quay.jpg", State: media.Ready}
+	if _, err := at.db.AddMedia(ctx, photo); err != nil {
+		t.Fatal(err)
+	}
 
 	articleForm := url.Values{"title": {"Hijacked"}, "slug": {a.Slug}, "body": {"Replaced."}, "status": {"published"},
 		"version": {fmt.Sprint(a.Version)}, "article_id": {fmt.Sprint(a.ID)}}
@@ -118,6 +130,10 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"POST", fmt.Sprintf("/admin/users/%d/enable", disabled.ID), url.Values{}, everyone},
 		{"POST", fmt.Sprintf("/admin/users/%d/delete", second.ID), url.Values{}, everyone},
 		{"GET", "/admin/audit", nil, everyone},
+		{"GET", "/admin/media", nil, nil},
+		{"POST", "/admin/media", url.Values{}, nil},
+		{"POST", fmt.Sprintf("/admin/media/%d", photo.ID), url.Values{"alt": {"Hijacked"}}, nil},
+		{"POST", fmt.Sprintf("/admin/media/%d/delete", photo.ID), url.Values{}, notEditors},
 	}
 	// The route table of the brief is covered: a route added to Register
 	// without a line here fails the test.

@@ -292,6 +292,7 @@ type articleDetailJSON struct {
 	Version        int               `json:"version"`
 	Source         string            `json:"source,omitempty"`
 	FocusKeyphrase string            `json:"focus_keyphrase,omitempty"`
+	FeaturedImage  int64             `json:"featured_image,omitempty"` // its library ID
 	Outline        []article.Heading `json:"outline"`
 	RequestedLinks []string          `json:"requested_links"`
 	BodyMarkdown   string            `json:"body_markdown"`
@@ -338,6 +339,7 @@ func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON
 		Version:            a.Version,
 		Source:             a.Source,
 		FocusKeyphrase:     a.FocusKeyphrase,
+		FeaturedImage:      a.FeaturedMediaID,
 		Outline:            outline,
 		RequestedLinks:     links,
 		BodyMarkdown:       a.Body,

@@ -77,6 +77,7 @@ type showJSON struct {
 	} `json:"outline"`
 	RequestedLinks []string `json:"requested_links"`
 	BodyMarkdown   string   `json:"body_markdown"`
+	FeaturedImage  int64    `json:"featured_image"`
 	Author         *struct {
 		Name string `json:"name"`
 		Slug string `json:"slug"`

@@ -190,6 +190,25 @@ func (s *Service) DeleteMedia(ctx context.Context, actor Actor, id int64) error 
 	return nil
 }
 
+// checkFeatured refuses, as a field error, a featured image (0 is none)
+// that is not in the library or whose sizes are not made.
+func (s *Service) checkFeatured(ctx context.Context, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	it, err := s.store.MediaItem(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d is not in the library", id)}
+	}
+	if err != nil {
+		return err
+	}
+	if it.State != media.Ready {
+		return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d (%s) is %s: its sizes are not made yet", id, it.Filename, it.State)}
+	}
+	return nil
+}
+
 func filesOf(it *media.Item) []string {
 	files := make([]string, len(it.Variants))
 	for i, v := range it.Variants {
@@ -202,18 +221,6 @@ func filesOf(it *media.Item) []string {
 // article a, as a new version. The image must be in the library and
 // ready.
 func (s *Service) SetFeaturedImage(ctx context.Context, actor Actor, a *article.Article, id int64) error {
-	if id != 0 {
-		it, err := s.store.MediaItem(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d is not in the library", id)}
-		}
-		if err != nil {
-			return err
-		}
-		if it.State != media.Ready {
-			return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d (%s) is %s: its sizes are not made yet", id, it.Filename, it.State)}
-		}
-	}
 	next := *a
 	next.FeaturedMediaID = id
 	what := "featured image"

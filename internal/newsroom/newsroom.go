@@ -132,6 +132,9 @@ func (s *Service) prepare(actor Actor, current, a *article.Article, now time.Tim
 // *article.FieldError, or the store's (store.ErrConflict for a taken
 // slug or source).
 func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) error {
+	if err := s.checkFeatured(ctx, a.FeaturedMediaID); err != nil {
+		return err
+	}
 	now := s.now()
 	if err := s.prepare(actor, nil, a, now); err != nil {
 		return err
@@ -156,6 +159,11 @@ func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) e
 func (s *Service) Save(ctx context.Context, actor Actor, current, next *article.Article, what string) error {
 	if err := s.mayChange(actor, current, next); err != nil {
 		return err
+	}
+	if next.FeaturedMediaID != current.FeaturedMediaID {
+		if err := s.checkFeatured(ctx, next.FeaturedMediaID); err != nil {
+			return err
+		}
 	}
 	now := s.now()
 	if err := s.prepare(actor, current, next, now); err != nil {

@@ -231,8 +231,9 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("POST /admin/articles/{id}/revisions/{n}/restore", form, h.auth(user.EditOwnArticles, h.articleRestore))
 	handle("POST /admin/articles/{id}/delete", form, h.auth(user.EditOwnArticles, h.articleDelete))
 
-	// An upload carries one file of up to the limit, or several smaller.
-	upload := int64(h.maxUploadMB)<<20 + MaxFormBody
+	// An upload carries one file of up to the limit, or several smaller,
+	// and a few short fields.
+	upload := int64(h.maxUploadMB)<<20 + 64<<10
 	handle("GET /admin/media", form, h.auth(user.UploadImages, h.mediaList))
 	handle("POST /admin/media", upload, h.auth(user.UploadImages, h.mediaUpload))
 	handle("POST /admin/media/{id}", form, h.auth(user.UploadImages, h.mediaDescribe))

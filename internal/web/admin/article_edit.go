@@ -54,6 +54,7 @@ type ArticleForm struct {
 	Body           string
 	Tags           string // comma-separated names
 	FocusKeyphrase string
+	FeaturedImage  string // the library image's ID as typed; empty for none
 	Status         string // draft, scheduled or published
 	PublishAt      string // dateTimeLayout, in the site's time zone
 }
@@ -64,6 +65,9 @@ func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	f := ArticleForm{
 		ID: a.ID, Version: a.Version, Title: a.Title, Slug: a.Slug, Description: a.Description,
 		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, Status: string(a.Status),
+	}
+	if a.FeaturedMediaID != 0 {
+		f.FeaturedImage = strconv.FormatInt(a.FeaturedMediaID, 10)
 	}
 	if a.IsPublic(now) {
 		f.Status = string(article.Published)
@@ -88,6 +92,7 @@ func parseArticleForm(r *http.Request) ArticleForm {
 		Body:           strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
 		Tags:           r.PostFormValue("tags"),
 		FocusKeyphrase: strings.Join(strings.Fields(r.PostFormValue("focus_keyphrase")), " "),
+		FeaturedImage:  strings.TrimSpace(r.PostFormValue("featured_image")),
 		Status:         strings.TrimSpace(r.PostFormValue("status")),
 		PublishAt:      strings.TrimSpace(r.PostFormValue("publish_at")),
 	}
@@ -114,6 +119,11 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	a.FocusKeyphrase = f.FocusKeyphrase
 	a.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	a.Slug = f.Slug
+	if id, ok := f.featured(); ok {
+		a.FeaturedMediaID = id
+	} else {
+		errs["featured_image"] = fmt.Sprintf("%q is not an image's number: find it under Photos, or leave the field empty for none.", f.FeaturedImage)
+	}
 	status, err := article.ParseStatus(f.Status)
 	if err != nil {
 		errs["status"] = upperFirst(err.Error()) + "."
@@ -145,12 +155,22 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	return errs
 }
 
+// featured is the featured image's ID the form names, 0 for none; false
+// for text that is no ID.
+func (f ArticleForm) featured() (int64, bool) {
+	if f.FeaturedImage == "" {
+		return 0, true
+	}
+	id, err := strconv.ParseInt(f.FeaturedImage, 10, 64)
+	return id, err == nil && id > 0
+}
+
 // formFields are the fields of the editor's form that can carry a
 // message of their own; a message about any other field goes above the
 // form.
 var formFields = map[string]bool{
 	"title": true, "slug": true, "description": true, "body": true, "tags": true,
-	"focus_keyphrase": true, "status": true, "publish_at": true,
+	"focus_keyphrase": true, "status": true, "publish_at": true, "featured_image": true,
 }
 
 // invalidFields returns the message of a validation error from the
@@ -548,6 +568,9 @@ func (h *Handler) draftFromForm(r *http.Request) (draft, stored *article.Article
 	draft.Description = strings.TrimSpace(f.Description)
 	draft.FocusKeyphrase = f.FocusKeyphrase
 	draft.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
+	if id, ok := f.featured(); ok {
+		draft.FeaturedMediaID = id
+	}
 	if f.Slug != "" {
 		draft.Slug = f.Slug
 	}

@@ -1,15 +1,26 @@
 package public
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/media/mediatest"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/postgres"
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -170,5 +181,54 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 				t.Errorf("%s lacks %s", path, w)
 			}
 		}
+	}
+}
+
+// Two nodes on one PostgreSQL database: an image uploaded through one is
+// served by the other, with no disk shared.
+func TestTwoNodesServeEachOthersUploads(t *testing.T) {
+	dsn := pgtest.NewSchemaDSN(t)
+	clock := testclock.New(testclock.Date(2026, 11, 27, 12, 0))
+	node := func() (*postgres.DB, *httptest.Server) {
+		db, err := postgres.Open(ctx, dsn, store.Options{Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		tpl, err := web.LoadTemplates("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		assets, err := web.LoadAssets("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		site := &web.Site{Templates: tpl, Assets: assets, Logger: slog.New(slog.DiscardHandler), Now: clock.Now, Info: web.SiteInfo{Title: "Node", Language: "en"}}
+		h, err := New(site, db, render.New(), NewViewCounter(db, site.Logger, clock.Now), Options{CacheFor: time.Second, Now: clock.Now, Media: db.MediaFiles()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		h.Register(mux)
+		srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
+		t.Cleanup(srv.Close)
+		return db, srv
+	}
+	dbA, _ := node()
+	_, srvB := node()
+	n := newsroom.New(dbA, render.New(), clock.Now, nil)
+	n.UseLibrary(newsroom.Library{Files: dbA.MediaFiles(), Processor: media.NewProcessor(media.Limits{}, 1)})
+	it, _, err := n.Upload(ctx, newsroom.System("node A"), "quay.jpg", mediatest.JPEGWithGPS(700, 500), media.Info{Alt: "Quay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(srvB.URL + "/media/" + it.Hash + "/w640.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/webp" || !bytes.HasPrefix(body, []byte("RIFF")) {
+		t.Errorf("node B served %d %s, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
 	}
 }

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/datelinehq/dateline/internal/media/mediatest"
+)
+
+func TestMediaCommands(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			dir := t.TempDir()
+			photo := filepath.Join(dir, "quay.jpg")
+			if err := os.WriteFile(photo, mediatest.JPEGWithGPS(1600, 1000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fake := filepath.Join(dir, "fake.jpg")
+			if err := os.WriteFile(fake, []byte("<html><body>not a photo</body></html>"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			mediaDir := filepath.Join(dir, "media")
+			mustRun(t, "import", "--db", db, "../../examples/articles/harbour-cranes.md")
+			const slug = "new-harbour-cranes-cut-waiting-times-at-port-selvik"
+
+			// One good file and one that is not an image: the good one is
+			// added, the other named with the reason, and the exit code
+			// says something failed.
+			out, errOut, code := dateline(t, "media", "add", "--db", db, "--media", mediaDir, "--json",
+				"--alt", "Cranes over the quay", "--credit", "Port of Selvik", photo, fake)
+			if code != exitFail || !strings.Contains(errOut, "fake.jpg") || !strings.Contains(errOut, "HTML") {
+				t.Errorf("media add: exit %d, stderr %q", code, errOut)
+			}
+			var added []mediaJSON
+			if err := json.Unmarshal([]byte(out), &added); err != nil || len(added) != 1 {
+				t.Fatalf("media add --json = %s (%v)", out, err)
+			}
+			it := added[0]
+			if !it.Created || it.State != "ready" || it.Width != 1600 || it.Alt != "Cranes over the quay" || len(it.Variants) == 0 {
+				t.Errorf("added %+v", it)
+			}
+			// Again: the same image.
+			if out := mustRun(t, "media", "add", "--db", db, "--media", mediaDir, photo); !strings.Contains(out, "already in the library as image") {
+				t.Errorf("adding the same file again printed %q", out)
+			}
+			list := mustRun(t, "media", "list", "--db", db, "--search", "selvik")
+			if !strings.Contains(list, "quay.jpg") || !strings.Contains(list, "1600×1000") {
+				t.Errorf("media list:\n%s", list)
+			}
+
+			id := itoa(it.ID)
+			mustRun(t, "article", "set-image", slug, id, "--db", db)
+			if got := show(t, db, slug); got.FeaturedImage != it.ID {
+				t.Errorf("featured image after set-image: %d, want %d", got.FeaturedImage, it.ID)
+			}
+			if _, errOut, code := dateline(t, "article", "set-image", slug, "99999", "--db", db); code != exitFail || !strings.Contains(errOut, "image 99999 is not in the library") {
+				t.Errorf("set-image of a missing image: exit %d, %q", code, errOut)
+			}
+			// In use: not deleted, the article named.
+			if _, errOut, code := dateline(t, "media", "delete", id, "--db", db, "--media", mediaDir); code != exitFail || !strings.Contains(errOut, slug) {
+				t.Errorf("deleting a featured image: exit %d, %q", code, errOut)
+			}
+			mustRun(t, "article", "set-image", slug, "0", "--db", db)
+			if out := mustRun(t, "media", "delete", id, "--db", db, "--media", mediaDir); out != "deleted image "+id+"\n" {
+				t.Errorf("media delete printed %q", out)
+			}
+			if _, errOut, code := dateline(t, "media", "add", "--db", db, "--alt", strings.Repeat("x", 1001), photo); code != exitUsage || !strings.Contains(errOut, "alt text is 1001 characters") {
+				t.Errorf("a too long alt text: exit %d, %q", code, errOut)
+			}
+		})
+	}
+}

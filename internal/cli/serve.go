@@ -1,16 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
 	"flag"
 	"fmt"
+	"image/jpeg"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +21,7 @@ import (
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/demo"
 	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
@@ -112,12 +116,18 @@ func serveCommand() *command {
 // views counted so far) and waits for them before it returns.
 func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor time.Duration) error {
 	renderer := render.New()
+	lib, err := library(e, s)
+	if err != nil {
+		return err
+	}
+	news := newsroom.New(s, renderer, e.now, logger)
+	news.UseLibrary(lib)
 	if loadDemo {
-		if err := loadDemoContent(e.ctx, s, renderer, logger, e.now); err != nil {
+		if err := loadDemoContent(e.ctx, s, news, logger); err != nil {
 			return err
 		}
 	}
-	handler, loops, err := siteHandler(e, s, renderer, logger, cacheFor)
+	handler, loops, err := siteHandler(e, s, news, lib.Files, renderer, logger, cacheFor)
 	if err != nil {
 		return err
 	}
@@ -169,7 +179,7 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 // in step with the store until their context is done: counting views,
 // following the linking index and the site settings. The caller runs
 // them, and waits for them before it closes the store.
-func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, []func(context.Context), error) {
+func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, []func(context.Context), error) {
 	tpl, err := web.LoadTemplates(e.cfg.Theme)
 	if err != nil {
 		return nil, nil, err
@@ -201,23 +211,17 @@ func siteHandler(e *env, s store.Store, renderer *render.Renderer, logger *slog.
 		return nil, nil, err
 	}
 	views := public.NewViewCounter(s, logger, e.now)
-	lib, err := library(e, s)
-	if err != nil {
-		return nil, nil, err
-	}
-	news := newsroom.New(s, renderer, e.now, logger)
-	news.UseLibrary(lib)
 	h := e.serveHooks
 	loops := []func(context.Context){
 		func(ctx context.Context) { views.Run(ctx, h.every(viewFlushInterval)) },
 		func(ctx context.Context) { links.run(ctx, h.every(linkIndexInterval)) },
 		func(ctx context.Context) { site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
-		func(ctx context.Context) { retryMedia(ctx, news, logger, h.every(mediaRetryInterval)) },
+		func(ctx context.Context) { makeSizes(ctx, news, logger, h.every(mediaRetryInterval)) },
 	}
 	mux := http.NewServeMux()
 	reader, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
-		Media: lib.Files,
+		Media: files,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -263,8 +267,9 @@ func firstRunSetupCode(e *env, s store.Store) (string, error) {
 }
 
 // loadDemoContent imports the demo newsroom when the database has no
-// articles yet; a database with content is left alone.
-func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Renderer, logger *slog.Logger, now func() time.Time) error {
+// articles yet, with its pictures as featured images; a database with
+// content is left alone.
+func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service, logger *slog.Logger) error {
 	n, err := s.CountArticles(ctx, store.ArticleQuery{})
 	if err != nil {
 		return err
@@ -273,7 +278,8 @@ func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Render
 		logger.Info("demo content not loaded: the database already has articles", "articles", n)
 		return nil
 	}
-	im := importer.New(s, newsroom.New(s, renderer, now, logger), importer.Options{Format: importer.Markdown})
+	im := importer.New(s, news, importer.Options{Format: importer.Markdown})
+	pictures := map[string]int64{}
 	files, err := fs.Glob(demo.Articles, "articles/*.md")
 	if err != nil {
 		return err
@@ -283,38 +289,77 @@ func loadDemoContent(ctx context.Context, s store.Store, renderer *render.Render
 		if err != nil {
 			return err
 		}
-		if r := im.Import(ctx, "demo:"+name, content); r.Err != nil {
+		r := im.Import(ctx, "demo:"+name, content)
+		if r.Err != nil {
 			return fmt.Errorf("demo content %s: %w", name, r.Err)
+		}
+		if err := featureDemoPicture(ctx, s, news, r.Slug, path.Base(name), pictures); err != nil {
+			return fmt.Errorf("demo picture of %s: %w", name, err)
 		}
 	}
 	logger.Info("loaded the demo newsroom", "articles", len(files))
 	return nil
 }
 
-// mediaRetryInterval is how often serve tries again to make the sizes of
-// images whose first try failed.
+// mediaRetryInterval is how often serve makes the sizes of images queued
+// or failed before.
 const mediaRetryInterval = time.Minute
 
-// retryMedia makes again, every interval, the sizes of images that failed
-// (newsroom.RetryMedia), until ctx is done. On several nodes each tries:
-// the files are the same whoever makes them.
-func retryMedia(ctx context.Context, news *newsroom.Service, logger *slog.Logger, interval time.Duration) {
+// makeSizes makes, at start and then every interval, the sizes of images
+// queued or failed before (newsroom.MakeSizes), until ctx is done. On
+// several nodes each does: the files are the same whoever makes them.
+func makeSizes(ctx context.Context, news *newsroom.Service, logger *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	for first := true; ; first = false {
+		// At once on start, for images queued before (the demo's).
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
-		ready, err := news.RetryMedia(ctx)
+		ready, err := news.MakeSizes(ctx)
 		switch {
 		case ctx.Err() != nil:
 			return
 		case err != nil:
 			logger.Error("make image sizes again", "err", err)
 		case ready > 0:
-			logger.Info("image sizes made on a later try", "images", ready)
+			logger.Info("image sizes made", "images", ready)
 		}
 	}
+}
+
+// featureDemoPicture gives a demo article its picture, drawing and
+// uploading each picture once (ids holds those uploaded, by name).
+func featureDemoPicture(ctx context.Context, s store.Store, news *newsroom.Service, slug, file string, ids map[string]int64) error {
+	name := demo.PictureFor(file)
+	if name == "" {
+		return nil
+	}
+	if _, ok := ids[name]; !ok {
+		for _, p := range demo.Pictures {
+			if p.Name != name {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, p.Draw(), &jpeg.Options{Quality: 90}); err != nil {
+				return err
+			}
+			// Queued: their sizes are made in the background once the
+			// site is up (a few seconds), not before it starts.
+			it, err := news.Queue(ctx, newsroom.System("demo"), name+".jpg", buf.Bytes(), media.Info{Alt: p.Alt, Caption: p.Caption, Credit: demo.Credit})
+			if err != nil {
+				return err
+			}
+			ids[name] = it.ID
+		}
+	}
+	a, err := s.Article(ctx, slug)
+	if err != nil {
+		return err
+	}
+	return news.SetFeaturedImage(ctx, newsroom.System("demo"), a, ids[name])
 }

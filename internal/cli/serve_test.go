@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +18,10 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/demo"
+	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 	"github.com/datelinehq/dateline/internal/user"
@@ -410,5 +415,47 @@ func TestServeStopsDuringIndexSync(t *testing.T) {
 		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
 			t.Errorf("serve logged: %s", line)
 		}
+	}
+}
+
+// The demo's articles get their pictures, queued to be made once the
+// site is up.
+func TestDemoPictures(t *testing.T) {
+	t.Parallel()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files, err := media.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := newsroom.New(s, render.New(), clock.Now, nil)
+	news.UseLibrary(newsroom.Library{Files: files, Processor: media.NewProcessor(media.Limits{}, 1)})
+	if err := loadDemoContent(context.Background(), s, news, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.MediaItems(context.Background(), store.MediaQuery{})
+	if err != nil || len(items) != len(demo.Pictures) {
+		t.Fatalf("%d pictures in the library (%v), want %d", len(items), err, len(demo.Pictures))
+	}
+	for _, it := range items {
+		if it.State != media.Pending || it.Width != demo.PictureWidth || it.Alt == "" || it.Credit != demo.Credit {
+			t.Errorf("demo picture %+v", it)
+		}
+	}
+	as, err := s.Articles(context.Background(), store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	featured := 0
+	for _, a := range as {
+		if a.FeaturedMediaID != 0 {
+			featured++
+		}
+	}
+	if featured < len(as)/2 {
+		t.Errorf("%d of %d demo articles have a picture", featured, len(as))
 	}
 }

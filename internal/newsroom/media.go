@@ -115,17 +115,49 @@ func (s *Service) putVariants(ctx context.Context, hash string, res *media.Resul
 	return nil
 }
 
-// RetryMedia makes again the variants of items that failed, up to
-// MaxMediaAttempts tries each, and reports how many are ready now. The
-// serve command runs it in the background; a failure is recorded on the
-// item and logged.
-func (s *Service) RetryMedia(ctx context.Context) (ready int, err error) {
+// Queue adds an image to the library as Upload does, but leaves making
+// its variants to MakeSizes, in the background: the upload is checked
+// (its header against the limits) and kept, and the item stored pending.
+// Pages show it once its sizes are made. For bulk loads that must not
+// wait, such as the demo's pictures.
+func (s *Service) Queue(ctx context.Context, actor Actor, filename string, data []byte, info media.Info) (*media.Item, error) {
+	if err := s.mayMedia(actor, user.UploadImages, "upload images"); err != nil {
+		return nil, err
+	}
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	h, err := s.library.Processor.Limits().Check(data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	it := &media.Item{Hash: hex.EncodeToString(sum[:]), Filename: media.CleanFilename(filename), Size: int64(len(data)), Info: info,
+		Format: h.Format, Width: h.Width, Height: h.Height, State: media.Pending}
+	if err := s.library.Files.Put(ctx, media.Key(it.Hash, media.OriginalFile), data); err != nil {
+		return nil, fmt.Errorf("keep the upload: %w", err)
+	}
+	if _, err := s.store.AddMedia(ctx, it); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// MakeSizes makes the variants of items queued (Queue) or failed before,
+// up to MaxMediaAttempts tries each, and reports how many are ready now.
+// The serve command runs it in the background; a failure is recorded on
+// the item and logged.
+func (s *Service) MakeSizes(ctx context.Context) (ready int, err error) {
 	if s.library == nil {
 		return 0, nil
 	}
-	items, err := s.store.MediaItems(ctx, store.MediaQuery{State: media.Failed})
-	if err != nil {
-		return 0, err
+	var items []*media.Item
+	for _, state := range []media.State{media.Pending, media.Failed} {
+		found, err := s.store.MediaItems(ctx, store.MediaQuery{State: state})
+		if err != nil {
+			return 0, err
+		}
+		items = append(items, found...)
 	}
 	for _, it := range items {
 		if it.Attempts >= MaxMediaAttempts {
@@ -191,7 +223,8 @@ func (s *Service) DeleteMedia(ctx context.Context, actor Actor, id int64) error 
 }
 
 // checkFeatured refuses, as a field error, a featured image (0 is none)
-// that is not in the library or whose sizes are not made.
+// that is not in the library or whose sizes could not be made. One whose
+// sizes are still being made is shown once they are.
 func (s *Service) checkFeatured(ctx context.Context, id int64) error {
 	if id == 0 {
 		return nil
@@ -203,8 +236,8 @@ func (s *Service) checkFeatured(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if it.State != media.Ready {
-		return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d (%s) is %s: its sizes are not made yet", id, it.Filename, it.State)}
+	if it.State == media.Failed {
+		return &article.FieldError{Field: "featured_image", Msg: fmt.Sprintf("image %d (%s) failed: %s", id, it.Filename, it.Error)}
 	}
 	return nil
 }

@@ -221,12 +221,12 @@ func TestFailedVariantsAreRetried(t *testing.T) {
 		if it.State != media.Failed || !strings.Contains(it.Error, "disk full") || len(it.Variants) != 0 {
 			t.Fatalf("an upload whose variants could not be stored: %+v", it)
 		}
-		if ready, err := n.RetryMedia(ctx); err != nil || ready != 0 {
-			t.Errorf("RetryMedia while still failing = %d, %v", ready, err)
+		if ready, err := n.MakeSizes(ctx); err != nil || ready != 0 {
+			t.Errorf("MakeSizes while still failing = %d, %v", ready, err)
 		}
 		files.fail = false
-		if ready, err := n.RetryMedia(ctx); err != nil || ready != 1 {
-			t.Errorf("RetryMedia = %d, %v; want 1 ready", ready, err)
+		if ready, err := n.MakeSizes(ctx); err != nil || ready != 1 {
+			t.Errorf("MakeSizes = %d, %v; want 1 ready", ready, err)
 		}
 		got, err := s.MediaItem(ctx, it.ID)
 		if err != nil || got.State != media.Ready || len(got.Variants) == 0 || got.Attempts != 3 {
@@ -236,3 +236,31 @@ func TestFailedVariantsAreRetried(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func TestQueuedImagesAreMadeLater(t *testing.T) {
+	backends(t, func(t *testing.T, s store.Store, clock *testclock.Clock) {
+		n := withLibrary(t, s, clock, nil)
+		it, err := n.Queue(ctx, newsroom.System("demo"), "quay.jpg", mediatest.JPEGWithGPS(900, 600), media.Info{Alt: "Quay"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.State != media.Pending || it.Width != 900 || it.Height != 600 {
+			t.Errorf("queued %+v", it)
+		}
+		if _, err := n.Queue(ctx, newsroom.System("demo"), "page.jpg", []byte("<html></html>"), media.Info{}); !errors.Is(err, media.ErrInvalid) {
+			t.Errorf("queueing HTML: err = %v, want ErrInvalid", err)
+		}
+		// A pending image may be featured already; pages show it once made.
+		a := draft("Quay works", "Text.", 0)
+		a.FeaturedMediaID = it.ID
+		if err := n.Create(ctx, newsroom.System("demo"), a); err != nil {
+			t.Fatal(err)
+		}
+		if ready, err := n.MakeSizes(ctx); err != nil || ready != 1 {
+			t.Fatalf("MakeSizes = %d, %v", ready, err)
+		}
+		if got, _ := s.MediaItem(ctx, it.ID); got.State != media.Ready || len(got.Variants) == 0 {
+			t.Errorf("after MakeSizes: %+v", got)
+		}
+	})
+}

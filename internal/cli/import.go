@@ -21,7 +21,8 @@ func importCommand() *command {
 		name:    "import",
 		args:    "PATH...",
 		summary: "import articles from text or Markdown files and directories",
-		flags: func(fs *flag.FlagSet, _ *config.Config) {
+		flags: func(fs *flag.FlagSet, cfg *config.Config) {
+			mediaFlags(fs, cfg)
 			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
@@ -64,7 +65,12 @@ func importCommand() *command {
 					_ = bar.Set(done)
 				}
 			}
-			sum, err := importer.New(s, newsroomOf(e, s), opts).Run(e.ctx, fs.Args())
+			// Images beside the files go to the photo library.
+			news, err := newsroomWithLibrary(e, s)
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			sum, err := importer.New(s, news, opts).Run(e.ctx, fs.Args())
 			if bar != nil {
 				_ = bar.Finish()
 			}

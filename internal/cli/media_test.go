@@ -75,3 +75,50 @@ func TestMediaCommands(t *testing.T) {
 		})
 	}
 }
+
+// Markdown import takes the featured image of the front matter and the
+// images the body shows from beside the file into the photo library.
+func TestImportTakesImagesBesideTheFile(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range map[string]int{"quay.jpg": 1400, "crane.jpg": 800} {
+		if err := os.WriteFile(filepath.Join(dir, "photos", name), mediatest.JPEGWithGPS(w, 700), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	article := "---\ntitle: Quay works begin\nimage: photos/quay.jpg\nimage_alt: The quay at dawn\nimage_credit: Ana Berg\n---\n" +
+		"Work on the quay began on Monday.\n\n![A crane lifts the first beam](photos/crane.jpg)\n"
+	if err := os.WriteFile(filepath.Join(dir, "quay.md"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	broken := "---\ntitle: Missing picture\nimage: photos/none.jpg\n---\nText.\n"
+	if err := os.WriteFile(filepath.Join(dir, "broken.md"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := dateline(t, "import", "--db", db, dir)
+	if code != exitFail || !strings.Contains(out, "1 imported") || !strings.Contains(errOut, "featured image photos/none.jpg") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
+	}
+	got := show(t, db, "quay-works-begin")
+	var items []mediaJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "media", "list", "--json", "--db", db)), &items); err != nil || len(items) != 2 {
+		t.Fatalf("media list after the import: %v (%v)", items, err)
+	}
+	ids := map[string]int64{}
+	for _, it := range items {
+		ids[it.Filename] = it.ID
+		if it.State != "pending" {
+			t.Errorf("imported image %s is %s, want pending (serve makes its sizes)", it.Filename, it.State)
+		}
+	}
+	if got.FeaturedImage != ids["quay.jpg"] {
+		t.Errorf("featured image %d, want quay.jpg's %d", got.FeaturedImage, ids["quay.jpg"])
+	}
+	if want := "![A crane lifts the first beam](media:" + itoa(ids["crane.jpg"]) + ")"; !strings.Contains(got.BodyMarkdown, want) {
+		t.Errorf("body lacks %s:\n%s", want, got.BodyMarkdown)
+	}
+}

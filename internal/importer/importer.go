@@ -164,7 +164,10 @@ func New(s store.ArticleStore, svc *newsroom.Service, opts Options) *Importer {
 type parsed struct {
 	path    string
 	article *article.Article
-	err     error
+	// images are the image files beside the file that it names, for the
+	// photo library; nil for none.
+	images *markdown.Images
+	err    error
 }
 
 // batchSize is how many articles one transaction stores: enough that a
@@ -215,8 +218,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 	for range max(runtime.GOMAXPROCS(0), 1) {
 		go func() {
 			for i := range jobs {
-				a, err := im.parseFile(files[i])
-				ready[i] <- parsed{path: files[i].path, article: a, err: err}
+				ready[i] <- im.parseFile(files[i])
 			}
 		}()
 	}
@@ -336,10 +338,10 @@ func describeFSError(err error) error {
 
 // parseFile reads one file, checks it is an article's text, and parses it
 // in its format.
-func (im *Importer) parseFile(f file) (*article.Article, error) {
+func (im *Importer) parseFile(f file) parsed {
 	content, err := readFile(f.path)
 	if err != nil {
-		return nil, err
+		return parsed{path: f.path, err: err}
 	}
 	return im.parse(f, content)
 }
@@ -348,8 +350,7 @@ func (im *Importer) parseFile(f file) (*article.Article, error) {
 // file; source names it, and re-importing the same source updates the
 // article it created.
 func (im *Importer) Import(ctx context.Context, source string, content []byte) Result {
-	a, err := im.parse(file{path: source, named: true}, content)
-	results, batchErr := im.writer().write(ctx, []parsed{{path: source, article: a, err: err}})
+	results, batchErr := im.writer().write(ctx, []parsed{im.parse(file{path: source, named: true}, content)})
 	if batchErr != nil {
 		return Result{Path: source, Outcome: Failed, Err: batchErr}
 	}
@@ -357,9 +358,15 @@ func (im *Importer) Import(ctx context.Context, source string, content []byte) R
 }
 
 // parse checks content and parses it in the format of its file.
-func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
+func (im *Importer) parse(f file, content []byte) parsed {
+	p := parsed{path: f.path}
+	p.article, p.images, p.err = im.parseArticle(f, content)
+	return p
+}
+
+func (im *Importer) parseArticle(f file, content []byte) (*article.Article, *markdown.Images, error) {
 	if err := checkText(content); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	format := im.opts.Format
 	if format == "" {
@@ -368,20 +375,23 @@ func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
 		if format, known = extensions[ext]; !known {
 			format = detect(content)
 			if f.named && ext != "" {
-				return nil, fmt.Errorf("%s is not an extension Dateline imports (the file looks like %s); name Markdown files .md and text files .txt, or give --format text or --format markdown", ext, format.looks())
+				return nil, nil, fmt.Errorf("%s is not an extension Dateline imports (the file looks like %s); name Markdown files .md and text files .txt, or give --format text or --format markdown", ext, format.looks())
 			}
 		}
 	}
 	var a *article.Article
+	var images *markdown.Images
 	var err error
 	switch format {
 	case Markdown:
-		a, err = markdown.Parse(content)
+		if a, err = markdown.Parse(content); err == nil {
+			images, err = markdown.ImagesOf(content, a)
+		}
 	default:
 		a, err = text.Parse(content)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", format, err)
+		return nil, nil, fmt.Errorf("%s: %w", format, err)
 	}
 	if im.opts.Status != "" {
 		a.Status = im.opts.Status
@@ -393,7 +403,7 @@ func (im *Importer) parse(f file, content []byte) (*article.Article, error) {
 		au := *im.opts.Author
 		a.Author = &au
 	}
-	return a, nil
+	return a, images, nil
 }
 
 // readFile reads a file of at most MaxFileSize bytes.

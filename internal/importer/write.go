@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/importer/markdown"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 )
@@ -72,6 +76,9 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 				r.Outcome, r.Err = Unchanged, nil
 				continue
 			}
+		}
+		if r.Err = w.im.addImages(ctx, p); r.Err != nil {
+			continue
 		}
 		fromTitle := a.Slug == ""
 		if r.Err = w.im.service.PrepareImport(w.im.opts.Actor, newsroom.ImportWrite{Article: a, Old: old}); r.Err != nil {
@@ -217,4 +224,44 @@ func slugTaken(slug string, other *article.Article) error {
 		return fmt.Errorf("slug %q is already used by %q, imported from %s; give one of them another title or a slug in its front matter", slug, other.Title, other.Source)
 	}
 	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
+}
+
+// addImages adds the image files an article names beside its file to the
+// photo library (queued: serve makes their sizes), and names them in the
+// article instead: its featured image, and media:ID in its body.
+func (im *Importer) addImages(ctx context.Context, p parsed) error {
+	imgs, a := p.images, p.article
+	if imgs == nil || imgs.Featured == nil && len(imgs.Body) == 0 {
+		return nil
+	}
+	dir := filepath.Dir(p.path)
+	add := func(ref markdown.ImageRef, what string) (int64, error) {
+		path := filepath.Join(dir, filepath.FromSlash(ref.Path))
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0, fmt.Errorf("%s %s: %w", what, ref.Path, describeFSError(err))
+		}
+		it, err := im.service.Queue(ctx, im.opts.Actor, filepath.Base(path), data, media.Info{Alt: ref.Alt, Caption: ref.Caption, Credit: ref.Credit})
+		if err != nil {
+			return 0, fmt.Errorf("%s %s: %w", what, ref.Path, err)
+		}
+		return it.ID, nil
+	}
+	if ref := imgs.Featured; ref != nil {
+		id, err := add(*ref, "featured image")
+		if err != nil {
+			return err
+		}
+		a.FeaturedMediaID = id
+	}
+	ids := map[string]int64{}
+	for _, ref := range imgs.Body {
+		id, err := add(ref, "image")
+		if err != nil {
+			return err
+		}
+		ids[ref.Path] = id
+	}
+	markdown.UseImages(a, ids)
+	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -117,6 +118,78 @@ type meta struct {
 	Related        stringList `yaml:"related"`
 	Keyphrase      string     `yaml:"keyphrase"`
 	FocusKeyphrase string     `yaml:"focus_keyphrase"`
+	Image          string     `yaml:"image"`
+	FeaturedImage  string     `yaml:"featured_image"`
+	ImageAlt       string     `yaml:"image_alt"`
+	ImageCaption   string     `yaml:"image_caption"`
+	ImageCredit    string     `yaml:"image_credit"`
+}
+
+// Images are the image files a Markdown file names by a path relative
+// to itself: its featured image (front matter image or featured_image,
+// with image_alt, image_caption and image_credit) and those its body
+// shows (![alt](photos/x.jpg)). Images elsewhere (on the web, at a site
+// path) are left as they are.
+type Images struct {
+	Featured *ImageRef
+	Body     []ImageRef // each path once, in order
+}
+
+// ImageRef is an image file a Markdown file names.
+type ImageRef struct {
+	Path                 string // relative, with slashes
+	Alt, Caption, Credit string
+}
+
+// bodyImage is a Markdown image: its alt text and its destination.
+var bodyImage = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+
+// localPath reports whether an image's address is a file beside the
+// Markdown file, or in a folder below it.
+func localPath(p string) bool {
+	if strings.Contains(p, ":") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "#") {
+		return false
+	}
+	return filepath.IsLocal(filepath.FromSlash(p))
+}
+
+// ImagesOf lists the image files a parsed file names; see Images.
+func ImagesOf(content []byte, a *article.Article) (*Images, error) {
+	fm, _, err := splitFrontMatter(bytes.ReplaceAll(bytes.TrimPrefix(content, []byte("\ufeff")), []byte("\r\n"), []byte("\n")))
+	if err != nil {
+		return nil, err
+	}
+	var m meta
+	if fm != nil {
+		if err := yaml.Unmarshal(fm, &m); err != nil {
+			return nil, fmt.Errorf("front matter: %s", fileLines(err))
+		}
+	}
+	imgs := &Images{}
+	if p := strings.TrimSpace(firstNonEmpty(m.FeaturedImage, m.Image)); p != "" && localPath(p) {
+		imgs.Featured = &ImageRef{Path: p, Alt: m.ImageAlt, Caption: m.ImageCaption, Credit: m.ImageCredit}
+	}
+	seen := map[string]bool{}
+	for _, match := range bodyImage.FindAllStringSubmatch(a.Body, -1) {
+		if p := match[2]; localPath(p) && !seen[p] {
+			seen[p] = true
+			imgs.Body = append(imgs.Body, ImageRef{Path: p, Alt: match[1]})
+		}
+	}
+	return imgs, nil
+}
+
+// UseImages names the library images (by path, their IDs) in the
+// article's body instead of the files: ![alt](photos/x.jpg) becomes
+// ![alt](media:12).
+func UseImages(a *article.Article, ids map[string]int64) {
+	a.Body = bodyImage.ReplaceAllStringFunc(a.Body, func(m string) string {
+		sub := bodyImage.FindStringSubmatch(m)
+		if id, ok := ids[sub[2]]; ok {
+			return "![" + sub[1] + "](media:" + strconv.FormatInt(id, 10) + ")"
+		}
+		return m
+	})
 }
 
 // stringList accepts a YAML list of strings or one comma-separated string.

@@ -130,3 +130,27 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestImagesOf(t *testing.T) {
+	content := []byte("---\ntitle: Quay works\nimage: photos/quay.jpg\nimage_alt: The quay at dawn\nimage_caption: Work starts.\nimage_credit: Ana Berg\n---\n" +
+		"Text ![a crane](photos/crane.png \"Crane\") and ![web](https://example.com/x.jpg), ![site](/static/y.jpg), ![up](../z.jpg), ![lib](media:4), ![again](photos/crane.png).\n")
+	a, err := Parse(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := ImagesOf(content, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Images{
+		Featured: &ImageRef{Path: "photos/quay.jpg", Alt: "The quay at dawn", Caption: "Work starts.", Credit: "Ana Berg"},
+		Body:     []ImageRef{{Path: "photos/crane.png", Alt: "a crane"}},
+	}
+	if diff := cmp.Diff(want, imgs); diff != "" {
+		t.Errorf("ImagesOf (-want +got):\n%s", diff)
+	}
+	UseImages(a, map[string]int64{"photos/crane.png": 12})
+	if !strings.Contains(a.Body, "![a crane](media:12)") || !strings.Contains(a.Body, "![again](media:12)") || !strings.Contains(a.Body, "![up](../z.jpg)") {
+		t.Errorf("body after UseImages:\n%s", a.Body)
+	}
+}

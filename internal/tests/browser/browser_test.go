@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/cli"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/media/mediatest"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
@@ -313,9 +315,25 @@ func pageState(tab context.Context) string {
 }
 
 // waitJS waits until a JavaScript expression is truthy on the page,
-// checking whenever the DOM changes.
+// checking whenever the DOM changes. A page that navigates meanwhile (a
+// form's redirect landing after the first page loaded) is polled anew.
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(stepTimeout))
+	poll := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(stepTimeout))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			v, err := poll(ctx, t)
+			if err == nil || ctx.Err() != nil || !navigatedAway(err) {
+				return v, err
+			}
+		}
+	}
+}
+
+// navigatedAway reports whether err is the browser's word for a script
+// whose page was replaced while it ran.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") || strings.Contains(msg, "Execution context was destroyed")
 }
 
 // runJS runs a statement in the page.
@@ -527,6 +545,9 @@ func TestAdminFlow(t *testing.T) {
 			t.Errorf("the audit log has no %q entry:\n%s", want, audit)
 		}
 	}
+
+	photoFlow(t, admin, newTab(t, browser), base, shots)
+	timed("photos")
 }
 
 // writeArticle writes and publishes the new article in the editor, with
@@ -588,4 +609,84 @@ func writeArticle(t *testing.T, admin context.Context, base string, shots screen
 		t.Fatalf("the editor links to %q after publishing; want the article's page", href)
 	}
 	return slug
+}
+
+// photoFlow uploads a reporter's phone photo, which carries a GPS
+// position, through the Photos screen, checks that no size of it served
+// to readers carries any EXIF, and makes it the new article's featured
+// image.
+func photoFlow(t *testing.T, admin, visitor context.Context, base string, shots screenshots) {
+	t.Helper()
+	photo := filepath.Join(t.TempDir(), "IMG_2041.JPG")
+	if err := os.WriteFile(photo, mediatest.JPEGWithGPS(1600, 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step(t, admin, "upload a photo",
+		chromedp.Navigate(base+"/admin/media"),
+		chromedp.WaitVisible(chromedp.ID("upload-file")),
+		chromedp.SetUploadFiles(chromedp.ID("upload-file"), []string{photo}),
+		chromedp.SendKeys(chromedp.ID("upload-alt"), "Steps up to the lighthouse at dusk"),
+		chromedp.SendKeys(chromedp.ID("upload-caption"), "The second walk ends at the lighthouse."),
+		chromedp.SendKeys(chromedp.ID("upload-credit"), "Ingrid Solheim"),
+		clickAndLoad(chromedp.CSS(`form.upload button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.media-card picture img`)),
+	)
+	shots.take(t, admin, "admin-media")
+	srcs := value(t, admin, "read the photo's sizes", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(".media-card:first-child source, .media-card:first-child img")].flatMap(e => e.getAttribute("srcset").split(", ").map(s => s.split(" ")[0]))`))
+	id := value(t, admin, "read the photo's number", chromedp.Evaluate[string](
+		`document.querySelector(".media-card:first-child input[readonly]").value.match(/media:(\d+)/)[1]`))
+	if len(srcs) < 4 {
+		t.Fatalf("the Photos screen shows %d sizes of the photo: %v", len(srcs), srcs)
+	}
+	prefix := srcs[0][:strings.LastIndex(srcs[0], "/")+1]
+	for _, crop := range []string{"share.jpg", "16x9.webp", "4x3.jpg", "1x1.webp"} {
+		srcs = append(srcs, prefix+crop)
+	}
+	for _, src := range srcs {
+		for _, accept := range []string{"", "image/webp,*/*"} {
+			req, _ := http.NewRequest(http.MethodGet, base+src, nil)
+			if accept != "" {
+				req.Header.Set("Accept", accept)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil || res.StatusCode != http.StatusOK || len(data) == 0 {
+				t.Fatalf("GET %s: %d, %d bytes, %v", src, res.StatusCode, len(data), err)
+			}
+			if bytes.Contains(data, []byte("Exif\x00\x00")) || bytes.Contains(data, []byte("EXIF")) || bytes.Contains(data, []byte("eXIf")) ||
+				data[0] == 0xFF && bytes.Contains(data, []byte{0xFF, 0xE1}) {
+				t.Errorf("%s (Accept %q) carries EXIF metadata", src, accept)
+			}
+		}
+	}
+	// The featured image of the article written before.
+	row := `[...document.querySelectorAll("table.article-list a")].find(a => a.textContent === ` + js(newTitle) + `)`
+	step(t, admin, "make it the new article's featured image",
+		chromedp.Navigate(base+"/admin/articles"),
+		chromedp.WaitVisible(chromedp.JSPath(row)),
+		clickAndLoad(chromedp.JSPath(row)),
+		chromedp.WaitVisible(chromedp.ID("featured_image")),
+		runJS(`document.getElementById("featured_image").value = `+js(id)),
+		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
+		waitJS(`document.getElementById("featured_image").value === `+js(id)),
+	)
+	slug := value(t, admin, "read the article's address", chromedp.Evaluate[string](`document.getElementById("slug").value`))
+	step(t, visitor, "see the photo on the article's page",
+		chromedp.Navigate(base+"/"+slug+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`article > figure.photo img`)),
+		waitJS(`document.querySelector("article > figure.photo img").complete && document.querySelector("article > figure.photo figcaption").textContent.includes("Ingrid Solheim")`),
+	)
+	// A demo article with its picture, drawn by the demo and made into
+	// sizes in the background as the site started.
+	step(t, visitor, "see a demo article's picture",
+		chromedp.Navigate(base+"/"+article.Slugify("Port Selvik Crane Upgrade Halves Ship Turnaround Times")+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`article > figure.photo img`)),
+		waitJS(`document.querySelector("article > figure.photo img").complete`),
+	)
+	shots.take(t, visitor, "article-photo")
 }

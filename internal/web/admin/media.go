@@ -68,10 +68,11 @@ func (h *Handler) mediaPage(r *http.Request) (MediaPage, error) {
 		return p, err
 	}
 	p.Total = total
-	for _, it := range items {
+	for i, it := range items {
 		card := MediaCard{Item: it, Markdown: fmt.Sprintf("![%s](%s%d)", it.Alt, render.MediaRef, it.ID)}
 		if it.State == media.Ready {
-			card.Thumb = template.HTML(render.Thumbnail(it, false)) // escaped by render
+			// The first rows show at once; the rest load as they near.
+			card.Thumb = template.HTML(render.Thumbnail(it, i < 8)) // escaped by render
 		}
 		p.Items = append(p.Items, card)
 	}

@@ -3,8 +3,11 @@ POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
 .PHONY: build run test test-postgres test-clock eval lint bench
 
+# A static binary with no C and no system library: nodynamic keeps the
+# WebP encoder on its built-in WebAssembly libwebp instead of loading the
+# system's, which would link the binary dynamically.
 build:
-	go build -o dateline ./cmd/dateline
+	CGO_ENABLED=0 go build -tags nodynamic -o dateline ./cmd/dateline
 
 run:
 	go run ./cmd/dateline import examples/articles

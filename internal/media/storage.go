@@ -35,6 +35,20 @@ func Key(hash, file string) string { return hash + "/" + file }
 // nothing a path could be made of.
 var validKey = regexp.MustCompile(`^[0-9a-f]{64}/[a-z0-9]+(\.[a-z]+)?$`)
 
+// IsHash reports whether s is an item's hash: a SHA-256 in lower-case
+// hex. (Cheaper than CheckKey, for serving.)
+func IsHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckKey refuses a key that no item's file has, such as one with a
 // path in it.
 func CheckKey(key string) error {

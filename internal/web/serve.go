@@ -22,6 +22,11 @@ type Response struct {
 	LastModified time.Time
 	ContentType  string
 	CacheControl string
+	// Vary is the Vary header when the response depends on other
+	// request headers than Accept-Encoding, the default ("Accept" for an
+	// image, which has no gzipped copy, served as WebP to browsers that
+	// take it).
+	Vary string
 
 	values *headerValues // see Prepare
 }
@@ -30,7 +35,7 @@ type Response struct {
 // served many times: net/http only reads them, and a handler that changes
 // a header replaces its slice.
 type headerValues struct {
-	contentType, cacheControl, etag, lastModified []string
+	contentType, cacheControl, etag, lastModified, vary []string
 	// The Content-Length last served, plain and gzipped: a page with a
 	// hole keeps its length whatever fills it.
 	length, gzLength atomic.Pointer[contentLength]
@@ -44,7 +49,10 @@ type contentLength struct {
 // Prepare makes resp's header values once; copies of resp share them.
 // Call it before resp is shared, never while it is being served.
 func (resp *Response) Prepare() {
-	v := &headerValues{contentType: []string{resp.ContentType}, cacheControl: []string{resp.CacheControl}}
+	v := &headerValues{contentType: []string{resp.ContentType}, cacheControl: []string{resp.CacheControl}, vary: varyEncoding}
+	if resp.Vary != "" {
+		v.vary = []string{resp.Vary}
+	}
 	if resp.ETag != "" {
 		v.etag = []string{resp.ETag}
 	}
@@ -79,7 +87,7 @@ func ServeBytes(w http.ResponseWriter, r *http.Request, resp Response) {
 	h := w.Header()
 	h["Content-Type"] = v.contentType
 	h["Cache-Control"] = v.cacheControl
-	h["Vary"] = varyEncoding
+	h["Vary"] = v.vary
 	if v.etag != nil {
 		h["Etag"] = v.etag
 	}

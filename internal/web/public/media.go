@@ -25,7 +25,7 @@ func (h *Handlers) mediaFile(w http.ResponseWriter, r *http.Request) error {
 	hash, file := r.PathValue("hash"), r.PathValue("file")
 	name, ext, _ := strings.Cut(file, ".")
 	format, ok := media.FormatFromExt(ext)
-	if !ok || h.mediaFiles == nil || media.CheckKey(media.Key(hash, file)) != nil {
+	if !ok || h.mediaFiles == nil || !media.IsHash(hash) {
 		return web.ErrNotFound
 	}
 	it, err := h.mediaItems.get(r.Context(), hash)
@@ -36,21 +36,26 @@ func (h *Handlers) mediaFile(w http.ResponseWriter, r *http.Request) error {
 	if !ok || it.State != media.Ready {
 		return web.ErrNotFound
 	}
+	vary := ""
 	if webp, ok := it.Variant(name, media.WebP); ok && format != media.WebP {
-		w.Header().Set("Vary", "Accept")
+		vary = "Accept"
 		if strings.Contains(r.Header.Get("Accept"), "image/webp") {
 			v = webp
 		}
 	}
-	data, err := h.mediaFiles.get(r.Context(), media.Key(hash, v.File()))
+	resp, err := h.mediaFiles.get(r.Context(), hash, v, vary)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", v.Format.MIME())
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("ETag", `"`+hash[:20]+"-"+v.File()+`"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	if r.Header.Get("Range") != "" {
+		// Rare (a resumed download): the standard library's ranges.
+		for k, vs := range map[string]string{"Content-Type": resp.ContentType, "Cache-Control": resp.CacheControl, "Etag": resp.ETag} {
+			w.Header().Set(k, vs)
+		}
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(resp.Body))
+		return nil
+	}
+	web.ServeBytes(w, r, *resp)
 	return nil
 }
 
@@ -107,42 +112,48 @@ type mediaFileCache struct {
 
 type cachedFile struct {
 	key  string
-	data []byte
+	resp *web.Response
 }
 
 func newMediaFileCache(s media.Storage, maxBytes int) *mediaFileCache {
 	return &mediaFileCache{storage: s, maxBytes: maxBytes, order: list.New(), files: map[string]*list.Element{}}
 }
 
-func (c *mediaFileCache) get(ctx context.Context, key string) ([]byte, error) {
+// get returns the response of a variant of item hash, prepared to serve
+// many times.
+func (c *mediaFileCache) get(ctx context.Context, hash string, v media.Variant, vary string) (*web.Response, error) {
+	key := media.Key(hash, v.File()) + "|" + vary
 	c.mu.Lock()
 	if e, ok := c.files[key]; ok {
 		c.order.MoveToFront(e)
 		c.mu.Unlock()
-		return e.Value.(*cachedFile).data, nil
+		return e.Value.(*cachedFile).resp, nil
 	}
 	c.mu.Unlock()
-	data, err := c.storage.Get(ctx, key)
+	data, err := c.storage.Get(ctx, media.Key(hash, v.File()))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, web.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
+	resp := &web.Response{Body: data, ContentType: v.Format.MIME(), CacheControl: "public, max-age=31536000, immutable",
+		ETag: `"` + hash[:20] + "-" + v.File() + `"`, Vary: vary}
+	resp.Prepare()
 	if len(data) > c.maxBytes/8 {
-		return data, nil // one file must not push out the rest
+		return resp, nil // one file must not push out the rest
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.files[key]; !ok {
-		c.files[key] = c.order.PushFront(&cachedFile{key, data})
+		c.files[key] = c.order.PushFront(&cachedFile{key, resp})
 		c.bytes += len(data)
 		for c.bytes > c.maxBytes {
 			last := c.order.Back()
 			f := c.order.Remove(last).(*cachedFile)
 			delete(c.files, f.key)
-			c.bytes -= len(f.data)
+			c.bytes -= len(f.resp.Body)
 		}
 	}
-	return data, nil
+	return resp, nil
 }

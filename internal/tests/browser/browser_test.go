@@ -621,6 +621,10 @@ func photoFlow(t *testing.T, admin, visitor context.Context, base string, shots 
 	if err := os.WriteFile(photo, mediatest.JPEGWithGPS(1600, 1000), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	second := filepath.Join(t.TempDir(), "IMG_2042.JPG")
+	if err := os.WriteFile(second, mediatest.JPEGWithGPS(1200, 900), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	step(t, admin, "upload a photo",
 		chromedp.Navigate(base+"/admin/media"),
 		chromedp.WaitVisible(chromedp.ID("upload-file")),
@@ -671,6 +675,12 @@ func photoFlow(t *testing.T, admin, visitor context.Context, base string, shots 
 		chromedp.WaitVisible(chromedp.JSPath(row)),
 		clickAndLoad(chromedp.JSPath(row)),
 		chromedp.WaitVisible(chromedp.ID("featured_image")),
+		// The editor's image button uploads a second photo and puts it in
+		// the text at the cursor, and the preview shows it.
+		runJS(`(b => { b.focus(); b.selectionStart = b.selectionEnd = b.value.indexOf("\n\n"); })(document.getElementById("body"))`),
+		chromedp.SetUploadFiles(chromedp.ID("image-upload"), []string{second}),
+		waitJS(`/!\[[^\]]*\]\(media:\d+\)/.test(document.getElementById("body").value)`),
+		waitJS(`document.querySelector("#panels picture") !== null`),
 		runJS(`document.getElementById("featured_image").value = `+js(id)),
 		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
 		waitJS(`document.getElementById("featured_image").value === `+js(id)),

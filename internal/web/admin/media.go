@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -115,7 +116,12 @@ func (h *Handler) mediaUpload(w http.ResponseWriter, r *http.Request) error {
 	defer r.MultipartForm.RemoveAll()
 	info := media.Info{Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit")}
 	files := r.MultipartForm.File["file"]
+	// The editor's script uploads one image and wants its ID back.
+	asJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
 	if len(files) == 0 {
+		if asJSON {
+			return writeJSONError(w, http.StatusUnprocessableEntity, "Choose an image to upload.")
+		}
 		return h.mediaRefused(w, r, http.StatusUnprocessableEntity, "Choose an image to upload.", info)
 	}
 	actor := actorOf(r)
@@ -136,11 +142,26 @@ func (h *Handler) mediaUpload(w http.ResponseWriter, r *http.Request) error {
 			if status == 0 {
 				return err
 			}
+			if asJSON {
+				return writeJSONError(w, status, fmt.Sprintf("%s was not added: %s", media.CleanFilename(fh.Filename), msg))
+			}
 			return h.mediaRefused(w, r, status, fmt.Sprintf("%s was not added: %s%s", media.CleanFilename(fh.Filename), msg, addedNote(added)), info)
 		}
 		added = append(added, it.ID)
+		if asJSON {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			return json.NewEncoder(w).Encode(map[string]any{"id": it.ID, "markdown": fmt.Sprintf("![%s](%s%d)", it.Alt, render.MediaRef, it.ID)})
+		}
 	}
 	return redirect(w, r, "/admin/media", "uploaded")
+}
+
+// writeJSONError answers the editor's script with why an upload failed.
+func writeJSONError(w http.ResponseWriter, status int, msg string) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
 
 func addedNote(ids []int64) string {

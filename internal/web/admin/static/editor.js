@@ -62,6 +62,82 @@
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
 
+  // Images: chosen with the button or dropped on the text, uploaded to
+  // the library and put in the text at the cursor as ![alt](media:ID),
+  // or made the featured image.
+  var body = document.getElementById("body");
+  var bar = form.querySelector(".image-bar");
+  var picker = document.getElementById("image-upload");
+  var asFeatured = document.getElementById("image-featured");
+  var featured = document.getElementById("featured_image");
+
+  function insertAtCursor(text) {
+    var start = body.selectionStart, end = body.selectionEnd;
+    var before = body.value.slice(0, start), after = body.value.slice(end);
+    // An image stands in a paragraph of its own.
+    var lead = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    var tail = /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n");
+    body.value = before + lead + text + tail + after;
+    body.selectionStart = body.selectionEnd = (before + lead + text).length;
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function upload(file) {
+    var data = new FormData();
+    data.append("file", file);
+    say("Uploading " + file.name + "…");
+    fetch("/admin/media", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      body: data
+    }).then(function (res) {
+      // A body over the upload limit is refused before the handler, as a
+      // page, not JSON.
+      return res.json().catch(function () {
+        return { error: res.status === 413 ? "the file is larger than the upload limit" : "the upload failed (" + res.status + ")" };
+      }).then(function (answer) {
+        if (!res.ok) {
+          throw new Error(answer.error || "the upload failed (" + res.status + ")");
+        }
+        return answer;
+      });
+    }).then(function (answer) {
+      if (asFeatured && asFeatured.checked && featured) {
+        featured.value = String(answer.id);
+        featured.dispatchEvent(new Event("change", { bubbles: true }));
+        say(file.name + " is the featured image (image " + answer.id + "). Describe it under Photos.");
+      } else {
+        insertAtCursor(answer.markdown);
+        say(file.name + " added as image " + answer.id + ": write what it shows between the brackets.");
+      }
+    }).catch(function (err) {
+      say("Image: " + err.message);
+    });
+  }
+
+  if (bar && picker && body) {
+    bar.hidden = false;
+    picker.addEventListener("change", function () {
+      if (picker.files.length > 0) {
+        upload(picker.files[0]);
+        picker.value = "";
+      }
+    });
+    body.addEventListener("dragover", function (ev) {
+      if (ev.dataTransfer && Array.prototype.indexOf.call(ev.dataTransfer.types, "Files") >= 0) {
+        ev.preventDefault();
+      }
+    });
+    body.addEventListener("drop", function (ev) {
+      if (!ev.dataTransfer || ev.dataTransfer.files.length === 0) {
+        return;
+      }
+      ev.preventDefault();
+      Array.prototype.forEach.call(ev.dataTransfer.files, upload);
+    });
+  }
+
   // One click applies a suggestion: the server writes the link into the
   // text as typed and saves it (or, for an unsaved article, sends the new
   // text back).

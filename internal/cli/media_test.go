@@ -91,7 +91,7 @@ func TestImportTakesImagesBesideTheFile(t *testing.T) {
 		}
 	}
 	article := "---\ntitle: Quay works begin\nimage: photos/quay.jpg\nimage_alt: The quay at dawn\nimage_credit: Ana Berg\n---\n" +
-		"Work on the quay began on Monday.\n\n![A crane lifts the first beam](photos/crane.jpg)\n"
+		"Work on the quay began on Monday.\n\n![A crane lifts the first beam](photos/crane.jpg)\n\n![Lost on the way](photos/gone.jpg)\n"
 	if err := os.WriteFile(filepath.Join(dir, "quay.md"), []byte(article), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +117,9 @@ func TestImportTakesImagesBesideTheFile(t *testing.T) {
 	}
 	if got.FeaturedImage != ids["quay.jpg"] {
 		t.Errorf("featured image %d, want quay.jpg's %d", got.FeaturedImage, ids["quay.jpg"])
+	}
+	if !strings.Contains(got.BodyMarkdown, "![Lost on the way](photos/gone.jpg)") {
+		t.Errorf("an image whose file is missing was not left as written:\n%s", got.BodyMarkdown)
 	}
 	if want := "![A crane lifts the first beam](media:" + itoa(ids["crane.jpg"]) + ")"; !strings.Contains(got.BodyMarkdown, want) {
 		t.Errorf("body lacks %s:\n%s", want, got.BodyMarkdown)

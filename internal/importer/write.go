@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -243,7 +244,7 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 		}
 		it, err := im.service.Queue(ctx, im.opts.Actor, filepath.Base(path), data, media.Info{Alt: ref.Alt, Caption: ref.Caption, Credit: ref.Credit})
 		if err != nil {
-			return 0, fmt.Errorf("%s %s: %w", what, ref.Path, err)
+			return 0, fmt.Errorf("%s %s: %w", what, ref.Path, describeFSError(err))
 		}
 		return it.ID, nil
 	}
@@ -257,6 +258,11 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	ids := map[string]int64{}
 	for _, ref := range imgs.Body {
 		id, err := add(ref, "image")
+		if errors.Is(err, fs.ErrNotExist) {
+			// Left as written, as before there was a library: exports
+			// often name images they do not carry.
+			continue
+		}
 		if err != nil {
 			return err
 		}

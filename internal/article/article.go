@@ -84,6 +84,9 @@ type Article struct {
 	// OwnerID is the newsroom user who owns the article (its author in
 	// the admin, see package user); 0 when none does, as for imports.
 	OwnerID int64
+	// Section is the article's primary section, nil for none; the store
+	// finds it by slug.
+	Section *Section
 	Tags    []Tag
 
 	// RequestedLinks are titles of other articles the author asked to link
@@ -167,6 +170,11 @@ func (e *FieldError) Error() string { return ErrInvalid.Error() + ": " + e.Msg }
 
 func (e *FieldError) Unwrap() error { return ErrInvalid }
 
+// invalid returns a *FieldError for field.
+func invalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
 // MaxKeyphraseLen bounds a focus keyphrase, in characters: a search phrase,
 // not a sentence.
 const MaxKeyphraseLen = 100
@@ -176,9 +184,6 @@ const MaxKeyphraseLen = 100
 // publication date. It returns a *FieldError naming the first field at
 // fault.
 func (a *Article) Validate(now time.Time) error {
-	invalid := func(field, format string, args ...any) error {
-		return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
-	}
 	a.Title = strings.TrimSpace(a.Title)
 	a.Description = strings.TrimSpace(a.Description)
 	a.FocusKeyphrase = strings.Join(strings.Fields(a.FocusKeyphrase), " ")

@@ -19,6 +19,8 @@ type Revision struct {
 	FocusKeyphrase string
 	// FeaturedMediaID is the featured image of that version; 0 for none.
 	FeaturedMediaID int64
+	// SectionID is the section of that version; 0 for none.
+	SectionID int64
 	// SavedAt is when this version was replaced by a newer one.
 	SavedAt time.Time
 	// Note says what replaced it, such as "import" or "restore of revision 2".
@@ -39,6 +41,7 @@ func RevisionOf(a *Article) Revision {
 		RequestedLinks:  append([]string(nil), a.RequestedLinks...),
 		FocusKeyphrase:  a.FocusKeyphrase,
 		FeaturedMediaID: a.FeaturedMediaID,
+		SectionID:       a.SectionID(),
 	}
 }
 
@@ -55,6 +58,11 @@ func (a *Article) Restore(r Revision, now time.Time) {
 	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
 	next.FocusKeyphrase = r.FocusKeyphrase
 	next.FeaturedMediaID = r.FeaturedMediaID
+	next.Section = nil
+	if r.SectionID != 0 {
+		// The caller finds the section's slug before saving.
+		next.Section = &Section{ID: r.SectionID}
+	}
 	KeepPublishedSlug(a, &next, now)
 	*a = next
 }

@@ -2,6 +2,7 @@ package newsroom
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
@@ -37,6 +38,11 @@ func (s *Service) PrepareImport(actor Actor, w ImportWrite) error {
 		return nil
 	}
 	a.ID, a.Version, a.OwnerID = old.ID, old.Version, old.OwnerID
+	if a.Section == nil {
+		// The file names no section: the article stays where an editor
+		// put it.
+		a.Section = old.Section
+	}
 	if a.PublishedAt.IsZero() && a.Status != article.Draft {
 		a.PublishedAt = old.PublishedAt
 	}
@@ -54,9 +60,25 @@ func (s *Service) PrepareImport(actor Actor, w ImportWrite) error {
 // was.
 func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite) ([]error, error) {
 	errs := make([]error, len(ws))
+	as := make([]*article.Article, len(ws))
+	for i, w := range ws {
+		as[i] = w.Article
+	}
+	sections, failed, err := s.ensureSections(ctx, actor, as)
+	if err != nil {
+		return nil, err
+	}
 	var batch []store.ArticleWrite
 	var at []int
 	for i, w := range ws {
+		if se := w.Article.Section; se != nil && failed[sectionKey(se)] != nil {
+			errs[i] = fmt.Errorf("section %q: %w", sectionKey(se), failed[sectionKey(se)])
+			continue
+		}
+		if err := placeInSection(sections, w.Article, w.Old == nil || w.Old.Slug != w.Article.Slug); err != nil {
+			errs[i] = err
+			continue
+		}
 		// Validate again: it is cheap, and nothing unchecked is stored.
 		if err := w.Article.Validate(s.now()); err != nil {
 			errs[i] = err

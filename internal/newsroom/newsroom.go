@@ -139,6 +139,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) e
 	if err := s.prepare(actor, nil, a, now); err != nil {
 		return err
 	}
+	if err := s.place(ctx, nil, a); err != nil {
+		return err
+	}
 	// Checked after validation, which makes an article without a status
 	// a published one.
 	if a.Status != article.Draft && !actor.mayPublish(a.OwnerID) {
@@ -167,6 +170,9 @@ func (s *Service) Save(ctx context.Context, actor Actor, current, next *article.
 	}
 	now := s.now()
 	if err := s.prepare(actor, current, next, now); err != nil {
+		return err
+	}
+	if err := s.place(ctx, current, next); err != nil {
 		return err
 	}
 	return s.update(ctx, actor, current, next, what)
@@ -236,6 +242,9 @@ func (s *Service) Rename(ctx context.Context, actor Actor, a *article.Article, s
 		return nil, err
 	}
 	if err := s.validate(actor, a, &next); err != nil {
+		return nil, err
+	}
+	if err := s.place(ctx, a, &next); err != nil {
 		return nil, err
 	}
 	if err := s.update(ctx, actor, a, &next, "rename"); err != nil {

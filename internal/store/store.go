@@ -69,6 +69,7 @@ type Store interface {
 	UserStore
 	ViewStats
 	MediaStore
+	SectionStore
 	// Close releases the database connections.
 	Close() error
 }
@@ -272,6 +273,31 @@ type ArticleStore interface {
 	AddViews(ctx context.Context, day time.Time, views map[int64]int64) error
 }
 
+// SectionStore keeps the newspaper's sections. A section's slug is the
+// address of its front page, so it may not be an article's slug as well:
+// writing a section whose slug an article has wraps ErrConflict.
+type SectionStore interface {
+	// Sections lists every section in order, each with its count of
+	// articles.
+	Sections(ctx context.Context) ([]article.Section, error)
+	// Section returns a section by slug, or an error wrapping ErrNotFound.
+	Section(ctx context.Context, slug string) (*article.Section, error)
+	// CreateSection stores a new section, last in order, and sets s.ID
+	// and s.Position. A taken slug wraps ErrConflict.
+	CreateSection(ctx context.Context, s *article.Section) error
+	// UpdateSection replaces the name, slug and description of section
+	// s.ID; a new slug redirects the old front page's address to the new
+	// one. A missing section wraps ErrNotFound, a taken slug ErrConflict.
+	UpdateSection(ctx context.Context, s *article.Section) error
+	// OrderSections puts the sections in the order of ids, which must
+	// name every section once (else the error wraps ErrConflict).
+	OrderSections(ctx context.Context, ids []int64) error
+	// DeleteSection deletes a section. Its articles move to the section
+	// moveTo (a slug) when given; without it, a section that has articles
+	// wraps ErrConflict and names their count. Nothing is written then.
+	DeleteSection(ctx context.Context, slug, moveTo string) error
+}
+
 // ArticleVersion names one stored version of an article. Every write of
 // the article's content (UpdateArticle, SaveArticles) gives it a new
 // Version; counters (views, comments) do not.
@@ -337,10 +363,11 @@ type ArticleQuery struct {
 	// PublicAt, when set, keeps only the articles readers may see at that
 	// time: published, or scheduled for a time not after it. They are
 	// then ordered by publication time.
-	PublicAt   time.Time
-	TagSlug    string // only articles with this tag, when set
-	AuthorSlug string // only articles by this author, when set
-	OwnerID    int64  // only articles owned by this user, when set
+	PublicAt    time.Time
+	TagSlug     string // only articles with this tag, when set
+	AuthorSlug  string // only articles by this author, when set
+	SectionSlug string // only articles of this section, when set
+	OwnerID     int64  // only articles owned by this user, when set
 	// TitleContains keeps the articles whose title contains it, without
 	// case, when set.
 	TitleContains string

@@ -152,6 +152,12 @@ var notArticle = map[string]bool{
 	"admin":                            true,
 }
 
+// Reserved reports whether slug begins another page's address than an
+// article's or a section's (the home page's numbered pages, feeds, tag
+// and author archives, static files, photos, the admin), so that no
+// article or section may take it.
+func Reserved(slug string) bool { return notArticle[slug] }
+
 // ArticleSlug returns the slug of the article a site path names, when it
 // has the form of an article's address: one segment between slashes (the
 // final one may be missing, and repeated ones count as one, as the site

@@ -70,11 +70,12 @@ const (
 	ManageUsers        Action = "manage users"
 	UploadImages       Action = "upload images" // add to the photo library, describe them
 	DeleteImages       Action = "delete images"
+	ArrangeSite        Action = "arrange the site" // sections, menus, the front page
 )
 
 var allowed = map[Role][]Action{
-	Administrator: {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, ManageSettings, ManageUsers, UploadImages, DeleteImages},
-	Editor:        {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, UploadImages, DeleteImages},
+	Administrator: {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, ManageSettings, ManageUsers, UploadImages, DeleteImages, ArrangeSite},
+	Editor:        {EditOwnArticles, PublishOwnArticles, EditAllArticles, ModerateComments, ViewAnalytics, UploadImages, DeleteImages, ArrangeSite},
 	Author:        {EditOwnArticles, PublishOwnArticles, ViewAnalytics, UploadImages},
 	Contributor:   {EditOwnArticles, UploadImages},
 }

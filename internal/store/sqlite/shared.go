@@ -58,7 +58,7 @@ func (db *DB) NullTime(t time.Time) any {
 // (migrations 0007 and 0011): SQLite would give the newest row's ID again
 // once it is deleted.
 var idHigh = map[string]string{
-	"articles": "article_id_high", "comments": "comment_id_high", "users": "user_id_high", "media": "media_id_high",
+	"articles": "article_id_high", "comments": "comment_id_high", "users": "user_id_high", "media": "media_id_high", "sections": "section_id_high",
 	"authors": "author_id_high", "tags": "tag_id_high", "audit_log": "audit_id_high",
 }
 

@@ -42,7 +42,7 @@ func (s *Store) Revisions(ctx context.Context, articleID int64) (_ []article.Rev
 	var rs []article.Revision
 	return rs, each(ctx, s.db.Reader(), `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
-			COALESCE(featured_media_id, 0)
+			COALESCE(featured_media_id, 0), COALESCE(section_id, 0)
 		FROM revisions
 		WHERE article_id = $1
 		ORDER BY number`, []any{articleID}, func(row Row) error {
@@ -59,7 +59,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 	r := &article.Revision{ArticleID: articleID}
 	row := s.db.Reader().QueryRow(ctx, `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
-			COALESCE(featured_media_id, 0), body
+			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), body
 		FROM revisions
 		WHERE article_id = $1 AND number = $2`, articleID, n)
 	if err := scanRevision(row, r, &r.Body); err != nil {
@@ -74,7 +74,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 func scanRevision(row Row, r *article.Revision, extra ...any) error {
 	var tags, links []byte
 	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase,
-		&r.FeaturedMediaID}, extra...)
+		&r.FeaturedMediaID, &r.SectionID}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -110,28 +110,36 @@ func (s *Store) ArticleBySource(ctx context.Context, source string) (_ *article.
 // fromArticles is the FROM clause of articles with their authors.
 const fromArticles = `
 	FROM articles a
-	LEFT JOIN authors au ON au.id = a.author_id`
+	LEFT JOIN authors au ON au.id = a.author_id
+	LEFT JOIN sections se ON se.id = a.section_id`
 
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
 	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
 	COALESCE(a.featured_media_id, 0),
-	au.id, au.slug, au.name, au.bio`
+	au.id, au.slug, au.name, au.bio,
+	se.id, se.slug, se.name`
 
 func scanArticle(row Row, a *article.Article, extra ...any) error {
 	var authorID *int64
 	var authorSlug, authorName, authorBio *string
+	var sectionID *int64
+	var sectionSlug, sectionName *string
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, Time(&a.PublishedAt),
 		Time(&a.CreatedAt), Time(&a.UpdatedAt), &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
 		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
 		&a.FeaturedMediaID,
-		&authorID, &authorSlug, &authorName, &authorBio}, extra...)
+		&authorID, &authorSlug, &authorName, &authorBio,
+		&sectionID, &sectionSlug, &sectionName}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
 	if authorID != nil {
 		a.Author = &article.Author{ID: *authorID, Slug: *authorSlug, Name: *authorName, Bio: *authorBio}
+	}
+	if sectionID != nil {
+		a.Section = &article.Section{ID: *sectionID, Slug: *sectionSlug, Name: *sectionName}
 	}
 	return nil
 }
@@ -249,6 +257,9 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	}
 	if q.AuthorSlug != "" {
 		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
+	}
+	if q.SectionSlug != "" {
+		f.conditions = append(f.conditions, `se.slug = `+f.arg(q.SectionSlug))
 	}
 	if q.OwnerID != 0 {
 		f.conditions = append(f.conditions, `a.owner_id = `+f.arg(q.OwnerID))

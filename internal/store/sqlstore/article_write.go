@@ -54,11 +54,11 @@ func (s *Store) updateArticle(ctx context.Context, tx Conn, a *article.Article, 
 			slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 			updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
 			source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, featured_media_id = $16,
-			version = version + 1
-		WHERE id = $17`,
+			section_id = $17, version = version + 1
+		WHERE id = $18`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 		s.db.Time(now), authorID, a.WordCount, a.ReadingMinutes,
-		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), a.ID)
+		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), NullID(a.SectionID()), a.ID)
 	if err != nil {
 		return err
 	}
@@ -103,6 +103,8 @@ func (s *Store) Conflict(err error, a *article.Article) error {
 		return sourceTaken(a)
 	case kind == ForeignKeyViolation && (name == "articles_owner_id_fkey" || name == "") && a.OwnerID != 0:
 		return fmt.Errorf("%w: user %d, to own the article, does not exist", store.ErrNotFound, a.OwnerID)
+	case kind == ForeignKeyViolation && (name == "articles_section_id_fkey" || name == "") && a.SectionID() != 0:
+		return fmt.Errorf("%w: section %d of the article does not exist", store.ErrNotFound, a.SectionID())
 	case kind == ForeignKeyViolation && (name == "articles_featured_media_id_fkey" || name == "") && a.FeaturedMediaID != 0:
 		return fmt.Errorf("%w: image %d, to feature on the article, is not in the library", store.ErrNotFound, a.FeaturedMediaID)
 	}
@@ -123,11 +125,11 @@ func (s *Store) insertRevision(ctx context.Context, tx Conn, current *article.Ar
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
-			published_at, tags, requested_links, saved_at, note, focus_keyphrase, featured_media_id)
+			published_at, tags, requested_links, saved_at, note, focus_keyphrase, featured_media_id, section_id)
 		VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1),
-			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		r.ArticleID, r.Title, r.Slug, r.Description, r.Body, r.Status,
-		s.db.NullTime(r.PublishedAt), string(tags), string(links), s.db.Time(now), note, r.FocusKeyphrase, NullID(r.FeaturedMediaID))
+		s.db.NullTime(r.PublishedAt), string(tags), string(links), s.db.Time(now), note, r.FocusKeyphrase, NullID(r.FeaturedMediaID), NullID(r.SectionID))
 	if err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}

@@ -278,6 +278,11 @@ func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service,
 		logger.Info("demo content not loaded: the database already has articles", "articles", n)
 		return nil
 	}
+	for _, se := range demo.Sections {
+		if err := news.AddSection(ctx, newsroom.System("demo"), &se); err != nil {
+			return fmt.Errorf("demo section %s: %w", se.Name, err)
+		}
+	}
 	im := importer.New(s, news, importer.Options{Format: importer.Markdown})
 	pictures := map[string]int64{}
 	files, err := fs.Glob(demo.Articles, "articles/*.md")

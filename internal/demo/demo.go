@@ -3,10 +3,24 @@
 // city, so that a newcomer sees a living site at once.
 package demo
 
-import "embed"
+import (
+	"embed"
+
+	"github.com/datelinehq/dateline/internal/article"
+)
 
 // Articles holds the demo articles as Markdown files with YAML front matter,
 // in the directory "articles".
 //
 //go:embed articles/*.md
 var Articles embed.FS
+
+// Sections are the demo newsroom's sections, in menu order; each demo
+// article names one in its front matter.
+var Sections = []article.Section{
+	{Name: "Selvik", Description: "News from the city: its streets, trams, schools and hospital."},
+	{Name: "Politics", Description: "The city and regional councils, elections and the money they spend."},
+	{Name: "Business", Description: "The port, energy and the companies that keep the Ems valley working."},
+	{Name: "Environment", Description: "The river, the harbour, the sea and the weather that tests them."},
+	{Name: "Analysis", Description: "Longer reads that explain what lies behind the news."},
+}

@@ -21,9 +21,10 @@ const (
 // The kinds of feed a site has: the whole site's, a tag's and an
 // author's, one for each kind of listing.
 const (
-	SiteFeed   = urls.HomeListing
-	TagFeed    = urls.TagListing
-	AuthorFeed = urls.AuthorListing
+	SiteFeed    = urls.HomeListing
+	SectionFeed = urls.SectionListing
+	TagFeed     = urls.TagListing
+	AuthorFeed  = urls.AuthorListing
 )
 
 // FeedLink is a feed as a page's head announces it, in a

@@ -97,6 +97,20 @@ func WebSite(name, url, description, language string) map[string]any {
 	return m
 }
 
+// CollectionPage returns schema.org CollectionPage data for a page that
+// lists articles, such as a section's front page, as part of the site.
+func CollectionPage(name, url, description, language, siteName, siteURL string) map[string]any {
+	m := map[string]any{"@context": "https://schema.org", "@type": "CollectionPage", "name": name, "url": url,
+		"isPartOf": map[string]any{"@type": "WebSite", "name": siteName, "url": siteURL}}
+	if description != "" {
+		m["description"] = description
+	}
+	if language != "" {
+		m["inLanguage"] = language
+	}
+	return m
+}
+
 // Crumb is one step of a breadcrumb trail.
 type Crumb struct{ Name, URL string }
 

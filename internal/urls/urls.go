@@ -27,12 +27,13 @@ import (
 const Home = "/"
 
 // The kinds of listing, as the feeds and archive pages name them: the
-// home page lists every public article, a tag's and an author's archive
-// theirs.
+// home page lists every public article, a section's front page, a tag's
+// and an author's archive theirs.
 const (
-	HomeListing   = ""
-	TagListing    = "tag"
-	AuthorListing = "author"
+	HomeListing    = ""
+	SectionListing = "section"
+	TagListing     = "tag"
+	AuthorListing  = "author"
 )
 
 // Article returns the address of the article with the given slug.
@@ -49,6 +50,11 @@ func Comment(slug string, id int64) string {
 // PostComment returns where an article's comment form posts.
 func PostComment(slug string) string { return Article(slug) + "comments" }
 
+// Section returns the address of a section's front page. Sections and
+// articles share the site's first path segment, so no section has an
+// article's slug.
+func Section(slug string) string { return "/" + slug + "/" }
+
 // Tag returns the address of a tag's archive.
 func Tag(slug string) string { return "/" + TagListing + "/" + slug + "/" }
 
@@ -56,12 +62,15 @@ func Tag(slug string) string { return "/" + TagListing + "/" + slug + "/" }
 func Author(slug string) string { return "/" + AuthorListing + "/" + slug + "/" }
 
 // Listing returns the address of a listing of the given kind (HomeListing,
-// TagListing or AuthorListing); slug names the tag or author. It panics
-// on another kind, which only a programming error gives.
+// SectionListing, TagListing or AuthorListing); slug names the section,
+// tag or author. It panics on another kind, which only a programming
+// error gives.
 func Listing(kind, slug string) string {
 	switch kind {
 	case HomeListing:
 		return Home
+	case SectionListing:
+		return Section(slug)
 	case TagListing:
 		return Tag(slug)
 	case AuthorListing:

@@ -11,6 +11,8 @@ func TestAddresses(t *testing.T) {
 		{Comment("flood-barriers-hold", 42), "/flood-barriers-hold/#comment-42"},
 		{PostComment("flood-barriers-hold"), "/flood-barriers-hold/comments"},
 		{Tag("environment"), "/tag/environment/"},
+		{Section("world"), "/world/"},
+		{Listing(SectionListing, "world"), "/world/"},
 		{Author("ingrid-solheim"), "/author/ingrid-solheim/"},
 		{Listing(HomeListing, ""), "/"},
 		{Listing(TagListing, "environment"), "/tag/environment/"},
@@ -46,10 +48,10 @@ func TestListingPanicsOnAnUnknownKind(t *testing.T) {
 	t.Parallel()
 	defer func() {
 		if recover() == nil {
-			t.Error("Listing(\"section\", ...) did not panic")
+			t.Error("Listing(\"category\", ...) did not panic")
 		}
 	}()
-	Listing("section", "sport")
+	Listing("category", "sport")
 }
 
 func TestArticleSlug(t *testing.T) {

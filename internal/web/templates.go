@@ -320,6 +320,7 @@ func (e *Engine) funcMap() template.FuncMap {
 		"articlePath":     urls.Article,
 		"commentsPath":    urls.Comments,
 		"postCommentPath": urls.PostComment,
+		"sectionPath":     urls.Section,
 		"tagPath":         urls.Tag,
 		"authorPath":      urls.Author,
 	}

@@ -67,6 +67,11 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	if article.ValidateSlug(slug) != nil {
 		return web.ErrNotFound
 	}
+	if isSection, err := h.sections.has(r.Context(), slug); err != nil {
+		return err
+	} else if isSection {
+		return h.section(w, r)
+	}
 	key, hasKey := h.commenterKey(r)
 	if hasKey || r.URL.RawQuery != "" && r.URL.Query().Has("replytocom") {
 		return h.personalArticle(w, r, slug, key)

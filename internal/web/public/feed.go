@@ -70,6 +70,18 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	// Whole: items carry the body, or a summary of it.
 	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize, Whole: true}
 	switch kind {
+	case seo.SectionFeed:
+		se, err := h.store.Section(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		q.SectionSlug = slug
+		f.Title = se.Name + " – " + info.Title
+		f.Description = se.Description
+		if f.Description == "" {
+			f.Description = "The latest from " + se.Name + "."
+		}
+		f.Link = h.site.AbsURL(r, urls.Section(slug))
 	case seo.TagFeed:
 		tag, err := h.store.Tag(ctx, slug)
 		if err != nil {
@@ -93,7 +105,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	if err != nil {
 		return nil, err
 	}
-	if len(as) == 0 && kind != seo.SiteFeed {
+	if len(as) == 0 && kind != seo.SiteFeed && kind != seo.SectionFeed {
 		// As the archive page: a tag of drafts alone is not shown.
 		return nil, web.ErrNotFound
 	}

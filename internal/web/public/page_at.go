@@ -11,6 +11,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -61,6 +62,15 @@ func PageAt(ctx context.Context, s store.Store, path string, now func() time.Tim
 	switch {
 	case w.status == http.StatusOK:
 		_, pattern := mux.Handler(r)
+		switch pattern {
+		case catchAll:
+			_, pattern = sectionPatterns.Handler(r)
+		case get(urls.Article(slugWildcard)):
+			slug, _ := urls.ArticleSlug(r.URL.Path)
+			if _, err := s.Section(ctx, slug); err == nil {
+				return Answer{Page: "a section front"}, nil
+			}
+		}
 		return Answer{Page: serves[pattern]}, nil
 	case w.status == http.StatusMovedPermanently || w.status == http.StatusPermanentRedirect:
 		return Answer{RedirectTo: w.header.Get("Location")}, nil
@@ -74,8 +84,19 @@ func PageAt(ctx context.Context, s store.Store, path string, now func() time.Tim
 // pattern.
 var serves = func() map[string]string {
 	m := make(map[string]string, len(routes))
-	for _, rt := range routes {
-		m[rt.pattern] = rt.serves
+	for _, rt := range append(routes[:len(routes):len(routes)], sectionRoutes...) {
+		if rt.pattern != catchAll {
+			m[rt.pattern] = rt.serves
+		}
+	}
+	return m
+}()
+
+// sectionPatterns matches an address against sectionRoutes, for PageAt.
+var sectionPatterns = func() *http.ServeMux {
+	m := http.NewServeMux()
+	for _, rt := range sectionRoutes {
+		m.Handle(rt.pattern, http.NotFoundHandler())
 	}
 	return m
 }()

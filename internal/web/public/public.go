@@ -38,6 +38,7 @@ type Handlers struct {
 	renderer *render.Renderer
 	signer   *comment.Signer
 	settings *settingsCache
+	sections *sectionsCache
 	limits   *rateLimiter
 	pages    *pageCache
 	bodies   *bodyCache
@@ -104,6 +105,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	h := &Handlers{
 		site: site, tpl: tpl, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
+		sections: &sectionsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		limits:   newRateLimiter(opts.Now),
 		pages:    newPageCache(site, opts.CacheFor, opts.Now),
 		bodies:   newBodyCache(),
@@ -185,6 +187,7 @@ var routes = func() []route {
 		{get(urls.FirstPage(author)), "", false, always(toFirstPage)},
 		{get(urls.Static + fileWildcard), "a static file", false, func(h *Handlers) web.HandlerFunc { return h.site.Assets.ServeHTTP }},
 		{get(urls.Media("{hash}", fileWildcard)), "a photo", false, method((*Handlers).mediaFile)},
+		// A section's front page has the form of an article's address.
 		{get(urls.Article(slugWildcard)), "an article", true, method((*Handlers).article)},
 		{"POST " + urls.PostComment(slugWildcard), "", false, method((*Handlers).postComment)},
 	}
@@ -203,10 +206,14 @@ var routes = func() []route {
 	return append(rs,
 		route{get(urls.NewsSitemap), "a sitemap", false, method((*Handlers).newsSitemap)},
 		route{get(urls.Robots), "robots.txt", false, method((*Handlers).robots)},
-		// Every other address is not found (or redirected, see redirecting).
-		route{"GET /", "", false, always(func(http.ResponseWriter, *http.Request) error { return web.ErrNotFound })},
+		// Every other address is a section's page or feed (sectionRoutes),
+		// or not found (or redirected, see redirecting).
+		route{catchAll, "", false, nil},
 	)
 }()
+
+// catchAll is the pattern of what no other route matches.
+const catchAll = "GET /"
 
 // get returns the pattern of a GET (and HEAD) of an address: one ending
 // in a slash matches only itself, not what lies under it.
@@ -232,6 +239,10 @@ func always(fn web.HandlerFunc) func(*Handlers) web.HandlerFunc {
 // Register adds the reader routes to mux.
 func (h *Handlers) Register(mux *http.ServeMux) {
 	for _, rt := range routes {
+		if rt.pattern == catchAll {
+			mux.Handle(rt.pattern, h.sectionMux())
+			continue
+		}
 		// An address no handler finds answers with its redirect, if it has one.
 		mux.Handle(rt.pattern, h.site.Handle(h.redirecting(rt.handler(h))))
 	}
@@ -265,7 +276,7 @@ func CanonicalSlash(mux *http.ServeMux) http.Handler {
 // with a slash added names one.
 var pageRoutes = func() *http.ServeMux {
 	m := http.NewServeMux()
-	for _, rt := range routes {
+	for _, rt := range append(routes[:len(routes):len(routes)], sectionRoutes...) {
 		if rt.page {
 			m.Handle(rt.pattern, http.NotFoundHandler())
 		}
@@ -456,6 +467,7 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 	if err != nil {
 		return nil, 0, err
 	}
+	// A section's front page is there before its first article.
 	if (page-1)*PerPage >= total && (page > 1 || q.TagSlug != "" || q.AuthorSlug != "") {
 		return nil, 0, web.ErrNotFound
 	}

@@ -80,7 +80,10 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	for _, t := range a.Tags {
 		keywords = append(keywords, t.Name)
 	}
-	if len(a.Tags) > 0 {
+	switch {
+	case a.Section != nil:
+		section = a.Section.Name
+	case len(a.Tags) > 0:
 		section = a.Tags[0].Name
 	}
 	p.Meta = []web.MetaTag{
@@ -108,8 +111,13 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		p.Meta = append(p.Meta, web.MetaTag{Property: "article:tag", Content: k})
 	}
 	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
+	// Home › Section › Article; an article in no section (a site without
+	// sections) goes through its first tag.
 	crumbs := []seo.Crumb{{Name: h.site.Current().Title, URL: home}}
-	if len(a.Tags) > 0 {
+	switch {
+	case a.Section != nil:
+		crumbs = append(crumbs, seo.Crumb{Name: a.Section.Name, URL: h.site.AbsURL(r, urls.Section(a.Section.Slug))})
+	case len(a.Tags) > 0:
 		crumbs = append(crumbs, seo.Crumb{Name: a.Tags[0].Name, URL: h.site.AbsURL(r, urls.Tag(a.Tags[0].Slug))})
 	}
 	crumbs = append(crumbs, seo.Crumb{Name: a.Title, URL: p.Canonical})
@@ -135,7 +143,8 @@ func twitterCard(title, description, image, alt string) []web.MetaTag {
 }
 
 // describeList fills in the head of a listing: the home page (kind
-// urls.HomeListing) or a tag's or an author's archive. Pages past the first are not indexed: search
+// urls.HomeListing), a section's front page, or a tag's or an author's
+// archive. Pages past the first are not indexed: search
 // engines should send readers to the first.
 func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name string, page int) {
 	home := h.site.AbsURL(r, urls.Home)
@@ -168,6 +177,10 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 		seo.Crumb{Name: h.site.Current().Title, URL: home},
 		seo.Crumb{Name: name, URL: h.site.AbsURL(r, urls.Listing(kind, slug))},
 	)}
+	if kind == urls.SectionListing {
+		b.StructuredData = append(b.StructuredData, seo.CollectionPage(title, b.Canonical, b.Description,
+			h.site.Current().Language, h.site.Current().Title, home))
+	}
 }
 
 // photoMeta describes a library image for social cards: its share crop

@@ -67,8 +67,8 @@ func (h *Handlers) sitemap(n int) web.HandlerFunc {
 }
 
 // sitemapURLs lists the addresses search engines should know: the home
-// page, every public article, and the pages of the tags and authors that
-// have public articles.
+// page, every public article, and the pages of the sections, tags and
+// authors that have public articles.
 func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	// Listed without their bodies: cheap for every article.
 	as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: h.now()})
@@ -78,7 +78,7 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	addrs := make([]seo.SitemapURL, 0, len(as)+1)
 	addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, urls.Home), LastMod: lastUpdate(as)})
 	// A tag's or an author's page changes with its latest article.
-	tags, authors := map[string]time.Time{}, map[string]time.Time{}
+	sections, tags, authors := map[string]time.Time{}, map[string]time.Time{}, map[string]time.Time{}
 	note := func(pages map[string]time.Time, slug string, t time.Time) {
 		if last, ok := pages[slug]; !ok || t.After(last) {
 			pages[slug] = t
@@ -86,6 +86,9 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	}
 	for _, a := range as {
 		addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, urls.Article(a.Slug)), LastMod: a.UpdatedAt})
+		if a.Section != nil {
+			note(sections, a.Section.Slug, a.UpdatedAt)
+		}
 		for _, t := range a.Tags {
 			note(tags, t.Slug, a.UpdatedAt)
 		}
@@ -96,7 +99,7 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	for _, group := range []struct {
 		address func(slug string) string
 		pages   map[string]time.Time
-	}{{urls.Tag, tags}, {urls.Author, authors}} {
+	}{{urls.Section, sections}, {urls.Tag, tags}, {urls.Author, authors}} {
 		slugs := make([]string, 0, len(group.pages))
 		for slug := range group.pages {
 			slugs = append(slugs, slug)

@@ -42,8 +42,12 @@ func TestPagesAreValidHTML(t *testing.T) {
 	t.Parallel()
 	jar := vnuJar(t)
 	ts := newTestServer(t, 0, "")
+	local := ts.addSection(t, "Local", "News from Selvik and the coast.")
+	ts.addSection(t, "Opinion", "")
 	ts.add(t, &article.Article{Title: "Night Trams Are Back", Body: "They run all night.\n", PublishedAt: published.Add(-time.Hour)})
-	a := ts.add(t, floodArticle())
+	flood := floodArticle()
+	flood.Section = local
+	a := ts.add(t, flood)
 	rich := ts.add(t, &article.Article{
 		Title:       "Everything Markdown Can Do",
 		Description: "A page with a table, a footnote, a task list, code, an image and an embedded video.",
@@ -86,6 +90,8 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"tag":          "/tag/selvik/",
 		"tag-page-2":   "/tag/selvik/page/2/",
 		"author":       "/author/ingrid-solheim/",
+		"section":      "/local/",
+		"section-none": "/opinion/",
 		"not-found":    "/no-such-page/",
 		"bad-request":  "/?" + strings.Repeat("q=1&", 1000),
 		"server-error": "/test-panic/",
@@ -145,7 +151,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 			t.Errorf("%s:%d: %s\n\t%s", filepath.Base(m.URL), m.Line, m.Message, m.Extract)
 		}
 	}
-	if len(files) < 13 {
+	if len(files) < 15 {
 		t.Errorf("checked %d pages, want every page type", len(files))
 	}
 }

@@ -1,0 +1,155 @@
+package public
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"golang.org/x/net/html"
+)
+
+// addSection stores a section the way the service would.
+func (ts *testServer) addSection(t *testing.T, name, description string) *article.Section {
+	t.Helper()
+	se := &article.Section{Name: name, Description: description}
+	if err := se.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.CreateSection(ctx, se); err != nil {
+		t.Fatal(err)
+	}
+	return se
+}
+
+// jsonLD returns the page's JSON-LD objects by @type.
+func jsonLD(t *testing.T, doc *html.Node) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for _, s := range findAll(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" }) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(text(s)), &m); err != nil {
+			t.Fatalf("JSON-LD does not parse: %v\n%s", err, text(s))
+		}
+		typ, _ := m["@type"].(string)
+		out[typ] = m
+	}
+	return out
+}
+
+func crumbNames(t *testing.T, list map[string]any) string {
+	t.Helper()
+	var names []string
+	items, _ := list["itemListElement"].([]any)
+	for _, it := range items {
+		names = append(names, it.(map[string]any)["name"].(string)+" "+it.(map[string]any)["item"].(string))
+	}
+	return strings.Join(names, " › ")
+}
+
+// TestSectionFront: a section's front page lists its public articles a
+// page at a time, with its feeds, breadcrumbs and CollectionPage data;
+// an article's page names its section above the headline and in its
+// breadcrumbs; the sitemap lists the front page.
+func TestSectionFront(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	world := ts.addSection(t, "World", "News from beyond the harbour.")
+	ts.addSection(t, "Politics", "")
+	for i := range 12 {
+		a := &article.Article{
+			Title: "Ferry Talks Round " + string(rune('A'+i)), Description: "Talks went on.", Body: "The talks went on.\n",
+			PublishedAt: published.Add(time.Duration(i) * time.Hour), Section: world,
+		}
+		ts.add(t, a)
+	}
+	ts.add(t, &article.Article{Title: "Not in World", Body: "Elsewhere.\n", PublishedAt: published})
+
+	resp, body := ts.get(t, "/world/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /world/ = %d\n%s", resp.StatusCode, body)
+	}
+	doc := parseHTML(t, body)
+	if h1 := findAll(doc, tag("h1")); len(h1) != 1 || text(h1[0]) != "World" {
+		t.Errorf("the front page's heading is not the section's name")
+	}
+	if !strings.Contains(body, "News from beyond the harbour.") {
+		t.Error("the front page lacks the section's description")
+	}
+	cards := findAll(doc, hasClass("card"))
+	if len(cards) != PerPage || text(findAll(cards[0], tag("h2"))[0]) != "Ferry Talks Round L" {
+		t.Errorf("the front page shows %d cards; want %d, newest first", len(cards), PerPage)
+	}
+	if strings.Contains(body, "Not in World") {
+		t.Error("the front page lists an article of another section")
+	}
+	if !strings.Contains(body, `<a href="/world/page/2/" rel="next">`) {
+		t.Error("the front page does not link to its page 2")
+	}
+	ld := jsonLD(t, doc)
+	if cp := ld["CollectionPage"]; cp == nil || cp["url"] != ts.URL+"/world/" || cp["description"] != "News from beyond the harbour." {
+		t.Errorf("CollectionPage JSON-LD = %v", cp)
+	}
+	if got := crumbNames(t, ld["BreadcrumbList"]); got != "The Selvik Courier "+ts.URL+"/ › World "+ts.URL+"/world/" {
+		t.Errorf("breadcrumbs %s", got)
+	}
+	for _, feed := range []string{"/world/feed/", "/world/feed/atom/", "/world/feed.json"} {
+		if !strings.Contains(body, `href="`+ts.URL+feed+`"`) {
+			t.Errorf("the front page does not announce its feed %s", feed)
+		}
+		resp, got := ts.get(t, feed)
+		if resp.StatusCode != 200 || !strings.Contains(got, "Ferry Talks Round L") || strings.Contains(got, "Not in World") {
+			t.Errorf("GET %s = %d; want the section's articles only", feed, resp.StatusCode)
+		}
+	}
+
+	resp, body = ts.get(t, "/world/page/2/")
+	if resp.StatusCode != 200 || len(findAll(parseHTML(t, body), hasClass("card"))) != 2 || !strings.Contains(body, `<meta name="robots" content="noindex, follow">`) {
+		t.Errorf("GET /world/page/2/ = %d; want 2 cards, not indexed", resp.StatusCode)
+	}
+	for path, want := range map[string]int{"/world/page/1/": 301, "/world/page/2": 301, "/world/page/3/": 404, "/world/page/x/": 404, "/sport/": 404, "/sport/feed/": 404, "/tag/feed/": 404} {
+		if resp, _ := ts.get(t, path); resp.StatusCode != want {
+			t.Errorf("GET %s = %d; want %d", path, resp.StatusCode, want)
+		}
+	}
+
+	// A section without articles yet has a front page and an empty feed.
+	resp, body = ts.get(t, "/politics/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Nothing has been published in Politics yet.") {
+		t.Errorf("GET /politics/ = %d; want the empty front page", resp.StatusCode)
+	}
+	if resp, _ := ts.get(t, "/politics/feed/"); resp.StatusCode != 200 {
+		t.Errorf("GET /politics/feed/ = %d; want an empty feed", resp.StatusCode)
+	}
+
+	// The article page: section above the headline, Home › World › title.
+	resp, body = ts.get(t, "/ferry-talks-round-a/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET the article = %d", resp.StatusCode)
+	}
+	doc = parseHTML(t, body)
+	nav := findAll(doc, hasClass("breadcrumb"))
+	if len(nav) != 1 || text(nav[0]) != "Home › World" || !strings.Contains(body, `<a href="/world/">World</a></nav>`) {
+		t.Errorf("the article page's breadcrumb is %v", nav)
+	}
+	ld = jsonLD(t, doc)
+	if got := crumbNames(t, ld["BreadcrumbList"]); got != "The Selvik Courier "+ts.URL+"/ › World "+ts.URL+"/world/ › Ferry Talks Round A "+ts.URL+"/ferry-talks-round-a/" {
+		t.Errorf("the article's breadcrumbs: %s", got)
+	}
+	if ld["NewsArticle"]["articleSection"] != "World" || !strings.Contains(body, `<meta property="article:section" content="World">`) {
+		t.Errorf("the article's section is not in its structured data: %v", ld["NewsArticle"]["articleSection"])
+	}
+	if _, body := ts.get(t, "/"); !strings.Contains(body, `<p class="kicker"><a href="/world/">World</a></p>`) {
+		t.Error("the home page's cards do not name their section")
+	}
+	if _, body := ts.get(t, "/sitemap.xml"); !strings.Contains(body, "<loc>"+ts.URL+"/world/</loc>") || strings.Contains(body, ts.URL+"/politics/") {
+		t.Error("the sitemap does not list the section with articles (and only it)")
+	}
+
+	for path, want := range map[string]string{"/world/": "a section front", "/world/page/2/": "a section front", "/world/feed/": "a feed", "/ferry-talks-round-a/": "an article"} {
+		if got, err := PageAt(ctx, ts.store, path, ts.clock.Now); err != nil || got.Page != want {
+			t.Errorf("PageAt(%s) = %+v, %v; want %s", path, got, err, want)
+		}
+	}
+}

@@ -94,6 +94,17 @@ func Thumbnail(it *media.Item, lead bool) string {
 	return picture(it, "", lead, ThumbnailSizes, 320)
 }
 
+// TeaserSizes is how wide the front page shows a secondary story's
+// picture (see style.css): a quarter of the wide layout, half a tablet's
+// width, a phone's whole width.
+const TeaserSizes = "(min-width: 64rem) 14rem, (min-width: 36rem) 45vw, 100vw"
+
+// Teaser is an article's featured image as a front page's row of stories
+// shows it, above the headline, which says what it shows.
+func Teaser(it *media.Item) string {
+	return picture(it, "", false, TeaserSizes, 640)
+}
+
 // picture is a <picture> shown at sizes; its fallback src is the first
 // width from near (for browsers without srcset).
 func picture(it *media.Item, alt string, lead bool, sizes string, near int) string {

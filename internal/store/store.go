@@ -70,6 +70,7 @@ type Store interface {
 	ViewStats
 	MediaStore
 	SectionStore
+	FrontPageStore
 	// Close releases the database connections.
 	Close() error
 }
@@ -296,6 +297,16 @@ type SectionStore interface {
 	// moveTo (a slug) when given; without it, a section that has articles
 	// wraps ErrConflict and names their count. Nothing is written then.
 	DeleteSection(ctx context.Context, slug, moveTo string) error
+}
+
+// FrontPageStore keeps the stories editors pin to the front page.
+type FrontPageStore interface {
+	// Pins lists the pinned articles' IDs in order: the lead first.
+	Pins(ctx context.Context) ([]int64, error)
+	// SetPins replaces the pins with ids, in order. An ID that is not an
+	// article's wraps ErrNotFound, one given twice ErrConflict; nothing
+	// is written then.
+	SetPins(ctx context.Context, ids []int64) error
 }
 
 // ArticleVersion names one stored version of an article. Every write of

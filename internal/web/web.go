@@ -263,6 +263,9 @@ type Base struct {
 	// StructuredData are JSON-LD objects, written by html/template as
 	// escaped JSON.
 	StructuredData []any
+	// Wide lays the page out wider than the reading measure, as the
+	// front page's columns need.
+	Wide bool
 }
 
 // MetaTag is a <meta> with a name (Twitter) or a property (OpenGraph).

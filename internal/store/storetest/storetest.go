@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	tests = append(tests, idTests...)
 	tests = append(tests, mediaTests...)
 	tests = append(tests, sectionTests...)
+	tests = append(tests, frontPageTests...)
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()

@@ -45,7 +45,8 @@ var settingsWrites = map[string]bool{
 	"SaveCommentSettings": true,
 }
 
-// sectionWrites are the store methods that change the sections. Calling
+// sectionWrites are the store methods that change the sections and the
+// front page's pins. Calling
 // one outside the newsroom service skips who may arrange the site, the
 // slugs the site's own addresses keep, and the audit log.
 var sectionWrites = map[string]bool{
@@ -53,6 +54,7 @@ var sectionWrites = map[string]bool{
 	"UpdateSection": true,
 	"OrderSections": true,
 	"DeleteSection": true,
+	"SetPins":       true,
 }
 
 // mayWrite are the directories whose code may call them: the service, and

@@ -133,6 +133,7 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 	a := importText(t, ts, referenceArticle(t))
 	photo := fullPhoto(t, ts)
 	a.FeaturedMediaID = photo.ID
+	a.Section = ts.addSection(t, "Region", "")
 	if err := ts.store.UpdateArticle(ctx, a, "featured image"); err != nil {
 		t.Fatal(err)
 	}
@@ -160,14 +161,22 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 	if strings.Index(page, `<figure class="photo">`) > strings.Index(page, `<div class="article-body">`) {
 		t.Error("the featured image is not above the body")
 	}
-	// The home page shows it small beside the headline, loaded at once as
-	// the first card's.
+	// The front page leads with it, loaded at once and with high
+	// priority (the page's largest paint); the section's front page lists
+	// it with a small thumbnail, the first card's, also loaded at once.
 	_, home := ts.get(t, "/")
-	if want := `<div class="thumb"><picture><source type="image/webp" srcset="` + src("w320.webp") + ` 320w`; !strings.Contains(home, want) {
-		t.Errorf("the home page lacks the thumbnail %s", want)
+	if want := `<div class="lead-photo"><picture><source type="image/webp" srcset="` + src("w320.webp") + ` 320w`; !strings.Contains(home, want) {
+		t.Errorf("the front page lacks the lead photo %s", want)
 	}
-	if want := `<img src="` + src("w320.jpg") + `"`; !strings.Contains(home, want) || !strings.Contains(home, `sizes="8rem" width="320" height="240" alt="" fetchpriority="high"`) {
-		t.Errorf("the home page's thumbnail is not the small lead image")
+	if !strings.Contains(home, `fetchpriority="high"`) || strings.Contains(home, `loading="lazy"`) {
+		t.Error("the front page's lead photo is not loaded at once")
+	}
+	_, list := ts.get(t, urls.Section("region"))
+	if want := `<div class="thumb"><picture><source type="image/webp" srcset="` + src("w320.webp") + ` 320w`; !strings.Contains(list, want) {
+		t.Errorf("the section's front page lacks the thumbnail %s", want)
+	}
+	if want := `<img src="` + src("w320.jpg") + `"`; !strings.Contains(list, want) || !strings.Contains(list, `sizes="8rem" width="320" height="240" alt="" fetchpriority="high"`) {
+		t.Errorf("the section front page's thumbnail is not the small lead image")
 	}
 	share := ts.URL + src("share.jpg")
 	for path, want := range map[string][]string{

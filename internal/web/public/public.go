@@ -326,10 +326,12 @@ func paginate(listing string, page, total int) Pagination {
 	return p
 }
 
-// HomePage is the front page: the latest articles.
+// HomePage is the front page (Front, on its first page) and the list of
+// the latest articles, a page at a time.
 type HomePage struct {
 	web.Base
-	Articles   []Card
+	Front      *FrontPage // nil past the first page
+	Articles   []Card     // past the first page
 	Pagination Pagination
 }
 
@@ -374,8 +376,22 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.pages.serve(w, r, func() (*cachedPage, error) {
-		q := store.ArticleQuery{PublicAt: h.now()}
-		as, total, err := h.list(r.Context(), q, page)
+		now := h.now()
+		if page == 1 {
+			front, modified, err := h.frontPage(r.Context(), now)
+			if err != nil {
+				return nil, err
+			}
+			total, err := h.store.CountArticles(r.Context(), store.ArticleQuery{PublicAt: now})
+			if err != nil {
+				return nil, err
+			}
+			p := HomePage{Base: h.site.Base(r, "", ""), Front: front, Pagination: paginate(urls.Home, 1, total)}
+			p.Wide = true
+			h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
+			return renderPage(h.tpl.home, p, modified)
+		}
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: now}, page)
 		if err != nil {
 			return nil, err
 		}
@@ -383,11 +399,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		title := ""
-		if page > 1 {
-			title = fmt.Sprintf("Page %d", page)
-		}
-		p := HomePage{Base: h.site.Base(r, title, ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
+		p := HomePage{Base: h.site.Base(r, fmt.Sprintf("Page %d", page), ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
 		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 		return renderPage(h.tpl.home, p, lastUpdate(as))
 	}, nil, nil)

@@ -408,7 +408,6 @@ func TestListingsAndPagination(t *testing.T) {
 		prev  string
 		next  string
 	}{
-		{"/", 10, "Council Meeting Number W", "", "/page/2/"},
 		{"/page/2/", 10, "Council Meeting Number M", "/", "/page/3/"},
 		{"/page/3/", 3, "Council Meeting Number C", "/page/2/", ""},
 		{"/tag/council/", 10, "Council Meeting Number W", "", "/tag/council/page/2/"},
@@ -444,6 +443,16 @@ func TestListingsAndPagination(t *testing.T) {
 		if cards := findAll(doc, hasClass("meta")); len(cards) > 0 && !strings.Contains(text(cards[0]), "min read") {
 			t.Errorf("GET %s: card lacks the reading time", test.path)
 		}
+	}
+	// The front page leads with the newest story and links to page 2,
+	// which goes on after its ten latest headlines.
+	resp, body := ts.get(t, "/")
+	doc := parseHTML(t, body)
+	if lead := findAll(doc, hasClass("lead")); resp.StatusCode != 200 || len(lead) != 1 || text(findAll(lead[0], tag("h2"))[0]) != "Council Meeting Number W" {
+		t.Errorf("GET / = %d; want the newest story as the lead", resp.StatusCode)
+	}
+	if !strings.Contains(body, `<a href="/page/2/" rel="next">`) {
+		t.Error("the front page does not link to page 2")
 	}
 	for _, p := range []string{"/page/4/", "/page/0/", "/page/01/", "/page/x/", "/page/02/", "/tag/council/page/9/", "/tag/nope/", "/author/nobody/", "/no-such-article/"} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 404 || !strings.Contains(body, "Page not found") {

@@ -197,6 +197,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 		// and scheme from the site's middleware.
 		TrustProxy: e.cfg.TrustProxy,
 		Info:       web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
+		Menus:      siteMenus(news),
 	}
 	secret, err := s.Secret(e.ctx)
 	if err != nil {
@@ -243,6 +244,26 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 		}
 		pages.ServeHTTP(w, r)
 	})), loops, nil
+}
+
+// siteMenus reads the header and footer menus as readers see them.
+func siteMenus(news *newsroom.Service) func(context.Context) ([]web.MenuLink, []web.MenuLink, error) {
+	links := func(ctx context.Context, name string) ([]web.MenuLink, error) {
+		ls, err := news.MenuLinks(ctx, name)
+		out := make([]web.MenuLink, len(ls))
+		for i, l := range ls {
+			out[i] = web.MenuLink{Label: l.Label, Href: l.Href}
+		}
+		return out, err
+	}
+	return func(ctx context.Context) ([]web.MenuLink, []web.MenuLink, error) {
+		header, err := links(ctx, store.HeaderMenu)
+		if err != nil {
+			return nil, nil, err
+		}
+		footer, err := links(ctx, store.FooterMenu)
+		return header, footer, err
+	}
 }
 
 // firstRunSetupCode returns the code the admin's first-run setup asks

@@ -91,8 +91,12 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	home, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || strings.Count(string(home), `class="card"`) < 8 {
-		t.Fatalf("home page: %d with %d articles; want the demo newsroom", resp.StatusCode, strings.Count(string(home), `class="card"`))
+	// The front page: a lead, secondary stories, section blocks and the
+	// latest headlines, under a menu of the demo's sections.
+	for _, want := range []string{`class="lead"`, `class="secondary"`, `class="section-block"`, `id="latest-heading"`, `<nav class="site-menu"`, `<a href="/politics/">Politics</a>`} {
+		if resp.StatusCode != 200 || !strings.Contains(string(home), want) {
+			t.Fatalf("home page: %d without %s; want the demo newsroom's front page", resp.StatusCode, want)
+		}
 	}
 	// Read one article a few times; the views are saved at shutdown.
 	var list []struct {

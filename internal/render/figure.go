@@ -95,9 +95,9 @@ func Thumbnail(it *media.Item, lead bool) string {
 }
 
 // TeaserSizes is how wide the front page shows a secondary story's
-// picture (see style.css): a quarter of the wide layout, half a tablet's
-// width, a phone's whole width.
-const TeaserSizes = "(min-width: 64rem) 14rem, (min-width: 36rem) 45vw, 100vw"
+// picture (see style.css): a quarter of the wide layout's main column,
+// else half the screen.
+const TeaserSizes = "(min-width: 64rem) 12rem, 45vw"
 
 // Teaser is an article's featured image as a front page's row of stories
 // shows it, above the headline, which says what it shows.

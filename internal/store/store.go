@@ -174,7 +174,34 @@ type SettingsStore interface {
 	// value; SaveSiteSettings replaces it.
 	SiteSettings(ctx context.Context) (SiteSettings, error)
 	SaveSiteSettings(ctx context.Context, s SiteSettings) error
+	// Menu returns the items of a menu (HeaderMenu or FooterMenu) in
+	// order, and whether it was ever saved (a site that never arranged
+	// its header menu shows its sections).
+	Menu(ctx context.Context, name string) (items []MenuItem, saved bool, err error)
+	// SaveMenu replaces a menu's items.
+	SaveMenu(ctx context.Context, name string, items []MenuItem) error
 }
+
+// The site's menus.
+const (
+	HeaderMenu = "header"
+	FooterMenu = "footer"
+)
+
+// MenuItem is a link of a menu: to a section's front page, to a page (an
+// article by slug), or to any address.
+type MenuItem struct {
+	Label  string `json:"label"`
+	Kind   string `json:"kind"`   // MenuSection, MenuPage or MenuLink
+	Target string `json:"target"` // a section's or page's slug, or an address
+}
+
+// The kinds of menu item.
+const (
+	MenuSection = "section"
+	MenuPage    = "page"
+	MenuLink    = "link"
+)
 
 // SiteSettings is what an administrator sets of the site in the admin.
 // An empty field leaves the server's configuration (flags, environment)

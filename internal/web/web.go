@@ -76,7 +76,17 @@ type Site struct {
 	// reverse proxy that sets them. Without it those headers, which anyone
 	// can send, are ignored. Read when Middleware is called.
 	TrustProxy bool
-	overrides  atomic.Pointer[SiteInfo]
+	// Menus, when set, gives the header and footer menus; LoadSettings
+	// reads them with the settings.
+	Menus     func(ctx context.Context) (header, footer []MenuLink, err error)
+	overrides atomic.Pointer[SiteInfo]
+	menus     atomic.Pointer[[2][]MenuLink]
+}
+
+// MenuLink is a link of a menu.
+type MenuLink struct {
+	Label string
+	Href  string
 }
 
 // Current returns the site's description as it stands: Info, with each
@@ -96,6 +106,9 @@ func (s *Site) Current() SiteInfo {
 			}
 		}
 	}
+	if m := s.menus.Load(); m != nil {
+		info.Menu, info.FooterMenu = m[0], m[1]
+	}
 	return info
 }
 
@@ -108,13 +121,21 @@ func SiteOverrides(s store.SiteSettings) SiteInfo {
 // again, to follow a change made on another node.
 const SiteSettingsInterval = 30 * time.Second
 
-// LoadSettings reads the site settings from st and applies them.
+// LoadSettings reads the site settings from st, and the menus (see
+// Menus), and applies them.
 func (s *Site) LoadSettings(ctx context.Context, st store.SettingsStore) error {
 	set, err := st.SiteSettings(ctx)
 	if err != nil {
 		return err
 	}
 	s.SetOverrides(SiteOverrides(set))
+	if s.Menus != nil {
+		header, footer, err := s.Menus(ctx)
+		if err != nil {
+			return err
+		}
+		s.menus.Store(&[2][]MenuLink{header, footer})
+	}
 	return nil
 }
 
@@ -168,6 +189,9 @@ type SiteInfo struct {
 	// TimeZone is the IANA name of the zone pages show dates in; empty
 	// is UTC.
 	TimeZone string
+	// Menu and FooterMenu are the site's menus, as LoadSettings last read
+	// them.
+	Menu, FooterMenu []MenuLink
 }
 
 // BaseURL returns the site's address for r: the configured one, or the

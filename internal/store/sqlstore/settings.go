@@ -124,3 +124,34 @@ func (s *Store) SaveSiteSettings(ctx context.Context, site store.SiteSettings) (
 		return nil
 	})
 }
+
+// Menu returns a menu's items; see store.SettingsStore.
+func (s *Store) Menu(ctx context.Context, name string) (_ []store.MenuItem, saved bool, err error) {
+	defer s.wrap(&err, "Menu(%q)", name)
+	var value string
+	err = s.db.Reader().QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, "menu."+name).Scan(&value)
+	if noRows(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var items []store.MenuItem
+	return items, true, json.Unmarshal([]byte(value), &items)
+}
+
+// SaveMenu replaces a menu's items; see store.SettingsStore.
+func (s *Store) SaveMenu(ctx context.Context, name string, items []store.MenuItem) (err error) {
+	defer s.wrap(&err, "SaveMenu(%q)", name)
+	if items == nil {
+		items = []store.MenuItem{}
+	}
+	b, err := json.Marshal(items)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Writer().Exec(ctx, `
+		INSERT INTO settings (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, "menu."+name, string(b))
+	return err
+}

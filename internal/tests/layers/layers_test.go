@@ -43,6 +43,7 @@ var commentWrites = map[string]bool{
 var settingsWrites = map[string]bool{
 	"SaveSiteSettings":    true,
 	"SaveCommentSettings": true,
+	"SaveMenu":            true,
 }
 
 // sectionWrites are the store methods that change the sections and the

@@ -25,7 +25,8 @@ const (
 // FrontPage is what the home page shows above its list of the latest
 // stories: the lead, the secondary row, a block per section in menu
 // order, and the most read. Editors pin stories to the lead and
-// secondary slots; the slots left fill with the newest stories.
+// secondary slots; the slots left fill with the newest stories (an
+// unpinned lead with the newest that has a photo).
 type FrontPage struct {
 	Lead      *Card
 	Secondary []Card
@@ -65,6 +66,17 @@ func (h *Handlers) frontPage(ctx context.Context, now time.Time) (*FrontPage, ti
 		if a.IsPublic(now) && len(top) < newsroom.FrontPageSlots {
 			top = append(top, a)
 			used[a.ID] = true
+		}
+	}
+	if len(top) == 0 {
+		// An unpinned lead is the newest story with a photo, when one
+		// of the newest has one: the lead is the page's picture.
+		for _, a := range newest {
+			if a.FeaturedMediaID != 0 {
+				top = append(top, a)
+				used[a.ID] = true
+				break
+			}
 		}
 	}
 	for _, a := range newest {

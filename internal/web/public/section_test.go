@@ -1,12 +1,14 @@
 package public
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/web"
 	"golang.org/x/net/html"
 )
 
@@ -151,5 +153,40 @@ func TestSectionFront(t *testing.T) {
 		if got, err := PageAt(ctx, ts.store, path, ts.clock.Now); err != nil || got.Page != want {
 			t.Errorf("PageAt(%s) = %+v, %v; want %s", path, got, err, want)
 		}
+	}
+}
+
+// TestMenusOnEveryPage: the header menu is a row of links and, for
+// phones, the same links behind a <details> button (no script); the
+// footer menu sits in the footer; the current page is marked.
+func TestMenusOnEveryPage(t *testing.T) {
+	t.Parallel()
+	var site *web.Site
+	ts := newTestServer(t, 0, "", func(_ *Options, s *web.Site) {
+		site = s
+		s.Menus = func(context.Context) ([]web.MenuLink, []web.MenuLink, error) {
+			return []web.MenuLink{{Label: "World", Href: "/world/"}, {Label: "Politics", Href: "/politics/"}},
+				[]web.MenuLink{{Label: "About us", Href: "/about-us/"}}, nil
+		}
+	})
+	if err := site.LoadSettings(ctx, ts.store); err != nil {
+		t.Fatal(err)
+	}
+	ts.addSection(t, "World", "")
+	for _, path := range []string{"/", "/world/", "/no-such-page/"} {
+		_, body := ts.get(t, path)
+		doc := parseHTML(t, body)
+		if menus := findAll(doc, hasClass("site-menu")); len(menus) != 1 || len(findAll(menus[0], tag("a"))) != 2 {
+			t.Errorf("GET %s: no header menu of two links", path)
+		}
+		if phone := findAll(doc, hasClass("phone-menu")); len(phone) != 1 || phone[0].Data != "details" || len(findAll(phone[0], tag("summary"))) != 1 {
+			t.Errorf("GET %s: the phone menu is not a <details> with a <summary>", path)
+		}
+		if !strings.Contains(body, `<ul class="footer-menu">`) || !strings.Contains(body, `<a href="/about-us/">About us</a>`) {
+			t.Errorf("GET %s: no footer menu", path)
+		}
+	}
+	if _, body := ts.get(t, "/world/"); !strings.Contains(body, `<a href="/world/" aria-current="page">World</a>`) {
+		t.Error("the section's menu link is not marked as the current page on its front page")
 	}
 }

@@ -14,6 +14,7 @@ var frontPageTests = []struct {
 	fn   func(t *testing.T, s store.Store)
 }{
 	{"PinsInOrder", testPinsInOrder},
+	{"Menus", testMenus},
 }
 
 func testPinsInOrder(t *testing.T, s store.Store) {
@@ -57,5 +58,28 @@ func testPinsInOrder(t *testing.T, s store.Store) {
 	}
 	if err := s.SetPins(ctx, nil); err != nil || len(pins()) != 0 {
 		t.Errorf("clearing the pins: %v, %v", err, pins())
+	}
+}
+
+func testMenus(t *testing.T, s store.Store) {
+	if items, saved, err := s.Menu(ctx, store.HeaderMenu); err != nil || saved || len(items) != 0 {
+		t.Fatalf("a new store's header menu: %v, saved %v, %v", items, saved, err)
+	}
+	want := []store.MenuItem{{Label: "World", Kind: store.MenuSection, Target: "world"}, {Label: "About", Kind: store.MenuPage, Target: "about"}}
+	if err := s.SaveMenu(ctx, store.HeaderMenu, want); err != nil {
+		t.Fatal(err)
+	}
+	got, saved, err := s.Menu(ctx, store.HeaderMenu)
+	if err != nil || !saved || !slices.Equal(got, want) {
+		t.Errorf("Menu = %v, saved %v, %v; want %v", got, saved, err, want)
+	}
+	if err := s.SaveMenu(ctx, store.HeaderMenu, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, saved, err := s.Menu(ctx, store.HeaderMenu); err != nil || !saved || len(got) != 0 {
+		t.Errorf("an emptied menu reads back %v, saved %v, %v; want saved and empty", got, saved, err)
+	}
+	if got, _, _ := s.Menu(ctx, store.FooterMenu); len(got) != 0 {
+		t.Errorf("the footer menu changed with the header's: %v", got)
 	}
 }

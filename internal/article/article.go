@@ -33,6 +33,35 @@ func ParseStatus(s string) (Status, error) {
 	return "", fmt.Errorf("unknown status %q (want draft, scheduled or published)", s)
 }
 
+// Kind is what an article is: a story (news, analysis) with its byline,
+// comments and place in the listings, or a page of the site (About,
+// Contact, a corrections policy) that stands outside them.
+type Kind string
+
+// The kinds of article. A page is a WebPage for search engines; About and
+// Contact pages say which page they are.
+const (
+	Story   Kind = "article"
+	Page    Kind = "page"
+	About   Kind = "about"
+	Contact Kind = "contact"
+)
+
+// IsPage reports whether k is a page of any kind.
+func (k Kind) IsPage() bool { return k == Page || k == About || k == Contact }
+
+// ParseKind returns the kind named s ("" is a story), or an error naming
+// s.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(strings.ToLower(strings.TrimSpace(s))); k {
+	case "", "story", Story:
+		return Story, nil
+	case Page, About, Contact:
+		return k, nil
+	}
+	return "", fmt.Errorf("unknown kind %q (want article, page, about or contact)", s)
+}
+
 // WordsPerMinute is the reading speed behind ReadingMinutes.
 const WordsPerMinute = 238
 
@@ -72,6 +101,7 @@ type Heading struct {
 // Article is a piece of writing with everything needed to publish it.
 type Article struct {
 	ID          int64
+	Kind        Kind // Story unless it is a page
 	Slug        string
 	Title       string
 	Description string // the meta description, shown as the standfirst
@@ -233,6 +263,11 @@ func (a *Article) Validate(now time.Time) error {
 	if err := a.normalizeTags(); err != nil {
 		return invalid("tags", "%v", err)
 	}
+	kind, err := ParseKind(string(a.Kind))
+	if err != nil {
+		return invalid("kind", "%v", err)
+	}
+	a.Kind = kind
 	switch a.Status {
 	case "":
 		a.Status = Published

@@ -56,7 +56,7 @@ func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
 func (l *liveIndex) build(ctx context.Context) error {
 	ix, versions := linking.NewIndex(), map[int64]int{}
 	start := time.Now()
-	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now()}, func(a *article.Article) error {
+	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(l.renderer, a))
 		versions[a.ID] = a.Version
 		return nil
@@ -76,7 +76,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 // Cancelled midway, it leaves the index and l.versions in step, with the
 // rest for the next sync.
 func (l *liveIndex) sync(ctx context.Context) error {
-	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now()})
+	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story})
 	if err != nil {
 		return err
 	}

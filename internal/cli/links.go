@@ -32,7 +32,7 @@ func linksCommand() *command {
 // buildIndex indexes every public article, one at a time.
 func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, error) {
 	ix := linking.NewIndex()
-	err := s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now()}, func(a *article.Article) error {
+	err := s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(r, a))
 		return nil
 	})
@@ -96,7 +96,7 @@ func linksRelatedCommand() *command {
 					}
 					targets = append(targets, a)
 				} else {
-					as, err := s.Articles(e.ctx, store.ArticleQuery{PublicAt: e.now()})
+					as, err := s.Articles(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story})
 					if err != nil {
 						return err
 					}

@@ -84,6 +84,9 @@ func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite)
 			errs[i] = err
 			continue
 		}
+		if w.Old == nil && w.Article.Kind.IsPage() {
+			w.Article.CommentsClosed = true // as Create
+		}
 		if !actor.mayPublish(w.Article.OwnerID) && w.Article.Status != article.Draft {
 			errs[i] = &Refusal{"Your role cannot publish or schedule an article: import it as a draft."}
 			continue

@@ -98,3 +98,35 @@ func TestMenus(t *testing.T) {
 		}
 	})
 }
+
+// TestPolicyPagesAreSitePages: the settings take only pages of the site
+// as the publishing principles and corrections policy; a new page takes
+// no comments and no section.
+func TestPolicyPagesAreSitePages(t *testing.T) {
+	backends(t, func(t *testing.T, s store.Store, clock *testclock.Clock) {
+		svc := service(s, clock)
+		sys := newsroom.System("test")
+		addSections(t, svc, "World")
+		page := &article.Article{Kind: article.Page, Title: "Corrections", Body: "We correct openly.\n"}
+		story := &article.Article{Title: "Harbour strike ends", Body: "Text.\n"}
+		for _, a := range []*article.Article{page, story} {
+			if err := svc.Create(ctx, sys, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := stored(t, s, page.ID); !got.CommentsClosed || got.Section != nil || got.Kind != article.Page {
+			t.Errorf("a new page: comments closed %v, section %v, kind %q; want closed, none, page", got.CommentsClosed, got.Section, got.Kind)
+		}
+		err := svc.SaveSettings(ctx, sys, &store.SiteSettings{CorrectionsPolicy: "harbour-strike-ends", PublishingPrinciples: "missing"}, nil)
+		var se *newsroom.SettingsError
+		if !errors.As(err, &se) || !strings.Contains(se.Fields["corrections_policy"], "is a story, not a page") || !strings.Contains(se.Fields["publishing_principles"], `no page has the slug "missing"`) {
+			t.Errorf("policy pages that are not pages: %v", err)
+		}
+		if err := svc.SaveSettings(ctx, sys, &store.SiteSettings{CorrectionsPolicy: "/corrections/"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.SiteSettings(ctx); got.CorrectionsPolicy != "corrections" {
+			t.Errorf("the corrections policy is stored as %q; want the slug", got.CorrectionsPolicy)
+		}
+	})
+}

@@ -142,6 +142,10 @@ func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) e
 	if err := s.place(ctx, nil, a); err != nil {
 		return err
 	}
+	if a.Kind.IsPage() {
+		// Pages take no comments unless an editor opens them.
+		a.CommentsClosed = true
+	}
 	// Checked after validation, which makes an article without a status
 	// a published one.
 	if a.Status != article.Draft && !actor.mayPublish(a.OwnerID) {

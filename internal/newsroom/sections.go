@@ -196,6 +196,10 @@ func placeInSection(ss []article.Section, a *article.Article, newSlug bool) erro
 	}
 	want := a.Section
 	a.Section = nil
+	if a.Kind.IsPage() {
+		// A page of the site stands outside the sections.
+		return nil
+	}
 	if want == nil || (want.ID == 0 && want.Slug == "" && strings.TrimSpace(want.Name) == "") {
 		if len(ss) > 0 {
 			a.Section = &ss[0]

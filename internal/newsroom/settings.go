@@ -2,6 +2,7 @@ package newsroom
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -56,6 +57,9 @@ func (s *Service) SaveSettings(ctx context.Context, actor Actor, site *store.Sit
 	fields := map[string]string{}
 	if site != nil {
 		checkSite(site, fields)
+		if err := s.checkPolicyPages(ctx, site, fields); err != nil {
+			return err
+		}
 	}
 	if cs != nil {
 		for _, p := range cs.Problems() {
@@ -108,6 +112,30 @@ func checkSite(site *store.SiteSettings, fields map[string]string) {
 			site.Language = tag.String()
 		}
 	}
+}
+
+// checkPolicyPages accepts as the publishing principles and corrections
+// policy only pages of the site (by slug).
+func (s *Service) checkPolicyPages(ctx context.Context, site *store.SiteSettings, fields map[string]string) error {
+	for _, f := range []struct {
+		name string
+		slug *string
+	}{{"publishing_principles", &site.PublishingPrinciples}, {"corrections_policy", &site.CorrectionsPolicy}} {
+		*f.slug = strings.Trim(strings.TrimSpace(*f.slug), "/")
+		if *f.slug == "" {
+			continue
+		}
+		a, err := s.store.Article(ctx, *f.slug)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			fields[f.name] = fmt.Sprintf("no page has the slug %q", *f.slug)
+		case err != nil:
+			return err
+		case !a.Kind.IsPage():
+			fields[f.name] = fmt.Sprintf("%q is a story, not a page of the site", *f.slug)
+		}
+	}
+	return nil
 }
 
 func checkLine(fields map[string]string, field, s string, max int) {

@@ -85,6 +85,21 @@ func Organization(name, url, logo string) map[string]any {
 	return m
 }
 
+// NewsMediaOrganization returns schema.org NewsMediaOrganization data for
+// a news publisher, with the addresses of the pages that state its
+// publishing principles and corrections policy (left out when empty).
+func NewsMediaOrganization(name, url, logo, principles, corrections string) map[string]any {
+	m := Organization(name, url, logo)
+	m["@type"] = "NewsMediaOrganization"
+	if principles != "" {
+		m["publishingPrinciples"] = principles
+	}
+	if corrections != "" {
+		m["correctionsPolicy"] = corrections
+	}
+	return m
+}
+
 // WebSite returns schema.org WebSite data for the home page.
 func WebSite(name, url, description, language string) map[string]any {
 	m := map[string]any{"@context": "https://schema.org", "@type": "WebSite", "name": name, "url": url}
@@ -107,6 +122,35 @@ func CollectionPage(name, url, description, language, siteName, siteURL string) 
 	}
 	if language != "" {
 		m["inLanguage"] = language
+	}
+	return m
+}
+
+// PageType is the schema.org type of a page of the site by its kind
+// ("about", "contact", or another page).
+func PageType(kind string) string {
+	switch kind {
+	case "about":
+		return "AboutPage"
+	case "contact":
+		return "ContactPage"
+	}
+	return "WebPage"
+}
+
+// WebPage returns schema.org data of type typ (WebPage, AboutPage,
+// ContactPage) for a page of the site.
+func WebPage(typ, name, url, description, language string, modified time.Time, siteName, siteURL string) map[string]any {
+	m := map[string]any{"@context": "https://schema.org", "@type": typ, "name": name, "url": url,
+		"isPartOf": map[string]any{"@type": "WebSite", "name": siteName, "url": siteURL}}
+	if description != "" {
+		m["description"] = description
+	}
+	if language != "" {
+		m["inLanguage"] = language
+	}
+	if !modified.IsZero() {
+		m["dateModified"] = modified.Format(time.RFC3339)
 	}
 	return m
 }

@@ -182,6 +182,9 @@ type SettingsStore interface {
 	SaveMenu(ctx context.Context, name string, items []MenuItem) error
 }
 
+// AnyPage is the ArticleQuery.Kind of pages of every kind.
+const AnyPage article.Kind = "any page"
+
 // The site's menus.
 const (
 	HeaderMenu = "header"
@@ -212,14 +215,18 @@ type SiteSettings struct {
 	LogoURL     string
 	TimeZone    string // an IANA name, e.g. "Asia/Karachi"
 	Language    string // a BCP 47 tag, e.g. "en"
+	// PublishingPrinciples and CorrectionsPolicy are the slugs of the
+	// pages that state them, for the publisher's structured data.
+	PublishingPrinciples string
+	CorrectionsPolicy    string
 }
 
 // ArticleStore keeps articles, their authors, tags and revisions. Every
 // method is atomic: it writes all of its change or none of it.
 type ArticleStore interface {
 	// CreateArticle stores a new article with its author and tags (which
-	// are created when missing) and sets a.ID, a.Version, a.CreatedAt and
-	// a.UpdatedAt. A taken slug or source wraps ErrConflict.
+	// are created when missing), comments closed when a.CommentsClosed,
+	// and sets a.ID, a.Version, a.CreatedAt and a.UpdatedAt. A taken slug or source wraps ErrConflict.
 	CreateArticle(ctx context.Context, a *article.Article) error
 
 	// UpdateArticle replaces the stored article a.ID with a, first keeping
@@ -405,7 +412,11 @@ type ArticleQuery struct {
 	TagSlug     string // only articles with this tag, when set
 	AuthorSlug  string // only articles by this author, when set
 	SectionSlug string // only articles of this section, when set
-	OwnerID     int64  // only articles owned by this user, when set
+	// Kind keeps only the articles of that kind (article.Story for the
+	// stories the listings show, AnyPage for pages of any kind), when
+	// set.
+	Kind    article.Kind
+	OwnerID int64 // only articles owned by this user, when set
 	// TitleContains keeps the articles whose title contains it, without
 	// case, when set.
 	TitleContains string

@@ -18,6 +18,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // HandlerFunc is an HTTP handler that reports failure by returning an
@@ -100,6 +101,7 @@ func (s *Site) Current() SiteInfo {
 		}{
 			{&info.Title, o.Title}, {&info.Description, o.Description},
 			{&info.Language, o.Language}, {&info.Logo, o.Logo}, {&info.TimeZone, o.TimeZone},
+			{&info.PublishingPrinciples, o.PublishingPrinciples}, {&info.CorrectionsPolicy, o.CorrectionsPolicy},
 		} {
 			if f.src != "" {
 				*f.dst = f.src
@@ -114,7 +116,14 @@ func (s *Site) Current() SiteInfo {
 
 // SiteOverrides is the part of s that overrides the configured SiteInfo.
 func SiteOverrides(s store.SiteSettings) SiteInfo {
-	return SiteInfo{Title: s.Title, Description: s.Description, Language: s.Language, Logo: s.LogoURL, TimeZone: s.TimeZone}
+	info := SiteInfo{Title: s.Title, Description: s.Description, Language: s.Language, Logo: s.LogoURL, TimeZone: s.TimeZone}
+	if s.PublishingPrinciples != "" {
+		info.PublishingPrinciples = urls.Article(s.PublishingPrinciples)
+	}
+	if s.CorrectionsPolicy != "" {
+		info.CorrectionsPolicy = urls.Article(s.CorrectionsPolicy)
+	}
+	return info
 }
 
 // SiteSettingsInterval is how often a server reads the site settings
@@ -189,6 +198,9 @@ type SiteInfo struct {
 	// TimeZone is the IANA name of the zone pages show dates in; empty
 	// is UTC.
 	TimeZone string
+	// PublishingPrinciples and CorrectionsPolicy are the paths of the
+	// pages that state them; empty for none.
+	PublishingPrinciples, CorrectionsPolicy string
 	// Menu and FooterMenu are the site's menus, as LoadSettings last read
 	// them.
 	Menu, FooterMenu []MenuLink

@@ -117,7 +117,7 @@ const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
 	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
-	COALESCE(a.featured_media_id, 0),
+	COALESCE(a.featured_media_id, 0), a.kind,
 	au.id, au.slug, au.name, au.bio,
 	se.id, se.slug, se.name`
 
@@ -129,7 +129,7 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, Time(&a.PublishedAt),
 		Time(&a.CreatedAt), Time(&a.UpdatedAt), &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
 		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
-		&a.FeaturedMediaID,
+		&a.FeaturedMediaID, &a.Kind,
 		&authorID, &authorSlug, &authorName, &authorBio,
 		&sectionID, &sectionSlug, &sectionName}, extra...)
 	if err := row.Scan(dest...); err != nil {
@@ -257,6 +257,13 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	}
 	if q.AuthorSlug != "" {
 		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
+	}
+	switch q.Kind {
+	case "":
+	case store.AnyPage:
+		f.conditions = append(f.conditions, `a.kind <> 'article'`)
+	default:
+		f.conditions = append(f.conditions, `a.kind = `+f.arg(q.Kind))
 	}
 	if q.SectionSlug != "" {
 		f.conditions = append(f.conditions, `se.slug = `+f.arg(q.SectionSlug))

@@ -54,11 +54,11 @@ func (s *Store) updateArticle(ctx context.Context, tx Conn, a *article.Article, 
 			slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 			updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
 			source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, featured_media_id = $16,
-			section_id = $17, version = version + 1
-		WHERE id = $18`,
+			section_id = $17, kind = $18, version = version + 1
+		WHERE id = $19`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 		s.db.Time(now), authorID, a.WordCount, a.ReadingMinutes,
-		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), NullID(a.SectionID()), a.ID)
+		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), a.ID)
 	if err != nil {
 		return err
 	}

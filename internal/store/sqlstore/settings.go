@@ -78,6 +78,8 @@ func siteSettingKeys(site *store.SiteSettings) []siteField {
 		{"site.logo_url", &site.LogoURL},
 		{"site.time_zone", &site.TimeZone},
 		{"site.language", &site.Language},
+		{"site.publishing_principles", &site.PublishingPrinciples},
+		{"site.corrections_policy", &site.CorrectionsPolicy},
 	}
 }
 

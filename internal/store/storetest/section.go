@@ -19,6 +19,7 @@ var sectionTests = []struct {
 	{"ArticlesKeepTheirSection", testArticlesKeepTheirSection},
 	{"SectionDeleteRefusedOrMoves", testSectionDelete},
 	{"SectionRenameRedirects", testSectionRename},
+	{"PagesApartFromStories", testPagesApart},
 	{"SectionIDsNotGivenAgain", func(t *testing.T, s store.Store) {
 		testIDsNotGivenAgain(t, func(t *testing.T, name string) int64 {
 			return mustSection(t, s, name).ID
@@ -239,5 +240,42 @@ func testSectionRename(t *testing.T, s store.Store) {
 	}
 	if to, err := s.Redirect(ctx, "/world/"); err != nil || to != "/international/" {
 		t.Errorf("the old front page redirects to %q, %v; want /international/", to, err)
+	}
+}
+
+func testPagesApart(t *testing.T, s store.Store) {
+	mustCreate(t, s, sample("story"))
+	about := sample("about-us")
+	about.Kind, about.Source = article.About, ""
+	mustCreate(t, s, about)
+	page := sample("privacy")
+	page.Kind, page.Source = article.Page, ""
+	mustCreate(t, s, page)
+	for _, test := range []struct {
+		kind article.Kind
+		want string
+	}{{"", "privacy about-us story"}, {article.Story, "story"}, {store.AnyPage, "privacy about-us"}, {article.About, "about-us"}} {
+		as, err := s.Articles(ctx, store.ArticleQuery{Kind: test.kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var slugs []string
+		for _, a := range as {
+			slugs = append(slugs, a.Slug)
+		}
+		if got := strings.Join(slugs, " "); got != test.want {
+			t.Errorf("Articles(Kind %q) = %s; want %s", test.kind, got, test.want)
+		}
+	}
+	got, err := s.Article(ctx, "about-us")
+	if err != nil || got.Kind != article.About {
+		t.Fatalf("the about page reads back as %q, %v", got.Kind, err)
+	}
+	got.Kind = article.Contact
+	if err := s.UpdateArticle(ctx, got, "now contact"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Article(ctx, "about-us"); got.Kind != article.Contact {
+		t.Errorf("after the update the kind is %q", got.Kind)
 	}
 }

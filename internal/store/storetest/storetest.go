@@ -76,6 +76,7 @@ var published = time.Date(2025+testclock.Years(), 10, 29, 8, 30, 15, 123456000, 
 
 func sample(slug string) *article.Article {
 	return &article.Article{
+		Kind:           article.Story,
 		Slug:           slug,
 		Title:          "Flood barrier on the Ems holds as river peaks — “for now”",
 		Description:    "Engineers say the barrier’s gates held through the night.",

@@ -87,7 +87,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		p.Form.Token = tokenHole
-		page, err := renderPage(h.tpl.article, *p, a.UpdatedAt)
+		page, err := renderPage(h.template(a), *p, a.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,15 @@ func (h *Handlers) personalArticle(w http.ResponseWriter, r *http.Request, slug,
 		h.views.Count(a.ID)
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	return h.tpl.article.Render(w, http.StatusOK, *p)
+	return h.template(a).Render(w, http.StatusOK, *p)
+}
+
+// template is the page template of a: a story's, or a site page's.
+func (h *Handlers) template(a *article.Article) *web.Page[ArticlePage] {
+	if a.Kind.IsPage() {
+		return h.tpl.page
+	}
+	return h.tpl.article
 }
 
 func findNode(nodes []*comment.Node, id int64) *comment.Comment {
@@ -172,9 +180,11 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		return nil, err
 	}
 	now := h.now()
-	related, err := h.related(ctx, a, now)
-	if err != nil {
-		return nil, err
+	var related []*article.Article
+	if !a.Kind.IsPage() {
+		if related, err = h.related(ctx, a, now); err != nil {
+			return nil, err
+		}
 	}
 	q := store.CommentQuery{ArticleID: a.ID, State: comment.Approved}
 	if visibleTo != "" {

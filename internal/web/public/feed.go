@@ -68,7 +68,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		Author:      info.Title,
 	}
 	// Whole: items carry the body, or a summary of it.
-	q := store.ArticleQuery{PublicAt: now, Limit: FeedSize, Whole: true}
+	q := store.ArticleQuery{PublicAt: now, Kind: article.Story, Limit: FeedSize, Whole: true}
 	switch kind {
 	case seo.SectionFeed:
 		se, err := h.store.Section(ctx, slug)

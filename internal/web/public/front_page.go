@@ -45,7 +45,7 @@ type SectionBlock struct {
 // not public now (unpublished, or scheduled for later) leaves its slot
 // to the newest. It reports the time of the last change it shows.
 func (h *Handlers) frontPage(ctx context.Context, now time.Time) (*FrontPage, time.Time, error) {
-	newest, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Limit: newsroom.FrontPageSlots + latestSize})
+	newest, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, Limit: newsroom.FrontPageSlots + latestSize})
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -102,7 +102,7 @@ func (h *Handlers) frontPage(ctx context.Context, now time.Time) (*FrontPage, ti
 			continue
 		}
 		// The block's stories are those not shown above it already.
-		as, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, SectionSlug: se.Slug, Limit: blockSize + len(top)})
+		as, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, SectionSlug: se.Slug, Limit: blockSize + len(top)})
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -174,7 +174,7 @@ func (h *Handlers) mostRead(ctx context.Context, now time.Time) ([]*article.Arti
 	for i, v := range views {
 		slugs[i] = v.Slug
 	}
-	public, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Slugs: slugs})
+	public, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, Slugs: slugs})
 	if err != nil {
 		return nil, err
 	}

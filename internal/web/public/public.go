@@ -128,6 +128,7 @@ type templates struct {
 	home    *web.Page[HomePage]
 	list    *web.Page[ListPage]
 	article *web.Page[ArticlePage]
+	page    *web.Page[ArticlePage] // a page of the site: About, Contact...
 }
 
 // declareTemplates declares the reader pages on t, which has the error
@@ -142,6 +143,9 @@ func declareTemplates(t *web.Templates) (templates, error) {
 		return tpl, err
 	}
 	if tpl.article, err = web.Declare[ArticlePage](t.Set, "article"); err != nil {
+		return tpl, err
+	}
+	if tpl.page, err = web.Declare[ArticlePage](t.Set, "page"); err != nil {
 		return tpl, err
 	}
 	if files, err := t.Undeclared(); err != nil || len(files) > 0 {
@@ -382,7 +386,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil, err
 			}
-			total, err := h.store.CountArticles(r.Context(), store.ArticleQuery{PublicAt: now})
+			total, err := h.store.CountArticles(r.Context(), store.ArticleQuery{PublicAt: now, Kind: article.Story})
 			if err != nil {
 				return nil, err
 			}
@@ -391,7 +395,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 			h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 			return renderPage(h.tpl.home, p, modified)
 		}
-		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: now}, page)
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: now, Kind: article.Story}, page)
 		if err != nil {
 			return nil, err
 		}
@@ -416,7 +420,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), TagSlug: slug}, page)
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), Kind: article.Story, TagSlug: slug}, page)
 		if err != nil {
 			return nil, err
 		}
@@ -447,7 +451,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), AuthorSlug: slug}, page)
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), Kind: article.Story, AuthorSlug: slug}, page)
 		if err != nil {
 			return nil, err
 		}

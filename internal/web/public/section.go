@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
@@ -56,7 +57,7 @@ func (h *Handlers) section(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), SectionSlug: slug}, page)
+		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: h.now(), Kind: article.Story, SectionSlug: slug}, page)
 		if err != nil {
 			return nil, err
 		}

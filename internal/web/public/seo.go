@@ -72,6 +72,10 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 		images = []string{image}
 	}
 	home := h.site.AbsURL(r, urls.Home)
+	if a.Kind.IsPage() {
+		h.describePage(r, p, image, imageAlt, imageMeta)
+		return
+	}
 	var authorName, authorURL, section string
 	var keywords []string
 	if a.Author != nil {
@@ -132,6 +136,42 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	}
 }
 
+// publisher is the site as a NewsMediaOrganization, with its policy
+// pages.
+func (h *Handlers) publisher(r *http.Request) map[string]any {
+	info := h.site.Current()
+	abs := func(path string) string {
+		if path == "" {
+			return ""
+		}
+		return h.site.AbsURL(r, path)
+	}
+	return seo.NewsMediaOrganization(info.Title, h.site.AbsURL(r, urls.Home), h.logoURL(r), abs(info.PublishingPrinciples), abs(info.CorrectionsPolicy))
+}
+
+// describePage fills in the head of a page of the site (About, Contact,
+// a policy): a WebPage, or the AboutPage or ContactPage it is, part of
+// the site, with its breadcrumbs.
+func (h *Handlers) describePage(r *http.Request, p *ArticlePage, image, imageAlt string, imageMeta []web.MetaTag) {
+	a := &p.Article
+	home := h.site.AbsURL(r, urls.Home)
+	info := h.site.Current()
+	p.Meta = append([]web.MetaTag{
+		{Property: "og:type", Content: "website"},
+		{Property: "og:title", Content: a.Title},
+		{Property: "og:description", Content: p.Description},
+		{Property: "og:url", Content: p.Canonical},
+		{Property: "og:site_name", Content: info.Title},
+		{Property: "og:image", Content: image},
+		{Property: "og:image:alt", Content: imageAlt},
+	}, imageMeta...)
+	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
+	p.StructuredData = []any{
+		seo.WebPage(seo.PageType(string(a.Kind)), a.Title, p.Canonical, p.Description, info.Language, a.UpdatedAt, info.Title, home),
+		seo.BreadcrumbList(seo.Crumb{Name: info.Title, URL: home}, seo.Crumb{Name: a.Title, URL: p.Canonical}),
+	}
+}
+
 func twitterCard(title, description, image, alt string) []web.MetaTag {
 	return []web.MetaTag{
 		{Name: "twitter:card", Content: "summary_large_image"},
@@ -169,7 +209,7 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 	if kind == urls.HomeListing {
 		b.StructuredData = []any{
 			seo.WebSite(h.site.Current().Title, home, h.site.Current().Description, h.site.Current().Language),
-			seo.WithContext(seo.Organization(h.site.Current().Title, home, h.logoURL(r))),
+			seo.WithContext(h.publisher(r)),
 		}
 		return
 	}

@@ -148,7 +148,7 @@ func TestListHeads(t *testing.T) {
 	}
 	_, body := ts.get(t, "/")
 	h := parseHead(t, body)
-	if h.ld["WebSite"] == nil || h.ld["Organization"] == nil || h.robots != "" || attr(h.links["canonical"][0], "href") != ts.URL+"/" {
+	if h.ld["WebSite"] == nil || h.ld["NewsMediaOrganization"] == nil || h.robots != "" || attr(h.links["canonical"][0], "href") != ts.URL+"/" {
 		t.Errorf("home head: robots %q, structured data %v", h.robots, h.ld)
 	}
 	for _, p := range []string{"/page/2/", "/tag/ports/page/2/", "/author/mara-lind/page/2/"} {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -137,7 +138,7 @@ func xmlPage(body []byte, modified time.Time, err error) (*cachedPage, error) {
 func (h *Handlers) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 	return h.pages.serve(typedWriter{w, xmlType}, r, func() (*cachedPage, error) {
 		now := h.now()
-		as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: now, Limit: seo.MaxNewsURLs})
+		as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: now, Kind: article.Story, Limit: seo.MaxNewsURLs})
 		if err != nil {
 			return nil, err
 		}

@@ -45,6 +45,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	local := ts.addSection(t, "Local", "News from Selvik and the coast.")
 	ts.addSection(t, "Opinion", "")
 	ts.add(t, &article.Article{Title: "Night Trams Are Back", Body: "They run all night.\n", PublishedAt: published.Add(-time.Hour)})
+	ts.add(t, &article.Article{Kind: article.Contact, Title: "Contact the Newsroom", Description: "How to reach us.", Body: "Write to news@example.org.\n\n## Tips\n\nSend tips by post.\n", PublishedAt: published, CommentsClosed: true})
 	flood := floodArticle()
 	flood.Section = local
 	a := ts.add(t, flood)
@@ -92,6 +93,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"author":       "/author/ingrid-solheim/",
 		"section":      "/local/",
 		"section-none": "/opinion/",
+		"page":         "/contact-the-newsroom/",
 		"not-found":    "/no-such-page/",
 		"bad-request":  "/?" + strings.Repeat("q=1&", 1000),
 		"server-error": "/test-panic/",
@@ -151,7 +153,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 			t.Errorf("%s:%d: %s\n\t%s", filepath.Base(m.URL), m.Line, m.Message, m.Extract)
 		}
 	}
-	if len(files) < 15 {
+	if len(files) < 16 {
 		t.Errorf("checked %d pages, want every page type", len(files))
 	}
 }

@@ -90,6 +90,19 @@ type Tag struct {
 	Slug string
 }
 
+// Update is a note of a correction or an update to a published article,
+// shown with its time: "Updated 3 December: the toll was revised to 12."
+type Update struct {
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
+// Limits of update notes.
+const (
+	MaxUpdates       = 50
+	MaxUpdateTextLen = 1000
+)
+
 // Heading is one H2 or H3 of an article's body, with the anchor id the
 // rendered page gives it.
 type Heading struct {
@@ -126,6 +139,10 @@ type Article struct {
 	// FocusKeyphrase is the search phrase the author wants the article
 	// found by, for the SEO analysis; optional.
 	FocusKeyphrase string
+
+	// Updates are the notes of corrections and updates an editor
+	// appended after publication, oldest first.
+	Updates []Update
 
 	// FeaturedMediaID is the library image shown above the body, on share
 	// cards and in feeds; 0 for none.
@@ -262,6 +279,19 @@ func (a *Article) Validate(now time.Time) error {
 	}
 	if err := a.normalizeTags(); err != nil {
 		return invalid("tags", "%v", err)
+	}
+	if len(a.Updates) > MaxUpdates {
+		return invalid("updates", "%d update notes, more than %d", len(a.Updates), MaxUpdates)
+	}
+	for i, u := range a.Updates {
+		switch n := utf8.RuneCountInString(u.Text); {
+		case strings.TrimSpace(u.Text) == "":
+			return invalid("updates", "update note %d is empty", i+1)
+		case n > MaxUpdateTextLen:
+			return invalid("updates", "update note %d is %d characters, more than %d", i+1, n, MaxUpdateTextLen)
+		case !utf8.ValidString(u.Text):
+			return invalid("updates", "update note %d is not valid UTF-8", i+1)
+		}
 	}
 	kind, err := ParseKind(string(a.Kind))
 	if err != nil {

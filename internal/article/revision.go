@@ -21,6 +21,8 @@ type Revision struct {
 	FeaturedMediaID int64
 	// SectionID is the section of that version; 0 for none.
 	SectionID int64
+	// Updates are the update notes of that version.
+	Updates []Update
 	// SavedAt is when this version was replaced by a newer one.
 	SavedAt time.Time
 	// Note says what replaced it, such as "import" or "restore of revision 2".
@@ -42,6 +44,7 @@ func RevisionOf(a *Article) Revision {
 		FocusKeyphrase:  a.FocusKeyphrase,
 		FeaturedMediaID: a.FeaturedMediaID,
 		SectionID:       a.SectionID(),
+		Updates:         append([]Update(nil), a.Updates...),
 	}
 }
 
@@ -58,6 +61,7 @@ func (a *Article) Restore(r Revision, now time.Time) {
 	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
 	next.FocusKeyphrase = r.FocusKeyphrase
 	next.FeaturedMediaID = r.FeaturedMediaID
+	next.Updates = append([]Update(nil), r.Updates...)
 	next.Section = nil
 	if r.SectionID != 0 {
 		// The caller finds the section's slug before saving.

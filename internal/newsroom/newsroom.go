@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -326,4 +327,20 @@ func (s *Service) audit(ctx context.Context, actor Actor, action, target, detail
 	if err := s.store.AddAudit(context.WithoutCancel(ctx), e); err != nil {
 		s.logger.Error("add to the audit log", "action", action, "target", target, "err", err)
 	}
+}
+
+// AddUpdate appends a note of a correction or an update to article a (as
+// loaded), dated now, as a new version: readers see it under the
+// headline, and the page's modified date moves. Only a published article
+// takes notes; the actor needs the right to change it.
+func (s *Service) AddUpdate(ctx context.Context, actor Actor, a *article.Article, text string) (*article.Article, error) {
+	if !a.IsPublic(s.now()) {
+		return nil, &article.FieldError{Field: "updates", Msg: "only a published article takes update notes: edit a draft instead"}
+	}
+	next := *a
+	next.Updates = append(append([]article.Update(nil), a.Updates...), article.Update{At: s.now().UTC(), Text: strings.TrimSpace(text)})
+	if err := s.Save(ctx, actor, a, &next, "update note"); err != nil {
+		return nil, err
+	}
+	return &next, nil
 }

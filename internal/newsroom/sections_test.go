@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/newsroom"
@@ -167,5 +168,38 @@ func TestSectionsNeedAnEditor(t *testing.T) {
 		if to, err := s.Redirect(ctx, "/politics/"); err != nil || to != "/government/" {
 			t.Errorf("the old front page redirects to %q, %v", to, err)
 		}
+	})
+}
+
+// TestUpdateNotes: an editor appends dated notes to a published article;
+// a draft takes none, and an empty note is refused.
+func TestUpdateNotes(t *testing.T) {
+	backends(t, func(t *testing.T, s store.Store, clock *testclock.Clock) {
+		svc := service(s, clock)
+		sys := newsroom.System("test")
+		a := &article.Article{Title: "Bridge closed", Body: "The bridge closed on Monday.\n"}
+		if err := svc.Create(ctx, sys, a); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(clock.Now().Add(3 * time.Hour))
+		_, err := svc.AddUpdate(ctx, sys, stored(t, s, a.ID), "The bridge reopened at 6 pm.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := stored(t, s, a.ID)
+		if len(got.Updates) != 1 || got.Updates[0].Text != "The bridge reopened at 6 pm." || !got.Updates[0].At.Equal(clock.Now()) || !got.UpdatedAt.Equal(clock.Now()) {
+			t.Errorf("after the note: %+v, updated %v", got.Updates, got.UpdatedAt)
+		}
+		if _, err := svc.AddUpdate(ctx, sys, got, "  "); fieldOf(err) != "updates" {
+			t.Errorf("an empty note: %v; want refused", err)
+		}
+		d := draft("Unfinished", "Text.\n", 0)
+		if err := svc.Create(ctx, sys, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddUpdate(ctx, sys, d, "Too early."); fieldOf(err) != "updates" {
+			t.Errorf("a note on a draft: %v; want refused", err)
+		}
+
 	})
 }

@@ -42,7 +42,7 @@ func (s *Store) Revisions(ctx context.Context, articleID int64) (_ []article.Rev
 	var rs []article.Revision
 	return rs, each(ctx, s.db.Reader(), `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
-			COALESCE(featured_media_id, 0), COALESCE(section_id, 0)
+			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), updates
 		FROM revisions
 		WHERE article_id = $1
 		ORDER BY number`, []any{articleID}, func(row Row) error {
@@ -59,7 +59,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 	r := &article.Revision{ArticleID: articleID}
 	row := s.db.Reader().QueryRow(ctx, `
 		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
-			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), body
+			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), updates, body
 		FROM revisions
 		WHERE article_id = $1 AND number = $2`, articleID, n)
 	if err := scanRevision(row, r, &r.Body); err != nil {
@@ -72,11 +72,14 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 }
 
 func scanRevision(row Row, r *article.Revision, extra ...any) error {
-	var tags, links []byte
+	var tags, links, updates []byte
 	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase,
-		&r.FeaturedMediaID, &r.SectionID}, extra...)
+		&r.FeaturedMediaID, &r.SectionID, &updates}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
+	}
+	if err := unmarshalUpdates(updates, &r.Updates); err != nil {
+		return fmt.Errorf("revision %d: %w", r.Number, err)
 	}
 	if err := json.Unmarshal(tags, &r.Tags); err != nil {
 		return fmt.Errorf("revision %d tags: %w", r.Number, err)
@@ -117,7 +120,7 @@ const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
 	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
-	COALESCE(a.featured_media_id, 0), a.kind,
+	COALESCE(a.featured_media_id, 0), a.kind, a.updates,
 	au.id, au.slug, au.name, au.bio,
 	se.id, se.slug, se.name`
 
@@ -126,10 +129,11 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 	var authorSlug, authorName, authorBio *string
 	var sectionID *int64
 	var sectionSlug, sectionName *string
+	var updates []byte
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, Time(&a.PublishedAt),
 		Time(&a.CreatedAt), Time(&a.UpdatedAt), &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
 		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
-		&a.FeaturedMediaID, &a.Kind,
+		&a.FeaturedMediaID, &a.Kind, &updates,
 		&authorID, &authorSlug, &authorName, &authorBio,
 		&sectionID, &sectionSlug, &sectionName}, extra...)
 	if err := row.Scan(dest...); err != nil {
@@ -141,7 +145,28 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 	if sectionID != nil {
 		a.Section = &article.Section{ID: *sectionID, Slug: *sectionSlug, Name: *sectionName}
 	}
+	return unmarshalUpdates(updates, &a.Updates)
+}
+
+// unmarshalUpdates reads a JSON list of update notes; an empty list is
+// nil.
+func unmarshalUpdates(b []byte, dst *[]article.Update) error {
+	if err := json.Unmarshal(b, dst); err != nil {
+		return fmt.Errorf("update notes: %w", err)
+	}
+	if len(*dst) == 0 {
+		*dst = nil
+	}
 	return nil
+}
+
+// marshalUpdates writes update notes as a JSON list.
+func marshalUpdates(us []article.Update) string {
+	if len(us) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(us) // times and strings always marshal
+	return string(b)
 }
 
 // ArticleWhere loads through q one whole article, with its body, tags and

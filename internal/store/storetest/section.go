@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/store"
@@ -20,6 +21,7 @@ var sectionTests = []struct {
 	{"SectionDeleteRefusedOrMoves", testSectionDelete},
 	{"SectionRenameRedirects", testSectionRename},
 	{"PagesApartFromStories", testPagesApart},
+	{"UpdateNotesKept", testUpdateNotes},
 	{"SectionIDsNotGivenAgain", func(t *testing.T, s store.Store) {
 		testIDsNotGivenAgain(t, func(t *testing.T, name string) int64 {
 			return mustSection(t, s, name).ID
@@ -277,5 +279,36 @@ func testPagesApart(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.Article(ctx, "about-us"); got.Kind != article.Contact {
 		t.Errorf("after the update the kind is %q", got.Kind)
+	}
+}
+
+func testUpdateNotes(t *testing.T, s store.Store) {
+	a := sample("toll")
+	mustCreate(t, s, a)
+	first := article.Update{At: now().Add(-time.Hour).UTC(), Text: "Corrected: the barrier has twelve gates, not ten."}
+	a.Updates = []article.Update{first}
+	if err := s.UpdateArticle(ctx, a, "update note"); err != nil {
+		t.Fatal(err)
+	}
+	a.Updates = append(a.Updates, article.Update{At: now().UTC(), Text: "Updated: the river has fallen."})
+	if err := s.UpdateArticle(ctx, a, "update note"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Article(ctx, "toll")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Updates) != 2 || got.Updates[0].Text != first.Text || !got.Updates[0].At.Equal(first.At) {
+		t.Errorf("the article's notes read back as %+v", got.Updates)
+	}
+	rev, err := s.Revision(ctx, a.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rev.Updates) != 1 || rev.Updates[0].Text != first.Text {
+		t.Errorf("revision 2 keeps the notes %+v; want the first alone", rev.Updates)
+	}
+	if rev, _ := s.Revision(ctx, a.ID, 1); len(rev.Updates) != 0 {
+		t.Errorf("revision 1 has notes %+v; want none", rev.Updates)
 	}
 }

@@ -38,6 +38,9 @@ type ArticlePage struct {
 	Views    int64
 	Comments int64
 	Related  []*article.Article
+	// MoreInSection are the newest other stories of the article's
+	// section.
+	MoreInSection []*article.Article
 	// Thread is the comments shown: the approved ones, and the reader's
 	// own that await moderation.
 	Thread       []*comment.Node
@@ -76,8 +79,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	if hasKey || r.URL.RawQuery != "" && r.URL.Query().Has("replytocom") {
 		return h.personalArticle(w, r, slug, key)
 	}
-	var id int64
-	err := h.pages.serve(w, r, func() (*cachedPage, error) {
+	return h.pages.serve(w, r, func() (*cachedPage, error) {
 		a, err := h.publicArticle(r.Context(), slug)
 		if err != nil {
 			return nil, err
@@ -94,11 +96,13 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		page.articleID = a.ID
 		page.setHole(tokenHole)
 		return page, nil
-	}, func(p *cachedPage) { id = p.articleID }, func(p *cachedPage) string { return h.token(p.articleID) })
-	if err == nil && id != 0 && isReaderView(r) {
-		h.views.Count(id)
-	}
-	return err
+	}, func(p *cachedPage) {
+		// Counted before the page is sent, so that a reader who has it
+		// has been counted.
+		if p.articleID != 0 && isReaderView(r) {
+			h.views.Count(p.articleID)
+		}
+	}, func(p *cachedPage) string { return h.token(p.articleID) })
 }
 
 func (h *Handlers) token(articleID int64) string {
@@ -180,9 +184,12 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		return nil, err
 	}
 	now := h.now()
-	var related []*article.Article
+	var related, more []*article.Article
 	if !a.Kind.IsPage() {
 		if related, err = h.related(ctx, a, now); err != nil {
+			return nil, err
+		}
+		if more, err = h.moreInSection(ctx, a, related, now); err != nil {
 			return nil, err
 		}
 	}
@@ -199,17 +206,18 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		return nil, err
 	}
 	p := &ArticlePage{
-		Base:         h.site.Base(r, a.Title, a.Description),
-		Article:      *a,
-		Body:         body.html,
-		Featured:     featuredHTML(featured),
-		TOC:          toc(body.outline),
-		Updated:      a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
-		Views:        a.Views,
-		Comments:     int64(a.CommentCount),
-		Related:      related,
-		Thread:       comment.Thread(comments),
-		CommentsOpen: !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
+		Base:          h.site.Base(r, a.Title, a.Description),
+		Article:       *a,
+		Body:          body.html,
+		Featured:      featuredHTML(featured),
+		TOC:           toc(body.outline),
+		Updated:       a.UpdatedAt.Sub(a.PublishedAt) > time.Hour,
+		Views:         a.Views,
+		Comments:      int64(a.CommentCount),
+		Related:       related,
+		MoreInSection: more,
+		Thread:        comment.Thread(comments),
+		CommentsOpen:  !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
 	}
 	h.describeArticle(r, p, body, shareItem(featured, images, body))
 	return p, nil
@@ -280,6 +288,32 @@ func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Tim
 	if h.linker != nil {
 		for _, m := range h.linker.Related(a.ID, RelatedCount, h.floor) {
 			add(m.ID, m.Slug, m.Title)
+		}
+	}
+	return out, nil
+}
+
+// moreInSectionSize is how many stories "More in {section}" lists.
+const moreInSectionSize = 4
+
+// moreInSection lists the newest public stories of a's section, leaving
+// out a and the related articles already shown.
+func (h *Handlers) moreInSection(ctx context.Context, a *article.Article, related []*article.Article, now time.Time) ([]*article.Article, error) {
+	if a.Section == nil {
+		return nil, nil
+	}
+	as, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, SectionSlug: a.Section.Slug, Limit: moreInSectionSize + 1 + len(related)})
+	if err != nil {
+		return nil, err
+	}
+	shown := map[int64]bool{a.ID: true}
+	for _, r := range related {
+		shown[r.ID] = true
+	}
+	var out []*article.Article
+	for _, x := range as {
+		if !shown[x.ID] && len(out) < moreInSectionSize {
+			out = append(out, x)
 		}
 	}
 	return out, nil

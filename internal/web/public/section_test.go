@@ -190,3 +190,55 @@ func TestMenusOnEveryPage(t *testing.T) {
 		t.Error("the section's menu link is not marked as the current page on its front page")
 	}
 }
+
+// TestArticlePageExtras: update notes under the byline, a long table of
+// contents folded, share links that need no script, the author box and
+// "More in" the article's section.
+func TestArticlePageExtras(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	world := ts.addSection(t, "World", "")
+	for i := range 3 {
+		ts.add(t, &article.Article{Title: "Older World Story " + string(rune('A'+i)), Body: "Text.\n", Section: world, PublishedAt: published.Add(-time.Duration(i+1) * time.Hour)})
+	}
+	var body strings.Builder
+	for i := range 6 {
+		body.WriteString("## Part " + string(rune('A'+i)) + "\n\nText of the part.\n\n")
+	}
+	a := ts.add(t, &article.Article{
+		Title: "A Long Report", Body: body.String(), Section: world, PublishedAt: published,
+		Author:  &article.Author{Name: "Ines Okafor", Bio: "Ines covers the coast."},
+		Updates: []article.Update{{At: published.Add(2 * time.Hour), Text: "Corrected the name of the ferry."}},
+	})
+	_, page := ts.get(t, "/"+a.Slug+"/")
+	doc := parseHTML(t, page)
+	if u := findAll(doc, hasClass("updates")); len(u) != 1 || !strings.Contains(text(u[0]), "Updated 20 November 2026: Corrected the name of the ferry.") {
+		t.Errorf("the update note is not shown under the byline")
+	}
+	toc := findAll(doc, hasClass("toc"))
+	if len(toc) != 1 || len(findAll(toc[0], tag("details"))) != 1 || strings.Contains(page, "<details open>") {
+		t.Errorf("a table of contents of six parts is not folded")
+	}
+	share := findAll(doc, hasClass("share"))
+	escaped := strings.NewReplacer(":", "%3a", "/", "%2f").Replace(ts.URL + "/a-long-report/")
+	if len(share) != 1 || !strings.Contains(page, `href="https://www.facebook.com/sharer/sharer.php?u=`+escaped+`"`) || strings.Contains(page, "<script src") {
+		t.Errorf("share links missing or not escaped: %v", len(share))
+	}
+	if box := findAll(doc, hasClass("author-box")); len(box) != 1 || !strings.Contains(text(box[0]), "Ines covers the coast.") {
+		t.Error("no author box with the bio")
+	}
+	var more string
+	for _, h := range findAll(doc, tag("aside")) {
+		if attr(h, "aria-labelledby") == "more-heading" {
+			more = text(h)
+		}
+	}
+	if !strings.HasPrefix(more, "More in World") || !strings.Contains(more, "Older World Story A") || strings.Contains(more, "A Long Report") {
+		t.Errorf("More in World: %q", more)
+	}
+
+	short := ts.add(t, &article.Article{Title: "A Short Report", Body: "## One\n\nText.\n\n## Two\n\nText.\n", PublishedAt: published})
+	if _, page := ts.get(t, "/"+short.Slug+"/"); !strings.Contains(page, "<details open>") {
+		t.Error("a short table of contents is folded")
+	}
+}

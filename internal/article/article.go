@@ -81,7 +81,30 @@ type Author struct {
 	Name string
 	Slug string
 	Bio  string
+	// The profile the author page shows, edited in the admin (see
+	// Profile); articles carry only the fields above.
+	Profile *Profile
 }
+
+// Profile is what an author page shows besides the name and bio.
+type Profile struct {
+	PhotoMediaID int64  // a library image, 0 for none
+	RoleTitle    string // "Defence correspondent"
+	Links        []Link
+}
+
+// Link is a labelled address on an author's profile.
+type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// Limits of an author's profile.
+const (
+	MaxBioLen       = 2000
+	MaxRoleTitleLen = 100
+	MaxProfileLinks = 10
+)
 
 // Tag is a topic label; articles share tags by slug.
 type Tag struct {

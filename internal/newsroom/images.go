@@ -20,6 +20,12 @@ func Images(ctx context.Context, s store.MediaStore, as ...*article.Article) (re
 		}
 		ids = append(ids, a.MediaIDs...)
 	}
+	return ImagesByID(ctx, s, ids...)
+}
+
+// ImagesByID reads the ready library images with the given IDs with one
+// query.
+func ImagesByID(ctx context.Context, s store.MediaStore, ids ...int64) (render.Images, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -130,3 +130,63 @@ func TestPolicyPagesAreSitePages(t *testing.T) {
 		}
 	})
 }
+
+// TestAuthorProfilesAndBylines: editors edit an author's profile, checked
+// field by field; the editor credits an article to an author chosen by
+// slug without renaming them.
+func TestAuthorProfilesAndBylines(t *testing.T) {
+	backends(t, func(t *testing.T, s store.Store, clock *testclock.Clock) {
+		svc := service(s, clock)
+		sys := newsroom.System("test")
+		a := &article.Article{Title: "Harbour strike ends", Body: "Text.\n", Author: &article.Author{Name: "Jonas Ek"}}
+		b := &article.Article{Title: "Budget vote delayed", Body: "Text.\n"}
+		for _, x := range []*article.Article{a, b} {
+			if err := svc.Create(ctx, sys, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		editor := newsroom.Person(addUser(t, s, "ed@example.org", user.Editor), "192.0.2.1")
+		profile := &article.Profile{RoleTitle: "Port reporter", Links: []article.Link{{Label: "Email", URL: "mailto:jonas@example.org"}}}
+		if _, err := svc.EditAuthor(ctx, editor, "jonas-ek", article.Author{Name: "Jonas Ek", Bio: "Jonas covers the port.", Profile: profile}); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []struct {
+			change article.Author
+			field  string
+		}{
+			{article.Author{Name: ""}, "name"},
+			{article.Author{Name: "Jonas", Bio: strings.Repeat("x", 2001)}, "bio"},
+			{article.Author{Name: "Jonas", Profile: &article.Profile{RoleTitle: "Two\nlines"}}, "role_title"},
+			{article.Author{Name: "Jonas", Profile: &article.Profile{Links: []article.Link{{Label: "Evil", URL: "javascript:alert(1)"}}}}, "links"},
+			{article.Author{Name: "Jonas", Profile: &article.Profile{PhotoMediaID: 9999}}, "photo"},
+		} {
+			if _, err := svc.EditAuthor(ctx, editor, "jonas-ek", bad.change); fieldOf(err) != bad.field {
+				t.Errorf("profile %+v: %v; want a %s error", bad.change, err, bad.field)
+			}
+		}
+		author := newsroom.Person(addUser(t, s, "au@example.org", user.Author), "192.0.2.1")
+		if _, err := svc.EditAuthor(ctx, author, "jonas-ek", article.Author{Name: "Me"}); !errors.Is(err, newsroom.ErrForbidden) {
+			t.Errorf("an author edits a profile: %v; want refused", err)
+		}
+
+		current := stored(t, s, b.ID)
+		next := *current
+		next.Author = &article.Author{Slug: "jonas-ek"}
+		if err := svc.Save(ctx, sys, current, &next, "byline"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Author(ctx, "jonas-ek")
+		if err != nil || got.Name != "Jonas Ek" || got.Bio != "Jonas covers the port." || got.Profile.RoleTitle != "Port reporter" {
+			t.Errorf("crediting an article renamed or emptied the author: %+v, %v", got, err)
+		}
+		if stored(t, s, b.ID).Author.Slug != "jonas-ek" {
+			t.Error("the article is not credited to the chosen author")
+		}
+		current = stored(t, s, b.ID)
+		next = *current
+		next.Author = &article.Author{Slug: "nobody"}
+		if err := svc.Save(ctx, sys, current, &next, "byline"); fieldOf(err) != "author" {
+			t.Errorf("an author who does not exist: %v; want an author error", err)
+		}
+	})
+}

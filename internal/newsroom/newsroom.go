@@ -136,6 +136,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) e
 	if err := s.checkFeatured(ctx, a.FeaturedMediaID); err != nil {
 		return err
 	}
+	if err := s.findAuthor(ctx, a); err != nil {
+		return err
+	}
 	now := s.now()
 	if err := s.prepare(actor, nil, a, now); err != nil {
 		return err
@@ -172,6 +175,9 @@ func (s *Service) Save(ctx context.Context, actor Actor, current, next *article.
 		if err := s.checkFeatured(ctx, next.FeaturedMediaID); err != nil {
 			return err
 		}
+	}
+	if err := s.findAuthor(ctx, next); err != nil {
+		return err
 	}
 	now := s.now()
 	if err := s.prepare(actor, current, next, now); err != nil {

@@ -105,6 +105,16 @@ func Teaser(it *media.Item) string {
 	return picture(it, "", false, TeaserSizes, 640)
 }
 
+// PortraitSizes is how wide author pages and author boxes show an
+// author's photo (see style.css).
+const PortraitSizes = "5rem"
+
+// Portrait is an author's photo, small, for the author's page and the
+// author box under their articles; alt names the author.
+func Portrait(it *media.Item, alt string) string {
+	return picture(it, alt, false, PortraitSizes, 320)
+}
+
 // picture is a <picture> shown at sizes; its fallback src is the first
 // width from near (for browsers without srcset).
 func picture(it *media.Item, alt string, lead bool, sizes string, near int) string {

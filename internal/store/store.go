@@ -298,9 +298,16 @@ type ArticleStore interface {
 	// ErrNotFound.
 	Tag(ctx context.Context, slug string) (*article.Tag, error)
 
-	// Author returns the author with the given slug, or an error wrapping
-	// ErrNotFound.
+	// Author returns the author with the given slug, with the profile,
+	// or an error wrapping ErrNotFound.
 	Author(ctx context.Context, slug string) (*article.Author, error)
+
+	// Authors lists every author by name, with the profile.
+	Authors(ctx context.Context) ([]*article.Author, error)
+
+	// UpdateAuthor replaces the name, bio and profile of author au.ID. A
+	// missing author or photo wraps ErrNotFound.
+	UpdateAuthor(ctx context.Context, au *article.Author) error
 
 	// AddViews adds page views, counted by article ID, to each article's
 	// total and to its count for the given day (UTC). Unknown IDs (an
@@ -374,7 +381,8 @@ type MediaStore interface {
 	// those made, the state it left the item in and, for a failure, why.
 	SetMediaVariants(ctx context.Context, id int64, vs []media.Variant, state media.State, reason string) error
 	// MediaUsers lists the slugs of the articles that use an item, as
-	// featured image or in their body.
+	// featured image or in their body, and "author/{slug}" for an
+	// author whose profile shows it.
 	MediaUsers(ctx context.Context, id int64) ([]string, error)
 	// DeleteMedia deletes an item no article uses; one that an article
 	// uses wraps ErrConflict and names the articles, and a missing one

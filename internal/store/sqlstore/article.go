@@ -23,16 +23,65 @@ func (s *Store) Tag(ctx context.Context, slug string) (_ *article.Tag, err error
 	return t, err
 }
 
+const authorColumns = `id, slug, name, bio, COALESCE(photo_media_id, 0), role_title, links`
+
+func scanAuthor(row Row) (*article.Author, error) {
+	au := &article.Author{Profile: &article.Profile{}}
+	var links []byte
+	if err := row.Scan(&au.ID, &au.Slug, &au.Name, &au.Bio, &au.Profile.PhotoMediaID, &au.Profile.RoleTitle, &links); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(links, &au.Profile.Links); err != nil {
+		return nil, fmt.Errorf("author %q links: %w", au.Slug, err)
+	}
+	return au, nil
+}
+
 // Author returns an author by slug; see store.ArticleStore. The error
 // wraps store.ErrNotFound when no author has the slug.
 func (s *Store) Author(ctx context.Context, slug string) (_ *article.Author, err error) {
 	defer s.wrap(&err, "Author(%q)", slug)
-	au := &article.Author{}
-	err = s.db.Reader().QueryRow(ctx, `SELECT id, slug, name, bio FROM authors WHERE slug = $1`, slug).Scan(&au.ID, &au.Slug, &au.Name, &au.Bio)
+	au, err := scanAuthor(s.db.Reader().QueryRow(ctx, `SELECT `+authorColumns+` FROM authors WHERE slug = $1`, slug))
 	if noRows(err) {
 		return nil, store.ErrNotFound
 	}
 	return au, err
+}
+
+// Authors lists every author; see store.ArticleStore.
+func (s *Store) Authors(ctx context.Context) (_ []*article.Author, err error) {
+	defer s.wrap(&err, "Authors")
+	var out []*article.Author
+	return out, each(ctx, s.db.Reader(), `SELECT `+authorColumns+` FROM authors ORDER BY name, id`, nil, func(row Row) error {
+		au, err := scanAuthor(row)
+		out = append(out, au)
+		return err
+	})
+}
+
+// UpdateAuthor replaces an author's name, bio and profile; see
+// store.ArticleStore.
+func (s *Store) UpdateAuthor(ctx context.Context, au *article.Author) (err error) {
+	defer s.wrap(&err, "UpdateAuthor(%d)", au.ID)
+	p := au.Profile
+	if p == nil {
+		p = &article.Profile{}
+	}
+	links := p.Links
+	if links == nil {
+		links = []article.Link{}
+	}
+	b, err := json.Marshal(links)
+	if err != nil {
+		return err
+	}
+	err = oneRow(s.db.Writer().Exec(ctx, `
+		UPDATE authors SET name = $1, bio = $2, photo_media_id = $3, role_title = $4, links = $5
+		WHERE id = $6`, au.Name, au.Bio, NullID(p.PhotoMediaID), p.RoleTitle, string(b), au.ID))
+	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {
+		return fmt.Errorf("%w: image %d, for the author's photo, is not in the library", store.ErrNotFound, p.PhotoMediaID)
+	}
+	return err
 }
 
 // Revisions lists an article's revisions, oldest first, without their

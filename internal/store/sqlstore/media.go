@@ -166,7 +166,9 @@ func mediaUsers(ctx context.Context, c Conn, id int64) ([]string, error) {
 	return list(ctx, c, `
 		SELECT slug FROM articles
 		WHERE featured_media_id = $1 OR id IN (SELECT article_id FROM article_media WHERE media_id = $1)
-		ORDER BY slug`, []any{id}, func(row Row, slug *string) error { return row.Scan(slug) })
+		UNION ALL
+		SELECT 'author/' || slug FROM authors WHERE photo_media_id = $1
+		ORDER BY 1`, []any{id}, func(row Row, slug *string) error { return row.Scan(slug) })
 }
 
 // DeleteMedia deletes an item no article uses; see store.MediaStore.
@@ -191,6 +193,6 @@ func (s *Store) DeleteMedia(ctx context.Context, id int64) (err error) {
 }
 
 func inUse(id int64, slugs []string) error {
-	return fmt.Errorf("%w: image %d is used by %d article(s): %s; take it out of them first",
-		store.ErrConflict, id, len(slugs), strings.Join(slugs, ", "))
+	return fmt.Errorf("%w: image %d is used by %s; take it out of them first",
+		store.ErrConflict, id, strings.Join(slugs, ", "))
 }

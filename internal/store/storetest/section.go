@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -22,6 +23,7 @@ var sectionTests = []struct {
 	{"SectionRenameRedirects", testSectionRename},
 	{"PagesApartFromStories", testPagesApart},
 	{"UpdateNotesKept", testUpdateNotes},
+	{"AuthorProfiles", testAuthorProfiles},
 	{"SectionIDsNotGivenAgain", func(t *testing.T, s store.Store) {
 		testIDsNotGivenAgain(t, func(t *testing.T, name string) int64 {
 			return mustSection(t, s, name).ID
@@ -310,5 +312,47 @@ func testUpdateNotes(t *testing.T, s store.Store) {
 	}
 	if rev, _ := s.Revision(ctx, a.ID, 1); len(rev.Updates) != 0 {
 		t.Errorf("revision 1 has notes %+v; want none", rev.Updates)
+	}
+}
+
+func testAuthorProfiles(t *testing.T, s store.Store) {
+	a := sample("profiled")
+	mustCreate(t, s, a)
+	it := &media.Item{Hash: strings.Repeat("ab", 32), Format: media.JPEG, Width: 800, Height: 800, Size: 1000, Filename: "ines.jpg"}
+	if _, err := s.AddMedia(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	au, err := s.Author(ctx, "ines-okafor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if au.Profile == nil || au.Profile.PhotoMediaID != 0 || len(au.Profile.Links) != 0 {
+		t.Fatalf("a new author's profile: %+v", au.Profile)
+	}
+	au.Name, au.Bio = "Ines Okafor-Berg", "Covers the coast."
+	au.Profile = &article.Profile{PhotoMediaID: it.ID, RoleTitle: "Climate correspondent", Links: []article.Link{{Label: "Mastodon", URL: "https://social.example/@ines"}}}
+	if err := s.UpdateAuthor(ctx, au); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Author(ctx, "ines-okafor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Ines Okafor-Berg" || got.Profile.RoleTitle != "Climate correspondent" || got.Profile.PhotoMediaID != it.ID || len(got.Profile.Links) != 1 || got.Profile.Links[0].URL != "https://social.example/@ines" {
+		t.Errorf("the profile reads back as %+v %+v", got, got.Profile)
+	}
+	all, err := s.Authors(ctx)
+	if err != nil || len(all) != 1 || all[0].Slug != "ines-okafor" {
+		t.Errorf("Authors = %v, %v", all, err)
+	}
+	if err := s.DeleteMedia(ctx, it.ID); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "author/ines-okafor") {
+		t.Errorf("deleting the author's photo: %v; want refused, naming the author", err)
+	}
+	au.Profile.PhotoMediaID = 9999
+	if err := s.UpdateAuthor(ctx, au); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a photo not in the library: %v; want ErrNotFound", err)
+	}
+	if err := s.UpdateAuthor(ctx, &article.Author{ID: 9999, Name: "Nobody"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a missing author: %v; want ErrNotFound", err)
 	}
 }

@@ -2,6 +2,7 @@ package public
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -38,6 +39,9 @@ type ArticlePage struct {
 	Views    int64
 	Comments int64
 	Related  []*article.Article
+	// Author is the profile of the article's author, for the box under
+	// the text; nil for none.
+	Author *AuthorProfile
 	// MoreInSection are the newest other stories of the article's
 	// section.
 	MoreInSection []*article.Article
@@ -185,7 +189,11 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 	}
 	now := h.now()
 	var related, more []*article.Article
+	var author *AuthorProfile
 	if !a.Kind.IsPage() {
+		if author, err = h.authorBox(ctx, a); err != nil {
+			return nil, err
+		}
 		if related, err = h.related(ctx, a, now); err != nil {
 			return nil, err
 		}
@@ -216,6 +224,7 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		Comments:      int64(a.CommentCount),
 		Related:       related,
 		MoreInSection: more,
+		Author:        author,
 		Thread:        comment.Thread(comments),
 		CommentsOpen:  !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
 	}
@@ -291,6 +300,22 @@ func (h *Handlers) related(ctx context.Context, a *article.Article, now time.Tim
 		}
 	}
 	return out, nil
+}
+
+// authorBox is the profile of a's author, nil for none.
+func (h *Handlers) authorBox(ctx context.Context, a *article.Article) (*AuthorProfile, error) {
+	if a.Author == nil {
+		return nil, nil
+	}
+	au, err := h.store.Author(ctx, a.Author.Slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := h.profile(ctx, au)
+	return p, err
 }
 
 // moreInSectionSize is how many stories "More in {section}" lists.

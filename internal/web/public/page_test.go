@@ -61,3 +61,36 @@ func TestSitePages(t *testing.T) {
 		t.Errorf("the publisher's data: %v", org)
 	}
 }
+
+// TestAuthorProfilePage: an author's page shows the profile (role, bio,
+// links) with ProfilePage data about the Person; the box under their
+// articles shows the role too.
+func TestAuthorProfilePage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	a := ts.add(t, &article.Article{Title: "Harbour Strike Ends", Body: "Dockers went back.\n", PublishedAt: published, Author: &article.Author{Name: "Jonas Ek"}})
+	au, err := ts.store.Author(ctx, "jonas-ek")
+	if err != nil {
+		t.Fatal(err)
+	}
+	au.Bio = "Jonas covers the port."
+	au.Profile = &article.Profile{RoleTitle: "Port reporter", Links: []article.Link{{Label: "Mastodon", URL: "https://social.example/@jonas"}}}
+	if err := ts.store.UpdateAuthor(ctx, au); err != nil {
+		t.Fatal(err)
+	}
+	_, body := ts.get(t, "/author/jonas-ek/")
+	doc := parseHTML(t, body)
+	profile := findAll(doc, hasClass("profile"))
+	if len(profile) != 1 || !strings.Contains(text(profile[0]), "Port reporter") || !strings.Contains(body, `<a href="https://social.example/@jonas" rel="me">Mastodon</a>`) {
+		t.Errorf("the author page does not show the profile")
+	}
+	ld := jsonLD(t, doc)["ProfilePage"]
+	person, _ := ld["mainEntity"].(map[string]any)
+	if person == nil || person["jobTitle"] != "Port reporter" || person["description"] != "Jonas covers the port." {
+		t.Errorf("ProfilePage data: %v", ld)
+	}
+	_, body = ts.get(t, "/"+a.Slug+"/")
+	if box := findAll(parseHTML(t, body), hasClass("author-box")); len(box) != 1 || !strings.Contains(text(box[0]), "Port reporter") {
+		t.Error("the author box does not show the role")
+	}
+}

@@ -365,13 +365,27 @@ func (h *Handlers) cards(ctx context.Context, as []*article.Article) ([]Card, er
 	return cards, nil
 }
 
-// ListPage is a tag's or an author's archive.
+// ListPage is a section's front page, or a tag's or an author's
+// archive.
 type ListPage struct {
 	web.Base
 	Heading    string
 	Intro      string
 	Articles   []Card
 	Pagination Pagination
+	// Profile is the author's, on an author's archive; nil elsewhere.
+	Profile *AuthorProfile
+}
+
+// AuthorProfile is an author's profile as their page and the box under
+// their articles show it.
+type AuthorProfile struct {
+	Slug      string
+	Name      string
+	Bio       string
+	RoleTitle string
+	Photo     template.HTML // "" for none
+	Links     []article.Link
 }
 
 func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
@@ -459,18 +473,24 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		intro := au.Bio
-		if intro == "" {
-			intro = countArticles(total) + " by " + au.Name + "."
+		profile, photo, err := h.profile(r.Context(), au)
+		if err != nil {
+			return nil, err
+		}
+		description := au.Bio
+		if description == "" {
+			description = "Articles by " + au.Name + "."
 		}
 		p := ListPage{
-			Base:       h.site.Base(r, pageTitle(au.Name, page), "Articles by "+au.Name+"."),
+			Base:       h.site.Base(r, pageTitle(au.Name, page), description),
 			Heading:    au.Name,
-			Intro:      intro,
+			Intro:      countArticles(total) + " by " + au.Name + ".",
 			Articles:   cards,
 			Pagination: paginate(urls.Author(slug), page, total),
+			Profile:    profile,
 		}
 		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)
+		p.StructuredData = append(p.StructuredData, h.profilePage(r, au, photo))
 		return renderPage(h.tpl.list, p, lastUpdate(as))
 	}, nil, nil)
 }

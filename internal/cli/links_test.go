@@ -264,7 +264,7 @@ func TestDemoRelatedFloor(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET the reference article: %d", resp.StatusCode)
 	}
-	if i := strings.Index(string(page), `class="related"`); i >= 0 {
+	if i := strings.Index(string(page), `aria-labelledby="related-heading"`); i >= 0 {
 		t.Errorf("the reference article's page shows related articles from the demo:\n%s", page[i:min(len(page), i+2000)])
 	}
 

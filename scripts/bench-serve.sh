@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench-serve.sh measures how fast `dateline serve` delivers the reference
-# article next to nginx serving the same HTML as a static file, on the same
-# machine with the same wrk load. The target is Dateline at >= 70% of
-# nginx's requests/s with a p99 no worse than nginx's. It is a
-# measurement: it exits 0 whether or not the target is met, and non-zero
-# only when something failed.
+# article, and the front page, next to nginx serving the same HTML as a
+# static file, on the same machine with the same wrk load. The targets
+# are Dateline at >= 70% of nginx's requests/s with a p99 no worse than
+# nginx's, and the front page (one cached page, however many stories it
+# gathers) within 10% of the article's requests/s. It is a measurement:
+# it exits 0 whether or not the targets are met, and non-zero only when
+# something failed.
 #
 # Environment: DURATION (10s), CONNECTIONS (64), THREADS (2), WARMUP (2s),
 # CACHE (Dateline's --cache, 5s), REFERENCE (the article to import, default
@@ -57,6 +59,7 @@ path="/$SLUG/"
 
 dateline_addr=127.0.0.1:$(free_port 18080)
 start_dateline "$tmp/dateline" "$tmp/site.db" "$dateline_addr" "$tmp/dateline.log" --quiet --cache "$cache"
+wait_pictures "http://$dateline_addr/" 4
 
 servers=(dateline nginx)
 if [[ -n $baseline ]]; then
@@ -72,14 +75,17 @@ if [[ -n $baseline ]]; then
 	servers=(baseline dateline nginx)
 fi
 
-# nginx serves the very bytes Dateline rendered, at the same path. Its
-# workers run as nobody when started by root, hence the readable modes.
+# nginx serves the very bytes Dateline rendered, at the same paths: the
+# article's and the front page's. Its workers run as nobody when started
+# by root, hence the readable modes.
 chmod 755 "$tmp"
-mkdir -p "$tmp/www$path"
-curl -fsS -o "$tmp/www${path}index.html" "http://$dateline_addr$path"
-# gzip_static's copy: the bytes Dateline sends a browser, not decoded.
-curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/www${path}index.html.gz" "http://$dateline_addr$path"
-gzip -t "$tmp/www${path}index.html.gz" || die "Dateline's gzipped page is not gzip"
+for page in "$path" /; do
+	mkdir -p "$tmp/www$page"
+	curl -fsS -o "$tmp/www${page}index.html" "http://$dateline_addr$page"
+	# gzip_static's copy: the bytes Dateline sends a browser, not decoded.
+	curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/www${page}index.html.gz" "http://$dateline_addr$page"
+	gzip -t "$tmp/www${page}index.html.gz" || die "Dateline's gzipped page $page is not gzip"
+done
 chmod -R a+rX "$tmp/www"
 
 nginx_addr=127.0.0.1:$(free_port 18081)
@@ -163,23 +169,33 @@ if [[ $encoding == gzip ]]; then
 fi
 
 # Warm-up: fills Dateline's page cache and the servers' connection paths.
-for server in "${servers[@]}"; do
-	wrk -t"$threads" -c"$connections" -d"$warmup" "${wrk_headers[@]}" "http://$(addr_of "$server")$path" >/dev/null
-done
-
-results=$tmp/results.txt
-for ((run = 1; run <= runs; run++)); do
+for page in "$path" /; do
 	for server in "${servers[@]}"; do
-		run_wrk "$server" "http://$(addr_of "$server")$path"
-		echo "$run $server $RPS $P99" >>"$results"
+		wrk -t"$threads" -c"$connections" -d"$warmup" "${wrk_headers[@]}" "http://$(addr_of "$server")$page" >/dev/null
 	done
 done
 
-# One line per round, then the medians; ratios are to nginx in the same
-# round.
-awk -v run="wrk -t$threads -c$connections -d$duration" -v path="$path" -v cache="$cache" -v enc="$encoding" \
-	-v bytes="$(wc -c <"$tmp/www${path}index.html")" -v gzbytes="$(wc -c <"$tmp/www${path}index.html.gz")" \
-	-v servers="${servers[*]}" '
+# Each round loads every server with the article, then with the front
+# page; article.txt and front.txt get a line "round server rps p99" per
+# run.
+for ((run = 1; run <= runs; run++)); do
+	for page in article front; do
+		url_path=$path
+		[[ $page == front ]] && url_path=/
+		for server in "${servers[@]}"; do
+			run_wrk "$server-$page" "http://$(addr_of "$server")$url_path"
+			echo "$run $server $RPS $P99" >>"$tmp/$page.txt"
+		done
+	done
+done
+
+# One table per page: a line per round, then the medians; ratios are to
+# nginx serving the same page in the same round.
+summary() {
+	local page=$1 page_path=$2 label=$3
+	awk -v run="wrk -t$threads -c$connections -d$duration" -v path="$page_path" -v cache="$cache" -v enc="$encoding" \
+	-v bytes="$(wc -c <"$tmp/www${page_path}index.html")" -v gzbytes="$(wc -c <"$tmp/www${page_path}index.html.gz")" \
+	-v servers="${servers[*]}" -v label="$label" '
 function median(a, n,   i, j, t) {
 	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
 	return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
@@ -187,7 +203,7 @@ function median(a, n,   i, j, t) {
 { rps[$1, $2] = $3; p99[$1, $2] = $4; if ($1 > rounds) rounds = $1 }
 END {
 	ns = split(servers, name, " ")
-	printf "\nReference article %s (%d bytes of HTML, %d gzipped), %s, Accept-Encoding %s, Dateline --cache %s\n", path, bytes, gzbytes, run, enc, cache
+	printf "\n%s %s (%d bytes of HTML, %d gzipped), %s, Accept-Encoding %s, Dateline --cache %s\n", label, path, bytes, gzbytes, run, enc, cache
 	printf "  %-5s", "round"
 	for (i = 1; i <= ns; i++) printf " %10s req/s %9s p99", name[i], ""
 	for (i = 1; i < ns; i++) printf " %9s/nginx", name[i]
@@ -216,4 +232,21 @@ END {
 	for (i = 1; i < ns; i++)
 		if (name[i] == "dateline")
 			printf "  Dateline/nginx: median %.1f%% of nginx'\''s req/s (target >= 70%%: %s), median p99 %.2f ms vs nginx %.2f ms (target no worse: %s)\n", mratio[i], mratio[i] >= 70 ? "met" : "NOT met", mp[i], mp[ns], mp[i] <= mp[ns] ? "met" : "NOT met"
-}' "$results"
+}' "$tmp/$page.txt"
+}
+summary article "$path" "Reference article"
+summary front / "Front page"
+
+# The front page against the article, Dateline's requests/s in the same
+# round.
+join <(awk '$2 == "dateline" { print $1, $3 }' "$tmp/article.txt") <(awk '$2 == "dateline" { print $1, $3 }' "$tmp/front.txt") |
+	awk '
+function median(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+	return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+}
+{ n++; r[n] = 100 * $3 / $2; printf "  round %d: front page %.0f req/s, article %.0f req/s: %.1f%%\n", $1, $3, $2, r[n] }
+END {
+	m = median(r, n)
+	printf "  Front page/article (Dateline): median %.1f%% (target >= 90%%: %s)\n", m, m >= 90 ? "met" : "NOT met"
+}'

@@ -72,6 +72,18 @@ wait_http() {
 	die "$url did not answer within 10s"
 }
 
+# wait_pictures URL N waits (up to a minute) until the page at URL shows
+# N pictures: serve makes the demo's pictures in the background as it
+# starts, and a page measured before would not be the page readers get.
+wait_pictures() {
+	local url=$1 n=$2 i
+	for ((i = 0; i < 120; i++)); do
+		[[ $(curl -fsS "$url" | grep -c '<picture>') -ge $n ]] && return 0
+		sleep 0.5
+	done
+	die "$url does not show $n pictures after a minute"
+}
+
 # build_dateline DIR builds the binary to DIR/dateline from the work tree.
 build_dateline() {
 	go build -o "$1/dateline" ./cmd/dateline

@@ -10,7 +10,9 @@
 # ../shared/fixtures/reference-article.txt from the repository root), OUT
 # (where the JSON report goes, default a temporary folder), PHOTOS=1:
 # audit instead a demo article given a featured image and two images in
-# its text (the demo's pictures, imported from beside a Markdown file).
+# its text (the demo's pictures, imported from beside a Markdown file);
+# PAGE: audit this path of the seeded site instead (/ for the front page,
+# /politics/ for a section's front page).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -59,6 +61,10 @@ if [[ ${PHOTOS:-} == 1 ]]; then
 	[[ $(curl -fsS "$url" | grep -c '<picture>') -ge 3 ]] || die "$url does not show its three pictures"
 else
 	start_dateline "$tmp/dateline" "$tmp/site.db" "$addr" "$tmp/dateline.log" --quiet
+	if [[ -n ${PAGE:-} ]]; then
+		url="http://$addr$PAGE"
+		wait_pictures "http://$addr/" 4
+	fi
 fi
 out=${OUT:-$tmp}
 mkdir -p "$out"

@@ -29,9 +29,9 @@ func sectionCommand() *command {
 
 // unchanged reports whether a flag of 'section rename' leaves a field as it
 // is: not given, or given as it is.
-func unchanged(flag, field string) bool {
-	flag = strings.TrimSpace(flag)
-	return flag == "" || flag == field
+func unchanged(given, field string) bool {
+	given = strings.TrimSpace(given)
+	return given == "" || given == field
 }
 
 // sectionError rewords the service's refusals of a section change for a

@@ -21,7 +21,7 @@ import (
 func articleCommand() *command {
 	return &command{
 		name:    "article",
-		summary: "list, show, delete, restore and rename articles, and set their featured image",
+		summary: "list, show, delete, restore and rename articles, and set their section and featured image",
 		subs: []*command{
 			articleListCommand(),
 			articleShowCommand(),
@@ -30,6 +30,7 @@ func articleCommand() *command {
 			articleRestoreCommand(),
 			articleRenameCommand(),
 			articleSetImageCommand(),
+			articleSetSectionCommand(),
 		},
 	}
 }
@@ -110,9 +111,13 @@ func articleListCommand() *command {
 					return writeJSON(e.stdout, out)
 				}
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "SLUG\tSTATUS\tPUBLISHED\tWORDS\tTITLE")
+				fmt.Fprintln(tw, "SLUG\tSTATUS\tSECTION\tPUBLISHED\tWORDS\tTITLE")
 				for _, a := range as {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", a.Slug, a.Status, formatDate(a.PublishedAt), a.WordCount, a.Title)
+					section := "-"
+					if a.Section != nil {
+						section = a.Section.Slug
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", a.Slug, a.Status, section, formatDate(a.PublishedAt), a.WordCount, a.Title)
 				}
 				if err := tw.Flush(); err != nil {
 					return err
@@ -273,17 +278,25 @@ type tagJSON struct {
 	Slug string `json:"slug"`
 }
 
+// articleSectionJSON is an article's section; a site without sections
+// has articles with none (null).
+type articleSectionJSON struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
 type articleSummaryJSON struct {
-	Slug           string      `json:"slug"`
-	Title          string      `json:"title"`
-	Description    string      `json:"description"`
-	Status         string      `json:"status"`
-	PublishedAt    *time.Time  `json:"published_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
-	Author         *authorJSON `json:"author"`
-	Tags           []tagJSON   `json:"tags"`
-	WordCount      int         `json:"word_count"`
-	ReadingMinutes int         `json:"reading_minutes"`
+	Slug           string              `json:"slug"`
+	Title          string              `json:"title"`
+	Description    string              `json:"description"`
+	Status         string              `json:"status"`
+	PublishedAt    *time.Time          `json:"published_at"`
+	UpdatedAt      time.Time           `json:"updated_at"`
+	Author         *authorJSON         `json:"author"`
+	Section        *articleSectionJSON `json:"section"`
+	Tags           []tagJSON           `json:"tags"`
+	WordCount      int                 `json:"word_count"`
+	ReadingMinutes int                 `json:"reading_minutes"`
 }
 
 type articleDetailJSON struct {
@@ -318,6 +331,9 @@ func summaryJSON(a *article.Article) articleSummaryJSON {
 	}
 	if a.Author != nil {
 		out.Author = &authorJSON{Name: a.Author.Name, Slug: a.Author.Slug, Bio: a.Author.Bio}
+	}
+	if a.Section != nil {
+		out.Section = &articleSectionJSON{Name: a.Section.Name, Slug: a.Section.Slug}
 	}
 	for _, t := range a.Tags {
 		out.Tags = append(out.Tags, tagJSON{Name: t.Name, Slug: t.Slug})
@@ -373,6 +389,9 @@ func printArticle(w io.Writer, a *article.Article, outline []article.Heading) {
 	field("Updated", formatDate(a.UpdatedAt))
 	if a.Author != nil {
 		field("Author", a.Author.Name)
+	}
+	if a.Section != nil {
+		field("Section", fmt.Sprintf("%s (%s)", a.Section.Name, a.Section.Slug))
 	}
 	var tags []string
 	for _, t := range a.Tags {

@@ -68,6 +68,7 @@ func commands() []*command {
 		migrateCommand(),
 		importCommand(),
 		articleCommand(),
+		sectionCommand(),
 		commentCommand(),
 		linksCommand(),
 		settingsCommand(),

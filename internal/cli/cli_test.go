@@ -479,6 +479,7 @@ var readOnlyCommands = [][]string{
 	{"seo", "check"},
 	{"settings", "show"},
 	{"redirect", "list"},
+	{"section", "list"},
 	{"user", "list"},
 }
 

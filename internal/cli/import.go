@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -16,7 +17,7 @@ import (
 const progressThreshold = 50
 
 func importCommand() *command {
-	var format, author, status string
+	var format, author, status, section string
 	return &command{
 		name:    "import",
 		args:    "PATH...",
@@ -26,6 +27,7 @@ func importCommand() *command {
 			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
+			fs.StringVar(&section, "section", "", "put new articles whose file names no section (plain text never does) in the section with this name, made if missing (default: the first section)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() == 0 {
@@ -39,7 +41,17 @@ func importCommand() *command {
 			if err != nil {
 				return usage(e, fs, "--status: %v", err)
 			}
-			opts := importer.Options{Format: f, Status: st}
+			opts := importer.Options{Format: f, Status: st, Section: strings.TrimSpace(section)}
+			if opts.Section != "" {
+				// Checked here, so that a name no section may have is one
+				// error rather than one per file. (The slug it makes is the
+				// service's to judge: an existing section may have this name
+				// and another slug.)
+				var field *article.FieldError
+				if err := (&article.Section{Name: opts.Section}).Normalize(); errors.As(err, &field) {
+					return usage(e, fs, "--section: %s", field.Msg)
+				}
+			}
 			if strings.TrimSpace(author) != "" {
 				opts.Author = &article.Author{Name: strings.TrimSpace(author)}
 			}

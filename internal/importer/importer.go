@@ -88,6 +88,11 @@ type Options struct {
 	Format Format
 	// Author is credited on articles whose file names none.
 	Author *article.Author
+	// Section, a section's name, is the section of new articles whose file
+	// names none (plain text never does); the service creates it when the
+	// site lacks it. An article imported before stays where it is, as an
+	// editor may have moved it.
+	Section string
 	// Status, when set (Draft or Published), is the status of every
 	// article the run stores, whatever its file says; a published article
 	// dated in the future is scheduled. Empty keeps what each file says,

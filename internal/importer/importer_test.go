@@ -558,3 +558,79 @@ func TestSameTitleAcrossBatches(t *testing.T) {
 		})
 	}
 }
+
+// TestSectionOption: Options.Section places the new articles whose file
+// names no section, making the section; a file's own section wins; and an
+// article imported before stays in the section an editor moved it to.
+func TestSectionOption(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := b.open(t)
+			svc := newsroom.New(s, render.New(), clock.Now, nil)
+			dir := t.TempDir()
+			plain := write(t, filepath.Join(dir, "plain.txt"), "Harbour fees rise\n\nBy two percent from May.\n")
+			named := write(t, filepath.Join(dir, "named.md"), "---\ntitle: Budget vote\nsection: Politics\n---\nThe vote is on Thursday.\n")
+			filed := write(t, filepath.Join(dir, "filed.md"), "---\ntitle: Derby ends level\ncategories: [Sport, Football]\n---\nOne all.\n")
+			early := write(t, filepath.Join(dir, "early.md"), "# Before sections\n\nImported on a site without sections.\n")
+			importWith := func(section string, paths ...string) {
+				t.Helper()
+				sum, err := New(s, svc, Options{Section: section}).Run(ctx, paths)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if failed := sum.Failed(); len(failed) > 0 {
+					t.Fatalf("failed: %v", failed[0].Err)
+				}
+			}
+			sectionOf := func(slug string) string {
+				t.Helper()
+				a, err := s.Article(ctx, slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a.Section == nil {
+					return ""
+				}
+				return a.Section.Slug
+			}
+
+			importWith("", early)
+			importWith("Local News", plain, named, filed)
+			got := map[string]string{}
+			for _, slug := range []string{"before-sections", "harbour-fees-rise", "budget-vote", "derby-ends-level"} {
+				got[slug] = sectionOf(slug)
+			}
+			if diff := cmp.Diff(map[string]string{
+				"before-sections":   "",
+				"harbour-fees-rise": "local-news",
+				"budget-vote":       "politics",
+				"derby-ends-level":  "sport",
+			}, got); diff != "" {
+				t.Errorf("sections (-want +got):\n%s", diff)
+			}
+
+			// An editor moves the text article; its file changes and comes
+			// again, naming no section.
+			a, err := s.Article(ctx, "harbour-fees-rise")
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := *a
+			next.Section = &article.Section{Slug: "politics"}
+			if err := svc.Save(ctx, newsroom.System("test"), a, &next, "edit"); err != nil {
+				t.Fatal(err)
+			}
+			write(t, plain, "Harbour fees rise\n\nBy three percent from May.\n")
+			write(t, early, "# Before sections\n\nImported on a site without sections, then again.\n")
+			importWith("Local News", plain, early)
+			if got := sectionOf("harbour-fees-rise"); got != "politics" {
+				t.Errorf("re-imported, the article the editor moved is in %q, want politics", got)
+			}
+			// An article that had no section gets the run's.
+			if got := sectionOf("before-sections"); got != "local-news" {
+				t.Errorf("re-imported, the article without a section is in %q, want local-news", got)
+			}
+		})
+	}
+}

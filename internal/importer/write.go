@@ -81,6 +81,9 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 		if r.Err = w.im.addImages(ctx, p); r.Err != nil {
 			continue
 		}
+		if a.Section == nil && w.im.opts.Section != "" && (old == nil || old.Section == nil) {
+			a.Section = &article.Section{Name: w.im.opts.Section}
+		}
 		fromTitle := a.Slug == ""
 		if r.Err = w.im.service.PrepareImport(w.im.opts.Actor, newsroom.ImportWrite{Article: a, Old: old}); r.Err != nil {
 			continue

@@ -7,7 +7,11 @@
 //     "2006-01-02 15:04:05" or "2006-01-02"; times without a zone are UTC
 //   - lastmod, updated or last_modified_at: the last update
 //   - description, else summary, else excerpt: the meta description
-//   - tags and categories (a list, or one comma-separated string): tags
+//   - section: the article's section, by name (created on import when
+//     the site lacks it); without one, the first of categories is the
+//     section
+//   - tags, and the categories that are not the section (a list, or one
+//     comma-separated string): tags
 //   - slug; draft: true, or Jekyll's published: false, makes a draft
 //   - author: a name, a {name, bio} mapping, or a list whose first entry
 //     counts (also under Hugo's "authors")
@@ -84,7 +88,17 @@ func Parse(content []byte) (*article.Article, error) {
 	if m.Draft || (m.Published != nil && !*m.Published) {
 		a.Status = article.Draft
 	}
-	for _, t := range append(m.Tags, m.Categories...) {
+	categories := trimAll(m.Categories)
+	section := strings.TrimSpace(m.Section)
+	if section == "" && len(categories) > 0 {
+		// Hugo and Jekyll sites file a post under its categories; the
+		// first is the nearest thing to a newspaper's section.
+		section, categories = categories[0], categories[1:]
+	}
+	if section != "" {
+		a.Section = &article.Section{Name: section}
+	}
+	for _, t := range append(m.Tags, categories...) {
 		a.Tags = append(a.Tags, article.Tag{Name: t})
 	}
 	author := m.Author
@@ -113,6 +127,7 @@ type meta struct {
 	Published      *bool      `yaml:"published"`
 	Tags           stringList `yaml:"tags"`
 	Categories     stringList `yaml:"categories"`
+	Section        string     `yaml:"section"`
 	Author         person     `yaml:"author"`
 	Authors        []person   `yaml:"authors"`
 	Related        stringList `yaml:"related"`

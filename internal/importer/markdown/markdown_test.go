@@ -43,7 +43,8 @@ The cranes arrived on Tuesday.
 				PublishedAt:    time.Date(2025, 3, 4, 8, 15, 0, 0, time.UTC),
 				UpdatedAt:      time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC),
 				Author:         &article.Author{Name: "Mara Lindqvist", Bio: "Economics desk."},
-				Tags:           article.TagsFromNames("Ports", "Hamburg", "Economy"),
+				Section:        &article.Section{Name: "Economy"},
+				Tags:           article.TagsFromNames("Ports", "Hamburg"),
 				RequestedLinks: []string{"Why container traffic fell"},
 			},
 		},
@@ -101,6 +102,43 @@ Tickets go on sale *today*.
 			}
 			if diff := cmp.Diff(test.want, got); diff != "" {
 				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestParseSection: a section field names the article's section, and all
+// categories stay tags; without one, the first category is the section
+// and the others are tags.
+func TestParseSection(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name        string
+		frontMatter string
+		wantSection *article.Section
+		wantTags    []article.Tag
+	}{
+		{"none", "tags: [a]", nil, article.TagsFromNames("a")},
+		{"section", "section: World", &article.Section{Name: "World"}, nil},
+		{"section with categories", "section: ' World '\ncategories: [Europe, Politics]\ntags: [vote]",
+			&article.Section{Name: "World"}, article.TagsFromNames("vote", "Europe", "Politics")},
+		{"first category", "categories: [Europe, Politics]\ntags: [vote]",
+			&article.Section{Name: "Europe"}, article.TagsFromNames("vote", "Politics")},
+		{"categories as a string", "categories: Local News, Transport",
+			&article.Section{Name: "Local News"}, article.TagsFromNames("Transport")},
+		{"one category", "categories: [Sport]", &article.Section{Name: "Sport"}, nil},
+		{"blank section", "section: ''\ncategories: [' ', Sport]", &article.Section{Name: "Sport"}, nil},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got, err := Parse([]byte("---\ntitle: Vote\n" + test.frontMatter + "\n---\nText.\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(test.wantSection, got.Section); diff != "" {
+				t.Errorf("section (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(test.wantTags, got.Tags); diff != "" {
+				t.Errorf("tags (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/demo"
 	"github.com/datelinehq/dateline/internal/importer"
@@ -323,8 +324,34 @@ func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service,
 			return fmt.Errorf("demo picture of %s: %w", name, err)
 		}
 	}
+	if err := seedDemoViews(ctx, s, news.Now()); err != nil {
+		return fmt.Errorf("demo views: %w", err)
+	}
 	logger.Info("loaded the demo newsroom", "articles", len(files))
 	return nil
+}
+
+// seedDemoViews gives the demo's stories page views over the last two
+// days, made up but steady (each story's by its place in the list), so
+// that the front page's "Most read" has something to show at once.
+func seedDemoViews(ctx context.Context, s store.Store, now time.Time) error {
+	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story})
+	if err != nil {
+		return err
+	}
+	today, yesterday := map[int64]int64{}, map[int64]int64{}
+	for i, a := range as {
+		// Not in date order: readers find older stories too.
+		today[a.ID] = int64(40 + (i*53)%211)
+		yesterday[a.ID] = int64(25 + (i*89)%157)
+	}
+	if len(as) == 0 {
+		return nil
+	}
+	if err := s.AddViews(ctx, now, today); err != nil {
+		return err
+	}
+	return s.AddViews(ctx, now.Add(-24*time.Hour), yesterday)
 }
 
 // mediaRetryInterval is how often serve makes the sizes of images queued

@@ -189,8 +189,8 @@ func (h *Handler) writeAuthorPage(w http.ResponseWriter, r *http.Request, status
 	return writePage(w, r, status, h.tpl.author, p)
 }
 
-// photoChoices are the latest ready images of the library, and the image
-// current when it is not among them.
+// photoChoices are the latest ready images of the library, and the
+// current image when it is not among them (in any state).
 func (h *Handler) photoChoices(r *http.Request, current int64) ([]PhotoChoice, error) {
 	ctx := r.Context()
 	items, err := h.store.MediaItems(ctx, store.MediaQuery{State: media.Ready, Limit: authorPhotoChoices})
@@ -202,17 +202,21 @@ func (h *Handler) photoChoices(r *http.Request, current int64) ([]PhotoChoice, e
 		found = found || it.ID == current
 	}
 	if !found {
+		// Offered whatever its state, so that saving the form keeps it.
 		switch it, err := h.store.MediaItem(ctx, current); {
-		case err == nil && it.State == media.Ready:
+		case err == nil:
 			items = append([]*media.Item{it}, items...)
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, store.ErrNotFound):
 			return nil, err
 		}
 	}
 	var out []PhotoChoice
 	for _, it := range items {
-		out = append(out, PhotoChoice{ID: it.ID, Alt: it.Alt, Selected: it.ID == current,
-			Thumb: template.HTML(render.Thumbnail(it, false))}) // escaped by render
+		c := PhotoChoice{ID: it.ID, Alt: it.Alt, Selected: it.ID == current}
+		if it.State == media.Ready {
+			c.Thumb = template.HTML(render.Thumbnail(it, false)) // escaped by render
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

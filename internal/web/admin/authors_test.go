@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/media/mediatest"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
@@ -117,6 +118,20 @@ func TestAuthorsScreen(t *testing.T) {
 	got, _ = at.db.Author(ctx, "ines-okafor")
 	if diff := cmp.Diff(&article.Profile{RoleTitle: "Harbour correspondent", Links: []article.Link{{Label: "Email", URL: "mailto:ines@example.org"}}}, got.Profile); diff != "" {
 		t.Errorf("profile after removing (-want +got):\n%s", diff)
+	}
+
+	// A photo whose sizes are still being made stays chosen: the form
+	// offers it, so that saving keeps it.
+	pending := &media.Item{Hash: strings.Repeat("cd", 32), Format: media.JPEG, Width: 900, Height: 900, Filename: "new.jpg", State: media.Pending}
+	if _, err := at.db.AddMedia(ctx, pending); err != nil {
+		t.Fatal(err)
+	}
+	form.Del("link_remove")
+	form.Set("photo", fmt.Sprint(pending.ID))
+	expectStatus(t, at.post("/admin/authors/ines-okafor", editor, form), http.StatusSeeOther)
+	resp = at.get("/admin/authors/ines-okafor", editor)
+	if !strings.Contains(resp.body, fmt.Sprintf(`name="photo" value="%d" checked> <span class="media-state">Not ready</span>`, pending.ID)) {
+		t.Errorf("the pending photo is not offered, chosen:\n%s", excerptOf(resp.body[strings.Index(resp.body, "photo-grid"):]))
 	}
 }
 

@@ -71,6 +71,7 @@ func seoCheckCommand() *command {
 				for _, a := range as {
 					facts := site
 					facts.Images = images.Of(a)
+					facts.SetKeyphrase = fmt.Sprintf(`with 'dateline seo keyphrase %s "PHRASE"' or focus_keyphrase: in the front matter`, a.Slug)
 					out = append(out, seoJSON(a, seo.Analyze(a, r.Parse([]byte(a.Body)), facts)))
 				}
 				if asJSON {

@@ -93,6 +93,8 @@ func TestSEOCheckReferenceArticle(t *testing.T) {
 		"the title has 91 characters",
 		"ok       Single H1",
 		"Flesch reading ease",
+		// The command line's advice is a command (Issue 14).
+		`set the search phrase the article should be found by with 'dateline seo keyphrase ` + referenceSlug + ` "PHRASE"'`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text output lacks %q", want)

@@ -75,6 +75,12 @@ type SiteFacts struct {
 	// those its body names), for the image checks: an image named in the
 	// body with no alt text of its own has the library's.
 	Images render.Images
+	// SetKeyphrase says where the reader of the report sets an article's
+	// focus keyphrase, in the words of the adapter that shows it, such as
+	// "in the Focus keyphrase field above": the advice to an article
+	// without one is to "set the search phrase the article should be
+	// found by" followed by it. Empty says "as its focus keyphrase".
+	SetKeyphrase string
 }
 
 // MinFeaturedWidth is the narrowest featured image Google's Article
@@ -133,7 +139,7 @@ func Analyze(a *article.Article, doc *render.Document, site SiteFacts) Report {
 	}
 	words := doc.WordCount()
 	var checks []Check
-	checks = append(checks, keyphraseChecks(a, slug, f, words)...)
+	checks = append(checks, keyphraseChecks(a, slug, f, words, site.SetKeyphrase)...)
 	checks = append(checks,
 		titleLength(a.Title),
 		descriptionLength(a.Description),
@@ -173,12 +179,15 @@ func reportScore(checks []Check) int {
 	return int(math.Round(100 * earned / counted))
 }
 
-func keyphraseChecks(a *article.Article, slug string, f *docFacts, words int) []Check {
+func keyphraseChecks(a *article.Article, slug string, f *docFacts, words int, where string) []Check {
 	kp := strings.Join(strings.Fields(a.FocusKeyphrase), " ")
 	if kp == "" {
+		if where == "" {
+			where = "as its focus keyphrase"
+		}
 		return []Check{{
 			ID: "keyphrase", Name: "Focus keyphrase", Status: Improve,
-			Reason: fmt.Sprintf(`no focus keyphrase: set the search phrase the article should be found by with 'dateline seo keyphrase %s "PHRASE"' or focus_keyphrase: in the front matter`, slug),
+			Reason: "no focus keyphrase: set the search phrase the article should be found by " + where,
 		}}
 	}
 	key := matchWords(kp)

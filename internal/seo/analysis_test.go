@@ -414,14 +414,43 @@ func TestKeyphraseNotSet(t *testing.T) {
 	if !ok || c.Status != Improve {
 		t.Fatalf("keyphrase check = %+v, %v; want improve", c, ok)
 	}
-	for _, want := range []string{"focus_keyphrase:", `dateline seo keyphrase harbour-bridge-reopens-after-repairs "PHRASE"`} {
-		if !strings.Contains(c.Reason, want) {
-			t.Errorf("reason %q does not mention %s", c.Reason, want)
-		}
+	if want := "no focus keyphrase: set the search phrase the article should be found by as its focus keyphrase"; c.Reason != want {
+		t.Errorf("reason %q, want %q", c.Reason, want)
 	}
 	for _, c := range r.Checks {
 		if strings.HasPrefix(c.ID, "keyphrase-") {
 			t.Errorf("check %s without a keyphrase", c.ID)
+		}
+	}
+}
+
+// Issue 14: the advice says where to set the keyphrase in the words of
+// the adapter that shows it: a form field in the admin, a command on the
+// command line.
+func TestKeyphraseAdviceByAdapter(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name, where, want string
+	}{
+		{"admin", "in the Focus keyphrase field above",
+			"no focus keyphrase: set the search phrase the article should be found by in the Focus keyphrase field above"},
+		{"command line", `with 'dateline seo keyphrase harbour-bridge-reopens-after-repairs "PHRASE"' or focus_keyphrase: in the front matter`,
+			`no focus keyphrase: set the search phrase the article should be found by with 'dateline seo keyphrase harbour-bridge-reopens-after-repairs "PHRASE"' or focus_keyphrase: in the front matter`},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := analyze(t, good(), SiteFacts{SetKeyphrase: test.where}).Check("keyphrase")
+			if c.Reason != test.want {
+				t.Errorf("reason %q, want %q", c.Reason, test.want)
+			}
+		})
+	}
+	// With a keyphrase, nothing of it shows.
+	a := good()
+	a.FocusKeyphrase = "harbour bridge"
+	for _, c := range analyze(t, a, SiteFacts{SetKeyphrase: "in the Focus keyphrase field above"}).Checks {
+		if strings.Contains(c.Reason, "field above") {
+			t.Errorf("%s: %q", c.ID, c.Reason)
 		}
 	}
 }

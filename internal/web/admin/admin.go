@@ -144,6 +144,8 @@ type templates struct {
 	panels    *web.Page[Panels] // the editor's live panels, without the layout
 	revision  *web.Page[RevisionPage]
 	comments  *web.Page[CommentsPage]
+	authors   *web.Page[AuthorsPage]
+	author    *web.Page[AuthorPage]
 	settings  *web.Page[SettingsPage]
 	analytics *web.Page[AnalyticsPage]
 	users     *web.Page[UsersPage]
@@ -163,6 +165,8 @@ func declareTemplates(set *web.Set) (templates, error) {
 	declare(set, &t.edit, "edit", &err)
 	declare(set, &t.revision, "revision", &err)
 	declare(set, &t.comments, "comments", &err)
+	declare(set, &t.authors, "authors", &err)
+	declare(set, &t.author, "author", &err)
 	declare(set, &t.settings, "settings", &err)
 	declare(set, &t.analytics, "analytics", &err)
 	declare(set, &t.users, "users", &err)
@@ -242,6 +246,10 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
 	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
 	handle("POST /admin/comments/{id}/reply", form, h.auth(user.ModerateComments, h.commentReply))
+
+	handle("GET /admin/authors", form, h.auth(user.EditAllArticles, h.authors))
+	handle("GET /admin/authors/{slug}", form, h.auth(user.EditAllArticles, h.authorForm))
+	handle("POST /admin/authors/{slug}", form, h.auth(user.EditAllArticles, h.authorSave))
 
 	handle("GET /admin/settings", form, h.auth(user.ManageSettings, h.settingsForm))
 	handle("POST /admin/settings", form, h.auth(user.ManageSettings, h.settingsSave))

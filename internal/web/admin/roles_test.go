@@ -61,6 +61,13 @@ func (at *adminTest) snapshot() string {
 	for _, it := range items {
 		fmt.Fprintf(&b, "image %d %s %q %q %q\n", it.ID, it.Hash, it.Alt, it.Caption, it.Credit)
 	}
+	authors, err := at.db.Authors(ctx)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, au := range authors {
+		fmt.Fprintf(&b, "author %d %s %q %q %+v\n", au.ID, au.Slug, au.Name, au.Bio, au.Profile)
+	}
 	return b.String()
 }
 
@@ -120,6 +127,9 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"GET", "/admin/comments", nil, notEditors},
 		{"POST", "/admin/comments", url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}, notEditors},
 		{"POST", fmt.Sprintf("/admin/comments/%d/reply", c.ID), url.Values{"reply": {"Hijacked reply."}}, notEditors},
+		{"GET", "/admin/authors", nil, notEditors},
+		{"GET", "/admin/authors/ines-okafor", nil, notEditors},
+		{"POST", "/admin/authors/ines-okafor", url.Values{"name": {"Hijacked"}, "bio": {"Hijacked."}}, notEditors},
 		{"GET", "/admin/settings", nil, everyone},
 		{"POST", "/admin/settings", settingsForm, everyone},
 		{"GET", "/admin/analytics", nil, []user.Role{user.Contributor}},
@@ -225,6 +235,7 @@ func TestAdministratorMayDoWhatLesserRolesMayNot(t *testing.T) {
 		{method: "POST", path: "/admin/comments", form: url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}},
 		{method: "POST", path: "/admin/settings", form: url.Values{"title": {"Changed"}, "max_links": {"9"}, "close_after_days": {"0"}, "min_form_seconds": {"0"},
 			"max_form_hours": {"1"}, "per_ip_per_minute": {"1"}, "per_article_per_minute": {"1"}}},
+		{method: "POST", path: "/admin/authors/ines-okafor", form: url.Values{"name": {"Hijacked"}, "bio": {"Hijacked."}}},
 		{method: "POST", path: "/admin/users", form: url.Values{"email": {"new@example.org"}, "name": {"New"}, "role": {"author"},
 			"password": {testPassword}, "password2": {testPassword}}},
 		{method: "POST", path: fmt.Sprintf("/admin/users/%d", second.ID), form: url.Values{"role": {"contributor"}}},

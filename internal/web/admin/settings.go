@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
@@ -23,6 +24,52 @@ type SettingsPage struct {
 	HoldAll  bool
 	Known    bool
 	Errors   map[string]string
+	// Policies are the selects of the pages that state the publishing
+	// principles and the corrections policy.
+	Policies []SelectField
+}
+
+// SelectField is a select of a form, with its options.
+type SelectField struct {
+	Name, Label, Hint string
+	Options           []Option
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// policyFields are the selects of the policy pages, each offering "none"
+// and every page of the site, with the slug of site selected. A slug
+// that names no page (typed, or a page deleted since) is offered too, so
+// that the form shows what is set and its error.
+func (h *Handler) policyFields(r *http.Request, site store.SiteSettings) ([]SelectField, error) {
+	pages, err := h.store.Articles(r.Context(), store.ArticleQuery{Kind: store.AnyPage})
+	if err != nil {
+		return nil, err
+	}
+	field := func(name, label, hint, current string) SelectField {
+		f := SelectField{Name: name, Label: label, Hint: hint, Options: []Option{{Value: "", Label: "None", Selected: current == ""}}}
+		found := current == ""
+		for _, a := range pages {
+			o := Option{Value: a.Slug, Label: fmt.Sprintf("%s (/%s/)", a.Title, a.Slug), Selected: a.Slug == current}
+			if a.Status != article.Published {
+				o.Label += " – " + string(a.Status)
+			}
+			found = found || o.Selected
+			f.Options = append(f.Options, o)
+		}
+		if !found {
+			f.Options = append(f.Options, Option{Value: current, Label: fmt.Sprintf("/%s/ (not a page of the site)", current), Selected: true})
+		}
+		return f
+	}
+	return []SelectField{
+		field("publishing_principles", "Publishing principles page", "how the newsroom works: its standards and ethics", site.PublishingPrinciples),
+		field("corrections_policy", "Corrections policy page", "how readers ask for a correction and how corrections are made", site.CorrectionsPolicy),
+	}, nil
 }
 
 func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
@@ -35,6 +82,9 @@ func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := SettingsPage{Page: h.page(r, "Settings", "settings"), Site: site, Comments: commentFields(cs), HoldAll: cs.HoldAll, Known: cs.AutoApproveKnown}
+	if p.Policies, err = h.policyFields(r, site); err != nil {
+		return err
+	}
 	return writePage(w, r, http.StatusOK, h.tpl.settings, p)
 }
 
@@ -49,6 +99,9 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request) error {
 		LogoURL:     r.PostFormValue("logo_url"),
 		TimeZone:    r.PostFormValue("time_zone"),
 		Language:    r.PostFormValue("language"),
+
+		PublishingPrinciples: r.PostFormValue("publishing_principles"),
+		CorrectionsPolicy:    r.PostFormValue("corrections_policy"),
 	}
 	fields := map[string]string{}
 	for _, name := range commentFieldNames {
@@ -87,6 +140,9 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		p := SettingsPage{Page: h.page(r, "Settings", "settings"), Site: site, Comments: fields, HoldAll: cs.HoldAll, Known: cs.AutoApproveKnown, Errors: errs}
 		p.Flash = "Nothing was saved. Please correct the fields marked below."
+		if p.Policies, err = h.policyFields(r, site); err != nil {
+			return err
+		}
 		return writePage(w, r, http.StatusUnprocessableEntity, h.tpl.settings, p)
 	}
 	// This node shows the change at once; the others within

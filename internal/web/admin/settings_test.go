@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
@@ -113,4 +115,87 @@ func TestSettingsErrorsSaveNothing(t *testing.T) {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer(`"`, "&#34;", "'", "&#39;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// addPage stores a published page of the site of kind k.
+func (at *adminTest) addPage(slug, title string, k article.Kind) *article.Article {
+	at.t.Helper()
+	a := &article.Article{Slug: slug, Title: title, Kind: k, Body: "How we work.", Status: article.Published,
+		PublishedAt: at.clock().Add(-time.Hour)}
+	if err := at.db.CreateArticle(context.Background(), a); err != nil {
+		at.t.Fatal(err)
+	}
+	return a
+}
+
+// The publishing principles and corrections policy are chosen among the
+// site's pages; a story is refused beside its select, and nothing is
+// saved.
+func TestSettingsPolicyPages(t *testing.T) {
+	at := newAdminTest(t)
+	token := at.session(at.addUser("admin@example.org", user.Administrator))
+	at.addPage("standards", "Our standards", article.Page)
+	at.addPage("corrections", "Corrections", article.Page)
+	at.addArticle("harbour-flood", 0) // a story
+
+	resp := at.get("/admin/settings", token)
+	expectStatus(t, resp, http.StatusOK)
+	for _, want := range []string{
+		`<select id="publishing_principles" name="publishing_principles">`,
+		`<option value="" selected>None</option>`,
+		`<option value="standards">Our standards (/standards/)</option>`,
+		`<option value="corrections">Corrections (/corrections/)</option>`,
+	} {
+		if !strings.Contains(resp.body, want) {
+			t.Errorf("the settings page lacks %s", want)
+		}
+	}
+	if strings.Contains(resp.body, `value="harbour-flood"`) {
+		t.Error("a story is offered as a policy page")
+	}
+
+	form := validSettingsForm()
+	form.Set("publishing_principles", "standards")
+	form.Set("corrections_policy", "corrections")
+	expectStatus(t, at.post("/admin/settings", token, form), http.StatusSeeOther)
+	site, err := at.db.SiteSettings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if site.PublishingPrinciples != "standards" || site.CorrectionsPolicy != "corrections" {
+		t.Errorf("saved %+v, want the chosen pages", site)
+	}
+	resp = at.get("/admin/settings", token)
+	if !strings.Contains(resp.body, `<option value="standards" selected>`) || !strings.Contains(resp.body, `<option value="corrections" selected>`) {
+		t.Errorf("the form does not show the chosen pages:\n%s", excerptOf(resp.body))
+	}
+
+	// A story's slug, posted by hand, is refused beside its select and
+	// kept in it.
+	before := at.snapshot()
+	form.Set("corrections_policy", "harbour-flood")
+	resp = at.post("/admin/settings", token, form)
+	expectStatus(t, resp, http.StatusUnprocessableEntity)
+	i := strings.Index(resp.body, `name="corrections_policy" aria-invalid="true"`)
+	if i < 0 {
+		t.Fatalf("the corrections policy select is not marked invalid:\n%s", excerptOf(resp.body))
+	}
+	rest := resp.body[i:]
+	if j := strings.Index(rest, `class="field-error"`); j < 0 || !strings.Contains(rest[j:min(len(rest), j+300)], "is a story, not a page of the site") {
+		t.Errorf("no message beside the select:\n%s", excerptOf(rest))
+	}
+	if !strings.Contains(rest, `<option value="harbour-flood" selected>`) {
+		t.Error("the refused choice is not kept")
+	}
+	if after := at.snapshot(); after != before {
+		t.Errorf("a refused save changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// None clears them.
+	form.Set("publishing_principles", "")
+	form.Set("corrections_policy", "")
+	expectStatus(t, at.post("/admin/settings", token, form), http.StatusSeeOther)
+	if site, _ := at.db.SiteSettings(context.Background()); site.PublishingPrinciples != "" || site.CorrectionsPolicy != "" {
+		t.Errorf("after choosing none: %+v", site)
+	}
 }

@@ -32,6 +32,8 @@ func TestTemplatesExecuteZero(t *testing.T) {
 		execute(t, h.tpl.revision, RevisionPage{Page: p})
 		execute(t, h.tpl.comments, CommentsPage{Page: p})
 		execute(t, h.tpl.settings, SettingsPage{Page: p})
+		execute(t, h.tpl.authors, AuthorsPage{Page: p})
+		execute(t, h.tpl.author, AuthorPage{Page: p})
 		execute(t, h.tpl.analytics, AnalyticsPage{Page: p, Chart: barChart("", h.now(), 7, nil)})
 		execute(t, h.tpl.users, UsersPage{Page: p})
 		execute(t, h.tpl.audit, AuditPage{Page: p})

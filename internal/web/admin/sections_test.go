@@ -332,3 +332,120 @@ func TestSectionDelete(t *testing.T) {
 		t.Errorf("after the second delete (-want +got):\n%s", diff)
 	}
 }
+
+// A section's name is text, on the Sections screen and in the editor.
+func TestSectionNameIsText(t *testing.T) {
+	at := newAdminTest(t)
+	editor := at.session(at.addUser("ed@example.org", user.Editor))
+	at.addSection(`<script>alert("x")</script>`, "scripted")
+	for _, path := range []string{"/admin/sections", "/admin/articles/new"} {
+		page := at.get(path, editor)
+		expectStatus(t, page, http.StatusOK)
+		if strings.Contains(page.body, `<script>alert`) {
+			t.Errorf("%s: the section's name is markup", path)
+		}
+	}
+}
+
+func TestEditorSection(t *testing.T) {
+	at := newAdminTest(t)
+	author := at.session(at.addUser("au@example.org", user.Author))
+
+	// Without sections there is nothing to choose, and saving works.
+	page := at.get("/admin/articles/new", author)
+	expectStatus(t, page, http.StatusOK)
+	if len(elements(t, page.body, "select", "name", "section")) != 0 {
+		t.Errorf("a site without sections shows a Section select")
+	}
+	res := at.post("/admin/articles/new", author, url.Values{"title": {"Before sections"}, "body": {"Text."}, "status": {"draft"}})
+	expectStatus(t, res, http.StatusSeeOther)
+
+	at.addSection("News", "")
+	at.addSection("Sport", "")
+	// A new article starts in the first section.
+	page = at.get("/admin/articles/new", author)
+	if diff := cmp.Diff([]string{"news"}, selectedSections(t, page.body)); diff != "" {
+		t.Errorf("new article's section (-want +got):\n%s", diff)
+	}
+
+	res = at.post("/admin/articles/new", author, url.Values{"title": {"Cup final"}, "body": {"Text."}, "status": {"draft"}, "section": {"sport"}})
+	expectStatus(t, res, http.StatusSeeOther)
+	a, err := at.db.Article(context.Background(), "cup-final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Section == nil || a.Section.Slug != "sport" {
+		t.Fatalf("saved in section %+v, want sport", a.Section)
+	}
+	edit := editPath(a.ID)
+	page = at.get(edit, author)
+	if diff := cmp.Diff([]string{"sport"}, selectedSections(t, page.body)); diff != "" {
+		t.Errorf("stored article's section (-want +got):\n%s", diff)
+	}
+
+	// A section that does not exist: the message is beside the select,
+	// and the text is kept.
+	form := url.Values{"title": {"Cup final"}, "body": {"Text, revised."}, "status": {"draft"}, "section": {"weather"},
+		"article_id": {fmt.Sprint(a.ID)}, "version": {fmt.Sprint(a.Version)}}
+	res = at.post(edit, author, form)
+	expectStatus(t, res, http.StatusUnprocessableEntity)
+	sel := elements(t, res.body, "select", "id", "section")
+	if len(sel) != 1 {
+		t.Fatalf("no Section select:\n%s", excerptOf(res.body))
+	}
+	if v, _ := attr(sel[0], "aria-invalid"); v != "true" {
+		t.Errorf("the select is not marked invalid")
+	}
+	msg := sel[0].NextSibling
+	for msg != nil && msg.Type != html.ElementNode {
+		msg = msg.NextSibling
+	}
+	if msg == nil || textOf(msg) != `No section "weather"; the sections are news, sport.` {
+		t.Errorf("beside the select: %v", msg)
+	}
+	if body, _ := textareaValue(t, res.body, "body"); body != "Text, revised." {
+		t.Errorf("the text is not kept: %q", body)
+	}
+
+	// Moved to news; a form without the field keeps it there.
+	form.Set("section", "news")
+	expectStatus(t, at.post(edit, author, form), http.StatusSeeOther)
+	form.Del("section")
+	form.Set("version", fmt.Sprint(a.Version+1))
+	expectStatus(t, at.post(edit, author, form), http.StatusSeeOther)
+	if a, err = at.db.Article(context.Background(), "cup-final"); err != nil || a.Section == nil || a.Section.Slug != "news" || a.Version != 3 {
+		t.Errorf("after two saves: %+v, version %d, %v; want news, version 3", a.Section, a.Version, err)
+	}
+
+	// The list shows each article's section.
+	list := at.get("/admin/articles", author)
+	found := false
+	for _, tr := range elements(t, list.body, "tr") {
+		if text := textOf(tr); strings.Contains(text, "Cup final") {
+			found = strings.Contains(text, "News")
+		}
+	}
+	if !found {
+		t.Errorf("the article list does not show the section:\n%s", excerptOf(list.body))
+	}
+}
+
+// selectedSections lists the values of the Section select's selected
+// options.
+func selectedSections(t *testing.T, page string) []string {
+	t.Helper()
+	var out []string
+	for _, o := range elements(t, page, "option") {
+		if o.Parent == nil || o.Parent.Data != "select" {
+			continue
+		}
+		if name, _ := attr(o.Parent, "name"); name != "section" {
+			continue
+		}
+		if _, ok := attr(o, "selected"); ok {
+			v, _ := attr(o, "value")
+			out = append(out, v)
+		}
+	}
+	return out
+}

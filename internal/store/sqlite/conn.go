@@ -44,15 +44,32 @@ func newStmts(pool *sql.DB) *stmts { return &stmts{pool: pool, m: map[string]*sq
 // returns a statement prepared before, or nil: a transaction holds the
 // writer pool's only connection, so preparing on the pool then would wait
 // forever.
+//
+// The lock is not held while preparing: preparing waits for a connection,
+// and a transaction holding the writer's only one may itself be waiting
+// for the lock to look up a statement (a deadlock seen when two admin
+// requests wrote at once). Two callers may then prepare the same query;
+// the second keeps the first's statement.
 func (s *stmts) get(ctx context.Context, query string, prepare bool) (*sql.Stmt, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.m[query]; ok || !prepare {
+	st, ok := s.m[query]
+	s.mu.Unlock()
+	if ok || !prepare {
 		return st, nil
 	}
 	st, err := s.pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if first, ok := s.m[query]; ok || s.m == nil {
+		// Prepared meanwhile, or the store closed meanwhile.
+		st.Close()
+		if s.m == nil {
+			return nil, sql.ErrConnDone
+		}
+		return first, nil
 	}
 	s.m[query] = st
 	return st, nil

@@ -1,10 +1,10 @@
 // Package admin is the newsroom's admin: first-run setup, sign-in and
-// sessions, the article editor, comment moderation, settings, analytics,
-// users and the audit log. Every route checks the signed-in user's role in
-// the server (Handler.auth); every state-changing request must come from
-// the admin's own pages (http.CrossOriginProtection), and every response
-// carries a strict Content-Security-Policy and is kept out of caches and
-// search engines.
+// sessions, the article editor, the sections, comment moderation,
+// settings, analytics, users and the audit log. Every route checks the
+// signed-in user's role in the server (Handler.auth); every
+// state-changing request must come from the admin's own pages
+// (http.CrossOriginProtection), and every response carries a strict
+// Content-Security-Policy and is kept out of caches and search engines.
 package admin
 
 import (
@@ -151,6 +151,7 @@ type templates struct {
 	users     *web.Page[UsersPage]
 	audit     *web.Page[AuditPage]
 	media     *web.Page[MediaPage]
+	sections  *web.Page[SectionsPage]
 	error     *web.Page[ErrorPage]
 }
 
@@ -172,6 +173,7 @@ func declareTemplates(set *web.Set) (templates, error) {
 	declare(set, &t.users, "users", &err)
 	declare(set, &t.audit, "audit", &err)
 	declare(set, &t.media, "media", &err)
+	declare(set, &t.sections, "sections", &err)
 	declare(set, &t.error, "error", &err)
 	if err == nil {
 		t.panels, err = web.DeclareFragment[Panels](set, "edit", "panels")
@@ -242,6 +244,12 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("POST /admin/media", upload, h.auth(user.UploadImages, h.mediaUpload))
 	handle("POST /admin/media/{id}", form, h.auth(user.UploadImages, h.mediaDescribe))
 	handle("POST /admin/media/{id}/delete", form, h.auth(user.DeleteImages, h.mediaDelete))
+
+	handle("GET /admin/sections", form, h.auth(user.ArrangeSite, h.sections))
+	handle("POST /admin/sections", form, h.auth(user.ArrangeSite, h.sectionAdd))
+	handle("POST /admin/sections/{slug}", form, h.auth(user.ArrangeSite, h.sectionEdit))
+	handle("POST /admin/sections/{slug}/move", form, h.auth(user.ArrangeSite, h.sectionMove))
+	handle("POST /admin/sections/{slug}/delete", form, h.auth(user.ArrangeSite, h.sectionDelete))
 
 	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
 	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
@@ -326,7 +334,8 @@ type Page struct {
 	// Flash is a message about what the last request did.
 	Flash string
 	// Nav names the menu entry to mark as current: "articles",
-	// "comments", "analytics", "settings", "users", "audit".
+	// "sections", "media", "comments", "analytics", "settings", "users",
+	// "audit".
 	Nav       string
 	SiteTitle string
 	// Assets are the admin's static files, for their addresses.
@@ -347,6 +356,8 @@ var flashes = map[string]string{
 	"saved":         "Saved.",
 	"created":       "Created.",
 	"deleted":       "Deleted.",
+	"section-added": "Section added.",
+	"section-moved": "Section moved.",
 	"uploaded":      "Uploaded.",
 	"published":     "Published.",
 	"restored":      "Revision restored.",

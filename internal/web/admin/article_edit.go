@@ -55,6 +55,7 @@ type ArticleForm struct {
 	Tags           string // comma-separated names
 	FocusKeyphrase string
 	FeaturedImage  string // the library image's ID as typed; empty for none
+	Section        string // the section's slug; empty keeps the stored one (a new article: the first)
 	Status         string // draft, scheduled or published
 	PublishAt      string // dateTimeLayout, in the site's time zone
 }
@@ -68,6 +69,9 @@ func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	}
 	if a.FeaturedMediaID != 0 {
 		f.FeaturedImage = strconv.FormatInt(a.FeaturedMediaID, 10)
+	}
+	if a.Section != nil {
+		f.Section = a.Section.Slug
 	}
 	if a.IsPublic(now) {
 		f.Status = string(article.Published)
@@ -93,6 +97,7 @@ func parseArticleForm(r *http.Request) ArticleForm {
 		Tags:           r.PostFormValue("tags"),
 		FocusKeyphrase: strings.Join(strings.Fields(r.PostFormValue("focus_keyphrase")), " "),
 		FeaturedImage:  strings.TrimSpace(r.PostFormValue("featured_image")),
+		Section:        strings.TrimSpace(r.PostFormValue("section")),
 		Status:         strings.TrimSpace(r.PostFormValue("status")),
 		PublishAt:      strings.TrimSpace(r.PostFormValue("publish_at")),
 	}
@@ -105,8 +110,8 @@ func parseArticleForm(r *http.Request) ArticleForm {
 }
 
 // FieldErrors are messages about the form, by field name ("title",
-// "slug", "description", "body", "tags", "focus_keyphrase", "status",
-// "publish_at"), for the person who typed it.
+// "slug", "description", "body", "tags", "focus_keyphrase", "section",
+// "status", "publish_at"), for the person who typed it.
 type FieldErrors map[string]string
 
 // apply writes the form onto a, an article stored or new, and says what is
@@ -119,6 +124,12 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	a.FocusKeyphrase = f.FocusKeyphrase
 	a.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	a.Slug = f.Slug
+	// A form without the field (a site without sections, or a page
+	// loaded before the first was added) leaves the article where it is;
+	// the newsroom finds the section by its slug.
+	if f.Section != "" {
+		a.Section = &article.Section{Slug: f.Section}
+	}
 	if id, ok := f.featured(); ok {
 		a.FeaturedMediaID = id
 	} else {
@@ -170,7 +181,7 @@ func (f ArticleForm) featured() (int64, bool) {
 // form.
 var formFields = map[string]bool{
 	"title": true, "slug": true, "description": true, "body": true, "tags": true,
-	"focus_keyphrase": true, "status": true, "publish_at": true, "featured_image": true,
+	"focus_keyphrase": true, "status": true, "publish_at": true, "featured_image": true, "section": true,
 }
 
 // invalidFields returns the message of a validation error from the
@@ -214,6 +225,9 @@ type EditPage struct {
 	// Theirs is the version someone else saved while this edit was
 	// open, shown beside the author's text; nil without a conflict.
 	Theirs *article.Article
+	// Sections are the site's sections in order, for the Section select;
+	// none on a site without sections, which shows no select.
+	Sections []article.Section
 	// CanPublish says whether the status may be other than draft.
 	CanPublish bool
 	CanDelete  bool
@@ -264,7 +278,11 @@ func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
 		Form:       ArticleForm{Status: string(article.Draft)},
 		Action:     "/admin/articles/new",
 		Key:        newKey,
+		Sections:   h.sectionChoices(r),
 		CanPublish: u.CanPublishArticle(u.ID),
+	}
+	if len(p.Sections) > 0 {
+		p.Form.Section = p.Sections[0].Slug
 	}
 	return writePage(w, r, http.StatusOK, h.tpl.edit, p)
 }
@@ -276,7 +294,7 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 	f.ID, f.Version = 0, 0
 	p := EditPage{
 		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
-		CanPublish: u.CanPublishArticle(u.ID),
+		Sections: h.sectionChoices(r), CanPublish: u.CanPublishArticle(u.ID),
 	}
 	a := &article.Article{OwnerID: u.ID, Author: &article.Author{Name: u.Name}}
 	errs := f.apply(a, h.location(r.Context()), h.now())
@@ -304,6 +322,18 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, editPath(a.ID), "published")
 	}
 	return redirect(w, r, editPath(a.ID), "created")
+}
+
+// sectionChoices lists the site's sections for the editor's select. A
+// failure to list them is logged and shows no select: the author's text
+// matters more, and a form without the field keeps the article's section.
+func (h *Handler) sectionChoices(r *http.Request) []article.Section {
+	ss, err := h.news.Sections(r.Context())
+	if err != nil {
+		h.logger.Error("list the sections for the editor", "err", err)
+		return nil
+	}
+	return ss
 }
 
 // refusePublish answers a publish or schedule request from a user whose
@@ -347,6 +377,7 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 		Action:     editPath(a.ID),
 		Key:        keyOf(a),
 		Stored:     a,
+		Sections:   h.sectionChoices(r),
 		CanPublish: u.CanPublishArticle(a.OwnerID),
 		CanDelete:  newsroom.MayDelete(newsroom.Person(u, ""), a),
 		Revisions:  reverse(revs), // newest first: the one most likely wanted back
@@ -474,6 +505,7 @@ func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleF
 		Form:       f,
 		Action:     "/admin/articles/new",
 		Key:        newKey,
+		Sections:   h.sectionChoices(r),
 		CanPublish: u.CanPublishArticle(u.ID),
 		Message: "This article was deleted by someone else while you were editing, so nothing was saved. " +
 			"Your text is below: save it as a new article, or copy what you need.",
@@ -528,7 +560,7 @@ func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	}
 	// The analysis reads the body as written; the preview shows library
 	// images in it, which changes the document.
-	p.SEO = seo.Analyze(&withSlug, h.renderer.Parse([]byte(a.Body)), seo.SiteFacts{BaseURL: h.site.BaseURL(r), Images: images})
+	p.SEO = seo.Analyze(&withSlug, h.renderer.Parse([]byte(a.Body)), seo.SiteFacts{BaseURL: h.site.BaseURL(r), Images: images, SetKeyphrase: "in the Focus keyphrase field above"})
 	if out, err := h.renderer.HTMLWith(h.renderer.Parse([]byte(a.Body)), images, images[a.FeaturedMediaID] == nil); err == nil {
 		p.Preview = template.HTML(out) // sanitised by the renderer's policy
 	} else {
@@ -643,7 +675,7 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 		}
 		p := EditPage{
 			Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
-			CanPublish: u.CanPublishArticle(u.ID),
+			Sections: h.sectionChoices(r), CanPublish: u.CanPublishArticle(u.ID),
 		}
 		p.Flash = "Link added to your text; save to keep it."
 		draft.Body = body

@@ -68,6 +68,13 @@ func (at *adminTest) snapshot() string {
 	for _, au := range authors {
 		fmt.Fprintf(&b, "author %d %s %q %q %+v\n", au.ID, au.Slug, au.Name, au.Bio, au.Profile)
 	}
+	ss, err := at.db.Sections(ctx)
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, se := range ss {
+		fmt.Fprintf(&b, "section %d %s %q %q position %d articles %d\n", se.ID, se.Slug, se.Name, se.Description, se.Position, se.Articles)
+	}
 	return b.String()
 }
 
@@ -98,6 +105,9 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 	if _, err := at.db.AddMedia(ctx, photo); err != nil {
 		t.Fatal(err)
 	}
+	at.addSection("News", "")
+	at.addSection("Sport", "")
+	at.articleIn("Cup final", "sport")
 
 	articleForm := url.Values{"title": {"Hijacked"}, "slug": {a.Slug}, "body": {"Replaced."}, "status": {"published"},
 		"version": {fmt.Sprint(a.Version)}, "article_id": {fmt.Sprint(a.ID)}}
@@ -144,6 +154,11 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"POST", "/admin/media", url.Values{}, nil},
 		{"POST", fmt.Sprintf("/admin/media/%d", photo.ID), url.Values{"alt": {"Hijacked"}}, nil},
 		{"POST", fmt.Sprintf("/admin/media/%d/delete", photo.ID), url.Values{}, notEditors},
+		{"GET", "/admin/sections", nil, notEditors},
+		{"POST", "/admin/sections", url.Values{"name": {"Hijacked"}}, notEditors},
+		{"POST", "/admin/sections/news", url.Values{"name": {"Hijacked"}, "slug": {"hijacked"}}, notEditors},
+		{"POST", "/admin/sections/news/move", url.Values{"direction": {"down"}}, notEditors},
+		{"POST", "/admin/sections/sport/delete", url.Values{"move_to": {"news"}}, notEditors},
 	}
 	// The route table of the brief is covered: a route added to Register
 	// without a line here fails the test.
@@ -231,6 +246,9 @@ func TestAdministratorMayDoWhatLesserRolesMayNot(t *testing.T) {
 	token := at.session(admin)
 	a := at.addArticle("harbour-flood", admin.ID)
 	c := at.addComment(a, "Reader", "A pending comment about the flood.", comment.Pending)
+	at.addSection("News", "")
+	at.addSection("Sport", "")
+	at.articleIn("Cup final", "sport")
 	for _, req := range []adminRequest{
 		{method: "POST", path: "/admin/comments", form: url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}},
 		{method: "POST", path: "/admin/settings", form: url.Values{"title": {"Changed"}, "max_links": {"9"}, "close_after_days": {"0"}, "min_form_seconds": {"0"},
@@ -242,6 +260,10 @@ func TestAdministratorMayDoWhatLesserRolesMayNot(t *testing.T) {
 		{method: "POST", path: fmt.Sprintf("/admin/users/%d/disable", second.ID), form: url.Values{}},
 		{method: "POST", path: fmt.Sprintf("/admin/users/%d/enable", second.ID), form: url.Values{}},
 		{method: "POST", path: fmt.Sprintf("/admin/users/%d/delete", second.ID), form: url.Values{}},
+		{method: "POST", path: "/admin/sections", form: url.Values{"name": {"Weather"}}},
+		{method: "POST", path: "/admin/sections/news", form: url.Values{"name": {"Hijacked"}, "slug": {"hijacked"}}},
+		{method: "POST", path: "/admin/sections/hijacked/move", form: url.Values{"direction": {"down"}}},
+		{method: "POST", path: "/admin/sections/sport/delete", form: url.Values{"move_to": {"hijacked"}}},
 	} {
 		before := at.snapshot()
 		req.token = token

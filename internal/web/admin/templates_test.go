@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/user"
@@ -28,6 +29,7 @@ func TestTemplatesExecuteZero(t *testing.T) {
 		execute(t, h.tpl.signin, SigninPage{Page: p})
 		execute(t, h.tpl.articles, ListPage{Page: p})
 		execute(t, h.tpl.edit, EditPage{Page: p, Panels: &Panels{}})
+		execute(t, h.tpl.edit, EditPage{Page: p, Sections: []article.Section{{}}})
 		execute(t, h.tpl.panels, Panels{})
 		execute(t, h.tpl.revision, RevisionPage{Page: p})
 		execute(t, h.tpl.comments, CommentsPage{Page: p})
@@ -37,6 +39,8 @@ func TestTemplatesExecuteZero(t *testing.T) {
 		execute(t, h.tpl.analytics, AnalyticsPage{Page: p, Chart: barChart("", h.now(), 7, nil)})
 		execute(t, h.tpl.users, UsersPage{Page: p})
 		execute(t, h.tpl.audit, AuditPage{Page: p})
+		execute(t, h.tpl.sections, SectionsPage{Page: p})
+		execute(t, h.tpl.sections, SectionsPage{Page: p, Rows: []SectionRow{{}}})
 		execute(t, h.tpl.error, ErrorPage{Page: p})
 	}
 }

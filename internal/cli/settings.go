@@ -76,8 +76,7 @@ func settingsCommand() *command {
 						err := newsroomOf(e, s).SaveSettings(e.ctx, cliAs, site, cs)
 						var invalid *newsroom.SettingsError
 						if errors.As(err, &invalid) {
-							// The same words as the admin's, after the key.
-							return errors.New(prefix + strings.ReplaceAll(invalid.Error(), "; ", "; "+prefix))
+							return settingsError(prefix, invalid)
 						}
 						if err != nil {
 							return err
@@ -94,6 +93,20 @@ func settingsCommand() *command {
 			},
 		},
 	}
+}
+
+// settingsError is the settings refused, each after its key, in the same
+// words as the admin's.
+func settingsError(prefix string, invalid *newsroom.SettingsError) error {
+	names := make([]string, 0, len(invalid.Fields))
+	for name := range invalid.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		names[i] = prefix + name + " " + invalid.Fields[name]
+	}
+	return errors.New(strings.Join(names, "; "))
 }
 
 // siteFields are the site's settings by the names the admin's errors

@@ -59,7 +59,7 @@ shoot() {
 wait_pictures "http://$addr/" 4
 shoot 1365 "$out/article.png" "http://$addr/$SLUG/"
 shoot 390 "$out/article-mobile.png" "http://$addr/$SLUG/"
-for page in home:/ section:/politics/ photo-article:/port-selvik-crane-upgrade-halves-ship-turnaround-times/ about:/about-us/; do
+for page in home:/ section:/politics/ photo-article:/port-selvik-crane-upgrade-halves-ship-turnaround-times/ about:/about/; do
 	name=${page%%:*} path=${page#*:}
 	shoot 1365 "$out/$name.png" "http://$addr$path"
 	shoot 390 "$out/$name-mobile.png" "http://$addr$path"

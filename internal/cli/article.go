@@ -21,7 +21,7 @@ import (
 func articleCommand() *command {
 	return &command{
 		name:    "article",
-		summary: "list, show, delete, restore and rename articles, and set their section and featured image",
+		summary: "list, show, delete, restore and rename articles; set their section, author, kind and featured image; add update notes",
 		subs: []*command{
 			articleListCommand(),
 			articleShowCommand(),
@@ -31,6 +31,9 @@ func articleCommand() *command {
 			articleRenameCommand(),
 			articleSetImageCommand(),
 			articleSetSectionCommand(),
+			articleSetAuthorCommand(),
+			articleSetKindCommand(),
+			articleNoteCommand(),
 		},
 	}
 }
@@ -287,6 +290,7 @@ type articleSectionJSON struct {
 
 type articleSummaryJSON struct {
 	Slug           string              `json:"slug"`
+	Kind           string              `json:"kind"` // article, page, about or contact
 	Title          string              `json:"title"`
 	Description    string              `json:"description"`
 	Status         string              `json:"status"`
@@ -308,6 +312,7 @@ type articleDetailJSON struct {
 	FeaturedImage  int64             `json:"featured_image,omitempty"` // its library ID
 	Outline        []article.Heading `json:"outline"`
 	RequestedLinks []string          `json:"requested_links"`
+	Updates        []article.Update  `json:"updates"` // correction and update notes, oldest first
 	BodyMarkdown   string            `json:"body_markdown"`
 }
 
@@ -322,7 +327,7 @@ type revisionJSON struct {
 
 func summaryJSON(a *article.Article) articleSummaryJSON {
 	out := articleSummaryJSON{
-		Slug: a.Slug, Title: a.Title, Description: a.Description, Status: string(a.Status),
+		Slug: a.Slug, Kind: string(a.Kind), Title: a.Title, Description: a.Description, Status: string(a.Status),
 		UpdatedAt: a.UpdatedAt, WordCount: a.WordCount, ReadingMinutes: a.ReadingMinutes,
 		Tags: make([]tagJSON, 0, len(a.Tags)),
 	}
@@ -349,6 +354,10 @@ func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON
 	if links == nil {
 		links = []string{}
 	}
+	updates := a.Updates
+	if updates == nil {
+		updates = []article.Update{}
+	}
 	return articleDetailJSON{
 		articleSummaryJSON: summaryJSON(a),
 		CreatedAt:          a.CreatedAt,
@@ -358,6 +367,7 @@ func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON
 		FeaturedImage:      a.FeaturedMediaID,
 		Outline:            outline,
 		RequestedLinks:     links,
+		Updates:            updates,
 		BodyMarkdown:       a.Body,
 	}
 }
@@ -384,6 +394,9 @@ func printArticle(w io.Writer, a *article.Article, outline []article.Heading) {
 		}
 	}
 	field("Slug", a.Slug)
+	if a.Kind.IsPage() {
+		field("Kind", string(a.Kind)+" (a page of the site)")
+	}
 	field("Status", string(a.Status))
 	field("Published", formatDate(a.PublishedAt))
 	field("Updated", formatDate(a.UpdatedAt))
@@ -404,6 +417,12 @@ func printArticle(w io.Writer, a *article.Article, outline []article.Heading) {
 		fmt.Fprintln(w, "\nOutline:")
 		for _, h := range outline {
 			fmt.Fprintf(w, "%s%s  #%s\n", strings.Repeat("  ", h.Level-1), h.Text, h.ID)
+		}
+	}
+	if len(a.Updates) > 0 {
+		fmt.Fprintln(w, "\nUpdates:")
+		for _, u := range a.Updates {
+			fmt.Fprintf(w, "  %s  %s\n", formatDate(u.At), u.Text)
 		}
 	}
 	if len(a.RequestedLinks) > 0 {

@@ -52,6 +52,7 @@ type command struct {
 	name    string
 	args    string // the synopsis after the name, for help
 	summary string
+	detail  string                                     // more for --help, after the summary; optional
 	flags   func(fs *flag.FlagSet, cfg *config.Config) // declares the command's own flags; cfg holds their env defaults
 	run     func(e *env, fs *flag.FlagSet) int
 	subs    []*command
@@ -69,6 +70,9 @@ func commands() []*command {
 		importCommand(),
 		articleCommand(),
 		sectionCommand(),
+		authorCommand(),
+		menuCommand(),
+		frontpageCommand(),
 		commentCommand(),
 		linksCommand(),
 		settingsCommand(),
@@ -129,7 +133,11 @@ func runCommand(e *env, path string, c *command, args []string) int {
 		c.flags(fs, e.cfg)
 	}
 	usageText := func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s [flags] %s\n\n%s\n\nFlags:\n", path, c.args, c.summary)
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags] %s\n\n%s\n\n", path, c.args, c.summary)
+		if c.detail != "" {
+			fmt.Fprintf(fs.Output(), "%s\n\n", c.detail)
+		}
+		fmt.Fprintf(fs.Output(), "Flags:\n")
 		fs.PrintDefaults()
 	}
 	// Printed once, below: to stdout when asked for, to stderr after an

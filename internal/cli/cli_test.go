@@ -448,6 +448,8 @@ func TestHelpVersionAndUsage(t *testing.T) {
 		{[]string{"import", "--format", "docx", "x"}, 2, "", `unknown format "docx"`},
 		{[]string{"import", "--status", "scheduled", "x"}, 2, "", `unknown status "scheduled" (want draft or published)`},
 		{[]string{"article", "show"}, 2, "", "name one article by its slug"},
+		{[]string{"menu", "set", "--help"}, 0, `LABEL=page:SLUG      a page (or an article)`, ""},
+		{[]string{"--help"}, 0, "frontpage", ""},
 	} {
 		t.Run(strings.Join(test.args, " "), func(t *testing.T) {
 			out, errOut, code := dateline(t, test.args...)
@@ -480,6 +482,9 @@ var readOnlyCommands = [][]string{
 	{"settings", "show"},
 	{"redirect", "list"},
 	{"section", "list"},
+	{"author", "list"},
+	{"menu", "show", "footer"},
+	{"frontpage", "list"},
 	{"user", "list"},
 }
 

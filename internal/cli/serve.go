@@ -289,8 +289,9 @@ func firstRunSetupCode(e *env, s store.Store) (string, error) {
 }
 
 // loadDemoContent imports the demo newsroom when the database has no
-// articles yet, with its pictures as featured images; a database with
-// content is left alone.
+// articles yet, with its pictures as featured images, its footer menu of
+// the pages of the site and the settings naming its policy pages; a
+// database with content is left alone.
 func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service, logger *slog.Logger) error {
 	n, err := s.CountArticles(ctx, store.ArticleQuery{})
 	if err != nil {
@@ -323,6 +324,21 @@ func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service,
 		if err := featureDemoPicture(ctx, s, news, r.Slug, path.Base(name), pictures); err != nil {
 			return fmt.Errorf("demo picture of %s: %w", name, err)
 		}
+	}
+	if err := news.ArrangeMenu(ctx, newsroom.System("demo"), store.FooterMenu, []store.MenuItem{
+		{Label: "About us", Kind: store.MenuPage, Target: demo.AboutPage},
+		{Label: "Contact", Kind: store.MenuPage, Target: demo.ContactPage},
+		{Label: "Corrections policy", Kind: store.MenuPage, Target: demo.CorrectionsPage},
+	}); err != nil {
+		return fmt.Errorf("demo footer menu: %w", err)
+	}
+	site, err := s.SiteSettings(ctx)
+	if err != nil {
+		return err
+	}
+	site.PublishingPrinciples, site.CorrectionsPolicy = demo.AboutPage, demo.CorrectionsPage
+	if err := news.SaveSettings(ctx, newsroom.System("demo"), &site, nil); err != nil {
+		return fmt.Errorf("demo settings: %w", err)
 	}
 	if err := seedDemoViews(ctx, s, news.Now()); err != nil {
 		return fmt.Errorf("demo views: %w", err)

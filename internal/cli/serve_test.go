@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,6 +177,34 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	base2, _ := startServe(t, "--db", db, "--demo")
 	if got := viewsOn(base2); got != seeded+3 {
 		t.Errorf("after a restart the page shows %d views; want the 3 counted before shutdown on top of %d", got, seeded)
+	}
+	// The pages of the site, linked from the footer and named by the
+	// settings.
+	if want := []menuItemJSON{
+		{1, "About us", "page", demo.AboutPage, false},
+		{2, "Contact", "page", demo.ContactPage, false},
+		{3, "Corrections policy", "page", demo.CorrectionsPage, false},
+	}; !slices.Equal(want, menuOf(t, db, "footer")) {
+		t.Errorf("the demo's footer menu is %+v, want %+v", menuOf(t, db, "footer"), want)
+	}
+	for slug, kind := range map[string]string{demo.AboutPage: "about", demo.ContactPage: "contact", demo.CorrectionsPage: "page"} {
+		if got := show(t, db, slug); got.Status != "published" || kindOf(t, db, slug) != kind || got.WordCount < 250 {
+			t.Errorf("demo page %s: %s, kind %s, %d words; want a published %s page of a few paragraphs", slug, got.Status, kindOf(t, db, slug), got.WordCount, kind)
+		}
+	}
+	if site, _ := settingsOf(t, db); site.PublishingPrinciples != demo.AboutPage || site.CorrectionsPolicy != demo.CorrectionsPage {
+		t.Errorf("the demo's settings name %q and %q as its policy pages", site.PublishingPrinciples, site.CorrectionsPolicy)
+	}
+	r, err := http.Get(base2 + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, _ = io.ReadAll(r.Body)
+	r.Body.Close()
+	for _, want := range []string{`href="/about/"`, `href="/corrections-policy/"`} {
+		if !strings.Contains(string(home), want) {
+			t.Errorf("the demo's home page has no link %s", want)
+		}
 	}
 	// --demo on a database with content changes nothing.
 	if out := mustRun(t, "article", "list", "--db", db); strings.Count(out, "\n") != len(list)+1 {

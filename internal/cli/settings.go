@@ -17,54 +17,159 @@ import (
 func settingsCommand() *command {
 	return &command{
 		name:    "settings",
-		summary: "show and change the site's settings (the comment policy)",
+		summary: "show and change the site's settings (its title, language, policy pages and comment policy)",
 		subs: []*command{
 			{
 				name:     "show",
 				readOnly: true,
 				summary:  "print the settings as JSON",
 				run: func(e *env, fs *flag.FlagSet) int {
+					if fs.NArg() != 0 {
+						return usage(e, fs, "takes no arguments")
+					}
 					return withStore(e, fs, func(s store.Store) error {
+						site, err := s.SiteSettings(e.ctx)
+						if err != nil {
+							return err
+						}
 						cs, err := s.CommentSettings(e.ctx)
 						if err != nil {
 							return err
 						}
-						return writeJSON(e.stdout, map[string]any{"comments": cs})
+						return writeJSON(e.stdout, map[string]any{"site": siteJSON(site), "comments": cs})
 					})
 				},
 			},
 			{
-				name:    "set",
-				args:    "comments.KEY VALUE",
-				summary: "change one setting; lists are comma-separated (run 'settings show' for the keys)",
+				name: "set",
+				args: "site.KEY|comments.KEY VALUE",
+				summary: "change one setting; lists are comma-separated, and \"\" empties a site setting (run 'settings show' for the keys); " +
+					"site.publishing_principles and site.corrections_policy name pages by slug",
 				run: func(e *env, fs *flag.FlagSet) int {
 					if fs.NArg() != 2 {
-						return usage(e, fs, "give a key and a value, such as: comments.max_links 3")
+						return usage(e, fs, "give a key and a value, such as: site.title \"Dateline Selvik\" or comments.max_links 3")
 					}
+					key, value := fs.Arg(0), fs.Arg(1)
 					return withStore(e, fs, func(s store.Store) error {
-						cs, err := s.CommentSettings(e.ctx)
-						if err != nil {
-							return err
+						var site *store.SiteSettings
+						var cs *comment.Settings
+						prefix := "comments."
+						if name, ok := strings.CutPrefix(key, "site."); ok {
+							current, err := s.SiteSettings(e.ctx)
+							if err != nil {
+								return err
+							}
+							if err := setSiteSetting(&current, name, value); err != nil {
+								return err
+							}
+							site, prefix = &current, "site."
+						} else {
+							current, err := s.CommentSettings(e.ctx)
+							if err != nil {
+								return err
+							}
+							if err := setCommentSetting(&current, key, value); err != nil {
+								return err
+							}
+							cs = &current
 						}
-						if err := setCommentSetting(&cs, fs.Arg(0), fs.Arg(1)); err != nil {
-							return err
-						}
-						err = newsroomOf(e, s).SaveSettings(e.ctx, cliAs, nil, &cs)
+						err := newsroomOf(e, s).SaveSettings(e.ctx, cliAs, site, cs)
 						var invalid *newsroom.SettingsError
 						if errors.As(err, &invalid) {
-							// The same words as the admin's, after the key.
-							return errors.New("comments." + strings.ReplaceAll(invalid.Error(), "; ", "; comments."))
+							return settingsError(prefix, invalid)
 						}
 						if err != nil {
 							return err
 						}
-						fmt.Fprintf(e.stdout, "%s = %s\n", fs.Arg(0), fs.Arg(1))
+						if site != nil {
+							// As saved: the time zone and language in their
+							// canonical spelling.
+							value = *siteFields(site)[strings.TrimPrefix(key, "site.")]
+						}
+						fmt.Fprintf(e.stdout, "%s = %s\n", key, value)
 						return nil
 					})
 				},
 			},
 		},
 	}
+}
+
+// settingsError is the settings refused, each after its key, in the same
+// words as the admin's.
+func settingsError(prefix string, invalid *newsroom.SettingsError) error {
+	names := make([]string, 0, len(invalid.Fields))
+	for name := range invalid.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		names[i] = prefix + name + " " + invalid.Fields[name]
+	}
+	return errors.New(strings.Join(names, "; "))
+}
+
+// siteFields are the site's settings by the names the admin's errors
+// (newsroom.SettingsError) and 'settings show' give them.
+func siteFields(site *store.SiteSettings) map[string]*string {
+	return map[string]*string{
+		"title":                 &site.Title,
+		"description":           &site.Description,
+		"logo_url":              &site.LogoURL,
+		"time_zone":             &site.TimeZone,
+		"language":              &site.Language,
+		"publishing_principles": &site.PublishingPrinciples,
+		"corrections_policy":    &site.CorrectionsPolicy,
+	}
+}
+
+// siteSettingsJSON is the site's settings as 'settings show' prints them,
+// by the names of siteFields.
+type siteSettingsJSON struct {
+	Title                string `json:"title"`
+	Description          string `json:"description"`
+	LogoURL              string `json:"logo_url"`
+	TimeZone             string `json:"time_zone"`
+	Language             string `json:"language"`
+	PublishingPrinciples string `json:"publishing_principles"`
+	CorrectionsPolicy    string `json:"corrections_policy"`
+}
+
+func siteJSON(site store.SiteSettings) siteSettingsJSON {
+	return siteSettingsJSON{Title: site.Title, Description: site.Description, LogoURL: site.LogoURL, TimeZone: site.TimeZone,
+		Language: site.Language, PublishingPrinciples: site.PublishingPrinciples, CorrectionsPolicy: site.CorrectionsPolicy}
+}
+
+// setSiteSetting sets one of the site's settings by name.
+func setSiteSetting(site *store.SiteSettings, name, value string) error {
+	fields := siteFields(site)
+	field, ok := fields[name]
+	if !ok {
+		return unknownSetting("site." + name)
+	}
+	*field = value
+	return nil
+}
+
+// unknownSetting refuses key, naming the settings there are.
+func unknownSetting(key string) error {
+	var keys []string
+	for name := range siteFields(&store.SiteSettings{}) {
+		keys = append(keys, "site."+name)
+	}
+	raw, err := json.Marshal(comment.Settings{})
+	if err != nil {
+		return err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return err
+	}
+	for name := range fields {
+		keys = append(keys, "comments."+name)
+	}
+	sort.Strings(keys)
+	return fmt.Errorf("unknown setting %q; the settings are %s", key, strings.Join(keys, ", "))
 }
 
 // setCommentSetting sets one field of the comment policy by its JSON name,
@@ -81,12 +186,7 @@ func setCommentSetting(cs *comment.Settings, key, value string) error {
 	}
 	current, known := fields[name]
 	if !ok || !known {
-		var keys []string
-		for k := range fields {
-			keys = append(keys, "comments."+k)
-		}
-		sort.Strings(keys)
-		return fmt.Errorf("unknown setting %q; the settings are %s", key, strings.Join(keys, ", "))
+		return unknownSetting(key)
 	}
 	switch current.(type) {
 	case bool:

@@ -10,10 +10,20 @@ import (
 )
 
 // Articles holds the demo articles as Markdown files with YAML front matter,
-// in the directory "articles".
+// in the directory "articles": the stories, and the pages of the site
+// (kind: about, contact or page in their front matter).
 //
 //go:embed articles/*.md
 var Articles embed.FS
+
+// The slugs of the demo's pages of the site, which its footer menu links
+// and its settings name as the publishing principles (the About page) and
+// the corrections policy.
+const (
+	AboutPage       = "about"
+	ContactPage     = "contact"
+	CorrectionsPage = "corrections-policy"
+)
 
 // Sections are the demo newsroom's sections, in menu order; each demo
 // article names one in its front matter.

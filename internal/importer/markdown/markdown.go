@@ -18,6 +18,10 @@
 //   - related: titles of other articles to link to (requested links)
 //   - focus_keyphrase (or keyphrase): the search phrase for the SEO
 //     analysis
+//   - kind: article (the default), or page, about or contact for a page
+//     of the site, which stands outside the listings, feeds and sections;
+//     without a kind, Jekyll's "layout: page" and Hugo's "type: page"
+//     make a page too
 //
 // Other fields are ignored, so a site's own front matter does no harm. A
 // leading "# Heading" equal to the title is removed from the body, since
@@ -85,6 +89,9 @@ func Parse(content []byte) (*article.Article, error) {
 		a.PublishedAt = m.PublishDate.Time
 	}
 	a.UpdatedAt = firstTime(m.Lastmod.Time, m.Updated.Time, m.LastModifiedAt.Time)
+	if a.Kind, err = kindOf(m); err != nil {
+		return nil, fmt.Errorf("front matter: %w", err)
+	}
 	if m.Draft || (m.Published != nil && !*m.Published) {
 		a.Status = article.Draft
 	}
@@ -111,6 +118,18 @@ func Parse(content []byte) (*article.Article, error) {
 	return a, nil
 }
 
+// kindOf is the kind the front matter gives: its kind field, else a page
+// for Jekyll's layout or Hugo's type "page", else none ("", a story).
+func kindOf(m meta) (article.Kind, error) {
+	if strings.TrimSpace(m.Kind) != "" {
+		return article.ParseKind(m.Kind)
+	}
+	if strings.EqualFold(strings.TrimSpace(m.Layout), "page") || strings.EqualFold(strings.TrimSpace(m.Type), "page") {
+		return article.Page, nil
+	}
+	return "", nil
+}
+
 // meta is the front matter Dateline reads.
 type meta struct {
 	Title          string     `yaml:"title"`
@@ -128,6 +147,9 @@ type meta struct {
 	Tags           stringList `yaml:"tags"`
 	Categories     stringList `yaml:"categories"`
 	Section        string     `yaml:"section"`
+	Kind           string     `yaml:"kind"`
+	Layout         string     `yaml:"layout"` // Jekyll's
+	Type           string     `yaml:"type"`   // Hugo's
 	Author         person     `yaml:"author"`
 	Authors        []person   `yaml:"authors"`
 	Related        stringList `yaml:"related"`

@@ -144,6 +144,35 @@ func TestParseSection(t *testing.T) {
 	}
 }
 
+func TestParseKind(t *testing.T) {
+	t.Parallel()
+	for _, test := range []struct {
+		name, frontMatter string
+		want              article.Kind
+	}{
+		{"none", "tags: [a]", ""},
+		{"article", "kind: article", article.Story},
+		{"page", "kind: page", article.Page},
+		{"about", "kind: About", article.About},
+		{"contact", "kind: ' contact '", article.Contact},
+		{"jekyll layout", "layout: page", article.Page},
+		{"jekyll post", "layout: post", ""},
+		{"hugo type", "type: page", article.Page},
+		{"hugo type of a section", "type: posts", ""},
+		{"kind wins", "kind: about\nlayout: page", article.About},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got, err := Parse([]byte("---\ntitle: Vote\n" + test.frontMatter + "\n---\nText.\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Kind != test.want {
+				t.Errorf("kind %q, want %q", got.Kind, test.want)
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	for _, test := range []struct{ name, in, want string }{
@@ -159,6 +188,7 @@ func TestParseErrors(t *testing.T) {
 		{"title only", "---\ntitle: Lonely\n---\n\n", "title but no body"},
 		{"heading only", "# Lonely\n", "title but no body"},
 		{"toml", "+++\ntitle = 'x'\n+++\nBody\n", "TOML front matter"},
+		{"unknown kind", "---\ntitle: x\nkind: post\n---\nBody\n", `front matter: unknown kind "post" (want article, page, about or contact)`},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			_, err := Parse([]byte(test.in))

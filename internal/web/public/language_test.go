@@ -1,0 +1,224 @@
+package public
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/web"
+	"golang.org/x/net/html"
+)
+
+// urduArticle is a short news story in Urdu, written for these tests: the
+// city library opens free evening classes.
+func urduArticle() *article.Article {
+	return &article.Article{
+		Slug:        "library-evening-classes",
+		Title:       "مرکزی لائبریری میں شام کی مفت کلاسیں شروع",
+		Description: "شہر کی مرکزی لائبریری نے بڑوں کے لیے شام کی مفت کلاسیں شروع کر دی ہیں، جن میں کمپیوٹر اور خطاطی سکھائی جائے گی۔",
+		Body: `مرکزی لائبریری نے پیر سے بڑوں کے لیے شام کی مفت کلاسیں شروع کر دی ہیں۔ پہلے ہفتے میں ساٹھ سے زیادہ لوگوں نے داخلہ لیا۔
+
+## کون سی کلاسیں ہیں
+
+- کمپیوٹر کی بنیادی باتیں
+- اردو خطاطی
+- بچوں کے ساتھ مل کر کتاب پڑھنا
+
+## وقت اور جگہ
+
+کلاسیں ہفتے میں تین دن، شام چھ سے آٹھ بجے تک، لائبریری کی دوسری منزل پر ہوتی ہیں۔
+
+> ”ہم چاہتے ہیں کہ لائبریری شام کو بھی آباد رہے،“ لائبریری کی منتظم نے کہا۔
+
+داخلے کے لیے شناختی کارڈ ساتھ لانا ضروری ہے۔
+`,
+		PublishedAt: published,
+		Author:      &article.Author{Name: "عائشہ ملک", Slug: "ayesha-malik"},
+		Tags:        []article.Tag{{Name: "تعلیم", Slug: "taleem"}},
+	}
+}
+
+// inLanguage configures a test server for a site in lang.
+func inLanguage(lang string) func(*Options, *web.Site) {
+	return func(_ *Options, site *web.Site) { site.Info.Language = lang }
+}
+
+// addComments stores n approved comments on a.
+func (ts *testServer) addComments(t *testing.T, a *article.Article, n int) {
+	t.Helper()
+	for i := range n {
+		c := &comment.Comment{ArticleID: a.ID, Author: "Reader", Email: "reader@mail.example",
+			Body: fmt.Sprintf("Comment number %d.", i), State: comment.Approved}
+		if err := ts.store.CreateComment(ctx, c, fmt.Sprintf("%s-%d", a.Slug, i), ts.clock.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// commentsHeading returns the text of an article page's comments heading.
+func commentsHeading(t *testing.T, body string) string {
+	t.Helper()
+	h := findAll(parseHTML(t, body), func(n *html.Node) bool { return attr(n, "id") == "comments-heading" })
+	if len(h) != 1 {
+		t.Fatalf("%d comments headings", len(h))
+	}
+	return text(h[0])
+}
+
+var htmlOpening = regexp.MustCompile(`<html[^>]*>`)
+
+// Issue 14: an Urdu site is written right to left, in Urdu.
+func TestUrduSite(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "", inLanguage("ur"))
+	a := ts.add(t, urduArticle())
+	ts.addComments(t, a, 3)
+	one := ts.add(t, &article.Article{Slug: "one-comment", Title: "ایک تبصرہ", Body: "مختصر خبر۔\n", PublishedAt: published.Add(-time.Hour)})
+	ts.addComments(t, one, 1)
+
+	resp, body := ts.get(t, "/"+a.Slug+"/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("article: %d", resp.StatusCode)
+	}
+	if got := htmlOpening.FindString(body); got != `<html lang="ur" dir="rtl">` {
+		t.Errorf("html element %s", got)
+	}
+	for _, want := range []string{
+		`<time datetime="2026-11-20T08:00:00Z">20 نومبر، 2026</time>`, // the date, in Urdu
+		`<li>از <a href="/author/ayesha-malik/" rel="author">عائشہ ملک</a></li>`,
+		`<li>شائع ہوا <time`,
+		`<h2 id="reply-title">اپنا تبصرہ لکھیں</h2>`, // Leave a Reply
+		`<label for="author">نام <span class="required">*</span></label>`,
+		`<button type="submit">تبصرہ بھیجیں</button>`,
+		`<a class="skip-link" href="#content">مواد پر جائیں</a>`,
+		`aria-label="یہ تحریر شیئر کریں"`,
+		`<summary><h2 id="toc-heading">فہرستِ مضامین</h2></summary>`,
+		`Dateline کے ذریعے شائع کردہ`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Urdu article page lacks %s", want)
+		}
+	}
+	if got := commentsHeading(t, body); got != "3 تبصرے" {
+		t.Errorf("comments heading %q, want the plural 3 تبصرے", got)
+	}
+	_, body = ts.get(t, "/"+one.Slug+"/")
+	if got := commentsHeading(t, body); got != "1 تبصرہ" {
+		t.Errorf("comments heading %q, want the singular 1 تبصرہ", got)
+	}
+	assertNoMessageIDs(t, body)
+
+	// An archive: its intro and the cards.
+	_, body = ts.get(t, "/tag/taleem/")
+	for _, want := range []string{"تعلیم کے ٹیگ والی ایک تحریر۔", "پڑھنے کا وقت: 1 منٹ", "3 تبصرے"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Urdu tag page lacks %s", want)
+		}
+	}
+	// The error page.
+	resp, body = ts.get(t, "/no-such-page/")
+	if resp.StatusCode != 404 || !strings.Contains(body, "<h1>صفحہ نہیں ملا</h1>") || !strings.Contains(body, `dir="rtl"`) {
+		t.Errorf("404 in Urdu: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+// Issue 14: Arabic counts in its six plural forms.
+func TestArabicSitePlurals(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "", inLanguage("ar"))
+	for _, test := range []struct {
+		n    int
+		want string
+	}{
+		{0, "لا تعليقات"},
+		{1, "تعليق واحد"},
+		{2, "تعليقان"},
+		{3, "3 تعليقات"},
+		{11, "11 تعليقًا"},
+		{100, "100 تعليق"},
+	} {
+		a := ts.add(t, &article.Article{Slug: fmt.Sprintf("story-%d", test.n), Title: fmt.Sprintf("خبر رقم %d", test.n), Body: "نص قصير.\n", PublishedAt: published})
+		ts.addComments(t, a, test.n)
+		resp, body := ts.get(t, "/"+a.Slug+"/")
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", a.Slug, resp.StatusCode)
+		}
+		if got := htmlOpening.FindString(body); got != `<html lang="ar" dir="rtl">` {
+			t.Errorf("html element %s", got)
+		}
+		if got := commentsHeading(t, body); got != test.want {
+			t.Errorf("%d comments: heading %q, want %q", test.n, got, test.want)
+		}
+		if !strings.Contains(body, "20 نوفمبر 2026") {
+			t.Errorf("%d comments: no Arabic date", test.n)
+		}
+		assertNoMessageIDs(t, body)
+	}
+}
+
+// Issue 14: an English site's pages are as they were: no dir, English
+// words and dates.
+func TestEnglishSiteUnchanged(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	a := ts.add(t, floodArticle())
+	ts.addComments(t, a, 1)
+	_, body := ts.get(t, "/"+a.Slug+"/")
+	if got := htmlOpening.FindString(body); got != `<html lang="en">` {
+		t.Errorf("html element %s", got)
+	}
+	for _, want := range []string{
+		`<li>Published <time datetime="2026-11-20T08:00:00Z">20 November 2026</time></li>`,
+		`<h2 id="comments-heading">1 comment</h2>`,
+		`<h2 id="reply-title">Leave a Reply</h2>`,
+		`<p class="comment-notes">Your email address will not be published. Required fields are marked <span class="required">*</span></p>`,
+		`<a class="skip-link" href="#content">Skip to content</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the English article page lacks %s", want)
+		}
+	}
+}
+
+// Issue 14: a language without a catalogue (German) has English words,
+// German dates, and never a message's ID.
+func TestLanguageWithoutCatalogue(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "", inLanguage("de"))
+	a := ts.add(t, floodArticle())
+	ts.addComments(t, a, 2)
+	_, body := ts.get(t, "/"+a.Slug+"/")
+	if got := htmlOpening.FindString(body); got != `<html lang="de">` {
+		t.Errorf("html element %s", got)
+	}
+	for _, want := range []string{
+		`<li>Published <time datetime="2026-11-20T08:00:00Z">20. November 2026</time></li>`,
+		`<h2 id="comments-heading">2 comments</h2>`,
+		`<h2 id="reply-title">Leave a Reply</h2>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the German article page lacks %s", want)
+		}
+	}
+	assertNoMessageIDs(t, body)
+	_, body = ts.get(t, "/")
+	assertNoMessageIDs(t, body)
+}
+
+// messageID matches what a message ID shown in place of its text would
+// look like: a word with an underscore, as the catalogue names them.
+var messageID = regexp.MustCompile(`>[^<]*\b[a-z]+_[a-z_]+\b[^<]*<`)
+
+// assertNoMessageIDs fails if a page's text shows a catalogue ID.
+func assertNoMessageIDs(t *testing.T, body string) {
+	t.Helper()
+	// Scripts and styles hold JSON-LD and class names, not text.
+	text := regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(body, "")
+	if m := messageID.FindString(text); m != "" {
+		t.Errorf("the page shows what looks like a message ID: %s", m)
+	}
+}

@@ -118,7 +118,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	// Issue 14: an article, the front page and a tag page of a site in
 	// Urdu, right to left.
 	urdu := newTestServer(t, 0, "", inLanguage("ur"))
-	ur := urdu.add(t, urduArticle())
+	ur := urdu.add(t, urduArticle(t))
 	urdu.addComments(t, ur, 2)
 	_, urduArticlePage := urdu.get(t, "/"+ur.Slug+"/")
 	_, urduHome := urdu.get(t, "/")

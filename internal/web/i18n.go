@@ -38,33 +38,61 @@ import (
 // default: a language without a file, and a message missing from a
 // language's file, take the English text.
 //
+// A theme's folder may have a locales/ folder of its own, in the same
+// format: its files add languages, and messages for its own templates,
+// and replace the built-in text of the messages they name.
+//
 //go:embed locales/*.json
 var localeFiles embed.FS
 
-// catalogue is the bundle of every embedded message file, parsed once.
-var catalogue = sync.OnceValues(func() (*i18n.Bundle, error) {
+// catalogue is a bundle of message files and the locales made from it.
+type catalogue struct {
+	bundle *i18n.Bundle
+	err    error // why the files could not be read: every message fails
+
+	mu      sync.Mutex
+	locales map[string]*Locale
+}
+
+// newCatalogue reads the embedded message files, then theme's
+// locales/*.json when theme is not nil.
+func newCatalogue(theme fs.FS) *catalogue {
+	c := &catalogue{locales: map[string]*Locale{}}
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	files, err := fs.Glob(localeFiles, "locales/*.json")
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		if _, err := b.LoadMessageFileFS(localeFiles, f); err != nil {
-			return nil, fmt.Errorf("message catalogue %s: %w", path.Base(f), err)
+	load := func(files fs.FS, origin string) error {
+		names, err := fs.Glob(files, "locales/*.json")
+		if err != nil {
+			return err
 		}
+		for _, f := range names {
+			if _, err := b.LoadMessageFileFS(files, f); err != nil {
+				return fmt.Errorf("message catalogue %s: %w", path.Join(origin, f), err)
+			}
+		}
+		return nil
 	}
-	return b, nil
-})
+	c.err = load(localeFiles, "")
+	if c.err == nil && theme != nil {
+		c.err = load(theme, "theme")
+	}
+	if c.err == nil {
+		c.bundle = b
+	}
+	return c
+}
+
+// builtIn is the catalogue of the embedded files.
+var builtIn = sync.OnceValue(func() *catalogue { return newCatalogue(nil) })
 
 // Catalogues lists the languages the embedded catalogue has a file for,
 // English first.
 func Catalogues() ([]language.Tag, error) {
-	b, err := catalogue()
-	if err != nil {
-		return nil, err
+	c := builtIn()
+	if c.err != nil {
+		return nil, c.err
 	}
-	return b.LanguageTags(), nil
+	return c.bundle.LanguageTags(), nil
 }
 
 // Locale is what a page needs of the site's language: its messages, its
@@ -74,7 +102,8 @@ type Locale struct {
 	Tag language.Tag
 	// RTL reports whether the language's script is written right to left.
 	RTL        bool
-	localizer  *i18n.Localizer
+	localizer  *i18n.Localizer // nil when err says why
+	err        error
 	translator locales.Translator // nil: English dates
 }
 
@@ -107,32 +136,30 @@ var dateLocales = map[string]func() locales.Translator{
 	"pt": pt.New, "ru": ru.New, "tr": tr.New, "ur": ur.New,
 }
 
-var (
-	localesMu sync.Mutex
-	localeOf  = map[string]*Locale{}
-)
+// LocaleFor returns the locale of lang, a BCP 47 tag, with the built-in
+// catalogue: English for an empty or malformed tag. Locales are made once
+// and shared. Engine.LocaleFor has a theme's messages too.
+func LocaleFor(lang string) *Locale { return builtIn().locale(lang) }
 
-// LocaleFor returns the locale of lang, a BCP 47 tag: English for an
-// empty or malformed tag. Locales are made once and shared.
-func LocaleFor(lang string) *Locale {
-	localesMu.Lock()
-	defer localesMu.Unlock()
-	if l, ok := localeOf[lang]; ok {
+func (c *catalogue) locale(lang string) *Locale {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.locales[lang]; ok {
 		return l
 	}
 	tag, err := language.Parse(lang)
 	if err != nil {
 		tag = language.English
 	}
-	l := &Locale{Tag: tag, RTL: Direction(tag.String()) == "rtl"}
-	if b, err := catalogue(); err == nil {
-		l.localizer = i18n.NewLocalizer(b, tag.String())
+	l := &Locale{Tag: tag, RTL: Direction(tag.String()) == "rtl", err: c.err}
+	if c.bundle != nil {
+		l.localizer = i18n.NewLocalizer(c.bundle, tag.String())
 	}
 	base, _ := tag.Base()
 	if newTranslator, ok := dateLocales[base.String()]; ok {
 		l.translator = newTranslator()
 	}
-	localeOf[lang] = l
+	c.locales[lang] = l
 	return l
 }
 
@@ -181,8 +208,7 @@ func (l *Locale) Plural(id string, n int64, pairs ...any) string {
 
 func (l *Locale) localize(c *i18n.LocalizeConfig) (string, error) {
 	if l.localizer == nil {
-		_, err := catalogue()
-		return "", err
+		return "", l.err
 	}
 	s, tag, err := l.localizer.LocalizeWithTag(c)
 	if tag == language.Und {

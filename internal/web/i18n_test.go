@@ -137,10 +137,11 @@ func TestCatalogueHasEveryMessage(t *testing.T) {
 // two, few, many and other among them): a form the language needs and
 // its file lacks is an error.
 func TestCataloguePluralForms(t *testing.T) {
-	b, err := catalogue()
-	if err != nil {
-		t.Fatal(err)
+	c := builtIn()
+	if c.err != nil {
+		t.Fatal(c.err)
 	}
+	b := c.bundle
 	en := catalogueKeys(t, "en")
 	tags, err := Catalogues()
 	if err != nil {

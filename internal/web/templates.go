@@ -46,15 +46,16 @@ type Engine struct {
 	// loc is the site's time zone, in which pages show dates and times.
 	loc atomic.Pointer[time.Location]
 	// lang is the site's language, in which the public site's pages are
-	// written.
-	lang atomic.Pointer[Locale]
+	// written, with the messages of catalogue.
+	lang      atomic.Pointer[Locale]
+	catalogue *catalogue
 }
 
 // NewEngine returns an engine showing dates and times in UTC, and the
 // public site in English, until SetLocation and SetLanguage say
 // otherwise.
 func NewEngine() *Engine {
-	e := &Engine{}
+	e := &Engine{catalogue: builtIn()}
 	english := LocaleFor("en")
 	e.funcs = e.funcMap(func() *Locale { return english })
 	e.localFuncs = e.funcMap(e.Locale)
@@ -64,7 +65,7 @@ func NewEngine() *Engine {
 
 // SetLanguage makes the public site's pages of the engine speak lang, a
 // BCP 47 tag (English when empty). Safe to call while serving.
-func (e *Engine) SetLanguage(lang string) { e.lang.Store(LocaleFor(lang)) }
+func (e *Engine) SetLanguage(lang string) { e.lang.Store(e.LocaleFor(lang)) }
 
 // Locale returns the locale of the site's language, as SetLanguage last
 // set it.
@@ -72,8 +73,12 @@ func (e *Engine) Locale() *Locale {
 	if l := e.lang.Load(); l != nil {
 		return l
 	}
-	return LocaleFor("en")
+	return e.LocaleFor("en")
 }
+
+// LocaleFor returns the locale of lang with the engine's catalogue: the
+// built-in messages and the theme's (see LoadTemplates).
+func (e *Engine) LocaleFor(lang string) *Locale { return e.catalogue.locale(lang) }
 
 // SetLocation makes every page of the engine show dates and times in loc
 // (UTC when nil). Safe to call while serving.
@@ -252,7 +257,8 @@ type Templates struct {
 
 // LoadTemplates returns the public site's templates on an engine of their
 // own, which the admin shares: the embedded files, each replaced by the
-// file of the same name in themeDir when themeDir is set and has it. It
+// file of the same name in themeDir when themeDir is set and has it, and
+// the message catalogue with the theme's locales/*.json (see Locale). It
 // declares the error page, so that a broken layout, partials or error
 // page is an error here.
 func LoadTemplates(themeDir string) (*Templates, error) {
@@ -264,7 +270,15 @@ func LoadTemplates(themeDir string) (*Templates, error) {
 	if themeDir != "" {
 		files = themeFS{dir: themeDir, theme: os.DirFS(themeDir), builtIn: builtIn}
 	}
-	set := NewEngine().NewLocalizedSet(files, "layout", "layout.html", "partials.html")
+	engine := NewEngine()
+	if themeDir != "" {
+		// The theme's messages (locales/*.json), if it has any.
+		engine.catalogue = newCatalogue(os.DirFS(themeDir))
+		if err := engine.catalogue.err; err != nil {
+			return nil, err
+		}
+	}
+	set := engine.NewLocalizedSet(files, "layout", "layout.html", "partials.html")
 	if t, ok := files.(themeFS); ok {
 		set.origin = t.origin
 	}

@@ -197,7 +197,12 @@ func (s *Site) ApplySettings() {
 
 // Locale returns the locale of the site's language, for what Go code
 // writes to readers (see Locale.Text).
-func (s *Site) Locale() *Locale { return LocaleFor(s.Current().Language) }
+func (s *Site) Locale() *Locale {
+	if s.Templates != nil {
+		return s.Templates.Engine().LocaleFor(s.Current().Language)
+	}
+	return LocaleFor(s.Current().Language)
+}
 
 // SiteInfo describes the site in every page.
 type SiteInfo struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/importer/markdown"
+	"github.com/datelinehq/dateline/internal/testclock"
 	"github.com/datelinehq/dateline/internal/web"
 	"golang.org/x/net/html"
 )
@@ -213,5 +214,65 @@ func assertNoMessageIDs(t *testing.T, body string) {
 	text := regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(body, "")
 	if m := messageID.FindString(text); m != "" {
 		t.Errorf("the page shows what looks like a message ID: %s", m)
+	}
+}
+
+// Issue 14: a theme adds a language, and messages of its own, with
+// locales/*.json in its folder; a message no catalogue has stops the
+// server at start.
+func TestThemeCatalogue(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("locales/en.json", `{"tip_line": "Send us a tip", "leave_reply": "Have your say"}`)
+	write("locales/sv.json", `{"tip_line": "Tipsa oss", "leave_reply": "Skriv en kommentar", "comments": {"one": "{{.Count}} kommentar", "other": "{{.Count}} kommentarer"}}`)
+	write("error.html", `{{define "content"}}<h1>{{.Heading}}</h1><p>{{t "tip_line"}}</p>{{end}}`)
+	for _, test := range []struct {
+		lang string
+		want []string
+	}{
+		{"sv", []string{"<p>Tipsa oss</p>", `<h2 id="reply-title">Skriv en kommentar</h2>`, `<h2 id="comments-heading">2 kommentarer</h2>`,
+			// What sv.json lacks is English.
+			`<button type="submit">Post Comment</button>`}},
+		{"en", []string{"<p>Send us a tip</p>", `<h2 id="reply-title">Have your say</h2>`, `<h2 id="comments-heading">2 comments</h2>`}},
+		// A built-in language: the theme's English message in place of
+		// the one ur.json lacks.
+		{"ur", []string{"<p>Send us a tip</p>", `<h2 id="reply-title">اپنا تبصرہ لکھیں</h2>`}},
+	} {
+		ts := newTestServer(t, 0, dir, inLanguage(test.lang))
+		a := ts.add(t, floodArticle())
+		ts.addComments(t, a, 2)
+		_, body := ts.get(t, "/"+a.Slug+"/")
+		_, notFound := ts.get(t, "/no-such-page/")
+		for _, want := range test.want {
+			if !strings.Contains(body+notFound, want) {
+				t.Errorf("%s: the pages lack %s", test.lang, want)
+			}
+		}
+	}
+
+	bad := t.TempDir()
+	os.MkdirAll(filepath.Join(bad, "locales"), 0o755)
+	os.WriteFile(filepath.Join(bad, "locales", "sv.json"), []byte(`{"tip_line": `), 0o644)
+	if _, err := web.LoadTemplates(bad); err == nil || !strings.Contains(err.Error(), "sv.json") {
+		t.Errorf("a broken theme catalogue: err = %v, want one naming sv.json", err)
+	}
+	unknown := t.TempDir()
+	os.WriteFile(filepath.Join(unknown, "article.html"), []byte(`{{define "content"}}<p>{{t "no_such_message"}}</p>{{end}}`), 0o644)
+	tpl, err := web.LoadTemplates(unknown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := testclock.New(published).Now
+	if _, err = New(&web.Site{Templates: tpl, Now: now}, nil, nil, nil, Options{Now: now}); err == nil || !strings.Contains(err.Error(), "no_such_message") {
+		t.Errorf("a theme asking for a message no catalogue has: err = %v", err)
 	}
 }

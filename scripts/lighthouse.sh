@@ -11,6 +11,8 @@
 # (where the JSON report goes, default a temporary folder), PHOTOS=1:
 # audit instead a demo article given a featured image and two images in
 # its text (the demo's pictures, imported from beside a Markdown file);
+# RTL=1: audit instead an article in Urdu on a site whose language is
+# Urdu (DATELINE_LANGUAGE=ur), laid out right to left (issue 14);
 # PAGE: audit this path of the seeded site instead (/ for the front page,
 # /politics/ for a section's front page).
 set -euo pipefail
@@ -59,6 +61,12 @@ if [[ ${PHOTOS:-} == 1 ]]; then
 		sleep 0.5
 	done
 	[[ $(curl -fsS "$url" | grep -c '<picture>') -ge 3 ]] || die "$url does not show its three pictures"
+elif [[ ${RTL:-} == 1 ]]; then
+	# The Urdu article the page tests use (our own text).
+	"$tmp/dateline" import --db "sqlite:$tmp/site.db" internal/web/public/testdata/library-evening-classes.ur.md >&2
+	url="http://$addr/library-evening-classes/"
+	DATELINE_LANGUAGE=ur start_dateline "$tmp/dateline" "$tmp/site.db" "$addr" "$tmp/dateline.log" --quiet
+	curl -fsS "$url" | grep -q '<html lang="ur" dir="rtl">' || die "$url is not served in Urdu, right to left"
 else
 	start_dateline "$tmp/dateline" "$tmp/site.db" "$addr" "$tmp/dateline.log" --quiet
 	if [[ -n ${PAGE:-} ]]; then

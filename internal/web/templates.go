@@ -28,6 +28,10 @@ import (
 // with one function map (see funcMap), showing dates and times in the
 // site's time zone.
 //
+// The public site's pages also follow the site's language (SetLanguage):
+// their dates, and their words, which come from the message catalogue
+// (see Locale); the admin's stay in English.
+//
 // A page is declared once, at start, with the type of its data:
 // Declare[ArticlePage](set, "article") parses the page with its set's
 // layout and partials and executes it with the zero value of its type, so
@@ -35,20 +39,46 @@ import (
 // serves anything. The Page it returns renders an ArticlePage and nothing
 // else.
 type Engine struct {
-	funcs template.FuncMap
-	bufs  sync.Pool
+	// funcs are the admin's functions, in English; localFuncs the public
+	// site's, in the site's language.
+	funcs, localFuncs template.FuncMap
+	bufs              sync.Pool
 	// loc is the site's time zone, in which pages show dates and times.
 	loc atomic.Pointer[time.Location]
+	// lang is the site's language, in which the public site's pages are
+	// written, with the messages of catalogue.
+	lang      atomic.Pointer[Locale]
+	catalogue *catalogue
 }
 
-// NewEngine returns an engine showing dates and times in UTC until
-// SetLocation says otherwise.
+// NewEngine returns an engine showing dates and times in UTC, and the
+// public site in English, until SetLocation and SetLanguage say
+// otherwise.
 func NewEngine() *Engine {
-	e := &Engine{}
-	e.funcs = e.funcMap()
+	e := &Engine{catalogue: builtIn()}
+	english := LocaleFor("en")
+	e.funcs = e.funcMap(func() *Locale { return english })
+	e.localFuncs = e.funcMap(e.Locale)
 	e.bufs.New = func() any { return new(bytes.Buffer) }
 	return e
 }
+
+// SetLanguage makes the public site's pages of the engine speak lang, a
+// BCP 47 tag (English when empty). Safe to call while serving.
+func (e *Engine) SetLanguage(lang string) { e.lang.Store(e.LocaleFor(lang)) }
+
+// Locale returns the locale of the site's language, as SetLanguage last
+// set it.
+func (e *Engine) Locale() *Locale {
+	if l := e.lang.Load(); l != nil {
+		return l
+	}
+	return e.LocaleFor("en")
+}
+
+// LocaleFor returns the locale of lang with the engine's catalogue: the
+// built-in messages and the theme's (see LoadTemplates).
+func (e *Engine) LocaleFor(lang string) *Locale { return e.catalogue.locale(lang) }
 
 // SetLocation makes every page of the engine show dates and times in loc
 // (UTC when nil). Safe to call while serving.
@@ -65,6 +95,7 @@ func (e *Engine) location() *time.Location {
 // the public site's or the admin's.
 type Set struct {
 	engine *Engine
+	funcs  template.FuncMap
 	files  fs.FS
 	// root is the template a page executes, which the layout defines and
 	// which shows the page file's "content".
@@ -82,8 +113,17 @@ type Set struct {
 // home.html), each parsed with the shared files (the layout, then any
 // partials) and executed from root, the template the layout defines.
 // Every page file defines "content", which the layout shows.
+// Its pages are in English: see NewLocalizedSet.
 func (e *Engine) NewSet(files fs.FS, root string, shared ...string) *Set {
-	return &Set{engine: e, files: files, root: root, shared: shared, origin: func(file string) string { return file }, declared: map[string]bool{}}
+	return &Set{engine: e, funcs: e.funcs, files: files, root: root, shared: shared, origin: func(file string) string { return file }, declared: map[string]bool{}}
+}
+
+// NewLocalizedSet is NewSet for pages that follow the site's language
+// (see SetLanguage): the public site's.
+func (e *Engine) NewLocalizedSet(files fs.FS, root string, shared ...string) *Set {
+	s := e.NewSet(files, root, shared...)
+	s.funcs = e.localFuncs
+	return s
 }
 
 // Engine returns the engine s belongs to.
@@ -110,7 +150,7 @@ func (s *Set) Undeclared() ([]string, error) {
 // parse parses page's file with the shared files, each under its name in
 // messages (so that an error names the file at fault).
 func (s *Set) parse(page string) (*template.Template, error) {
-	tpl := template.New("page " + page).Funcs(s.engine.funcs)
+	tpl := template.New("page " + page).Funcs(s.funcs)
 	for _, file := range append(slices.Clip(s.shared), page+".html") {
 		src, err := fs.ReadFile(s.files, file)
 		if err != nil {
@@ -217,7 +257,8 @@ type Templates struct {
 
 // LoadTemplates returns the public site's templates on an engine of their
 // own, which the admin shares: the embedded files, each replaced by the
-// file of the same name in themeDir when themeDir is set and has it. It
+// file of the same name in themeDir when themeDir is set and has it, and
+// the message catalogue with the theme's locales/*.json (see Locale). It
 // declares the error page, so that a broken layout, partials or error
 // page is an error here.
 func LoadTemplates(themeDir string) (*Templates, error) {
@@ -229,7 +270,15 @@ func LoadTemplates(themeDir string) (*Templates, error) {
 	if themeDir != "" {
 		files = themeFS{dir: themeDir, theme: os.DirFS(themeDir), builtIn: builtIn}
 	}
-	set := NewEngine().NewSet(files, "layout", "layout.html", "partials.html")
+	engine := NewEngine()
+	if themeDir != "" {
+		// The theme's messages (locales/*.json), if it has any.
+		engine.catalogue = newCatalogue(os.DirFS(themeDir))
+		if err := engine.catalogue.err; err != nil {
+			return nil, err
+		}
+	}
+	set := engine.NewLocalizedSet(files, "layout", "layout.html", "partials.html")
 	if t, ok := files.(themeFS); ok {
 		set.origin = t.origin
 	}
@@ -243,6 +292,11 @@ func LoadTemplates(themeDir string) (*Templates, error) {
 // SetLocation makes the pages of the engine of t (the admin's too) show
 // dates and times in loc (UTC when nil). Safe to call while serving.
 func (t *Templates) SetLocation(loc *time.Location) { t.Engine().SetLocation(loc) }
+
+// SetLanguage makes the public pages of t speak lang (see
+// Engine.SetLanguage); the admin's stay in English. Safe to call while
+// serving.
+func (t *Templates) SetLanguage(lang string) { t.Engine().SetLanguage(lang) }
 
 // themeFS is the built-in templates with a theme's folder laid over them:
 // a file is the theme's when it has one. The page files are the built-in
@@ -278,12 +332,20 @@ func (t themeFS) origin(file string) string {
 // funcMap returns the functions every template may call, the public
 // site's and the admin's (a theme's too).
 //
-// Dates and times, shown in the site's time zone:
+// Dates and times, shown in the site's time zone, and on the public
+// site in its language (see Locale.Date):
 //   - date: 2 January 2006
 //   - clock: 15:04
 //   - datetime: RFC 3339, for <time datetime>
 //   - shortdate: 2 Jan 2006
 //   - shortdatetime: 2 Jan 2006 15:04 MST
+//
+// Words, from the message catalogue in the site's language on the public
+// site (in English in the admin): t (t "key", or t "key" "Name" .Name to
+// fill in the message's {{.Name}}), tn (tn "comments" .Comments "Name"
+// .Name: the plural form that fits the count, which the message writes
+// as {{.Count}}), and dir (dir .Site.Language: "rtl" for a language
+// written right to left, "" otherwise).
 //
 // Numbers, each of any integer type: number (12,345), plural (n "comment"
 // "comments": the first when n is 1), and add (of two ints), int64 (of an
@@ -291,16 +353,28 @@ func (t themeFS) origin(file string) string {
 //
 // Addresses on the site, from package urls: homePath, articlePath,
 // commentsPath, postCommentPath, tagPath and authorPath.
-func (e *Engine) funcMap() template.FuncMap {
+func (e *Engine) funcMap(locale func() *Locale) template.FuncMap {
 	in := func(layout string) func(time.Time) string {
 		return func(t time.Time) string { return t.In(e.location()).Format(layout) }
 	}
 	return template.FuncMap{
-		"date":          in("2 January 2006"),
-		"clock":         in("15:04"),
-		"datetime":      in(time.RFC3339),
-		"shortdate":     in("2 Jan 2006"),
-		"shortdatetime": in("2 Jan 2006 15:04 MST"),
+		"date":      func(t time.Time) string { return locale().Date(t.In(e.location())) },
+		"clock":     in("15:04"),
+		"datetime":  in(time.RFC3339),
+		"shortdate": func(t time.Time) string { return locale().ShortDate(t.In(e.location())) },
+		"shortdatetime": func(t time.Time) string {
+			t = t.In(e.location())
+			return locale().ShortDate(t) + t.Format(" 15:04 MST")
+		},
+		"t": func(id string, pairs ...any) (string, error) { return locale().T(id, pairs...) },
+		"tn": func(id string, n any, pairs ...any) (string, error) {
+			i, err := integer(n)
+			if err != nil {
+				return "", err
+			}
+			return locale().N(id, i, pairs...)
+		},
+		"dir": Direction,
 		"number": func(n any) (string, error) {
 			i, err := integer(n)
 			return FormatNumber(i), err

@@ -174,15 +174,34 @@ func (s *Site) FollowSettings(ctx context.Context, st store.SettingsStore, inter
 // the configured values. Safe to call while serving.
 func (s *Site) SetOverrides(o SiteInfo) {
 	s.overrides.Store(&o)
-	if s.Templates != nil {
-		// The admin checks the zone before saving it; an unknown one
-		// (a newer zone database elsewhere) leaves dates in UTC.
-		loc, err := time.LoadLocation(s.Current().TimeZone)
-		if err != nil {
-			loc = time.UTC
-		}
-		s.Templates.SetLocation(loc)
+	s.ApplySettings()
+}
+
+// ApplySettings gives the templates the site's time zone and language,
+// as Current has them: SetOverrides calls it, and a server that has set
+// Info before it serves. Safe to call while serving.
+func (s *Site) ApplySettings() {
+	if s.Templates == nil {
+		return
 	}
+	info := s.Current()
+	// The admin checks the zone before saving it; an unknown one (a
+	// newer zone database elsewhere) leaves dates in UTC.
+	loc, err := time.LoadLocation(info.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	s.Templates.SetLocation(loc)
+	s.Templates.SetLanguage(info.Language)
+}
+
+// Locale returns the locale of the site's language, for what Go code
+// writes to readers (see Locale.Text).
+func (s *Site) Locale() *Locale {
+	if s.Templates != nil {
+		return s.Templates.Engine().LocaleFor(s.Current().Language)
+	}
+	return LocaleFor(s.Current().Language)
 }
 
 // SiteInfo describes the site in every page.
@@ -256,12 +275,13 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	page := ErrorPage{Status: status}
+	l := s.Locale()
 	switch status {
 	case http.StatusNotFound:
-		page.Heading = "Page not found"
-		page.Message = "There is no page at this address. It may have moved, or the link may be mistyped."
+		page.Heading = l.Text("error_not_found")
+		page.Message = l.Text("error_not_found_text")
 	case http.StatusBadRequest:
-		page.Heading = "Bad request"
+		page.Heading = l.Text("error_bad_request")
 		page.Message = err.Error()
 	default:
 		if status < 500 {
@@ -270,8 +290,8 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 			break
 		}
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		page.Heading = "Something went wrong"
-		page.Message = "The page could not be shown. Please try again in a moment."
+		page.Heading = l.Text("error_server")
+		page.Message = l.Text("error_server_text")
 	}
 	page.Base = s.Base(r, page.Heading, "")
 	page.Base.NoIndex = true

@@ -45,6 +45,8 @@ var allowed = map[string]string{
 	"github.com/tetratelabs/wazero":      "required by gen2brain/webp: runs its WASM libwebp, pure Go",
 	"github.com/ebitengine/purego":       "required by gen2brain/webp: loads a system libwebp instead when one is installed (the nodynamic build tag drops it)",
 	"github.com/bep/imagemeta":           "reading the EXIF orientation of uploaded photos (Hugo's reader)",
+	"github.com/nicksnyder/go-i18n/v2":   "the public theme's message catalogue with CLDR plural rules (Hugo's i18n)",
+	"github.com/gohugoio/locales":        "CLDR month names and date patterns for dates in the site's language (Hugo's data)",
 }
 
 // testOnly maps each module that go.mod requires for tests alone to the

@@ -79,7 +79,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		f.Title = se.Name + " – " + info.Title
 		f.Description = se.Description
 		if f.Description == "" {
-			f.Description = "The latest from " + se.Name + "."
+			f.Description = h.site.Locale().Text("section_description", "Name", se.Name)
 		}
 		f.Link = h.site.AbsURL(r, urls.Section(slug))
 	case seo.TagFeed:
@@ -89,7 +89,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		}
 		q.TagSlug = slug
 		f.Title = tag.Name + " – " + info.Title
-		f.Description = "Articles tagged " + tag.Name + "."
+		f.Description = h.site.Locale().Text("tag_description", "Name", tag.Name)
 		f.Link = h.site.AbsURL(r, urls.Tag(slug))
 	case seo.AuthorFeed:
 		au, err := h.store.Author(ctx, slug)
@@ -98,7 +98,7 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 		}
 		q.AuthorSlug = slug
 		f.Title = au.Name + " – " + info.Title
-		f.Description = "Articles by " + au.Name + "."
+		f.Description = h.site.Locale().Text("author_description", "Name", au.Name)
 		f.Link = h.site.AbsURL(r, urls.Author(slug))
 	}
 	as, err := h.store.Articles(ctx, q)

@@ -102,6 +102,9 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	if err != nil {
 		return nil, err
 	}
+	// Pages speak the configured language from the first request, before
+	// any settings are read.
+	site.ApplySettings()
 	h := &Handlers{
 		site: site, tpl: tpl, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
@@ -417,7 +420,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		p := HomePage{Base: h.site.Base(r, fmt.Sprintf("Page %d", page), ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
+		p := HomePage{Base: h.site.Base(r, h.site.Locale().Text("page_n", "Page", page), ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
 		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
 		return renderPage(h.tpl.home, p, lastUpdate(as))
 	}, nil, nil)
@@ -443,9 +446,9 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		p := ListPage{
-			Base:       h.site.Base(r, pageTitle(tag.Name, page), "Articles tagged "+tag.Name+"."),
+			Base:       h.site.Base(r, h.pageTitle(tag.Name, page), h.site.Locale().Text("tag_description", "Name", tag.Name)),
 			Heading:    tag.Name,
-			Intro:      fmt.Sprintf("%s tagged %s.", countArticles(total), tag.Name),
+			Intro:      h.site.Locale().Plural("tag_intro", int64(total), "Name", tag.Name),
 			Articles:   cards,
 			Pagination: paginate(urls.Tag(slug), page, total),
 		}
@@ -479,12 +482,12 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		}
 		description := au.Bio
 		if description == "" {
-			description = "Articles by " + au.Name + "."
+			description = h.site.Locale().Text("author_description", "Name", au.Name)
 		}
 		p := ListPage{
-			Base:       h.site.Base(r, pageTitle(au.Name, page), description),
+			Base:       h.site.Base(r, h.pageTitle(au.Name, page), description),
 			Heading:    au.Name,
-			Intro:      countArticles(total) + " by " + au.Name + ".",
+			Intro:      h.site.Locale().Plural("author_intro", int64(total), "Name", au.Name),
 			Articles:   cards,
 			Pagination: paginate(urls.Author(slug), page, total),
 			Profile:    profile,
@@ -512,18 +515,13 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 	return as, total, err
 }
 
-func pageTitle(name string, page int) string {
+// pageTitle is the title of page of the archive name: "Politics – page
+// 2" past the first.
+func (h *Handlers) pageTitle(name string, page int) string {
 	if page > 1 {
-		return fmt.Sprintf("%s – page %d", name, page)
+		return h.site.Locale().Text("archive_page", "Name", name, "Page", page)
 	}
 	return name
-}
-
-func countArticles(n int) string {
-	if n == 1 {
-		return "One article"
-	}
-	return web.FormatNumber(int64(n)) + " articles"
 }
 
 func lastUpdate(as []*article.Article) time.Time {

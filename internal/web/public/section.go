@@ -2,7 +2,6 @@ package public
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -67,14 +66,14 @@ func (h *Handlers) section(w http.ResponseWriter, r *http.Request) error {
 		}
 		description := se.Description
 		if description == "" {
-			description = fmt.Sprintf("The latest from %s.", se.Name)
+			description = h.site.Locale().Text("section_description", "Name", se.Name)
 		}
 		intro := se.Description
 		if total == 0 {
-			intro = "Nothing has been published in " + se.Name + " yet."
+			intro = h.site.Locale().Text("section_empty", "Name", se.Name)
 		}
 		p := ListPage{
-			Base:       h.site.Base(r, pageTitle(se.Name, page), description),
+			Base:       h.site.Base(r, h.pageTitle(se.Name, page), description),
 			Heading:    se.Name,
 			Intro:      intro,
 			Articles:   cards,

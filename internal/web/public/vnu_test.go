@@ -115,9 +115,20 @@ func TestPagesAreValidHTML(t *testing.T) {
 	} else {
 		delete(pages, "reference")
 	}
+	// Issue 14: an article, the front page and a tag page of a site in
+	// Urdu, right to left.
+	urdu := newTestServer(t, 0, "", inLanguage("ur"))
+	ur := urdu.add(t, urduArticle(t))
+	urdu.addComments(t, ur, 2)
+	_, urduArticlePage := urdu.get(t, "/"+ur.Slug+"/")
+	_, urduHome := urdu.get(t, "/")
+	_, urduTag := urdu.get(t, "/tag/taleem/")
 	dir := t.TempDir()
 	var files []string
-	for name, body := range map[string]string{"article-pending": pendingPage, "comment-form-errors": formErrors, "comment-reply-form": replyForm} {
+	for name, body := range map[string]string{
+		"article-pending": pendingPage, "comment-form-errors": formErrors, "comment-reply-form": replyForm,
+		"article-urdu": urduArticlePage, "home-urdu": urduHome, "tag-urdu": urduTag,
+	} {
 		file := filepath.Join(dir, name+".html")
 		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -153,7 +164,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 			t.Errorf("%s:%d: %s\n\t%s", filepath.Base(m.URL), m.Line, m.Message, m.Extract)
 		}
 	}
-	if len(files) < 16 {
+	if len(files) < 19 {
 		t.Errorf("checked %d pages, want every page type", len(files))
 	}
 }

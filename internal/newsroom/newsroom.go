@@ -180,6 +180,10 @@ func (s *Service) Save(ctx context.Context, actor Actor, current, next *article.
 		return err
 	}
 	now := s.now()
+	if len(next.Updates) > len(current.Updates) && !current.IsPublic(now) {
+		// Notes tell readers what changed since they could read it.
+		return &article.FieldError{Field: "updates", Msg: "only a published article takes update notes: edit a draft instead"}
+	}
 	if err := s.prepare(actor, current, next, now); err != nil {
 		return err
 	}
@@ -340,9 +344,6 @@ func (s *Service) audit(ctx context.Context, actor Actor, action, target, detail
 // headline, and the page's modified date moves. Only a published article
 // takes notes; the actor needs the right to change it.
 func (s *Service) AddUpdate(ctx context.Context, actor Actor, a *article.Article, text string) (*article.Article, error) {
-	if !a.IsPublic(s.now()) {
-		return nil, &article.FieldError{Field: "updates", Msg: "only a published article takes update notes: edit a draft instead"}
-	}
 	next := *a
 	next.Updates = append(append([]article.Update(nil), a.Updates...), article.Update{At: s.now().UTC(), Text: strings.TrimSpace(text)})
 	if err := s.Save(ctx, actor, a, &next, "update note"); err != nil {

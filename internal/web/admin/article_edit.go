@@ -56,6 +56,10 @@ type ArticleForm struct {
 	FocusKeyphrase string
 	FeaturedImage  string // the library image's ID as typed; empty for none
 	Section        string // the section's slug; empty keeps the stored one (a new article: the first)
+	Kind           string // article, page, about or contact; empty keeps the stored one
+	Author         string // the author's slug, noAuthor for none; empty keeps the stored one
+	NewAuthor      string // a new author's name, credited instead of Author when given
+	UpdateNote     string // a correction or update note to append, for a published article
 	Status         string // draft, scheduled or published
 	PublishAt      string // dateTimeLayout, in the site's time zone
 }
@@ -72,6 +76,10 @@ func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	}
 	if a.Section != nil {
 		f.Section = a.Section.Slug
+	}
+	f.Kind, f.Author = string(a.Kind), noAuthor
+	if a.Author != nil {
+		f.Author = a.Author.Slug
 	}
 	if a.IsPublic(now) {
 		f.Status = string(article.Published)
@@ -98,6 +106,10 @@ func parseArticleForm(r *http.Request) ArticleForm {
 		FocusKeyphrase: strings.Join(strings.Fields(r.PostFormValue("focus_keyphrase")), " "),
 		FeaturedImage:  strings.TrimSpace(r.PostFormValue("featured_image")),
 		Section:        strings.TrimSpace(r.PostFormValue("section")),
+		Kind:           strings.TrimSpace(r.PostFormValue("kind")),
+		Author:         strings.TrimSpace(r.PostFormValue("author")),
+		NewAuthor:      strings.TrimSpace(r.PostFormValue("new_author")),
+		UpdateNote:     strings.TrimSpace(r.PostFormValue("update_note")),
 		Status:         strings.TrimSpace(r.PostFormValue("status")),
 		PublishAt:      strings.TrimSpace(r.PostFormValue("publish_at")),
 	}
@@ -109,9 +121,13 @@ func parseArticleForm(r *http.Request) ArticleForm {
 	return f
 }
 
+// noAuthor is the Author of a form that credits nobody.
+const noAuthor = "-"
+
 // FieldErrors are messages about the form, by field name ("title",
 // "slug", "description", "body", "tags", "focus_keyphrase", "section",
-// "status", "publish_at"), for the person who typed it.
+// "kind", "author", "updates", "status", "publish_at"), for the person
+// who typed it.
 type FieldErrors map[string]string
 
 // apply writes the form onto a, an article stored or new, and says what is
@@ -129,6 +145,25 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	// the newsroom finds the section by its slug.
 	if f.Section != "" {
 		a.Section = &article.Section{Slug: f.Section}
+	}
+	if f.Kind != "" {
+		kind, err := article.ParseKind(f.Kind)
+		if err != nil {
+			errs["kind"] = upperFirst(err.Error()) + "."
+		}
+		a.Kind = kind
+	}
+	switch {
+	case f.NewAuthor != "":
+		a.Author = &article.Author{Name: f.NewAuthor}
+	case f.Author == noAuthor:
+		a.Author = nil
+	case f.Author != "":
+		// The newsroom credits the author with that slug as stored.
+		a.Author = &article.Author{Slug: f.Author}
+	}
+	if f.UpdateNote != "" {
+		a.Updates = append(append([]article.Update(nil), a.Updates...), article.Update{At: now.UTC(), Text: f.UpdateNote})
 	}
 	if id, ok := f.featured(); ok {
 		a.FeaturedMediaID = id
@@ -182,6 +217,7 @@ func (f ArticleForm) featured() (int64, bool) {
 var formFields = map[string]bool{
 	"title": true, "slug": true, "description": true, "body": true, "tags": true,
 	"focus_keyphrase": true, "status": true, "publish_at": true, "featured_image": true, "section": true,
+	"kind": true, "author": true, "updates": true,
 }
 
 // invalidFields returns the message of a validation error from the
@@ -228,6 +264,8 @@ type EditPage struct {
 	// Sections are the site's sections in order, for the Section select;
 	// none on a site without sections, which shows no select.
 	Sections []article.Section
+	// Authors are the site's authors, for the Author select.
+	Authors []*article.Author
 	// CanPublish says whether the status may be other than draft.
 	CanPublish bool
 	CanDelete  bool
@@ -279,6 +317,7 @@ func (h *Handler) articleNew(w http.ResponseWriter, r *http.Request) error {
 		Action:     "/admin/articles/new",
 		Key:        newKey,
 		Sections:   h.sectionChoices(r),
+		Authors:    h.authorChoices(r),
 		CanPublish: u.CanPublishArticle(u.ID),
 	}
 	if len(p.Sections) > 0 {
@@ -294,7 +333,7 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 	f.ID, f.Version = 0, 0
 	p := EditPage{
 		Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
-		Sections: h.sectionChoices(r), CanPublish: u.CanPublishArticle(u.ID),
+		Sections: h.sectionChoices(r), Authors: h.authorChoices(r), CanPublish: u.CanPublishArticle(u.ID),
 	}
 	a := &article.Article{OwnerID: u.ID, Author: &article.Author{Name: u.Name}}
 	errs := f.apply(a, h.location(r.Context()), h.now())
@@ -322,6 +361,17 @@ func (h *Handler) articleCreate(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, editPath(a.ID), "published")
 	}
 	return redirect(w, r, editPath(a.ID), "created")
+}
+
+// authorChoices lists the site's authors for the editor's select; a
+// failure to read them is logged and the select offers none but the
+// article's own (the form keeps it).
+func (h *Handler) authorChoices(r *http.Request) []*article.Author {
+	as, err := h.news.Authors(r.Context())
+	if err != nil {
+		h.logger.Error("list the authors for the editor", "err", err)
+	}
+	return as
 }
 
 // sectionChoices lists the site's sections for the editor's select. A
@@ -378,6 +428,7 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 		Key:        keyOf(a),
 		Stored:     a,
 		Sections:   h.sectionChoices(r),
+		Authors:    h.authorChoices(r),
 		CanPublish: u.CanPublishArticle(a.OwnerID),
 		CanDelete:  newsroom.MayDelete(newsroom.Person(u, ""), a),
 		Revisions:  reverse(revs), // newest first: the one most likely wanted back
@@ -506,6 +557,7 @@ func (h *Handler) lostArticle(w http.ResponseWriter, r *http.Request, f ArticleF
 		Action:     "/admin/articles/new",
 		Key:        newKey,
 		Sections:   h.sectionChoices(r),
+		Authors:    h.authorChoices(r),
 		CanPublish: u.CanPublishArticle(u.ID),
 		Message: "This article was deleted by someone else while you were editing, so nothing was saved. " +
 			"Your text is below: save it as a new article, or copy what you need.",
@@ -675,7 +727,7 @@ func (h *Handler) articleApplyLinks(w http.ResponseWriter, r *http.Request) erro
 		}
 		p := EditPage{
 			Page: h.page(r, "New article", "articles"), Form: f, Action: "/admin/articles/new", Key: newKey,
-			Sections: h.sectionChoices(r), CanPublish: u.CanPublishArticle(u.ID),
+			Sections: h.sectionChoices(r), Authors: h.authorChoices(r), CanPublish: u.CanPublishArticle(u.ID),
 		}
 		p.Flash = "Link added to your text; save to keep it."
 		draft.Body = body

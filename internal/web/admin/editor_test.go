@@ -983,3 +983,50 @@ func TestLineDiff(t *testing.T) {
 		t.Errorf("big diff: %d added, %d removed", added, removed)
 	}
 }
+
+// TestEditorKindAuthorAndNotes: the editor makes an article a page,
+// credits it to an existing author or a new one (or nobody), and appends
+// a dated note to a published article, refused on a draft.
+func TestEditorKindAuthorAndNotes(t *testing.T) {
+	es := newEditorServer(t)
+	ed := es.signIn("Eda Editor", user.Editor)
+	es.addArticle("Port news", "Text.\n", article.Published, 0) // by "Desk"
+	a := es.addArticle("About the paper", "Who we are.\n", article.Published, 0)
+	edit := editPath(a.ID)
+
+	page := ed.get(edit)
+	for _, want := range []string{`<select id="kind" name="kind"`, `<option value="desk" selected>Desk</option>`, `id="update_note"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the editor lacks %s", want)
+		}
+	}
+	res := ed.post(edit, articleForm("About the paper", "Who we are.\n", "article_id", fmt.Sprint(a.ID), "version", "1", "status", "published",
+		"kind", "about", "author", "-", "update_note", "Added our address."))
+	wantEditorStatus(t, "save as a page", res, http.StatusSeeOther)
+	got := es.article("about-the-paper")
+	if got.Kind != article.About || got.Author != nil || len(got.Updates) != 1 || got.Updates[0].Text != "Added our address." {
+		t.Errorf("after saving: kind %q author %+v updates %+v", got.Kind, got.Author, got.Updates)
+	}
+
+	res = ed.post(edit, articleForm("About the paper", "Who we are.\n", "article_id", fmt.Sprint(a.ID), "version", "2", "status", "published",
+		"kind", "about", "new_author", "Lena Berg"))
+	wantEditorStatus(t, "credit a new author", res, http.StatusSeeOther)
+	if got := es.article("about-the-paper"); got.Author == nil || got.Author.Slug != "lena-berg" || len(got.Updates) != 1 {
+		t.Errorf("a new author: %+v, notes %d", got.Author, len(got.Updates))
+	}
+	res = ed.post(edit, articleForm("About the paper", "Who we are.\n", "article_id", fmt.Sprint(a.ID), "version", "3", "status", "published",
+		"kind", "about", "author", "desk"))
+	wantEditorStatus(t, "credit an existing author", res, http.StatusSeeOther)
+	if got := es.article("about-the-paper"); got.Author == nil || got.Author.Name != "Desk" {
+		t.Errorf("an existing author: %+v", got.Author)
+	}
+
+	d := es.addArticle("Unfinished", "Text.\n", article.Draft, 0)
+	res = ed.post(editPath(d.ID), articleForm("Unfinished", "Text.\n", "article_id", fmt.Sprint(d.ID), "version", "1", "update_note", "Too early."))
+	wantEditorStatus(t, "a note on a draft", res, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.body, "nly a published article takes update notes") {
+		t.Error("the note's refusal is not shown")
+	}
+	res = ed.post(editPath(d.ID), articleForm("Unfinished", "Text.\n", "article_id", fmt.Sprint(d.ID), "version", "1", "kind", "column"))
+	wantEditorStatus(t, "an unknown kind", res, http.StatusUnprocessableEntity)
+}

@@ -60,6 +60,9 @@ func (s *Service) Pin(ctx context.Context, actor Actor, slug string, at int) err
 	if a.Status == article.Draft {
 		return &article.FieldError{Field: "article", Msg: fmt.Sprintf("%q is a draft: publish or schedule it before pinning it", a.Title)}
 	}
+	if a.Kind.IsPage() {
+		return &article.FieldError{Field: "article", Msg: fmt.Sprintf("%q is a page of the site, not a story: link it from a menu instead", a.Title)}
+	}
 	ids, err := s.store.Pins(ctx)
 	if err != nil {
 		return err

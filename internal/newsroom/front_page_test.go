@@ -42,6 +42,9 @@ func TestPinningStories(t *testing.T) {
 		if err := svc.Create(ctx, sys, draft("Unfinished", "Text.\n", 0)); err != nil {
 			t.Fatal(err)
 		}
+		if err := svc.Create(ctx, sys, &article.Article{Kind: article.About, Title: "About us", Body: "Who we are.\n"}); err != nil {
+			t.Fatal(err)
+		}
 		editor := newsroom.Person(addUser(t, s, "ed@example.org", user.Editor), "192.0.2.1")
 		for _, step := range []struct {
 			slug string
@@ -56,6 +59,9 @@ func TestPinningStories(t *testing.T) {
 		}
 		if err := svc.Pin(ctx, editor, "unfinished", 0); fieldOf(err) != "article" || !strings.Contains(err.Error(), "is a draft") {
 			t.Errorf("pinning a draft: %v; want refused", err)
+		}
+		if err := svc.Pin(ctx, editor, "about-us", 0); fieldOf(err) != "article" || !strings.Contains(err.Error(), "page of the site") {
+			t.Errorf("pinning a page: %v; want refused", err)
 		}
 		if err := svc.MovePin(ctx, editor, "story-3", -1); err != nil {
 			t.Fatal(err)

@@ -43,6 +43,10 @@ func (s *Service) PrepareImport(actor Actor, w ImportWrite) error {
 		// put it.
 		a.Section = old.Section
 	}
+	if a.Kind == "" {
+		// Nor a kind: a page an editor made stays a page.
+		a.Kind = old.Kind
+	}
 	if a.PublishedAt.IsZero() && a.Status != article.Draft {
 		a.PublishedAt = old.PublishedAt
 	}

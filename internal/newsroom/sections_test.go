@@ -203,3 +203,19 @@ func TestUpdateNotes(t *testing.T) {
 
 	})
 }
+
+// TestReimportKeepsEditorsChoices: a file imported again that names no
+// section and no kind leaves the article in the section and of the kind
+// an editor gave it.
+func TestReimportKeepsEditorsChoices(t *testing.T) {
+	svc := newsroom.New(nil, nil, testclock.New(testclock.Date(2026, 11, 27, 12, 0)).Now, nil)
+	old := &article.Article{ID: 7, Version: 3, Kind: article.About, Title: "About", Slug: "about", Body: "Old.\n",
+		Section: nil, Status: article.Published, PublishedAt: testclock.Date(2026, 1, 1, 0, 0)}
+	a := &article.Article{Title: "About", Body: "New.\n", Source: "about.md"}
+	if err := svc.PrepareImport(newsroom.System("import"), newsroom.ImportWrite{Article: a, Old: old}); err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != article.About || a.ID != 7 {
+		t.Errorf("the re-imported page is kind %q, ID %d; want about, 7", a.Kind, a.ID)
+	}
+}

@@ -63,7 +63,7 @@ func (h *Handlers) frontPage(ctx context.Context, now time.Time) (*FrontPage, ti
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		if a.IsPublic(now) && len(top) < newsroom.FrontPageSlots {
+		if a.IsPublic(now) && !a.Kind.IsPage() && len(top) < newsroom.FrontPageSlots {
 			top = append(top, a)
 			used[a.ID] = true
 		}

@@ -35,6 +35,8 @@ func TestTemplatesExecuteZero(t *testing.T) {
 		execute(t, h.tpl.analytics, AnalyticsPage{Page: p, Chart: barChart("", h.now(), 7, nil)})
 		execute(t, h.tpl.users, UsersPage{Page: p})
 		execute(t, h.tpl.audit, AuditPage{Page: p})
+		execute(t, h.tpl.frontPage, FrontPagePage{Page: p})
+		execute(t, h.tpl.menus, MenusPage{Page: p, Menus: []MenuForm{{Rows: []MenuRow{{}}}}})
 		execute(t, h.tpl.error, ErrorPage{Page: p})
 	}
 }

@@ -353,6 +353,15 @@ func clickAndLoad[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// loadAfter runs action, which leads to another page (a script that
+// submits a form), and waits until that page has loaded.
+func loadAfter(action chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, action)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
 // js quotes s as a JavaScript string literal.
 func js(s string) string {
 	b, _ := json.Marshal(s) // a string always marshals
@@ -548,6 +557,9 @@ func TestAdminFlow(t *testing.T) {
 
 	photoFlow(t, admin, newTab(t, browser), base, shots)
 	timed("photos")
+
+	arrangeFlow(t, admin, visitor, base, slug, shots)
+	timed("front page and menus")
 }
 
 // writeArticle writes and publishes the new article in the editor, with
@@ -703,4 +715,78 @@ func photoFlow(t *testing.T, admin, visitor context.Context, base string, shots 
 		waitJS(`document.querySelector("article > figure.photo img").complete`),
 	)
 	shots.take(t, visitor, "article-photo")
+}
+
+// arrangeFlow pins the new article to the front page's lead, by dragging
+// it and by the up and down buttons, and sees it lead the public front
+// page; then adds a link to the header menu and sees it in the public
+// header.
+func arrangeFlow(t *testing.T, admin, visitor context.Context, base, slug string, shots screenshots) {
+	t.Helper()
+	first := `document.querySelector("#pins li.pin")?.getAttribute("data-slug")`
+	step(t, admin, "pin the new article to the lead",
+		chromedp.Navigate(base+"/admin/front-page"),
+		chromedp.WaitVisible(chromedp.ID("pin-slug")),
+		runJS(`document.getElementById("pin-slug").value = `+js(slug)),
+		chromedp.Click(chromedp.CSS(`input[name="slot"][value="lead"]`)),
+		clickAndLoad(chromedp.CSS(`form.pin-form button[type="submit"]`)),
+		waitJS(first+` === `+js(slug)),
+	)
+	// A second story in the next slot, from the newest that are offered.
+	other := value(t, admin, "choose another story", chromedp.Evaluate[string](`document.querySelector("#pin-slug option[value]:not([value=''])").value`))
+	step(t, admin, "pin another story to the next slot",
+		runJS(`document.getElementById("pin-slug").value = `+js(other)),
+		clickAndLoad(chromedp.CSS(`form.pin-form button[type="submit"]`)),
+		waitJS(`document.querySelectorAll("#pins li.pin").length === 2`),
+	)
+	// front_page.js: drag the second row above the first (the browser's
+	// drag events, as a mouse makes them); the new order is posted.
+	step(t, admin, "drag the second story to the lead",
+		chromedp.WaitVisible(chromedp.CSS(`.drag-hint`)),
+		loadAfter(runJS(`(() => {
+			const rows = document.querySelectorAll("#pins li.pin");
+			const dt = new DataTransfer();
+			const at = (type, row, y) => row.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt, clientY: y}));
+			const top = rows[0].getBoundingClientRect().top + 2;
+			at("dragstart", rows[1], top);
+			at("dragover", rows[0], top);
+			at("drop", rows[0], top);
+			// dragend submits the order: after this script has returned,
+			// so that its page is not replaced under it.
+			setTimeout(() => at("dragend", rows[1], top), 0);
+		})()`)),
+		waitJS(first+` === `+js(other)+` && document.querySelector(".flash")?.textContent === "Saved."`),
+	)
+	// Without the script: the buttons.
+	step(t, admin, "move the new article back to the lead with a button",
+		clickAndLoad(chromedp.CSS(`#pins li.pin:first-child button[name="dir"][value="down"]`)),
+		waitJS(first+` === `+js(slug)),
+		waitJS(`document.querySelector("#pins li.pin:first-child .pin-slot").textContent === "Lead"`),
+	)
+	shots.take(t, admin, "admin-front-page")
+	step(t, visitor, "see the new article lead the front page",
+		chromedp.Navigate(base+"/"),
+		waitJS(`document.querySelector(".lead h2")?.textContent.includes(`+js(newTitle)+`)`),
+	)
+
+	const label, href = "Tide tables", "https://tides.example.org/selvik"
+	newRow := `#menu-header tr.menu-item.new`
+	step(t, admin, "add a link to the header menu",
+		chromedp.Navigate(base+"/admin/menus"),
+		chromedp.WaitVisible(chromedp.CSS(newRow+` input[name="label"]`)),
+		chromedp.SendKeys(chromedp.CSS(newRow+` input[name="label"]`), label),
+		chromedp.SetValue(chromedp.CSS(newRow+` select[name="kind"]`), "link"),
+		// The kind shows only its own target field (CSS :has).
+		chromedp.WaitVisible(chromedp.CSS(newRow+` input[name="link"]`)),
+		waitJS(`getComputedStyle(document.querySelector("`+newRow+` .target-section")).display === "none"`),
+		chromedp.SendKeys(chromedp.CSS(newRow+` input[name="link"]`), href),
+		clickAndLoad(chromedp.CSS(`#menu-header > button[value="save"]:not(.default-submit)`)),
+		waitJS(`document.querySelector(".flash")?.textContent === "Saved."`),
+		waitJS(`[...document.querySelectorAll("#menu-header input[name='label']")].some(i => i.value === `+js(label)+`)`),
+	)
+	shots.take(t, admin, "admin-menus")
+	step(t, visitor, "see the link in the public header",
+		chromedp.Navigate(base+"/"),
+		waitJS(`[...document.querySelectorAll(".site-menu a")].some(a => a.textContent.trim() === `+js(label)+` && a.getAttribute("href") === `+js(href)+`)`),
+	)
 }

@@ -152,6 +152,8 @@ type templates struct {
 	audit     *web.Page[AuditPage]
 	media     *web.Page[MediaPage]
 	sections  *web.Page[SectionsPage]
+	frontPage *web.Page[FrontPagePage]
+	menus     *web.Page[MenusPage]
 	error     *web.Page[ErrorPage]
 }
 
@@ -174,6 +176,8 @@ func declareTemplates(set *web.Set) (templates, error) {
 	declare(set, &t.audit, "audit", &err)
 	declare(set, &t.media, "media", &err)
 	declare(set, &t.sections, "sections", &err)
+	declare(set, &t.frontPage, "front_page", &err)
+	declare(set, &t.menus, "menus", &err)
 	declare(set, &t.error, "error", &err)
 	if err == nil {
 		t.panels, err = web.DeclareFragment[Panels](set, "edit", "panels")
@@ -250,6 +254,13 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("POST /admin/sections/{slug}", form, h.auth(user.ArrangeSite, h.sectionEdit))
 	handle("POST /admin/sections/{slug}/move", form, h.auth(user.ArrangeSite, h.sectionMove))
 	handle("POST /admin/sections/{slug}/delete", form, h.auth(user.ArrangeSite, h.sectionDelete))
+	handle("GET /admin/front-page", form, h.auth(user.ArrangeSite, h.frontPage))
+	handle("POST /admin/front-page/pin", form, h.auth(user.ArrangeSite, h.frontPagePin))
+	handle("POST /admin/front-page/unpin", form, h.auth(user.ArrangeSite, h.frontPageUnpin))
+	handle("POST /admin/front-page/move", form, h.auth(user.ArrangeSite, h.frontPageMove))
+	handle("POST /admin/front-page/order", form, h.auth(user.ArrangeSite, h.frontPageOrder))
+	handle("GET /admin/menus", form, h.auth(user.ArrangeSite, h.menus))
+	handle("POST /admin/menus", form, h.auth(user.ArrangeSite, h.menuSave))
 
 	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
 	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
@@ -370,6 +381,9 @@ var flashes = map[string]string{
 	"user-disabled": "User disabled; their sessions have ended.",
 	"user-enabled":  "User enabled.",
 	"user-deleted":  "User deleted; their articles keep their byline.",
+	"pinned":        "Pinned to the front page.",
+	"unpinned":      "Unpinned: its slot shows the newest story again.",
+	"was-pinned":    "That story is pinned to the front page already.",
 	"signed-out":    "You are signed out.",
 	"expired":       "Your session has expired. Please sign in again.",
 	"signin":        "Please sign in to continue.",

@@ -54,6 +54,7 @@ func (at *adminTest) snapshot() string {
 		at.t.Fatal(err)
 	}
 	fmt.Fprintf(&b, "site %+v\ncomments %+v\n", site, policy)
+	b.WriteString(at.arrangement())
 	items, err := at.db.MediaItems(ctx, store.MediaQuery{})
 	if err != nil {
 		at.t.Fatal(err)
@@ -109,6 +110,10 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 	at.addSection("Sport", "")
 	at.articleIn("Cup final", "sport")
 
+	pinned, other := at.addArticle("tide-tables", admin.ID), at.addArticle("quay-repairs", admin.ID)
+	if err := at.db.SetPins(ctx, []int64{a.ID, pinned.ID}); err != nil {
+		t.Fatal(err)
+	}
 	articleForm := url.Values{"title": {"Hijacked"}, "slug": {a.Slug}, "body": {"Replaced."}, "status": {"published"},
 		"version": {fmt.Sprint(a.Version)}, "article_id": {fmt.Sprint(a.ID)}}
 	settingsForm := url.Values{"title": {"Hijacked"}, "max_links": {"9"}, "close_after_days": {"0"}, "min_form_seconds": {"0"},
@@ -159,6 +164,13 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"POST", "/admin/sections/news", url.Values{"name": {"Hijacked"}, "slug": {"hijacked"}}, notEditors},
 		{"POST", "/admin/sections/news/move", url.Values{"direction": {"down"}}, notEditors},
 		{"POST", "/admin/sections/sport/delete", url.Values{"move_to": {"news"}}, notEditors},
+		{"GET", "/admin/front-page", nil, notEditors},
+		{"POST", "/admin/front-page/pin", url.Values{"slug": {other.Slug}, "slot": {"lead"}}, notEditors},
+		{"POST", "/admin/front-page/unpin", url.Values{"slug": {a.Slug}}, notEditors},
+		{"POST", "/admin/front-page/move", url.Values{"slug": {a.Slug}, "dir": {"down"}}, notEditors},
+		{"POST", "/admin/front-page/order", url.Values{"slug": {pinned.Slug, a.Slug}}, notEditors},
+		{"GET", "/admin/menus", nil, notEditors},
+		{"POST", "/admin/menus", hijackedMenu, notEditors},
 	}
 	// The route table of the brief is covered: a route added to Register
 	// without a line here fails the test.

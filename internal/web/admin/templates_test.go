@@ -41,6 +41,8 @@ func TestTemplatesExecuteZero(t *testing.T) {
 		execute(t, h.tpl.audit, AuditPage{Page: p})
 		execute(t, h.tpl.sections, SectionsPage{Page: p})
 		execute(t, h.tpl.sections, SectionsPage{Page: p, Rows: []SectionRow{{}}})
+		execute(t, h.tpl.frontPage, FrontPagePage{Page: p})
+		execute(t, h.tpl.menus, MenusPage{Page: p, Menus: []MenuForm{{Rows: []MenuRow{{}}}}})
 		execute(t, h.tpl.error, ErrorPage{Page: p})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pinsOf lists the pinned stories as 'frontpage list --json' prints them.
@@ -44,7 +45,7 @@ func TestFrontPageCommands(t *testing.T) {
 				t.Errorf("frontpage pin --lead printed %q", out)
 			}
 			// A scheduled story keeps its place for when it is public.
-			if out := mustRun(t, "frontpage", "pin", "ferry-plan", "--db", db); !strings.Contains(out, "ferry-plan is scheduled for 2027-03-01 08:00; it takes its place once it is public") {
+			if out := mustRun(t, "frontpage", "pin", "ferry-plan", "--db", db); !strings.Contains(out, "ferry-plan is scheduled for "+planAt.Format("2006-01-02 15:04")+"; it takes its place once it is public") {
 				t.Errorf("pinning a scheduled story printed %q", out)
 			}
 			pins := pinsOf(t, db)
@@ -53,7 +54,7 @@ func TestFrontPageCommands(t *testing.T) {
 				t.Errorf("frontpage list --json: %+v", pins)
 			}
 			list := mustRun(t, "frontpage", "list", "--db", db)
-			if !strings.Contains(list, "1  "+cranes) || !strings.Contains(list, "(not public now: scheduled for 2027-03-01 08:00)") {
+			if !strings.Contains(list, "1  "+cranes) || !strings.Contains(list, "(not public now: scheduled for "+planAt.Format("2006-01-02 15:04")+")") {
 				t.Errorf("frontpage list:\n%s", list)
 			}
 			if out := mustRun(t, "frontpage", "pin", tram, "--db", db); !strings.Contains(out, "pinned already, at 2; nothing changed") {
@@ -81,8 +82,8 @@ func TestFrontPageCommands(t *testing.T) {
 			// A fifth fills the slots; a sixth is refused.
 			dir := t.TempDir()
 			mustRun(t, "import", "--db", db,
-				writeFile(t, dir, "fifth.md", "---\ntitle: Fifth\nslug: fifth\ndate: 2026-11-01T08:00:00Z\n---\nText.\n"),
-				writeFile(t, dir, "sixth.md", "---\ntitle: Sixth\nslug: sixth\ndate: 2026-11-01T09:00:00Z\n---\nText.\n"))
+				writeFile(t, dir, "fifth.md", "---\ntitle: Fifth\nslug: fifth\ndate: "+clock.Now().Add(-26*24*time.Hour).Format(time.RFC3339)+"\n---\nText.\n"),
+				writeFile(t, dir, "sixth.md", "---\ntitle: Sixth\nslug: sixth\ndate: "+clock.Now().Add(-26*24*time.Hour+time.Hour).Format(time.RFC3339)+"\n---\nText.\n"))
 			mustRun(t, "frontpage", "pin", "fifth", "--db", db)
 			before := pinnedSlugs(t, db)
 			wantFailure(t, exitFail, "the front page has 5 pinned stories, all its slots: unpin one first", "frontpage", "pin", "sixth", "--db", db)

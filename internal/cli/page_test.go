@@ -6,9 +6,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/testclock"
 )
 
 const budget = "what-the-2027-budget-means-for-selvik-households"
+
+// planAt is when the examples' "ferry-plan" is scheduled: months after the
+// tests' clock, moved with it.
+var planAt = testclock.Date(2027, 3, 1, 8, 0)
 
 // writeFile writes a file in dir and returns its path.
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -29,7 +36,7 @@ func examples(t *testing.T, dsn func(t *testing.T) string) string {
 	dir := t.TempDir()
 	mustRun(t, "import", "--db", db, "../../examples/articles/harbour-cranes.md", "../../examples/articles/night-tram-trial.md", "../../examples/articles/budget-2027.md",
 		writeFile(t, dir, "draft.md", "---\ntitle: Ferry Draft\nslug: ferry-draft\ndraft: true\nauthor: Jonas Ek\n---\nNot ready.\n"),
-		writeFile(t, dir, "plan.md", "---\ntitle: Ferry Plan\nslug: ferry-plan\ndate: 2027-03-01T08:00:00Z\n---\nLater.\n"))
+		writeFile(t, dir, "plan.md", "---\ntitle: Ferry Plan\nslug: ferry-plan\ndate: "+planAt.Format(time.RFC3339)+"\n---\nLater.\n"))
 	return db
 }
 
@@ -91,7 +98,7 @@ func TestArticleNote(t *testing.T) {
 			t.Parallel()
 			db := examples(t, b.dsn)
 			const text = "Corrected 27 November: water charges rise by 4 percent, not 5."
-			if out := mustRun(t, "article", "note", budget, text, "--db", db); out != budget+": note 1 added, dated 2026-11-27 12:00 UTC\n" {
+			if out := mustRun(t, "article", "note", budget, text, "--db", db); out != budget+": note 1 added, dated "+clock.Now().Format("2006-01-02 15:04")+" UTC\n" {
 				t.Errorf("article note printed %q", out)
 			}
 			var got struct {
@@ -103,10 +110,10 @@ func TestArticleNote(t *testing.T) {
 			if err := json.Unmarshal([]byte(mustRun(t, "article", "show", budget, "--json", "--db", db)), &got); err != nil {
 				t.Fatal(err)
 			}
-			if len(got.Updates) != 1 || got.Updates[0].Text != text || got.Updates[0].At != "2026-11-27T12:00:00Z" {
+			if len(got.Updates) != 1 || got.Updates[0].Text != text || got.Updates[0].At != clock.Now().Format(time.RFC3339) {
 				t.Errorf("updates after the note: %+v", got.Updates)
 			}
-			if show := mustRun(t, "article", "show", budget, "--db", db); !strings.Contains(show, "Updates:\n  2026-11-27 12:00  "+text+"\n") {
+			if show := mustRun(t, "article", "show", budget, "--db", db); !strings.Contains(show, "Updates:\n  "+clock.Now().Format("2006-01-02 15:04")+"  "+text+"\n") {
 				t.Errorf("article show does not list the note:\n%s", show)
 			}
 			if out := mustRun(t, "article", "note", budget, "Updated: the council approved the budget.", "--db", db); !strings.Contains(out, "note 2 added") {

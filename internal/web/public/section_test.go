@@ -212,7 +212,7 @@ func TestArticlePageExtras(t *testing.T) {
 	})
 	_, page := ts.get(t, "/"+a.Slug+"/")
 	doc := parseHTML(t, page)
-	if u := findAll(doc, hasClass("updates")); len(u) != 1 || !strings.Contains(text(u[0]), "Updated 20 November 2026: Corrected the name of the ferry.") {
+	if u := findAll(doc, hasClass("updates")); len(u) != 1 || !strings.Contains(text(u[0]), inPublishedYear("Updated 20 November 2026: Corrected the name of the ferry.")) {
 		t.Errorf("the update note is not shown under the byline")
 	}
 	toc := findAll(doc, hasClass("toc"))

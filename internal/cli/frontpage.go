@@ -217,13 +217,8 @@ func frontpageMoveCommand() *command {
 				return usage(e, fs, "name the story's slug and up or down")
 			}
 			slug := fs.Arg(0)
-			var delta int
-			switch fs.Arg(1) {
-			case "up":
-				delta = -1
-			case "down":
-				delta = 1
-			default:
+			delta, ok := upOrDown(fs.Arg(1))
+			if !ok {
 				return usage(e, fs, "move %s up or down, not %q", slug, fs.Arg(1))
 			}
 			return withStore(e, fs, func(s store.Store) error {

@@ -219,13 +219,8 @@ func sectionMoveCommand() *command {
 				return usage(e, fs, "name the section's slug and up or down")
 			}
 			slug := fs.Arg(0)
-			var delta int
-			switch fs.Arg(1) {
-			case "up":
-				delta = -1
-			case "down":
-				delta = 1
-			default:
+			delta, ok := upOrDown(fs.Arg(1))
+			if !ok {
 				return usage(e, fs, "move %s up or down, not %q", slug, fs.Arg(1))
 			}
 			return withStore(e, fs, func(s store.Store) error {
@@ -373,4 +368,16 @@ func articleSetSectionCommand() *command {
 			})
 		},
 	}
+}
+
+// upOrDown is the move of a "move SLUG up|down" command: -1 for up
+// (towards the first place), 1 for down.
+func upOrDown(word string) (delta int, ok bool) {
+	switch word {
+	case "up":
+		return -1, true
+	case "down":
+		return 1, true
+	}
+	return 0, false
 }

@@ -78,44 +78,46 @@ func (s *Service) Pin(ctx context.Context, actor Actor, slug string, at int) err
 // Unpin takes the article slug off the front page; its slot fills with
 // the newest story again.
 func (s *Service) Unpin(ctx context.Context, actor Actor, slug string) error {
-	if err := mayArrange(actor); err != nil {
-		return err
-	}
-	a, err := s.store.Article(ctx, slug)
+	ids, at, err := s.pinned(ctx, actor, slug)
 	if err != nil {
 		return err
 	}
-	ids, err := s.store.Pins(ctx)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(ids, a.ID) {
-		return fmt.Errorf("%w: %q is not pinned to the front page", store.ErrNotFound, a.Title)
-	}
-	return s.setPins(ctx, actor, slices.DeleteFunc(ids, func(id int64) bool { return id == a.ID }))
+	return s.setPins(ctx, actor, slices.Delete(ids, at, at+1))
 }
 
 // MovePin moves the pinned article slug by delta places (-1 towards the
 // lead, 1 away), for the admin's buttons; at either end it stays.
 func (s *Service) MovePin(ctx context.Context, actor Actor, slug string, delta int) error {
-	if err := mayArrange(actor); err != nil {
+	ids, at, err := s.pinned(ctx, actor, slug)
+	if err != nil {
 		return err
+	}
+	to := min(max(at+delta, 0), len(ids)-1)
+	if to == at {
+		return nil // at an end already: nothing to save or audit
+	}
+	ids[at], ids[to] = ids[to], ids[at]
+	return s.setPins(ctx, actor, ids)
+}
+
+// pinned checks that the actor may arrange the front page and finds the
+// pinned article slug: the pins, and its place among them. An article
+// not pinned wraps store.ErrNotFound.
+func (s *Service) pinned(ctx context.Context, actor Actor, slug string) (ids []int64, at int, err error) {
+	if err := mayArrange(actor); err != nil {
+		return nil, 0, err
 	}
 	a, err := s.store.Article(ctx, slug)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	ids, err := s.store.Pins(ctx)
-	if err != nil {
-		return err
+	if ids, err = s.store.Pins(ctx); err != nil {
+		return nil, 0, err
 	}
-	at := slices.Index(ids, a.ID)
-	if at < 0 {
-		return fmt.Errorf("%w: %q is not pinned to the front page", store.ErrNotFound, a.Title)
+	if at = slices.Index(ids, a.ID); at < 0 {
+		return nil, 0, fmt.Errorf("%w: %q is not pinned to the front page", store.ErrNotFound, a.Title)
 	}
-	to := min(max(at+delta, 0), len(ids)-1)
-	ids[at], ids[to] = ids[to], ids[at]
-	return s.setPins(ctx, actor, ids)
+	return ids, at, nil
 }
 
 // OrderPins puts the pinned stories in the order of slugs, which must

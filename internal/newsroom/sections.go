@@ -131,6 +131,9 @@ func (s *Service) ArrangeSections(ctx context.Context, actor Actor, slugs []stri
 // MoveSection moves section slug by delta places (-1 up, 1 down) in the
 // order, for the admin's buttons; at either end it stays.
 func (s *Service) MoveSection(ctx context.Context, actor Actor, slug string, delta int) error {
+	if err := mayArrange(actor); err != nil {
+		return err
+	}
 	ss, err := s.store.Sections(ctx)
 	if err != nil {
 		return err
@@ -147,6 +150,9 @@ func (s *Service) MoveSection(ctx context.Context, actor Actor, slug string, del
 		return fmt.Errorf("%w: no section has the slug %q", store.ErrNotFound, slug)
 	}
 	to := min(max(at+delta, 0), len(slugs)-1)
+	if to == at {
+		return nil // at an end already: nothing to save or audit
+	}
 	slugs[at], slugs[to] = slugs[to], slugs[at]
 	return s.ArrangeSections(ctx, actor, slugs)
 }

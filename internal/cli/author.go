@@ -168,8 +168,7 @@ func authorEditCommand() *command {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one author by their slug (see 'dateline author list')")
 			}
-			given := map[string]bool{}
-			fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+			given := flagsGiven(fs)
 			if !given["name"] && !given["bio"] && !given["role-title"] && !given["photo"] && !given["link"] && !noLinks {
 				return usage(e, fs, "give what to change: --name, --bio, --role-title, --photo, --link or --no-links")
 			}

@@ -268,6 +268,14 @@ func usage(e *env, fs *flag.FlagSet, format string, args ...any) int {
 	return exitUsage
 }
 
+// flagsGiven names the flags set on the command line, so that a command
+// can tell --bio "" (remove it) from no --bio at all (keep it).
+func flagsGiven(fs *flag.FlagSet) map[string]bool {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return given
+}
+
 // newsroomOf is the newsroom service over s, for the commands that change
 // content: they act as the system (cliActor in the audit log).
 func newsroomOf(e *env, s store.Store) *newsroom.Service {

@@ -171,13 +171,14 @@ func sectionRenameCommand() *command {
 		flags: func(fs *flag.FlagSet, _ *config.Config) {
 			fs.StringVar(&name, "name", "", "the new name")
 			fs.StringVar(&newSlug, "slug", "", "the new slug: the front page moves to /NEW/, and /SLUG/ redirects there")
-			fs.StringVar(&description, "description", "", "the new description")
+			fs.StringVar(&description, "description", "", "the new description (\"\" to remove it)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "name one section by its slug (see 'dateline section list')")
 			}
-			if strings.TrimSpace(name) == "" && newSlug == "" && strings.TrimSpace(description) == "" {
+			given := flagsGiven(fs)
+			if strings.TrimSpace(name) == "" && newSlug == "" && !given["description"] {
 				return usage(e, fs, "give what to change: --name, --slug or --description")
 			}
 			if newSlug != "" {
@@ -191,7 +192,10 @@ func sectionRenameCommand() *command {
 				if err != nil {
 					return err
 				}
-				if unchanged(name, old.Name) && unchanged(newSlug, old.Slug) && unchanged(description, old.Description) {
+				if !given["description"] {
+					description = old.Description
+				}
+				if unchanged(name, old.Name) && unchanged(newSlug, old.Slug) && strings.TrimSpace(description) == old.Description {
 					fmt.Fprintf(e.stdout, "section %s already has that name, slug and description; nothing changed\n", slug)
 					return nil
 				}

@@ -121,6 +121,23 @@ func TestSectionCommands(t *testing.T) {
 			if out := mustRun(t, "section", "rename", "local-news", "--description", "The city and the coast.", "--db", db); strings.Contains(out, "→") {
 				t.Errorf("a rename keeping the slug printed a redirect: %q", out)
 			}
+			descriptionOf := func(slug string) string {
+				for _, se := range sectionsOf(t, db) {
+					if se.Slug == slug {
+						return se.Description
+					}
+				}
+				t.Fatalf("no section %s", slug)
+				return ""
+			}
+			mustRun(t, "section", "rename", "local-news", "--name", "Local", "--db", db)
+			if got := descriptionOf("local-news"); got != "The city and the coast." {
+				t.Errorf("a new name changed the description to %q", got)
+			}
+			mustRun(t, "section", "rename", "local-news", "--description", "", "--db", db)
+			if got := descriptionOf("local-news"); got != "" {
+				t.Errorf("--description \"\" left the description %q", got)
+			}
 
 			// Delete: refused with the count, then with --move-to.
 			wantFailure(t, exitFail, "section local-news has 2 articles, so it was not deleted: give --move-to SLUG to move its articles to another section (international, opinion)",

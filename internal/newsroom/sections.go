@@ -60,9 +60,10 @@ func (s *Service) AddSection(ctx context.Context, actor Actor, se *article.Secti
 	return nil
 }
 
-// EditSection changes section slug's name, slug and description (empty
-// fields are kept). A new slug sends readers of the old front page to
-// the new one.
+// EditSection changes section slug's name, slug and description: an
+// empty name or slug keeps the old one (a section always has both), the
+// description is replaced (empty clears it). A new slug sends readers of
+// the old front page to the new one.
 func (s *Service) EditSection(ctx context.Context, actor Actor, slug string, change article.Section) (*article.Section, error) {
 	if err := mayArrange(actor); err != nil {
 		return nil, err
@@ -78,9 +79,7 @@ func (s *Service) EditSection(ctx context.Context, actor Actor, slug string, cha
 	if strings.TrimSpace(change.Slug) != "" {
 		next.Slug = change.Slug
 	}
-	if change.Description != "" {
-		next.Description = change.Description
-	}
+	next.Description = change.Description
 	if err := next.Normalize(); err != nil {
 		return nil, err
 	}

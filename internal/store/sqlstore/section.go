@@ -182,7 +182,10 @@ func (s *Store) DeleteSection(ctx context.Context, slug, moveTo string) (err err
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE section_id = $1`, id).Scan(&n); err != nil {
 			return err
 		}
-		if n > 0 {
+		switch {
+		case n == 1:
+			return fmt.Errorf("%w: section %q has 1 article; move it to another section first", store.ErrConflict, slug)
+		case n > 1:
 			return fmt.Errorf("%w: section %q has %d articles; move them to another section first", store.ErrConflict, slug, n)
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM sections WHERE id = $1`, id)

@@ -132,9 +132,29 @@ type CommentStore interface {
 	// SpamModel returns what the classifier learned, for these tokens.
 	SpamModel(ctx context.Context, tokens []string) (comment.Model, error)
 
+	// ImportComments stores comments moved in from another platform on
+	// article articleID, keyed by their Source: a comment stored from the
+	// same source before is brought up to date, the others are created
+	// with their own dates and states. A reply finds its parent by
+	// ParentSource among the article's imported comments; one whose
+	// parent is not there is stored as a comment on the article. It
+	// returns how many were created and how many changed; a missing
+	// article wraps ErrNotFound, and then nothing is stored.
+	ImportComments(ctx context.Context, articleID int64, cs []ImportedComment) (created, updated int, err error)
+
 	// SetCommentsClosed opens or closes comments on an article. A missing
 	// article wraps ErrNotFound.
 	SetCommentsClosed(ctx context.Context, slug string, closed bool) error
+}
+
+// ImportedComment is a comment brought from another platform, with its
+// ID there (Source) and the ID there of the comment it replies to
+// (ParentSource, "" for none). Comment.ID, ArticleID and ParentID are
+// ignored.
+type ImportedComment struct {
+	comment.Comment
+	Source       string
+	ParentSource string
 }
 
 // CommentDecision is one decision of a ModerateComments batch: put the

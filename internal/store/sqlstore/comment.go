@@ -393,3 +393,97 @@ func (s *Store) CountComments(ctx context.Context, q store.CommentQuery) (n int,
 	err = s.db.Reader().QueryRow(ctx, `SELECT count(*) FROM comments c`+f.where(), f.args...).Scan(&n)
 	return n, err
 }
+
+// ImportComments stores comments from another platform; see
+// store.CommentStore.
+func (s *Store) ImportComments(ctx context.Context, articleID int64, cs []store.ImportedComment) (created, updated int, err error) {
+	defer s.wrap(&err, "ImportComments(article %d, %d comments)", articleID, len(cs))
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		created, updated = 0, 0
+		if err := s.lockArticle(ctx, tx, articleID); err != nil {
+			return err
+		}
+		stored := map[string]storedComment{}
+		rows, err := list(ctx, tx, `
+			SELECT id, source, author, email, url, body, state, created_at
+			FROM comments
+			WHERE article_id = $1 AND source <> ''`, []any{articleID}, scanStoredComment)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			stored[r.source] = r
+		}
+		ids := map[string]int64{}
+		for src, r := range stored {
+			ids[src] = r.id
+		}
+		for _, c := range cs {
+			hash := comment.BodyHash(c.Body)
+			if old, ok := stored[c.Source]; ok {
+				ids[c.Source] = old.id
+				if old.same(c) {
+					continue
+				}
+				if _, err := tx.Exec(ctx, `
+					UPDATE comments
+					SET author = $1, email = $2, url = $3, body = $4, body_hash = $5, state = $6, created_at = $7
+					WHERE id = $8`,
+					c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), old.id); err != nil {
+					return err
+				}
+				updated++
+				continue
+			}
+			var id int64
+			err := tx.QueryRow(ctx, `
+				INSERT INTO comments (id, article_id, author, email, url, body, body_hash, state, created_at, source)
+				VALUES (`+s.db.NewID("comments")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9)
+				RETURNING id`,
+				articleID, c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), c.Source,
+			).Scan(&id)
+			if err != nil {
+				return err
+			}
+			ids[c.Source] = id
+			created++
+		}
+		// Parents after every comment is in: a reply may come before the
+		// comment it answers.
+		for _, c := range cs {
+			if _, before := stored[c.Source]; !before && c.ParentSource == "" {
+				continue // inserted without a parent
+			}
+			parent := ids[c.ParentSource]
+			if c.ParentSource == "" || parent == ids[c.Source] {
+				parent = 0
+			}
+			if _, err := tx.Exec(ctx, `
+				UPDATE comments SET parent_id = $1
+				WHERE id = $2 AND COALESCE(parent_id, 0) <> COALESCE($1, 0)`, NullID(parent), ids[c.Source]); err != nil {
+				return err
+			}
+		}
+		return s.recount(ctx, tx, articleID)
+	})
+	return created, updated, err
+}
+
+// storedComment is an imported comment as stored, to tell whether a new
+// import changes it.
+type storedComment struct {
+	id                         int64
+	source, author, email, url string
+	body                       string
+	state                      comment.State
+	createdAt                  time.Time
+}
+
+func scanStoredComment(row Row, c *storedComment) error {
+	return row.Scan(&c.id, &c.source, &c.author, &c.email, &c.url, &c.body, &c.state, Time(&c.createdAt))
+}
+
+func (old storedComment) same(c store.ImportedComment) bool {
+	return old.author == c.Author && old.email == c.Email && old.url == c.URL && old.body == c.Body &&
+		old.state == c.State && old.createdAt.Equal(c.CreatedAt)
+}

@@ -28,6 +28,7 @@ var commentTests = []struct {
 	{"ModerateCommentsBatch", testModerateCommentsBatch},
 	{"ModerateCommentsMissingChangesNothing", testModerateCommentsMissing},
 	{"Settings", testSettings},
+	{"ImportComments", testImportComments},
 }
 
 var nonceSeq atomic.Int64
@@ -454,5 +455,67 @@ func testModerateCommentsMissing(t *testing.T, s store.Store) {
 	}
 	if err := s.DeleteComment(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteComment(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// testImportComments: comments moved in from another platform keep their
+// dates, states and threads; importing them again changes only what
+// changed and adds nothing twice.
+func testImportComments(t *testing.T, s store.Store) {
+	a := sample("moved-in")
+	mustCreate(t, s, a)
+	at := published.Add(time.Hour).Truncate(time.Second)
+	imported := func(src, parent, body string, state comment.State, dt time.Duration) store.ImportedComment {
+		return store.ImportedComment{
+			Comment: comment.Comment{Author: "Reader " + src, Email: "r" + src + "@example.org", Body: body, State: state, CreatedAt: at.Add(dt)},
+			Source:  src, ParentSource: parent,
+		}
+	}
+	// The reply comes first in the export; "9" answers a comment that is
+	// not there.
+	cs := []store.ImportedComment{
+		imported("2", "1", "A reply.", comment.Approved, 2*time.Minute),
+		imported("1", "", "The first.", comment.Approved, time.Minute),
+		imported("3", "", "Held back.", comment.Pending, 3*time.Minute),
+		imported("4", "", "Buy pills.", comment.Spam, 4*time.Minute),
+		imported("9", "8", "An orphan.", comment.Approved, 5*time.Minute),
+	}
+	created, updated, err := s.ImportComments(ctx, a.ID, cs)
+	if err != nil || created != 5 || updated != 0 {
+		t.Fatalf("ImportComments = %d created, %d updated, %v; want 5, 0", created, updated, err)
+	}
+	list, err := s.Comments(ctx, store.CommentQuery{ArticleID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]*comment.Comment{}
+	for _, c := range list {
+		bySource[strings.TrimPrefix(c.Author, "Reader ")] = c
+	}
+	if len(list) != 5 || bySource["2"].ParentID != bySource["1"].ID || bySource["1"].ParentID != 0 || bySource["9"].ParentID != 0 {
+		t.Fatalf("threads after import: %+v", list)
+	}
+	if !bySource["1"].CreatedAt.Equal(at.Add(time.Minute)) || bySource["3"].State != comment.Pending || bySource["4"].State != comment.Spam {
+		t.Errorf("dates or states not kept: %+v", list)
+	}
+	if got, _ := s.Article(ctx, a.Slug); got.CommentCount != 3 {
+		t.Errorf("comment count %d, want 3 approved", got.CommentCount)
+	}
+
+	// Again, with one comment approved since and one edited.
+	cs[2].State = comment.Approved
+	cs[1].Body = "The first, edited."
+	created, updated, err = s.ImportComments(ctx, a.ID, cs)
+	if err != nil || created != 0 || updated != 2 {
+		t.Fatalf("ImportComments again = %d created, %d updated, %v; want 0, 2", created, updated, err)
+	}
+	if n, _ := s.CountComments(ctx, store.CommentQuery{ArticleID: a.ID}); n != 5 {
+		t.Errorf("%d comments after importing again, want 5", n)
+	}
+	if got, _ := s.Article(ctx, a.Slug); got.CommentCount != 4 {
+		t.Errorf("comment count %d after approval, want 4", got.CommentCount)
+	}
+	if _, _, err := s.ImportComments(ctx, 1<<40, cs); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ImportComments on a missing article: %v, want ErrNotFound", err)
 	}
 }

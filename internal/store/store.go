@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -497,12 +498,18 @@ type Redirect struct {
 // site answers.
 const maxRedirectPath = 1024
 
+// WordPressQueryAddress matches WordPress's "plain" permalinks, /?p=123
+// and /?page_id=45: the only addresses with a query that a redirect may
+// be from, so that a site moved in from WordPress keeps them.
+var WordPressQueryAddress = regexp.MustCompile(`^/\?(?:p|page_id)=[1-9][0-9]{0,18}$`)
+
 // CleanRedirectPath returns p in the one form redirects are stored and
 // looked up in: a site-absolute path (starting with "/", without scheme,
 // host, query or fragment, without empty, "." or ".." segments), escaped
 // the way net/url escapes a path, and ending in a slash unless its last
 // segment has a file extension (as /feed.xml does; /feed.xml/ is taken
-// for it). The error says what
+// for it), or a WordPress query address (WordPressQueryAddress). The
+// error says what
 // is wrong, in words for whoever typed p.
 func CleanRedirectPath(p string) (string, error) {
 	p = strings.TrimSpace(p)
@@ -513,6 +520,8 @@ func CleanRedirectPath(p string) (string, error) {
 		return "", fmt.Errorf("%q is not a path on this site: give it without scheme or host, such as /old-slug/", p)
 	case !strings.HasPrefix(p, "/"):
 		return "", fmt.Errorf("%q is not a site-absolute path: it must start with /, such as /old-slug/", p)
+	case WordPressQueryAddress.MatchString(p):
+		return p, nil
 	case strings.ContainsAny(p, "?#"):
 		return "", fmt.Errorf("%q has a query or fragment; give the path alone", p)
 	case len(p) > maxRedirectPath:

@@ -59,14 +59,6 @@ var testOnly = map[string]string{
 	"github.com/chromedp/cdproto":  "the DevTools protocol events the browser tests wait on, from chromedp",
 }
 
-// notYetLinked maps each module that go.mod requires for a package the
-// binary does not import yet to the reason it is there. Once the binary
-// links one, the test below asks for it to move to allowed.
-var notYetLinked = map[string]string{
-	"github.com/JohannesKaufmann/html-to-markdown/v2": "turning the HTML of posts moved in from WordPress and Ghost into Markdown (internal/importer/htmlmd)",
-	"github.com/JohannesKaufmann/dom":                 "required by html-to-markdown (DOM helpers)",
-}
-
 func TestBinaryDependenciesAreAllowed(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Module.Path}}{{end}}", "../../../cmd/dateline").Output()
 	if err != nil {
@@ -76,11 +68,9 @@ func TestBinaryDependenciesAreAllowed(t *testing.T) {
 	for _, m := range strings.Fields(string(out)) {
 		seen[m] = true
 	}
-	var unexpected, unused, nowLinked []string
+	var unexpected, unused []string
 	for m := range seen {
-		if _, ok := notYetLinked[m]; ok {
-			nowLinked = append(nowLinked, m)
-		} else if _, ok := allowed[m]; !ok {
+		if _, ok := allowed[m]; !ok {
 			unexpected = append(unexpected, m)
 		}
 	}
@@ -91,10 +81,6 @@ func TestBinaryDependenciesAreAllowed(t *testing.T) {
 	}
 	sort.Strings(unexpected)
 	sort.Strings(unused)
-	sort.Strings(nowLinked)
-	if len(nowLinked) > 0 {
-		t.Errorf("the binary now links modules listed as not yet linked; move each to the allowed list:\n  %s", strings.Join(nowLinked, "\n  "))
-	}
 	if len(unexpected) > 0 {
 		t.Errorf("the binary links modules that are not allowed; add each to the list with its reason, or drop it:\n  %s", strings.Join(unexpected, "\n  "))
 	}
@@ -120,23 +106,16 @@ func TestDirectRequirementsAreAllowed(t *testing.T) {
 	if err := json.Unmarshal(out, &mod); err != nil {
 		t.Fatalf("go mod edit -json: %v", err)
 	}
-	direct, required := map[string]bool{}, map[string]bool{}
+	direct := map[string]bool{}
 	for _, r := range mod.Require {
-		required[r.Path] = true
 		if r.Indirect {
 			continue
 		}
 		direct[r.Path] = true
 		_, bin := allowed[r.Path]
 		_, test := testOnly[r.Path]
-		_, later := notYetLinked[r.Path]
-		if !bin && !test && !later {
-			t.Errorf("go.mod requires %s, which neither the allowed, testOnly nor notYetLinked list names; add it with its reason, or drop it", r.Path)
-		}
-	}
-	for m := range notYetLinked {
-		if !required[m] {
-			t.Errorf("notYetLinked names %s, which go.mod does not require; remove it from the list", m)
+		if !bin && !test {
+			t.Errorf("go.mod requires %s, which neither the allowed list nor the testOnly list names; add it with its reason, or drop it", r.Path)
 		}
 	}
 	for m := range testOnly {

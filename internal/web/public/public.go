@@ -392,6 +392,11 @@ type AuthorProfile struct {
 }
 
 func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Path == urls.Home && r.URL.RawQuery != "" {
+		if done, err := h.wordPressAddress(w, r); done || err != nil {
+			return err
+		}
+	}
 	page, err := pageNumber(r)
 	if err != nil {
 		return err

@@ -59,3 +59,25 @@ func withQuery(to, query string) string {
 	}
 	return u.String()
 }
+
+// wordPressAddress answers a WordPress "plain" permalink (/?p=123,
+// /?page_id=45) of a site moved in from WordPress with the redirect its
+// import stored (see store.WordPressQueryAddress). Such an address is the
+// home page's, which is found, so redirecting never sees it. done reports
+// whether it answered.
+func (h *Handlers) wordPressAddress(w http.ResponseWriter, r *http.Request) (done bool, err error) {
+	from := r.URL.Path + "?" + r.URL.RawQuery
+	if !store.WordPressQueryAddress.MatchString(from) {
+		return false, nil
+	}
+	to, err := h.store.Redirect(r.Context(), from)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up a redirect for %s: %w", from, err)
+	}
+	w.Header().Set("Cache-Control", redirectMaxAge)
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
+	return true, nil
+}

@@ -201,3 +201,27 @@ func TestFirstPageRedirectsToTheListing(t *testing.T) {
 	}
 	wantNotFound(t, ts, "/page/01/")
 }
+
+// Issue 15: a site moved in from WordPress keeps its "plain" permalinks,
+// /?p=123 and /?page_id=45, which are the home page's address with a
+// query; any other query on the home page is the home page.
+func TestWordPressQueryAddresses(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	a := ts.add(t, floodArticle())
+	for from, to := range map[string]string{"/?p=21": "/" + a.Slug + "/", "/?page_id=2": "/" + a.Slug + "/"} {
+		if _, err := ts.store.AddRedirect(ctx, from, to); err != nil {
+			t.Fatalf("AddRedirect(%s): %v", from, err)
+		}
+	}
+	wantRedirect(t, ts, http.MethodGet, "/?p=21", "/"+a.Slug+"/")
+	wantRedirect(t, ts, http.MethodGet, "/?page_id=2", "/"+a.Slug+"/")
+	for _, home := range []string{"/?p=22", "/?p=21&x=1", "/?utm_source=feed", "/"} {
+		if resp, body := ts.get(t, home); resp.StatusCode != 200 || !strings.Contains(body, a.Title) {
+			t.Errorf("GET %s = %d, want the home page", home, resp.StatusCode)
+		}
+	}
+	if _, err := ts.store.AddRedirect(ctx, "/?s=flood", "/x/"); err == nil {
+		t.Error("a redirect from a search address was stored")
+	}
+}

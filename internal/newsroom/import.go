@@ -114,3 +114,38 @@ func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite)
 	}
 	return errs, nil
 }
+
+// ImportComments stores comments moved in from another platform on the
+// article articleID (see store.CommentStore.ImportComments): an import of
+// a site brings its readers' conversations with it, states and threads
+// kept. Imported comments skip moderation: the old site moderated them.
+func (s *Service) ImportComments(ctx context.Context, actor Actor, articleID int64, slug string, cs []store.ImportedComment) (created, updated int, err error) {
+	if len(cs) == 0 {
+		return 0, 0, nil
+	}
+	created, updated, err = s.store.ImportComments(ctx, articleID, cs)
+	if err != nil {
+		return 0, 0, err
+	}
+	if created+updated > 0 {
+		s.audit(ctx, actor, "imported comments", slug, fmt.Sprintf("%d new, %d changed", created, updated))
+	}
+	return created, updated, nil
+}
+
+// ImportRedirect sends readers of an imported article's old address,
+// from, to its new one. An old address that already leads there, or is
+// the new address itself, makes nothing; made reports whether a
+// redirect was stored.
+func (s *Service) ImportRedirect(ctx context.Context, from, to string) (made bool, err error) {
+	if from == to {
+		return false, nil
+	}
+	if got, err := s.store.Redirect(ctx, from); err == nil && got == to {
+		return false, nil
+	}
+	if _, err := s.store.AddRedirect(ctx, from, to); err != nil {
+		return false, err
+	}
+	return true, nil
+}

@@ -125,7 +125,10 @@ type Item struct {
 	// permalink, guid, aliases), absolute or site-relative.
 	OldURLs        []string
 	CommentsClosed bool
-	Comments       []Comment
+	// PasswordProtected items were shown only to readers who had their
+	// password.
+	PasswordProtected bool
+	Comments          []Comment
 }
 
 // CommentState is a comment's moderation state on the old site.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,23 +250,119 @@ func TestImportBadInputs(t *testing.T) {
 	}
 }
 
-// Issue: a WordPress export was imported as one published article titled
-// with its XML declaration.
-func TestImportRefusesWordPressExport(t *testing.T) {
+// Issue 15: WordPress's own Theme Unit Test export comes in whole, with
+// counts that match the file, and its old addresses answer 301. (It was
+// once imported as one article titled with its XML declaration.)
+func TestImportWordPressExport(t *testing.T) {
 	export := sharedFixture(t, filepath.Join("wordpress", "themeunittestdata.wordpress.xml"))
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			db := b.dsn(t)
-			out, errOut, code := dateline(t, "import", "--db", db, export)
-			if code != 1 || !strings.Contains(out, "0 imported, 0 updated, 0 unchanged, 1 failed") {
-				t.Errorf("exit %d, stdout %q; want 1 and one failure", code, out)
+			var rep struct {
+				Posts, Pages, Comments                 map[string]int
+				Authors, Categories, Tags, Attachments int
+				Redirects, Pinned                      int
+				NotConverted                           []struct{ Item, Message string } `json:"not_converted"`
+				Problems                               []struct{ Where, Message string }
 			}
-			if !strings.Contains(errOut, "themeunittestdata.wordpress.xml") || !strings.Contains(errOut, "looks like XML (a WordPress export?)") {
-				t.Errorf("stderr = %q, want it to name the file and what it looks like", errOut)
+			out := mustRun(t, "import", "--db", db, "--json", export)
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("import --json: %v\n%.500s", err, out)
 			}
-			if list := mustRun(t, "article", "list", "--db", db); strings.Count(strings.TrimSpace(list), "\n") != 0 {
-				t.Errorf("articles after the refused import:\n%s", list)
+			// The file holds 58 posts (one with no content), 21 pages (one
+			// with no content), 29 comments besides 4 pingbacks and
+			// trackbacks (one on the empty post), 2 authors, 68 categories,
+			// 110 tags, 37 attachments and 70 menu items.
+			if rep.Posts["imported"] != 57 || rep.Posts["skipped"] != 1 || rep.Pages["imported"] != 20 || rep.Pages["skipped"] != 1 ||
+				rep.Comments["imported"] != 28 || rep.Comments["skipped"] != 1 {
+				t.Errorf("posts %v, pages %v, comments %v", rep.Posts, rep.Pages, rep.Comments)
+			}
+			if rep.Authors != 2 || rep.Categories != 68 || rep.Tags != 110 || rep.Attachments != 37 || rep.Pinned != 1 || rep.Redirects < 100 {
+				t.Errorf("authors %d, categories %d, tags %d, attachments %d, pinned %d, redirects %d",
+					rep.Authors, rep.Categories, rep.Tags, rep.Attachments, rep.Pinned, rep.Redirects)
+			}
+			problems := ""
+			for _, p := range rep.Problems {
+				problems += p.Where + ": " + p.Message + "\n"
+			}
+			for _, want := range []string{"70 nav_menu_item entries skipped", "4 pingbacks and trackbacks skipped"} {
+				if !strings.Contains(problems, want) {
+					t.Errorf("problems lack %q:\n%s", want, problems)
+				}
+			}
+			notes := ""
+			for _, n := range rep.NotConverted {
+				notes += n.Item + ": " + n.Message + "\n"
+			}
+			if !strings.Contains(notes, "password-protected on the old site: imported as a draft") {
+				t.Errorf("the password-protected post is not reported:\n%.2000s", notes)
+			}
+
+			body := func(slug string) string {
+				t.Helper()
+				var a struct {
+					Status string `json:"status"`
+					Body   string `json:"body_markdown"`
+				}
+				if err := json.Unmarshal([]byte(mustRun(t, "article", "show", slug, "--json", "--db", db)), &a); err != nil {
+					t.Fatal(err)
+				}
+				return a.Status + "\n" + a.Body
+			}
+			if b := body("template-excerpt-defined"); !strings.HasPrefix(b, "published\n") {
+				t.Errorf("a published post is %.40q", b)
+			}
+			if b := body("template-paginated"); !strings.HasPrefix(b, "published\n") {
+				t.Errorf("template-paginated: %.60q", b)
+			}
+			if b := body("markup-html-tags-and-formatting"); !strings.Contains(b, "\n|---") || !strings.Contains(b, "\n> Stay hungry. Stay foolish.") {
+				t.Errorf("the formatting post lacks its table or its quote:\n%s", b)
+			}
+			if b := body("edge-case-nested-and-mixed-lists"); !strings.Contains(b, "\n2. ordered item\n   - **unordered**\n   - **unordered**\n     1. ordered item\n") {
+				t.Errorf("the nested lists are not nested:\n%s", b)
+			}
+			if b := body("template-password-protected"); !strings.HasPrefix(b, "draft\n") {
+				t.Errorf("the password-protected post is %.40q, want a draft", b)
+			}
+			if b := body("scheduled"); !strings.HasPrefix(b, "scheduled\n") && !strings.HasPrefix(b, "published\n") {
+				t.Errorf("the scheduled post: %.40q", b)
+			}
+			if list := mustRun(t, "frontpage", "list", "--db", db); !strings.Contains(list, "template-sticky") {
+				t.Errorf("the sticky post is not pinned:\n%s", list)
+			}
+
+			again := mustRun(t, "import", "--db", db, "--quiet", export)
+			if !strings.Contains(again, "posts:    0 imported, 0 updated, 57 unchanged, 1 skipped, 0 failed") || !strings.Contains(again, "0 redirects") {
+				t.Errorf("importing again:\n%.600s", again)
+			}
+
+			url, stop := startServe(t, "--db", db)
+			defer stop()
+			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			// Template: Comments holds threads three levels deep.
+			resp, err := http.Get(url + "/template-comments/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || strings.Count(string(page), `<ol class="children">`) < 3 {
+				t.Errorf("GET /template-comments/ = %d with %d reply lists, want the threads", resp.StatusCode, strings.Count(string(page), `<ol class="children">`))
+			}
+			for from, to := range map[string]string{
+				"/2012/03/15/template-excerpt-defined/": "/template-excerpt-defined/",
+				"/2012/01/07/template-sticky/":          "/template-sticky/",
+				"/?p=1241":                              "/template-sticky/",
+			} {
+				resp, err := client.Get(url + from)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != to {
+					t.Errorf("GET %s = %d to %q, want 301 to %s", from, resp.StatusCode, resp.Header.Get("Location"), to)
+				}
 			}
 		})
 	}

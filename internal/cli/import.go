@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -18,13 +19,17 @@ const progressThreshold = 50
 
 func importCommand() *command {
 	var format, author, status, section string
+	var site siteImportFlags
 	return &command{
 		name:    "import",
 		args:    "PATH...",
-		summary: "import articles from text or Markdown files and directories",
+		summary: "import a WordPress export (a whole site), or articles from text or Markdown files and directories",
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			mediaFlags(fs, cfg)
-			fs.StringVar(&format, "format", "", "read every file as text or markdown (default: detect from extension and content)")
+			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), text or markdown (default: detect from the content and extension)")
+			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress export and print what would be imported, writing nothing")
+			fs.BoolVar(&site.json, "json", false, "print a WordPress export's import report as JSON")
+			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
 			fs.StringVar(&section, "section", "", "put new articles whose file names no section (plain text never does) in the section with this name, made if missing (default: the first section)")
@@ -55,11 +60,38 @@ func importCommand() *command {
 			if strings.TrimSpace(author) != "" {
 				opts.Author = &article.Author{Name: strings.TrimSpace(author)}
 			}
+			exports, articles, err := splitExports(fs.Args(), f)
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			if len(articles) > 0 && (site.dryRun || site.json) {
+				return usage(e, fs, "--dry-run and --json are for WordPress exports; %s is not one", articles[0])
+			}
 			s, err := openStore(e)
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
 			defer s.Close()
+			if len(exports) > 0 {
+				news, err := newsroomWithLibrary(e, s)
+				if err != nil {
+					return fail(e, fs.Name(), err)
+				}
+				allIn := true
+				for _, x := range exports {
+					ok, err := importSite(e, s, news, x.path, x.format, site)
+					if err != nil {
+						return fail(e, fs.Name(), err)
+					}
+					allIn = allIn && ok
+				}
+				if len(articles) == 0 {
+					if !allIn {
+						return exitFail
+					}
+					return exitOK
+				}
+			}
 
 			var bar *progressbar.ProgressBar
 			if e.stdoutIsTerminal {
@@ -82,7 +114,7 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			sum, err := importer.New(s, news, opts).Run(e.ctx, fs.Args())
+			sum, err := importer.New(s, news, opts).Run(e.ctx, articles)
 			if bar != nil {
 				_ = bar.Finish()
 			}
@@ -101,4 +133,36 @@ func importCommand() *command {
 			return exitOK
 		},
 	}
+}
+
+// export is a whole-site export named on the command line.
+type export struct {
+	path   string
+	format importer.Format
+}
+
+// splitExports sorts the paths into whole-site exports (a WordPress
+// export, found by its content or forced by --format) and the files and
+// directories of single articles.
+func splitExports(paths []string, forced importer.Format) (exports []export, articles []string, err error) {
+	for _, p := range paths {
+		if importer.SiteReaderOf(forced) != nil {
+			exports = append(exports, export{p, forced})
+			continue
+		}
+		if fi, err := os.Stat(p); forced != "" || err != nil || fi.IsDir() {
+			articles = append(articles, p) // the article import names what is wrong
+			continue
+		}
+		f, err := importer.DetectSite(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if f != "" {
+			exports = append(exports, export{p, f})
+		} else {
+			articles = append(articles, p)
+		}
+	}
+	return exports, articles, nil
 }

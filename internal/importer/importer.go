@@ -54,10 +54,10 @@ const (
 // ParseFormat checks a format given on the command line; "" means detect.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case "", Text, Markdown:
+	case "", Text, Markdown, WXR:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown format %q (want text or markdown)", s)
+	return "", fmt.Errorf("unknown format %q (want wxr, text or markdown)", s)
 }
 
 // ParseStatus checks a status given on the command line; "" keeps what
@@ -172,7 +172,11 @@ type parsed struct {
 	// images are the image files beside the file that it names, for the
 	// photo library; nil for none.
 	images *markdown.Images
-	err    error
+	// numbered lets the article's slug be numbered (-2, -3, …) when
+	// another article holds it, as for a slug from the title: an export
+	// of a whole site may give two items one slug.
+	numbered bool
+	err      error
 }
 
 // batchSize is how many articles one transaction stores: enough that a

@@ -281,11 +281,11 @@ func TestFilesThatAreNotArticlesAreRefused(t *testing.T) {
 	for _, test := range []struct {
 		name, content, want string
 	}{
-		{"export.xml", wordpress, "looks like XML (a WordPress export?)"},
-		{"export.txt", wordpress, "looks like XML (a WordPress export?)"},
-		{"feed.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>News</title></channel></rss>\n", "looks like XML (an RSS feed?)"},
-		{"atom.md", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>News</title></feed>\n", "looks like XML (an Atom feed?)"},
-		{"settings.xml", "<?xml version=\"1.0\"?>\n<settings><theme>dark</theme></settings>\n", "looks like XML,"},
+		{"export.xml", wordpress, "looks like XML, a WordPress export of a whole site: import it without --format"},
+		{"export.txt", wordpress, "looks like XML, a WordPress export of a whole site"},
+		{"feed.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>News</title></channel></rss>\n", "looks like XML but not a WordPress export (an RSS feed?)"},
+		{"atom.md", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>News</title></feed>\n", "looks like XML but not a WordPress export (an Atom feed?)"},
+		{"settings.xml", "<?xml version=\"1.0\"?>\n<settings><theme>dark</theme></settings>\n", "looks like XML but not a WordPress export (its root element is <settings>),"},
 		{"page.html", "<!DOCTYPE html>\n<html><head><title>Council news</title></head><body><p>Text.</p></body></html>\n", "looks like an HTML document"},
 		{"saved.md", "<!-- saved from a browser -->\n<HTML lang=\"en\"><body>Text.</body></HTML>\n", "looks like an HTML document"},
 		{"articles.json", "[{\"title\": \"Ferry timetable changes\", \"body\": \"Boats leave earlier.\"}]\n", "looks like JSON"},
@@ -344,7 +344,9 @@ func TestFormatForcesAnUnknownExtensionButNotAnotherKindOfDocument(t *testing.T)
 	}
 }
 
-func TestWordPressExportIsRefused(t *testing.T) {
+// TestWordPressExportIsNotAnArticle: the article import (Run) never
+// takes a WordPress export for one article; ImportSite reads it.
+func TestWordPressExportIsNotAnArticle(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join("..", "..", "..", "shared", "fixtures", "wordpress", "themeunittestdata.wordpress.xml")
 	if _, err := os.Stat(path); err != nil {
@@ -355,7 +357,7 @@ func TestWordPressExportIsRefused(t *testing.T) {
 	}
 	s := newStore(t)
 	sum := run(t, s, path)
-	if sum.Counts[Failed] != 1 || !strings.Contains(sum.Results[0].Err.Error(), "XML (a WordPress export?)") {
+	if sum.Counts[Failed] != 1 || !strings.Contains(sum.Results[0].Err.Error(), "a WordPress export of a whole site") {
 		t.Errorf("results = %+v, want the export refused as one", sum.Results)
 	}
 	if n, err := s.CountArticles(ctx, store.ArticleQuery{}); err != nil || n != 0 {

@@ -90,7 +90,7 @@ func sniffText(content []byte) string {
 	m := rootTag.FindSubmatch(c[len(prolog):])
 	if m == nil {
 		if declared {
-			return "XML"
+			return "XML but not a WordPress export"
 		}
 		return ""
 	}
@@ -98,15 +98,15 @@ func sniffText(content []byte) string {
 	case root == "html":
 		return "an HTML document (a saved web page?)"
 	case root == "rss" && bytes.Contains(c, []byte("xmlns:wp=")):
-		return "XML (a WordPress export?)"
+		return "XML, a WordPress export of a whole site: import it without --format, or with --format wxr"
 	case root == "rss":
-		return "XML (an RSS feed?)"
+		return "XML but not a WordPress export (an RSS feed?)"
 	case root == "feed":
-		return "XML (an Atom feed?)"
+		return "XML but not a WordPress export (an Atom feed?)"
 	case root == "urlset" || root == "sitemapindex":
-		return "XML (a sitemap?)"
+		return "XML but not a WordPress export (a sitemap?)"
 	case declared:
-		return "XML"
+		return "XML but not a WordPress export (its root element is <" + string(m[1]) + ">)"
 	}
 	return ""
 }

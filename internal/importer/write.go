@@ -84,7 +84,7 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 		if a.Section == nil && w.im.opts.Section != "" && (old == nil || old.Section == nil) {
 			a.Section = &article.Section{Name: w.im.opts.Section}
 		}
-		fromTitle := a.Slug == ""
+		fromTitle := a.Slug == "" || p.numbered
 		if r.Err = w.im.service.PrepareImport(w.im.opts.Actor, newsroom.ImportWrite{Article: a, Old: old}); r.Err != nil {
 			continue
 		}

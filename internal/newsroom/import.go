@@ -141,7 +141,11 @@ func (s *Service) ImportRedirect(ctx context.Context, from, to string) (made boo
 	if from == to {
 		return false, nil
 	}
-	if got, err := s.store.Redirect(ctx, from); err == nil && got == to {
+	final := to // where the store would send from: to, or where to leads
+	if next, err := s.store.Redirect(ctx, to); err == nil {
+		final = next
+	}
+	if got, err := s.store.Redirect(ctx, from); err == nil && (got == to || got == final) {
 		return false, nil
 	}
 	if _, err := s.store.AddRedirect(ctx, from, to); err != nil {

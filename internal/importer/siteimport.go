@@ -1,0 +1,677 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/importer/htmlmd"
+	"github.com/datelinehq/dateline/internal/importer/site"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
+)
+
+// SiteReader streams a whole-site export (see package site), such as
+// wordpress.Read.
+type SiteReader func(ctx context.Context, r io.Reader, v site.Visitor) error
+
+// SiteOptions tune the import of a whole site.
+type SiteOptions struct {
+	// DryRun reads and converts everything and reports what would be
+	// imported, writing nothing.
+	DryRun bool
+	// Progress, when set, is called after each stored batch with the
+	// number of items done and the total.
+	Progress func(done, total int)
+}
+
+// Tally counts what happened to one kind of thing.
+type Tally struct {
+	Imported  int `json:"imported"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Skipped   int `json:"skipped"`
+	Failed    int `json:"failed"`
+}
+
+// ItemNote is something the report says about one item: why it was
+// skipped or failed, or what of it could not be converted.
+type ItemNote struct {
+	Item    string `json:"item"` // `post 12 "Title"`
+	Slug    string `json:"slug,omitempty"`
+	Message string `json:"message"`
+}
+
+// SiteReport is the outcome of a whole-site import.
+type SiteReport struct {
+	Source      string `json:"source"` // the export's file
+	Format      Format `json:"format"`
+	Site        string `json:"site"` // the old site's address
+	DryRun      bool   `json:"dry_run"`
+	Posts       Tally  `json:"posts"`
+	Pages       Tally  `json:"pages"`
+	Comments    Tally  `json:"comments"`
+	Authors     int    `json:"authors"`
+	Categories  int    `json:"categories"`
+	Tags        int    `json:"tags"`
+	Attachments int    `json:"attachments"`
+	// ImagesRemote counts the images left as links to the old site.
+	ImagesRemote int `json:"images_remote"`
+	Redirects    int `json:"redirects"`
+	Pinned       int `json:"pinned"`
+	// Skipped, Failed and NotConverted list the items concerned and why.
+	Skipped      []ItemNote `json:"skipped"`
+	Failed       []ItemNote `json:"failed"`
+	NotConverted []ItemNote `json:"not_converted"`
+	// Problems are what the reader found wrong in the export itself.
+	Problems []site.Problem `json:"problems"`
+}
+
+// tally is the count an item's kind adds to.
+func (r *SiteReport) tally(k site.ItemKind) *Tally {
+	if k == site.Page {
+		return &r.Pages
+	}
+	return &r.Posts
+}
+
+// ImportSite reads a whole-site export twice through read: first for its
+// authors, terms and images (which its items name, before or after
+// them), then for its items, stored in batches through the newsroom
+// service with their comments, old addresses and front-page pins. Each
+// item is keyed by its ID in the export, so importing the same export
+// again updates what changed and duplicates nothing; an import stopped
+// half-way resumes with the same command. open is called once a pass.
+// The error is for an import that could not go on: an export that cannot
+// be read at all, a cancelled context; failures of single items are in
+// the report.
+func (im *Importer) ImportSite(ctx context.Context, name string, format Format, read SiteReader, open func() (io.ReadCloser, error), opts SiteOptions) (*SiteReport, error) {
+	rep := &SiteReport{Source: name, Format: format, DryRun: opts.DryRun}
+	x := &siteImport{im: im, rep: rep, opts: opts, format: format,
+		authors: map[string]site.Author{}, terms: map[string]site.Term{}, attachments: map[string]site.Attachment{}}
+
+	total := 0
+	err := readPass(ctx, open, read, site.Visitor{
+		Site: func(s site.Site) error {
+			x.site = s
+			rep.Site = s.URL
+			return nil
+		},
+		Author: func(a site.Author) error {
+			x.authors[a.Key] = a
+			rep.Authors++
+			return nil
+		},
+		Term: func(t site.Term) error {
+			x.terms[termKey(t.Kind, t.Key)] = t
+			if t.Kind == site.Category {
+				rep.Categories++
+			} else {
+				rep.Tags++
+			}
+			return nil
+		},
+		Attachment: func(a site.Attachment) error {
+			x.attachments[a.SourceID] = a
+			rep.Attachments++
+			return nil
+		},
+		Item: func(site.Item) error {
+			total++
+			return nil
+		},
+		Problem: func(p site.Problem) error {
+			rep.Problems = append(rep.Problems, p)
+			return nil
+		},
+	})
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+
+	x.writer = im.writer()
+	x.claimed = map[string]string{}
+	done := 0
+	var batch []siteItem
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := x.store(ctx, batch)
+		done += len(batch)
+		batch = batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+		return err
+	}
+	err = readPass(ctx, open, read, site.Visitor{
+		Item: func(it site.Item) error {
+			if si, ok := x.prepare(it); ok {
+				batch = append(batch, si)
+			} else {
+				done++
+			}
+			if len(batch) < batchSize {
+				return nil
+			}
+			return flush()
+		},
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	if !opts.DryRun {
+		if err := x.pin(ctx); err != nil {
+			return rep, err
+		}
+	}
+	return rep, ctx.Err()
+}
+
+// readPass opens the export and reads it once.
+func readPass(ctx context.Context, open func() (io.ReadCloser, error), read SiteReader, v site.Visitor) error {
+	rc, err := open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return read(ctx, rc, v)
+}
+
+func termKey(kind site.TermKind, key string) string { return string(kind) + "\x00" + key }
+
+// siteImport is one run of ImportSite.
+type siteImport struct {
+	im          *Importer
+	rep         *SiteReport
+	opts        SiteOptions
+	format      Format
+	site        site.Site
+	authors     map[string]site.Author
+	terms       map[string]site.Term
+	attachments map[string]site.Attachment
+	writer      *writer
+	// claimed says which item's redirect each old address is, so that an
+	// address two items give (WordPress exports repeat guids) leads to
+	// the first, on every import.
+	claimed map[string]string
+	// sticky are the slugs of the items the old site kept on top, in the
+	// export's order.
+	sticky []string
+}
+
+// siteItem is an item converted, on its way to the store.
+type siteItem struct {
+	item    site.Item
+	label   string
+	article *article.Article
+}
+
+// prepare converts an item into an article, or reports why it is not
+// imported.
+func (x *siteImport) prepare(it site.Item) (siteItem, bool) {
+	label := fmt.Sprintf("%s %s %q", it.Kind, it.SourceID, it.Title)
+	tally := x.rep.tally(it.Kind)
+	skip := func(why string) (siteItem, bool) {
+		tally.Skipped++
+		x.rep.Comments.Skipped += len(it.Comments)
+		x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: label, Message: why})
+		return siteItem{}, false
+	}
+	if it.Status == site.Trash {
+		return skip("in the old site's trash")
+	}
+	a := &article.Article{
+		Kind:           article.Story,
+		Title:          strings.TrimSpace(it.Title),
+		Slug:           it.Slug,
+		FocusKeyphrase: it.FocusKeyphrase,
+		CommentsClosed: it.CommentsClosed,
+		Source:         x.sourceOf(it),
+	}
+	if it.Kind == site.Page {
+		a.Kind = article.Page
+	}
+	if a.Title == "" {
+		a.Title = "Untitled"
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "the item has no title; it was given “Untitled”"})
+	}
+	if article.ValidateSlug(a.Slug) != nil {
+		// WordPress keeps percent-encoded non-ASCII slugs; Dateline's
+		// are ASCII, so the title's slug stands in, and the old
+		// address still leads here by its redirect.
+		a.Slug = ""
+	}
+	switch it.Status {
+	case site.Publish, site.Future:
+		a.Status = article.Published // a future date makes it scheduled
+		a.PublishedAt = it.Date
+	default: // draft, pending, private
+		a.Status = article.Draft
+		a.PublishedAt = it.Date
+	}
+	if a.Status == article.Published && a.PublishedAt.IsZero() {
+		a.Status = article.Draft
+	}
+	if it.PasswordProtected && a.Status != article.Draft {
+		// Dateline has no passwords on articles: what the old site kept
+		// from readers stays kept until an editor decides.
+		a.Status = article.Draft
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "password-protected on the old site: imported as a draft, as Dateline articles have no passwords"})
+	}
+	if !it.Modified.IsZero() && !it.Modified.Before(it.Date) {
+		a.UpdatedAt = it.Modified
+	}
+	if len(it.Authors) > 0 {
+		au, ok := x.authors[it.Authors[0]]
+		if !ok {
+			au = site.Author{Key: it.Authors[0], Name: it.Authors[0]}
+		}
+		a.Author = &article.Author{Name: strings.TrimSpace(au.Name), Bio: au.Bio}
+		if a.Author.Name == "" {
+			a.Author.Name = au.Key
+		}
+	}
+	x.placeTerms(a, it)
+	if len(a.Tags) > article.MaxTags {
+		var dropped []string
+		for _, t := range a.Tags[article.MaxTags:] {
+			dropped = append(dropped, t.Name)
+		}
+		a.Tags = a.Tags[:article.MaxTags]
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("%d tags and categories over the %d an article takes were not kept: %s", len(dropped), article.MaxTags, strings.Join(dropped, ", "))})
+	}
+	body, notes := x.body(it)
+	if strings.TrimSpace(body) == "" {
+		return skip("no content: WordPress shows such an item with its title alone, and a Dateline article needs a body")
+	}
+	a.Body = body
+	for _, n := range notes {
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: n})
+	}
+	a.Description = strings.TrimSpace(it.MetaDescription)
+	if a.Description == "" {
+		a.Description = plainText(it.Excerpt)
+	}
+	if it.MetaTitle != "" && it.MetaTitle != it.Title {
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO title %q not kept: pages are titled by their headline", it.MetaTitle)})
+	}
+	if it.FeaturedImage != "" {
+		x.rep.ImagesRemote++
+		src := it.FeaturedImage
+		if at, ok := x.attachments[src]; ok {
+			src = at.URL
+		}
+		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "featured image " + src + " left on the old site (give --media-from to bring it into the library)"})
+	}
+	x.im.service.CountWords(a)
+	a.SourceHash = hashItem(it)
+	return siteItem{item: it, label: label, article: a}, true
+}
+
+// sourceOf keys an item by the old site and its ID there.
+func (x *siteImport) sourceOf(it site.Item) string {
+	return string(x.format) + ":" + x.site.URL + "#" + it.SourceID
+}
+
+// placeTerms gives an article its section (the item's first category)
+// and tags (its tags, then its other categories, so that no category is
+// lost).
+func (x *siteImport) placeTerms(a *article.Article, it site.Item) {
+	seen := map[string]bool{}
+	addTag := func(t site.Term) {
+		slug := t.Slug
+		if slug == "" || article.ValidateSlug(slug) != nil {
+			slug = article.Slugify(t.Name)
+		}
+		if t.Name == "" || seen[slug] {
+			return
+		}
+		seen[slug] = true
+		a.Tags = append(a.Tags, article.Tag{Name: t.Name, Slug: slug})
+	}
+	for i, key := range it.Categories {
+		t, ok := x.terms[termKey(site.Category, key)]
+		if !ok {
+			t = site.Term{Kind: site.Category, Key: key, Name: key, Slug: key}
+		}
+		if i == 0 && a.Kind == article.Story {
+			slug := t.Slug
+			if article.ValidateSlug(slug) != nil {
+				slug = article.Slugify(t.Name)
+			}
+			a.Section = &article.Section{Name: t.Name, Slug: slug}
+			continue
+		}
+		addTag(t)
+	}
+	for _, key := range it.Tags {
+		t, ok := x.terms[termKey(site.Tag, key)]
+		if !ok {
+			t = site.Term{Kind: site.Tag, Key: key, Name: key, Slug: key}
+		}
+		addTag(t)
+	}
+}
+
+// body converts an item's content into Markdown, with notes on what could
+// not be.
+func (x *siteImport) body(it site.Item) (string, []string) {
+	if it.Format == site.Markdown {
+		return it.Content, nil
+	}
+	res, err := htmlmd.Convert(it.Content, htmlmd.Options{SiteURL: x.site.URL})
+	if err != nil {
+		return it.Content, []string{"content kept as written: " + err.Error()}
+	}
+	notes := res.NotConverted
+	for _, img := range res.Images {
+		x.rep.ImagesRemote++
+		notes = append(notes, "image "+img.Src+" left on the old site (give --media-from to bring it into the library)")
+	}
+	return res.Markdown, notes
+}
+
+// hashItem fingerprints everything of an item that the import uses, so
+// that an item that has not changed is left alone.
+func hashItem(it site.Item) string {
+	b, _ := json.Marshal(it)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// store writes a batch of items, then their comments and old addresses.
+func (x *siteImport) store(ctx context.Context, batch []siteItem) error {
+	if x.opts.DryRun {
+		return x.dryRun(ctx, batch)
+	}
+	ps := make([]parsed, len(batch))
+	for i, si := range batch {
+		ps[i] = parsed{path: si.label, article: si.article, numbered: true}
+	}
+	results, err := x.writer.write(ctx, ps)
+	if err != nil {
+		return err
+	}
+	var stored []string
+	for i, r := range results {
+		si := batch[i]
+		tally := x.rep.tally(si.item.Kind)
+		switch r.Outcome {
+		case Failed:
+			tally.Failed++
+			x.rep.Failed = append(x.rep.Failed, ItemNote{Item: si.label, Message: r.Err.Error()})
+			continue
+		case Created:
+			tally.Imported++
+		case Updated:
+			tally.Updated++
+		case Unchanged:
+			tally.Unchanged++
+		}
+		if si.item.Sticky && si.item.Kind == site.Post && si.article.Status != article.Draft {
+			x.sticky = append(x.sticky, r.Slug)
+		}
+		stored = append(stored, si.article.Source)
+	}
+	if len(stored) == 0 {
+		return nil
+	}
+	saved, err := x.writer.bySource(ctx, stored)
+	if err != nil {
+		return err
+	}
+	for _, si := range batch {
+		a := saved[si.article.Source]
+		if a == nil {
+			continue
+		}
+		if err := x.comments(ctx, si, a); err != nil {
+			return err
+		}
+		if err := x.redirects(ctx, si, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dryRun counts what storing the batch would do, reading only.
+func (x *siteImport) dryRun(ctx context.Context, batch []siteItem) error {
+	sources := make([]string, len(batch))
+	for i, si := range batch {
+		sources[i] = si.article.Source
+	}
+	existing, err := x.writer.bySource(ctx, sources)
+	if err != nil {
+		return err
+	}
+	for _, si := range batch {
+		tally := x.rep.tally(si.item.Kind)
+		old := existing[si.article.Source]
+		if err := x.im.service.PrepareImport(x.im.opts.Actor, newsroom.ImportWrite{Article: si.article, Old: old}); err != nil {
+			tally.Failed++
+			x.rep.Failed = append(x.rep.Failed, ItemNote{Item: si.label, Message: err.Error()})
+			continue
+		}
+		switch {
+		case old == nil:
+			tally.Imported++
+		case old.SourceHash == si.article.SourceHash:
+			tally.Unchanged++
+		default:
+			tally.Updated++
+		}
+		x.rep.Comments.Imported += len(si.item.Comments)
+		if si.article.Status != article.Draft {
+			for _, old := range si.item.OldURLs {
+				from, ok := x.oldPath(old)
+				if _, taken := x.claimed[from]; ok && !taken && from != urls.Article(si.article.Slug) {
+					x.claimed[from] = si.label
+					x.rep.Redirects++
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// comments stores an item's comments on its article.
+func (x *siteImport) comments(ctx context.Context, si siteItem, a *article.Article) error {
+	cs := make([]store.ImportedComment, 0, len(si.item.Comments))
+	for _, c := range si.item.Comments {
+		state, ok := commentStates[c.State]
+		if !ok {
+			x.rep.Comments.Skipped++
+			x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: si.label, Slug: a.Slug, Message: fmt.Sprintf("comment %s has the unknown state %q", c.SourceID, c.State)})
+			continue
+		}
+		body := plainText(c.Body)
+		if body == "" {
+			x.rep.Comments.Skipped++
+			x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: si.label, Slug: a.Slug, Message: fmt.Sprintf("comment %s is empty", c.SourceID)})
+			continue
+		}
+		author := strings.TrimSpace(c.Author)
+		if author == "" {
+			author = "Anonymous"
+		}
+		cs = append(cs, store.ImportedComment{
+			Comment:      comment.Comment{Author: author, Email: strings.TrimSpace(c.Email), URL: strings.TrimSpace(c.URL), Body: body, State: state, CreatedAt: c.Date},
+			Source:       c.SourceID,
+			ParentSource: c.ParentID,
+		})
+	}
+	created, updated, err := x.im.service.ImportComments(ctx, x.im.opts.Actor, a.ID, a.Slug, cs)
+	if err != nil {
+		x.rep.Comments.Failed += len(cs)
+		x.rep.Failed = append(x.rep.Failed, ItemNote{Item: si.label, Slug: a.Slug, Message: "comments: " + err.Error()})
+		return ctx.Err()
+	}
+	x.rep.Comments.Imported += created
+	x.rep.Comments.Updated += updated
+	x.rep.Comments.Unchanged += len(cs) - created - updated
+	return nil
+}
+
+var commentStates = map[site.CommentState]comment.State{
+	site.Approved: comment.Approved,
+	site.Held:     comment.Pending,
+	site.Spam:     comment.Spam,
+	site.Trashed:  comment.Trash,
+}
+
+// redirects sends an item's old addresses to its article, once readers
+// can see it (a draft's address may change before it is published).
+func (x *siteImport) redirects(ctx context.Context, si siteItem, a *article.Article) error {
+	if a.Status == article.Draft {
+		return nil
+	}
+	to := urls.Article(a.Slug)
+	for _, old := range si.item.OldURLs {
+		from, ok := x.oldPath(old)
+		if !ok {
+			continue
+		}
+		if first, taken := x.claimed[from]; taken {
+			if first != si.label {
+				x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: si.label, Slug: a.Slug, Message: fmt.Sprintf("old address %s is also %s's: it leads there", old, first)})
+			}
+			continue
+		}
+		x.claimed[from] = si.label
+		made, err := x.im.service.ImportRedirect(ctx, from, to)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: si.label, Slug: a.Slug, Message: fmt.Sprintf("old address %s not redirected: %v", old, err)})
+			continue
+		}
+		if made {
+			x.rep.Redirects++
+		}
+	}
+	return nil
+}
+
+// oldPath is the path on this site of an old address: addresses on the
+// old site's host (or relative ones) keep their path, and WordPress's
+// /?p=123 its query; other addresses with a query cannot be redirected.
+func (x *siteImport) oldPath(old string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(old))
+	if err != nil || u.Fragment != "" {
+		return "", false
+	}
+	if u.Host != "" {
+		base, err := url.Parse(x.site.URL)
+		if err != nil || !strings.EqualFold(strings.TrimPrefix(u.Host, "www."), strings.TrimPrefix(base.Host, "www.")) {
+			return "", false
+		}
+	}
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery // kept only as WordPress's /?p=123
+	} else if p == "/" {
+		return "", false
+	}
+	from, err := store.CleanRedirectPath(p)
+	if err != nil {
+		return "", false
+	}
+	return from, true
+}
+
+// pin puts the old site's sticky posts on the front page after the
+// stories pinned there, as many as it has slots; a story pinned already
+// keeps the place an editor gave it.
+func (x *siteImport) pin(ctx context.Context) error {
+	pinned, err := x.im.service.Pinned(ctx)
+	if err != nil {
+		return err
+	}
+	already := map[string]bool{}
+	for _, a := range pinned {
+		already[a.Slug] = true
+	}
+	for _, slug := range x.sticky {
+		if already[slug] {
+			continue
+		}
+		err := x.im.service.Pin(ctx, x.im.opts.Actor, slug, newsroom.FrontPageSlots)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: "sticky post", Slug: slug, Message: "not pinned to the front page: " + err.Error()})
+			continue
+		}
+		x.rep.Pinned++
+	}
+	return nil
+}
+
+// plainText is the text of a piece of HTML (a WordPress comment or
+// excerpt): tags dropped, entities decoded, paragraphs and line breaks
+// kept as blank lines and newlines, other runs of space made one.
+func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.TrimSpace(s)
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return tidyText(b.String())
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "br":
+				b.WriteString("\n")
+			case "p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6":
+				b.WriteString("\n\n")
+			}
+		}
+	}
+}
+
+// tidyText trims each line, makes runs of spaces one and keeps at most
+// one blank line between paragraphs.
+func tidyText(s string) string {
+	var out []string
+	blank := false
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}

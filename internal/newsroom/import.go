@@ -115,41 +115,59 @@ func (s *Service) SaveImport(ctx context.Context, actor Actor, ws []ImportWrite)
 	return errs, nil
 }
 
-// ImportComments stores comments moved in from another platform on the
-// article articleID (see store.CommentStore.ImportComments): an import of
-// a site brings its readers' conversations with it, states and threads
-// kept. Imported comments skip moderation: the old site moderated them.
-func (s *Service) ImportComments(ctx context.Context, actor Actor, articleID int64, slug string, cs []store.ImportedComment) (created, updated int, err error) {
-	if len(cs) == 0 {
+// ImportComments stores comments moved in from another platform (see
+// store.CommentStore.ImportComments): an import of a site brings its
+// readers' conversations with it, states and threads kept. Imported
+// comments skip moderation: the old site moderated them.
+func (s *Service) ImportComments(ctx context.Context, actor Actor, sets []store.CommentSet) (created, updated int, err error) {
+	if len(sets) == 0 {
 		return 0, 0, nil
 	}
-	created, updated, err = s.store.ImportComments(ctx, articleID, cs)
+	created, updated, err = s.store.ImportComments(ctx, sets)
 	if err != nil {
 		return 0, 0, err
 	}
 	if created+updated > 0 {
-		s.audit(ctx, actor, "imported comments", slug, fmt.Sprintf("%d new, %d changed", created, updated))
+		s.audit(ctx, actor, "imported comments", fmt.Sprintf("%d articles", len(sets)), fmt.Sprintf("%d new, %d changed", created, updated))
 	}
 	return created, updated, nil
 }
 
-// ImportRedirect sends readers of an imported article's old address,
-// from, to its new one. An old address that already leads there, or is
-// the new address itself, makes nothing; made reports whether a
-// redirect was stored.
-func (s *Service) ImportRedirect(ctx context.Context, from, to string) (made bool, err error) {
-	if from == to {
-		return false, nil
+// ImportRedirects sends readers of imported articles' old addresses to
+// their new ones, in one transaction. An old address that already leads
+// there, or is the new address itself, makes nothing. It returns one
+// error per redirect (nil for those made or already there) and how many
+// were made.
+func (s *Service) ImportRedirects(ctx context.Context, rs []store.Redirect) (errs []error, made int, err error) {
+	errs = make([]error, len(rs))
+	var todo []store.Redirect
+	var at []int
+	for i, r := range rs {
+		if r.From == r.To {
+			continue
+		}
+		final := r.To // where the store would send from: to, or where to leads
+		if next, err := s.store.Redirect(ctx, r.To); err == nil {
+			final = next
+		}
+		if got, err := s.store.Redirect(ctx, r.From); err == nil && (got == r.To || got == final) {
+			continue
+		}
+		todo = append(todo, r)
+		at = append(at, i)
 	}
-	final := to // where the store would send from: to, or where to leads
-	if next, err := s.store.Redirect(ctx, to); err == nil {
-		final = next
+	if len(todo) == 0 {
+		return errs, 0, nil
 	}
-	if got, err := s.store.Redirect(ctx, from); err == nil && (got == to || got == final) {
-		return false, nil
+	stored, err := s.store.AddRedirects(ctx, todo)
+	if err != nil {
+		return nil, 0, err
 	}
-	if _, err := s.store.AddRedirect(ctx, from, to); err != nil {
-		return false, err
+	for k, e := range stored {
+		errs[at[k]] = e
+		if e == nil {
+			made++
+		}
 	}
-	return true, nil
+	return errs, made, nil
 }

@@ -133,19 +133,26 @@ type CommentStore interface {
 	// SpamModel returns what the classifier learned, for these tokens.
 	SpamModel(ctx context.Context, tokens []string) (comment.Model, error)
 
-	// ImportComments stores comments moved in from another platform on
-	// article articleID, keyed by their Source: a comment stored from the
-	// same source before is brought up to date, the others are created
-	// with their own dates and states. A reply finds its parent by
-	// ParentSource among the article's imported comments; one whose
-	// parent is not there is stored as a comment on the article. It
-	// returns how many were created and how many changed; a missing
-	// article wraps ErrNotFound, and then nothing is stored.
-	ImportComments(ctx context.Context, articleID int64, cs []ImportedComment) (created, updated int, err error)
+	// ImportComments stores comments moved in from another platform, on
+	// the articles of sets, in one transaction. Each comment is keyed by
+	// its Source on its article: one stored from the same source before
+	// is brought up to date, the others are created with their own dates
+	// and states. A reply finds its parent by ParentSource among the
+	// article's imported comments; one whose parent is not there is
+	// stored as a comment on the article. It returns how many were
+	// created and how many changed; a missing article wraps ErrNotFound,
+	// and then nothing is stored.
+	ImportComments(ctx context.Context, sets []CommentSet) (created, updated int, err error)
 
 	// SetCommentsClosed opens or closes comments on an article. A missing
 	// article wraps ErrNotFound.
 	SetCommentsClosed(ctx context.Context, slug string, closed bool) error
+}
+
+// CommentSet is the comments moved in for one article.
+type CommentSet struct {
+	ArticleID int64
+	Comments  []ImportedComment
 }
 
 // ImportedComment is a comment brought from another platform, with its
@@ -474,6 +481,13 @@ type RedirectStore interface {
 	// back to from, or one from the address of an article, wraps
 	// ErrConflict; nothing is written then.
 	AddRedirect(ctx context.Context, from, to string) (Redirect, error)
+
+	// AddRedirects adds many redirects as AddRedirect does, in one
+	// transaction, in order (a later one sees those before it). It
+	// returns one error per redirect, nil for those stored; one that
+	// fails is skipped and the others are stored. The error is for a
+	// batch that could not be stored at all, when nothing was.
+	AddRedirects(ctx context.Context, rs []Redirect) ([]error, error)
 
 	// Redirect returns where path redirects to, or an error wrapping
 	// ErrNotFound.

@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -396,77 +398,95 @@ func (s *Store) CountComments(ctx context.Context, q store.CommentQuery) (n int,
 
 // ImportComments stores comments from another platform; see
 // store.CommentStore.
-func (s *Store) ImportComments(ctx context.Context, articleID int64, cs []store.ImportedComment) (created, updated int, err error) {
-	defer s.wrap(&err, "ImportComments(article %d, %d comments)", articleID, len(cs))
+func (s *Store) ImportComments(ctx context.Context, sets []store.CommentSet) (created, updated int, err error) {
+	defer s.wrap(&err, "ImportComments(%d articles)", len(sets))
+	// Articles are locked in ID order, as every change to several
+	// articles' comments takes them, so that two never deadlock.
+	sets = slices.Clone(sets)
+	slices.SortFunc(sets, func(a, b store.CommentSet) int { return cmp.Compare(a.ArticleID, b.ArticleID) })
 	err = s.db.Transact(ctx, func(tx Conn) error {
 		created, updated = 0, 0
-		if err := s.lockArticle(ctx, tx, articleID); err != nil {
-			return err
-		}
-		stored := map[string]storedComment{}
-		rows, err := list(ctx, tx, `
-			SELECT id, source, author, email, url, body, state, created_at
-			FROM comments
-			WHERE article_id = $1 AND source <> ''`, []any{articleID}, scanStoredComment)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			stored[r.source] = r
-		}
-		ids := map[string]int64{}
-		for src, r := range stored {
-			ids[src] = r.id
-		}
-		for _, c := range cs {
-			hash := comment.BodyHash(c.Body)
-			if old, ok := stored[c.Source]; ok {
-				ids[c.Source] = old.id
-				if old.same(c) {
-					continue
-				}
-				if _, err := tx.Exec(ctx, `
-					UPDATE comments
-					SET author = $1, email = $2, url = $3, body = $4, body_hash = $5, state = $6, created_at = $7
-					WHERE id = $8`,
-					c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), old.id); err != nil {
-					return err
-				}
-				updated++
-				continue
-			}
-			var id int64
-			err := tx.QueryRow(ctx, `
-				INSERT INTO comments (id, article_id, author, email, url, body, body_hash, state, created_at, source)
-				VALUES (`+s.db.NewID("comments")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9)
-				RETURNING id`,
-				articleID, c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), c.Source,
-			).Scan(&id)
+		var ids []int64
+		for _, set := range sets {
+			c, u, err := s.importComments(ctx, tx, set)
 			if err != nil {
 				return err
 			}
-			ids[c.Source] = id
-			created++
+			created, updated = created+c, updated+u
+			ids = append(ids, set.ArticleID)
 		}
-		// Parents after every comment is in: a reply may come before the
-		// comment it answers.
-		for _, c := range cs {
-			if _, before := stored[c.Source]; !before && c.ParentSource == "" {
-				continue // inserted without a parent
-			}
-			parent := ids[c.ParentSource]
-			if c.ParentSource == "" || parent == ids[c.Source] {
-				parent = 0
-			}
-			if _, err := tx.Exec(ctx, `
-				UPDATE comments SET parent_id = $1
-				WHERE id = $2 AND COALESCE(parent_id, 0) <> COALESCE($1, 0)`, NullID(parent), ids[c.Source]); err != nil {
-				return err
-			}
+		if len(ids) == 0 {
+			return nil
 		}
-		return s.recount(ctx, tx, articleID)
+		return s.recount(ctx, tx, ids...)
 	})
 	return created, updated, err
+}
+
+// importComments stores one article's imported comments in tx.
+func (s *Store) importComments(ctx context.Context, tx Conn, set store.CommentSet) (created, updated int, err error) {
+	if err := s.lockArticle(ctx, tx, set.ArticleID); err != nil {
+		return 0, 0, err
+	}
+	stored := map[string]storedComment{}
+	rows, err := list(ctx, tx, `
+		SELECT id, source, author, email, url, body, state, created_at
+		FROM comments
+		WHERE article_id = $1 AND source <> ''`, []any{set.ArticleID}, scanStoredComment)
+	if err != nil {
+		return 0, 0, err
+	}
+	ids := map[string]int64{}
+	for _, r := range rows {
+		stored[r.source] = r
+		ids[r.source] = r.id
+	}
+	for _, c := range set.Comments {
+		hash := comment.BodyHash(c.Body)
+		if old, ok := stored[c.Source]; ok {
+			if old.same(c) {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `
+				UPDATE comments
+				SET author = $1, email = $2, url = $3, body = $4, body_hash = $5, state = $6, created_at = $7
+				WHERE id = $8`,
+				c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), old.id); err != nil {
+				return 0, 0, err
+			}
+			updated++
+			continue
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO comments (id, article_id, author, email, url, body, body_hash, state, created_at, source)
+			VALUES (`+s.db.NewID("comments")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9)
+			RETURNING id`,
+			set.ArticleID, c.Author, c.Email, c.URL, c.Body, hash, c.State, s.db.Time(c.CreatedAt.UTC()), c.Source,
+		).Scan(&id)
+		if err != nil {
+			return 0, 0, err
+		}
+		ids[c.Source] = id
+		created++
+	}
+	// Parents after every comment is in: a reply may come before the
+	// comment it answers.
+	for _, c := range set.Comments {
+		if _, before := stored[c.Source]; !before && c.ParentSource == "" {
+			continue // inserted without a parent
+		}
+		parent := ids[c.ParentSource]
+		if c.ParentSource == "" || parent == ids[c.Source] {
+			parent = 0
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE comments SET parent_id = $1
+			WHERE id = $2 AND COALESCE(parent_id, 0) <> COALESCE($1, 0)`, NullID(parent), ids[c.Source]); err != nil {
+			return 0, 0, err
+		}
+	}
+	return created, updated, nil
 }
 
 // storedComment is an imported comment as stored, to tell whether a new

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,6 +31,48 @@ func (s *Store) AddRedirect(ctx context.Context, from, to string) (_ store.Redir
 		return err
 	})
 	return r, err
+}
+
+// AddRedirects stores many redirects in one transaction; see
+// store.RedirectStore.
+func (s *Store) AddRedirects(ctx context.Context, rs []store.Redirect) (_ []error, err error) {
+	defer s.wrap(&err, "AddRedirects(%d)", len(rs))
+	errs := make([]error, len(rs))
+	now := s.nowUTC()
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		for i, r := range rs {
+			from, err := store.CleanRedirectPath(r.From)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			to, err := store.CleanRedirectTarget(r.To)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			// The checks below fail before anything is written, so a
+			// refused redirect leaves the transaction usable.
+			if err := checkNoArticleAt(ctx, tx, from); err != nil {
+				if !errors.Is(err, store.ErrConflict) {
+					return err
+				}
+				errs[i] = err
+				continue
+			}
+			if _, err := s.addRedirect(ctx, tx, from, to, now); err != nil {
+				if !errors.Is(err, store.ErrConflict) {
+					return err
+				}
+				errs[i] = err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return errs, nil
 }
 
 // checkNoArticleAt refuses a redirect from the address of an article: the

@@ -480,7 +480,7 @@ func testImportComments(t *testing.T, s store.Store) {
 		imported("4", "", "Buy pills.", comment.Spam, 4*time.Minute),
 		imported("9", "8", "An orphan.", comment.Approved, 5*time.Minute),
 	}
-	created, updated, err := s.ImportComments(ctx, a.ID, cs)
+	created, updated, err := s.ImportComments(ctx, []store.CommentSet{{ArticleID: a.ID, Comments: cs}})
 	if err != nil || created != 5 || updated != 0 {
 		t.Fatalf("ImportComments = %d created, %d updated, %v; want 5, 0", created, updated, err)
 	}
@@ -505,7 +505,7 @@ func testImportComments(t *testing.T, s store.Store) {
 	// Again, with one comment approved since and one edited.
 	cs[2].State = comment.Approved
 	cs[1].Body = "The first, edited."
-	created, updated, err = s.ImportComments(ctx, a.ID, cs)
+	created, updated, err = s.ImportComments(ctx, []store.CommentSet{{ArticleID: a.ID, Comments: cs}})
 	if err != nil || created != 0 || updated != 2 {
 		t.Fatalf("ImportComments again = %d created, %d updated, %v; want 0, 2", created, updated, err)
 	}
@@ -515,7 +515,7 @@ func testImportComments(t *testing.T, s store.Store) {
 	if got, _ := s.Article(ctx, a.Slug); got.CommentCount != 4 {
 		t.Errorf("comment count %d after approval, want 4", got.CommentCount)
 	}
-	if _, _, err := s.ImportComments(ctx, 1<<40, cs); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.ImportComments(ctx, []store.CommentSet{{ArticleID: 1 << 40, Comments: cs}}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("ImportComments on a missing article: %v, want ErrNotFound", err)
 	}
 }

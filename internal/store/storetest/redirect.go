@@ -25,6 +25,7 @@ var redirectTests = []struct {
 	{"RenameRedirects", testRenameRedirects},
 	{"RenameOfUnpublishedRedirectsNothing", testRenameUnpublished},
 	{"ConcurrentRedirectsMakeNoChains", testConcurrentRedirects},
+	{"AddRedirectsInOneGo", testAddRedirects},
 }
 
 func mustRedirect(t *testing.T, s store.Store, from, to string) store.Redirect {
@@ -299,5 +300,35 @@ func testConcurrentRedirects(t *testing.T, s store.Store) {
 				t.Errorf("%s → %q, want %s in one hop", from, m[from], c)
 			}
 		}
+	}
+}
+
+// testAddRedirects: a batch of redirects (an import's old addresses) is
+// stored in order, chains collapsed; the ones refused are named and the
+// rest stored.
+func testAddRedirects(t *testing.T, s store.Store) {
+	a := sample("batch-target")
+	mustCreate(t, s, a)
+	errs, err := s.AddRedirects(ctx, []store.Redirect{
+		{From: "/2020/01/old/", To: "/middle/"},
+		{From: "/middle/", To: "/batch-target/"},    // the first now leads here too
+		{From: "/batch-target/", To: "/elsewhere/"}, // the article lives there
+		{From: "/loop/", To: "/loop/"},
+		{From: "no-slash", To: "/batch-target/"},
+		{From: "/?p=7", To: "/batch-target/"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil || errs[1] != nil || errs[5] != nil || !errors.Is(errs[2], store.ErrConflict) || !errors.Is(errs[3], store.ErrConflict) || errs[4] == nil {
+		t.Errorf("errors %v", errs)
+	}
+	for from, want := range map[string]string{"/2020/01/old/": "/batch-target/", "/middle/": "/batch-target/", "/?p=7": "/batch-target/"} {
+		if got, err := s.Redirect(ctx, from); err != nil || got != want {
+			t.Errorf("Redirect(%s) = %q, %v; want %s", from, got, err, want)
+		}
+	}
+	if _, err := s.Redirect(ctx, "/batch-target/"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a redirect from the article's address was stored: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"runtime"
 
 	"strings"
 
@@ -156,18 +157,21 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 		}
 		return err
 	}
-	err = readPass(ctx, open, read, site.Visitor{
-		Item: func(it site.Item) error {
-			if si, ok := x.prepare(it); ok {
-				batch = append(batch, si)
-			} else {
-				done++
-			}
-			if len(batch) < batchSize {
-				return nil
-			}
-			return flush()
-		},
+	// Items are converted on every core while the export is read and
+	// earlier batches are stored, and stored in the export's order, so
+	// that which of two items sharing a slug gets it never depends on
+	// timing.
+	err = x.pipeline(ctx, open, read, func(p prepared) error {
+		x.rep.merge(p.part)
+		if p.ok {
+			batch = append(batch, p.si)
+		} else {
+			done++
+		}
+		if len(batch) < batchSize {
+			return nil
+		}
+		return flush()
 	})
 	if err == nil {
 		err = flush()
@@ -224,13 +228,13 @@ type siteItem struct {
 
 // prepare converts an item into an article, or reports why it is not
 // imported.
-func (x *siteImport) prepare(it site.Item) (siteItem, bool) {
+func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 	label := fmt.Sprintf("%s %s %q", it.Kind, it.SourceID, it.Title)
-	tally := x.rep.tally(it.Kind)
+	tally := part.tally(it.Kind)
 	skip := func(why string) (siteItem, bool) {
 		tally.Skipped++
-		x.rep.Comments.Skipped += len(it.Comments)
-		x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: label, Message: why})
+		part.Comments.Skipped += len(it.Comments)
+		part.Skipped = append(part.Skipped, ItemNote{Item: label, Message: why})
 		return siteItem{}, false
 	}
 	if it.Status == site.Trash {
@@ -249,7 +253,7 @@ func (x *siteImport) prepare(it site.Item) (siteItem, bool) {
 	}
 	if a.Title == "" {
 		a.Title = "Untitled"
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "the item has no title; it was given “Untitled”"})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "the item has no title; it was given “Untitled”"})
 	}
 	if article.ValidateSlug(a.Slug) != nil {
 		// WordPress keeps percent-encoded non-ASCII slugs; Dateline's
@@ -272,7 +276,7 @@ func (x *siteImport) prepare(it site.Item) (siteItem, bool) {
 		// Dateline has no passwords on articles: what the old site kept
 		// from readers stays kept until an editor decides.
 		a.Status = article.Draft
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "password-protected on the old site: imported as a draft, as Dateline articles have no passwords"})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "password-protected on the old site: imported as a draft, as Dateline articles have no passwords"})
 	}
 	if !it.Modified.IsZero() && !it.Modified.Before(it.Date) {
 		a.UpdatedAt = it.Modified
@@ -294,30 +298,30 @@ func (x *siteImport) prepare(it site.Item) (siteItem, bool) {
 			dropped = append(dropped, t.Name)
 		}
 		a.Tags = a.Tags[:article.MaxTags]
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("%d tags and categories over the %d an article takes were not kept: %s", len(dropped), article.MaxTags, strings.Join(dropped, ", "))})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("%d tags and categories over the %d an article takes were not kept: %s", len(dropped), article.MaxTags, strings.Join(dropped, ", "))})
 	}
-	body, notes := x.body(it)
+	body, notes := x.body(it, part)
 	if strings.TrimSpace(body) == "" {
 		return skip("no content: WordPress shows such an item with its title alone, and a Dateline article needs a body")
 	}
 	a.Body = body
 	for _, n := range notes {
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: n})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: n})
 	}
 	a.Description = strings.TrimSpace(it.MetaDescription)
 	if a.Description == "" {
 		a.Description = plainText(it.Excerpt)
 	}
 	if it.MetaTitle != "" && it.MetaTitle != it.Title {
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO title %q not kept: pages are titled by their headline", it.MetaTitle)})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO title %q not kept: pages are titled by their headline", it.MetaTitle)})
 	}
 	if it.FeaturedImage != "" {
-		x.rep.ImagesRemote++
+		part.ImagesRemote++
 		src := it.FeaturedImage
 		if at, ok := x.attachments[src]; ok {
 			src = at.URL
 		}
-		x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "featured image " + src + " left on the old site (give --media-from to bring it into the library)"})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "featured image " + src + " left on the old site (give --media-from to bring it into the library)"})
 	}
 	x.im.service.CountWords(a)
 	a.SourceHash = hashItem(it)
@@ -371,7 +375,7 @@ func (x *siteImport) placeTerms(a *article.Article, it site.Item) {
 
 // body converts an item's content into Markdown, with notes on what could
 // not be.
-func (x *siteImport) body(it site.Item) (string, []string) {
+func (x *siteImport) body(it site.Item, part *SiteReport) (string, []string) {
 	if it.Format == site.Markdown {
 		return it.Content, nil
 	}
@@ -381,7 +385,7 @@ func (x *siteImport) body(it site.Item) (string, []string) {
 	}
 	notes := res.NotConverted
 	for _, img := range res.Images {
-		x.rep.ImagesRemote++
+		part.ImagesRemote++
 		notes = append(notes, "image "+img.Src+" left on the old site (give --media-from to bring it into the library)")
 	}
 	return res.Markdown, notes
@@ -436,18 +440,40 @@ func (x *siteImport) store(ctx context.Context, batch []siteItem) error {
 	if err != nil {
 		return err
 	}
+	var sets []store.CommentSet
+	var rs []store.Redirect
+	var olds []oldAddress
 	for _, si := range batch {
 		a := saved[si.article.Source]
 		if a == nil {
 			continue
 		}
-		if err := x.comments(ctx, si, a); err != nil {
-			return err
+		if cs := x.comments(si, a); len(cs) > 0 {
+			sets = append(sets, store.CommentSet{ArticleID: a.ID, Comments: cs})
 		}
-		if err := x.redirects(ctx, si, a); err != nil {
-			return err
-		}
+		r, o := x.redirects(si, a)
+		rs, olds = append(rs, r...), append(olds, o...)
 	}
+	if err := x.storeRedirects(ctx, rs, olds); err != nil {
+		return err
+	}
+	// The batch's comments go in one transaction.
+	n := 0
+	for _, set := range sets {
+		n += len(set.Comments)
+	}
+	created, updated, err := x.im.service.ImportComments(ctx, x.im.opts.Actor, sets)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		x.rep.Comments.Failed += n
+		x.rep.Failed = append(x.rep.Failed, ItemNote{Item: fmt.Sprintf("the comments of %d items", len(sets)), Message: err.Error()})
+		return nil
+	}
+	x.rep.Comments.Imported += created
+	x.rep.Comments.Updated += updated
+	x.rep.Comments.Unchanged += n - created - updated
 	return nil
 }
 
@@ -491,8 +517,9 @@ func (x *siteImport) dryRun(ctx context.Context, batch []siteItem) error {
 	return nil
 }
 
-// comments stores an item's comments on its article.
-func (x *siteImport) comments(ctx context.Context, si siteItem, a *article.Article) error {
+// comments are an item's comments as its article takes them; those
+// that cannot be are reported.
+func (x *siteImport) comments(si siteItem, a *article.Article) []store.ImportedComment {
 	cs := make([]store.ImportedComment, 0, len(si.item.Comments))
 	for _, c := range si.item.Comments {
 		state, ok := commentStates[c.State]
@@ -517,16 +544,7 @@ func (x *siteImport) comments(ctx context.Context, si siteItem, a *article.Artic
 			ParentSource: c.ParentID,
 		})
 	}
-	created, updated, err := x.im.service.ImportComments(ctx, x.im.opts.Actor, a.ID, a.Slug, cs)
-	if err != nil {
-		x.rep.Comments.Failed += len(cs)
-		x.rep.Failed = append(x.rep.Failed, ItemNote{Item: si.label, Slug: a.Slug, Message: "comments: " + err.Error()})
-		return ctx.Err()
-	}
-	x.rep.Comments.Imported += created
-	x.rep.Comments.Updated += updated
-	x.rep.Comments.Unchanged += len(cs) - created - updated
-	return nil
+	return cs
 }
 
 var commentStates = map[site.CommentState]comment.State{
@@ -536,11 +554,18 @@ var commentStates = map[site.CommentState]comment.State{
 	site.Trashed:  comment.Trash,
 }
 
-// redirects sends an item's old addresses to its article, once readers
-// can see it (a draft's address may change before it is published).
-func (x *siteImport) redirects(ctx context.Context, si siteItem, a *article.Article) error {
+// oldAddress is an old address of an item, on its way to a redirect.
+type oldAddress struct {
+	item, old string // the item's label, the address as the export gives it
+	slug      string
+}
+
+// redirects lists the redirects from an item's old addresses to its
+// article, once readers can see it (a draft's address may change before
+// it is published).
+func (x *siteImport) redirects(si siteItem, a *article.Article) (rs []store.Redirect, olds []oldAddress) {
 	if a.Status == article.Draft {
-		return nil
+		return nil, nil
 	}
 	to := urls.Article(a.Slug)
 	for _, old := range si.item.OldURLs {
@@ -555,16 +580,22 @@ func (x *siteImport) redirects(ctx context.Context, si siteItem, a *article.Arti
 			continue
 		}
 		x.claimed[from] = si.label
-		made, err := x.im.service.ImportRedirect(ctx, from, to)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: si.label, Slug: a.Slug, Message: fmt.Sprintf("old address %s not redirected: %v", old, err)})
-			continue
-		}
-		if made {
-			x.rep.Redirects++
+		rs = append(rs, store.Redirect{From: from, To: to})
+		olds = append(olds, oldAddress{item: si.label, old: old, slug: a.Slug})
+	}
+	return rs, olds
+}
+
+// storeRedirects stores a batch's redirects in one transaction.
+func (x *siteImport) storeRedirects(ctx context.Context, rs []store.Redirect, olds []oldAddress) error {
+	errs, made, err := x.im.service.ImportRedirects(ctx, rs)
+	if err != nil {
+		return err
+	}
+	x.rep.Redirects += made
+	for i, e := range errs {
+		if e != nil {
+			x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: olds[i].item, Slug: olds[i].slug, Message: fmt.Sprintf("old address %s not redirected: %v", olds[i].old, e)})
 		}
 	}
 	return nil
@@ -674,4 +705,82 @@ func tidyText(s string) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// prepared is an item converted by prepare, with what the report says of
+// it.
+type prepared struct {
+	si   siteItem
+	ok   bool
+	part *SiteReport
+}
+
+// pipeline reads the export's items and converts them on every core,
+// handing them to use one by one in the export's order. An error of use
+// stops the reading.
+func (x *siteImport) pipeline(ctx context.Context, open func() (io.ReadCloser, error), read SiteReader, use func(prepared) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct {
+		it  site.Item
+		out chan prepared
+	}
+	jobs := make(chan job)
+	order := make(chan chan prepared, window)
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		readErr = readPass(ctx, open, read, site.Visitor{
+			Item: func(it site.Item) error {
+				out := make(chan prepared, 1)
+				select {
+				case order <- out:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				select {
+				case jobs <- job{it, out}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				return nil
+			},
+		})
+	}()
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		go func() {
+			for j := range jobs {
+				part := &SiteReport{}
+				si, ok := x.prepare(j.it, part)
+				j.out <- prepared{si, ok, part}
+			}
+		}()
+	}
+	for out := range order {
+		if err := use(<-out); err != nil {
+			cancel()
+			for range order { // let the reader stop
+			}
+			return err
+		}
+	}
+	return readErr
+}
+
+// merge adds what part says of one item to the report.
+func (r *SiteReport) merge(part *SiteReport) {
+	add := func(t, p *Tally) {
+		t.Imported += p.Imported
+		t.Updated += p.Updated
+		t.Unchanged += p.Unchanged
+		t.Skipped += p.Skipped
+		t.Failed += p.Failed
+	}
+	add(&r.Posts, &part.Posts)
+	add(&r.Pages, &part.Pages)
+	add(&r.Comments, &part.Comments)
+	r.ImagesRemote += part.ImagesRemote
+	r.Skipped = append(r.Skipped, part.Skipped...)
+	r.NotConverted = append(r.NotConverted, part.NotConverted...)
 }

@@ -30,6 +30,7 @@ func importCommand() *command {
 			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress export and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print a WordPress export's import report as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
+			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (such as wp-content/uploads): a WordPress export's images are taken from it into the photo library")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
 			fs.StringVar(&section, "section", "", "put new articles whose file names no section (plain text never does) in the section with this name, made if missing (default: the first section)")
@@ -64,8 +65,13 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			if len(articles) > 0 && (site.dryRun || site.json) {
-				return usage(e, fs, "--dry-run and --json are for WordPress exports; %s is not one", articles[0])
+			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "") {
+				return usage(e, fs, "--dry-run, --json and --media-from are for WordPress exports; %s is not one", articles[0])
+			}
+			if site.mediaFrom != "" {
+				if fi, err := os.Stat(site.mediaFrom); err != nil || !fi.IsDir() {
+					return usage(e, fs, "--media-from %s: not a folder that can be read", site.mediaFrom)
+				}
 			}
 			s, err := openStore(e)
 			if err != nil {

@@ -17,12 +17,13 @@ import (
 // siteImportFlags are the import command's flags for whole-site exports.
 type siteImportFlags struct {
 	dryRun, json, quiet bool
+	mediaFrom           string
 }
 
 // importSite imports one whole-site export and prints its report. It
 // returns whether every item went in.
 func importSite(e *env, s store.Store, news *newsroom.Service, path string, f importer.Format, fl siteImportFlags) (bool, error) {
-	opts := importer.SiteOptions{DryRun: fl.dryRun}
+	opts := importer.SiteOptions{DryRun: fl.dryRun, MediaFrom: fl.mediaFrom}
 	if !fl.quiet {
 		opts.Progress = siteProgress(e, path)
 	}
@@ -102,7 +103,8 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 	tally("pages", r.Pages)
 	tally("comments", r.Comments)
 	fmt.Fprintf(w, "  read:     %d authors, %d categories, %d tags, %d attachments\n", r.Authors, r.Categories, r.Tags, r.Attachments)
-	fmt.Fprintf(w, "  made:     %d redirects from old addresses, %d stories pinned to the front page; %d images left on the old site\n", r.Redirects, r.Pinned, r.ImagesRemote)
+	fmt.Fprintf(w, "  made:     %d redirects from old addresses, %d stories pinned to the front page\n", r.Redirects, r.Pinned)
+	fmt.Fprintf(w, "  images:   %d taken into the library, %d left on the old site\n", r.ImagesAdded, r.ImagesRemote)
 	notes := func(title string, ns []importer.ItemNote) {
 		if len(ns) == 0 {
 			return

@@ -125,3 +125,50 @@ func TestImportTakesImagesBesideTheFile(t *testing.T) {
 		t.Errorf("body lacks %s:\n%s", want, got.BodyMarkdown)
 	}
 }
+
+// Issue 15: a WordPress export's featured and inline images come into the
+// library from a local copy of wp-content/uploads; the article names them.
+func TestImportWordPressMediaFrom(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	uploads := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(uploads, "2026", "03"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range map[string]int{"quay.jpg": 1400, "crane.jpg": 1300} {
+		if err := os.WriteFile(filepath.Join(uploads, "2026", "03", name), mediatest.JPEGWithGPS(w, 700), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	export := filepath.Join("..", "importer", "testdata", "harbour-gazette.wxr")
+	var rep struct {
+		Added  int `json:"images_added"`
+		Remote int `json:"images_remote"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "import", "--db", db, "--json", "--media-from", uploads, export)), &rep); err != nil || rep.Added != 2 || rep.Remote != 0 {
+		t.Fatalf("report %+v (%v), want 2 images added and none left remote", rep, err)
+	}
+	var items []mediaJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "media", "list", "--json", "--db", db)), &items); err != nil || len(items) != 2 {
+		t.Fatalf("media list: %v (%v)", items, err)
+	}
+	byName := map[string]mediaJSON{}
+	for _, it := range items {
+		byName[it.Filename] = it
+	}
+	if byName["crane.jpg"].Alt != "A blue crane over the quay" || byName["quay.jpg"].Caption != "The quay on Monday morning." {
+		t.Errorf("alt and caption not kept: %+v", items)
+	}
+	got := show(t, db, "storm-closes-the-ferry-route")
+	if got.FeaturedImage != byName["crane.jpg"].ID || !strings.Contains(got.BodyMarkdown, "![Waves over the quay](media:"+itoa(byName["quay.jpg"].ID)+")") {
+		t.Errorf("featured %d (want %d), body:\n%s", got.FeaturedImage, byName["crane.jpg"].ID, got.BodyMarkdown)
+	}
+
+	// Without the copy the images stay links to the old site, reported.
+	other := "sqlite:" + filepath.Join(t.TempDir(), "other.db")
+	out := mustRun(t, "import", "--db", other, "--quiet", export)
+	if !strings.Contains(out, "images:   0 taken into the library, 2 left on the old site") || !strings.Contains(out, "featured image https://gazette.example.org/wp-content/uploads/2026/03/crane.jpg left on the old site") {
+		t.Errorf("import without --media-from:\n%s", out)
+	}
+	wantFailure(t, exitUsage, "--media-from /nonexistent: not a folder that can be read", "import", "--db", other, "--media-from", "/nonexistent", export)
+}

@@ -1,14 +1,20 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"runtime"
+	"strconv"
 
 	"strings"
 
@@ -17,7 +23,9 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/importer/htmlmd"
+	"github.com/datelinehq/dateline/internal/importer/markdown"
 	"github.com/datelinehq/dateline/internal/importer/site"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -32,6 +40,11 @@ type SiteOptions struct {
 	// DryRun reads and converts everything and reports what would be
 	// imported, writing nothing.
 	DryRun bool
+	// MediaFrom is a local copy of the old site's uploads (such as
+	// wp-content/uploads): the images of the items are taken from it into
+	// the photo library. Without it, or for an image it lacks, the image
+	// stays a link to the old site. Nothing is fetched from the network.
+	MediaFrom string
 	// Progress, when set, is called after each stored batch with the
 	// number of items done and the total.
 	Progress func(done, total int)
@@ -67,7 +80,10 @@ type SiteReport struct {
 	Categories  int    `json:"categories"`
 	Tags        int    `json:"tags"`
 	Attachments int    `json:"attachments"`
-	// ImagesRemote counts the images left as links to the old site.
+	// ImagesAdded counts the images taken into the library from
+	// SiteOptions.MediaFrom, ImagesRemote those left as links to the old
+	// site.
+	ImagesAdded  int `json:"images_added"`
 	ImagesRemote int `json:"images_remote"`
 	Redirects    int `json:"redirects"`
 	Pinned       int `json:"pinned"`
@@ -143,6 +159,7 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 
 	x.writer = im.writer()
 	x.claimed = map[string]string{}
+	x.added = map[string]int64{}
 	done := 0
 	var batch []siteItem
 	flush := func() error {
@@ -214,6 +231,9 @@ type siteImport struct {
 	// address two items give (WordPress exports repeat guids) leads to
 	// the first, on every import.
 	claimed map[string]string
+	// added are the library IDs of the images this run added, by their
+	// address on the old site.
+	added map[string]int64
 	// sticky are the slugs of the items the old site kept on top, in the
 	// export's order.
 	sticky []string
@@ -224,6 +244,15 @@ type siteItem struct {
 	item    site.Item
 	label   string
 	article *article.Article
+	// images are the featured image (first, when the item has one) and
+	// those the body shows, as links to the old site.
+	images []siteImage
+}
+
+// siteImage is an image of an item on the old site.
+type siteImage struct {
+	src, alt, caption string
+	featured          bool
 }
 
 // prepare converts an item into an article, or reports why it is not
@@ -300,7 +329,7 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 		a.Tags = a.Tags[:article.MaxTags]
 		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("%d tags and categories over the %d an article takes were not kept: %s", len(dropped), article.MaxTags, strings.Join(dropped, ", "))})
 	}
-	body, notes := x.body(it, part)
+	body, bodyImages, notes := x.body(it)
 	if strings.TrimSpace(body) == "" {
 		return skip("no content: WordPress shows such an item with its title alone, and a Dateline article needs a body")
 	}
@@ -315,17 +344,18 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 	if it.MetaTitle != "" && it.MetaTitle != it.Title {
 		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO title %q not kept: pages are titled by their headline", it.MetaTitle)})
 	}
+	var images []siteImage
 	if it.FeaturedImage != "" {
-		part.ImagesRemote++
-		src := it.FeaturedImage
-		if at, ok := x.attachments[src]; ok {
-			src = at.URL
+		img := siteImage{src: it.FeaturedImage, featured: true}
+		if at, ok := x.attachments[it.FeaturedImage]; ok {
+			img = siteImage{src: at.URL, alt: at.Alt, caption: plainText(at.Caption), featured: true}
 		}
-		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "featured image " + src + " left on the old site (give --media-from to bring it into the library)"})
+		images = append(images, img)
 	}
+	images = append(images, bodyImages...)
 	x.im.service.CountWords(a)
 	a.SourceHash = hashItem(it)
-	return siteItem{item: it, label: label, article: a}, true
+	return siteItem{item: it, label: label, article: a, images: images}, true
 }
 
 // sourceOf keys an item by the old site and its ID there.
@@ -375,20 +405,23 @@ func (x *siteImport) placeTerms(a *article.Article, it site.Item) {
 
 // body converts an item's content into Markdown, with notes on what could
 // not be.
-func (x *siteImport) body(it site.Item, part *SiteReport) (string, []string) {
+func (x *siteImport) body(it site.Item) (string, []siteImage, []string) {
 	if it.Format == site.Markdown {
-		return it.Content, nil
+		return it.Content, nil, nil
 	}
 	res, err := htmlmd.Convert(it.Content, htmlmd.Options{SiteURL: x.site.URL})
 	if err != nil {
-		return it.Content, []string{"content kept as written: " + err.Error()}
+		return it.Content, nil, []string{"content kept as written: " + err.Error()}
 	}
-	notes := res.NotConverted
-	for _, img := range res.Images {
-		part.ImagesRemote++
-		notes = append(notes, "image "+img.Src+" left on the old site (give --media-from to bring it into the library)")
+	images := make([]siteImage, len(res.Images))
+	for i, img := range res.Images {
+		images[i] = siteImage{src: img.Src, alt: img.Alt, caption: img.Caption}
+		if at, ok := x.attachments[strconv.FormatInt(img.AttachmentID, 10)]; ok && img.AttachmentID > 0 {
+			images[i].alt = cmp.Or(images[i].alt, at.Alt)
+			images[i].caption = cmp.Or(images[i].caption, plainText(at.Caption))
+		}
 	}
-	return res.Markdown, notes
+	return res.Markdown, images, res.NotConverted
 }
 
 // hashItem fingerprints everything of an item that the import uses, so
@@ -403,6 +436,9 @@ func hashItem(it site.Item) string {
 func (x *siteImport) store(ctx context.Context, batch []siteItem) error {
 	if x.opts.DryRun {
 		return x.dryRun(ctx, batch)
+	}
+	if err := x.placeImages(ctx, batch); err != nil {
+		return err
 	}
 	ps := make([]parsed, len(batch))
 	for i, si := range batch {
@@ -504,6 +540,13 @@ func (x *siteImport) dryRun(ctx context.Context, batch []siteItem) error {
 			tally.Updated++
 		}
 		x.rep.Comments.Imported += len(si.item.Comments)
+		for _, img := range si.images {
+			if _, ok := x.localImage(img.src); ok {
+				x.rep.ImagesAdded++
+			} else {
+				x.remote(si, img)
+			}
+		}
 		if si.article.Status != article.Draft {
 			for _, old := range si.item.OldURLs {
 				from, ok := x.oldPath(old)
@@ -780,7 +823,124 @@ func (r *SiteReport) merge(part *SiteReport) {
 	add(&r.Posts, &part.Posts)
 	add(&r.Pages, &part.Pages)
 	add(&r.Comments, &part.Comments)
+	r.ImagesAdded += part.ImagesAdded
 	r.ImagesRemote += part.ImagesRemote
 	r.Skipped = append(r.Skipped, part.Skipped...)
 	r.NotConverted = append(r.NotConverted, part.NotConverted...)
+}
+
+// placeImages takes the images of the batch's new and changed items from
+// SiteOptions.MediaFrom into the photo library and names them in their
+// articles; the others stay links to the old site, each reported.
+func (x *siteImport) placeImages(ctx context.Context, batch []siteItem) error {
+	sources := make([]string, len(batch))
+	for i, si := range batch {
+		sources[i] = si.article.Source
+	}
+	existing, err := x.writer.bySource(ctx, sources)
+	if err != nil {
+		return err
+	}
+	for _, si := range batch {
+		if old := existing[si.article.Source]; old != nil && old.SourceHash == si.article.SourceHash {
+			continue // unchanged: the stored article keeps its images
+		}
+		ids := map[string]int64{}
+		for _, img := range si.images {
+			id, err := x.addImage(ctx, img)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: si.label, Message: fmt.Sprintf("image %s not taken into the library: %v", img.src, err)})
+			}
+			if id == 0 {
+				x.remote(si, img)
+				continue
+			}
+			x.rep.ImagesAdded++
+			if img.featured {
+				si.article.FeaturedMediaID = id
+			} else {
+				ids[img.src] = id
+			}
+		}
+		markdown.UseImages(si.article, ids)
+	}
+	return nil
+}
+
+// remote reports an image left as a link to the old site.
+func (x *siteImport) remote(si siteItem, img siteImage) {
+	x.rep.ImagesRemote++
+	what := "image"
+	if img.featured {
+		what = "featured image"
+	}
+	hint := "give --media-from with a copy of the old site's uploads to bring it into the library"
+	if x.opts.MediaFrom != "" {
+		hint = "it is not in " + x.opts.MediaFrom
+	}
+	x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: si.label, Message: fmt.Sprintf("%s %s left on the old site (%s)", what, img.src, hint)})
+}
+
+// addImage queues the local copy of an image for the library, once a run
+// (the library also knows an image it has by its bytes). It returns 0
+// when there is no local copy.
+func (x *siteImport) addImage(ctx context.Context, img siteImage) (int64, error) {
+	if id, ok := x.added[img.src]; ok {
+		return id, nil
+	}
+	path, ok := x.localImage(img.src)
+	if !ok {
+		return 0, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, describeFSError(err)
+	}
+	it, err := x.im.service.Queue(ctx, x.im.opts.Actor, filepath.Base(path), data, media.Info{Alt: img.alt, Caption: img.caption})
+	if err != nil {
+		return 0, err
+	}
+	x.added[img.src] = it.ID
+	return it.ID, nil
+}
+
+// uploadRoots are where platforms keep uploads below their site's
+// address; a copy of that folder is what --media-from names.
+var uploadRoots = []string{"/wp-content/uploads/", "/content/images/"}
+
+// localImage finds the local copy of an image of the old site in
+// SiteOptions.MediaFrom: by its path below the uploads folder, else by its
+// whole path, else by its file name at the top.
+func (x *siteImport) localImage(src string) (string, bool) {
+	if x.opts.MediaFrom == "" {
+		return "", false
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Path == "" {
+		return "", false
+	}
+	p, err := url.PathUnescape(u.EscapedPath())
+	if err != nil {
+		return "", false
+	}
+	var candidates []string
+	for _, root := range uploadRoots {
+		if _, rest, ok := strings.Cut(p, root); ok {
+			candidates = append(candidates, rest)
+		}
+	}
+	candidates = append(candidates, strings.TrimPrefix(p, "/"), path.Base(p))
+	for _, c := range candidates {
+		if !fs.ValidPath(c) {
+			continue // no way out of the folder
+		}
+		full := filepath.Join(x.opts.MediaFrom, filepath.FromSlash(c))
+		if fi, err := os.Stat(full); err == nil && fi.Mode().IsRegular() {
+			return full, true
+		}
+	}
+	return "", false
 }

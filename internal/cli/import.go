@@ -30,6 +30,7 @@ func importCommand() *command {
 			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress export and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print a WordPress export's import report as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
+			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress export an account (a contributor, with no password until 'dateline user reset-password')")
 			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (such as wp-content/uploads): a WordPress export's images are taken from it into the photo library")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
@@ -65,8 +66,8 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "") {
-				return usage(e, fs, "--dry-run, --json and --media-from are for WordPress exports; %s is not one", articles[0])
+			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "" || site.createUsers) {
+				return usage(e, fs, "--dry-run, --json, --media-from and --create-users are for WordPress exports; %s is not one", articles[0])
 			}
 			if site.mediaFrom != "" {
 				if fi, err := os.Stat(site.mediaFrom); err != nil || !fi.IsDir() {

@@ -18,12 +18,13 @@ import (
 type siteImportFlags struct {
 	dryRun, json, quiet bool
 	mediaFrom           string
+	createUsers         bool
 }
 
 // importSite imports one whole-site export and prints its report. It
 // returns whether every item went in.
 func importSite(e *env, s store.Store, news *newsroom.Service, path string, f importer.Format, fl siteImportFlags) (bool, error) {
-	opts := importer.SiteOptions{DryRun: fl.dryRun, MediaFrom: fl.mediaFrom}
+	opts := importer.SiteOptions{DryRun: fl.dryRun, MediaFrom: fl.mediaFrom, CreateUsers: fl.createUsers}
 	if !fl.quiet {
 		opts.Progress = siteProgress(e, path)
 	}
@@ -103,6 +104,9 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 	tally("pages", r.Pages)
 	tally("comments", r.Comments)
 	fmt.Fprintf(w, "  read:     %d authors, %d categories, %d tags, %d attachments\n", r.Authors, r.Categories, r.Tags, r.Attachments)
+	if r.UsersCreated > 0 {
+		fmt.Fprintf(w, "  users:    %d accounts made for the authors, as contributors with no password: set each with 'dateline user reset-password EMAIL'\n", r.UsersCreated)
+	}
 	fmt.Fprintf(w, "  made:     %d redirects from old addresses, %d stories pinned to the front page\n", r.Redirects, r.Pinned)
 	fmt.Fprintf(w, "  images:   %d taken into the library, %d left on the old site\n", r.ImagesAdded, r.ImagesRemote)
 	notes := func(title string, ns []importer.ItemNote) {

@@ -172,3 +172,21 @@ func TestImportWordPressMediaFrom(t *testing.T) {
 	}
 	wantFailure(t, exitUsage, "--media-from /nonexistent: not a folder that can be read", "import", "--db", other, "--media-from", "/nonexistent", export)
 }
+
+// Issue 15: --create-users gives the export's authors accounts nobody can
+// sign in to until an administrator resets the password; importing again
+// makes none.
+func TestImportWordPressCreateUsers(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	export := filepath.Join("..", "importer", "testdata", "harbour-gazette.wxr")
+	if out := mustRun(t, "import", "--db", db, "--quiet", "--create-users", export); !strings.Contains(out, "users:    1 accounts made for the authors") {
+		t.Errorf("import --create-users:\n%s", out)
+	}
+	if list := mustRun(t, "user", "list", "--db", db); !strings.Contains(list, "lena@gazette.example.org  Lena Brandt  contributor") {
+		t.Errorf("user list:\n%s", list)
+	}
+	if out := mustRun(t, "import", "--db", db, "--quiet", "--create-users", export); strings.Contains(out, "users:") {
+		t.Errorf("importing again made accounts:\n%s", out)
+	}
+}

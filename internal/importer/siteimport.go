@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"strings"
@@ -45,6 +46,9 @@ type SiteOptions struct {
 	// the photo library. Without it, or for an image it lacks, the image
 	// stays a link to the old site. Nothing is fetched from the network.
 	MediaFrom string
+	// CreateUsers gives each author of the export with an email an
+	// account (see newsroom.ImportUser) unless the email has one.
+	CreateUsers bool
 	// Progress, when set, is called after each stored batch with the
 	// number of items done and the total.
 	Progress func(done, total int)
@@ -69,17 +73,19 @@ type ItemNote struct {
 
 // SiteReport is the outcome of a whole-site import.
 type SiteReport struct {
-	Source      string `json:"source"` // the export's file
-	Format      Format `json:"format"`
-	Site        string `json:"site"` // the old site's address
-	DryRun      bool   `json:"dry_run"`
-	Posts       Tally  `json:"posts"`
-	Pages       Tally  `json:"pages"`
-	Comments    Tally  `json:"comments"`
-	Authors     int    `json:"authors"`
-	Categories  int    `json:"categories"`
-	Tags        int    `json:"tags"`
-	Attachments int    `json:"attachments"`
+	Source   string `json:"source"` // the export's file
+	Format   Format `json:"format"`
+	Site     string `json:"site"` // the old site's address
+	DryRun   bool   `json:"dry_run"`
+	Posts    Tally  `json:"posts"`
+	Pages    Tally  `json:"pages"`
+	Comments Tally  `json:"comments"`
+	Authors  int    `json:"authors"`
+	// UsersCreated counts the accounts CreateUsers made.
+	UsersCreated int `json:"users_created"`
+	Categories   int `json:"categories"`
+	Tags         int `json:"tags"`
+	Attachments  int `json:"attachments"`
 	// ImagesAdded counts the images taken into the library from
 	// SiteOptions.MediaFrom, ImagesRemote those left as links to the old
 	// site.
@@ -157,6 +163,11 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 
+	if opts.CreateUsers {
+		if err := x.createUsers(ctx); err != nil {
+			return rep, err
+		}
+	}
 	x.writer = im.writer()
 	x.claimed = map[string]string{}
 	x.added = map[string]int64{}
@@ -943,4 +954,38 @@ func (x *siteImport) localImage(src string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// createUsers gives the export's authors accounts, in the order the
+// export declares them.
+func (x *siteImport) createUsers(ctx context.Context) error {
+	keys := make([]string, 0, len(x.authors))
+	for k := range x.authors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		au := x.authors[k]
+		label := fmt.Sprintf("author %q", au.Key)
+		if strings.TrimSpace(au.Email) == "" {
+			x.rep.Skipped = append(x.rep.Skipped, ItemNote{Item: label, Message: "no account made: the export gives no email"})
+			continue
+		}
+		if x.opts.DryRun {
+			x.rep.UsersCreated++
+			continue
+		}
+		created, err := x.im.service.ImportUser(ctx, x.im.opts.Actor, au.Name, au.Email)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x.rep.Failed = append(x.rep.Failed, ItemNote{Item: label, Message: "no account made: " + err.Error()})
+			continue
+		}
+		if created {
+			x.rep.UsersCreated++
+		}
+	}
+	return nil
 }

@@ -2,11 +2,14 @@ package newsroom
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/user"
 )
 
 // ImportWrite is one article of an import batch: a new one, or one that
@@ -170,4 +173,31 @@ func (s *Service) ImportRedirects(ctx context.Context, rs []store.Redirect) (err
 		}
 	}
 	return errs, made, nil
+}
+
+// ImportUser gives an author moved in from another platform an account:
+// a contributor (they write drafts; an administrator raises the role)
+// with a random password nobody knows, so that nobody signs in as them
+// until an administrator resets it ('dateline user reset-password'). An
+// email that has an account already is left alone: created is false.
+func (s *Service) ImportUser(ctx context.Context, actor Actor, name, email string) (created bool, err error) {
+	u := &user.User{Name: name, Email: email, Role: user.Contributor}
+	if err := u.Validate(); err != nil {
+		return false, err
+	}
+	if _, err := s.store.UserByEmail(ctx, u.Email); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if u.PasswordHash, err = user.HashPassword(rand.Text()); err != nil {
+		return false, err
+	}
+	if err := s.store.CreateUser(ctx, u); errors.Is(err, store.ErrConflict) {
+		return false, nil // made meanwhile
+	} else if err != nil {
+		return false, err
+	}
+	s.audit(ctx, actor, "user added", u.Email, "role contributor, imported; password to be reset")
+	return true, nil
 }

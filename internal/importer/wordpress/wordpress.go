@@ -137,6 +137,9 @@ type reader struct {
 	// latin1 counts the bytes that were not UTF-8 in an export that
 	// says it is, read as Windows-1252.
 	latin1 *int
+	// controls counts the control characters XML forbids, read as
+	// spaces.
+	controls *int
 }
 
 func (rd *reader) read(ctx context.Context) error {
@@ -570,6 +573,11 @@ func (rd *reader) finish() error {
 			return err
 		}
 	}
+	if rd.controls != nil && *rd.controls > 0 {
+		if err := rd.problem("the export", "%d control characters that XML does not allow were read as spaces", *rd.controls); err != nil {
+			return err
+		}
+	}
 	if rd.latin1 != nil && *rd.latin1 > 0 {
 		if err := rd.problem("the export", "%d bytes were not UTF-8 although the export says it is: they were read as Windows-1252 (Latin-1); check accented letters", *rd.latin1); err != nil {
 			return err
@@ -624,9 +632,8 @@ func (rd *reader) encodingGuard(src io.Reader) (io.Reader, error) {
 			return br, nil
 		}
 	}
-	n := 0
-	rd.latin1 = &n
-	return &latin1Fixer{r: br, fixed: &n}, nil
+	rd.latin1, rd.controls = new(int), new(int)
+	return &latin1Fixer{r: br, fixed: rd.latin1, controls: rd.controls}, nil
 }
 
 var declaredEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']`)
@@ -634,11 +641,12 @@ var declaredEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*encoding=["']([A-Za-z0
 // latin1Fixer passes valid UTF-8 through and turns each byte that is not
 // into the Windows-1252 character it stands for.
 type latin1Fixer struct {
-	r     io.Reader
-	fixed *int
-	carry []byte // the start of a character cut at the end of a read
-	out   []byte
-	err   error
+	r        io.Reader
+	fixed    *int
+	controls *int
+	carry    []byte // the start of a character cut at the end of a read
+	out      []byte
+	err      error
 }
 
 func (f *latin1Fixer) Read(p []byte) (int, error) {
@@ -663,6 +671,17 @@ func (f *latin1Fixer) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// hasForbiddenControl reports whether b holds a control character that
+// XML 1.0 does not allow.
+func hasForbiddenControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return false
+}
+
 // incompleteTail is how many bytes at the end of b start a UTF-8
 // character that the next read may complete.
 func incompleteTail(b []byte) int {
@@ -682,12 +701,19 @@ func incompleteTail(b []byte) int {
 }
 
 func (f *latin1Fixer) fix(b []byte) []byte {
-	if utf8.Valid(b) {
+	if utf8.Valid(b) && !hasForbiddenControl(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+16)
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			// XML forbids these; WordPress stores what was pasted.
+			*f.controls++
+			out = append(out, ' ')
+			b = b[1:]
+			continue
+		}
 		if r == utf8.RuneError && size <= 1 {
 			*f.fixed++
 			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(b[0]))

@@ -139,6 +139,12 @@ func TestLatin1ExportWithWrongDeclaration(t *testing.T) {
 	if !strings.Contains(strings.Join(c.problems, "\n"), "4 bytes were not UTF-8") {
 		t.Errorf("problems %q, want the 4 bytes reported", c.problems)
 	}
+	// Control characters pasted into a post (XML forbids them) are read
+	// as spaces.
+	c, err = read(t, []byte(export(post("2", "Tabs\x0band\x08bells", "<p>Text\x07.</p>"))))
+	if err != nil || len(c.items) != 1 || c.items[0].Title != "Tabs and bells" || !strings.Contains(strings.Join(c.problems, "\n"), "3 control characters") {
+		t.Errorf("control characters: %v, %+v, %q", err, c.items, c.problems)
+	}
 	// Declared as ISO-8859-1, the same bytes are read by their declaration.
 	declared := bytes.Replace(data, []byte(`encoding="UTF-8"`), []byte(`encoding="ISO-8859-1"`), 1)
 	if c, err := read(t, declared); err != nil || len(c.items) != 1 || c.items[0].Title != "Café on the quay" || len(c.problems) != 0 {

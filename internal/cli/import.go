@@ -131,6 +131,9 @@ func importCommand() *command {
 			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed (%d published, %d draft, %d scheduled)\n",
 				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed],
 				sum.Statuses[article.Published], sum.Statuses[article.Draft], sum.Statuses[article.Scheduled])
+			if sum.Redirects > 0 {
+				fmt.Fprintf(e.stdout, "%d old addresses (aliases, permalinks) now redirect to the articles\n", sum.Redirects)
+			}
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}

@@ -132,6 +132,8 @@ type Result struct {
 type Summary struct {
 	Results []Result
 	Counts  map[Outcome]int
+	// Redirects counts the old addresses (aliases) the run redirected.
+	Redirects int
 	// Statuses counts the articles created or updated by status.
 	Statuses map[article.Status]int
 }
@@ -172,6 +174,9 @@ type parsed struct {
 	// images are the image files beside the file that it names, for the
 	// photo library; nil for none.
 	images *markdown.Images
+	// oldPaths are the article's addresses on the old site (aliases, a
+	// Hugo site's default address), redirected to it once it is public.
+	oldPaths []string
 	// numbered lets the article's slug be numbered (-2, -3, …) when
 	// another article holds it, as for a slug from the title: an export
 	// of a whole site may give two items one slug.
@@ -264,6 +269,7 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		}
 		batch = batch[:0]
 	}
+	sum.Redirects = w.redirects
 	return sum, ctx.Err()
 }
 
@@ -321,7 +327,9 @@ func collect(paths []string) (files []file, failures []Result) {
 				}
 				return nil
 			}
-			if _, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok && !hidden && d.Type().IsRegular() {
+			// Hugo's _index.md introduces a section's list page: no article.
+			listPage := strings.HasPrefix(d.Name(), "_index.")
+			if _, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok && !hidden && !listPage && d.Type().IsRegular() {
 				found = append(found, path)
 			}
 			return nil
@@ -370,7 +378,61 @@ func (im *Importer) Import(ctx context.Context, source string, content []byte) R
 func (im *Importer) parse(f file, content []byte) parsed {
 	p := parsed{path: f.path}
 	p.article, p.images, p.err = im.parseArticle(f, content)
+	if p.err == nil && p.images != nil { // a Markdown file
+		own, aliases, _ := markdown.OldAddresses(content) // Parse vetted the front matter
+		if own == "" {
+			own = hugoAddress(f.path, p.article.Slug)
+		}
+		if own != "" {
+			p.oldPaths = append(p.oldPaths, own)
+		}
+		p.oldPaths = append(p.oldPaths, aliases...)
+	}
 	return p
+}
+
+// hugoAddress is the address Hugo gave the page of a file in a site's
+// content folder by default (/posts/my-story/ for
+// content/posts/my-story.md, or its front matter's slug), or "" for a
+// file outside a Hugo site.
+func hugoAddress(path, slug string) string {
+	dir := filepath.Dir(path)
+	for d := dir; ; d = filepath.Dir(d) {
+		if filepath.Base(d) == "content" && isHugoSite(filepath.Dir(d)) {
+			rel, err := filepath.Rel(d, dir)
+			if err != nil {
+				return ""
+			}
+			name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+			if name == "_index" {
+				return "" // a section's own list page
+			}
+			if name == "index" { // a page bundle: the folder is the page
+				rel, name = filepath.Dir(rel), filepath.Base(rel)
+			}
+			if slug != "" {
+				name = slug
+			}
+			p := "/" + name + "/"
+			if rel != "." {
+				p = "/" + filepath.ToSlash(rel) + p
+			}
+			return strings.ToLower(p)
+		}
+		if parent := filepath.Dir(d); parent == d {
+			return ""
+		}
+	}
+}
+
+// isHugoSite reports whether dir holds a Hugo site's configuration.
+func isHugoSite(dir string) bool {
+	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (im *Importer) parseArticle(f file, content []byte) (*article.Article, *markdown.Images, error) {

@@ -636,3 +636,48 @@ func TestSectionOption(t *testing.T) {
 		})
 	}
 }
+
+// Issue 15: a Hugo site's pages keep their old addresses: Hugo's default
+// /section/name/, a front matter slug, aliases and url all redirect to
+// the imported article; _index.md (a list page's intro) is no article.
+func TestHugoSiteAddresses(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, filepath.Join(root, "hugo.toml"), "baseURL = 'https://hugo.example.org/'\ntitle = 'Coast Weekly'\n")
+	write(t, filepath.Join(root, "content", "_index.md"), "---\ntitle: Home\n---\nWelcome.\n")
+	write(t, filepath.Join(root, "content", "posts", "tide-tables.md"), "---\ntitle: New Tide Tables\ndate: 2025-05-01\naliases: [/2025/05/tides/, old-tides]\n---\nThe tables change.\n")
+	write(t, filepath.Join(root, "content", "posts", "harbour-fair", "index.md"), "---\ntitle: Harbour Fair Returns\ndate: 2025-06-01\n---\nStalls and boats.\n")
+	write(t, filepath.Join(root, "content", "posts", "pier.md"), "---\ntitle: Pier Repairs\nslug: pier-works\ndate: 2025-07-01\n---\nThe pier closes.\n")
+	write(t, filepath.Join(root, "content", "about.md"), "---\ntitle: About Us\ntype: page\nurl: /who-we-are/\n---\nA weekly.\n")
+	write(t, filepath.Join(root, "content", "posts", "notes.md"), "---\ntitle: Notes\ndraft: true\n---\nLater.\n")
+	s := newStore(t)
+	sum, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{}).Run(ctx, []string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[Created] != 5 || sum.Counts[Failed] != 0 {
+		t.Fatalf("results %+v, want the five articles and no _index.md", sum.Results)
+	}
+	for from, to := range map[string]string{
+		"/posts/tide-tables/":  "/new-tide-tables/",
+		"/2025/05/tides/":      "/new-tide-tables/",
+		"/old-tides/":          "/new-tide-tables/",
+		"/posts/harbour-fair/": "/harbour-fair-returns/",
+		"/posts/pier-works/":   "/pier-works/",
+		"/who-we-are/":         "/about-us/",
+	} {
+		if got, err := s.Redirect(ctx, from); err != nil || got != to {
+			t.Errorf("redirect %s = %q, %v; want %s", from, got, err, to)
+		}
+	}
+	if _, err := s.Redirect(ctx, "/posts/notes/"); err == nil {
+		t.Error("a draft's old address was redirected")
+	}
+	if sum.Redirects != 6 {
+		t.Errorf("%d redirects counted, want 6", sum.Redirects)
+	}
+	again, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{}).Run(ctx, []string{root})
+	if err != nil || again.Counts[Unchanged] != 5 || again.Redirects != 0 {
+		t.Errorf("importing again: %v, %+v, %d redirects", err, again.Counts, again.Redirects)
+	}
+}

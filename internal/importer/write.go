@@ -13,6 +13,7 @@ import (
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // writer stores the batches of one run.
@@ -21,6 +22,8 @@ type writer struct {
 	// holders says who holds each slug the run has looked up in the store
 	// or given out, so that it asks the store about each slug once.
 	holders map[string]holder
+	// redirects counts the old addresses redirected.
+	redirects int
 }
 
 // holder is who holds a slug: nobody, or the article imported from source
@@ -63,6 +66,7 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var unchanged []store.Redirect
 	var todo []pending
 	var slugs []string
 	for i, p := range batch {
@@ -75,6 +79,9 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 			r.Slug = old.Slug
 			if old.SourceHash == a.SourceHash {
 				r.Outcome, r.Err = Unchanged, nil
+				// Its old addresses again, in case a run stopped
+				// before it redirected them.
+				unchanged = append(unchanged, redirectsOf(p.oldPaths, old)...)
 				continue
 			}
 		}
@@ -92,7 +99,7 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 		slugs = append(slugs, a.Slug)
 	}
 	if len(todo) == 0 {
-		return results, nil
+		return results, w.redirect(ctx, unchanged)
 	}
 	if err := w.lookUp(ctx, slugs); err != nil {
 		return nil, err
@@ -117,9 +124,13 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 		}
 		return nil, err
 	}
+	rs := unchanged
 	for k, t := range todo {
 		r, a := &results[t.index], ws[k].Article
 		r.Slug = a.Slug
+		if errs[k] == nil {
+			rs = append(rs, redirectsOf(batch[t.index].oldPaths, a)...)
+		}
 		if errs[k] != nil {
 			// What the failed article claimed is not its; look again.
 			delete(w.holders, a.Slug)
@@ -134,7 +145,38 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 			w.holders[a.Slug] = holder{taken: true, source: a.Source}
 		}
 	}
+	if err := w.redirect(ctx, rs); err != nil {
+		return nil, err
+	}
 	return results, nil
+}
+
+// redirectsOf are the redirects from an article's old addresses, once it
+// is public (a draft's address may change before it is published).
+func redirectsOf(oldPaths []string, a *article.Article) []store.Redirect {
+	if a.Status == article.Draft {
+		return nil
+	}
+	var rs []store.Redirect
+	for _, old := range oldPaths {
+		if from, err := store.CleanRedirectPath(old); err == nil {
+			rs = append(rs, store.Redirect{From: from, To: urls.Article(a.Slug)})
+		}
+	}
+	return rs
+}
+
+// redirect stores redirects from old addresses, in one transaction.
+func (w *writer) redirect(ctx context.Context, rs []store.Redirect) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	_, made, err := w.im.service.ImportRedirects(ctx, rs)
+	if err != nil {
+		return fmt.Errorf("redirect old addresses: %w", err)
+	}
+	w.redirects += made
+	return nil
 }
 
 // bySource returns the stored articles imported from sources, by source.

@@ -18,6 +18,8 @@
 //   - related: titles of other articles to link to (requested links)
 //   - focus_keyphrase (or keyphrase): the search phrase for the SEO
 //     analysis
+//   - aliases and url (Hugo), redirect_from and permalink (Jekyll): the
+//     article's old addresses, which redirect to it (OldAddresses)
 //   - kind: article (the default), or page, about or contact for a page
 //     of the site, which stands outside the listings, feeds and sections;
 //     without a kind, Jekyll's "layout: page" and Hugo's "type: page"
@@ -160,6 +162,10 @@ type meta struct {
 	ImageAlt       string     `yaml:"image_alt"`
 	ImageCaption   string     `yaml:"image_caption"`
 	ImageCredit    string     `yaml:"image_credit"`
+	Aliases        stringList `yaml:"aliases"`       // Hugo's
+	URL            string     `yaml:"url"`           // Hugo's
+	RedirectFrom   stringList `yaml:"redirect_from"` // Jekyll's
+	Permalink      string     `yaml:"permalink"`     // Jekyll's
 }
 
 // Images are the image files a Markdown file names by a path relative
@@ -214,6 +220,36 @@ func ImagesOf(content []byte, a *article.Article) (*Images, error) {
 		}
 	}
 	return imgs, nil
+}
+
+// OldAddresses reads the addresses a file says its article had on the
+// old site: own is the page's address when the file sets it (Hugo's url,
+// Jekyll's permalink), aliases the others that redirected there (Hugo's
+// aliases, Jekyll's redirect_from), site-absolute, each once.
+func OldAddresses(content []byte) (own string, aliases []string, err error) {
+	fm, _, err := splitFrontMatter(bytes.ReplaceAll(bytes.TrimPrefix(content, []byte("\ufeff")), []byte("\r\n"), []byte("\n")))
+	if err != nil || fm == nil {
+		return "", nil, err
+	}
+	var m meta
+	if err := yaml.Unmarshal(fm, &m); err != nil {
+		return "", nil, fmt.Errorf("front matter: %s", fileLines(err))
+	}
+	absolute := func(p string) string {
+		if p = strings.TrimSpace(p); p != "" && !strings.HasPrefix(p, "/") && !strings.Contains(p, "://") {
+			p = "/" + p // Hugo's aliases may be written relative to the site
+		}
+		return p
+	}
+	own = absolute(firstNonEmpty(m.URL, m.Permalink))
+	seen := map[string]bool{own: true, "": true}
+	for _, p := range append(m.Aliases, m.RedirectFrom...) {
+		if p = absolute(p); !seen[p] {
+			seen[p] = true
+			aliases = append(aliases, p)
+		}
+	}
+	return own, aliases, nil
 }
 
 // UseImages names the library images (by path, their IDs) in the

@@ -159,10 +159,11 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 			return nil
 		},
 	})
-	if err != nil {
-		return rep, fmt.Errorf("%s: %w", name, err)
+	if err != nil && ctx.Err() != nil {
+		return rep, ctx.Err()
 	}
-
+	// An export cut short still brings in the items before the cut: the
+	// second pass stores them, then stops with the same error.
 	if opts.CreateUsers {
 		if err := x.createUsers(ctx); err != nil {
 			return rep, err
@@ -201,8 +202,11 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 		}
 		return flush()
 	})
-	if err == nil {
-		err = flush()
+	if ctx.Err() == nil {
+		// What was read before an export's cut is stored too.
+		if ferr := flush(); err == nil {
+			err = ferr
+		}
 	}
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)

@@ -194,3 +194,29 @@ func tagSlugs(a *article.Article) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// A truncated export brings in the items before the cut, and the import
+// says where the export stops.
+func TestImportTruncatedWordPressExport(t *testing.T) {
+	t.Parallel()
+	full, err := os.ReadFile(filepath.Join("testdata", "harbour-gazette.wxr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := full[:strings.Index(string(full), "<title><![CDATA[Notes for a later story]]>")]
+	path := filepath.Join(t.TempDir(), "cut.wxr")
+	if err := os.WriteFile(path, cut, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t)
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	rep, err := New(s, newsroom.New(s, render.New(), clock.Now, nil), Options{}).ImportSite(ctx, "cut.wxr", WXR, SiteReaderOf(WXR), open, SiteOptions{})
+	if err == nil || !strings.Contains(err.Error(), "cut.wxr: the export is cut short") || !strings.Contains(err.Error(), `after item 3 (post 22 "Council to vote on the harbour budget")`) {
+		t.Errorf("error %v, want it to say where the export is cut", err)
+	}
+	if rep == nil || rep.Posts.Imported != 2 {
+		t.Fatalf("report %+v, want the 2 posts before the cut imported", rep)
+	}
+	mustArticle(t, s, "storm-closes-the-ferry-route")
+	mustArticle(t, s, "council-budget-vote")
+}

@@ -253,8 +253,12 @@ func fail(e *env, path string, err error) int {
 
 // oneLine folds a multi-line error (pgx lists each address it tried on a
 // line of its own) into one line, so each failure is one line of stderr.
-func oneLine(err error) string {
-	lines := strings.FieldsFunc(err.Error(), func(r rune) bool { return r == '\n' || r == '\r' })
+func oneLine(err error) string { return joinLines(err.Error()) }
+
+// joinLines puts a message of several lines on one, for a list that has a
+// line per entry.
+func joinLines(s string) string {
+	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
 	for i, l := range lines {
 		lines[i] = strings.TrimSpace(l)
 	}

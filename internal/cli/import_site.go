@@ -115,7 +115,7 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 		}
 		fmt.Fprintf(w, "%s (%d):\n", title, len(ns))
 		for _, n := range ns {
-			fmt.Fprintf(w, "  %s: %s\n", n.Item, oneLine(fmt.Errorf("%s", n.Message)))
+			fmt.Fprintf(w, "  %s: %s\n", n.Item, joinLines(n.Message))
 		}
 	}
 	notes("failed", r.Failed)

@@ -530,11 +530,7 @@ func (x *siteImport) store(ctx context.Context, batch []siteItem) error {
 
 // dryRun counts what storing the batch would do, reading only.
 func (x *siteImport) dryRun(ctx context.Context, batch []siteItem) error {
-	sources := make([]string, len(batch))
-	for i, si := range batch {
-		sources[i] = si.article.Source
-	}
-	existing, err := x.writer.bySource(ctx, sources)
+	existing, err := x.stored(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -848,11 +844,7 @@ func (r *SiteReport) merge(part *SiteReport) {
 // SiteOptions.MediaFrom into the photo library and names them in their
 // articles; the others stay links to the old site, each reported.
 func (x *siteImport) placeImages(ctx context.Context, batch []siteItem) error {
-	sources := make([]string, len(batch))
-	for i, si := range batch {
-		sources[i] = si.article.Source
-	}
-	existing, err := x.writer.bySource(ctx, sources)
+	existing, err := x.stored(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -992,4 +984,14 @@ func (x *siteImport) createUsers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// stored returns the articles imported before from the batch's items, by
+// source.
+func (x *siteImport) stored(ctx context.Context, batch []siteItem) (map[string]*article.Article, error) {
+	sources := make([]string, len(batch))
+	for i, si := range batch {
+		sources[i] = si.article.Source
+	}
+	return x.writer.bySource(ctx, sources)
 }

@@ -69,6 +69,9 @@ func importCommand() *command {
 			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "" || site.createUsers) {
 				return usage(e, fs, "--dry-run, --json, --media-from and --create-users are for WordPress exports; %s is not one", articles[0])
 			}
+			if len(exports) > 0 && (status != "" || strings.TrimSpace(section) != "" || strings.TrimSpace(author) != "") {
+				return usage(e, fs, "--status, --section and --author are for article files; %s is a WordPress export, which keeps its own statuses, categories and authors", exports[0].path)
+			}
 			if site.mediaFrom != "" {
 				if fi, err := os.Stat(site.mediaFrom); err != nil || !fi.IsDir() {
 					return usage(e, fs, "--media-from %s: not a folder that can be read", site.mediaFrom)

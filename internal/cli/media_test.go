@@ -171,6 +171,7 @@ func TestImportWordPressMediaFrom(t *testing.T) {
 		t.Errorf("import without --media-from:\n%s", out)
 	}
 	wantFailure(t, exitUsage, "--media-from /nonexistent: not a folder that can be read", "import", "--db", other, "--media-from", "/nonexistent", export)
+	wantFailure(t, exitUsage, "--status, --section and --author are for article files", "import", "--db", other, "--status", "draft", export)
 }
 
 // Issue 15: --create-users gives the export's authors accounts nobody can

@@ -23,15 +23,16 @@ func importCommand() *command {
 	return &command{
 		name:    "import",
 		args:    "PATH...",
-		summary: "import a WordPress export (a whole site), or articles from text or Markdown files and directories",
+		summary: "import a whole site (a WordPress or Ghost export, a Hugo or Jekyll site), or articles from text or Markdown files",
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			mediaFlags(fs, cfg)
-			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), text or markdown (default: detect from the content and extension)")
-			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress export and print what would be imported, writing nothing")
-			fs.BoolVar(&site.json, "json", false, "print a WordPress export's import report as JSON")
+			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), ghost (a Ghost export), text or markdown (default: detect from the content and extension)")
+			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress or Ghost export and print what would be imported, writing nothing")
+			fs.BoolVar(&site.json, "json", false, "print the import report of a WordPress or Ghost export as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
-			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress export an account (a contributor, with no password until 'dateline user reset-password')")
-			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (such as wp-content/uploads): a WordPress export's images are taken from it into the photo library")
+			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress or Ghost export an account (a contributor, with no password until 'dateline user reset-password')")
+			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (wp-content/uploads, Ghost's content/images): the export's images are taken from it into the photo library")
+			fs.StringVar(&site.permalink, "permalink", "", "the address pattern of a Ghost site's posts, as its routes.yaml gives it, such as '/:year/:month/:slug/' (default: Ghost's /:slug/)")
 			fs.StringVar(&author, "author", "", "credit this author on articles whose file names none")
 			fs.StringVar(&status, "status", "", "store every article as draft or published (default: what each file says, else published)")
 			fs.StringVar(&section, "section", "", "put new articles whose file names no section (plain text never does) in the section with this name, made if missing (default: the first section)")
@@ -66,11 +67,21 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "" || site.createUsers) {
-				return usage(e, fs, "--dry-run, --json, --media-from and --create-users are for WordPress exports; %s is not one", articles[0])
+			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "" || site.permalink != "" || site.createUsers) {
+				return usage(e, fs, "--dry-run, --json, --media-from, --permalink and --create-users are for WordPress and Ghost exports; %s is not one", articles[0])
 			}
 			if len(exports) > 0 && (status != "" || strings.TrimSpace(section) != "" || strings.TrimSpace(author) != "") {
-				return usage(e, fs, "--status, --section and --author are for article files; %s is a WordPress export, which keeps its own statuses, categories and authors", exports[0].path)
+				return usage(e, fs, "--status, --section and --author are for article files; %s is %s, which keeps its own statuses, sections and authors", exports[0].path, exports[0].format.Describe())
+			}
+			for _, x := range exports {
+				if site.permalink != "" && x.format != importer.Ghost {
+					return usage(e, fs, "--permalink is for Ghost exports; %s is %s", x.path, x.format.Describe())
+				}
+			}
+			if site.permalink != "" {
+				if _, err := importer.GhostReader(site.permalink); err != nil {
+					return usage(e, fs, "--permalink: %v", err)
+				}
 			}
 			if site.mediaFrom != "" {
 				if fi, err := os.Stat(site.mediaFrom); err != nil || !fi.IsDir() {

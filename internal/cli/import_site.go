@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/importer"
@@ -16,9 +15,9 @@ import (
 
 // siteImportFlags are the import command's flags for whole-site exports.
 type siteImportFlags struct {
-	dryRun, json, quiet bool
-	mediaFrom           string
-	createUsers         bool
+	dryRun, json, quiet  bool
+	mediaFrom, permalink string
+	createUsers          bool
 }
 
 // importSite imports one whole-site export and prints its report. It
@@ -29,7 +28,14 @@ func importSite(e *env, s store.Store, news *newsroom.Service, path string, f im
 		opts.Progress = siteProgress(e, path)
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(path) }
-	rep, err := importer.New(s, news, importer.Options{}).ImportSite(e.ctx, path, f, importer.SiteReaderOf(f), open, opts)
+	read := importer.SiteReaderOf(f)
+	if f == importer.Ghost {
+		var err error
+		if read, err = importer.GhostReader(fl.permalink); err != nil {
+			return false, err
+		}
+	}
+	rep, err := importer.New(s, news, importer.Options{}).ImportSite(e.ctx, path, f, read, open, opts)
 	if opts.Progress != nil {
 		opts.Progress(-1, -1) // done: clear the bar
 	}
@@ -96,7 +102,11 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 	if r.DryRun {
 		verb = " (dry run: nothing was written; the counts are what would be)"
 	}
-	fmt.Fprintf(w, "%s: %s export of %s%s\n", r.Source, formatName(r.Format), r.Site, verb)
+	from := ""
+	if r.Site != "" {
+		from = " of " + r.Site
+	}
+	fmt.Fprintf(w, "%s: %s%s%s\n", r.Source, r.Format.Describe(), from, verb)
 	tally := func(name string, t importer.Tally) {
 		fmt.Fprintf(w, "  %-9s %d imported, %d updated, %d unchanged, %d skipped, %d failed\n", name+":", t.Imported, t.Updated, t.Unchanged, t.Skipped, t.Failed)
 	}
@@ -107,7 +117,7 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 	if r.UsersCreated > 0 {
 		fmt.Fprintf(w, "  users:    %d accounts made for the authors, as contributors with no password: set each with 'dateline user reset-password EMAIL'\n", r.UsersCreated)
 	}
-	fmt.Fprintf(w, "  made:     %d redirects from old addresses, %d stories pinned to the front page\n", r.Redirects, r.Pinned)
+	fmt.Fprintf(w, "  made:     %d redirects from old addresses, %d stories pinned to the front page, %d author profiles filled in\n", r.Redirects, r.Pinned, r.Profiles)
 	fmt.Fprintf(w, "  images:   %d taken into the library, %d left on the old site\n", r.ImagesAdded, r.ImagesRemote)
 	notes := func(title string, ns []importer.ItemNote) {
 		if len(ns) == 0 {
@@ -127,12 +137,4 @@ func printSiteReport(w io.Writer, r *importer.SiteReport) {
 			fmt.Fprintf(w, "  %s: %s\n", p.Where, p.Message)
 		}
 	}
-}
-
-func formatName(f importer.Format) string {
-	switch f {
-	case importer.WXR:
-		return "a WordPress"
-	}
-	return "a " + strings.ToUpper(string(f))
 }

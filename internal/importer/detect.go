@@ -6,15 +6,33 @@ import (
 	"io"
 	"os"
 
+	"github.com/datelinehq/dateline/internal/importer/ghost"
 	"github.com/datelinehq/dateline/internal/importer/wordpress"
 )
 
-// WXR is a WordPress export (WordPress eXtended RSS), a whole site.
-const WXR Format = "wxr"
+// The whole-site formats.
+const (
+	// WXR is a WordPress export (WordPress eXtended RSS).
+	WXR Format = "wxr"
+	// Ghost is a Ghost export (JSON).
+	Ghost Format = "ghost"
+)
 
 // siteReaders are the readers of the whole-site formats.
 var siteReaders = map[Format]SiteReader{
-	WXR: wordpress.Read,
+	WXR:   wordpress.Read,
+	Ghost: ghost.Read,
+}
+
+// GhostReader reads Ghost exports of a site whose posts' addresses
+// followed permalink ("/:year/:month/:slug/"; "" for Ghost's default).
+func GhostReader(permalink string) (SiteReader, error) {
+	if permalink != "" {
+		if err := ghost.CheckPermalink(permalink); err != nil {
+			return nil, err
+		}
+	}
+	return ghost.Reader{Permalink: permalink}.Read, nil
 }
 
 // SiteReaderOf returns the reader of a whole-site format, or nil for a
@@ -42,6 +60,9 @@ func DetectSite(path string) (Format, error) {
 	if ok, _ := wordpress.Detect(head); ok {
 		return WXR, nil
 	}
+	if ok, _ := ghost.Detect(head); ok {
+		return Ghost, nil
+	}
 	return "", nil
 }
 
@@ -66,4 +87,15 @@ func readHead(r io.Reader) ([]byte, error) {
 		return plain[:n], nil
 	}
 	return plain[:n], nil
+}
+
+// Describe names a whole-site format for messages: "a WordPress export".
+func (f Format) Describe() string {
+	switch f {
+	case WXR:
+		return "a WordPress export"
+	case Ghost:
+		return "a Ghost export"
+	}
+	return string(f)
 }

@@ -54,10 +54,10 @@ const (
 // ParseFormat checks a format given on the command line; "" means detect.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case "", Text, Markdown, WXR:
+	case "", Text, Markdown, WXR, Ghost:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown format %q (want wxr, text or markdown)", s)
+	return "", fmt.Errorf("unknown format %q (want wxr, ghost, text or markdown)", s)
 }
 
 // ParseStatus checks a status given on the command line; "" keeps what

@@ -18,6 +18,7 @@ import (
 	"strconv"
 
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -81,6 +82,9 @@ type SiteReport struct {
 	Pages    Tally  `json:"pages"`
 	Comments Tally  `json:"comments"`
 	Authors  int    `json:"authors"`
+	// Profiles counts the authors given the bio, photo and links the
+	// old site had for them.
+	Profiles int `json:"profiles"`
 	// UsersCreated counts the accounts CreateUsers made.
 	UsersCreated int `json:"users_created"`
 	Categories   int `json:"categories"`
@@ -215,6 +219,9 @@ func (im *Importer) ImportSite(ctx context.Context, name string, format Format, 
 		if err := x.pin(ctx); err != nil {
 			return rep, err
 		}
+		if err := x.profiles(ctx); err != nil {
+			return rep, err
+		}
 	}
 	return rep, ctx.Err()
 }
@@ -316,11 +323,11 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 	if a.Status == article.Published && a.PublishedAt.IsZero() {
 		a.Status = article.Draft
 	}
-	if it.PasswordProtected && a.Status != article.Draft {
-		// Dateline has no passwords on articles: what the old site kept
-		// from readers stays kept until an editor decides.
+	if it.Restricted != "" && it.Status != site.Draft {
+		// Dateline's published articles are for every reader: what the
+		// old site kept from some stays kept until an editor decides.
 		a.Status = article.Draft
-		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "password-protected on the old site: imported as a draft, as Dateline articles have no passwords"})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: it.Restricted + " on the old site: imported as a draft, as a published Dateline article is for every reader"})
 	}
 	if !it.Modified.IsZero() && !it.Modified.Before(it.Date) {
 		a.UpdatedAt = it.Modified
@@ -397,6 +404,10 @@ func (x *siteImport) placeTerms(a *article.Article, it site.Item) {
 	for i, key := range it.Categories {
 		t, ok := x.terms[termKey(site.Category, key)]
 		if !ok {
+			// Ghost has tags only, and its primary tag is the section.
+			t, ok = x.terms[termKey(site.Tag, key)]
+		}
+		if !ok {
 			t = site.Term{Kind: site.Category, Key: key, Name: key, Slug: key}
 		}
 		if i == 0 && a.Kind == article.Story {
@@ -424,7 +435,7 @@ func (x *siteImport) body(it site.Item) (string, []siteImage, []string) {
 	if it.Format == site.Markdown {
 		return it.Content, nil, nil
 	}
-	res, err := htmlmd.Convert(it.Content, htmlmd.Options{SiteURL: x.site.URL})
+	res, err := htmlmd.Convert(it.Content, htmlmd.Options{SiteURL: x.site.URL, NoAutoParagraphs: it.Format == site.StrictHTML})
 	if err != nil {
 		return it.Content, nil, []string{"content kept as written: " + err.Error()}
 	}
@@ -712,6 +723,76 @@ func (x *siteImport) pin(ctx context.Context) error {
 		x.rep.Pinned++
 	}
 	return nil
+}
+
+// profiles gives the authors the import credited the bio, photo and
+// links the old site had for them, when their profile here is still
+// empty: what an editor wrote since is kept.
+func (x *siteImport) profiles(ctx context.Context) error {
+	stored, err := x.im.service.Authors(ctx)
+	if err != nil {
+		return err
+	}
+	byName := map[string]*article.Author{}
+	for _, au := range stored {
+		byName[au.Name] = au
+	}
+	keys := make([]string, 0, len(x.authors))
+	for k := range x.authors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		old := x.authors[k]
+		au := byName[strings.TrimSpace(old.Name)]
+		if au == nil || (old.Bio == "" && old.Photo == "" && len(old.Links) == 0) {
+			continue // credited on no item, or nothing to add
+		}
+		// The bio came with the author's first article; anything else
+		// here was written by an editor.
+		if (au.Bio != "" && au.Bio != strings.TrimSpace(old.Bio)) || (au.Profile != nil && (au.Profile.PhotoMediaID != 0 || len(au.Profile.Links) > 0 || au.Profile.RoleTitle != "")) {
+			continue
+		}
+		change := article.Author{Name: au.Name, Bio: truncateRunes(old.Bio, article.MaxBioLen), Profile: &article.Profile{}}
+		for _, l := range old.Links {
+			if len(change.Profile.Links) < article.MaxProfileLinks {
+				change.Profile.Links = append(change.Profile.Links, article.Link{Label: l.Label, URL: l.URL})
+			}
+		}
+		label := fmt.Sprintf("author %s %q", old.Key, old.Name)
+		if old.Photo != "" {
+			id, err := x.addImage(ctx, siteImage{src: old.Photo, alt: old.Name})
+			switch {
+			case err != nil && ctx.Err() != nil:
+				return ctx.Err()
+			case err != nil:
+				x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("photo %s not taken into the library: %v", old.Photo, err)})
+			case id == 0:
+				x.rep.ImagesRemote++
+				x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("photo %s left on the old site (an author's photo must be in the library: give --media-from)", old.Photo)})
+			default:
+				x.rep.ImagesAdded++
+				change.Profile.PhotoMediaID = id
+			}
+		}
+		if _, err := x.im.service.EditAuthor(ctx, x.im.opts.Actor, au.Slug, change); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x.rep.NotConverted = append(x.rep.NotConverted, ItemNote{Item: label, Message: "profile not kept: " + err.Error()})
+			continue
+		}
+		x.rep.Profiles++
+	}
+	return nil
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 // plainText is the text of a piece of HTML (a WordPress comment or

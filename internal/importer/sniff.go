@@ -71,7 +71,7 @@ func sniffText(content []byte) string {
 	switch c[0] {
 	case '{', '[':
 		if json.Valid(c) {
-			return "JSON"
+			return "JSON but not a Ghost export"
 		}
 		// JSON lines: a log or a database export, one object a line.
 		if first, _, _ := bytes.Cut(c, []byte("\n")); json.Valid(first) && bytes.HasSuffix(bytes.TrimSpace(first), []byte("}")) {

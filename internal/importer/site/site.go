@@ -34,6 +34,16 @@ type Author struct {
 	URL   string // the author's own website, or ""
 	// Slug is the author's address on the old site, or "".
 	Slug string
+	// Photo is the address of the author's picture on the old site, or "".
+	Photo string
+	// Links are the author's profiles elsewhere (website, social).
+	Links []Link
+}
+
+// Link is a labelled address on an author's profile.
+type Link struct {
+	Label string
+	URL   string
 }
 
 // TermKind tells a category from a tag.
@@ -86,8 +96,11 @@ type ContentFormat string
 
 // The content formats readers give.
 const (
-	HTML     ContentFormat = "html" // HTML, with Gutenberg block comments and shortcodes for WordPress
-	Markdown ContentFormat = "markdown"
+	HTML ContentFormat = "html" // HTML, with Gutenberg block comments and shortcodes for WordPress
+	// StrictHTML is HTML as browsers read it: no paragraphs made of blank
+	// lines, no shortcodes (Ghost's).
+	StrictHTML ContentFormat = "strict-html"
+	Markdown   ContentFormat = "markdown"
 )
 
 // Item is a post or a page.
@@ -125,10 +138,10 @@ type Item struct {
 	// permalink, guid, aliases), absolute or site-relative.
 	OldURLs        []string
 	CommentsClosed bool
-	// PasswordProtected items were shown only to readers who had their
-	// password.
-	PasswordProtected bool
-	Comments          []Comment
+	// Restricted says why an item was kept from some readers on the old
+	// site ("password-protected", "for paying members only"), or "".
+	Restricted string
+	Comments   []Comment
 }
 
 // CommentState is a comment's moderation state on the old site.

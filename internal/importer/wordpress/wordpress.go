@@ -390,22 +390,22 @@ func (rd *reader) item(n *node) error {
 		return nil
 	}
 	it := site.Item{
-		Kind:              site.Post,
-		SourceID:          id,
-		Title:             title,
-		Slug:              n.wp("post_name"),
-		Status:            site.Status(n.wp("status")),
-		Excerpt:           n.raw(isExcerpt, "encoded"),
-		Content:           n.raw(isCtt, "encoded"),
-		Format:            site.HTML,
-		Sticky:            n.wp("is_sticky") == "1",
-		CommentsClosed:    n.wp("comment_status") == "closed",
-		PasswordProtected: n.wp("post_password") != "",
-		FeaturedImage:     meta(n, "_thumbnail_id"),
-		MetaTitle:         firstOf(meta(n, "_yoast_wpseo_title"), meta(n, "rank_math_title")),
-		MetaDescription:   firstOf(meta(n, "_yoast_wpseo_metadesc"), meta(n, "rank_math_description")),
-		FocusKeyphrase:    firstOf(meta(n, "_yoast_wpseo_focuskw"), firstKeyword(meta(n, "rank_math_focus_keyword"))),
-		Modified:          wpTime(n.wp("post_modified_gmt")),
+		Kind:            site.Post,
+		SourceID:        id,
+		Title:           title,
+		Slug:            n.wp("post_name"),
+		Status:          site.Status(n.wp("status")),
+		Excerpt:         n.raw(isExcerpt, "encoded"),
+		Content:         n.raw(isCtt, "encoded"),
+		Format:          site.HTML,
+		Sticky:          n.wp("is_sticky") == "1",
+		CommentsClosed:  n.wp("comment_status") == "closed",
+		Restricted:      restricted(n.wp("post_password")),
+		FeaturedImage:   meta(n, "_thumbnail_id"),
+		MetaTitle:       firstOf(meta(n, "_yoast_wpseo_title"), meta(n, "rank_math_title")),
+		MetaDescription: firstOf(meta(n, "_yoast_wpseo_metadesc"), meta(n, "rank_math_description")),
+		FocusKeyphrase:  firstOf(meta(n, "_yoast_wpseo_focuskw"), firstKeyword(meta(n, "rank_math_focus_keyword"))),
+		Modified:        wpTime(n.wp("post_modified_gmt")),
 	}
 	if typ == "page" {
 		it.Kind = site.Page
@@ -724,4 +724,12 @@ func (f *latin1Fixer) fix(b []byte) []byte {
 		b = b[size:]
 	}
 	return out
+}
+
+// restricted says why an item with this password was kept from readers.
+func restricted(password string) string {
+	if password == "" {
+		return ""
+	}
+	return "password-protected"
 }

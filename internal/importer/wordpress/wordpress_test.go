@@ -84,7 +84,7 @@ func TestReadsItemsCommentsAndProblems(t *testing.T) {
 	if strings.Join(p.OldURLs, " ") != "https://gazette.example.org/1/ /?p=1" {
 		t.Errorf("old addresses %q", p.OldURLs)
 	}
-	if d := c.items[1]; d.Status != site.Draft || !d.Date.IsZero() || !d.PasswordProtected {
+	if d := c.items[1]; d.Status != site.Draft || !d.Date.IsZero() || d.Restricted != "password-protected" {
 		t.Errorf("draft: %+v", d)
 	}
 	all := strings.Join(c.problems, "\n")

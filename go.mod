@@ -3,6 +3,7 @@ module github.com/datelinehq/dateline
 go 1.26.0
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/JohannesKaufmann/html-to-markdown/v2 v2.5.2
 	github.com/bep/imagemeta v1.0.1
 	github.com/chromedp/cdproto v0.159.0

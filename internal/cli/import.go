@@ -26,7 +26,7 @@ func importCommand() *command {
 		summary: "import a whole site (a WordPress or Ghost export, a Hugo or Jekyll site), or articles from text or Markdown files",
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			mediaFlags(fs, cfg)
-			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), ghost (a Ghost export), text or markdown (default: detect from the content and extension)")
+			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), ghost (a Ghost export), hugo (Markdown of a Hugo or Jekyll site), text or markdown (default: detect from the content and extension)")
 			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress or Ghost export and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print the import report of a WordPress or Ghost export as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")

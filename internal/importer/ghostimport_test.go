@@ -25,17 +25,23 @@ func importGhost(t *testing.T, s store.Store, path, permalink string, opts SiteO
 		t.Fatal(err)
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	rep, err := New(s, withLibrary(t, s), Options{}).ImportSite(ctx, filepath.Base(path), Ghost, read, open, opts)
+	if err != nil {
+		t.Fatalf("ImportSite(%s): %v", path, err)
+	}
+	return rep
+}
+
+// withLibrary is the service over s with a photo library in a folder.
+func withLibrary(t *testing.T, s store.Store) *newsroom.Service {
+	t.Helper()
 	svc := newsroom.New(s, render.New(), clock.Now, nil)
 	files, err := media.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc.UseLibrary(newsroom.Library{Files: files, Processor: media.NewProcessor(media.Limits{MaxBytes: 8 << 20}, 1)})
-	rep, err := New(s, svc, Options{}).ImportSite(ctx, filepath.Base(path), Ghost, read, open, opts)
-	if err != nil {
-		t.Fatalf("ImportSite(%s): %v", path, err)
-	}
-	return rep
+	return svc
 }
 
 // TestImportGhostSite: a newsroom's Ghost export comes in whole: posts

@@ -33,10 +33,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/importer/markdown"
+	"github.com/datelinehq/dateline/internal/importer/ssg"
 	"github.com/datelinehq/dateline/internal/importer/text"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
@@ -49,15 +51,20 @@ type Format string
 const (
 	Text     Format = "text"
 	Markdown Format = "markdown"
+	// Hugo is Markdown in a Hugo or Jekyll site, whose configuration
+	// gives the old addresses (see package ssg).
+	Hugo Format = "hugo"
 )
 
 // ParseFormat checks a format given on the command line; "" means detect.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case "", Text, Markdown, WXR, Ghost:
+	case "", Text, Markdown, WXR, Ghost, Hugo:
 		return f, nil
+	case "jekyll":
+		return Hugo, nil // one reader knows both
 	}
-	return "", fmt.Errorf("unknown format %q (want wxr, ghost, text or markdown)", s)
+	return "", fmt.Errorf("unknown format %q (want wxr, ghost, hugo, text or markdown)", s)
 }
 
 // ParseStatus checks a status given on the command line; "" keeps what
@@ -155,6 +162,9 @@ type Importer struct {
 	store   store.ArticleStore
 	service *newsroom.Service
 	opts    Options
+	// sites caches the Hugo or Jekyll site of each folder files are in
+	// (a *siteOf), as files are parsed in parallel.
+	sites sync.Map
 }
 
 // New returns an importer storing through svc and looking up earlier
@@ -177,6 +187,8 @@ type parsed struct {
 	// oldPaths are the article's addresses on the old site (aliases, a
 	// Hugo site's default address), redirected to it once it is public.
 	oldPaths []string
+	// site is the Hugo or Jekyll site of a Markdown file, or nil.
+	site *ssg.Site
 	// numbered lets the article's slug be numbered (-2, -3, …) when
 	// another article holds it, as for a slug from the title: an export
 	// of a whole site may give two items one slug.
@@ -315,27 +327,18 @@ func collect(paths []string) (files []file, failures []Result) {
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				failures = append(failures, Result{Path: path, Outcome: Failed, Err: describeFSError(err)})
-				return nil
+		roots := []string{p}
+		if site, err := ssg.Find(p); err == nil && site != nil && sameFile(site.Root, p) {
+			// A site's root: its articles are in its content folders,
+			// not in its theme, its archetypes or its README.
+			var rootPages bool
+			roots, rootPages = site.ArticleDirs()
+			if rootPages {
+				found = append(found, rootPageFiles(p)...)
 			}
-			hidden := strings.HasPrefix(d.Name(), ".") && path != p
-			if d.IsDir() {
-				if hidden {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			// Hugo's _index.md introduces a section's list page: no article.
-			listPage := strings.HasPrefix(d.Name(), "_index.")
-			if _, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok && !hidden && !listPage && d.Type().IsRegular() {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			failures = append(failures, Result{Path: p, Outcome: Failed, Err: err})
+		}
+		for _, root := range roots {
+			found = append(found, walkArticles(root, &failures)...)
 		}
 		sort.Strings(found)
 		for _, f := range found {
@@ -343,6 +346,59 @@ func collect(paths []string) (files []file, failures []Result) {
 		}
 	}
 	return files, failures
+}
+
+// walkArticles lists the article files below root.
+func walkArticles(p string, failures *[]Result) []string {
+	var found []string
+	err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			*failures = append(*failures, Result{Path: path, Outcome: Failed, Err: describeFSError(err)})
+			return nil
+		}
+		hidden := strings.HasPrefix(d.Name(), ".") && path != p
+		if d.IsDir() {
+			if hidden {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		// Hugo's _index.md introduces a section's list page: no article.
+		listPage := strings.HasPrefix(d.Name(), "_index.")
+		if _, ok := extensions[strings.ToLower(filepath.Ext(path))]; ok && !hidden && !listPage && d.Type().IsRegular() {
+			found = append(found, path)
+		}
+		return nil
+	})
+	if err != nil {
+		*failures = append(*failures, Result{Path: p, Outcome: Failed, Err: err})
+	}
+	return found
+}
+
+// rootPageFiles lists the pages at the top of a Jekyll site (about.md),
+// leaving out its README and its home page.
+func rootPageFiles(root string) []string {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil
+	}
+	var found []string
+	for _, e := range entries {
+		name := e.Name()
+		_, known := extensions[strings.ToLower(filepath.Ext(name))]
+		base := strings.TrimSuffix(name, filepath.Ext(name))
+		if known && e.Type().IsRegular() && !strings.HasPrefix(name, ".") && base != "index" && !ssg.NotAPage(name) {
+			found = append(found, filepath.Join(root, name))
+		}
+	}
+	return found
+}
+
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 func describeFSError(err error) error {
@@ -378,61 +434,67 @@ func (im *Importer) Import(ctx context.Context, source string, content []byte) R
 func (im *Importer) parse(f file, content []byte) parsed {
 	p := parsed{path: f.path}
 	p.article, p.images, p.err = im.parseArticle(f, content)
-	if p.err == nil && p.images != nil { // a Markdown file
-		own, aliases, _ := markdown.OldAddresses(content) // Parse vetted the front matter
-		if own == "" {
-			own = hugoAddress(f.path, p.article.Slug)
-		}
-		if own != "" {
-			p.oldPaths = append(p.oldPaths, own)
-		}
-		p.oldPaths = append(p.oldPaths, aliases...)
+	if p.err != nil || p.images == nil { // not a Markdown file
+		return p
 	}
+	site, err := im.siteOf(f.path)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	if site == nil && im.opts.Format == Hugo {
+		p.err = errors.New("not in a Hugo or Jekyll site: no hugo.toml, config.toml or _config.yml in its folder or above")
+		return p
+	}
+	p.site = site
+	a := p.article
+	if site != nil && site.Kind == ssg.Jekyll {
+		jekyllPost(f.path, a, im.opts.Status)
+	}
+	own, aliases, _ := markdown.OldAddresses(content) // Parse vetted the front matter
+	if own == "" && site != nil {
+		own = site.Address(ssg.Page{File: f.path, Title: a.Title, Slug: a.Slug, Date: a.PublishedAt, Categories: markdown.Categories(content)})
+	}
+	if own != "" {
+		p.oldPaths = append(p.oldPaths, own)
+	}
+	p.oldPaths = append(p.oldPaths, aliases...)
 	return p
 }
 
-// hugoAddress is the address Hugo gave the page of a file in a site's
-// content folder by default (/posts/my-story/ for
-// content/posts/my-story.md, or its front matter's slug), or "" for a
-// file outside a Hugo site.
-func hugoAddress(path, slug string) string {
+// siteOf is the Hugo or Jekyll site a file is in, or nil.
+func (im *Importer) siteOf(path string) (*ssg.Site, error) {
 	dir := filepath.Dir(path)
-	for d := dir; ; d = filepath.Dir(d) {
-		if filepath.Base(d) == "content" && isHugoSite(filepath.Dir(d)) {
-			rel, err := filepath.Rel(d, dir)
-			if err != nil {
-				return ""
-			}
-			name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-			if name == "_index" {
-				return "" // a section's own list page
-			}
-			if name == "index" { // a page bundle: the folder is the page
-				rel, name = filepath.Dir(rel), filepath.Base(rel)
-			}
-			if slug != "" {
-				name = slug
-			}
-			p := "/" + name + "/"
-			if rel != "." {
-				p = "/" + filepath.ToSlash(rel) + p
-			}
-			return strings.ToLower(p)
-		}
-		if parent := filepath.Dir(d); parent == d {
-			return ""
-		}
+	type found struct {
+		site *ssg.Site
+		err  error
 	}
+	if v, ok := im.sites.Load(dir); ok {
+		return v.(found).site, v.(found).err
+	}
+	site, err := ssg.Find(dir)
+	im.sites.Store(dir, found{site, err})
+	return site, err
 }
 
-// isHugoSite reports whether dir holds a Hugo site's configuration.
-func isHugoSite(dir string) bool {
-	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return true
-		}
+// jekyllPost completes a Jekyll post from its file name
+// (_posts/2024-01-15-harbour-opens.md): the date and the slug when its
+// front matter gives none; a file in _drafts is a draft.
+func jekyllPost(path string, a *article.Article, forced article.Status) {
+	slashed := filepath.ToSlash(path)
+	if strings.Contains(slashed, "/_drafts/") && forced == "" {
+		a.Status = article.Draft
 	}
-	return false
+	date, name, ok := ssg.JekyllPost(path)
+	if !ok || !strings.Contains(slashed, "/_posts/") {
+		return
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = date
+	}
+	if a.Slug == "" && article.ValidateSlug(name) == nil {
+		a.Slug = name
+	}
 }
 
 func (im *Importer) parseArticle(f file, content []byte) (*article.Article, *markdown.Images, error) {
@@ -454,7 +516,7 @@ func (im *Importer) parseArticle(f file, content []byte) (*article.Article, *mar
 	var images *markdown.Images
 	var err error
 	switch format {
-	case Markdown:
+	case Markdown, Hugo:
 		if a, err = markdown.Parse(content); err == nil {
 			images, err = markdown.ImagesOf(content, a)
 		}

@@ -283,6 +283,17 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	dir := filepath.Dir(p.path)
 	add := func(ref markdown.ImageRef, what string) (int64, error) {
 		path := filepath.Join(dir, filepath.FromSlash(ref.Path))
+		if ref.Rooted {
+			// /images/x.jpg is a file of the site (Hugo's static/);
+			// outside a site it stays the address it is.
+			if p.site == nil {
+				return 0, fs.ErrNotExist
+			}
+			var ok bool
+			if path, ok = p.site.Image(ref.Path); !ok {
+				return 0, fmt.Errorf("%s %s: %w (looked in the site's static files)", what, ref.Path, fs.ErrNotExist)
+			}
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return 0, fmt.Errorf("%s %s: %w", what, ref.Path, describeFSError(err))
@@ -295,7 +306,7 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	}
 	if ref := imgs.Featured; ref != nil {
 		id, err := add(*ref, "featured image")
-		if err != nil {
+		if err != nil && !(ref.Rooted && p.site == nil) {
 			return err
 		}
 		a.FeaturedMediaID = id

@@ -40,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"github.com/datelinehq/dateline/internal/article"
 	"go.yaml.in/yaml/v3"
 )
@@ -162,6 +163,8 @@ type meta struct {
 	ImageAlt       string     `yaml:"image_alt"`
 	ImageCaption   string     `yaml:"image_caption"`
 	ImageCredit    string     `yaml:"image_credit"`
+	Images         stringList `yaml:"images"`        // Hugo's, for sharing: the first is the featured image
+	Cover          cover      `yaml:"cover"`         // Hugo themes' (PaperMod): image, alt, caption
 	Aliases        stringList `yaml:"aliases"`       // Hugo's
 	URL            string     `yaml:"url"`           // Hugo's
 	RedirectFrom   stringList `yaml:"redirect_from"` // Jekyll's
@@ -169,10 +172,10 @@ type meta struct {
 }
 
 // Images are the image files a Markdown file names by a path relative
-// to itself: its featured image (front matter image or featured_image,
-// with image_alt, image_caption and image_credit) and those its body
-// shows (![alt](photos/x.jpg)). Images elsewhere (on the web, at a site
-// path) are left as they are.
+// to itself or to its site's root: its featured image (front matter
+// image, featured_image, cover.image or the first of images, with
+// image_alt, image_caption and image_credit) and those its body shows
+// (![alt](photos/x.jpg)). Images on the web are left as they are.
 type Images struct {
 	Featured *ImageRef
 	Body     []ImageRef // each path once, in order
@@ -182,6 +185,14 @@ type Images struct {
 type ImageRef struct {
 	Path                 string // relative, with slashes
 	Alt, Caption, Credit string
+	// Rooted paths ("/images/x.jpg") name a file of the site the
+	// Markdown file belongs to (Hugo's static/), not one beside it.
+	Rooted bool
+}
+
+// rootedPath reports whether an image's address is absolute on its site.
+func rootedPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, ":")
 }
 
 // bodyImage is a Markdown image: its alt text and its destination.
@@ -209,14 +220,18 @@ func ImagesOf(content []byte, a *article.Article) (*Images, error) {
 		}
 	}
 	imgs := &Images{}
-	if p := strings.TrimSpace(firstNonEmpty(m.FeaturedImage, m.Image)); p != "" && localPath(p) {
-		imgs.Featured = &ImageRef{Path: p, Alt: m.ImageAlt, Caption: m.ImageCaption, Credit: m.ImageCredit}
+	first := ""
+	if len(m.Images) > 0 {
+		first = m.Images[0]
+	}
+	if p := strings.TrimSpace(firstNonEmpty(m.FeaturedImage, m.Image, m.Cover.Image, first)); p != "" && (localPath(p) || rootedPath(p)) {
+		imgs.Featured = &ImageRef{Path: p, Alt: firstNonEmpty(m.ImageAlt, m.Cover.Alt), Caption: firstNonEmpty(m.ImageCaption, m.Cover.Caption), Credit: m.ImageCredit, Rooted: rootedPath(p)}
 	}
 	seen := map[string]bool{}
 	for _, match := range bodyImage.FindAllStringSubmatch(a.Body, -1) {
-		if p := match[2]; localPath(p) && !seen[p] {
+		if p := match[2]; (localPath(p) || rootedPath(p)) && !seen[p] {
 			seen[p] = true
-			imgs.Body = append(imgs.Body, ImageRef{Path: p, Alt: match[1]})
+			imgs.Body = append(imgs.Body, ImageRef{Path: p, Alt: match[1], Rooted: rootedPath(p)})
 		}
 	}
 	return imgs, nil
@@ -263,6 +278,48 @@ func UseImages(a *article.Article, ids map[string]int64) {
 		}
 		return m
 	})
+}
+
+// cover is a theme's cover image: a mapping with image, alt and caption,
+// or the image alone.
+type cover struct{ Image, Alt, Caption string }
+
+func (c *cover) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		c.Image = strings.TrimSpace(n.Value)
+	case yaml.MappingNode:
+		var m struct {
+			Image   string `yaml:"image"`
+			Alt     string `yaml:"alt"`
+			Caption string `yaml:"caption"`
+		}
+		if err := n.Decode(&m); err != nil {
+			return err
+		}
+		*c = cover{strings.TrimSpace(m.Image), strings.TrimSpace(m.Alt), strings.TrimSpace(m.Caption)}
+	}
+	return nil // anything else is a theme's own business
+}
+
+// Categories are the front matter's categories as written, for
+// addresses built from them (Jekyll's :categories).
+func Categories(content []byte) []string {
+	fm, _, err := splitFrontMatter(bytes.ReplaceAll(bytes.TrimPrefix(content, []byte("\ufeff")), []byte("\r\n"), []byte("\n")))
+	if err != nil || fm == nil {
+		return nil
+	}
+	var m struct {
+		Categories stringList `yaml:"categories"`
+		Category   string     `yaml:"category"`
+	}
+	if yaml.Unmarshal(fm, &m) != nil {
+		return nil
+	}
+	if len(m.Categories) == 0 && m.Category != "" {
+		return []string{m.Category}
+	}
+	return trimAll(m.Categories)
 }
 
 // stringList accepts a YAML list of strings or one comma-separated string.
@@ -368,7 +425,7 @@ func kindName(k yaml.Kind) string {
 func splitFrontMatter(content []byte) (fm []byte, body string, err error) {
 	s := string(content)
 	if strings.HasPrefix(s, "+++\n") {
-		return nil, "", errors.New("front matter: TOML front matter (+++) is not supported; write it in YAML between --- lines")
+		return tomlFrontMatter(s[len("+++\n"):])
 	}
 	if !strings.HasPrefix(s, "---\n") {
 		return nil, s, nil
@@ -389,6 +446,38 @@ func splitFrontMatter(content []byte) (fm []byte, body string, err error) {
 		offset += len(line) + 1
 	}
 	return nil, "", errors.New("front matter: opened with --- on line 1 but never closed with a --- line")
+}
+
+// tomlFrontMatter reads Hugo's TOML front matter, fenced by "+++"
+// lines, as the YAML the rest of the package reads: the fields are the
+// same, only the notation differs.
+func tomlFrontMatter(rest string) (fm []byte, body string, err error) {
+	end := -1
+	for offset := 0; offset < len(rest); {
+		line, _, _ := strings.Cut(rest[offset:], "\n")
+		if strings.TrimRight(line, " \t") == "+++" {
+			end = offset
+			body = rest[min(offset+len(line)+1, len(rest)):]
+			break
+		}
+		offset += len(line) + 1
+	}
+	if end < 0 {
+		return nil, "", errors.New("front matter: opened with +++ on line 1 but never closed with a +++ line")
+	}
+	fields := map[string]any{}
+	if _, err := toml.Decode(rest[:end], &fields); err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, "", fmt.Errorf("front matter: line %d: %s", perr.Position.Line+1, perr.Message)
+		}
+		return nil, "", fmt.Errorf("front matter: %v", err)
+	}
+	fm, err = yaml.Marshal(fields)
+	if err != nil {
+		return nil, "", fmt.Errorf("front matter: %v", err)
+	}
+	return fm, body, nil
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

@@ -187,7 +187,8 @@ func TestParseErrors(t *testing.T) {
 		{"no title", "---\ndate: 2024-01-01\n---\nJust text.\n", "no title"},
 		{"title only", "---\ntitle: Lonely\n---\n\n", "title but no body"},
 		{"heading only", "# Lonely\n", "title but no body"},
-		{"toml", "+++\ntitle = 'x'\n+++\nBody\n", "TOML front matter"},
+		{"broken toml", "+++\ntitle = 'x'\ndate = \n+++\nBody\n", "front matter: line 3: expected value"},
+		{"unclosed toml", "+++\ntitle = 'x'\n\nBody\n", "never closed with a +++ line"},
 		{"unknown kind", "---\ntitle: x\nkind: post\n---\nBody\n", `front matter: unknown kind "post" (want article, page, about or contact)`},
 	} {
 		t.Run(test.name, func(t *testing.T) {
@@ -196,6 +197,25 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("Parse error = %v, want it to contain %q", err, test.want)
 			}
 		})
+	}
+}
+
+// Hugo's TOML front matter reads as YAML's does.
+func TestParseTOMLFrontMatter(t *testing.T) {
+	content := []byte("+++\ntitle = 'Harbour lights'\ndate = 2024-05-01T08:30:00Z\ndraft = true\ntags = ['harbour', 'night']\ncategories = ['Town']\naliases = ['/old/lights/']\n[cover]\nimage = '/images/lights.jpg'\nalt = 'Lights on the quay'\n+++\nThe lights come on at dusk.\n")
+	a, err := Parse(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Harbour lights" || a.Status != article.Draft || !a.PublishedAt.Equal(time.Date(2024, 5, 1, 8, 30, 0, 0, time.UTC)) || a.Section == nil || a.Section.Name != "Town" || len(a.Tags) != 2 {
+		t.Errorf("article %+v", a)
+	}
+	if _, aliases, err := OldAddresses(content); err != nil || len(aliases) != 1 || aliases[0] != "/old/lights/" {
+		t.Errorf("aliases %v, %v", aliases, err)
+	}
+	imgs, err := ImagesOf(content, a)
+	if err != nil || imgs.Featured == nil || *imgs.Featured != (ImageRef{Path: "/images/lights.jpg", Alt: "Lights on the quay", Rooted: true}) {
+		t.Errorf("featured image %+v, %v", imgs.Featured, err)
 	}
 }
 
@@ -212,7 +232,7 @@ func TestImagesOf(t *testing.T) {
 	}
 	want := &Images{
 		Featured: &ImageRef{Path: "photos/quay.jpg", Alt: "The quay at dawn", Caption: "Work starts.", Credit: "Ana Berg"},
-		Body:     []ImageRef{{Path: "photos/crane.png", Alt: "a crane"}},
+		Body:     []ImageRef{{Path: "photos/crane.png", Alt: "a crane"}, {Path: "/static/y.jpg", Alt: "site", Rooted: true}},
 	}
 	if diff := cmp.Diff(want, imgs); diff != "" {
 		t.Errorf("ImagesOf (-want +got):\n%s", diff)

@@ -34,6 +34,7 @@ var allowed = map[string]string{
 	"github.com/jackc/puddle/v2":                      "required by pgx's pool",
 	"golang.org/x/sync":                               "required by pgx's pool",
 	"go.yaml.in/yaml/v3":                              "YAML front matter of imported Markdown",
+	"github.com/BurntSushi/toml":                      "Hugo's TOML front matter and hugo.toml (internal/importer/markdown, importer/ssg)",
 	"github.com/kljensen/snowball":                    "the Snowball stemmer for the linking engine",
 	"golang.org/x/text":                               "Unicode normalisation for slugs; imagemeta's text encodings",
 	"golang.org/x/term":                               "telling whether stdout is a terminal",

@@ -68,6 +68,7 @@ func commands() []*command {
 		serveCommand(),
 		migrateCommand(),
 		importCommand(),
+		exportCommand(),
 		articleCommand(),
 		sectionCommand(),
 		authorCommand(),

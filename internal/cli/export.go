@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/config"
+	"github.com/datelinehq/dateline/internal/exporter"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/schollz/progressbar/v3"
+)
+
+// exportFormats are the formats of 'dateline export', each with its
+// writer.
+var exportFormats = map[string]func(context.Context, io.Writer, store.Store, exporter.Options) (exporter.Summary, error){
+	"wxr":  exporter.WXR,
+	"json": exporter.JSON,
+}
+
+// exportCommand writes the whole site in a format another platform reads.
+// --format is required: a static HTML copy of the site ('dateline export
+// DIR') is planned, and a command line without --format is kept for it.
+func exportCommand() *command {
+	var format string
+	var quiet bool
+	return &command{
+		name:     "export",
+		args:     "--format wxr|json FILE",
+		summary:  "export the whole site as a WordPress export (wxr) or Dateline's JSON (json), to FILE or - for stdout",
+		detail:   "The formats are wxr (WordPress eXtended RSS 1.2: WordPress's importer and 'dateline import' read it) and json (every field, described in docs/export-json.md; it holds commenters' emails, so keep it private).\nLinks and images are absolute on --base-url. The file is written beside FILE and renamed once complete.",
+		readOnly: true,
+		flags: func(fs *flag.FlagSet, cfg *config.Config) {
+			fs.StringVar(&format, "format", "", "wxr or json (required)")
+			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for the export's links and image addresses (env DATELINE_BASE_URL)")
+			fs.BoolVar(&quiet, "quiet", false, "show no progress")
+		},
+		run: func(e *env, fs *flag.FlagSet) int {
+			write, ok := exportFormats[strings.ToLower(strings.TrimSpace(format))]
+			switch {
+			case format == "":
+				return usage(e, fs, "--format is required: wxr (a WordPress export) or json")
+			case !ok:
+				return usage(e, fs, "--format %q: unknown format; the formats are wxr and json", format)
+			case fs.NArg() != 1:
+				return usage(e, fs, "name one file to write (- for stdout)")
+			case e.cfg.BaseURL == "":
+				return usage(e, fs, "--base-url (or DATELINE_BASE_URL) is required: the export's links and images are absolute on the site's address, such as https://news.example.org")
+			}
+			path := fs.Arg(0)
+			s, err := openStore(e)
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			defer s.Close()
+			opts := exporter.Options{BaseURL: e.cfg.BaseURL, Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription,
+				Language: e.cfg.Language, Now: e.now, Renderer: render.New()}
+			var bar *progressbar.ProgressBar
+			if e.stdoutIsTerminal && !quiet && path != "-" {
+				opts.Progress = func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total,
+							progressbar.OptionSetWriter(e.stdout),
+							progressbar.OptionSetDescription("exporting"),
+							progressbar.OptionShowCount(),
+							progressbar.OptionClearOnFinish())
+					}
+					bar.ChangeMax(total)
+					_ = bar.Set(done)
+				}
+			}
+			sum, err := exportTo(path, e.stdout, func(w io.Writer) (exporter.Summary, error) {
+				return write(e.ctx, w, s, opts)
+			})
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err != nil {
+				return fail(e, fs.Name(), err)
+			}
+			report := e.stdout
+			if path == "-" {
+				report = e.stderr
+			}
+			if !quiet {
+				fmt.Fprintf(report, "exported %d articles, %d pages, %d comments, %d images, %d authors, %d sections, %d tags to %s\n",
+					sum.Articles, sum.Pages, sum.Comments, sum.Media, sum.Authors, sum.Sections, sum.Tags, path)
+			}
+			return exitOK
+		},
+	}
+}
+
+// exportTo runs write on path ("-" is stdout). A file is written as
+// path.tmp and renamed to path only once write succeeded, so a failed
+// export leaves no half file behind, nor replaces a good one.
+func exportTo(path string, stdout io.Writer, write func(io.Writer) (exporter.Summary, error)) (exporter.Summary, error) {
+	if path == "-" {
+		return write(stdout)
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return exporter.Summary{}, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+	}
+	sum, err := write(f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s: %w", path, cerr)
+	}
+	if err == nil {
+		if rerr := os.Rename(tmp, path); rerr != nil {
+			err = fmt.Errorf("cannot write %s: %w", path, unwrapPath(rerr))
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return sum, err
+	}
+	return sum, nil
+}
+
+// unwrapPath is the reason of a file-system error without its path,
+// which the message names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -635,8 +635,8 @@ func (x *siteImport) redirects(si siteItem, a *article.Article) (rs []store.Redi
 	to := urls.Article(a.Slug)
 	for _, old := range si.item.OldURLs {
 		from, ok := x.oldPath(old)
-		if !ok {
-			continue
+		if !ok || from == to {
+			continue // the address is the article's own (an export of a Dateline site)
 		}
 		if first, taken := x.claimed[from]; taken {
 			if first != si.label {

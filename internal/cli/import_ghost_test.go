@@ -36,7 +36,7 @@ func TestImportGhostExport(t *testing.T) {
 		"harbour-gazette.2026-03-06-10-00-00.json: a Ghost export\n",
 		"posts:    8 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed",
 		"pages:    1 imported",
-		"comments: 4 imported",
+		"comments: 5 imported",
 		`a Ghost "product" card has no equivalent in Dateline and was dropped`,
 	} {
 		if !strings.Contains(out, want) {

@@ -812,9 +812,17 @@ func (x *export) address(p post, it site.Item) string {
 // with their authors from its members table.
 func (x *export) itemComments(postID string, problems *[]string) []site.Comment {
 	rows := x.comments[postID]
+	ids := make(map[string]bool, len(rows))
+	for _, c := range rows {
+		ids[c.ID] = true
+	}
 	out := make([]site.Comment, 0, len(rows))
 	for _, c := range rows {
 		sc := site.Comment{SourceID: c.ID, ParentID: deref(c.ParentID), Body: deref(c.HTML), Date: c.CreatedAt.Time}
+		if sc.ParentID != "" && !ids[sc.ParentID] {
+			*problems = append(*problems, fmt.Sprintf("comment %s replies to comment %s, which the export does not hold: kept as a comment of its own", c.ID, sc.ParentID))
+			sc.ParentID = ""
+		}
 		switch c.Status {
 		case "published":
 			sc.State = site.Approved

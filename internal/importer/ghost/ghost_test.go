@@ -128,6 +128,9 @@ func TestReadGhostExport(t *testing.T) {
 	if !c.problem(`"Ferry crews`, "member mb7") || rota.Comments[0].Author != "Anonymous" {
 		t.Errorf("a comment by a missing member: %+v, %+v", rota.Comments, c.problems)
 	}
+	if !c.problem(`"Ferry crews`, "replies to comment c99") || len(rota.Comments) != 2 || rota.Comments[1].ParentID != "" {
+		t.Errorf("a comment by a missing member: %+v, %+v", rota.Comments, c.problems)
+	}
 
 	if wall := c.item(t, "harbour-wall-repairs-begin"); !strings.Contains(wall.Content, `<img src="/content/images/2026/03/wall.jpg"`) {
 		t.Errorf("the HTML post: %s", wall.Content)

@@ -163,6 +163,11 @@ type Article struct {
 	// found by, for the SEO analysis; optional.
 	FocusKeyphrase string
 
+	// SEOTitle is the title search results and social cards show, when
+	// the newsroom writes one apart from the headline ("" for the
+	// headline): Yoast's and Ghost's meta title.
+	SEOTitle string
+
 	// Updates are the notes of corrections and updates an editor
 	// appended after publication, oldest first.
 	Updates []Update
@@ -257,6 +262,10 @@ func (a *Article) Validate(now time.Time) error {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Description = strings.TrimSpace(a.Description)
 	a.FocusKeyphrase = strings.Join(strings.Fields(a.FocusKeyphrase), " ")
+	a.SEOTitle = strings.TrimSpace(a.SEOTitle)
+	if a.SEOTitle == a.Title {
+		a.SEOTitle = ""
+	}
 	switch {
 	case a.Title == "":
 		return invalid("title", "title is empty")
@@ -274,10 +283,14 @@ func (a *Article) Validate(now time.Time) error {
 		return invalid("tags", "%d tags, more than %d", len(a.Tags), MaxTags)
 	case len(a.RequestedLinks) > MaxRequestedLinks:
 		return invalid("requested_links", "%d requested links, more than %d", len(a.RequestedLinks), MaxRequestedLinks)
+	case utf8.RuneCountInString(a.SEOTitle) > MaxTitleLen:
+		return invalid("seo_title", "the SEO title is %d characters long, more than %d", utf8.RuneCountInString(a.SEOTitle), MaxTitleLen)
+	case strings.ContainsAny(a.SEOTitle, "\n\r"):
+		return invalid("seo_title", "the SEO title spans several lines")
 	case utf8.RuneCountInString(a.FocusKeyphrase) > MaxKeyphraseLen:
 		return invalid("focus_keyphrase", "the keyphrase has %d characters, more than %d: a keyphrase is a search phrase of a few words", utf8.RuneCountInString(a.FocusKeyphrase), MaxKeyphraseLen)
 	}
-	for _, f := range []struct{ name, text string }{{"title", a.Title}, {"description", a.Description}, {"body", a.Body}, {"focus_keyphrase", a.FocusKeyphrase}} {
+	for _, f := range []struct{ name, text string }{{"title", a.Title}, {"description", a.Description}, {"body", a.Body}, {"focus_keyphrase", a.FocusKeyphrase}, {"seo_title", a.SEOTitle}} {
 		if !utf8.ValidString(f.text) {
 			return invalid(f.name, "%s is not valid UTF-8", strings.ReplaceAll(f.name, "_", " "))
 		}
@@ -443,4 +456,13 @@ func TitleKey(title string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimRight(strings.Trim(b.String(), `"'`), ".")
+}
+
+// SearchTitle is the title search results and social cards show: the SEO
+// title when the newsroom wrote one, else the headline.
+func (a *Article) SearchTitle() string {
+	if a.SEOTitle != "" {
+		return a.SEOTitle
+	}
+	return a.Title
 }

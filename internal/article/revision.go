@@ -17,6 +17,7 @@ type Revision struct {
 	// RequestedLinks are the requested internal links of that version.
 	RequestedLinks []string
 	FocusKeyphrase string
+	SEOTitle       string
 	// FeaturedMediaID is the featured image of that version; 0 for none.
 	FeaturedMediaID int64
 	// SectionID is the section of that version; 0 for none.
@@ -42,6 +43,7 @@ func RevisionOf(a *Article) Revision {
 		Tags:            append([]Tag(nil), a.Tags...),
 		RequestedLinks:  append([]string(nil), a.RequestedLinks...),
 		FocusKeyphrase:  a.FocusKeyphrase,
+		SEOTitle:        a.SEOTitle,
 		FeaturedMediaID: a.FeaturedMediaID,
 		SectionID:       a.SectionID(),
 		Updates:         append([]Update(nil), a.Updates...),
@@ -60,6 +62,7 @@ func (a *Article) Restore(r Revision, now time.Time) {
 	next.Tags = append([]Tag(nil), r.Tags...)
 	next.RequestedLinks = append([]string(nil), r.RequestedLinks...)
 	next.FocusKeyphrase = r.FocusKeyphrase
+	next.SEOTitle = r.SEOTitle
 	next.FeaturedMediaID = r.FeaturedMediaID
 	next.Updates = append([]Update(nil), r.Updates...)
 	next.Section = nil

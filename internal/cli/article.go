@@ -309,6 +309,7 @@ type articleDetailJSON struct {
 	Version        int               `json:"version"`
 	Source         string            `json:"source,omitempty"`
 	FocusKeyphrase string            `json:"focus_keyphrase,omitempty"`
+	SEOTitle       string            `json:"seo_title,omitempty"`
 	FeaturedImage  int64             `json:"featured_image,omitempty"` // its library ID
 	Outline        []article.Heading `json:"outline"`
 	RequestedLinks []string          `json:"requested_links"`
@@ -364,6 +365,7 @@ func detailJSON(a *article.Article, outline []article.Heading) articleDetailJSON
 		Version:            a.Version,
 		Source:             a.Source,
 		FocusKeyphrase:     a.FocusKeyphrase,
+		SEOTitle:           a.SEOTitle,
 		FeaturedImage:      a.FeaturedMediaID,
 		Outline:            outline,
 		RequestedLinks:     links,

@@ -72,6 +72,7 @@ type showJSON struct {
 	WordCount      int    `json:"word_count"`
 	ReadingMinutes int    `json:"reading_minutes"`
 	Version        int    `json:"version"`
+	SEOTitle       string `json:"seo_title"`
 	Outline        []struct {
 		Level int    `json:"level"`
 		Text  string `json:"text"`
@@ -295,7 +296,7 @@ func TestImportWordPressExport(t *testing.T) {
 			for _, n := range rep.NotConverted {
 				notes += n.Item + ": " + n.Message + "\n"
 			}
-			if !strings.Contains(notes, "password-protected on the old site: imported as a draft") {
+			if !strings.Contains(notes, "kept from some readers on the old site (password-protected): imported as a draft") {
 				t.Errorf("the password-protected post is not reported:\n%.2000s", notes)
 			}
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -23,10 +24,11 @@ const maxKeyphraseLen = 100
 func seoCommand() *command {
 	return &command{
 		name:    "seo",
-		summary: "check articles for search engines and readers; set focus keyphrases",
+		summary: "check articles for search engines and readers; set focus keyphrases and SEO titles",
 		subs: []*command{
 			seoCheckCommand(),
 			seoKeyphraseCommand(),
+			seoTitleCommand(),
 		},
 	}
 }
@@ -88,36 +90,68 @@ func seoCheckCommand() *command {
 }
 
 func seoKeyphraseCommand() *command {
-	return &command{
-		name:    "keyphrase",
-		args:    "SLUG PHRASE",
+	return seoFieldCommand(seoField{
+		name: "keyphrase", what: "focus keyphrase", example: `"flood barrier"`,
 		summary: `set the focus keyphrase the SEO check looks for ("" removes it)`,
+		check: func(phrase string) string {
+			if n := utf8.RuneCountInString(phrase); n > maxKeyphraseLen {
+				return fmt.Sprintf("the keyphrase has %d characters, more than %d: a keyphrase is a search phrase of a few words", n, maxKeyphraseLen)
+			}
+			return ""
+		},
+		set: (*newsroom.Service).SetKeyphrase,
+	})
+}
+
+func seoTitleCommand() *command {
+	return seoFieldCommand(seoField{
+		name: "title", what: "SEO title", example: `"Flood barrier holds on the Ems"`,
+		summary: `set the title search results and share cards show instead of the headline ("" for the headline)`,
+		check:   func(string) string { return "" },
+		set:     (*newsroom.Service).SetSEOTitle,
+	})
+}
+
+// seoField is one of an article's SEO fields, as a command sets it.
+type seoField struct {
+	name, what, example, summary string
+	// check returns what is wrong with a value, or "".
+	check func(value string) string
+	set   func(s *newsroom.Service, ctx context.Context, actor newsroom.Actor, a *article.Article, value string) (bool, error)
+}
+
+// seoFieldCommand is the command that sets f: SLUG then the value, in
+// one or several words.
+func seoFieldCommand(f seoField) *command {
+	return &command{
+		name:    f.name,
+		args:    "SLUG " + strings.ToUpper(strings.ReplaceAll(f.what, " ", "_")),
+		summary: f.summary,
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() < 2 {
-				return usage(e, fs, `name the article's slug and the keyphrase, such as: %s SLUG "flood barrier"`, fs.Name())
+				return usage(e, fs, "name the article's slug and the %s, such as: %s SLUG %s", f.what, fs.Name(), f.example)
 			}
 			slug := fs.Arg(0)
-			phrase := strings.Join(strings.Fields(strings.Join(fs.Args()[1:], " ")), " ")
-			if n := utf8.RuneCountInString(phrase); n > maxKeyphraseLen {
-				return usage(e, fs, "the keyphrase has %d characters, more than %d: a keyphrase is a search phrase of a few words", n, maxKeyphraseLen)
+			value := strings.Join(strings.Fields(strings.Join(fs.Args()[1:], " ")), " ")
+			if msg := f.check(value); msg != "" {
+				return usage(e, fs, "%s", msg)
 			}
 			return withStore(e, fs, func(s store.Store) error {
 				a, err := findArticle(e, s, slug)
 				if err != nil {
 					return err
 				}
-				changed, err := newsroomOf(e, s).SetKeyphrase(e.ctx, cliAs, a, phrase)
+				changed, err := f.set(newsroomOf(e, s), e.ctx, cliAs, a, value)
 				if err != nil {
 					return err
 				}
-				if !changed {
-					fmt.Fprintf(e.stdout, "%s already has this focus keyphrase; nothing changed\n", a.Slug)
-					return nil
-				}
-				if phrase == "" {
-					fmt.Fprintf(e.stdout, "removed the focus keyphrase of %s\n", a.Slug)
-				} else {
-					fmt.Fprintf(e.stdout, "set the focus keyphrase of %s to %q; see 'dateline seo check %s'\n", a.Slug, phrase, a.Slug)
+				switch {
+				case !changed:
+					fmt.Fprintf(e.stdout, "%s already has this %s; nothing changed\n", a.Slug, f.what)
+				case value == "":
+					fmt.Fprintf(e.stdout, "removed the %s of %s\n", f.what, a.Slug)
+				default:
+					fmt.Fprintf(e.stdout, "set the %s of %s to %q; see 'dateline seo check %s'\n", f.what, a.Slug, value, a.Slug)
 				}
 				return nil
 			})

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,7 +234,7 @@ func TestSEOErrors(t *testing.T) {
 		{"check unknown slug", []string{"seo", "check", "x"}, 1, `dateline seo check: article "x" not found`},
 		{"keyphrase unknown slug", []string{"seo", "keyphrase", "x", "a phrase"}, 1, `dateline seo keyphrase: article "x" not found`},
 		{"check two slugs", []string{"seo", "check", "a", "b"}, 2, "at most one article"},
-		{"keyphrase without phrase", []string{"seo", "keyphrase", "x"}, 2, "name the article's slug and the keyphrase"},
+		{"keyphrase without phrase", []string{"seo", "keyphrase", "x"}, 2, "name the article's slug and the focus keyphrase"},
 		{"keyphrase too long", []string{"seo", "keyphrase", "x", strings.Repeat("word ", 30)}, 2, "more than 100"},
 		{"bad base URL", []string{"seo", "check", "--base-url", "news.example.org"}, 2, "--base-url / DATELINE_BASE_URL"},
 		{"unknown subcommand", []string{"seo", "frobnicate"}, 2, `unknown command "frobnicate"`},
@@ -244,5 +246,49 @@ func TestSEOErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q (stdout %q)", code, errOut, test.code, test.stderr, out)
 			}
 		})
+	}
+}
+
+// Issue 15: the SEO title (Yoast's and Ghost's meta title) is what the
+// page's <title>, its share cards and the SEO check use; the headline
+// stays the page's headline, and the title is kept in revisions.
+func TestSEOTitle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "site.db")
+	file := filepath.Join(dir, "barrier.md")
+	if err := os.WriteFile(file, []byte("---\ntitle: The barrier held\nfocus_keyphrase: Ems flood barrier\n---\nThe Ems flood barrier held through the night as the river peaked.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "import", "--db", db, file)
+	if r := seoCheck(t, "the-barrier-held", "--db", db)[0]; r.status("keyphrase-title") != "problem" {
+		t.Errorf("keyphrase-title %q before the SEO title", r.status("keyphrase-title"))
+	}
+	out := mustRun(t, "seo", "title", "the-barrier-held", "Ems flood barrier holds as the river peaks", "--db", db)
+	if !strings.Contains(out, `set the SEO title of the-barrier-held to "Ems flood barrier holds as the river peaks"`) {
+		t.Errorf("seo title printed %q", out)
+	}
+	if r := seoCheck(t, "the-barrier-held", "--db", db)[0]; r.status("keyphrase-title") != "ok" {
+		t.Errorf("keyphrase-title %q with the SEO title, want ok", r.status("keyphrase-title"))
+	}
+	url, stop := startServe(t, "--db", db)
+	defer stop()
+	resp, err := http.Get(url + "/the-barrier-held/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"<title>Ems flood barrier holds as the river peaks – ", `<meta property="og:title" content="Ems flood barrier holds as the river peaks">`, "<h1", ">The barrier held</h1>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if out := mustRun(t, "seo", "title", "the-barrier-held", "", "--db", db); !strings.Contains(out, "removed the SEO title") {
+		t.Errorf("removing the SEO title printed %q", out)
+	}
+	mustRun(t, "article", "restore", "the-barrier-held", "2", "--db", db)
+	if got := show(t, db, "the-barrier-held"); got.SEOTitle != "Ems flood barrier holds as the river peaks" {
+		t.Errorf("restoring the revision gave the SEO title %q", got.SEOTitle)
 	}
 }

@@ -127,6 +127,7 @@ type JSONArticle struct {
 	Tags            []JSONTag        `json:"tags"`
 	RequestedLinks  []string         `json:"requested_links"`
 	FocusKeyphrase  string           `json:"focus_keyphrase"`
+	SEOTitle        string           `json:"seo_title"`
 	Updates         []article.Update `json:"updates"`
 	FeaturedMediaID int64            `json:"featured_media_id"`
 	MediaIDs        []int64          `json:"media_ids"`
@@ -389,7 +390,7 @@ func (j *jsonExport) article(ctx context.Context, a *article.Article) (*JSONArti
 		ID: a.ID, Kind: a.Kind, Slug: a.Slug, URL: j.base + urls.Article(a.Slug), Title: a.Title, Description: a.Description,
 		BodyMarkdown: a.Body, Status: a.Status, Public: a.IsPublic(j.opts.Now()),
 		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), OwnerID: a.OwnerID,
-		Tags: []JSONTag{}, RequestedLinks: nonNil(a.RequestedLinks), FocusKeyphrase: a.FocusKeyphrase,
+		Tags: []JSONTag{}, RequestedLinks: nonNil(a.RequestedLinks), FocusKeyphrase: a.FocusKeyphrase, SEOTitle: a.SEOTitle,
 		Updates: nonNil(a.Updates), FeaturedMediaID: a.FeaturedMediaID, MediaIDs: nonNil(a.MediaIDs),
 		WordCount: a.WordCount, ReadingMinutes: a.ReadingMinutes, Views: a.Views, CommentsClosed: a.CommentsClosed,
 		Source: a.Source, Version: a.Version, Comments: make([]JSONComment, 0, len(cs)),

@@ -325,6 +325,9 @@ func (x *wxr) item(ctx context.Context, a *article.Article) error {
 	if a.Description != "" {
 		x.meta("_yoast_wpseo_metadesc", a.Description)
 	}
+	if a.SEOTitle != "" {
+		x.meta("_yoast_wpseo_title", a.SEOTitle)
+	}
 	if a.FocusKeyphrase != "" {
 		x.meta("_yoast_wpseo_focuskw", a.FocusKeyphrase)
 	}

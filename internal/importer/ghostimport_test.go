@@ -82,9 +82,8 @@ func TestImportGhostSite(t *testing.T) {
 				t.Errorf("%d pinned, want the featured post", rep.Pinned)
 			}
 			for _, want := range []struct{ item, message string }{
-				{`"Inside the harbour master's office"`, "for paying members only on the old site: imported as a draft"},
+				{`"Inside the harbour master's office"`, "(for paying members only): imported as a draft"},
 				{`"This week in the Gazette"`, "newsletter"},
-				{`"Night buses return to the harbour"`, "SEO title"},
 			} {
 				if !hasNote(rep.NotConverted, want.item, want.message) {
 					t.Errorf("no note %q on %s: %+v", want.message, want.item, rep.NotConverted)
@@ -103,6 +102,9 @@ func TestImportGhostSite(t *testing.T) {
 			}
 			if bus.Author == nil || bus.Author.Name != "Mara Quinn" || bus.Description != "Routes 22 and 31 run through the night again from Friday." {
 				t.Errorf("bus: author %+v, description %q", bus.Author, bus.Description)
+			}
+			if bus.SEOTitle != "Night buses are back | Harbour Gazette" {
+				t.Errorf("bus's SEO title %q, want Ghost's meta title", bus.SEOTitle)
 			}
 			if bus.FeaturedMediaID == 0 {
 				t.Error("bus has no featured image")

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -327,7 +328,7 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 		// Dateline's published articles are for every reader: what the
 		// old site kept from some stays kept until an editor decides.
 		a.Status = article.Draft
-		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: it.Restricted + " on the old site: imported as a draft, as a published Dateline article is for every reader"})
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: "kept from some readers on the old site (" + it.Restricted + "): imported as a draft, as a published Dateline article is for every reader"})
 	}
 	if !it.Modified.IsZero() && !it.Modified.Before(it.Date) {
 		a.UpdatedAt = it.Modified
@@ -359,12 +360,16 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 	for _, n := range notes {
 		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: n})
 	}
-	a.Description = strings.TrimSpace(it.MetaDescription)
+	vars := x.seoVariables(it, a)
+	description, dropped := expandSEOVariables(it.MetaDescription, vars)
+	a.Description = description
 	if a.Description == "" {
 		a.Description = plainText(it.Excerpt)
 	}
-	if it.MetaTitle != "" && it.MetaTitle != it.Title {
-		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO title %q not kept: pages are titled by their headline", it.MetaTitle)})
+	seoTitle, more := expandSEOVariables(it.MetaTitle, vars)
+	a.SEOTitle = seoTitle
+	if dropped = append(dropped, more...); len(dropped) > 0 {
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("SEO plugin variables with no value here were left out of the SEO title or description: %s", strings.Join(dropped, ", "))})
 	}
 	var images []siteImage
 	if it.FeaturedImage != "" {
@@ -723,6 +728,46 @@ func (x *siteImport) pin(ctx context.Context) error {
 		x.rep.Pinned++
 	}
 	return nil
+}
+
+// seoVariable matches a variable of an SEO plugin's title or description
+// template: Yoast's %%title%%, Rank Math's %title%.
+var seoVariable = regexp.MustCompile(`%%?([a-z_]+)%%?`)
+
+// seoVariables are the values of the variables SEO plugins' templates
+// use most, for an item.
+func (x *siteImport) seoVariables(it site.Item, a *article.Article) map[string]string {
+	vars := map[string]string{
+		"title": a.Title, "sitename": x.site.Title, "sitedesc": x.site.Description, "sep": "–",
+		"excerpt": plainText(it.Excerpt), "page": "", "pagetotal": "", "pagenumber": "",
+	}
+	if a.Section != nil {
+		vars["primary_category"], vars["category"] = a.Section.Name, a.Section.Name
+	}
+	if a.Author != nil {
+		vars["name"] = a.Author.Name
+	}
+	if !a.PublishedAt.IsZero() {
+		vars["date"] = a.PublishedAt.Format("2 January 2006")
+	}
+	return vars
+}
+
+// expandSEOVariables fills an SEO plugin's template with vars, naming
+// the variables it had no value for (left out).
+func expandSEOVariables(s string, vars map[string]string) (string, []string) {
+	var dropped []string
+	out := seoVariable.ReplaceAllStringFunc(s, func(m string) string {
+		name := seoVariable.FindStringSubmatch(m)[1]
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		if !slices.Contains(dropped, m) {
+			dropped = append(dropped, m)
+		}
+		return ""
+	})
+	return strings.Join(strings.Fields(out), " "), dropped
 }
 
 // profiles gives the authors the import credited the bio, photo and

@@ -88,8 +88,12 @@ func TestImportWordPressSite(t *testing.T) {
 			if storm.Author == nil || storm.Author.Name != "Lena Brandt" {
 				t.Errorf("storm's author %+v", storm.Author)
 			}
-			if storm.Description != "The storm closed every ferry route on Monday; here is what travellers should do." || storm.FocusKeyphrase != "ferry storm" {
-				t.Errorf("SEO fields: %q, %q", storm.Description, storm.FocusKeyphrase)
+			if storm.Description != "The storm closed every ferry route on Monday; here is what travellers should do." || storm.FocusKeyphrase != "ferry storm" ||
+				storm.SEOTitle != "Ferry storm: what travellers should do – Harbour Gazette" {
+				t.Errorf("SEO fields: %q, %q, %q", storm.Description, storm.FocusKeyphrase, storm.SEOTitle)
+			}
+			if !hasNote(rep.NotConverted, `"Storm closes the ferry route"`, "%%cf_edition%%") {
+				t.Errorf("the Yoast variable with no value is not reported: %+v", rep.NotConverted)
 			}
 			for _, want := range []string{"## What travellers should do", "| Route ", "| Island line | Closed  |", "> We will sail as soon as it is safe."} {
 				if !strings.Contains(storm.Body, want) {

@@ -281,15 +281,28 @@ func (s *Service) validate(actor Actor, current, next *article.Article) error {
 // remove it), as a new version. It reports false, writing nothing, when
 // the article already has it.
 func (s *Service) SetKeyphrase(ctx context.Context, actor Actor, a *article.Article, phrase string) (bool, error) {
+	return s.setSEOField(ctx, actor, a, "focus keyphrase", func(a *article.Article) *string { return &a.FocusKeyphrase }, phrase)
+}
+
+// SetSEOTitle sets the title search results and share cards show instead
+// of the headline ("" for the headline), as a new version. It reports
+// false, writing nothing, when the article already has it.
+func (s *Service) SetSEOTitle(ctx context.Context, actor Actor, a *article.Article, title string) (bool, error) {
+	return s.setSEOField(ctx, actor, a, "SEO title", func(a *article.Article) *string { return &a.SEOTitle }, title)
+}
+
+// setSEOField sets one field of an article's SEO, as a new version noted
+// what, unless the article has that value already.
+func (s *Service) setSEOField(ctx context.Context, actor Actor, a *article.Article, what string, field func(*article.Article) *string, value string) (bool, error) {
 	next := *a
-	next.FocusKeyphrase = phrase
+	*field(&next) = value
 	if err := next.Validate(s.now()); err != nil {
 		return false, err
 	}
-	if next.FocusKeyphrase == a.FocusKeyphrase {
+	if *field(&next) == *field(a) {
 		return false, nil
 	}
-	return true, s.Save(ctx, actor, a, &next, "focus keyphrase")
+	return true, s.Save(ctx, actor, a, &next, what)
 }
 
 // Delete deletes article a and its revisions. Editors may delete any

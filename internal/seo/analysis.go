@@ -141,7 +141,7 @@ func Analyze(a *article.Article, doc *render.Document, site SiteFacts) Report {
 	var checks []Check
 	checks = append(checks, keyphraseChecks(a, slug, f, words, site.SetKeyphrase)...)
 	checks = append(checks,
-		titleLength(a.Title),
+		titleLength(a.Title, a.SEOTitle),
 		descriptionLength(a.Description),
 		singleH1(f),
 		headingLevels(f),
@@ -200,15 +200,20 @@ func keyphraseChecks(a *article.Article, slug string, f *docFacts, words int, wh
 	var checks []Check
 
 	// Title: present, and ideally in its first half.
+	// Search results show the SEO title when there is one.
 	c := Check{ID: "keyphrase-title", Name: "Keyphrase in title"}
-	title := matchWords(a.Title)
+	which := "title"
+	if a.SEOTitle != "" {
+		which = "SEO title"
+	}
+	title := matchWords(a.SearchTitle())
 	switch i := indexWords(title, key); {
 	case i < 0:
-		c.Status, c.Reason = Problem, fmt.Sprintf("the title does not contain %q: work it in, near the start", kp)
+		c.Status, c.Reason = Problem, fmt.Sprintf("the %s does not contain %q: work it in, near the start", which, kp)
 	case i > 0 && i >= len(title)/2:
-		c.Status, c.Reason = Improve, fmt.Sprintf("the title has %q only from its word %d of %d: move it towards the start", kp, i+1, len(title))
+		c.Status, c.Reason = Improve, fmt.Sprintf("the %s has %q only from its word %d of %d: move it towards the start", which, kp, i+1, len(title))
 	default:
-		c.Status, c.Reason = OK, fmt.Sprintf("the title has %q near its start (from word %d of %d)", kp, i+1, len(title))
+		c.Status, c.Reason = OK, fmt.Sprintf("the %s has %q near its start (from word %d of %d)", which, kp, i+1, len(title))
 	}
 	checks = append(checks, c)
 
@@ -295,18 +300,27 @@ func timesWord(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
-func titleLength(title string) Check {
+// titleLength judges the title search results show: the SEO title when
+// the article has one, else the headline, which must also fit a
+// NewsArticle's headline.
+func titleLength(headline, seoTitle string) Check {
 	c := Check{ID: "title-length", Name: "Title length"}
+	if h := utf8.RuneCountInString(strings.TrimSpace(headline)); h > MaxHeadline {
+		c.Status, c.Reason = Problem, fmt.Sprintf("the title has %d characters, more than the %d a NewsArticle headline may have: cut it to %d or fewer, ideally %d", h, MaxHeadline, MaxHeadline, MaxTitle)
+		return c
+	}
+	which, title := "title", headline
+	if strings.TrimSpace(seoTitle) != "" {
+		which, title = "SEO title", seoTitle
+	}
 	n := utf8.RuneCountInString(strings.TrimSpace(title))
 	switch {
-	case n > MaxHeadline:
-		c.Status, c.Reason = Problem, fmt.Sprintf("the title has %d characters, more than the %d a NewsArticle headline may have: cut it to %d or fewer, ideally %d", n, MaxHeadline, MaxHeadline, MaxTitle)
 	case n > MaxTitle:
-		c.Status, c.Reason = Improve, fmt.Sprintf("the title has %d characters; search results show about %d: cut %d, or put the words that matter in the first %d", n, MaxTitle, n-MaxTitle, MaxTitle)
+		c.Status, c.Reason = Improve, fmt.Sprintf("the %s has %d characters; search results show about %d: cut %d, or put the words that matter in the first %d", which, n, MaxTitle, n-MaxTitle, MaxTitle)
 	case n < MinTitle:
-		c.Status, c.Reason = Improve, fmt.Sprintf("the title has %d characters: use %d–%d (%d more) to tell searchers what the article is about", n, MinTitle, MaxTitle, MinTitle-n)
+		c.Status, c.Reason = Improve, fmt.Sprintf("the %s has %d characters: use %d–%d (%d more) to tell searchers what the article is about", which, n, MinTitle, MaxTitle, MinTitle-n)
 	default:
-		c.Status, c.Reason = OK, fmt.Sprintf("the title has %d characters (%d–%d)", n, MinTitle, MaxTitle)
+		c.Status, c.Reason = OK, fmt.Sprintf("the %s has %d characters (%d–%d)", which, n, MinTitle, MaxTitle)
 	}
 	return c
 }

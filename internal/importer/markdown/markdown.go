@@ -17,7 +17,8 @@
 //     counts (also under Hugo's "authors")
 //   - related: titles of other articles to link to (requested links)
 //   - focus_keyphrase (or keyphrase): the search phrase for the SEO
-//     analysis
+//     analysis; seo_title (or meta_title): the title search results show
+//     instead of the headline
 //   - aliases and url (Hugo), redirect_from and permalink (Jekyll): the
 //     article's old addresses, which redirect to it (OldAddresses)
 //   - kind: article (the default), or page, about or contact for a page
@@ -69,6 +70,7 @@ func Parse(content []byte) (*article.Article, error) {
 		Description:    firstNonEmpty(m.Description, m.Summary, m.Excerpt),
 		RequestedLinks: trimAll(m.Related),
 		FocusKeyphrase: firstNonEmpty(m.FocusKeyphrase, m.Keyphrase),
+		SEOTitle:       strings.TrimSpace(firstNonEmpty(m.SEOTitle, m.MetaTitle)),
 		Status:         article.Published,
 	}
 	body = strings.TrimSpace(body)
@@ -158,6 +160,8 @@ type meta struct {
 	Related        stringList `yaml:"related"`
 	Keyphrase      string     `yaml:"keyphrase"`
 	FocusKeyphrase string     `yaml:"focus_keyphrase"`
+	SEOTitle       string     `yaml:"seo_title"`
+	MetaTitle      string     `yaml:"meta_title"`
 	Image          string     `yaml:"image"`
 	FeaturedImage  string     `yaml:"featured_image"`
 	ImageAlt       string     `yaml:"image_alt"`

@@ -90,7 +90,7 @@ func (s *Store) Revisions(ctx context.Context, articleID int64) (_ []article.Rev
 	defer s.wrap(&err, "Revisions(%d)", articleID)
 	var rs []article.Revision
 	return rs, each(ctx, s.db.Reader(), `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, seo_title,
 			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), updates
 		FROM revisions
 		WHERE article_id = $1
@@ -107,7 +107,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 	defer s.wrap(&err, "Revision(%d, %d)", articleID, n)
 	r := &article.Revision{ArticleID: articleID}
 	row := s.db.Reader().QueryRow(ctx, `
-		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase,
+		SELECT number, title, slug, description, status, published_at, tags, requested_links, saved_at, note, focus_keyphrase, seo_title,
 			COALESCE(featured_media_id, 0), COALESCE(section_id, 0), updates, body
 		FROM revisions
 		WHERE article_id = $1 AND number = $2`, articleID, n)
@@ -122,7 +122,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, n int) (_ *articl
 
 func scanRevision(row Row, r *article.Revision, extra ...any) error {
 	var tags, links, updates []byte
-	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase,
+	dest := append([]any{&r.Number, &r.Title, &r.Slug, &r.Description, &r.Status, Time(&r.PublishedAt), &tags, &links, Time(&r.SavedAt), &r.Note, &r.FocusKeyphrase, &r.SEOTitle,
 		&r.FeaturedMediaID, &r.SectionID, &updates}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
@@ -168,7 +168,7 @@ const fromArticles = `
 const articleColumns = `
 	a.id, a.slug, a.title, a.description, a.status, a.published_at, a.created_at,
 	a.updated_at, a.word_count, a.reading_minutes, COALESCE(a.source, ''), a.source_hash,
-	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, COALESCE(a.owner_id, 0),
+	a.version, a.view_count, a.comment_count, a.comments_closed, a.focus_keyphrase, a.seo_title, COALESCE(a.owner_id, 0),
 	COALESCE(a.featured_media_id, 0), a.kind, a.updates,
 	au.id, au.slug, au.name, au.bio,
 	se.id, se.slug, se.name`
@@ -181,7 +181,7 @@ func scanArticle(row Row, a *article.Article, extra ...any) error {
 	var updates []byte
 	dest := append([]any{&a.ID, &a.Slug, &a.Title, &a.Description, &a.Status, Time(&a.PublishedAt),
 		Time(&a.CreatedAt), Time(&a.UpdatedAt), &a.WordCount, &a.ReadingMinutes, &a.Source, &a.SourceHash,
-		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.OwnerID,
+		&a.Version, &a.Views, &a.CommentCount, &a.CommentsClosed, &a.FocusKeyphrase, &a.SEOTitle, &a.OwnerID,
 		&a.FeaturedMediaID, &a.Kind, &updates,
 		&authorID, &authorSlug, &authorName, &authorBio,
 		&sectionID, &sectionSlug, &sectionName}, extra...)

@@ -151,9 +151,9 @@ func (s *Store) insertArticleSQL() string {
 	return `
 	INSERT INTO articles (id, slug, title, description, body, status, published_at,
 		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id,
-		featured_media_id, section_id, kind, comments_closed, updates)
+		featured_media_id, section_id, kind, comments_closed, updates, seo_title)
 	VALUES (` + s.db.NewID("articles") + `, $1, $2, $3, $4, $5, $6, $7, $8,
-		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 	RETURNING id`
 }
 
@@ -178,7 +178,7 @@ func (s *Store) createStatements(a *article.Article, now time.Time) (_ []Stateme
 		Args: []any{a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 			s.db.Time(now), s.db.Time(updated), authorSlug, a.WordCount, a.ReadingMinutes,
 			NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID),
-			NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), a.CommentsClosed, marshalUpdates(a.Updates)},
+			NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), a.CommentsClosed, marshalUpdates(a.Updates), a.SEOTitle},
 		Row: func(r Row) error { return r.Scan(&id) },
 	})
 	stmts = append(stmts, s.tagsAndLinks(a)...)

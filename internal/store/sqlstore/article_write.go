@@ -54,11 +54,11 @@ func (s *Store) updateArticle(ctx context.Context, tx Conn, a *article.Article, 
 			slug = $1, title = $2, description = $3, body = $4, status = $5, published_at = $6,
 			updated_at = $7, author_id = $8, word_count = $9, reading_minutes = $10,
 			source = $11, source_hash = $12, title_key = $13, focus_keyphrase = $14, owner_id = $15, featured_media_id = $16,
-			section_id = $17, kind = $18, updates = $19, version = version + 1
-		WHERE id = $20`,
+			section_id = $17, kind = $18, updates = $19, seo_title = $20, version = version + 1
+		WHERE id = $21`,
 		a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 		s.db.Time(now), authorID, a.WordCount, a.ReadingMinutes,
-		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), marshalUpdates(a.Updates), a.ID)
+		NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID), NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), marshalUpdates(a.Updates), a.SEOTitle, a.ID)
 	if err != nil {
 		return err
 	}
@@ -125,11 +125,11 @@ func (s *Store) insertRevision(ctx context.Context, tx Conn, current *article.Ar
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO revisions (article_id, number, title, slug, description, body, status,
-			published_at, tags, requested_links, saved_at, note, focus_keyphrase, featured_media_id, section_id, updates)
+			published_at, tags, requested_links, saved_at, note, focus_keyphrase, featured_media_id, section_id, updates, seo_title)
 		VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1),
-			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		r.ArticleID, r.Title, r.Slug, r.Description, r.Body, r.Status,
-		s.db.NullTime(r.PublishedAt), string(tags), string(links), s.db.Time(now), note, r.FocusKeyphrase, NullID(r.FeaturedMediaID), NullID(r.SectionID), marshalUpdates(r.Updates))
+		s.db.NullTime(r.PublishedAt), string(tags), string(links), s.db.Time(now), note, r.FocusKeyphrase, NullID(r.FeaturedMediaID), NullID(r.SectionID), marshalUpdates(r.Updates), r.SEOTitle)
 	if err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}

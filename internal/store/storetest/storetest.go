@@ -87,6 +87,7 @@ func sample(slug string) *article.Article {
 		Tags:           []article.Tag{{Name: "Floods", Slug: "floods"}, {Name: "Lower Saxony", Slug: "lower-saxony"}},
 		RequestedLinks: []string{"How barriers are tested", "Five years of Ems floods"},
 		FocusKeyphrase: "Ems flood barrier",
+		SEOTitle:       "Ems flood barrier holds as the river peaks",
 		WordCount:      12,
 		ReadingMinutes: 1,
 		Source:         "/imports/" + slug + ".md",

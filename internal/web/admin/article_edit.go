@@ -54,6 +54,7 @@ type ArticleForm struct {
 	Body           string
 	Tags           string // comma-separated names
 	FocusKeyphrase string
+	SEOTitle       string // empty for the headline
 	FeaturedImage  string // the library image's ID as typed; empty for none
 	Section        string // the section's slug; empty keeps the stored one (a new article: the first)
 	Kind           string // article, page, about or contact; empty keeps the stored one
@@ -69,7 +70,7 @@ type ArticleForm struct {
 func formOf(a *article.Article, loc *time.Location, now time.Time) ArticleForm {
 	f := ArticleForm{
 		ID: a.ID, Version: a.Version, Title: a.Title, Slug: a.Slug, Description: a.Description,
-		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, Status: string(a.Status),
+		Body: a.Body, FocusKeyphrase: a.FocusKeyphrase, SEOTitle: a.SEOTitle, Status: string(a.Status),
 	}
 	if a.FeaturedMediaID != 0 {
 		f.FeaturedImage = strconv.FormatInt(a.FeaturedMediaID, 10)
@@ -104,6 +105,7 @@ func parseArticleForm(r *http.Request) ArticleForm {
 		Body:           strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
 		Tags:           r.PostFormValue("tags"),
 		FocusKeyphrase: strings.Join(strings.Fields(r.PostFormValue("focus_keyphrase")), " "),
+		SEOTitle:       strings.TrimSpace(r.PostFormValue("seo_title")),
 		FeaturedImage:  strings.TrimSpace(r.PostFormValue("featured_image")),
 		Section:        strings.TrimSpace(r.PostFormValue("section")),
 		Kind:           strings.TrimSpace(r.PostFormValue("kind")),
@@ -125,7 +127,7 @@ func parseArticleForm(r *http.Request) ArticleForm {
 const noAuthor = "-"
 
 // FieldErrors are messages about the form, by field name ("title",
-// "slug", "description", "body", "tags", "focus_keyphrase", "section",
+// "slug", "description", "body", "tags", "focus_keyphrase", "seo_title", "section",
 // "kind", "author", "updates", "status", "publish_at"), for the person
 // who typed it.
 type FieldErrors map[string]string
@@ -138,6 +140,7 @@ func (f ArticleForm) apply(a *article.Article, loc *time.Location, now time.Time
 	a.Description = f.Description
 	a.Body = f.Body
 	a.FocusKeyphrase = f.FocusKeyphrase
+	a.SEOTitle = f.SEOTitle
 	a.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	a.Slug = f.Slug
 	// A form without the field (a site without sections, or a page
@@ -216,7 +219,7 @@ func (f ArticleForm) featured() (int64, bool) {
 // form.
 var formFields = map[string]bool{
 	"title": true, "slug": true, "description": true, "body": true, "tags": true,
-	"focus_keyphrase": true, "status": true, "publish_at": true, "featured_image": true, "section": true,
+	"focus_keyphrase": true, "seo_title": true, "status": true, "publish_at": true, "featured_image": true, "section": true,
 	"kind": true, "author": true, "updates": true,
 }
 
@@ -651,6 +654,7 @@ func (h *Handler) draftFromForm(r *http.Request) (draft, stored *article.Article
 	draft.Title = strings.TrimSpace(f.Title)
 	draft.Description = strings.TrimSpace(f.Description)
 	draft.FocusKeyphrase = f.FocusKeyphrase
+	draft.SEOTitle = f.SEOTitle
 	draft.Tags = article.TagsFromNames(strings.Split(f.Tags, ",")...)
 	if id, ok := f.featured(); ok {
 		draft.FeaturedMediaID = id

@@ -209,7 +209,7 @@ func TestCreateAndEditArticle(t *testing.T) {
 	es := newEditorServer(t)
 	author := es.signIn("Ann Author", user.Author)
 
-	res := author.post("/admin/articles/new", articleForm("Flood barrier opens", "The barrier on the Ems opened today.\n", "tags", "Floods, Ems, floods", "focus_keyphrase", "  flood   barrier "))
+	res := author.post("/admin/articles/new", articleForm("Flood barrier opens", "The barrier on the Ems opened today.\n", "tags", "Floods, Ems, floods", "focus_keyphrase", "  flood   barrier ", "seo_title", " Ems flood barrier opens on time "))
 	wantEditorStatus(t, "create", res, http.StatusSeeOther)
 	a := es.article("flood-barrier-opens")
 	edit := editPath(a.ID)
@@ -222,10 +222,13 @@ func TestCreateAndEditArticle(t *testing.T) {
 	if len(a.Tags) != 2 || a.Author == nil || a.Author.Name != "Ann Author" {
 		t.Errorf("tags %v author %+v", a.Tags, a.Author)
 	}
+	if a.SEOTitle != "Ems flood barrier opens on time" {
+		t.Errorf("SEO title %q", a.SEOTitle)
+	}
 
 	page := author.get(edit)
 	wantEditorStatus(t, "edit page", page, http.StatusOK)
-	for _, want := range []string{`name="version" value="1"`, "The barrier on the Ems opened today.", `id="panels"`, "SEO analysis", "Preview",
+	for _, want := range []string{`name="version" value="1"`, "The barrier on the Ems opened today.", `id="panels"`, `value="Ems flood barrier opens on time"`, "SEO analysis", "Preview",
 		`<script src="/admin/static/editor.`, `action="` + edit + `"`, `data-panels="` + edit + `/panels"`} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("edit page lacks %q", want)

@@ -214,7 +214,7 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		return nil, err
 	}
 	p := &ArticlePage{
-		Base:          h.site.Base(r, a.Title, a.Description),
+		Base:          h.site.Base(r, a.SearchTitle(), a.Description),
 		Article:       *a,
 		Body:          body.html,
 		Featured:      featuredHTML(featured),

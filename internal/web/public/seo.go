@@ -92,7 +92,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	}
 	p.Meta = []web.MetaTag{
 		{Property: "og:type", Content: "article"},
-		{Property: "og:title", Content: a.Title},
+		{Property: "og:title", Content: a.SearchTitle()},
 		{Property: "og:description", Content: p.Description},
 		{Property: "og:url", Content: p.Canonical},
 		{Property: "og:site_name", Content: h.site.Current().Title},
@@ -114,7 +114,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 	for _, k := range keywords {
 		p.Meta = append(p.Meta, web.MetaTag{Property: "article:tag", Content: k})
 	}
-	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
+	p.Meta = append(p.Meta, twitterCard(a.SearchTitle(), p.Description, image, imageAlt)...)
 	// Home › Section › Article; an article in no section (a site without
 	// sections) goes through its first tag.
 	crumbs := []seo.Crumb{{Name: h.site.Current().Title, URL: home}}
@@ -158,14 +158,14 @@ func (h *Handlers) describePage(r *http.Request, p *ArticlePage, image, imageAlt
 	info := h.site.Current()
 	p.Meta = append([]web.MetaTag{
 		{Property: "og:type", Content: "website"},
-		{Property: "og:title", Content: a.Title},
+		{Property: "og:title", Content: a.SearchTitle()},
 		{Property: "og:description", Content: p.Description},
 		{Property: "og:url", Content: p.Canonical},
 		{Property: "og:site_name", Content: info.Title},
 		{Property: "og:image", Content: image},
 		{Property: "og:image:alt", Content: imageAlt},
 	}, imageMeta...)
-	p.Meta = append(p.Meta, twitterCard(a.Title, p.Description, image, imageAlt)...)
+	p.Meta = append(p.Meta, twitterCard(a.SearchTitle(), p.Description, image, imageAlt)...)
 	p.StructuredData = []any{
 		seo.WebPage(seo.PageType(string(a.Kind)), a.Title, p.Canonical, p.Description, info.Language, a.UpdatedAt, info.Title, home),
 		seo.BreadcrumbList(seo.Crumb{Name: info.Title, URL: home}, seo.Crumb{Name: a.Title, URL: p.Canonical}),

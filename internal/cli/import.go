@@ -27,7 +27,7 @@ func importCommand() *command {
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			mediaFlags(fs, cfg)
 			fs.StringVar(&format, "format", "", "read every file as wxr (a WordPress export), ghost (a Ghost export), hugo (Markdown of a Hugo or Jekyll site), text or markdown (default: detect from the content and extension)")
-			fs.BoolVar(&site.dryRun, "dry-run", false, "read a WordPress or Ghost export and print what would be imported, writing nothing")
+			fs.BoolVar(&site.dryRun, "dry-run", false, "read and check everything and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print the import report of a WordPress or Ghost export as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
 			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress or Ghost export an account (a contributor, with no password until 'dateline user reset-password')")
@@ -49,7 +49,7 @@ func importCommand() *command {
 			if err != nil {
 				return usage(e, fs, "--status: %v", err)
 			}
-			opts := importer.Options{Format: f, Status: st, Section: strings.TrimSpace(section)}
+			opts := importer.Options{Format: f, Status: st, Section: strings.TrimSpace(section), DryRun: site.dryRun}
 			if opts.Section != "" {
 				// Checked here, so that a name no section may have is one
 				// error rather than one per file. (The slug it makes is the
@@ -67,8 +67,8 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			if len(articles) > 0 && (site.dryRun || site.json || site.mediaFrom != "" || site.permalink != "" || site.createUsers) {
-				return usage(e, fs, "--dry-run, --json, --media-from, --permalink and --create-users are for WordPress and Ghost exports; %s is not one", articles[0])
+			if len(articles) > 0 && (site.json || site.mediaFrom != "" || site.permalink != "" || site.createUsers) {
+				return usage(e, fs, "--json, --media-from, --permalink and --create-users are for WordPress and Ghost exports; %s is not one", articles[0])
 			}
 			if len(exports) > 0 && (status != "" || strings.TrimSpace(section) != "" || strings.TrimSpace(author) != "") {
 				return usage(e, fs, "--status, --section and --author are for article files; %s is %s, which keeps its own statuses, sections and authors", exports[0].path, exports[0].format.Describe())
@@ -142,11 +142,18 @@ func importCommand() *command {
 			for _, r := range sum.Failed() {
 				fmt.Fprintf(e.stderr, "%s: %s: %s\n", fs.Name(), r.Path, oneLine(r.Err))
 			}
+			if opts.DryRun {
+				fmt.Fprint(e.stdout, "dry run: nothing was written; the counts are what would be\n")
+			}
 			fmt.Fprintf(e.stdout, "%d imported, %d updated, %d unchanged, %d failed (%d published, %d draft, %d scheduled)\n",
 				sum.Counts[importer.Created], sum.Counts[importer.Updated], sum.Counts[importer.Unchanged], sum.Counts[importer.Failed],
 				sum.Statuses[article.Published], sum.Statuses[article.Draft], sum.Statuses[article.Scheduled])
 			if sum.Redirects > 0 {
-				fmt.Fprintf(e.stdout, "%d old addresses (aliases, permalinks) now redirect to the articles\n", sum.Redirects)
+				verb := "now redirect"
+				if opts.DryRun {
+					verb = "would redirect"
+				}
+				fmt.Fprintf(e.stdout, "%d old addresses (aliases, permalinks) %s to the articles\n", sum.Redirects, verb)
 			}
 			if err != nil {
 				return fail(e, fs.Name(), err)

@@ -100,6 +100,9 @@ type Options struct {
 	// site lacks it. An article imported before stays where it is, as an
 	// editor may have moved it.
 	Section string
+	// DryRun reads and checks every file as the run would store it and
+	// reports what it would do, writing nothing.
+	DryRun bool
 	// Status, when set (Draft or Published), is the status of every
 	// article the run stores, whatever its file says; a published article
 	// dated in the future is scheduled. Empty keeps what each file says,
@@ -261,7 +264,11 @@ func (im *Importer) Run(ctx context.Context, paths []string) (Summary, error) {
 		if len(batch) < batchSize && i < total-1 {
 			continue
 		}
-		results, err := w.write(ctx, batch)
+		write := w.write
+		if im.opts.DryRun {
+			write = w.check
+		}
+		results, err := write(ctx, batch)
 		if ctx.Err() != nil {
 			return sum, ctx.Err()
 		}

@@ -272,6 +272,24 @@ func slugTaken(slug string, other *article.Article) error {
 	return fmt.Errorf("slug %q is already used by the article %q; give this one another title or a slug in its front matter", slug, other.Title)
 }
 
+// imageFile is the file an image reference of the article names: beside
+// its file, or for /images/x.jpg a file of its site (Hugo's static/).
+// Outside a site a site-absolute reference names no file
+// (fs.ErrNotExist): it stays the address it is.
+func (p parsed) imageFile(ref markdown.ImageRef, what string) (string, error) {
+	if !ref.Rooted {
+		return filepath.Join(filepath.Dir(p.path), filepath.FromSlash(ref.Path)), nil
+	}
+	if p.site == nil {
+		return "", fs.ErrNotExist
+	}
+	path, ok := p.site.Image(ref.Path)
+	if !ok {
+		return "", fmt.Errorf("%s %s: %w (looked in the site's static files)", what, ref.Path, fs.ErrNotExist)
+	}
+	return path, nil
+}
+
 // addImages adds the image files an article names beside its file to the
 // photo library (queued: serve makes their sizes), and names them in the
 // article instead: its featured image, and media:ID in its body.
@@ -280,19 +298,10 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	if imgs == nil || imgs.Featured == nil && len(imgs.Body) == 0 {
 		return nil
 	}
-	dir := filepath.Dir(p.path)
 	add := func(ref markdown.ImageRef, what string) (int64, error) {
-		path := filepath.Join(dir, filepath.FromSlash(ref.Path))
-		if ref.Rooted {
-			// /images/x.jpg is a file of the site (Hugo's static/);
-			// outside a site it stays the address it is.
-			if p.site == nil {
-				return 0, fs.ErrNotExist
-			}
-			var ok bool
-			if path, ok = p.site.Image(ref.Path); !ok {
-				return 0, fmt.Errorf("%s %s: %w (looked in the site's static files)", what, ref.Path, fs.ErrNotExist)
-			}
+		path, err := p.imageFile(ref, what)
+		if err != nil {
+			return 0, err
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -326,4 +335,64 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	}
 	markdown.UseImages(a, ids)
 	return nil
+}
+
+// check is write for a dry run: each file's result is what write would
+// do with it (created, updated, unchanged, or failed with the service's
+// reason), and nothing is stored. A slug another article holds is not
+// checked: write would number it.
+func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
+	results := make([]Result, len(batch))
+	var sources []string
+	for i, p := range batch {
+		results[i] = Result{Path: p.path, Outcome: Failed, Err: p.err}
+		if p.err == nil {
+			sources = append(sources, p.article.Source)
+		}
+	}
+	existing, err := w.bySource(ctx, sources)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range batch {
+		if p.err != nil {
+			continue
+		}
+		a, old := p.article, existing[p.article.Source]
+		r := &results[i]
+		if err := w.im.service.PrepareImport(w.im.opts.Actor, newsroom.ImportWrite{Article: a, Old: old}); err != nil {
+			r.Err = err
+			continue
+		}
+		if p.images == nil {
+			continue
+		}
+		if ref := p.images.Featured; ref != nil && !(ref.Rooted && p.site == nil) {
+			// The run fails an article whose featured image is missing.
+			path, err := p.imageFile(*ref, "featured image")
+			if err == nil {
+				_, err = os.Stat(path)
+				if err != nil {
+					err = fmt.Errorf("featured image %s: %w", ref.Path, describeFSError(err))
+				}
+			}
+			if err != nil {
+				r.Err = err
+				continue
+			}
+		}
+		r.Slug, r.Status = a.Slug, a.Status
+		switch {
+		case old == nil:
+			r.Outcome = Created
+		case old.SourceHash == a.SourceHash:
+			r.Outcome, r.Slug = Unchanged, old.Slug
+		default:
+			r.Outcome, r.Slug = Updated, old.Slug
+		}
+		if r.Outcome == Created && a.Status != article.Draft {
+			w.redirects += len(p.oldPaths)
+		}
+	}
+	return results, nil
 }

@@ -96,6 +96,9 @@ type index struct {
 	tags      []article.Tag // by slug
 	total     int
 	pinned    map[int64]bool
+	// slugs are the articles' current slugs: an old slug that is another
+	// article's now is not one WordPress should redirect.
+	slugs map[string]bool
 }
 
 // wxrSource matches the source of an article imported from a WordPress
@@ -110,7 +113,7 @@ var wxrSource = regexp.MustCompile(`^wxr:.*#([1-9][0-9]{0,17})$`)
 // own Dateline ID, so that exporting the same site twice numbers it the
 // same way.
 func buildIndex(ctx context.Context, s store.Store) (*index, error) {
-	ix := &index{wpID: map[int64]int64{}, pinned: map[int64]bool{}}
+	ix := &index{wpID: map[int64]int64{}, pinned: map[int64]bool{}, slugs: map[string]bool{}}
 	tags := map[string]article.Tag{}
 	taken := map[int64]bool{}
 	var maxID int64
@@ -121,6 +124,7 @@ func buildIndex(ctx context.Context, s store.Store) (*index, error) {
 		}
 		for _, a := range as {
 			ix.total++
+			ix.slugs[a.Slug] = true
 			maxID = max(maxID, a.ID)
 			for _, t := range a.Tags {
 				if _, ok := tags[t.Slug]; !ok {

@@ -359,7 +359,7 @@ func (x *wxr) guid(own, plain, slug string) (guid string, oldSlugs []string) {
 			guid = x.base + from
 		}
 		last := path.Base(strings.TrimSuffix(from, "/"))
-		if last != slug && article.ValidateSlug(last) == nil {
+		if last != slug && !x.ix.slugs[last] && article.ValidateSlug(last) == nil {
 			oldSlugs = append(oldSlugs, last)
 		}
 	}

@@ -84,6 +84,7 @@ func TestImportGhostSite(t *testing.T) {
 			for _, want := range []struct{ item, message string }{
 				{`"Inside the harbour master's office"`, "(for paying members only): imported as a draft"},
 				{`"This week in the Gazette"`, "newsletter"},
+				{`"Night buses return to the harbour"`, "co-authors Tom Okafor not credited"},
 			} {
 				if !hasNote(rep.NotConverted, want.item, want.message) {
 					t.Errorf("no note %q on %s: %+v", want.message, want.item, rep.NotConverted)

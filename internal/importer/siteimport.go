@@ -343,6 +343,13 @@ func (x *siteImport) prepare(it site.Item, part *SiteReport) (siteItem, bool) {
 			a.Author.Name = au.Key
 		}
 	}
+	if len(it.Authors) > 1 {
+		var others []string
+		for _, key := range it.Authors[1:] {
+			others = append(others, cmp.Or(strings.TrimSpace(x.authors[key].Name), key))
+		}
+		part.NotConverted = append(part.NotConverted, ItemNote{Item: label, Message: fmt.Sprintf("co-authors %s not credited: a Dateline article credits one author, %s", strings.Join(others, ", "), a.Author.Name)})
+	}
 	x.placeTerms(a, it)
 	if len(a.Tags) > article.MaxTags {
 		var dropped []string

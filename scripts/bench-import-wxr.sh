@@ -3,7 +3,7 @@
 # 1,000 posts/s or more on SQLite for posts of about 1,000 words; peak RSS
 # for a 500 MB export), or a Ghost export with FORMAT=ghost. It generates
 # an export of POSTS posts of WORDS words with two comments each
-# (internal/devtools/genwxr or genghost), imports it into
+# (internal/devtools/genexport), imports it into
 # a fresh SQLite file and, when DATELINE_TEST_POSTGRES is set, into a
 # fresh PostgreSQL schema, and prints posts/s and the process's peak RSS
 # (/usr/bin/time -v). A second import of the same export (nothing
@@ -15,14 +15,14 @@ posts=${POSTS:-5000}
 words=${WORDS:-1000}
 format=${FORMAT:-wxr}
 case $format in
-wxr) gen=genwxr ext=xml ;;
-ghost) gen=genghost ext=json ;;
+wxr) ext=xml ;;
+ghost) ext=json ;;
 *) echo "FORMAT is wxr or ghost, not $format" >&2; exit 2 ;;
 esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/dateline" ./cmd/dateline
-go run "./internal/devtools/$gen" "$posts" "$words" > "$dir/export.$ext"
+go run ./internal/devtools/genexport "$format" "$posts" "$words" > "$dir/export.$ext"
 size=$(du -m "$dir/export.$ext" | cut -f1)
 echo "$format export: $posts posts of about $words words, ${size} MB"
 

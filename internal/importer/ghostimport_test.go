@@ -1,8 +1,6 @@
 package importer
 
 import (
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,25 +9,20 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/media"
-	"github.com/datelinehq/dateline/internal/media/mediatest"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
-// importGhost imports the Ghost export at path into s.
+// importGhost imports the Ghost export at path into s, with a photo
+// library.
 func importGhost(t *testing.T, s store.Store, path, permalink string, opts SiteOptions) *SiteReport {
 	t.Helper()
 	read, err := GhostReader(permalink)
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := func() (io.ReadCloser, error) { return os.Open(path) }
-	rep, err := New(s, withLibrary(t, s), Options{}).ImportSite(ctx, filepath.Base(path), Ghost, read, open, opts)
-	if err != nil {
-		t.Fatalf("ImportSite(%s): %v", path, err)
-	}
-	return rep
+	return importSiteFile(t, s, withLibrary(t, s), path, Ghost, read, opts)
 }
 
 // withLibrary is the service over s with a photo library in a folder.
@@ -56,15 +49,7 @@ func TestImportGhostSite(t *testing.T) {
 			s := b.open(t)
 			path := filepath.Join("testdata", "harbour-gazette.ghost.json")
 			images := t.TempDir()
-			for name, w := range map[string]int{"2026/02/night-bus.jpg": 1400, "2026/02/bus-stop.jpg": 1300, "2025/11/mara.jpg": 600} {
-				file := filepath.Join(images, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, mediatest.JPEGWithGPS(w, 700), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			drawImages(t, images, "2026/02/night-bus.jpg", "2026/02/bus-stop.jpg", "2025/11/mara.jpg")
 			opts := SiteOptions{MediaFrom: images}
 
 			rep := importGhost(t, s, path, "/:year/:month/:slug/", opts)

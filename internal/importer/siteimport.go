@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -789,12 +790,7 @@ func (x *siteImport) profiles(ctx context.Context) error {
 	for _, au := range stored {
 		byName[au.Name] = au
 	}
-	keys := make([]string, 0, len(x.authors))
-	for k := range x.authors {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(x.authors)) {
 		old := x.authors[k]
 		au := byName[strings.TrimSpace(old.Name)]
 		if au == nil || (old.Bio == "" && old.Photo == "" && len(old.Links) == 0) {
@@ -1085,15 +1081,10 @@ func (x *siteImport) localImage(src string) (string, bool) {
 	return "", false
 }
 
-// createUsers gives the export's authors accounts, in the order the
-// export declares them.
+// createUsers gives the export's authors accounts, in the order of their
+// keys, so that a run is repeatable.
 func (x *siteImport) createUsers(ctx context.Context) error {
-	keys := make([]string, 0, len(x.authors))
-	for k := range x.authors {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(x.authors)) {
 		au := x.authors[k]
 		label := fmt.Sprintf("author %q", au.Key)
 		if strings.TrimSpace(au.Email) == "" {

@@ -18,9 +18,14 @@ import (
 // importExport imports the WordPress export at path into s.
 func importExport(t *testing.T, s store.Store, path string, opts SiteOptions) *SiteReport {
 	t.Helper()
+	return importSiteFile(t, s, newsroom.New(s, render.New(), clock.Now, nil), path, WXR, SiteReaderOf(WXR), opts)
+}
+
+// importSiteFile imports the export at path into s through svc.
+func importSiteFile(t *testing.T, s store.Store, svc *newsroom.Service, path string, format Format, read SiteReader, opts SiteOptions) *SiteReport {
+	t.Helper()
 	open := func() (io.ReadCloser, error) { return os.Open(path) }
-	svc := newsroom.New(s, render.New(), clock.Now, nil)
-	rep, err := New(s, svc, Options{}).ImportSite(ctx, filepath.Base(path), WXR, SiteReaderOf(WXR), open, opts)
+	rep, err := New(s, svc, Options{}).ImportSite(ctx, filepath.Base(path), format, read, open, opts)
 	if err != nil {
 		t.Fatalf("ImportSite(%s): %v", path, err)
 	}

@@ -19,7 +19,14 @@ func copySite(t *testing.T, name string, images ...string) string {
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", name))); err != nil {
 		t.Fatal(err)
 	}
-	for _, img := range images {
+	drawImages(t, root, images...)
+	return root
+}
+
+// drawImages writes a photo at each of the paths below root.
+func drawImages(t *testing.T, root string, paths ...string) {
+	t.Helper()
+	for _, img := range paths {
 		file := filepath.Join(root, filepath.FromSlash(img))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
@@ -28,7 +35,6 @@ func copySite(t *testing.T, name string, images ...string) string {
 			t.Fatal(err)
 		}
 	}
-	return root
 }
 
 // TestImportHugoSite: a Hugo site given by its root comes in from its

@@ -54,15 +54,7 @@ type pending struct {
 // slug-2, slug-3, … that no article from another source holds. The error
 // is for a batch that could not be stored at all.
 func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
-	results := make([]Result, len(batch))
-	var sources []string
-	for i, p := range batch {
-		results[i] = Result{Path: p.path, Outcome: Failed, Err: p.err}
-		if p.err == nil {
-			sources = append(sources, p.article.Source)
-		}
-	}
-	existing, err := w.bySource(ctx, sources)
+	results, existing, err := w.begin(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -337,11 +329,10 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	return nil
 }
 
-// check is write for a dry run: each file's result is what write would
-// do with it (created, updated, unchanged, or failed with the service's
-// reason), and nothing is stored. A slug another article holds is not
-// checked: write would number it.
-func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
+// begin starts a batch's results (failed, with the reason of each file
+// that could not be parsed) and finds the articles imported before from
+// the batch's files, by source.
+func (w *writer) begin(ctx context.Context, batch []parsed) ([]Result, map[string]*article.Article, error) {
 	results := make([]Result, len(batch))
 	var sources []string
 	for i, p := range batch {
@@ -351,6 +342,15 @@ func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
 		}
 	}
 	existing, err := w.bySource(ctx, sources)
+	return results, existing, err
+}
+
+// check is write for a dry run: each file's result is what write would
+// do with it (created, updated, unchanged, or failed with the service's
+// reason), and nothing is stored. A slug another article holds is not
+// checked: write would number it.
+func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
+	results, existing, err := w.begin(ctx, batch)
 	if err != nil {
 		return nil, err
 	}

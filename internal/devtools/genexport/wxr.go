@@ -1,38 +1,17 @@
-// Command genwxr writes a WordPress export of invented posts, for
-// measuring the import of big sites (scripts/bench-import-wxr.sh): each
-// post has about WORDS words in paragraphs and a heading, two categories,
-// three tags and two comments, one replying to the other.
-//
-// Usage: go run ./internal/devtools/genwxr POSTS WORDS > export.xml
 package main
 
 import (
 	"bufio"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 )
 
-var words = strings.Fields(`harbour ferry council budget storm quay school
-tram housing water tax river bridge market festival library hospital port
-crane island coast weather mayor vote plan station road night summer winter
-report minister court police fishing boat shipping timetable delay repair`)
-
-func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: genwxr POSTS WORDS")
-		os.Exit(2)
-	}
-	posts, err1 := strconv.Atoi(os.Args[1])
-	perPost, err2 := strconv.Atoi(os.Args[2])
-	if err1 != nil || err2 != nil || posts < 1 || perPost < 10 {
-		fmt.Fprintln(os.Stderr, "genwxr: POSTS and WORDS are whole numbers (WORDS at least 10)")
-		os.Exit(2)
-	}
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	defer w.Flush()
+// writeWXR writes a WordPress export: each post has about perPost words
+// in paragraphs and a heading, two categories, three tags and two
+// comments, one replying to the other.
+func writeWXR(w *bufio.Writer, posts, perPost int, word func() string) {
 	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
 <channel>
@@ -46,8 +25,6 @@ func main() {
 		fmt.Fprintf(w, "<wp:category><wp:term_id>%d</wp:term_id><wp:category_nicename>%s</wp:category_nicename><wp:cat_name><![CDATA[%s]]></wp:cat_name></wp:category>\n", i+1, strings.ToLower(c), c)
 	}
 	start := time.Date(2020, 1, 1, 8, 0, 0, 0, time.UTC)
-	n := 0
-	word := func() string { n++; return words[(n*7+n/len(words))%len(words)] }
 	for p := 1; p <= posts; p++ {
 		var body strings.Builder
 		for written := 0; written < perPost; {

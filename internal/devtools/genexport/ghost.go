@@ -1,44 +1,18 @@
-// Command genghost writes a Ghost export (JSON, Ghost 5) of invented
-// posts, for measuring the import of big Ghost sites
-// (FORMAT=ghost scripts/bench-import-wxr.sh): each post has about WORDS
-// words in Lexical paragraphs and a heading, a primary tag and two
-// others, and two members' comments, one replying to the other. The
-// posts come first and the tables that join them after, as the reader
-// must expect.
-//
-// Usage: go run ./internal/devtools/genghost POSTS WORDS > export.json
 package main
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 )
 
-var words = strings.Fields(`harbour ferry council budget storm quay school
-tram housing water tax river bridge market festival library hospital port
-crane island coast weather mayor vote plan station road night summer winter
-report minister court police fishing boat shipping timetable delay repair`)
-
-func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: genghost POSTS WORDS")
-		os.Exit(2)
-	}
-	posts, err1 := strconv.Atoi(os.Args[1])
-	perPost, err2 := strconv.Atoi(os.Args[2])
-	if err1 != nil || err2 != nil || posts < 1 || perPost < 10 {
-		fmt.Fprintln(os.Stderr, "genghost: POSTS and WORDS are whole numbers (WORDS at least 10)")
-		os.Exit(2)
-	}
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	defer w.Flush()
-	n := 0
-	word := func() string { n++; return words[(n*7+n/len(words))%len(words)] }
+// writeGhost writes a Ghost 5 export: each post a Lexical document of
+// about perPost words with a heading, a primary tag and two others, and
+// two members' comments, one replying to the other. The posts come first
+// and the tables that join them after, as the reader must expect.
+func writeGhost(w *bufio.Writer, posts, perPost int, word func() string) {
 	text := func(s string) map[string]any { return map[string]any{"type": "text", "text": s, "format": 0} }
 	row := func(v any) string {
 		b, err := json.Marshal(v)

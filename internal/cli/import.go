@@ -155,6 +155,18 @@ func importCommand() *command {
 				}
 				fmt.Fprintf(e.stdout, "%d old addresses (aliases, permalinks) %s to the articles\n", sum.Redirects, verb)
 			}
+			var notes []string
+			for _, r := range sum.Results {
+				for _, n := range r.Notes {
+					notes = append(notes, r.Path+": "+n)
+				}
+			}
+			if len(notes) > 0 {
+				fmt.Fprintf(e.stdout, "not converted (%d):\n", len(notes))
+				for _, n := range notes {
+					fmt.Fprintf(e.stdout, "  %s\n", n)
+				}
+			}
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}

@@ -136,6 +136,9 @@ type Result struct {
 	// updated.
 	Status article.Status
 	Err    error
+	// Notes say what of the file could not be converted, such as a
+	// template tag with no equivalent in Dateline.
+	Notes []string
 }
 
 // Summary counts the results of a run.
@@ -192,6 +195,9 @@ type parsed struct {
 	oldPaths []string
 	// site is the Hugo or Jekyll site of a Markdown file, or nil.
 	site *ssg.Site
+	// notes say what of the file could not be converted (a template tag
+	// with no equivalent), for the summary.
+	notes []string
 	// numbered lets the article's slug be numbered (-2, -3, …) when
 	// another article holds it, as for a slug from the title: an export
 	// of a whole site may give two items one slug.
@@ -457,6 +463,18 @@ func (im *Importer) parse(f file, content []byte) parsed {
 	a := p.article
 	if site != nil && site.Kind == ssg.Jekyll {
 		jekyllPost(f.path, a, im.opts.Status)
+	}
+	if site != nil {
+		// The site's template tags become what they show; the images
+		// a figure shortcode names go to the library like any other.
+		address := func(file string) string {
+			return site.Address(ssg.Page{File: filepath.Join(site.Root, filepath.FromSlash(file))})
+		}
+		a.Body, p.notes = markdown.Shortcodes(a.Body, markdown.Generator(site.Kind), address)
+		if p.images, p.err = markdown.ImagesOf(content, a); p.err != nil {
+			return p
+		}
+		im.service.CountWords(a)
 	}
 	own, aliases, _ := markdown.OldAddresses(content) // Parse vetted the front matter
 	if own == "" && site != nil {

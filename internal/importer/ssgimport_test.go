@@ -47,7 +47,7 @@ func TestImportHugoSite(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			s := b.open(t)
-			root := copySite(t, "hugo-site", "static/images/night-ferry.jpg", "static/images/route-map.png", "static/images/lifeboat.jpg",
+			root := copySite(t, "hugo-site", "static/images/night-ferry.jpg", "static/images/route-map.png", "static/images/lifeboat.jpg", "static/images/harbour-lights.jpg",
 				"content/posts/quay-works/quay.jpg", "content/posts/quay-works/crane.jpg")
 			sum, err := New(s, withLibrary(t, s), Options{}).Run(ctx, []string{root})
 			if err != nil {
@@ -71,8 +71,14 @@ func TestImportHugoSite(t *testing.T) {
 				tagSlugs(ferry) != "ferries islands harbour" || ferry.FocusKeyphrase != "night ferry" || ferry.Author == nil || ferry.Author.Name != "Ruth Alder" {
 				t.Errorf("night ferry: %v, section %+v, tags %q, keyphrase %q, author %+v", ferry.PublishedAt, ferry.Section, tagSlugs(ferry), ferry.FocusKeyphrase, ferry.Author)
 			}
-			if ferry.FeaturedMediaID == 0 || !strings.Contains(ferry.Body, "![The route across the sound](media:") {
+			if ferry.FeaturedMediaID == 0 || !strings.Contains(ferry.Body, "![The route across the sound](media:") || !strings.Contains(ferry.Body, "![Harbour lights at dusk](media:") {
 				t.Errorf("night ferry's images from static/: featured %d, body:\n%s", ferry.FeaturedMediaID, ferry.Body)
+			}
+			if !strings.Contains(ferry.Body, "*The ferry leaves as the lights come on.*") || !strings.Contains(ferry.Body, `<iframe src="https://www.youtube-nocookie.com/embed/aBcDeFgHiJk"`) || strings.Contains(ferry.Body, "{{") {
+				t.Errorf("night ferry's shortcodes:\n%s", ferry.Body)
+			}
+			if notes := notesOf(sum, "night-ferry.md"); !strings.Contains(notes, `Hugo shortcode "subscribe-box" has no equivalent`) {
+				t.Errorf("the unknown shortcode is not reported: %q", notes)
 			}
 			quay := mustArticle(t, s, "quay-works-begin")
 			if quay.FeaturedMediaID == 0 || !strings.Contains(quay.Body, "](media:") || quay.Description != "Cranes arrive on the north quay for six weeks of work." {
@@ -123,6 +129,9 @@ func TestImportJekyllSite(t *testing.T) {
 		t.Errorf("results %+v; want two posts, a draft and the about page (not the README, the home page or the layouts)", sum.Results)
 	}
 	opens := mustArticle(t, s, "harbour-opens")
+	if !strings.Contains(opens.Body, "[Who we are](/about/)") || !strings.Contains(notesOf(sum, "2025-11-03-harbour-opens.md"), "{% include %}") {
+		t.Errorf("the Liquid tags: %q, notes %q", opens.Body, notesOf(sum, "2025-11-03-harbour-opens.md"))
+	}
 	if !opens.PublishedAt.Equal(time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)) || opens.Section == nil || opens.Section.Name != "news" || opens.FeaturedMediaID == 0 {
 		t.Errorf("the post dated by its file: %v, section %+v, featured %d", opens.PublishedAt, opens.Section, opens.FeaturedMediaID)
 	}
@@ -154,4 +163,14 @@ func TestImportHugoFormatOutsideASite(t *testing.T) {
 	if f := sum.Failed(); len(f) != 1 || !strings.Contains(f[0].Err.Error(), "not in a Hugo or Jekyll site") {
 		t.Errorf("failures %+v", f)
 	}
+}
+
+// notesOf joins the notes of the run's file named name.
+func notesOf(sum Summary, name string) string {
+	for _, r := range sum.Results {
+		if filepath.Base(r.Path) == name {
+			return strings.Join(r.Notes, "\n")
+		}
+	}
+	return ""
 }

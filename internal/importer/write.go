@@ -336,7 +336,7 @@ func (w *writer) begin(ctx context.Context, batch []parsed) ([]Result, map[strin
 	results := make([]Result, len(batch))
 	var sources []string
 	for i, p := range batch {
-		results[i] = Result{Path: p.path, Outcome: Failed, Err: p.err}
+		results[i] = Result{Path: p.path, Outcome: Failed, Err: p.err, Notes: p.notes}
 		if p.err == nil {
 			sources = append(sources, p.article.Source)
 		}

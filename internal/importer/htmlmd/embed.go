@@ -112,3 +112,9 @@ func tweetQuote(e embed, text string) string {
 func openStreetMap(src string) bool {
 	return strings.HasPrefix(src, "https://www.openstreetmap.org/export/embed.html")
 }
+
+// Player is the <iframe> Dateline keeps for a YouTube or Vimeo video at
+// address, or "" for an address that is neither.
+func Player(address, title string) string {
+	return player(embedOf(address), title)
+}

@@ -30,13 +30,15 @@ type liveIndex struct {
 	// rebuildShare is the share of stale articles that makes sync
 	// build the index again.
 	rebuildShare float64
+	// language is the site's language when its settings name none.
+	language string
 
 	mu       sync.Mutex // serialises sync
 	versions map[int64]int
 }
 
-func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time) (*liveIndex, error) {
-	l := &liveIndex{store: s, renderer: r, logger: logger, now: now, rebuildShare: 0.2}
+func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time, language string) (*liveIndex, error) {
+	l := &liveIndex{store: s, renderer: r, logger: logger, now: now, rebuildShare: 0.2, language: language}
 	if err := l.build(ctx); err != nil {
 		return nil, err
 	}
@@ -51,12 +53,16 @@ func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
 	return l.ix.Load().ResolveTitle(title)
 }
 
-// build indexes every public article into a new index and makes it the
-// current one.
+// build indexes every public article into a new index, in the site's
+// language as it is now, and makes it the current one.
 func (l *liveIndex) build(ctx context.Context) error {
-	ix, versions := linking.NewIndex(), map[int64]int{}
+	language, err := siteLanguage(ctx, l.store, l.language)
+	if err != nil {
+		return err
+	}
+	ix, versions := linking.NewIndexFor(language), map[int64]int{}
 	start := time.Now()
-	err := l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
+	err = l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(l.renderer, a))
 		versions[a.ID] = a.Version
 		return nil
@@ -130,4 +136,17 @@ func (l *liveIndex) run(ctx context.Context, interval time.Duration) {
 			return
 		}
 	}
+}
+
+// siteLanguage is the language the site's settings name, else fallback
+// (the configured default).
+func siteLanguage(ctx context.Context, s store.Store, fallback string) (string, error) {
+	settings, err := s.SiteSettings(ctx)
+	if err != nil {
+		return "", err
+	}
+	if settings.Language != "" {
+		return settings.Language, nil
+	}
+	return fallback, nil
 }

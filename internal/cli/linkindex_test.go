@@ -37,7 +37,7 @@ func TestLiveIndex(t *testing.T) {
 	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	orchard := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
 
-	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestLiveIndexFollowsChanges(t *testing.T) {
 	for n := range 20 {
 		as = append(as, save(n))
 	}
-	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,12 @@ func linksCommand() *command {
 
 // buildIndex indexes every public article, one at a time.
 func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, error) {
-	ix := linking.NewIndex()
-	err := s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story}, func(a *article.Article) error {
+	language, err := siteLanguage(e.ctx, s, e.cfg.Language)
+	if err != nil {
+		return nil, err
+	}
+	ix := linking.NewIndexFor(language)
+	err = s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(r, a))
 		return nil
 	})

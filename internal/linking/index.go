@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 )
 
 // Limits that keep a large archive in memory and every query bounded.
@@ -46,6 +48,12 @@ type Index struct {
 	// built: see Stale.
 	stale int
 	idfs  atomic.Pointer[idfTable]
+	// words are the word vectors of the site's language, or nil: see
+	// UseWordVectors. wvSum and wvCount make the mean of the articles'
+	// word-vector images, which rerank takes out of every image.
+	words   *wordvec.Table
+	wvSum   []float64
+	wvCount int
 }
 
 // termInfo is a term of the vocabulary. Most terms (rare phrases and
@@ -111,20 +119,91 @@ type docEntry struct {
 	// words holds the key phrases' display texts, each followed by a NUL, in the order of phrases: one allocation an
 	// article, and no reference into the article's text.
 	words string
+	// wv is the article's word-vector image (see wordVector), or nil.
+	wv []float32
 }
 
 // phraseEntry is one key phrase; its display text is the next
 // NUL-terminated string of docEntry.words. Its key is not kept: the
 // display text normalises to it (see keyOf).
 type phraseEntry struct {
-	term uint32
-	w    float32 // tf factor
-	kind uint8
+	term    uint32
+	w       float32 // tf factor
+	kind    uint8
+	about   bool // see Phrase.About
+	inTitle bool
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
 	return &Index{termID: make(map[uint64]uint32), seed: maphash.MakeSeed(), sem: make(map[uint32][]float32), slots: make(map[int64]int32)}
+}
+
+// UseWordVectors makes the index place every article added after it in
+// the space of word vectors t (the English table for an English site, see
+// wordvec.ForLanguage; nil for none) and re-rank related articles by it:
+// see rerank. Call it before adding articles.
+func (ix *Index) UseWordVectors(t *wordvec.Table) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.words = t
+	if t != nil {
+		ix.wvSum = make([]float64, t.Dim)
+	}
+}
+
+// wordVector is an article's image in the space of word vectors: the sum
+// of the unit vectors of its single words, each weighted as in its TF-IDF
+// vector ((1 + ln tf)·idf, before the cut to maxTerms), as a unit vector;
+// nil when the index has no word vectors or knows none of the words. idf
+// gives the idf of the ith term of a.
+func (ix *Index) wordVector(a *analysis, idf func(i int) float64) []float32 {
+	if ix.words == nil {
+		return nil
+	}
+	v := make([]float32, ix.words.Dim)
+	found := false
+	for i := range a.terms {
+		at := &a.terms[i]
+		if at.kind != kindWord || strings.IndexByte(at.key, ' ') >= 0 {
+			continue
+		}
+		if ix.words.AddTo(v, at.key, float32(tfWeight(at.tf)*idf(i))) {
+			found = true
+		}
+	}
+	var norm float64
+	for _, x := range v {
+		norm += float64(x) * float64(x)
+	}
+	if !found || norm == 0 {
+		return nil
+	}
+	f := float32(1 / math.Sqrt(norm))
+	for i := range v {
+		v[i] *= f
+	}
+	return v
+}
+
+// countImage adds an article's word-vector image to the archive's mean
+// (sign 1), or takes it out (-1).
+func (ix *Index) countImage(wv []float32, sign float64) {
+	if wv == nil || ix.wvSum == nil {
+		return
+	}
+	for k, x := range wv {
+		ix.wvSum[k] += sign * float64(x)
+	}
+	ix.wvCount += int(sign)
+}
+
+// NewIndexFor returns an empty index for a site in language (a BCP 47
+// tag), with the word vectors of that language when Dateline has them.
+func NewIndexFor(language string) *Index {
+	ix := NewIndex()
+	ix.UseWordVectors(wordvec.ForLanguage(language))
+	return ix
 }
 
 // Len returns the number of articles indexed.
@@ -225,6 +304,8 @@ func (ix *Index) Upsert(d Doc) {
 		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), at})
 	}
 
+	e.wv = ix.wordVector(a, func(i int) float64 { return idf(ix.terms[ids[i]].df, n) })
+	ix.countImage(e.wv, 1)
 	slices.SortFunc(cands, func(x, y cand) int {
 		if c := cmp.Compare(y.full, x.full); c != 0 {
 			return c
@@ -276,7 +357,11 @@ func (ix *Index) Upsert(d Doc) {
 	}
 
 	// Key phrases: names, title phrases and tags first, then the most
-	// distinctive words.
+	// distinctive words. Those of the title, the standfirst's heaviest
+	// and the article's heaviest name or title phrase are what it is
+	// about.
+	titleWords, standfirst := newTitleTerms(d.Title), " "+keysOf(d.Standfirst)+" "
+	mainFound, standfirstFound := false, false
 	words := 0
 	var text []byte
 	for _, c := range cands {
@@ -293,7 +378,18 @@ func (ix *Index) Upsert(d Doc) {
 			words++
 		}
 		text = append(append(text, c.t.surface()...), 0)
-		e.phrases = append(e.phrases, phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind})
+		inTitle := titleWords.subject(c.t.key)
+		about := inTitle
+		phrase := c.t.kind == kindName || c.t.kind == kindTitlePhrase
+		// The main key phrase is the heaviest name or title phrase that
+		// is not the story's place.
+		if !mainFound && phrase && (inTitle || !strings.Contains(" "+strings.Join(titleWords.keys, " ")+" ", " "+c.t.key+" ")) {
+			mainFound, about = true, true
+		}
+		if !standfirstFound && phrase && strings.Contains(standfirst, " "+c.t.key+" ") {
+			standfirstFound, about = true, true
+		}
+		e.phrases = append(e.phrases, phraseEntry{term: c.tw.term, w: c.tw.w, kind: c.t.kind, about: about, inTitle: inTitle})
 	}
 	e.phrases = slices.Clone(e.phrases) // exactly sized
 	e.words = string(text)
@@ -314,6 +410,7 @@ func (ix *Index) removeLocked(id int64) {
 	}
 	e := ix.docs[slot]
 	ix.stale++
+	ix.countImage(e.wv, -1)
 	for _, tw := range e.vec {
 		ix.terms[tw.term].df--
 	}
@@ -453,4 +550,66 @@ func (ix *Index) Stats() Stats {
 		}
 	}
 	return s
+}
+
+// keysOf is text as its tokens' keys, stop words included, separated by
+// spaces: a phrase's key occurs in it where the phrase occurs in text.
+func keysOf(text string) string {
+	ts := tokenize(text, nil)
+	keys := make([]string, len(ts))
+	for i, t := range ts {
+		keys[i] = t.key
+	}
+	return strings.Join(keys, " ")
+}
+
+// placeWords are the prepositions that make a name in a title the place of
+// the story rather than its subject: "Emergency waits at St Anne's
+// Hospital" is about the waits.
+var placeWords = []string{"at", "in", "near", "outside", "from", "under"}
+
+// titleTerms are a title's token keys, with which of them belong to a
+// name that is the story's place (see placeWords).
+type titleTerms struct {
+	keys  []string
+	place []bool
+}
+
+func newTitleTerms(title string) titleTerms {
+	ts := tokenize(title, nil)
+	tt := titleTerms{keys: make([]string, len(ts)), place: make([]bool, len(ts))}
+	for i, t := range ts {
+		tt.keys[i] = t.key
+	}
+	for _, r := range findNames(ts) {
+		before := r[0] - 1
+		if before >= 0 && tt.keys[before] == "the" {
+			before--
+		}
+		if before >= 0 && slices.Contains(placeWords, tt.keys[before]) {
+			for i := r[0]; i < r[1]; i++ {
+				tt.place[i] = true
+			}
+		}
+	}
+	return tt
+}
+
+// subject reports whether the phrase with key occurs in the title other
+// than inside the name of the story's place.
+func (tt titleTerms) subject(key string) bool {
+	words := strings.Fields(key)
+	for i := 0; i+len(words) <= len(tt.keys); i++ {
+		if !slices.Equal(tt.keys[i:i+len(words)], words) {
+			continue
+		}
+		if before := i - 1; before >= 0 && slices.Contains(placeWords, tt.keys[before]) {
+			continue
+		}
+		if slices.Contains(tt.place[i:i+len(words)], true) {
+			continue
+		}
+		return true
+	}
+	return false
 }

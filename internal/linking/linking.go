@@ -63,7 +63,16 @@
 //
 // A match's score is the mean of the two cosines (the expanded query's
 // TF-IDF cosine and the co-occurrence cosine), from 0 to 1; its cosine is
-// the plain TF-IDF cosine of the two articles. Related leaves out the
+// the plain TF-IDF cosine of the two articles.
+//
+// With word vectors (UseWordVectors; the English GloVe vectors of package
+// wordvec for an English site), the best 30 candidates are re-ranked:
+// each article has an image in the space of word meanings (the sum of its
+// words' unit vectors weighted as in its TF-IDF vector), both images are
+// taken from the archive's mean image, and the score becomes 0.6 times
+// the score above plus 0.4 times the cosine of the two images (rerank).
+// On the labelled corpora this lifts AG News from 0.816 to 0.844 and
+// leaves Reuters at 0.853–0.856; each article's image costs 400 bytes. Related leaves out the
 // articles whose cosine is below a floor (DefaultRelatedFloor): the
 // co-occurrence cosine says little in a small archive, where an article
 // on a subject the archive lacks otherwise scores high against stories
@@ -82,13 +91,17 @@ import (
 
 // Doc is what the index knows of one published article.
 type Doc struct {
-	ID        int64
-	Slug      string
-	Title     string
-	Headings  []string // H2/H3 texts
-	Text      string   // the body as plain text (paragraphs separated by blank lines), no Markdown
-	Tags      []string // tag names
-	Published time.Time
+	ID    int64
+	Slug  string
+	Title string
+	// Standfirst is the article's description, shown under its headline.
+	// It is not ranked (the body says the same at more length); its key
+	// phrase is one an anchor may be (see Phrase.About).
+	Standfirst string
+	Headings   []string // H2/H3 texts
+	Text       string   // the body as plain text (paragraphs separated by blank lines), no Markdown
+	Tags       []string // tag names
+	Published  time.Time
 }
 
 // DocInfo is what the index keeps of an article besides its terms.
@@ -115,6 +128,8 @@ type Match struct {
 	// Reason says in a few words why it matched, such as
 	// `shares "doha agreement", "afghan taliban"; tag Pakistan`.
 	Reason string `json:"reason"`
+	// requested marks a target the source's author asked to link to.
+	requested bool
 }
 
 // Phrase is something an article is about, as an editor would write it
@@ -124,6 +139,16 @@ type Phrase struct {
 	Key    string  `json:"key"`    // normalised: the Token keys of its words joined by spaces
 	Weight float64 `json:"weight"` // higher is more distinctive of the article
 	Kind   string  `json:"kind"`   // "name", "title", "tag" or "word"
+	// About marks the phrases that say what the article is about, as an
+	// anchor for a link to it should: those in its title, its
+	// standfirst's key phrase (the heaviest name or title phrase there)
+	// and its main key phrase (its heaviest name or title phrase).
+	About bool `json:"about"`
+	// Articles is how many indexed articles hold the phrase.
+	Articles int `json:"articles"`
+	// InTitle marks a phrase the article's title is about: one of its
+	// title, other than as the story's place ("at St Anne's Hospital").
+	InTitle bool `json:"in_title"`
 }
 
 // DocFromArticle builds a Doc from a stored article: its H2/H3 headings,
@@ -136,7 +161,7 @@ func DocFromArticle(r *render.Renderer, a *article.Article) Doc {
 
 // docFromParsed is DocFromArticle for a body already parsed into doc.
 func docFromParsed(a *article.Article, doc *render.Document) Doc {
-	d := Doc{ID: a.ID, Slug: a.Slug, Title: a.Title, Published: a.PublishedAt}
+	d := Doc{ID: a.ID, Slug: a.Slug, Title: a.Title, Standfirst: a.Description, Published: a.PublishedAt}
 	for _, t := range a.Tags {
 		d.Tags = append(d.Tags, t.Name)
 	}

@@ -46,7 +46,7 @@ func (ix *Index) Related(id int64, n int, floor float64) []Match {
 		return nil
 	}
 	e := ix.docs[slot]
-	return ix.rank(e.vec, 0, e.info.Tags, slot, n, floor)
+	return ix.rank(e.vec, 0, e.info.Tags, e.wv, slot, n, floor)
 }
 
 // Cosine returns the TF-IDF cosine of indexed articles a and b, as
@@ -94,20 +94,24 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		full float64
 	}
 	ws := make([]w, 0, len(a.terms))
-	for _, at := range a.terms {
+	idfs := make([]float64, len(a.terms))
+	for i, at := range a.terms {
 		t := tfWeight(at.tf)
 		if id, ok := ix.termID[ix.hash(at.key)]; ok {
-			ws = append(ws, w{termWeight{id, float32(t)}, t * idf(ix.terms[id].df+1, N)})
+			idfs[i] = idf(ix.terms[id].df+1, N)
+			ws = append(ws, w{termWeight{id, float32(t)}, t * idfs[i]})
 		} else {
-			unknown += sq(t * idf(1, N))
+			idfs[i] = idf(1, N)
+			unknown += sq(t * idfs[i])
 		}
 	}
+	wv := ix.wordVector(a, func(i int) float64 { return idfs[i] })
 	sort.Slice(ws, func(i, j int) bool { return ws[i].full > ws[j].full })
 	for _, x := range ws[:min(len(ws), maxTerms)] {
 		vec = append(vec, x.tw)
 	}
 	slices.SortFunc(vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
-	return ix.rank(vec, unknown, d.Tags, self, n, 0)
+	return ix.rank(vec, unknown, d.Tags, wv, self, n, 0)
 }
 
 func sq(x float64) float64 { return x * x }
@@ -119,9 +123,9 @@ type scored struct {
 }
 
 // rank scores the articles against the query vector q (extra adds to its
-// squared norm), leaving out slot self and the articles whose cosine with
-// q is below floor.
-func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, n int, floor float64) []Match {
+// squared norm) and word-vector image wv (nil for none), leaving out slot
+// self and the articles whose cosine with q is below floor.
+func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32, self int32, n int, floor float64) []Match {
 	N := len(ix.slots)
 	if len(q) == 0 || N == 0 {
 		return nil
@@ -238,6 +242,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, self int32, 
 	sort.Slice(cands, func(i, j int) bool {
 		return ix.better(cands[i].score, cands[j].score, cands[i].slot, cands[j].slot)
 	})
+	ix.rerank(cands, wv)
 	cands = cands[:min(n, len(cands))]
 	out := make([]Match, len(cands))
 	for i, c := range cands {
@@ -525,9 +530,12 @@ func (ix *Index) keyPhrases(id int64) []Phrase {
 		var text string
 		text, words, _ = strings.Cut(words, "\x00")
 		out = append(out, Phrase{
-			Text:   text,
-			Weight: float64(p.w) * ix.idfOf(p.term),
-			Kind:   [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
+			Text:     text,
+			Weight:   float64(p.w) * ix.idfOf(p.term),
+			Kind:     [...]string{kindWord: "word", kindName: "name", kindTitlePhrase: "title", kindTag: "tag"}[p.kind],
+			About:    p.about,
+			InTitle:  p.inTitle,
+			Articles: int(ix.terms[p.term].df),
 		})
 	}
 	return out
@@ -590,4 +598,46 @@ func (ix *Index) selfShare(v []termWeight, vw []float64, e *docEntry) float32 {
 		}
 	}
 	return float32(c)
+}
+
+// rerank re-orders the best rerankDepth candidates, sorted by score, by a
+// score that gives wordVectorWeight to the cosine of their word-vector
+// images with the query's wv (see wordVector): two articles on one
+// subject told in other words come closer. Both images are taken as
+// differences from the archive's mean image, so that what every article
+// of the site shares (that it is news, in English) does not count. A
+// candidate without an image keeps its score; without word vectors
+// nothing changes.
+func (ix *Index) rerank(cands []scored, wv []float32) {
+	if wv == nil || ix.wvCount < 2 {
+		return
+	}
+	mean := make([]float64, len(ix.wvSum))
+	var mm, qm float64
+	for k, s := range ix.wvSum {
+		mean[k] = s / float64(ix.wvCount)
+		mm += mean[k] * mean[k]
+		qm += float64(wv[k]) * mean[k]
+	}
+	// For unit vectors q and d: |q−m|² = 1 − 2q·m + m·m.
+	qn := math.Sqrt(max(1-2*qm+mm, 1e-12))
+	top := cands[:min(rerankDepth, len(cands))]
+	for i := range top {
+		e := ix.docs[top[i].slot]
+		if e.wv == nil {
+			continue
+		}
+		var dot, dm float64
+		for k, x := range wv {
+			d := float64(e.wv[k])
+			dot += float64(x) * d
+			dm += d * mean[k]
+		}
+		dn := math.Sqrt(max(1-2*dm+mm, 1e-12))
+		cos := (dot - qm - dm + mm) / (qn * dn)
+		top[i].score = math.Round(((1-wordVectorWeight)*top[i].score+wordVectorWeight*max(cos, 0))*1e9) / 1e9
+	}
+	sort.Slice(top, func(i, j int) bool {
+		return ix.better(top[i].score, top[j].score, top[i].slot, top[j].slot)
+	})
 }

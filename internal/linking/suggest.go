@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/render"
@@ -39,21 +40,37 @@ type Suggestion struct {
 type SuggestOptions struct {
 	// PerParagraph is how many links one paragraph may get (default 1).
 	PerParagraph int
-	// Candidates is how many related articles are considered (default 30).
+	// Candidates is how many of the most related articles may be
+	// targets (default 10): a link goes to an article that is among the
+	// source's most related, or that its author requested.
 	Candidates int
 	// Max is how many suggestions to return at most (default 10).
 	Max int
+	// MinScore is the score below which nothing is suggested (default
+	// DefaultMinSuggestScore).
+	MinScore float64
 }
+
+// DefaultMinSuggestScore is the least score of a suggestion: the target's
+// relatedness (relative to the source's best related article, 0 to 1)
+// times the anchor's rarity in the archive (its idf relative to a
+// phrase of one article) times a bonus for longer phrases. A suggestion
+// under it links an article the source is only loosely about, or on a
+// phrase half the archive uses.
+const DefaultMinSuggestScore = 0.3
 
 func (o SuggestOptions) withDefaults() SuggestOptions {
 	if o.PerParagraph <= 0 {
 		o.PerParagraph = 1
 	}
 	if o.Candidates <= 0 {
-		o.Candidates = 30
+		o.Candidates = 10
 	}
 	if o.Max <= 0 {
 		o.Max = 10
+	}
+	if o.MinScore <= 0 {
+		o.MinScore = DefaultMinSuggestScore
 	}
 	return o
 }
@@ -108,21 +125,30 @@ type occurrence struct {
 
 // Suggest proposes links from article a to the articles it is most related
 // to and to those its author requested, each anchored on a phrase the
-// target is about: never to a itself, never in a heading, a quote or an
-// existing link, never to an article it already links to, each target
-// once, and at most PerParagraph per paragraph.
+// target is about (see Phrase.About): never to a itself, never in a
+// heading, a quote (a block quote or words in quotation marks) or an
+// existing link, never on part of a longer name ("British Jews" in "Board
+// of Deputies of British Jews"), never to an article it already links
+// to, each target and each phrase once, at most PerParagraph per
+// paragraph, and none scoring under MinScore; a phrase common in the
+// archive scores low.
 func Suggest(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptions) []Suggestion {
 	opts = opts.withDefaults()
 	src, found := places(ix, r, a, opts)
 	perParagraph := map[int]int{}
 	usedTarget := map[int64]bool{}
+	usedPhrase := map[string]bool{}
 	var taken [][2]int
 	var out []Suggestion
 	for _, o := range found {
-		if usedTarget[o.target.ID] || perParagraph[o.span.paragraph] >= opts.PerParagraph || overlaps(taken, o.start, o.end) {
+		if o.score < opts.MinScore {
+			break // found is sorted by score
+		}
+		if usedTarget[o.target.ID] || usedPhrase[o.phrase.Key] || perParagraph[o.span.paragraph] >= opts.PerParagraph || overlaps(taken, o.start, o.end) {
 			continue
 		}
 		usedTarget[o.target.ID] = true
+		usedPhrase[o.phrase.Key] = true
 		perParagraph[o.span.paragraph]++
 		taken = append(taken, [2]int{o.start, o.end})
 		out = append(out, suggestion(a, o, src))
@@ -199,15 +225,42 @@ func places(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptio
 		if m, ok := ix.ResolveTitle(title); ok {
 			m.Score = 1
 			m.Reason = "requested by the author"
+			m.requested = true
 			addCandidate(m, 1.5) // the author asked for it
 		}
 	}
 
 	text := newTextIndex(src, spans)
+	n := ix.Len()
+	phrases := map[int64][]Phrase{}
+	holders, titleHolders := map[string]int{}, map[string]int{}
+	for _, id := range order {
+		phrases[id] = anchors(ix.KeyPhrases(id, 20))
+		for _, p := range phrases[id] {
+			holders[p.Key]++
+			if p.InTitle {
+				titleHolders[p.Key]++
+			}
+		}
+	}
+	// What the source's own title names is a subject it shares with its
+	// targets, not one of them, unless a target's title is about it.
+	sourceTitle := " " + keysOf(a.Title) + " "
 	var found []occurrence
 	for _, id := range order {
 		target := candidates[id]
-		found = text.find(found, &target, ix.KeyPhrases(id, 20))
+		// A phrase that several of the targets are about ("St Anne's
+		// Hospital" for three hospital stories) names a subject, not
+		// one story: no link is anchored on it. The one target whose
+		// title has it keeps it.
+		var own []Phrase
+		for _, p := range phrases[id] {
+			unique := holders[p.Key] == 1 || p.InTitle && titleHolders[p.Key] == 1
+			if unique && (p.InTitle || !strings.Contains(sourceTitle, " "+p.Key+" ")) {
+				own = append(own, p)
+			}
+		}
+		found = text.find(found, &target, own, n)
 	}
 	slices.SortStableFunc(found, func(x, y occurrence) int {
 		if c := cmp.Compare(y.score, x.score); c != 0 {
@@ -218,49 +271,187 @@ func places(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptio
 	return src, found
 }
 
+// anchors are the phrases of a target a link to it may be anchored on:
+// those that say what it is about (Phrase.About).
+func anchors(phrases []Phrase) []Phrase {
+	out := phrases[:0]
+	for _, p := range phrases {
+		if p.About {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // textIndex is the linkable text of an article, tokenized once, with
-// where each token key occurs.
+// where each token key occurs and which stretches stand in quotation
+// marks.
 type textIndex struct {
+	text   string // the source
 	spans  []span
-	tokens [][]Token
+	tokens [][]tok
 	at     map[string][][2]int32 // token key → (span, token) positions
+	quoted [][2]int              // byte ranges of the source in quotation marks
 }
 
 func newTextIndex(src []byte, spans []span) *textIndex {
-	t := &textIndex{spans: spans, tokens: make([][]Token, len(spans)), at: map[string][][2]int32{}}
+	t := &textIndex{text: string(src), spans: spans, tokens: make([][]tok, len(spans)), at: map[string][][2]int32{}, quoted: quotedRanges(src)}
 	for si, sp := range spans {
-		toks := Normalize(string(src[sp.start:sp.end]))
+		toks := tokenize(string(src[sp.start:sp.end]), nil)
 		t.tokens[si] = toks
 		for ti, tok := range toks {
-			t.at[tok.Key] = append(t.at[tok.Key], [2]int32{int32(si), int32(ti)})
+			t.at[tok.key] = append(t.at[tok.key], [2]int32{int32(si), int32(ti)})
 		}
 	}
 	return t
 }
 
+// quotedRanges finds the stretches of src between quotation marks (“…”,
+// "…"), each within one paragraph: a link inside a quote would put words
+// in the speaker's mouth that were not theirs.
+func quotedRanges(src []byte) [][2]int {
+	var out [][2]int
+	open := -1
+	s := string(src)
+	for i, r := range s {
+		switch {
+		case r == '\n' && i+1 < len(s) && s[i+1] == '\n':
+			open = -1 // a quote never runs past its paragraph
+		case r == '“' || (r == '"' && open < 0):
+			open = i
+		case (r == '”' || r == '"') && open >= 0:
+			out = append(out, [2]int{open, i})
+			open = -1
+		}
+	}
+	return out
+}
+
+func (t *textIndex) inQuote(start, end int) bool {
+	for _, q := range t.quoted {
+		if start > q[0] && end <= q[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// connectors join the capitalised words of one name: "Board of Deputies
+// of British Jews", "Bank of England", "Ibn al-Haytham".
+var connectors = map[string]bool{"of": true, "for": true, "de": true, "du": true, "del": true, "der": true, "la": true, "al": true, "bin": true, "van": true, "von": true}
+
+// partOfLongerName reports whether the tokens toks[i:j] are part of a
+// longer name in the text: a capitalised word (or a connector and one)
+// right before or after them, in the same sentence.
+func partOfLongerName(toks []tok, i, j int) bool {
+	capWord := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].cap && !toks[k].stop }
+	// Before: "Deputies of British Jews", "Minister Khawaja Asif".
+	if i > 0 && !toks[i].brk {
+		if capWord(i-1) && (toks[i].chunk || toks[i-1].cap) {
+			return true
+		}
+		if connectors[toks[i-1].key] && !toks[i-1].brk && capWord(i-2) {
+			return true
+		}
+	}
+	// After: "British Jews Association", "Bank of England" for "Bank".
+	if j < len(toks) && !toks[j].brk {
+		if capWord(j) {
+			return true
+		}
+		if connectors[toks[j].key] && j+1 < len(toks) && !toks[j+1].brk && capWord(j+1) {
+			return true
+		}
+	}
+	return false
+}
+
 // find appends to found the first occurrence in each span of each of the
-// target's key phrases that makes a good anchor.
-func (t *textIndex) find(found []occurrence, target *Match, phrases []Phrase) []occurrence {
+// target's anchor phrases that makes a good anchor, scored (see
+// DefaultMinSuggestScore), and widened to the words around it that the
+// target's title has too ("line extension" to "tram line extension"); n
+// is the number of articles indexed.
+func (t *textIndex) find(found []occurrence, target *Match, phrases []Phrase, n int) []occurrence {
+	title := " " + keysOf(target.Title) + " "
+	inTitle := func(toks []tok, i, j int) bool {
+		keys := make([]string, 0, j-i)
+		for _, tk := range toks[i:j] {
+			keys = append(keys, tk.key)
+		}
+		return strings.Contains(title, " "+strings.Join(keys, " ")+" ")
+	}
+	var top float64
+	for _, p := range phrases {
+		top = max(top, p.Weight)
+	}
 	for pi := range phrases {
 		ph := &phrases[pi]
 		keys := strings.Fields(ph.Key)
 		// A lone common word ("economy") anchors a link to any article
-		// that mentions it; one word must be a name.
-		if len(keys) == 0 || len(keys) == 1 && ph.Kind != "name" {
+		// that mentions it; one word must be a name or an acronym.
+		if len(keys) == 0 || len(keys) == 1 && ph.Kind != "name" && !acronym(ph.Text) {
 			continue
+		}
+		// The target's heavier phrases say more of what it is about.
+		share := 1.0
+		if top > 0 {
+			share = 0.5 + 0.5*ph.Weight/top
+		}
+		// A phrase many articles hold ("general election") says little
+		// of this one.
+		rarity := 1.0
+		if n > 1 {
+			rarity = idf(int32(max(ph.Articles, 1)), n) / idf(1, n)
+		}
+		// A phrase the source names once, past its opening, is mentioned
+		// in passing.
+		mentions, first := 0, -1
+		for _, pos := range t.at[keys[0]] {
+			toks := t.tokens[pos[0]]
+			if int(pos[1])+len(keys) <= len(toks) && matchTokens(toks, int(pos[1]), keys) {
+				mentions++
+				if first < 0 {
+					first = t.spans[pos[0]].paragraph
+				}
+			}
+		}
+		prominence := 1.0
+		if mentions == 1 && first > 2 && !target.requested {
+			prominence = 0.6
 		}
 		lastSpan := int32(-1)
 		for _, pos := range t.at[keys[0]] {
 			si, ti := pos[0], int(pos[1])
 			toks := t.tokens[si]
-			if si == lastSpan || ti+len(keys) > len(toks) || !matchAt(toks, ti, keys) {
+			if si == lastSpan || ti+len(keys) > len(toks) || !matchTokens(toks, ti, keys) {
 				continue
 			}
-			lastSpan = si // the first occurrence in a run of text is enough
+			i, j := ti, ti+len(keys)
+			for i > 0 && !toks[i].brk && inTitle(toks, i-1, j) {
+				i--
+			}
+			for j < len(toks) && !toks[j].brk && inTitle(toks, i, j+1) {
+				j++
+			}
+			for i < j && toks[i].stop {
+				i++
+			}
+			for j > i && toks[j-1].stop {
+				j--
+			}
 			sp := t.spans[si]
-			start, end := sp.start+toks[ti].Start, sp.start+toks[ti+len(keys)-1].End
+			start, end := sp.start+toks[i].start, sp.start+toks[j-1].end
+			if partOfLongerName(toks, i, j) || t.inQuote(start, end) {
+				continue
+			}
+			// Two title words match as written, not only by their stems:
+			// "council's planning" is not the "council plan" of a title.
+			if ph.Kind == "title" && !sameWords(t.text[sp.start+toks[ti].start:sp.start+toks[ti+len(keys)-1].end], ph.Text) {
+				continue
+			}
+			lastSpan = si // the first good occurrence in a run of text is enough
 			// Longer names make better anchors than single words.
-			score := target.Score * ph.Weight * (1 + 0.5*float64(len(keys)-1))
+			score := target.Score * rarity * prominence * share * min(1+0.25*float64(j-i-1), 1.5)
 			found = append(found, occurrence{span: sp, start: start, end: end, target: target, phrase: ph, score: score})
 		}
 	}
@@ -289,9 +480,9 @@ func suggestion(a *article.Article, o occurrence, src []byte) Suggestion {
 	}
 }
 
-func matchAt(tokens []Token, i int, keys []string) bool {
+func matchTokens(tokens []tok, i int, keys []string) bool {
 	for k, key := range keys {
-		if tokens[i+k].Key != key {
+		if tokens[i+k].key != key {
 			return false
 		}
 	}
@@ -323,7 +514,8 @@ func placeID(a *article.Article, o occurrence, src []byte) string {
 // under the rules of Suggest. load returns a whole article by ID.
 func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*article.Article, error), opts SuggestOptions) ([]Suggestion, error) {
 	opts = opts.withDefaults()
-	phrases := ix.KeyPhrases(target, 20)
+	phrases := anchors(ix.KeyPhrases(target, 20))
+	n := ix.Len()
 	info, ok := ix.Doc(target)
 	if !ok || len(phrases) == 0 {
 		return nil, nil
@@ -349,7 +541,7 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 		if top > 0 {
 			to.Score = m.Score / top
 		}
-		found := newTextIndex(body, spans).find(nil, &to, phrases)
+		found := newTextIndex(body, spans).find(nil, &to, phrases, n)
 		if len(found) == 0 {
 			continue
 		}
@@ -358,6 +550,9 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 			if o.score > best.score || o.score == best.score && o.start < best.start {
 				best = o
 			}
+		}
+		if best.score < opts.MinScore {
+			continue
 		}
 		out = append(out, suggestion(src, best, body))
 		if len(out) >= opts.Max {
@@ -386,4 +581,33 @@ func Apply(body string, chosen []Suggestion) (string, error) {
 		out = out[:s.Start] + "[" + s.Phrase + "](" + urls.Article(s.Target.Slug) + ")" + out[s.End:]
 	}
 	return out, nil
+}
+
+// sameWords reports whether two phrases are the same words, whatever
+// their case, possessives and plural s.
+func sameWords(a, b string) bool {
+	norm := func(s string) []string {
+		words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' })
+		for i, w := range words {
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+			words[i] = strings.TrimSuffix(w, "s")
+		}
+		return words
+	}
+	return slices.Equal(norm(a), norm(b))
+}
+
+// acronym reports whether a one-word phrase is written in capitals ("TTP",
+// "NATO"): a name, whatever the tokenizer made of it.
+func acronym(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/linking/linkingtest"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 	"github.com/datelinehq/dateline/internal/render"
 )
 
@@ -28,6 +29,7 @@ func main() {
 	n := flag.Int("n", 10000, "articles")
 	words := flag.Int("words", 1500, "words per article")
 	queries := flag.Int("queries", 1000, "queries to time")
+	english := flag.Bool("english", true, "draw the articles' words from the English word vectors and use them, as an English site does (false: invented words, no vectors)")
 	memprofile := flag.String("memprofile", "", "write a heap profile after the build to this file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the build and the queries to this file")
 	flag.Parse()
@@ -47,8 +49,14 @@ func main() {
 	// The archive is streamed: each worker generates an article, indexes
 	// it and drops it, as a server reading the store would.
 	archive := linkingtest.NewArchive(*words, 1)
-	start := time.Now()
 	ix := linking.NewIndex()
+	if *english {
+		// The 20,000 most frequent keys: a news archive's vocabulary.
+		vocabulary := wordvec.English().Keys()[:20000]
+		archive = linkingtest.NewArchiveOf(*words, 1, vocabulary)
+		ix = linking.NewIndexFor("en")
+	}
+	start := time.Now()
 	var wg sync.WaitGroup
 	var genNanos atomic.Int64
 	next := make(chan int, 64)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/linking/eval"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 	}
 	failed := false
 	if !*calibrate {
-		fmt.Printf("%-52s %7s %9s %9s %9s\n", "corpus", "articles", "queries", "baseline", "dateline")
+		fmt.Printf("%-52s %7s %9s %9s %9s %9s\n", "corpus", "articles", "queries", "baseline", "before", "dateline")
 	}
 	for _, c := range corpora {
 		items, err := c.load(filepath.Join(*dir, c.file))
@@ -45,8 +46,9 @@ func main() {
 			continue
 		}
 		base := eval.Baseline(items, *k, *sample)
-		ours := eval.Engine(items, *k, *sample)
-		fmt.Printf("%-52s %7d %9d %9.4f %9.4f   (index %v, queries %v)\n", c.name, len(items), ours.Queries, base.Precision, ours.Precision, ours.Build.Round(1e6), ours.Query.Round(1e6))
+		before := eval.Engine(items, *k, *sample, nil)
+		ours := eval.Engine(items, *k, *sample, wordvec.English())
+		fmt.Printf("%-52s %7d %9d %9.4f %9.4f %9.4f   (index %v, queries %v)\n", c.name, len(items), ours.Queries, base.Precision, before.Precision, ours.Precision, ours.Build.Round(1e6), ours.Query.Round(1e6))
 	}
 	if failed {
 		os.Exit(1)

@@ -26,6 +26,7 @@ import (
 	"unicode"
 
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 )
 
 // Item is one labelled article.
@@ -115,12 +116,14 @@ type Result struct {
 	Query     time.Duration
 }
 
-// Engine indexes items with the linking engine and measures precision@k
-// of Related for every item (or for the first sample items when sample>0,
-// the index always holding them all).
-func Engine(items []Item, k, sample int) Result {
+// Engine indexes items with the linking engine, with word vectors words
+// (nil for none), and measures precision@k of Related for every item (or
+// for the first sample items when sample>0, the index always holding them
+// all).
+func Engine(items []Item, k, sample int, words *wordvec.Table) Result {
 	start := time.Now()
 	ix := linking.NewIndex()
+	ix.UseWordVectors(words)
 	parallel(len(items), func(i int) { ix.Upsert(items[i].Doc) })
 	built := time.Now()
 	labels := make(map[int64]string, len(items))

@@ -44,11 +44,21 @@ type topic struct {
 }
 
 // NewArchive returns the generator of an archive of articles of about
-// words words.
+// words words, made of invented words.
 func NewArchive(words int, seed uint64) *Archive {
+	return NewArchiveOf(words, seed, nil)
+}
+
+// NewArchiveOf is NewArchive with its words drawn from vocabulary (such
+// as a language's word-vector keys) when it is not empty, so that the
+// articles have images in that language's word vectors.
+func NewArchiveOf(words int, seed uint64, vocabulary []string) *Archive {
 	r := rand.New(rand.NewPCG(seed, seed^0x5DEECE66D))
 	syll := []string{"ka", "lo", "mi", "ran", "te", "sul", "vo", "ne", "dar", "pi", "zen", "ho", "bri", "tas", "mor", "qui", "el", "fa", "gon", "ush"}
 	word := func() string {
+		if len(vocabulary) > 0 {
+			return vocabulary[r.IntN(len(vocabulary))]
+		}
 		var b strings.Builder
 		for range 2 + r.IntN(3) {
 			b.WriteString(syll[r.IntN(len(syll))])

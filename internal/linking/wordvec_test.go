@@ -1,0 +1,42 @@
+package linking
+
+import (
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
+)
+
+// Issue 16: with the English word vectors, an article on the same subject
+// told in other words ranks above one that shares as many words with the
+// query but is about something else; a site in another language keeps
+// the ranking without them.
+func TestWordVectorsRerank(t *testing.T) {
+	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	docs := []Doc{
+		{ID: 1, Title: "Striker scores twice as United win the derby", Published: day,
+			Text: "The striker scored twice on Saturday as United won the derby in front of a full stadium. The goalkeeper made three saves and the manager praised the defence after the final whistle."},
+		{ID: 2, Title: "Keeper saves penalty in cup tie", Published: day.Add(time.Hour),
+			Text: "A late penalty was saved by the keeper on Saturday and the home team held on to reach the quarter-final. Fans sang until the referee blew for full time."},
+		{ID: 3, Title: "Central bank raises interest rates again", Published: day.Add(2 * time.Hour),
+			Text: "The central bank raised interest rates on Saturday for the third time this year, saying inflation had not fallen as fast as the markets expected. Mortgage lenders will pass the rise to borrowers."},
+		{ID: 4, Title: "Council approves the new harbour budget", Published: day.Add(3 * time.Hour),
+			Text: "The council approved the harbour budget on Saturday after a long debate about ferry fares and the cost of dredging the channel."},
+	}
+	for _, lang := range []string{"en", "ur"} {
+		ix := NewIndexFor(lang)
+		for _, d := range docs {
+			ix.Upsert(d)
+		}
+		got := ix.Related(1, 3, 0)
+		if len(got) == 0 {
+			t.Fatalf("%s: no related articles", lang)
+		}
+		if lang == "en" && got[0].ID != 2 {
+			t.Errorf("with word vectors the cup tie should come first: %+v", got)
+		}
+	}
+	if NewIndexFor("ur").words != nil || NewIndexFor("en-GB").words != wordvec.English() {
+		t.Error("only an English site gets the English word vectors")
+	}
+}

@@ -63,6 +63,8 @@ type Index struct {
 type termInfo struct {
 	df    int32 // articles containing the term (before vectors are cut)
 	flags uint8
+	// vec is the term's row in the word vectors plus one, 0 for none.
+	vec int32
 	*termData
 }
 
@@ -119,8 +121,42 @@ type docEntry struct {
 	// words holds the key phrases' display texts, each followed by a NUL, in the order of phrases: one allocation an
 	// article, and no reference into the article's text.
 	words string
-	// wv is the article's word-vector image (see wordVector), or nil.
-	wv []float32
+	// wv is the article's word-vector image (see wordVector), or nil,
+	// at 16 bits a value (half a float's memory, no loss measured):
+	// wvScale times each value is the unit vector's.
+	wv      []int16
+	wvScale float32
+}
+
+// image returns e's word-vector image as a unit vector, or nil.
+func (e *docEntry) image() []float32 {
+	if e.wv == nil {
+		return nil
+	}
+	v := make([]float32, len(e.wv))
+	for k, q := range e.wv {
+		v[k] = float32(q) * e.wvScale
+	}
+	return v
+}
+
+// setImage keeps v, a unit vector or nil, as e's image.
+func (e *docEntry) setImage(v []float32) {
+	if v == nil {
+		return
+	}
+	var top float32
+	for _, x := range v {
+		top = max(top, x, -x)
+	}
+	if top == 0 {
+		return
+	}
+	e.wvScale = top / math.MaxInt16
+	e.wv = make([]int16, len(v))
+	for k, x := range v {
+		e.wv[k] = int16(math.Round(float64(x / e.wvScale)))
+	}
 }
 
 // phraseEntry is one key phrase; its display text is the next
@@ -152,12 +188,25 @@ func (ix *Index) UseWordVectors(t *wordvec.Table) {
 	}
 }
 
+// vectorRow is the row plus one of a single word in the word vectors (see
+// termInfo.vec), 0 for other terms and words the vectors lack.
+func (ix *Index) vectorRow(at *aterm) int32 {
+	if ix.words == nil || at.kind != kindWord || strings.IndexByte(at.key, ' ') >= 0 {
+		return 0
+	}
+	row, ok := ix.words.Index(at.key)
+	if !ok {
+		return 0
+	}
+	return row + 1
+}
+
 // wordVector is an article's image in the space of word vectors: the sum
 // of the unit vectors of its single words, each weighted as in its TF-IDF
 // vector ((1 + ln tf)·idf, before the cut to maxTerms), as a unit vector;
-// nil when the index has no word vectors or knows none of the words. idf
-// gives the idf of the ith term of a.
-func (ix *Index) wordVector(a *analysis, idf func(i int) float64) []float32 {
+// nil when the index has no word vectors or knows none of the words. of
+// gives the idf of the ith term of a and its row plus one (0 for none).
+func (ix *Index) wordVector(a *analysis, of func(i int) (idf float64, row int32)) []float32 {
 	if ix.words == nil {
 		return nil
 	}
@@ -165,10 +214,11 @@ func (ix *Index) wordVector(a *analysis, idf func(i int) float64) []float32 {
 	found := false
 	for i := range a.terms {
 		at := &a.terms[i]
-		if at.kind != kindWord || strings.IndexByte(at.key, ' ') >= 0 {
+		if at.kind != kindWord {
 			continue
 		}
-		if ix.words.AddTo(v, at.key, float32(tfWeight(at.tf)*idf(i))) {
+		idf, row := of(i)
+		if row > 0 && ix.words.AddRow(v, row-1, float32(tfWeight(at.tf)*idf)) {
 			found = true
 		}
 	}
@@ -188,12 +238,12 @@ func (ix *Index) wordVector(a *analysis, idf func(i int) float64) []float32 {
 
 // countImage adds an article's word-vector image to the archive's mean
 // (sign 1), or takes it out (-1).
-func (ix *Index) countImage(wv []float32, sign float64) {
-	if wv == nil || ix.wvSum == nil {
+func (ix *Index) countImage(e *docEntry, sign float64) {
+	if e.wv == nil || ix.wvSum == nil {
 		return
 	}
-	for k, x := range wv {
-		ix.wvSum[k] += sign * float64(x)
+	for k, q := range e.wv {
+		ix.wvSum[k] += sign * float64(q) * float64(e.wvScale)
 	}
 	ix.wvCount += int(sign)
 }
@@ -293,7 +343,7 @@ func (ix *Index) Upsert(d Doc) {
 		if !ok {
 			id = uint32(len(ix.terms))
 			ix.termID[ix.hash(at.key)] = id
-			ix.terms = append(ix.terms, termInfo{flags: at.flags()})
+			ix.terms = append(ix.terms, termInfo{flags: at.flags(), vec: ix.vectorRow(at)})
 		}
 		ix.terms[id].df++
 		ids[i] = id
@@ -304,8 +354,11 @@ func (ix *Index) Upsert(d Doc) {
 		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), at})
 	}
 
-	e.wv = ix.wordVector(a, func(i int) float64 { return idf(ix.terms[ids[i]].df, n) })
-	ix.countImage(e.wv, 1)
+	e.setImage(ix.wordVector(a, func(i int) (float64, int32) {
+		t := &ix.terms[ids[i]]
+		return idf(t.df, n), t.vec
+	}))
+	ix.countImage(e, 1)
 	slices.SortFunc(cands, func(x, y cand) int {
 		if c := cmp.Compare(y.full, x.full); c != 0 {
 			return c
@@ -410,7 +463,7 @@ func (ix *Index) removeLocked(id int64) {
 	}
 	e := ix.docs[slot]
 	ix.stale++
-	ix.countImage(e.wv, -1)
+	ix.countImage(e, -1)
 	for _, tw := range e.vec {
 		ix.terms[tw.term].df--
 	}

@@ -46,7 +46,7 @@ func (ix *Index) Related(id int64, n int, floor float64) []Match {
 		return nil
 	}
 	e := ix.docs[slot]
-	return ix.rank(e.vec, 0, e.info.Tags, e.wv, slot, n, floor)
+	return ix.rank(e.vec, 0, e.info.Tags, e.image(), slot, n, floor)
 }
 
 // Cosine returns the TF-IDF cosine of indexed articles a and b, as
@@ -105,7 +105,7 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 			unknown += sq(t * idfs[i])
 		}
 	}
-	wv := ix.wordVector(a, func(i int) float64 { return idfs[i] })
+	wv := ix.wordVector(a, func(i int) (float64, int32) { return idfs[i], ix.vectorRow(&a.terms[i]) })
 	sort.Slice(ws, func(i, j int) bool { return ws[i].full > ws[j].full })
 	for _, x := range ws[:min(len(ws), maxTerms)] {
 		vec = append(vec, x.tw)
@@ -628,8 +628,9 @@ func (ix *Index) rerank(cands []scored, wv []float32) {
 			continue
 		}
 		var dot, dm float64
+		scale := float64(e.wvScale)
 		for k, x := range wv {
-			d := float64(e.wv[k])
+			d := float64(e.wv[k]) * scale
 			dot += float64(x) * d
 			dm += d * mean[k]
 		}

@@ -29,7 +29,8 @@ func main() {
 	n := flag.Int("n", 10000, "articles")
 	words := flag.Int("words", 1500, "words per article")
 	queries := flag.Int("queries", 1000, "queries to time")
-	english := flag.Bool("english", true, "draw the articles' words from the English word vectors and use them, as an English site does (false: invented words, no vectors)")
+	english := flag.Bool("english", true, "draw the articles' words from the English word vectors' keys, as an English site's are (false: invented words)")
+	vectors := flag.Bool("vectors", true, "with -english, re-rank with the English word vectors, as an English site does")
 	memprofile := flag.String("memprofile", "", "write a heap profile after the build to this file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the build and the queries to this file")
 	flag.Parse()
@@ -54,7 +55,9 @@ func main() {
 		// The 20,000 most frequent keys: a news archive's vocabulary.
 		vocabulary := wordvec.English().Keys()[:20000]
 		archive = linkingtest.NewArchiveOf(*words, 1, vocabulary)
-		ix = linking.NewIndexFor("en")
+		if *vectors {
+			ix = linking.NewIndexFor("en")
+		}
 	}
 	start := time.Now()
 	var wg sync.WaitGroup

@@ -23,7 +23,8 @@ type Table struct {
 	Dim    int
 	index  map[string]int32
 	keys   []string
-	values []int8 // Dim a vector, each scaled so its largest value is ±127
+	values []int8    // Dim a vector, each scaled so its largest value is ±127
+	inv    []float32 // one a vector: 1 / its norm, 0 for a zero vector
 }
 
 // Add appends the vector of key, quantised; a key added twice keeps its
@@ -49,27 +50,44 @@ func (t *Table) Add(key string, v []float64) {
 		}
 		t.values = append(t.values, int8(q))
 	}
+	t.inv = append(t.inv, invNorm(t.values[len(t.values)-t.Dim:]))
+}
+
+func invNorm(vals []int8) float32 {
+	var norm float64
+	for _, q := range vals {
+		norm += float64(q) * float64(q)
+	}
+	if norm == 0 {
+		return 0
+	}
+	return float32(1 / math.Sqrt(norm))
 }
 
 // Len is the number of keys.
 func (t *Table) Len() int { return len(t.keys) }
 
+// Index returns the row of key, or false when the table lacks it.
+func (t *Table) Index(key string) (int32, bool) {
+	i, ok := t.index[key]
+	return i, ok
+}
+
 // AddTo adds w times the unit vector of key to dst (of length Dim) and
 // reports whether the table has key.
 func (t *Table) AddTo(dst []float32, key string, w float32) bool {
 	i, ok := t.index[key]
-	if !ok {
+	return ok && t.AddRow(dst, i, w)
+}
+
+// AddRow adds w times the unit vector of row i (see Index) to dst and
+// reports whether the vector is not zero.
+func (t *Table) AddRow(dst []float32, i int32, w float32) bool {
+	f := w * t.inv[i]
+	if f == 0 {
 		return false
 	}
 	vals := t.values[int(i)*t.Dim : int(i+1)*t.Dim]
-	var norm float32
-	for _, q := range vals {
-		norm += float32(q) * float32(q)
-	}
-	if norm == 0 {
-		return false
-	}
-	f := w / float32(math.Sqrt(float64(norm)))
 	for k, q := range vals {
 		dst[k] += f * float32(q)
 	}
@@ -131,6 +149,10 @@ func Parse(data []byte) (*Table, error) {
 	t.values = make([]int8, len(p))
 	for i, b := range p {
 		t.values[i] = int8(b)
+	}
+	t.inv = make([]float32, count)
+	for i := range t.inv {
+		t.inv[i] = invNorm(t.values[i*dim : (i+1)*dim])
 	}
 	return t, nil
 }

@@ -51,12 +51,15 @@ type SuggestOptions struct {
 	MinScore float64
 }
 
-// DefaultMinSuggestScore is the least score of a suggestion: the target's
-// relatedness (relative to the source's best related article, 0 to 1)
-// times the anchor's rarity in the archive (its idf relative to a
-// phrase of one article) times a bonus for longer phrases. A suggestion
-// under it links an article the source is only loosely about, or on a
-// phrase half the archive uses.
+// DefaultMinSuggestScore is the least score of a suggestion. A score is
+// the target's relatedness (relative to the source's best related
+// article, 0 to 1; 1.5 for a link the author requested) times the
+// anchor's rarity in the archive (its idf relative to a phrase of one
+// article), its weight among the target's phrases (from 0.5 to 1), 0.6
+// for a phrase named once past the source's second paragraph, and a
+// bonus for longer phrases (up to 1.5). A suggestion under it links an
+// article the source is only loosely about, or on a phrase half the
+// archive uses.
 const DefaultMinSuggestScore = 0.3
 
 func (o SuggestOptions) withDefaults() SuggestOptions {

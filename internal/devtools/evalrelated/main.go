@@ -42,7 +42,7 @@ func main() {
 			continue
 		}
 		if *calibrate {
-			printCalibration(c.name, len(items), eval.Calibrate(items, *k, *sample, floors()), *k)
+			printCalibration(c.name, len(items), eval.Calibrate(items, *k, *sample, floors(), wordvec.English()), *k)
 			continue
 		}
 		base := eval.Baseline(items, *k, *sample)

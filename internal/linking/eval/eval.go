@@ -180,10 +180,12 @@ type Calibration struct {
 // chancePairs is how many random pairs measure Calibration.Chance.
 const chancePairs = 50_000
 
-// Calibrate indexes items and measures each floor on the top k related
-// articles of every item (or of sample items, evenly spread).
-func Calibrate(items []Item, k, sample int, floors []float64) Calibration {
+// Calibrate indexes items, with word vectors words (nil for none), and
+// measures each floor on the top k related articles of every item (or of
+// sample items, evenly spread).
+func Calibrate(items []Item, k, sample int, floors []float64, words *wordvec.Table) Calibration {
 	ix := linking.NewIndex()
+	ix.UseWordVectors(words)
 	parallel(len(items), func(i int) { ix.Upsert(items[i].Doc) })
 	labels := make(map[int64]string, len(items))
 	for _, it := range items {

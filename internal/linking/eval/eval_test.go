@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 )
 
 // corpusDir is where the labelled corpora live, outside the repository.
@@ -31,7 +32,7 @@ func TestPrecision(t *testing.T) {
 	for _, test := range corpora {
 		t.Run(test.name, func(t *testing.T) {
 			items, sample := load(t, test)
-			c := Calibrate(items, 5, sample, []float64{0, linking.DefaultRelatedFloor})
+			c := Calibrate(items, 5, sample, []float64{0, linking.DefaultRelatedFloor}, wordvec.English())
 			got, floored := c.Floors[0], c.Floors[1]
 			base := Baseline(items, 5, sample)
 			t.Logf("precision@5 over %d articles: baseline %.4f, engine %.4f, with the floor %.4f (%.2f kept a query, wrong dropped %.4f); chance cosines p90/p95/p99 %.4f",
@@ -68,14 +69,15 @@ type corpus struct {
 	file       string
 	load       func(string) ([]Item, error)
 	fullSample int
-	fullFloor  float64 // the issue's targets, see the TODO
+	fullFloor  float64 // a floor under what the engine measures, against regressions
 }
 
+// The engine with the English word vectors measures 0.853 (Reuters, every
+// article) and 0.844 (AG News, every article; its first 1,000 here) in
+// docs/benchmarks.md, "Issue 16"; issue 16's targets are 0.86 and 0.84.
 var corpora = []corpus{
-	// TODO(issue 16): the targets are 0.85 and 0.82; the engine
-	// measures 0.856 and 0.816 on the full sets.
-	{"reuters", "reuters21578_modapte_test.jsonl", LoadReuters, 0, 0.84},
-	{"agnews", "ag_news_test.csv", LoadAGNews, 1000, 0.80},
+	{"reuters", "reuters21578_modapte_test.jsonl", LoadReuters, 0, 0.845},
+	{"agnews", "ag_news_test.csv", LoadAGNews, 1000, 0.83},
 }
 
 // load reads a corpus and returns its items and how many to query: the

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -87,6 +89,15 @@ func importCommand() *command {
 				if fi, err := os.Stat(site.mediaFrom); err != nil || !fi.IsDir() {
 					return usage(e, fs, "--media-from %s: not a folder that can be read", site.mediaFrom)
 				}
+			}
+			if site.dryRun {
+				// A dry run writes nothing, not even a new database: a site
+				// that does not exist yet is checked as an empty one.
+				done, err := emptySiteForDryRun(e)
+				if err != nil {
+					return fail(e, fs.Name(), err)
+				}
+				defer done()
 			}
 			s, err := openStore(e)
 			if err != nil {
@@ -208,4 +219,23 @@ func splitExports(paths []string, forced importer.Format) (exports []export, art
 		}
 	}
 	return exports, articles, nil
+}
+
+// emptySiteForDryRun points the command at a temporary empty database when
+// the SQLite file it names does not exist, and returns the clean-up.
+func emptySiteForDryRun(e *env) (func(), error) {
+	backend, target, err := config.ParseDB(e.cfg.DB)
+	if err != nil || backend != config.SQLite {
+		return func() {}, err
+	}
+	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
+		return func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "dateline-dry-run-")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stdout, "no database at %s yet: checked against an empty site\n", target)
+	e.cfg.DB = "sqlite:" + filepath.Join(dir, "site.db")
+	return func() { os.RemoveAll(dir) }, nil
 }

@@ -330,7 +330,8 @@ func analyze(d Doc) *analysis {
 }
 
 // keyOf is the normalised form of a phrase or a tag name: its tokens'
-// keys joined by spaces.
+// keys, stop words included, joined by spaces. A phrase's key occurs in
+// the key of a text where the phrase occurs in the text.
 func keyOf(text string) string {
 	ts := tokenize(text, nil)
 	keys := make([]string, len(ts))

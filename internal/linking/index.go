@@ -413,7 +413,7 @@ func (ix *Index) Upsert(d Doc) {
 	// distinctive words. Those of the title, the standfirst's heaviest
 	// and the article's heaviest name or title phrase are what it is
 	// about.
-	titleWords, standfirst := newTitleTerms(d.Title), " "+keysOf(d.Standfirst)+" "
+	titleWords, standfirst := newTitleTerms(d.Title), " "+keyOf(d.Standfirst)+" "
 	mainFound, standfirstFound := false, false
 	words := 0
 	var text []byte
@@ -603,17 +603,6 @@ func (ix *Index) Stats() Stats {
 		}
 	}
 	return s
-}
-
-// keysOf is text as its tokens' keys, stop words included, separated by
-// spaces: a phrase's key occurs in it where the phrase occurs in text.
-func keysOf(text string) string {
-	ts := tokenize(text, nil)
-	keys := make([]string, len(ts))
-	for i, t := range ts {
-		keys[i] = t.key
-	}
-	return strings.Join(keys, " ")
 }
 
 // placeWords are the prepositions that make a name in a title the place of

@@ -248,7 +248,7 @@ func places(ix *Index, r *render.Renderer, a *article.Article, opts SuggestOptio
 	}
 	// What the source's own title names is a subject it shares with its
 	// targets, not one of them, unless a target's title is about it.
-	sourceTitle := " " + keysOf(a.Title) + " "
+	sourceTitle := " " + keyOf(a.Title) + " "
 	var found []occurrence
 	for _, id := range order {
 		target := candidates[id]
@@ -375,7 +375,7 @@ func partOfLongerName(toks []tok, i, j int) bool {
 // target's title has too ("line extension" to "tram line extension"); n
 // is the number of articles indexed.
 func (t *textIndex) find(found []occurrence, target *Match, phrases []Phrase, n int) []occurrence {
-	title := " " + keysOf(target.Title) + " "
+	title := " " + keyOf(target.Title) + " "
 	inTitle := func(toks []tok, i, j int) bool {
 		keys := make([]string, 0, j-i)
 		for _, tk := range toks[i:j] {

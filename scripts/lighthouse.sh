@@ -66,7 +66,10 @@ elif [[ ${RTL:-} == 1 ]]; then
 	"$tmp/dateline" import --db "sqlite:$tmp/site.db" internal/web/public/testdata/library-evening-classes.ur.md >&2
 	url="http://$addr/library-evening-classes/"
 	DATELINE_LANGUAGE=ur start_dateline "$tmp/dateline" "$tmp/site.db" "$addr" "$tmp/dateline.log" --quiet
-	curl -fsS "$url" | grep -q '<html lang="ur" dir="rtl">' || die "$url is not served in Urdu, right to left"
+	# The page is read whole first: grep -q stops reading at its match,
+	# and curl, writing on, then fails the pipeline.
+	page=$(curl -fsS "$url") || die "$url cannot be fetched"
+	[[ $page == *'<html lang="ur" dir="rtl">'* ]] || die "$url is not served in Urdu, right to left"
 else
 	start_dateline "$tmp/dateline" "$tmp/site.db" "$addr" "$tmp/dateline.log" --quiet
 	if [[ -n ${PAGE:-} ]]; then

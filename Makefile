@@ -1,13 +1,17 @@
 # Developer shortcuts; the README's commands work without make.
 POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: build run test test-postgres test-clock eval lint bench
+.PHONY: build vectors run test test-postgres test-clock eval lint bench
 
 # A static binary with no C and no system library: nodynamic keeps the
 # WebP encoder on its built-in WebAssembly libwebp instead of loading the
 # system's, which would link the binary dynamically.
-build:
+# The English word vectors (scripts/gen-vectors.sh) are embedded when made.
+build: vectors
 	CGO_ENABLED=0 go build -tags nodynamic -o dateline ./cmd/dateline
+
+vectors:
+	bash scripts/gen-vectors.sh
 
 run:
 	go run ./cmd/dateline import examples/articles

@@ -7,6 +7,7 @@
 # Usage: scripts/bench-linking.sh [SIZE...]   (default: 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/gen-vectors.sh # the English word vectors the engine embeds
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 go build -o "$bin/benchlinking" ./internal/devtools/benchlinking

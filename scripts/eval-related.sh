@@ -11,4 +11,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${DATELINE_NEWS_CORPORA:-../shared/fixtures/news}
 [[ -d $dir ]] || { echo "eval-related.sh: no corpora at $dir" >&2; exit 1; }
+bash scripts/gen-vectors.sh # the English word vectors the engine embeds
 exec go run ./internal/devtools/evalrelated -dir "$dir" -k 5 "$@"

@@ -66,7 +66,8 @@
 // the plain TF-IDF cosine of the two articles.
 //
 // With word vectors (UseWordVectors; the English GloVe vectors of package
-// wordvec for an English site), the best 30 candidates are re-ranked:
+// wordvec for an English site, in a binary built after
+// scripts/gen-vectors.sh made them), the best 30 candidates are re-ranked:
 // each article has an image in the space of word meanings (the sum of its
 // words' unit vectors weighted as in its TF-IDF vector), both images are
 // taken from the archive's mean image, and the score becomes 0.6 times

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/datelinehq/dateline/internal/linking/wordvec"
+	"github.com/datelinehq/dateline/internal/linking/wordvec/wordvectest"
 )
 
 // Issue 16: with the English word vectors, an article on the same subject
@@ -12,6 +12,7 @@ import (
 // query but is about something else; a site in another language keeps
 // the ranking without them.
 func TestWordVectorsRerank(t *testing.T) {
+	english := wordvectest.English(t)
 	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	docs := []Doc{
 		{ID: 1, Title: "Striker scores twice as United win the derby", Published: day,
@@ -36,7 +37,7 @@ func TestWordVectorsRerank(t *testing.T) {
 			t.Errorf("with word vectors the cup tie should come first: %+v", got)
 		}
 	}
-	if NewIndexFor("ur").words != nil || NewIndexFor("en-GB").words != wordvec.English() {
+	if NewIndexFor("ur").words != nil || NewIndexFor("en-GB").words != english {
 		t.Error("only an English site gets the English word vectors")
 	}
 }

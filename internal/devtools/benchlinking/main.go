@@ -53,7 +53,12 @@ func main() {
 	ix := linking.NewIndex()
 	if *english {
 		// The 20,000 most frequent keys: a news archive's vocabulary.
-		vocabulary := wordvec.English().Keys()[:20000]
+		english := wordvec.English()
+		if english == nil {
+			fmt.Fprintln(os.Stderr, "benchlinking: this build has no English word vectors: run scripts/gen-vectors.sh, or give -english=false")
+			os.Exit(2)
+		}
+		vocabulary := english.Keys()[:20000]
 		archive = linkingtest.NewArchiveOf(*words, 1, vocabulary)
 		if *vectors {
 			ix = linking.NewIndexFor("en")

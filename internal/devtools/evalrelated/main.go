@@ -30,6 +30,9 @@ func main() {
 		{"Reuters-21578 (ModApte test, one topic, with body)", "reuters21578_modapte_test.jsonl", eval.LoadReuters},
 		{"AG News (test split)", "ag_news_test.csv", eval.LoadAGNews},
 	}
+	if wordvec.English() == nil {
+		fmt.Fprintln(os.Stderr, "evalrelated: this build has no English word vectors (run scripts/gen-vectors.sh): the dateline column is the engine without them")
+	}
 	failed := false
 	if !*calibrate {
 		fmt.Printf("%-52s %7s %9s %9s %9s %9s\n", "corpus", "articles", "queries", "baseline", "before", "dateline")

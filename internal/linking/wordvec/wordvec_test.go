@@ -6,6 +6,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/linking/wordvec"
+	"github.com/datelinehq/dateline/internal/linking/wordvec/wordvectest"
 )
 
 // cosine is the cosine of two keys' vectors in t.
@@ -34,7 +35,7 @@ func key(t *testing.T, word string) string {
 // The embedded English table is keyed as the linking engine keys words,
 // and its vectors put words of one subject close.
 func TestEnglish(t *testing.T) {
-	tab := wordvec.English()
+	tab := wordvectest.English(t)
 	if tab.Len() < 50_000 || tab.Dim != 100 {
 		t.Fatalf("%d keys of %d dimensions", tab.Len(), tab.Dim)
 	}

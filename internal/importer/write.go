@@ -77,8 +77,12 @@ func (w *writer) write(ctx context.Context, batch []parsed) ([]Result, error) {
 				continue
 			}
 		}
-		if r.Err = w.im.addImages(ctx, p); r.Err != nil {
+		note, err := w.im.addImages(ctx, p)
+		if r.Err = err; err != nil {
 			continue
+		}
+		if note != "" {
+			r.Notes = append(r.Notes, note)
 		}
 		if a.Section == nil && w.im.opts.Section != "" && (old == nil || old.Section == nil) {
 			a.Section = &article.Section{Name: w.im.opts.Section}
@@ -285,10 +289,10 @@ func (p parsed) imageFile(ref markdown.ImageRef, what string) (string, error) {
 // addImages adds the image files an article names beside its file to the
 // photo library (queued: serve makes their sizes), and names them in the
 // article instead: its featured image, and media:ID in its body.
-func (im *Importer) addImages(ctx context.Context, p parsed) error {
+func (im *Importer) addImages(ctx context.Context, p parsed) (note string, err error) {
 	imgs, a := p.images, p.article
 	if imgs == nil || imgs.Featured == nil && len(imgs.Body) == 0 {
-		return nil
+		return "", nil
 	}
 	add := func(ref markdown.ImageRef, what string) (int64, error) {
 		path, err := p.imageFile(ref, what)
@@ -307,10 +311,14 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 	}
 	if ref := imgs.Featured; ref != nil {
 		id, err := add(*ref, "featured image")
-		if err != nil && !(ref.Rooted && p.site == nil) {
-			return err
+		switch {
+		case err == nil:
+			a.FeaturedMediaID = id
+		case p.featuredMissing(err):
+			note = err.Error() + ": imported without it"
+		case !(ref.Rooted && p.site == nil):
+			return "", err
 		}
-		a.FeaturedMediaID = id
 	}
 	ids := map[string]int64{}
 	for _, ref := range imgs.Body {
@@ -321,12 +329,21 @@ func (im *Importer) addImages(ctx context.Context, p parsed) error {
 			continue
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		ids[ref.Path] = id
 	}
 	markdown.UseImages(a, ids)
-	return nil
+	return note, nil
+}
+
+// featuredMissing reports whether err says that the featured image of a
+// file in a Hugo or Jekyll site is not among the site's files: a site
+// moved without all its images still comes in, each such article without
+// its picture, noted. (A single Markdown file that names a missing image
+// fails, as a mistake its writer can mend.)
+func (p parsed) featuredMissing(err error) bool {
+	return p.site != nil && errors.Is(err, fs.ErrNotExist)
 }
 
 // begin starts a batch's results (failed, with the reason of each file
@@ -368,7 +385,8 @@ func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
 			continue
 		}
 		if ref := p.images.Featured; ref != nil && !(ref.Rooted && p.site == nil) {
-			// The run fails an article whose featured image is missing.
+			// The run fails an article whose featured image is missing,
+			// unless it is a site's (see featuredMissing).
 			path, err := p.imageFile(*ref, "featured image")
 			if err == nil {
 				_, err = os.Stat(path)
@@ -376,7 +394,10 @@ func (w *writer) check(ctx context.Context, batch []parsed) ([]Result, error) {
 					err = fmt.Errorf("featured image %s: %w", ref.Path, describeFSError(err))
 				}
 			}
-			if err != nil {
+			switch {
+			case err != nil && p.featuredMissing(err):
+				r.Notes = append(r.Notes, err.Error()+": imported without it")
+			case err != nil:
 				r.Err = err
 				continue
 			}

@@ -72,6 +72,7 @@ type Store interface {
 	MediaStore
 	SectionStore
 	FrontPageStore
+	WordVectorStore
 	// Close releases the database connections.
 	Close() error
 }
@@ -619,4 +620,26 @@ func CleanRedirectTarget(to string) (string, error) {
 func IsExternalRedirect(to string) bool {
 	lower := strings.ToLower(to)
 	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
+}
+
+// WordVectors is a set of word vectors trained on the site's archive for
+// the linking engine (see wordvec.Train), with what it was trained on.
+type WordVectors struct {
+	// Language is the base language (a BCP 47 primary tag such as "en")
+	// of the articles trained on.
+	Language  string
+	Articles  int   // articles read
+	Words     int64 // words read
+	TrainedAt time.Time
+	Data      []byte // the table, as wordvec.Table.MarshalBinary writes it
+}
+
+// WordVectorStore keeps the word vectors trained on the site's archive,
+// one set a language.
+type WordVectorStore interface {
+	// WordVectors returns the set for language; none wraps ErrNotFound.
+	WordVectors(ctx context.Context, language string) (WordVectors, error)
+	// SaveWordVectors replaces the set for v.Language, all at once, and
+	// sets v.TrainedAt.
+	SaveWordVectors(ctx context.Context, v *WordVectors) error
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	tests = append(tests, mediaTests...)
 	tests = append(tests, sectionTests...)
 	tests = append(tests, frontPageTests...)
+	tests = append(tests, wordVectorTests...)
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()

@@ -10,6 +10,8 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 )
@@ -20,10 +22,14 @@ import (
 // (deleted or unpublished) are indexed again. It works the same when
 // another node or the command line made the change. Once a share of the
 // index is stale (see linking.Index.Stale), a fresh one is built from
-// the store and swapped in; readers keep the old one meanwhile.
+// the store and swapped in; readers keep the old one meanwhile. It ranks
+// with the word vectors trained on the archive when there are some, and
+// trains them in the background when the archive has grown enough (see
+// refreshVectors).
 type liveIndex struct {
 	ix       atomic.Pointer[linking.Index]
 	store    store.Store
+	news     *newsroom.Service
 	renderer *render.Renderer
 	logger   *slog.Logger
 	now      func() time.Time
@@ -33,12 +39,31 @@ type liveIndex struct {
 	// language is the site's language when its settings name none.
 	language string
 
-	mu       sync.Mutex // serialises sync
+	mu       sync.Mutex // serialises sync and build
 	versions map[int64]int
+	// built is the language of the current index and trained the set of
+	// trained vectors it ranks with (zero for none).
+	built   string
+	trained store.WordVectors
+	// refreshing is set while refreshVectors runs, checked the time it
+	// last ran (by the clock), and refreshes the running ones.
+	refreshing atomic.Bool
+	checked    time.Time
+	refreshes  sync.WaitGroup
+	// failed is set when the last refresh failed: the next waits for
+	// vectorCheckInterval instead of the next sync.
+	failed atomic.Bool
+	// minTrain is the archive a training needs (0: the newsroom's
+	// default).
+	minTrain int
 }
 
-func newLiveIndex(ctx context.Context, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time, language string) (*liveIndex, error) {
-	l := &liveIndex{store: s, renderer: r, logger: logger, now: now, rebuildShare: 0.2, language: language}
+// vectorCheckInterval is how often a server looks for word vectors
+// trained elsewhere (by another node, or by "dateline links train").
+const vectorCheckInterval = 10 * time.Minute
+
+func newLiveIndex(ctx context.Context, news *newsroom.Service, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time, language string) (*liveIndex, error) {
+	l := &liveIndex{store: s, news: news, renderer: r, logger: logger, now: now, rebuildShare: 0.2, language: language}
 	if err := l.build(ctx); err != nil {
 		return nil, err
 	}
@@ -54,13 +79,19 @@ func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
 }
 
 // build indexes every public article into a new index, in the site's
-// language as it is now, and makes it the current one.
+// language as it is now and with the vectors trained for it, and makes
+// it the current one. The caller holds l.mu, or has l to itself.
 func (l *liveIndex) build(ctx context.Context) error {
 	language, err := siteLanguage(ctx, l.store, l.language)
 	if err != nil {
 		return err
 	}
-	ix, versions := linking.NewIndexFor(language), map[int64]int{}
+	table, trained, err := l.news.SiteWordVectors(ctx, language)
+	if err != nil {
+		// Ranking without them beats serving no related articles.
+		l.logger.Error("read the trained word vectors: ranking without them", "err", err)
+	}
+	ix, versions := linking.NewIndexFor(language, table), map[int64]int{}
 	start := time.Now()
 	err = l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(l.renderer, a))
@@ -72,8 +103,67 @@ func (l *liveIndex) build(ctx context.Context) error {
 	}
 	l.ix.Store(ix)
 	l.versions = versions
-	l.logger.Info("linking index built", "articles", ix.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	l.built, l.trained, l.checked = language, trained, l.now()
+	l.logger.Info("linking index built", "articles", ix.Len(), "trained_vectors", table != nil, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// refreshVectorsIfDue starts refreshVectors in the background when the
+// archive has outgrown the trained vectors or it is time to look for a
+// set trained elsewhere, unless it runs already. The caller holds l.mu.
+func (l *liveIndex) refreshVectorsIfDue(ctx context.Context) {
+	if wordvec.ForLanguage(l.built) == nil {
+		return // other languages rank without vectors
+	}
+	now := l.now()
+	due := newsroom.WordVectorsDue(len(l.versions), l.minTrain, l.trained) && !l.failed.Load()
+	if !due && now.Sub(l.checked) < vectorCheckInterval {
+		return
+	}
+	if !l.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	l.checked = now
+	l.refreshes.Add(1)
+	go func() {
+		defer l.refreshes.Done()
+		defer l.refreshing.Store(false)
+		err := l.refreshVectors(ctx)
+		l.failed.Store(err != nil)
+		if err != nil && ctx.Err() == nil {
+			l.logger.Error("word vectors of the archive", "err", err)
+		}
+	}()
+}
+
+// refreshVectors builds the index again with the trained vectors when a
+// newer set is stored (another node or the command line trained it), and
+// otherwise trains a set first when the archive has outgrown the one it
+// has. Training takes a core and a half (see wordvec.Train), for minutes
+// at most, while the current index keeps serving.
+func (l *liveIndex) refreshVectors(ctx context.Context) error {
+	l.mu.Lock()
+	language, have, articles := l.built, l.trained, len(l.versions)
+	l.mu.Unlock()
+	_, stored, err := l.news.SiteWordVectors(ctx, language)
+	if err != nil {
+		return err
+	}
+	if !newsroom.WordVectorsDue(articles, l.minTrain, stored) {
+		if stored.TrainedAt.Equal(have.TrainedAt) {
+			return nil
+		}
+	} else {
+		start := time.Now()
+		v, err := l.news.TrainWordVectors(ctx, language, newsroom.TrainOptions{MinArticles: l.minTrain})
+		if err != nil {
+			return err
+		}
+		l.logger.Info("trained word vectors on the archive", "articles", v.Articles, "words", v.Words, "duration", time.Since(start).Round(time.Millisecond))
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.build(ctx)
 }
 
 // sync brings the index up to date with the store. It lists the public
@@ -116,13 +206,16 @@ func (l *liveIndex) sync(ctx context.Context) error {
 		l.logger.Info("linking index stale, building it again", "stale", stale, "articles", n)
 		return l.build(ctx)
 	}
+	l.refreshVectorsIfDue(ctx)
 	return nil
 }
 
-// run syncs every interval until ctx is done.
+// run syncs every interval until ctx is done, and then waits for a
+// training under way to stop.
 func (l *liveIndex) run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	defer l.refreshes.Wait()
 	for {
 		select {
 		case <-t.C:

@@ -2,18 +2,23 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking/wordvec/wordvectest"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
+	"github.com/datelinehq/dateline/internal/testclock"
 )
 
 // TestLiveIndex checks that the server's linking index follows the store:
@@ -37,7 +42,7 @@ func TestLiveIndex(t *testing.T) {
 	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	orchard := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
 
-	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
+	l, err := newLiveIndex(ctx, newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +169,7 @@ func TestLiveIndexFollowsChanges(t *testing.T) {
 	for n := range 20 {
 		as = append(as, save(n))
 	}
-	l, err := newLiveIndex(ctx, s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
+	l, err := newLiveIndex(ctx, newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,4 +249,109 @@ func TestLiveIndexFollowsChanges(t *testing.T) {
 			t.Errorf("%s: the sync read %d whole articles and listed %d; want %d and none", test.name, bodies, listed, test.bodies)
 		}
 	}
+}
+
+// TestLiveIndexTrainsWordVectors checks issue 16's training on the site's
+// archive: once the archive is large enough a sync trains word vectors in
+// the background, stores them and builds the index again with them; a set
+// trained elsewhere (another node, "dateline links train") is picked up
+// within vectorCheckInterval.
+func TestLiveIndexTrainsWordVectors(t *testing.T) {
+	wordvectest.English(t)
+	t.Parallel()
+	ctx := context.Background()
+	clk := testclock.New(testclock.Date(2026, 3, 2, 9, 0))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	save := func(n int) {
+		t.Helper()
+		a := &article.Article{Slug: fmt.Sprintf("story-%d", n), Title: fmt.Sprintf("Story %d", n), Body: topicBody(n),
+			Status: article.Published, PublishedAt: clk.Now().Add(-time.Hour)}
+		if err := s.CreateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n := range 40 {
+		save(n)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	news := newsroom.New(s, render.New(), clk.Now, logger)
+	l, err := newLiveIndex(ctx, news, s, render.New(), logger, clk.Now, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.minTrain = 50
+	sync := func() {
+		t.Helper()
+		if err := l.sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		l.refreshes.Wait()
+	}
+	sync()
+	if _, err := s.WordVectors(ctx, "en"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("40 stories, short of 50, were trained on: %v", err)
+	}
+	for n := 40; n < 60; n++ {
+		save(n)
+	}
+	sync()
+	stored, err := s.WordVectors(ctx, "en")
+	if err != nil {
+		t.Fatalf("60 stories were not trained on: %v", err)
+	}
+	if stored.Articles != 60 || l.trained.Articles != 60 || !l.trained.TrainedAt.Equal(stored.TrainedAt) {
+		t.Errorf("stored set of %d articles, index built with a set of %d; want both 60", stored.Articles, l.trained.Articles)
+	}
+	if got := l.ix.Load().Len(); got != 60 {
+		t.Errorf("the rebuilt index holds %d articles; want 60", got)
+	}
+	// Grown by less than a quarter: no training.
+	for n := 60; n < 70; n++ {
+		save(n)
+	}
+	sync()
+	if again, _ := s.WordVectors(ctx, "en"); again.Articles != 60 {
+		t.Errorf("grown by a sixth, the archive was trained on again (%d articles)", again.Articles)
+	}
+
+	// Another node trains; this one sees it once vectorCheckInterval has
+	// passed, not before.
+	clk.Add(time.Minute)
+	other, err := news.TrainWordVectors(ctx, "en", newsroom.TrainOptions{MinArticles: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync()
+	if l.trained.TrainedAt.Equal(other.TrainedAt) {
+		t.Error("a set trained elsewhere was read before vectorCheckInterval passed")
+	}
+	clk.Add(vectorCheckInterval)
+	sync()
+	if !l.trained.TrainedAt.Equal(other.TrainedAt) || l.trained.Articles != 70 {
+		t.Errorf("the index ranks with the set trained at %v on %d articles; want the one trained elsewhere at %v on 70",
+			l.trained.TrainedAt, l.trained.Articles, other.TrainedAt)
+	}
+}
+
+// topicBody is a story of a few sentences on one of two subjects, drawn
+// from their words, so that training has words that recur in contexts.
+func topicBody(n int) string {
+	sea := []string{"harbour", "ferry", "dock", "cargo", "crew", "vessel", "pier", "tide"}
+	law := []string{"court", "judge", "trial", "jury", "verdict", "appeal", "lawyer", "sentence"}
+	words := sea
+	if n%2 == 1 {
+		words = law
+	}
+	var b strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&b, "The %s ", words[(n*7+i*3)%len(words)])
+		if i%4 == 3 {
+			b.WriteString("was busy.\n\n")
+		}
+	}
+	return b.String()
 }

@@ -25,6 +25,7 @@ func linksCommand() *command {
 			linksSuggestCommand(),
 			linksApplyCommand(),
 			linksReportCommand(),
+			linksTrainCommand(),
 		},
 	}
 }
@@ -35,7 +36,11 @@ func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, erro
 	if err != nil {
 		return nil, err
 	}
-	ix := linking.NewIndexFor(language)
+	trained, _, err := newsroomOf(e, s).SiteWordVectors(e.ctx, language)
+	if err != nil {
+		return nil, err
+	}
+	ix := linking.NewIndexFor(language, trained)
 	err = s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story}, func(a *article.Article) error {
 		ix.Upsert(linking.DocFromArticle(r, a))
 		return nil

@@ -306,3 +306,17 @@ func TestDemoRelatedFloor(t *testing.T) {
 		t.Errorf("links related --related-floor 0 on the reference article:\n%s", out)
 	}
 }
+
+// Issue 16: "links train" trains on a site large enough, and says why it
+// does not on one that is not, storing nothing.
+func TestLinksTrainRefusesASmallArchive(t *testing.T) {
+	t.Parallel()
+	db := linkingSite(t)
+	out, errOut, code := dateline(t, "links", "train", "--db", db)
+	if code != 1 || out != "" || !strings.Contains(errOut, "the site has 4 public stories; training needs 1000") {
+		t.Errorf("links train on 4 stories: exit %d, stdout %q, stderr %q; want a refusal naming both counts", code, out, errOut)
+	}
+	if _, errOut, code := dateline(t, "links", "train", "extra", "--db", db); code != 2 || !strings.Contains(errOut, "no arguments") {
+		t.Errorf("links train with an argument: exit %d, %q", code, errOut)
+	}
+}

@@ -208,7 +208,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	if err := site.LoadSettings(e.ctx, s); err != nil {
 		return nil, nil, err
 	}
-	links, err := newLiveIndex(e.ctx, s, renderer, logger, e.now, e.cfg.Language)
+	links, err := newLiveIndex(e.ctx, news, s, renderer, logger, e.now, e.cfg.Language)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -102,7 +102,7 @@ func TestSuggestionAcceptance(t *testing.T) {
 	arts := loadArchive(t)
 	judged := loadJudgements(t)
 	r := render.New()
-	ix := NewIndexFor("en")
+	ix := NewIndexFor("en", nil)
 	for _, a := range arts {
 		ix.Upsert(DocFromArticle(r, a))
 	}

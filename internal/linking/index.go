@@ -210,15 +210,39 @@ func (ix *Index) wordVector(a *analysis, of func(i int) (idf float64, row int32)
 	if ix.words == nil {
 		return nil
 	}
-	v := make([]float32, ix.words.Dim)
-	found := false
+	return sumImage(ix.words, imageTerms(a, of))
+}
+
+// imageTerm is a word of an article's image: its row in the word vectors
+// and its weight.
+type imageTerm struct {
+	row int32
+	w   float32
+}
+
+// imageTerms lists the words of a that have a vector, weighted as in
+// wordVector; of is as there.
+func imageTerms(a *analysis, of func(i int) (idf float64, row int32)) []imageTerm {
+	var terms []imageTerm
 	for i := range a.terms {
 		at := &a.terms[i]
 		if at.kind != kindWord {
 			continue
 		}
-		idf, row := of(i)
-		if row > 0 && ix.words.AddRow(v, row-1, float32(tfWeight(at.tf)*idf)) {
+		if idf, row := of(i); row > 0 {
+			terms = append(terms, imageTerm{row - 1, float32(tfWeight(at.tf) * idf)})
+		}
+	}
+	return terms
+}
+
+// sumImage sums terms into an image in the space of words, a unit
+// vector, or nil when none has a vector.
+func sumImage(words *wordvec.Table, terms []imageTerm) []float32 {
+	v := make([]float32, words.Dim)
+	found := false
+	for _, t := range terms {
+		if words.AddRow(v, t.row, t.w) {
 			found = true
 		}
 	}
@@ -249,10 +273,12 @@ func (ix *Index) countImage(e *docEntry, sign float64) {
 }
 
 // NewIndexFor returns an empty index for a site in language (a BCP 47
-// tag), with the word vectors of that language when Dateline has them.
-func NewIndexFor(language string) *Index {
+// tag), with the word vectors of that language when Dateline has them,
+// joined with trained, the vectors trained on the site's archive (nil for
+// none): see wordvec.ForSite.
+func NewIndexFor(language string, trained *wordvec.Table) *Index {
 	ix := NewIndex()
-	ix.UseWordVectors(wordvec.ForLanguage(language))
+	ix.UseWordVectors(wordvec.ForSite(language, trained))
 	return ix
 }
 
@@ -308,11 +334,31 @@ func (ix *Index) idfOf(t uint32) float64 {
 }
 
 // Upsert adds d to the index, or replaces the article with its ID. The
-// text is analysed before the index is locked, so several goroutines can
-// feed a build in parallel.
+// text is analysed before the index is locked and its word-vector image
+// summed after (the weights taken under the lock), so several goroutines
+// can feed a build in parallel.
 func (ix *Index) Upsert(d Doc) {
 	a := analyze(d)
 	defer a.release()
+	e, words, terms := ix.insert(d, a)
+	if words == nil {
+		return
+	}
+	image := sumImage(words, terms)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if slot, ok := ix.slots[d.ID]; !ok || ix.docs[slot] != e {
+		return // replaced or removed meanwhile
+	}
+	e.setImage(image)
+	ix.countImage(e, 1)
+}
+
+// insert adds d, analysed as a, to the index, replacing the article with
+// its ID, without its word-vector image: it returns the entry, and the
+// word vectors and weighted rows to sum the image from (nil words for
+// none).
+func (ix *Index) insert(d Doc, a *analysis) (*docEntry, *wordvec.Table, []imageTerm) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if _, ok := ix.slots[d.ID]; ok {
@@ -354,11 +400,13 @@ func (ix *Index) Upsert(d Doc) {
 		cands = append(cands, cand{termWeight{id, float32(w)}, w * idf(ix.terms[id].df, n), at})
 	}
 
-	e.setImage(ix.wordVector(a, func(i int) (float64, int32) {
-		t := &ix.terms[ids[i]]
-		return idf(t.df, n), t.vec
-	}))
-	ix.countImage(e, 1)
+	var image []imageTerm
+	if ix.words != nil {
+		image = imageTerms(a, func(i int) (float64, int32) {
+			t := &ix.terms[ids[i]]
+			return idf(t.df, n), t.vec
+		})
+	}
 	slices.SortFunc(cands, func(x, y cand) int {
 		if c := cmp.Compare(y.full, x.full); c != 0 {
 			return c
@@ -447,6 +495,7 @@ func (ix *Index) Upsert(d Doc) {
 	e.phrases = slices.Clone(e.phrases) // exactly sized
 	e.words = string(text)
 	ix.docs[slot] = e
+	return e, ix.words, image
 }
 
 // Remove takes article id out of the index; an unknown id is ignored.

@@ -270,3 +270,24 @@ func cachePut(w string, e keyEntry) {
 	}
 	s.mu.Unlock()
 }
+
+// TrainingWords is d's words as word vectors learn from them (see
+// wordvec.Train): the keys of its title, headings and text, in order,
+// without the tokens that are never terms on their own (see Token.Stop),
+// the way the index keys the words whose vectors it looks up.
+func TrainingWords(d Doc) []string {
+	var words []string
+	add := func(text string) {
+		for _, t := range tokenize(text, nil) {
+			if !t.stop {
+				words = append(words, t.key)
+			}
+		}
+	}
+	add(d.Title)
+	for _, h := range d.Headings {
+		add(h)
+	}
+	add(d.Text)
+	return words
+}

@@ -1,9 +1,12 @@
 package linking
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
 	"github.com/datelinehq/dateline/internal/linking/wordvec/wordvectest"
 )
 
@@ -25,7 +28,7 @@ func TestWordVectorsRerank(t *testing.T) {
 			Text: "The council approved the harbour budget on Saturday after a long debate about ferry fares and the cost of dredging the channel."},
 	}
 	for _, lang := range []string{"en", "ur"} {
-		ix := NewIndexFor(lang)
+		ix := NewIndexFor(lang, nil)
 		for _, d := range docs {
 			ix.Upsert(d)
 		}
@@ -37,7 +40,33 @@ func TestWordVectorsRerank(t *testing.T) {
 			t.Errorf("with word vectors the cup tie should come first: %+v", got)
 		}
 	}
-	if NewIndexFor("ur").words != nil || NewIndexFor("en-GB").words != english {
+	if NewIndexFor("ur", nil).words != nil || NewIndexFor("en-GB", nil).words != english {
 		t.Error("only an English site gets the English word vectors")
+	}
+	// Vectors trained on the archive join the English ones; a site in
+	// another language keeps its ranking without vectors.
+	var texts [][]string
+	for range 5 {
+		for _, d := range docs {
+			texts = append(texts, TrainingWords(d))
+		}
+	}
+	trained := wordvec.Train(context.Background(), slices.Values(texts), wordvec.TrainOptions{Dim: 10})
+	if trained == nil {
+		t.Fatal("nothing trained")
+	}
+	if ix := NewIndexFor("en", trained); ix.words.Dim != english.Dim+10 {
+		t.Errorf("an English site with trained vectors ranks with %d dimensions; want %d", ix.words.Dim, english.Dim+10)
+	}
+	if NewIndexFor("ur", trained).words != nil {
+		t.Error("a site in Urdu uses word vectors")
+	}
+}
+
+func TestTrainingWords(t *testing.T) {
+	d := Doc{Title: "The Mayor's new ferries", Headings: []string{"Fares in 2026"}, Text: "Ferries sail at 6 a.m. from the harbour."}
+	want := []string{"mayor", "new", "ferri", "fare", "ferri", "sail", "harbour"}
+	if got := TrainingWords(d); !slices.Equal(got, want) {
+		t.Errorf("TrainingWords = %q; want %q", got, want)
 	}
 }

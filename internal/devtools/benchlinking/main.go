@@ -1,11 +1,12 @@
 // Command benchlinking measures the linking index on a generated archive:
-// build time, Related, KeyPhrases, Suggest and Inbound latency (p50/p99)
-// and peak memory
-// (VmHWM). Run it through scripts/bench-linking.sh.
+// the training of word vectors on it (see -trained), build time,
+// Related, KeyPhrases, Suggest and Inbound latency (p50/p99) and peak
+// memory (VmHWM). Run it through scripts/bench-linking.sh.
 package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -31,6 +32,7 @@ func main() {
 	queries := flag.Int("queries", 1000, "queries to time")
 	english := flag.Bool("english", true, "draw the articles' words from the English word vectors' keys, as an English site's are (false: invented words)")
 	vectors := flag.Bool("vectors", true, "with -english, re-rank with the English word vectors, as an English site does")
+	trained := flag.Bool("trained", true, "with -vectors, train word vectors on the archive first and rank with them too, as an English site of 1,000 stories or more does")
 	memprofile := flag.String("memprofile", "", "write a heap profile after the build to this file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the build and the queries to this file")
 	flag.Parse()
@@ -61,7 +63,11 @@ func main() {
 		vocabulary := english.Keys()[:20000]
 		archive = linkingtest.NewArchiveOf(*words, 1, vocabulary)
 		if *vectors {
-			ix = linking.NewIndexFor("en")
+			var table *wordvec.Table
+			if *trained {
+				table = train(archive, *n)
+			}
+			ix = linking.NewIndexFor("en", table)
 		}
 	}
 	start := time.Now()
@@ -168,4 +174,20 @@ func vmHWM() string {
 		}
 	}
 	return "unknown"
+}
+
+// train trains word vectors on the archive as a site's is trained on,
+// reading it again for each pass as a server reads its store, and reports
+// the time and the peak memory so far.
+func train(archive *linkingtest.Archive, n int) *wordvec.Table {
+	start := time.Now()
+	t := wordvec.Train(context.Background(), func(yield func([]string) bool) {
+		for i := range n {
+			if !yield(linking.TrainingWords(archive.Doc(i))) {
+				return
+			}
+		}
+	}, wordvec.SiteTraining)
+	fmt.Printf("training        %v (%d words learnt), peak RSS so far %s\n", time.Since(start).Round(time.Millisecond), t.Len(), vmHWM())
+	return t
 }

@@ -8,6 +8,7 @@ package eval
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -114,6 +115,19 @@ type Result struct {
 	Queries   int
 	Build     time.Duration
 	Query     time.Duration
+}
+
+// Train trains word vectors on items as a site's archive is trained on
+// (see wordvec.SiteTraining), for the engine to rank with beside the
+// English vectors (see wordvec.ForSite).
+func Train(items []Item) *wordvec.Table {
+	return wordvec.Train(context.Background(), func(yield func([]string) bool) {
+		for _, it := range items {
+			if !yield(linking.TrainingWords(it.Doc)) {
+				return
+			}
+		}
+	}, wordvec.SiteTraining)
 }
 
 // Engine indexes items with the linking engine, with word vectors words

@@ -33,11 +33,14 @@ func TestPrecision(t *testing.T) {
 	for _, test := range corpora {
 		t.Run(test.name, func(t *testing.T) {
 			items, sample := load(t, test)
-			// The full run's floors are the engine's with the English
-			// vectors; the quick one measures whatever this build has.
+			// The full run's floors are the engine's as a site ranks
+			// once trained: the English vectors joined with vectors
+			// trained on the corpus. The quick one measures whatever
+			// vectors this build ships.
 			words := wordvec.English()
 			if *full {
-				words = wordvectest.English(t)
+				wordvectest.English(t)
+				words = wordvec.ForSite("en", Train(items))
 			}
 			c := Calibrate(items, 5, sample, []float64{0, linking.DefaultRelatedFloor}, words)
 			got, floored := c.Floors[0], c.Floors[1]
@@ -79,12 +82,14 @@ type corpus struct {
 	fullFloor  float64 // a floor under what the engine measures, against regressions
 }
 
-// The engine with the English word vectors measures 0.853 (Reuters, every
-// article) and 0.844 (AG News, every article; its first 1,000 here) in
-// docs/benchmarks.md, "Issue 16"; issue 16's targets are 0.86 and 0.84.
+// The engine with the English word vectors and vectors trained on the
+// corpus measures 0.861 (Reuters, every article) and 0.846 (AG News,
+// every article; its first 1,000 here) in docs/benchmarks.md, "Issue 16";
+// issue 16's targets are 0.86 and 0.84. The floors leave room for the
+// training's randomness (two cores train at once, in no fixed order).
 var corpora = []corpus{
-	{"reuters", "reuters21578_modapte_test.jsonl", LoadReuters, 0, 0.845},
-	{"agnews", "ag_news_test.csv", LoadAGNews, 1000, 0.83},
+	{"reuters", "reuters21578_modapte_test.jsonl", LoadReuters, 0, 0.855},
+	{"agnews", "ag_news_test.csv", LoadAGNews, 1000, 0.835},
 }
 
 // load reads a corpus and returns its items and how many to query: the

@@ -2,6 +2,7 @@ package wordvec_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/linking"
@@ -86,5 +87,46 @@ func TestParse(t *testing.T) {
 		if _, err := wordvec.Parse(bad); err == nil {
 			t.Errorf("wordvec.Parse(%q) accepted a broken table", bad)
 		}
+	}
+}
+
+// A joined table places a key by both its vectors, each a unit vector,
+// and by the one it has where the other table lacks it.
+func TestConcat(t *testing.T) {
+	a := &wordvec.Table{Dim: 2}
+	a.Add("harbour", []float64{3, 4})
+	a.Add("ferri", []float64{0, 2})
+	b := &wordvec.Table{Dim: 3}
+	b.Add("harbour", []float64{0, 0, 5})
+	b.Add("dredg", []float64{1, 0, 0})
+	j := wordvec.Concat(a, b)
+	if j.Dim != 5 || j.Len() != 3 {
+		t.Fatalf("joined table of %d keys, %d dimensions; want 3 and 5", j.Len(), j.Dim)
+	}
+	s := float32(math.Sqrt2 / 2)
+	for key, want := range map[string][]float32{
+		"harbour": {0.6 * s, 0.8 * s, 0, 0, s},
+		"ferri":   {0, 1, 0, 0, 0},
+		"dredg":   {0, 0, 1, 0, 0},
+	} {
+		got := make([]float32, 5)
+		if !j.AddTo(got, key, 1) {
+			t.Fatalf("%s is not in the joined table", key)
+		}
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 0.01 {
+				t.Errorf("%s = %v; want %v", key, got, want)
+				break
+			}
+		}
+	}
+	if keys := j.Keys(); !slices.Equal(keys, []string{"harbour", "ferri", "dredg"}) {
+		t.Errorf("joined keys %q; want the first table's, then the second's others", keys)
+	}
+	if j.AddTo(make([]float32, 5), "tide", 1) {
+		t.Error("a key of neither table has a vector")
+	}
+	if _, err := j.MarshalBinary(); err == nil {
+		t.Error("a joined table was written")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/search"
 )
 
 var (
@@ -73,6 +74,7 @@ type Store interface {
 	SectionStore
 	FrontPageStore
 	WordVectorStore
+	Searcher
 	// Close releases the database connections.
 	Close() error
 }
@@ -642,4 +644,20 @@ type WordVectorStore interface {
 	// SaveWordVectors replaces the set for v.Language, all at once, and
 	// sets v.TrainedAt.
 	SaveWordVectors(ctx context.Context, v *WordVectors) error
+}
+
+// Searcher finds articles by their text with the database's own
+// full-text engine, kept in step with the articles by the statements
+// that write them.
+type Searcher interface {
+	// SearchArticles returns the page of articles matching q that o
+	// chooses, best first (an exact phrase of the query's words first,
+	// then by relevance, title and standfirst above tags above body, with
+	// a gentle lift for recent stories), each with a snippet, and how many
+	// match in all. A query with nothing to find (see search.Query.Empty)
+	// finds nothing.
+	SearchArticles(ctx context.Context, q search.Query, o search.Options) (search.Results, error)
+	// ReindexSearch builds the search index again from the articles, for
+	// upgrades and repairs: the writes keep it in step otherwise.
+	ReindexSearch(ctx context.Context) error
 }

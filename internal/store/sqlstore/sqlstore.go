@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -80,6 +81,15 @@ type Dialect interface {
 	In(col, p string) string
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
+	// Search is how the database's own full-text engine finds articles
+	// (a, with its section se and author au) matching q; arg adds a
+	// parameter and returns its placeholder. See SearchSQL.
+	Search(q search.Query, arg func(any) string) SearchSQL
+	// Snippets is a query of (id, snippet) for the articles whose IDs
+	// are the parameter written ids (an Int64s), each snippet the part
+	// of the body that best matches q, matches marked with
+	// search.SnippetStart and SnippetEnd.
+	Snippets(q search.Query, ids string, arg func(any) string) string
 	// Pairs is a table, named v, of two Int64s lists of one length side
 	// by side, in columns id (from the list written p) and n (from q).
 	Pairs(p, q string) string
@@ -130,6 +140,19 @@ type Backend interface {
 	Transact(ctx context.Context, fn func(Conn) error) error
 	// Name names the backend in errors: "sqlite", "postgres".
 	Name() string
+}
+
+// SearchSQL is a full-text search as a dialect writes it.
+type SearchSQL struct {
+	Join  string // joined to articles a: the engine's table or query
+	Match string // the condition that a matches the query
+	// Rank is a's relevance, higher is better.
+	Rank string
+	// Phrase is the condition that a holds words (the query's, joined
+	// by spaces) as one phrase: those rank first.
+	Phrase func(words string) string
+	// Age is a's age in days at the time written by the placeholder now.
+	Age func(now string) string
 }
 
 // Store implements the store's methods shared by the backends.

@@ -1,0 +1,54 @@
+-- Full-text search (issue 17): a tsvector of each article, generated from
+-- its row (so the statement that writes an article writes it too) and
+-- indexed with GIN. Title weight A, standfirst and tags B, body D; English
+-- stemming, which leaves words of other scripts as written, so an Urdu
+-- search finds Urdu words. Tags live in their own tables; search_tags
+-- holds an article's tag names, in order, kept by triggers on article_tags
+-- and tags.
+
+ALTER TABLE articles ADD COLUMN search_tags TEXT NOT NULL DEFAULT '';
+
+CREATE FUNCTION article_tag_names(article BIGINT) RETURNS TEXT
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(string_agg(t.name, ' ' ORDER BY a.position), '')
+    FROM article_tags a JOIN tags t ON t.id = a.tag_id
+    WHERE a.article_id = article
+$$;
+
+UPDATE articles SET search_tags = article_tag_names(id);
+
+ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', title), 'A') ||
+    setweight(to_tsvector('english', description), 'B') ||
+    setweight(to_tsvector('english', search_tags), 'B') ||
+    setweight(to_tsvector('english', body), 'D')
+) STORED;
+
+CREATE INDEX articles_search ON articles USING GIN (search);
+
+CREATE FUNCTION article_tags_search() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE articles SET search_tags = article_tag_names(OLD.article_id) WHERE id = OLD.article_id;
+    ELSE
+        UPDATE articles SET search_tags = article_tag_names(NEW.article_id) WHERE id = NEW.article_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER article_tags_search AFTER INSERT OR DELETE ON article_tags
+    FOR EACH ROW EXECUTE FUNCTION article_tags_search();
+
+CREATE FUNCTION tags_search_rename() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE articles SET search_tags = article_tag_names(id)
+    WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = NEW.id);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tags_search_rename AFTER UPDATE OF name ON tags
+    FOR EACH ROW EXECUTE FUNCTION tags_search_rename();

@@ -1,0 +1,80 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/search"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
+)
+
+// Search finds articles through their tsvector (migration 0021), ranked
+// by ts_rank_cd with the weights D 0.1, C 0.2, B 0.4, A 1.0 (body,
+// standfirst and tags, title).
+func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+	return sqlstore.SearchSQL{
+		Join:  ` CROSS JOIN (SELECT ` + tsQuery(q, arg) + ` AS q) query`,
+		Match: `a.search @@ query.q`,
+		Rank:  `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, query.q)`,
+		Phrase: func(words string) string {
+			return `(a.search @@ phraseto_tsquery('english', ` + arg(words) + `::text))`
+		},
+		Age: func(now string) string {
+			return `GREATEST(0, EXTRACT(EPOCH FROM (` + now + `::timestamptz - COALESCE(a.published_at, a.created_at))) / 86400)`
+		},
+	}
+}
+
+// Snippets is the best fragment of each body; see sqlstore.Dialect.
+func (db *DB) Snippets(q search.Query, ids string, arg func(any) string) string {
+	return `SELECT a.id, ts_headline('english', a.body, query.q,
+			'StartSel=` + search.SnippetStart + `, StopSel=` + search.SnippetEnd + `, MaxWords=35, MinWords=15, MaxFragments=1')
+		FROM articles a CROSS JOIN (SELECT ` + tsQuery(q, arg) + ` AS q) query
+		WHERE ` + db.In("a.id", ids)
+}
+
+// tsQuery writes q as a tsquery expression. Each word goes in as a
+// parameter to plainto_tsquery or phraseto_tsquery, which read it as
+// text; a prefix, which only to_tsquery takes, is a word of letters,
+// digits and marks (Parse leaves nothing else) followed by ":*".
+func tsQuery(q search.Query, arg func(any) string) string {
+	term := func(t search.Term) string {
+		switch {
+		case t.Prefix:
+			return `to_tsquery('english', ` + arg(t.Words[0]+":*") + `::text)`
+		case len(t.Words) > 1:
+			return `phraseto_tsquery('english', ` + arg(strings.Join(t.Words, " ")) + `::text)`
+		}
+		return `plainto_tsquery('english', ` + arg(t.Words[0]) + `::text)`
+	}
+	var parts []string
+	for _, c := range q.Clauses {
+		var alts []string
+		for _, t := range c.Any {
+			alts = append(alts, term(t))
+		}
+		expr := "(" + strings.Join(alts, " || ") + ")"
+		if c.Negated {
+			expr = "!!" + expr
+		}
+		parts = append(parts, expr)
+	}
+	return strings.Join(parts, " && ")
+}
+
+// ReindexSearch rebuilds the search index from the articles; see
+// store.Searcher. The tsvector is generated from each row, so only the
+// tag names it reads and the GIN index are made again.
+func (db *DB) ReindexSearch(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("postgres: ReindexSearch: %w", err)
+		}
+	}()
+	if _, err := db.Writer().Exec(ctx, `UPDATE articles SET search_tags = article_tag_names(id)`); err != nil {
+		return err
+	}
+	_, err = db.Writer().Exec(ctx, `REINDEX INDEX articles_search`)
+	return err
+}

@@ -1,0 +1,85 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/search"
+	"github.com/datelinehq/dateline/internal/store/sqlstore"
+)
+
+// Search finds articles with FTS5 (migration 0021): BM25 with the title
+// weighted 10, the standfirst 5, the tags 4 and the body 1.
+func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+	return sqlstore.SearchSQL{
+		Join: `
+	JOIN article_search ON article_search.rowid = a.id`,
+		Match: `article_search MATCH ` + arg(fts5Query(q)),
+		Rank:  `-bm25(article_search, 10.0, 5.0, 1.0, 4.0)`,
+		Phrase: func(words string) string {
+			return `(a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ` + arg(`"`+words+`"`) + `))`
+		},
+		Age: func(now string) string {
+			return `max(0, julianday(` + now + `) - julianday(COALESCE(a.published_at, a.created_at)))`
+		},
+	}
+}
+
+// Snippets is the best fragment of each body; see sqlstore.Dialect.
+func (db *DB) Snippets(q search.Query, ids string, arg func(any) string) string {
+	return `SELECT rowid, snippet(article_search, 2, '` + search.SnippetStart + `', '` + search.SnippetEnd + `', '…', 32)
+		FROM article_search
+		WHERE article_search MATCH ` + arg(fts5Query(q)) + ` AND ` + db.In("rowid", ids)
+}
+
+// fts5Query writes q in FTS5's query language. Every word is a quoted
+// string (Parse leaves only letters, digits and marks in a word, so none
+// holds a quote): nothing a reader types is read as FTS5 syntax.
+func fts5Query(q search.Query) string {
+	var must, not []string
+	for _, c := range q.Clauses {
+		var alts []string
+		for _, t := range c.Any {
+			s := `"` + strings.Join(t.Words, " ") + `"`
+			if t.Prefix {
+				s += "*"
+			}
+			alts = append(alts, s)
+		}
+		expr := strings.Join(alts, " OR ")
+		if len(alts) > 1 {
+			expr = "(" + expr + ")"
+		}
+		if c.Negated {
+			not = append(not, expr)
+		} else {
+			must = append(must, expr)
+		}
+	}
+	out := strings.Join(must, " AND ")
+	for _, n := range not {
+		out += " NOT " + n
+	}
+	return out
+}
+
+// ReindexSearch rebuilds the search index from the articles; see
+// store.Searcher.
+func (db *DB) ReindexSearch(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("sqlite: ReindexSearch: %w", err)
+		}
+	}()
+	return db.Transact(ctx, func(tx sqlstore.Conn) error {
+		if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = COALESCE((
+			SELECT group_concat(name, ' ') FROM (
+				SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
+				WHERE a.article_id = articles.id ORDER BY a.position)), '')`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO article_search (article_search) VALUES ('rebuild')`)
+		return err
+	})
+}

@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/search"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// recencyBoost is how much more a story of today counts than one of
+// long ago with the same relevance: a gentle lift, halved at a year, so
+// that a query for an old event still finds the old stories first.
+const recencyBoost = "0.2"
+
+// SearchArticles finds articles by their text; see store.Searcher.
+func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Options) (_ search.Results, err error) {
+	defer s.wrap(&err, "SearchArticles(%q)", q.Text)
+	var res search.Results
+	if q.Empty() {
+		return res, nil
+	}
+	f, _ := s.articleFilter(store.ArticleQuery{PublicAt: o.PublicAt, OwnerID: o.OwnerID, SectionSlug: o.SectionSlug,
+		TagSlug: o.TagSlug, AuthorSlug: o.AuthorSlug, Kind: o.Kind})
+	if !o.From.IsZero() {
+		f.conditions = append(f.conditions, `a.published_at >= `+f.arg(s.db.Time(o.From)))
+	}
+	if !o.To.IsZero() {
+		f.conditions = append(f.conditions, `a.published_at < `+f.arg(s.db.Time(o.To)))
+	}
+	sq := s.db.Search(q, f.arg)
+	f.conditions = append(f.conditions, sq.Match)
+	from := fromArticles + sq.Join + f.where()
+
+	if err := s.db.Reader().QueryRow(ctx, `SELECT count(*)`+from, f.args...).Scan(&res.Total); err != nil {
+		return res, err
+	}
+	if res.Total == 0 {
+		return res, nil
+	}
+	now := o.PublicAt
+	if now.IsZero() {
+		now = s.nowUTC()
+	}
+	limit := o.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	score := `(` + sq.Rank + `) * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(f.arg(s.db.Time(now))) + ` / 365.0))`
+	order := `score DESC, a.id DESC`
+	if words := q.PhraseWords(); len(words) > 1 {
+		order = sq.Phrase(strings.Join(words, " ")) + ` DESC, ` + order
+	}
+	query := `SELECT ` + articleColumns + `, ` + score + ` AS score` + from + `
+		ORDER BY ` + order + f.page(limit, o.Offset)
+	byID := map[int64]*search.Hit{}
+	var ids []int64
+	err = each(ctx, s.db.Reader(), query, f.args, func(row Row) error {
+		var h search.Hit
+		h.Article = &article.Article{}
+		if err := scanArticle(row, h.Article, &h.Score); err != nil {
+			return err
+		}
+		res.Hits = append(res.Hits, h)
+		ids = append(ids, h.Article.ID)
+		return nil
+	})
+	if err != nil || len(ids) == 0 {
+		return res, err
+	}
+	for i := range res.Hits {
+		byID[res.Hits[i].Article.ID] = &res.Hits[i]
+	}
+	snip := &filter{}
+	snippets := s.db.Snippets(q, snip.arg(s.db.Int64s(ids)), snip.arg)
+	err = each(ctx, s.db.Reader(), snippets, snip.args, func(row Row) error {
+		var id int64
+		var text string
+		if err := row.Scan(&id, &text); err != nil {
+			return err
+		}
+		if h := byID[id]; h != nil {
+			h.Snippet = search.Snippet(text)
+		}
+		return nil
+	})
+	return res, err
+}

@@ -79,6 +79,7 @@ func commands() []*command {
 		settingsCommand(),
 		seoCommand(),
 		redirectCommand(),
+		searchCommand(),
 		mediaCommand(),
 		userCommand(),
 		versionCommand(),

@@ -658,6 +658,8 @@ type Searcher interface {
 	// finds nothing.
 	SearchArticles(ctx context.Context, q search.Query, o search.Options) (search.Results, error)
 	// ReindexSearch builds the search index again from the articles, for
-	// upgrades and repairs: the writes keep it in step otherwise.
-	ReindexSearch(ctx context.Context) error
+	// upgrades and repairs (the writes keep it in step otherwise), in one
+	// transaction, telling progress (when not nil) how many articles of
+	// how many it has done.
+	ReindexSearch(ctx context.Context, progress func(done, total int)) error
 }

@@ -64,17 +64,54 @@ func tsQuery(q search.Query, arg func(any) string) string {
 }
 
 // ReindexSearch rebuilds the search index from the articles; see
-// store.Searcher. The tsvector is generated from each row, so only the
-// tag names it reads and the GIN index are made again.
-func (db *DB) ReindexSearch(ctx context.Context) (err error) {
+// store.Searcher. The tsvector is generated from each row: the tag names
+// it reads are written again, a batch at a time to tell progress, and
+// the GIN index is built again.
+func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int)) (err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("postgres: ReindexSearch: %w", err)
 		}
 	}()
-	if _, err := db.Writer().Exec(ctx, `UPDATE articles SET search_tags = article_tag_names(id)`); err != nil {
+	return db.Transact(ctx, func(tx sqlstore.Conn) error {
+		var total int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+			return err
+		}
+		done, last := 0, int64(0)
+		for {
+			var batch []int64
+			rows, err := tx.Query(ctx, `SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT 1000`, last)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			last = batch[len(batch)-1]
+			// Setting the column to itself still makes PostgreSQL
+			// generate the row's tsvector again.
+			if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = article_tag_names(id) WHERE id >= $1 AND id <= $2`, batch[0], last); err != nil {
+				return err
+			}
+			done += len(batch)
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+		_, err := tx.Exec(ctx, `REINDEX INDEX articles_search`)
 		return err
-	}
-	_, err = db.Writer().Exec(ctx, `REINDEX INDEX articles_search`)
-	return err
+	})
 }

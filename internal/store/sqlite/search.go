@@ -65,21 +65,66 @@ func fts5Query(q search.Query) string {
 }
 
 // ReindexSearch rebuilds the search index from the articles; see
-// store.Searcher.
-func (db *DB) ReindexSearch(ctx context.Context) (err error) {
+// store.Searcher. It empties the index and adds the articles back a batch
+// at a time, to tell progress.
+func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int)) (err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("sqlite: ReindexSearch: %w", err)
 		}
 	}()
 	return db.Transact(ctx, func(tx sqlstore.Conn) error {
-		if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = COALESCE((
-			SELECT group_concat(name, ' ') FROM (
-				SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
-				WHERE a.article_id = articles.id ORDER BY a.position)), '')`); err != nil {
+		var total int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO article_search (article_search) VALUES ('rebuild')`)
-		return err
+		// Tag names that drifted (none, unless the database was changed
+		// by hand) are written first, through the triggers; then the
+		// index is emptied and filled from the articles.
+		if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = tags.names
+			FROM (SELECT a.id, COALESCE((
+				SELECT group_concat(name, ' ') FROM (
+					SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+					WHERE x.article_id = a.id ORDER BY x.position)), '') AS names
+				FROM articles a) tags
+			WHERE tags.id = articles.id AND tags.names <> articles.search_tags`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO article_search (article_search) VALUES ('delete-all')`); err != nil {
+			return err
+		}
+		done, last := 0, int64(0)
+		for {
+			var ids []int64
+			err := func() error {
+				rows, err := tx.Query(ctx, `SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT 1000`, last)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						return err
+					}
+					ids = append(ids, id)
+				}
+				return rows.Err()
+			}()
+			if err != nil || len(ids) == 0 {
+				return err
+			}
+			last = ids[len(ids)-1]
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO article_search (rowid, title, description, body, search_tags)
+				SELECT id, title, description, body, search_tags FROM articles
+				WHERE id >= $1 AND id <= $2`, ids[0], last); err != nil {
+				return err
+			}
+			done += len(ids)
+			if progress != nil {
+				progress(done, total)
+			}
+		}
 	})
 }

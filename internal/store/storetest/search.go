@@ -147,8 +147,12 @@ func testSearchFollowsWrites(t *testing.T, s store.Store) {
 		t.Errorf("a deleted article's standfirst is found: %v", got)
 	}
 	// Rebuilt from the articles, the index finds the same.
-	if err := s.ReindexSearch(ctx); err != nil {
+	var done, total int
+	if err := s.ReindexSearch(ctx, func(d, n int) { done, total = d, n }); err != nil {
 		t.Fatal(err)
+	}
+	if done != 4 || total != 4 {
+		t.Errorf("ReindexSearch told %d of %d; want 4 of 4 (three stories and a draft left)", done, total)
 	}
 	for query, want := range map[string][]string{"lighthouse": {"ferry-strike"}, "labour": {"ferry-strike"}, "silt": nil, "treasurer": {"council-budget"}} {
 		if got, _ := find(t, s, query, search.Options{}); !slices.Equal(got, want) {

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,6 +55,56 @@ func TestSearchCommand(t *testing.T) {
 			}
 			if _, errOut, code := dateline(t, "search", "--db", db, "--from", "2026-03-02", "--to", "2026-03-01", "tram"); code != 1 || !strings.Contains(errOut, "ends") {
 				t.Errorf("a range that ends before it starts: exit %d, %q", code, errOut)
+			}
+		})
+	}
+}
+
+// Issue 17's "done when": the demo site, served, finds a word of one
+// story's body and a phrase of another at the top, with snippets, on
+// both backends; the search box is on every page; any query gives a page.
+func TestServeSearchesTheDemo(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			base, _ := startServe(t, "--db", b.dsn(t), "--demo")
+			get := func(path string) (int, string) {
+				t.Helper()
+				resp, err := http.Get(base + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(body)
+			}
+			firstHit := func(page string) string {
+				_, rest, _ := strings.Cut(page, `class="card search-hit"`)
+				title, _, _ := strings.Cut(rest, "</h2>")
+				return title
+			}
+			for _, test := range []struct{ query, title, mark string }{
+				{"meteorological", "Flood Barriers", "<mark>meteorological</mark>"},
+				{url.QueryEscape(`"four-year overhaul"`), "Water Quality", "overhaul</mark>"},
+			} {
+				code, page := get("/search/?q=" + test.query)
+				if code != 200 || !strings.Contains(firstHit(page), test.title) || !strings.Contains(page, test.mark) {
+					t.Errorf("search %s: %d, first %q; want %q first with %s", test.query, code, firstHit(page), test.title, test.mark)
+				}
+				if !strings.Contains(page, `<meta name="robots" content="noindex`) {
+					t.Errorf("search %s: the results page may be indexed", test.query)
+				}
+			}
+			_, home := get("/")
+			if !strings.Contains(home, `<form class="site-search" role="search" action="/search/" method="get">`) || !strings.Contains(home, `href="/opensearch.xml"`) || !strings.Contains(home, `"SearchAction"`) {
+				t.Error("the front page lacks the search box, the OpenSearch link or the SearchAction")
+			}
+			// (A query past 2,048 bytes of URL is refused whole, with 400,
+			// by the server's limits: the search box stops at 512.)
+			for _, q := range []string{`"unbalanced`, "-", "NEAR(", "*", strings.Repeat("tram ", 300), "\x01\x02", "'; DROP TABLE articles; --"} {
+				if code, _ := get("/search/?q=" + url.QueryEscape(q)); code != 200 {
+					t.Errorf("search %.30q: status %d", q, code)
+				}
 			}
 		})
 	}

@@ -223,7 +223,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	mux := http.NewServeMux()
 	reader, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
-		Media: files,
+		Media: files, Newsroom: news,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -100,9 +100,19 @@ func NewsMediaOrganization(name, url, logo, principles, corrections string) map[
 	return m
 }
 
-// WebSite returns schema.org WebSite data for the home page.
-func WebSite(name, url, description, language string) map[string]any {
+// WebSite returns schema.org WebSite data for the home page. With a
+// search address (searchURL, the query left off, such as
+// "https://example.com/search/?q="), it says how to search the site
+// (a SearchAction), so that search engines can offer a search box.
+func WebSite(name, url, description, language, searchURL string) map[string]any {
 	m := map[string]any{"@context": "https://schema.org", "@type": "WebSite", "name": name, "url": url}
+	if searchURL != "" {
+		m["potentialAction"] = map[string]any{
+			"@type":       "SearchAction",
+			"target":      map[string]any{"@type": "EntryPoint", "urlTemplate": searchURL + "{search_term_string}"},
+			"query-input": "required name=search_term_string",
+		}
+	}
 	if description != "" {
 		m["description"] = description
 	}

@@ -136,6 +136,13 @@ const (
 // index.
 func NumberedSitemap(n int) string { return "/sitemap-" + strconv.Itoa(n) + ".xml" }
 
+// Search is the search page; the query is its q parameter.
+const Search = "/search/"
+
+// OpenSearch is the site's OpenSearch description, which browsers read to
+// offer the site's search.
+const OpenSearch = "/opensearch.xml"
+
 // Static is where the site's static files (style sheet, icons) are
 // served, each under its name with a content hash.
 const Static = "/static/"
@@ -159,11 +166,12 @@ var notArticle = map[string]bool{
 	TagListing:                         true,
 	AuthorListing:                      true,
 	"admin":                            true,
+	strings.Trim(Search, "/"):          true,
 }
 
 // Reserved reports whether slug begins another page's address than an
 // article's or a section's (the home page's numbered pages, feeds, tag
-// and author archives, static files, photos, the admin), so that no
+// and author archives, static files, photos, search, the admin), so that no
 // article or section may take it.
 func Reserved(slug string) bool { return notArticle[slug] }
 

@@ -397,6 +397,8 @@ func (e *Engine) funcMap(locale func() *Locale) template.FuncMap {
 		"sectionPath":     urls.Section,
 		"tagPath":         urls.Tag,
 		"authorPath":      urls.Author,
+		"searchPath":      func() string { return urls.Search },
+		"openSearchPath":  func() string { return urls.OpenSearch },
 	}
 }
 

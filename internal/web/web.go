@@ -322,6 +322,9 @@ type Base struct {
 	// Wide lays the page out wider than the reading measure, as the
 	// front page's columns need.
 	Wide bool
+	// SearchQuery is the query the search page shows results for, which
+	// the header's search box keeps.
+	SearchQuery string
 }
 
 // MetaTag is a <meta> with a name (Twitter) or a property (OpenGraph).

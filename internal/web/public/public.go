@@ -47,6 +47,7 @@ type Handlers struct {
 	feedFull bool
 	linker   Linker
 	floor    float64
+	news     *newsroom.Service
 	// The photo library's files, when the site has a media storage.
 	mediaItems *mediaItemCache
 	mediaFiles *mediaFileCache
@@ -89,6 +90,9 @@ type Options struct {
 	// MediaCacheBytes bounds the library files kept in memory to serve
 	// (default 64 MiB).
 	MediaCacheBytes int
+	// Newsroom runs the reader's searches; without one, a service over
+	// the store is made.
+	Newsroom *newsroom.Service
 }
 
 // New returns the reader handlers. Views are counted by views. It
@@ -115,6 +119,10 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
 		floor:    opts.RelatedFloor,
+		news:     opts.Newsroom,
+	}
+	if h.news == nil {
+		h.news = newsroom.New(s, r, opts.Now, site.Logger)
 	}
 	if opts.Media != nil {
 		if opts.MediaCacheBytes <= 0 {
@@ -132,6 +140,7 @@ type templates struct {
 	list    *web.Page[ListPage]
 	article *web.Page[ArticlePage]
 	page    *web.Page[ArticlePage] // a page of the site: About, Contact...
+	search  *web.Page[SearchPage]
 }
 
 // declareTemplates declares the reader pages on t, which has the error
@@ -149,6 +158,9 @@ func declareTemplates(t *web.Templates) (templates, error) {
 		return tpl, err
 	}
 	if tpl.page, err = web.Declare[ArticlePage](t.Set, "page"); err != nil {
+		return tpl, err
+	}
+	if tpl.search, err = web.Declare[SearchPage](t.Set, "search"); err != nil {
 		return tpl, err
 	}
 	if files, err := t.Undeclared(); err != nil || len(files) > 0 {
@@ -213,6 +225,8 @@ var routes = func() []route {
 	return append(rs,
 		route{get(urls.NewsSitemap), "a sitemap", false, method((*Handlers).newsSitemap)},
 		route{get(urls.Robots), "robots.txt", false, method((*Handlers).robots)},
+		route{get(urls.Search), "search", true, method((*Handlers).searchPage)},
+		route{get(urls.OpenSearch), "the OpenSearch description", false, method((*Handlers).openSearch)},
 		// Every other address is a section's page or feed (sectionRoutes),
 		// or not found (or redirected, see redirecting).
 		route{catchAll, "", false, nil},

@@ -204,6 +204,7 @@ type Options struct {
 	// OwnerID, when set, keeps the articles of that owner (a contributor
 	// searching their own drafts).
 	OwnerID     int64
+	Status      article.Status // only this status, when set
 	SectionSlug string
 	TagSlug     string
 	AuthorSlug  string

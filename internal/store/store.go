@@ -189,8 +189,11 @@ type CommentQuery struct {
 	// hash).
 	VisibleTo string
 	Email     string // only this commenter's, when set
-	Limit     int
-	Offset    int
+	// Text, when set, keeps the comments whose text, author name or
+	// email contains it, without case.
+	Text   string
+	Limit  int
+	Offset int
 }
 
 // SettingsStore keeps the site's settings, shared by every node.
@@ -456,9 +459,6 @@ type ArticleQuery struct {
 	// set.
 	Kind    article.Kind
 	OwnerID int64 // only articles owned by this user, when set
-	// TitleContains keeps the articles whose title contains it, without
-	// case, when set.
-	TitleContains string
 	// Slugs and Sources, when not empty, keep the articles with one of
 	// these slugs, and imported from one of these sources.
 	Slugs   []string

@@ -345,12 +345,6 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	if q.OwnerID != 0 {
 		f.conditions = append(f.conditions, `a.owner_id = `+f.arg(q.OwnerID))
 	}
-	if q.TitleContains != "" {
-		// title_key is the title folded by article.TitleKey (lower case
-		// in every script, one kind of quote and dash), so that both
-		// backends find the same titles (SQLite's LIKE folds only ASCII).
-		f.conditions = append(f.conditions, `a.title_key LIKE `+f.arg("%"+escapeLike(article.TitleKey(q.TitleContains))+"%")+` ESCAPE '\'`)
-	}
 	// A list is one argument, so that the statement is the same (and
 	// prepared once) for any number of values.
 	if len(q.Slugs) > 0 {

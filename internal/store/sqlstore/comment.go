@@ -385,6 +385,10 @@ func commentFilter(q store.CommentQuery) (f *filter, order string) {
 	if q.Email != "" {
 		f.conditions = append(f.conditions, `c.email = `+f.arg(strings.ToLower(q.Email)))
 	}
+	if text := strings.TrimSpace(q.Text); text != "" {
+		p := f.arg("%" + escapeLike(strings.ToLower(text)) + "%")
+		f.conditions = append(f.conditions, `(lower(c.body) LIKE `+p+` ESCAPE '\' OR lower(c.author) LIKE `+p+` ESCAPE '\' OR c.email LIKE `+p+` ESCAPE '\')`)
+	}
 	return f, order
 }
 

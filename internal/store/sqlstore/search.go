@@ -21,7 +21,7 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 	if q.Empty() {
 		return res, nil
 	}
-	f, _ := s.articleFilter(store.ArticleQuery{PublicAt: o.PublicAt, OwnerID: o.OwnerID, SectionSlug: o.SectionSlug,
+	f, _ := s.articleFilter(store.ArticleQuery{Status: o.Status, PublicAt: o.PublicAt, OwnerID: o.OwnerID, SectionSlug: o.SectionSlug,
 		TagSlug: o.TagSlug, AuthorSlug: o.AuthorSlug, Kind: o.Kind})
 	if !o.From.IsZero() {
 		f.conditions = append(f.conditions, `a.published_at >= `+f.arg(s.db.Time(o.From)))
@@ -67,6 +67,13 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		return nil
 	})
 	if err != nil || len(ids) == 0 {
+		return res, err
+	}
+	as := make([]*article.Article, len(res.Hits))
+	for i, h := range res.Hits {
+		as[i] = h.Article
+	}
+	if err := s.loadTagsAndLinks(ctx, s.db.Reader(), as, false); err != nil {
 		return res, err
 	}
 	for i := range res.Hits {

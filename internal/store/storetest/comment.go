@@ -87,6 +87,13 @@ func testCommentsCreateAndList(t *testing.T, s store.Store) {
 		{"pending queue", store.CommentQuery{State: comment.Pending}, []string{"dee", "cy"}, 2},
 		{"by email", store.CommentQuery{Email: "EVE@example.org"}, []string{"eve"}, 1},
 		{"all, newest first, paged", store.CommentQuery{Limit: 2, Offset: 1}, []string{"dee", "cy"}, 5},
+		// Issue 17: the moderation queue searches text, names and emails.
+		{"text, without case", store.CommentQuery{Text: "PILLS"}, []string{"eve"}, 1},
+		{"author name", store.CommentQuery{Text: "dee"}, []string{"dee"}, 1},
+		{"email", store.CommentQuery{Text: "ben@example"}, []string{"ben"}, 1},
+		{"text and state", store.CommentQuery{Text: "moderator", State: comment.Pending}, []string{"cy"}, 1},
+		{"percent is literal", store.CommentQuery{Text: "100%"}, nil, 0},
+		{"quotes", store.CommentQuery{Text: "“quotes”"}, []string{"ben"}, 1},
 	} {
 		cs, err := s.Comments(ctx, test.q)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
 	"github.com/datelinehq/dateline/internal/web"
@@ -20,7 +21,7 @@ type ListFilter struct {
 	Status string // draft, scheduled, published or empty for all
 	Author string // an author's name or slug
 	Tag    string // a tag's name or slug
-	Q      string // words of the title
+	Q      string // words to find in the articles' text
 }
 
 // ListPage is the article list.
@@ -83,10 +84,12 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 	if f.Tag != "" {
 		aq.TagSlug = article.Slugify(f.Tag)
 	}
-	aq.TitleContains = f.Q
 	ownOnly := !u.Role.Can(user.EditAllArticles)
 	if ownOnly {
 		aq.OwnerID = u.ID
+	}
+	if f.Q != "" {
+		return h.searchArticles(w, r, f, aq, ownOnly)
 	}
 	total, err := h.store.CountArticles(r.Context(), aq)
 	if err != nil {
@@ -117,6 +120,40 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 		p.PrevURL = f.query(n - 1)
 	}
 	if n < pages {
+		p.NextURL = f.query(n + 1)
+	}
+	return writePage(w, r, http.StatusOK, h.tpl.articles, p)
+}
+
+// searchArticles is the article list for words typed in its search box:
+// the full text of every article the user may see (drafts included),
+// best match first, with the list's other filters.
+func (h *Handler) searchArticles(w http.ResponseWriter, r *http.Request, f ListFilter, aq store.ArticleQuery, ownOnly bool) error {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	o := search.Options{Status: aq.Status, AuthorSlug: aq.AuthorSlug, TagSlug: aq.TagSlug, Limit: articlesPerPage, Offset: (n - 1) * articlesPerPage}
+	_, res, err := h.news.SearchNewsroom(r.Context(), actorOf(r), f.Q, o)
+	if err != nil {
+		return err
+	}
+	p := ListPage{
+		Page:     h.page(r, "Articles", "articles"),
+		Filter:   f,
+		Statuses: []article.Status{article.Draft, article.Scheduled, article.Published},
+		OwnOnly:  ownOnly,
+		Total:    res.Total,
+		PageNum:  n,
+		Pages:    max((res.Total+articlesPerPage-1)/articlesPerPage, 1),
+	}
+	for _, hit := range res.Hits {
+		p.Articles = append(p.Articles, hit.Article)
+	}
+	if n > 1 {
+		p.PrevURL = f.query(n - 1)
+	}
+	if n < p.Pages {
 		p.NextURL = f.query(n + 1)
 	}
 	return writePage(w, r, http.StatusOK, h.tpl.articles, p)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/newsroom"
@@ -20,6 +21,7 @@ const commentsPerPage = 50
 type CommentsPage struct {
 	Page
 	State    comment.State
+	Query    string // words of the text, a name or an email searched for
 	Tabs     []CommentTab
 	Comments []*comment.Comment
 	// Parents maps a reply's parent ID to the parent's author, for "in
@@ -75,9 +77,9 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 		}
 		pageNum = n
 	}
-	p := CommentsPage{Page: h.page(r, "Comments", "comments"), State: state, PageNum: pageNum, Parents: map[int64]string{}}
+	p := CommentsPage{Page: h.page(r, "Comments", "comments"), State: state, Query: strings.TrimSpace(q.Get("q")), PageNum: pageNum, Parents: map[int64]string{}}
 	for _, s := range commentStates {
-		n, err := h.store.CountComments(ctx, store.CommentQuery{State: s.state})
+		n, err := h.store.CountComments(ctx, store.CommentQuery{State: s.state, Text: p.Query})
 		if err != nil {
 			return err
 		}
@@ -86,10 +88,13 @@ func (h *Handler) comments(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		from := (pageNum - 1) * commentsPerPage
-		if p.Comments, err = h.store.Comments(ctx, store.CommentQuery{State: s.state, Limit: commentsPerPage, Offset: from}); err != nil {
+		if p.Comments, err = h.store.Comments(ctx, store.CommentQuery{State: s.state, Text: p.Query, Limit: commentsPerPage, Offset: from}); err != nil {
 			return err
 		}
 		base := "/admin/comments?state=" + string(state) + "&page="
+		if p.Query != "" {
+			base = "/admin/comments?state=" + string(state) + "&q=" + url.QueryEscape(p.Query) + "&page="
+		}
 		if pageNum > 1 {
 			p.PrevPage = base + strconv.Itoa(pageNum-1)
 		}

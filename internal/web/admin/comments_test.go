@@ -43,6 +43,15 @@ func TestModerationQueue(t *testing.T) {
 		t.Error("the spam queue lacks the spam comment")
 	}
 	expectStatus(t, at.get("/admin/comments?state=bogus", token), http.StatusBadRequest)
+	// Issue 17: the queue searches text, names and emails, in each tab.
+	resp = at.get("/admin/comments?state=pending&q=PILLS", token)
+	expectStatus(t, resp, http.StatusOK)
+	if !strings.Contains(resp.body, "cheap pills") || strings.Contains(resp.body, "Great reporting") || !strings.Contains(resp.body, "Pending <span class=\"count\">(1)</span>") {
+		t.Error("searching the queue for pills did not keep just Ben's comment")
+	}
+	if resp = at.get("/admin/comments?state=approved&q=cy%40example", token); !strings.Contains(resp.body, "Already approved.") {
+		t.Error("searching by email did not find Cy's comment")
+	}
 
 	// Approve one and mark another spam: the classifier learns both.
 	tokens1, tokens2 := comment.Tokens(c1), comment.Tokens(c2)

@@ -870,8 +870,9 @@ func TestArticleList(t *testing.T) {
 	for i := range 27 {
 		es.addArticle(fmt.Sprintf("Council story %02d", i), "Text.\n", article.Published, 0, "Politics")
 	}
-	es.addArticle("Ann's flood draft", "Text.\n", article.Draft, ann.user.ID, "Floods")
+	es.addArticle("Ann's flood draft", "The sandbank moved again.\n", article.Draft, ann.user.ID, "Floods")
 	es.addArticle("Ann's harbour piece", "Text.\n", article.Published, ann.user.ID, "Fishing")
+	es.addArticle("Survey of the estuary", "Divers mapped the sandbank.\n", article.Published, 0, "Survey")
 
 	count := func(page string) int { return strings.Count(page, `<tr>`) - 1 } // less the header row
 	for _, test := range []struct {
@@ -882,13 +883,19 @@ func TestArticleList(t *testing.T) {
 		want   string
 		absent string
 	}{
-		{"editor first page", editor, "", 25, "29 articles, page 1 of 2", ""},
-		{"editor second page", editor, "?page=2", 4, "page 2 of 2", ""},
-		{"page beyond the last", editor, "?page=99", 4, "page 2 of 2", ""},
+		{"editor first page", editor, "", 25, "30 articles, page 1 of 2", ""},
+		{"editor second page", editor, "?page=2", 5, "page 2 of 2", ""},
+		{"page beyond the last", editor, "?page=99", 5, "page 2 of 2", ""},
 		{"status", editor, "?status=draft", 1, "Ann&#39;s flood draft", "Council story"},
 		{"tag by name", editor, "?tag=Floods", 1, "Ann&#39;s flood draft", "Council story"},
 		{"author", editor, "?author=Desk&status=draft", 1, "Ann&#39;s flood draft", "Council story"},
 		{"title", editor, "?q=HARBOUR", 1, "Ann&#39;s harbour piece", "Council story"},
+		// Issue 17: the search box finds words of the text, drafts too,
+		// best match first, with the other filters.
+		{"full text", editor, "?q=sandbank", 2, "2 articles", "Council story"},
+		{"full text and status", editor, "?q=sandbank&status=draft", 1, "Ann&#39;s flood draft", "Survey"},
+		{"full text, a phrase", editor, "?q=%22mapped+the+sandbank%22", 1, "Survey of the estuary", "flood draft"},
+		{"author searches own only", ann, "?q=sandbank", 1, "Ann&#39;s flood draft", "Survey"},
 		{"author sees own only", ann, "", 2, "Ann&#39;s harbour piece", "Council story"},
 		{"author filters own", ann, "?status=published", 1, "Ann&#39;s harbour piece", "flood draft"},
 	} {

@@ -25,9 +25,10 @@ type searchHitJSON struct {
 }
 
 type searchJSON struct {
-	Query string          `json:"query"`
-	Total int             `json:"total"`
-	Hits  []searchHitJSON `json:"hits"`
+	Query      string          `json:"query"`
+	Total      int             `json:"total"`
+	Suggestion string          `json:"suggestion,omitempty"`
+	Hits       []searchHitJSON `json:"hits"`
 }
 
 func searchCommand() *command {
@@ -70,7 +71,7 @@ func searchCommand() *command {
 				if err != nil {
 					return err
 				}
-				out := searchJSON{Query: q.Text, Total: res.Total, Hits: []searchHitJSON{}}
+				out := searchJSON{Query: q.Text, Total: res.Total, Suggestion: res.Suggestion, Hits: []searchHitJSON{}}
 				for _, h := range res.Hits {
 					hit := searchHitJSON{Slug: h.Article.Slug, Title: h.Article.Title, Published: h.Article.PublishedAt,
 						Snippet: h.Snippet.Text("[", "]"), Score: h.Score}
@@ -87,6 +88,9 @@ func searchCommand() *command {
 					return nil
 				}
 				fmt.Fprintf(e.stdout, "%d found for %s\n", res.Total, q.Text)
+				if res.Suggestion != "" {
+					fmt.Fprintf(e.stdout, "did you mean: %s\n", res.Suggestion)
+				}
 				for i, h := range out.Hits {
 					fmt.Fprintf(e.stdout, "%2d. %s  %s  (%s)\n    %s\n", o.Offset+i+1, h.Title, h.Slug, formatDate(h.Published), h.Snippet)
 				}

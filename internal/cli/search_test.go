@@ -31,6 +31,13 @@ func TestSearchCommand(t *testing.T) {
 			if out.Total == 0 || !strings.Contains(out.Hits[0].Title, "Night Tram") || !strings.Contains(out.Hits[0].Snippet, "[Kvarnholm]") {
 				t.Errorf("search Kvarnholm container: %+v; want the night tram trial first, the words marked", out)
 			}
+			// A misspelt name finds nothing, and offers the name.
+			if out = search("Kvarnholn"); out.Total != 0 || out.Suggestion != "kvarnholm" {
+				t.Errorf("search Kvarnholn: %d found, suggestion %q; want none and kvarnholm", out.Total, out.Suggestion)
+			}
+			if out = search("Kvarnholm"); out.Total == 0 || out.Suggestion != "" {
+				t.Errorf("search Kvarnholm: %d found, suggestion %q", out.Total, out.Suggestion)
+			}
 			out = search(`"busiest stops"`)
 			if out.Total != 1 {
 				t.Errorf("a phrase of one story found %d", out.Total)
@@ -94,6 +101,9 @@ func TestServeSearchesTheDemo(t *testing.T) {
 				if !strings.Contains(page, `<meta name="robots" content="noindex`) {
 					t.Errorf("search %s: the results page may be indexed", test.query)
 				}
+			}
+			if _, page := get("/search/?q=Kvarnholn+containr"); !strings.Contains(page, `<a href="/search/?q=kvarnholm%20contain">kvarnholm contain</a>`) {
+				t.Error("a misspelt query offers no respelling")
 			}
 			_, home := get("/")
 			if !strings.Contains(home, `<form class="site-search" role="search" action="/search/" method="get">`) || !strings.Contains(home, `href="/opensearch.xml"`) || !strings.Contains(home, `"SearchAction"`) {

@@ -3,7 +3,9 @@ package newsroom
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/user"
@@ -43,5 +45,87 @@ func (s *Service) search(ctx context.Context, text string, o search.Options) (se
 		return q, search.Results{}, fmt.Errorf("search: the date range ends (%s) before it starts (%s)", o.To.Format("2 January 2006"), o.From.Format("2 January 2006"))
 	}
 	res, err := s.store.SearchArticles(ctx, q, o)
+	if err != nil || res.Total > 0 || q.Empty() {
+		return q, res, err
+	}
+	res.Suggestion, err = s.respell(ctx, q, o)
 	return q, res, err
+}
+
+// respell suggests, for a query that found nothing, the same words with
+// each that finds nothing alone replaced by the nearest word of the
+// search index: at most one edit away for a word of up to five letters,
+// two beyond, among the index's words with the same first letter (the
+// most used first). It returns "" when no respelling finds anything.
+// The index's words are stemmed: a suggestion shows them so.
+func (s *Service) respell(ctx context.Context, q search.Query, o search.Options) (string, error) {
+	words := q.Words()
+	if len(words) == 0 || len(words) > 8 {
+		return "", nil
+	}
+	o.Limit, o.Offset = 1, 0
+	changed := false
+	for i, w := range words {
+		alone, err := s.store.SearchArticles(ctx, search.Parse(w), o)
+		if err != nil {
+			return "", err
+		}
+		if alone.Total > 0 {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(w)
+		candidates, err := s.store.SearchWords(ctx, string(first), 5000)
+		if err != nil {
+			return "", err
+		}
+		best, bestDist := "", maxRespellEdits(w)+1
+		for _, c := range candidates {
+			if d := editDistance(w, c); d < bestDist {
+				best, bestDist = c, d
+			}
+		}
+		if best == "" {
+			return "", nil
+		}
+		words[i], changed = best, true
+	}
+	if !changed {
+		return "", nil
+	}
+	suggestion := strings.Join(words, " ")
+	found, err := s.store.SearchArticles(ctx, search.Parse(suggestion), o)
+	if err != nil || found.Total == 0 {
+		return "", err
+	}
+	return suggestion, nil
+}
+
+// maxRespellEdits is how far a suggestion may be from the word typed.
+func maxRespellEdits(word string) int {
+	if utf8.RuneCountInString(word) <= 5 {
+		return 1
+	}
+	return 2
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

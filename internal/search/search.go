@@ -239,6 +239,9 @@ const (
 type Results struct {
 	Hits  []Hit
 	Total int
+	// Suggestion, for a query that found nothing, is a respelling of it
+	// that finds something ("did you mean"), or "".
+	Suggestion string
 }
 
 // HTML is the snippet for a page: its text escaped, Markdown's marks

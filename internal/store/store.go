@@ -657,6 +657,9 @@ type Searcher interface {
 	// match in all. A query with nothing to find (see search.Query.Empty)
 	// finds nothing.
 	SearchArticles(ctx context.Context, q search.Query, o search.Options) (search.Results, error)
+	// SearchWords lists up to limit words of the search index that begin
+	// with prefix, as the index keeps them (stemmed), for "did you mean".
+	SearchWords(ctx context.Context, prefix string, limit int) ([]string, error)
 	// ReindexSearch builds the search index again from the articles, for
 	// upgrades and repairs (the writes keep it in step otherwise), in one
 	// transaction, telling progress (when not nil) how many articles of

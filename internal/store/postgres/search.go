@@ -115,3 +115,13 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 		return err
 	})
 }
+
+// SearchWordsQuery lists the index's words between $1 and $2, at most
+// $3, the most used first where the index counts them; see
+// sqlstore.Dialect.
+func (db *DB) SearchWordsQuery() string {
+	return `
+		SELECT word FROM search_words
+		WHERE word >= $1 AND word < $2
+		LIMIT $3`
+}

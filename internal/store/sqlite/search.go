@@ -128,3 +128,14 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 		}
 	})
 }
+
+// SearchWordsQuery lists the index's words between $1 and $2, at most
+// $3, the most used first where the index counts them; see
+// sqlstore.Dialect.
+func (db *DB) SearchWordsQuery() string {
+	return `
+		SELECT term FROM article_search_vocabulary
+		WHERE term >= $1 AND term < $2
+		ORDER BY doc DESC
+		LIMIT $3`
+}

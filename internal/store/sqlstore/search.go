@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/search"
@@ -93,4 +94,20 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		return nil
 	})
 	return res, err
+}
+
+// SearchWords lists words of the search index that begin with prefix;
+// see store.Searcher.
+func (s *Store) SearchWords(ctx context.Context, prefix string, limit int) (_ []string, err error) {
+	defer s.wrap(&err, "SearchWords(%q)", prefix)
+	var words []string
+	// Every word that begins with prefix sorts between it and prefix
+	// followed by the last code point, byte by byte.
+	err = each(ctx, s.db.Reader(), s.db.SearchWordsQuery(), []any{prefix, prefix + string(utf8.MaxRune), limit}, func(row Row) error {
+		var w string
+		err := row.Scan(&w)
+		words = append(words, w)
+		return err
+	})
+	return words, err
 }

@@ -90,6 +90,9 @@ type Dialect interface {
 	// of the body that best matches q, matches marked with
 	// search.SnippetStart and SnippetEnd.
 	Snippets(q search.Query, ids string, arg func(any) string) string
+	// SearchWordsQuery lists the search index's words from $1 up to (not
+	// including) $2, at most $3.
+	SearchWordsQuery() string
 	// Pairs is a table, named v, of two Int64s lists of one length side
 	// by side, in columns id (from the list written p) and n (from q).
 	Pairs(p, q string) string

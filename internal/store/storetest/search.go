@@ -107,11 +107,19 @@ func testSearchFindsAndRanks(t *testing.T, s store.Store) {
 	if a := res.Hits[0].Article; a.Title != "Dredging resumes in the harbour channel" || a.Author == nil || a.Author.Slug != "ines-okafor" {
 		t.Errorf("a hit's article is %+v; want it with its author", a)
 	}
+	// The index's words, for "did you mean": stemmed, by prefix.
+	words, err := s.SearchWords(ctx, "dre", 100)
+	if err != nil || !slices.Contains(words, "dredg") || slices.ContainsFunc(words, func(w string) bool { return !strings.HasPrefix(w, "dre") }) {
+		t.Errorf("SearchWords(dre) = %q, %v; want dredg and only words beginning dre", words, err)
+	}
+	if words, err := s.SearchWords(ctx, "ہڑ", 10); err != nil || !slices.Contains(words, "ہڑتال") {
+		t.Errorf("SearchWords in Urdu = %q, %v", words, err)
+	}
 	// The admin searches drafts too.
 	if got, _ := find(t, s, "timetable", search.Options{OwnerID: -1}); len(got) != 0 {
 		t.Errorf("another owner's search found %v", got)
 	}
-	res, err := s.SearchArticles(ctx, search.Parse("timetable"), search.Options{})
+	res, err = s.SearchArticles(ctx, search.Parse("timetable"), search.Options{})
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Article.Slug != "ferry-draft" {
 		t.Errorf("the admin's search for a draft's word: %v, %v", res.Hits, err)
 	}

@@ -26,6 +26,7 @@ type SearchPage struct {
 	From, To             string // the date filters, as YYYY-MM-DD
 	Sections             []article.Section
 	Total                int
+	Suggestion           string // a respelling that finds something ("did you mean")
 	Hits                 []SearchHit
 	Pagination           Pagination
 }
@@ -79,7 +80,7 @@ func (h *Handlers) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Query = parsed.Text
-	p.Total = res.Total
+	p.Total, p.Suggestion = res.Total, res.Suggestion
 	as := make([]*article.Article, len(res.Hits))
 	for i, hit := range res.Hits {
 		as[i] = hit.Article

@@ -213,6 +213,10 @@ type Options struct {
 	From, To time.Time
 	Limit    int // results a page (10 when 0)
 	Offset   int
+	// Plain ranks by the engine's defaults alone (every field weighted
+	// alike, no lift for a phrase or for recent stories): the baseline
+	// scripts/eval-search.sh measures the ranking against.
+	Plain bool
 }
 
 // Hit is one article found, with a snippet of its text around the words

@@ -14,9 +14,10 @@ import (
 // standfirst and tags, title).
 func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
 	return sqlstore.SearchSQL{
-		Join:  ` CROSS JOIN (SELECT ` + tsQuery(q, arg) + ` AS q) query`,
-		Match: `a.search @@ query.q`,
-		Rank:  `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, query.q)`,
+		Join:      ` CROSS JOIN (SELECT ` + tsQuery(q, arg) + ` AS q) query`,
+		Match:     `a.search @@ query.q`,
+		Rank:      `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, query.q)`,
+		PlainRank: `ts_rank('{1.0, 1.0, 1.0, 1.0}', a.search, query.q)`,
 		Phrase: func(words string) string {
 			return `(a.search @@ phraseto_tsquery('english', ` + arg(words) + `::text))`
 		},

@@ -12,11 +12,16 @@ import (
 // Search finds articles with FTS5 (migration 0021): BM25 with the title
 // weighted 10, the standfirst 5, the tags 4 and the body 1.
 func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+	// The matches are a subquery of their own, kept whole by LIMIT -1 (no
+	// limit: a subquery with one is not flattened into the join), so
+	// that SQLite starts from the index's matches: joined flat, it walked
+	// the public articles and ran the whole match for each.
 	return sqlstore.SearchSQL{
 		Join: `
-	JOIN article_search ON article_search.rowid = a.id`,
-		Match: `article_search MATCH ` + arg(fts5Query(q)),
-		Rank:  `-bm25(article_search, 10.0, 5.0, 1.0, 4.0)`,
+	JOIN (SELECT rowid AS id, -bm25(article_search, 10.0, 5.0, 1.0, 4.0) AS rank, -bm25(article_search) AS plain
+		FROM article_search WHERE article_search MATCH ` + arg(fts5Query(q)) + ` LIMIT -1) found ON found.id = a.id`,
+		Rank:      `found.rank`,
+		PlainRank: `found.plain`,
 		Phrase: func(words string) string {
 			return `(a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ` + arg(`"`+words+`"`) + `))`
 		},

@@ -31,7 +31,9 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		f.conditions = append(f.conditions, `a.published_at < `+f.arg(s.db.Time(o.To)))
 	}
 	sq := s.db.Search(q, f.arg)
-	f.conditions = append(f.conditions, sq.Match)
+	if sq.Match != "" {
+		f.conditions = append(f.conditions, sq.Match)
+	}
 	from := fromArticles + sq.Join + f.where()
 
 	if err := s.db.Reader().QueryRow(ctx, `SELECT count(*)`+from, f.args...).Scan(&res.Total); err != nil {
@@ -48,9 +50,12 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 	if limit <= 0 {
 		limit = 10
 	}
-	score := `(` + sq.Rank + `) * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(f.arg(s.db.Time(now))) + ` / 365.0))`
+	score := sq.PlainRank
+	if !o.Plain {
+		score = `(` + sq.Rank + `) * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(f.arg(s.db.Time(now))) + ` / 365.0))`
+	}
 	order := `score DESC, a.id DESC`
-	if words := q.PhraseWords(); len(words) > 1 {
+	if words := q.PhraseWords(); len(words) > 1 && !o.Plain {
 		order = sq.Phrase(strings.Join(words, " ")) + ` DESC, ` + order
 	}
 	query := `SELECT ` + articleColumns + `, ` + score + ` AS score` + from + `

@@ -148,9 +148,10 @@ type Backend interface {
 // SearchSQL is a full-text search as a dialect writes it.
 type SearchSQL struct {
 	Join  string // joined to articles a: the engine's table or query
-	Match string // the condition that a matches the query
-	// Rank is a's relevance, higher is better.
-	Rank string
+	Match string // the condition that a matches the query, or "" where Join is
+	// Rank is a's relevance, higher is better; PlainRank is the engine's
+	// default relevance, every field alike (see search.Options.Plain).
+	Rank, PlainRank string
 	// Phrase is the condition that a holds words (the query's, joined
 	// by spaces) as one phrase: those rank first.
 	Phrase func(words string) string

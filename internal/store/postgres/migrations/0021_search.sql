@@ -17,11 +17,16 @@ $$;
 
 UPDATE articles SET search_tags = article_tag_names(id);
 
+-- Punctuation is made space before parsing, so that words are split where
+-- search.Parse splits a query and FTS5 splits text: PostgreSQL's parser
+-- would otherwise read "<CSN>" as a markup tag and leave it out, and keep
+-- "1986/87", "U.S.-Japan" or an address as one token that no query word
+-- matches.
 ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('english', title), 'A') ||
-    setweight(to_tsvector('english', description), 'B') ||
-    setweight(to_tsvector('english', search_tags), 'B') ||
-    setweight(to_tsvector('english', body), 'D')
+    setweight(to_tsvector('english', translate(title, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'A') ||
+    setweight(to_tsvector('english', translate(description, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
+    setweight(to_tsvector('english', translate(search_tags, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
+    setweight(to_tsvector('english', translate(body, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'D')
 ) STORED;
 
 CREATE INDEX articles_search ON articles USING GIN (search);

@@ -106,6 +106,11 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.writeList(w, r, f, list, ownOnly, total, n)
+}
+
+// writeList writes page n of a list of total articles.
+func (h *Handler) writeList(w http.ResponseWriter, r *http.Request, f ListFilter, list []*article.Article, ownOnly bool, total, n int) error {
 	p := ListPage{
 		Page:     h.page(r, "Articles", "articles"),
 		Filter:   f,
@@ -114,12 +119,12 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 		OwnOnly:  ownOnly,
 		Total:    total,
 		PageNum:  n,
-		Pages:    pages,
+		Pages:    max((total+articlesPerPage-1)/articlesPerPage, 1),
 	}
 	if n > 1 {
 		p.PrevURL = f.query(n - 1)
 	}
-	if n < pages {
+	if n < p.Pages {
 		p.NextURL = f.query(n + 1)
 	}
 	return writePage(w, r, http.StatusOK, h.tpl.articles, p)
@@ -138,23 +143,9 @@ func (h *Handler) searchArticles(w http.ResponseWriter, r *http.Request, f ListF
 	if err != nil {
 		return err
 	}
-	p := ListPage{
-		Page:     h.page(r, "Articles", "articles"),
-		Filter:   f,
-		Statuses: []article.Status{article.Draft, article.Scheduled, article.Published},
-		OwnOnly:  ownOnly,
-		Total:    res.Total,
-		PageNum:  n,
-		Pages:    max((res.Total+articlesPerPage-1)/articlesPerPage, 1),
-	}
+	var list []*article.Article
 	for _, hit := range res.Hits {
-		p.Articles = append(p.Articles, hit.Article)
+		list = append(list, hit.Article)
 	}
-	if n > 1 {
-		p.PrevURL = f.query(n - 1)
-	}
-	if n < p.Pages {
-		p.NextURL = f.query(n + 1)
-	}
-	return writePage(w, r, http.StatusOK, h.tpl.articles, p)
+	return h.writeList(w, r, f, list, ownOnly, res.Total, n)
 }

@@ -1,6 +1,6 @@
--- Full-text search (issue 17): a tsvector of each article, generated from
--- its row (so the statement that writes an article writes it too) and
--- indexed with GIN. Title weight A, standfirst and tags B, body D; English
+-- Full-text search (issue 17): a tsvector of each article, made from its
+-- row by a trigger (so the statement that writes an article writes it too)
+-- and indexed with GIN. Title weight A, standfirst and tags B, body D; English
 -- stemming, which leaves words of other scripts as written, so an Urdu
 -- search finds Urdu words. Tags live in their own tables; search_tags
 -- holds an article's tag names, in order, kept by triggers on article_tags
@@ -21,13 +21,27 @@ UPDATE articles SET search_tags = article_tag_names(id);
 -- search.Parse splits a query and FTS5 splits text: PostgreSQL's parser
 -- would otherwise read "<CSN>" as a markup tag and leave it out, and keep
 -- "1986/87", "U.S.-Japan" or an address as one token that no query word
--- matches.
-ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('english', translate(title, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'A') ||
-    setweight(to_tsvector('english', translate(description, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
-    setweight(to_tsvector('english', translate(search_tags, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
-    setweight(to_tsvector('english', translate(body, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'D')
-) STORED;
+-- matches. A trigger, not a generated column, keeps it: a generated one is
+-- computed again at every update of the row, and the view and comment
+-- counters update rows all day.
+ALTER TABLE articles ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
+
+CREATE FUNCTION article_search_vector() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search :=
+        setweight(to_tsvector('english', translate(NEW.title, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'A') ||
+        setweight(to_tsvector('english', translate(NEW.description, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
+        setweight(to_tsvector('english', translate(NEW.search_tags, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'B') ||
+        setweight(to_tsvector('english', translate(NEW.body, '<>/.-_@:+&|!()[]{}#*~^=%$"', '                          ')), 'D');
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER article_search_vector BEFORE INSERT OR UPDATE OF title, description, body, search_tags ON articles
+    FOR EACH ROW EXECUTE FUNCTION article_search_vector();
+
+UPDATE articles SET search_tags = search_tags;
 
 CREATE INDEX articles_search ON articles USING GIN (search);
 

@@ -20,5 +20,5 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER search_words_add AFTER INSERT OR UPDATE ON articles
+CREATE TRIGGER search_words_add AFTER INSERT OR UPDATE OF title, description, body, search_tags ON articles
     FOR EACH ROW EXECUTE FUNCTION search_words_add();

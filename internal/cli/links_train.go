@@ -47,7 +47,7 @@ func linksTrainCommand() *command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "trained word vectors on %d stories (%d words read), %d KB; related articles use them from the next start of the server or its next rebuild of the index\n",
+				fmt.Fprintf(e.stdout, "trained word vectors on %d stories (%d words read), %d KB; a running server ranks with them within ten minutes\n",
 					v.Articles, v.Words, len(v.Data)/1024)
 				return nil
 			})

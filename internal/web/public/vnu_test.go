@@ -94,6 +94,8 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"section":      "/local/",
 		"section-none": "/opinion/",
 		"page":         "/contact-the-newsroom/",
+		"search":       "/search/?q=selvik+harbour",
+		"search-none":  "/search/?q=zzqx+wwvv",
 		"not-found":    "/no-such-page/",
 		"bad-request":  "/?" + strings.Repeat("q=1&", 1000),
 		"server-error": "/test-panic/",

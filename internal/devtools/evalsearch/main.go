@@ -24,6 +24,8 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/linking/eval"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres"
@@ -142,16 +144,17 @@ func open(ctx context.Context, backend, pgURL string) (store.Store, func(), erro
 // storeItems stores the items as published articles, an hour apart back from
 // now, and returns their IDs in the items' order.
 func storeItems(ctx context.Context, s store.Store, items []eval.Item) ([]int64, error) {
+	news := newsroom.New(s, render.New(), func() time.Time { return now }, nil)
 	ids := make([]int64, len(items))
 	for start := 0; start < len(items); start += 500 {
-		var ws []store.ArticleWrite
+		var ws []newsroom.ImportWrite
 		batch := items[start:min(start+500, len(items))]
 		for i, it := range batch {
 			n := start + i
-			ws = append(ws, store.ArticleWrite{Article: &article.Article{Kind: article.Story, Slug: fmt.Sprintf("item-%d", n),
+			ws = append(ws, newsroom.ImportWrite{Article: &article.Article{Kind: article.Story, Slug: fmt.Sprintf("item-%d", n),
 				Title: it.Doc.Title, Body: it.Doc.Text, Status: article.Published, PublishedAt: now.Add(-time.Duration(n) * time.Hour)}})
 		}
-		errs, err := s.SaveArticles(ctx, ws)
+		errs, err := news.SaveImport(ctx, newsroom.System("evalsearch"), ws)
 		if err != nil {
 			return nil, err
 		}

@@ -122,6 +122,5 @@ func (s *Service) TrainWordVectors(ctx context.Context, language string, o Train
 	if err := s.store.SaveWordVectors(ctx, &v); err != nil {
 		return store.WordVectors{}, fmt.Errorf("train word vectors: %w", err)
 	}
-	s.logger.Info("word vectors trained", "articles", len(public), "words", words, "vocabulary", t.Len())
 	return v, nil
 }

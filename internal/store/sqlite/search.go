@@ -86,13 +86,9 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 		// Tag names that drifted (none, unless the database was changed
 		// by hand) are written first, through the triggers; then the
 		// index is emptied and filled from the articles.
-		if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = tags.names
-			FROM (SELECT a.id, COALESCE((
-				SELECT group_concat(name, ' ') FROM (
-					SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-					WHERE x.article_id = a.id ORDER BY x.position)), '') AS names
-				FROM articles a) tags
-			WHERE tags.id = articles.id AND tags.names <> articles.search_tags`); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = n.names
+			FROM article_tag_names n
+			WHERE n.article_id = articles.id AND n.names <> articles.search_tags`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO article_search (article_search) VALUES ('delete-all')`); err != nil {

@@ -9,10 +9,15 @@
 
 ALTER TABLE articles ADD COLUMN search_tags TEXT NOT NULL DEFAULT '';
 
-UPDATE articles SET search_tags = COALESCE((
+-- An article's tag names in order, space-separated: what search_tags holds.
+CREATE VIEW article_tag_names AS
+SELECT a.id AS article_id, COALESCE((
     SELECT group_concat(name, ' ') FROM (
-        SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
-        WHERE a.article_id = articles.id ORDER BY a.position)), '');
+        SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+        WHERE x.article_id = a.id ORDER BY x.position)), '') AS names
+FROM articles a;
+
+UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = articles.id);
 
 CREATE VIRTUAL TABLE article_search USING fts5(
     title, description, body, search_tags,
@@ -40,25 +45,16 @@ CREATE TRIGGER article_search_update AFTER UPDATE OF title, description, body, s
 END;
 
 CREATE TRIGGER article_tags_search_insert AFTER INSERT ON article_tags BEGIN
-    UPDATE articles SET search_tags = COALESCE((
-        SELECT group_concat(name, ' ') FROM (
-            SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
-            WHERE a.article_id = new.article_id ORDER BY a.position)), '')
+    UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = new.article_id)
     WHERE id = new.article_id;
 END;
 
 CREATE TRIGGER article_tags_search_delete AFTER DELETE ON article_tags BEGIN
-    UPDATE articles SET search_tags = COALESCE((
-        SELECT group_concat(name, ' ') FROM (
-            SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
-            WHERE a.article_id = old.article_id ORDER BY a.position)), '')
+    UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = old.article_id)
     WHERE id = old.article_id;
 END;
 
 CREATE TRIGGER tags_search_rename AFTER UPDATE OF name ON tags BEGIN
-    UPDATE articles SET search_tags = COALESCE((
-        SELECT group_concat(name, ' ') FROM (
-            SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id
-            WHERE a.article_id = articles.id ORDER BY a.position)), '')
+    UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = articles.id)
     WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
 END;

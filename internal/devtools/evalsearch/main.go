@@ -15,7 +15,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,14 +22,12 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/devtools/devstore"
 	"github.com/datelinehq/dateline/internal/linking/eval"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/store/postgres"
-	"github.com/datelinehq/dateline/internal/store/sqlite"
-	"github.com/jackc/pgx/v5"
 )
 
 func main() {
@@ -60,21 +57,21 @@ func main() {
 			backends = append(backends, "postgres")
 		}
 		for _, b := range backends {
-			s, cleanup, err := open(ctx, b, *pg)
+			s, err := devstore.Open(ctx, b, *pg, "evalsearch", now)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "evalsearch:", err)
 				os.Exit(1)
 			}
 			ids, err := storeItems(ctx, s, items)
 			if err != nil {
-				cleanup()
+				s.Close()
 				fmt.Fprintln(os.Stderr, "evalsearch:", err)
 				os.Exit(1)
 			}
 			for _, plain := range []bool{false, true} {
 				r, err := measure(ctx, s, ids, queries, plain)
 				if err != nil {
-					cleanup()
+					s.Close()
 					fmt.Fprintln(os.Stderr, "evalsearch:", err)
 					os.Exit(1)
 				}
@@ -85,7 +82,7 @@ func main() {
 				fmt.Printf("%-52s %-9s %-9s %8.4f %7.4f %7.4f %8d %5.1f / %4.1f ms\n", c.name, b, ranking, r.mrr, r.s1, r.s10, r.n,
 					float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000)
 			}
-			cleanup()
+			s.Close()
 		}
 	}
 	if failed {
@@ -95,51 +92,6 @@ func main() {
 
 // now is the time the corpora are published before and searched at.
 var now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-
-// open opens an empty store of the backend.
-func open(ctx context.Context, backend, pgURL string) (store.Store, func(), error) {
-	opts := store.Options{Now: func() time.Time { return now }}
-	if backend == "sqlite" {
-		dir, err := os.MkdirTemp("", "evalsearch")
-		if err != nil {
-			return nil, nil, err
-		}
-		s, err := sqlite.Open(ctx, filepath.Join(dir, "eval.db"), opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, func() { s.Close(); os.RemoveAll(dir) }, nil
-	}
-	schema := fmt.Sprintf("evalsearch_%d", os.Getpid())
-	conn, err := pgx.Connect(ctx, pgURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		return nil, nil, err
-	}
-	drop := func() {
-		if c, err := pgx.Connect(ctx, pgURL); err == nil {
-			c.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
-			c.Close(ctx)
-		}
-	}
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := postgres.Open(ctx, u.String(), opts)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	return s, func() { s.Close(); drop() }, nil
-}
 
 // storeItems stores the items as published articles, an hour apart back from
 // now, and returns their IDs in the items' order.

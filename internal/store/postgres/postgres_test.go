@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
@@ -384,5 +385,39 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 	}
 	if text := strings.Join(plan, "\n"); !strings.Contains(text, "Index Only Scan using comments_approved_commenter") {
 		t.Errorf("query plan:\n%s\nwant an index-only scan of comments_approved_commenter", text)
+	}
+}
+
+// Issue 17: search reindex repairs tsvectors written while the trigger
+// that keeps them was off (by hand, or by a restore without triggers).
+func TestReindexSearchRepairsVectors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openTest(t, pgtest.NewSchemaDSN(t), testOptions)
+	defer db.Close()
+	a := &article.Article{Kind: article.Story, Slug: "ferry-strike", Title: "Ferry crews strike", Body: "The crews of the lighthouse ferry walked out.",
+		Status: article.Published, PublishedAt: testclock.Date(2026, 11, 1, 9, 0), Tags: []article.Tag{{Name: "Transport", Slug: "transport"}}}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER TABLE articles DISABLE TRIGGER article_search_vector`,
+		`UPDATE articles SET search = ''::tsvector, search_tags = ''`,
+		`ALTER TABLE articles ENABLE TRIGGER article_search_vector`,
+	} {
+		if _, err := db.pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := db.SearchArticles(ctx, search.Parse("lighthouse"), search.Options{}); err != nil || res.Total != 0 {
+		t.Fatalf("before the repair: %d found, %v; want none (the vectors are empty)", res.Total, err)
+	}
+	if err := db.ReindexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"lighthouse", "transport"} {
+		if res, err := db.SearchArticles(ctx, search.Parse(q), search.Options{}); err != nil || res.Total != 1 {
+			t.Errorf("after ReindexSearch, %q: %d found, %v; want the article", q, res.Total, err)
+		}
 	}
 }

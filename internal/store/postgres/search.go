@@ -65,9 +65,9 @@ func tsQuery(q search.Query, arg func(any) string) string {
 }
 
 // ReindexSearch rebuilds the search index from the articles; see
-// store.Searcher. The tag names are written again, a batch at a time to
-// tell progress, which makes each row's tsvector again (migration 0021's
-// trigger), and the GIN index is built again.
+// store.Searcher. The tag names and the tsvector are written again, a
+// batch at a time to tell progress (migration 0023's trigger makes the
+// vector of a row whose search is set), and the GIN index is built again.
 func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int)) (err error) {
 	defer func() {
 		if err != nil {
@@ -102,9 +102,10 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 				break
 			}
 			last = batch[len(batch)-1]
-			// Writing search_tags makes the trigger of migration 0021
-			// make the row's tsvector again.
-			if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = article_tag_names(id) WHERE id >= $1 AND id <= $2`, batch[0], last); err != nil {
+			// Setting search makes the trigger of migration 0023 make
+			// the row's tsvector again.
+			if _, err := tx.Exec(ctx, `UPDATE articles SET search_tags = article_tag_names(id), search = ''::tsvector
+				WHERE id >= $1 AND id <= $2`, batch[0], last); err != nil {
 				return err
 			}
 			done += len(batch)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
 	"github.com/datelinehq/dateline/internal/store/storetest"
@@ -296,5 +297,35 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 	const want = "SEARCH comments USING COVERING INDEX comments_approved_commenter (email=? AND author=?)"
 	if !slices.Contains(plan, want) {
 		t.Errorf("query plan:\n%s\nwant the line %q", strings.Join(plan, "\n"), want)
+	}
+}
+
+// Issue 17: search reindex repairs an index emptied or damaged outside
+// the store (by hand, or a file copied without its FTS tables' pages).
+func TestReindexSearchRepairsIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "dateline.db"), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := &article.Article{Kind: article.Story, Slug: "ferry-strike", Title: "Ferry crews strike", Body: "The crews of the lighthouse ferry walked out.",
+		Status: article.Published, PublishedAt: testclock.Date(2026, 11, 1, 9, 0), Tags: []article.Tag{{Name: "Transport", Slug: "transport"}}}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO article_search (article_search) VALUES ('delete-all')`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := db.SearchArticles(ctx, search.Parse("lighthouse"), search.Options{}); err != nil || res.Total != 0 {
+		t.Fatalf("before the repair: %d found, %v; want none (the index is empty)", res.Total, err)
+	}
+	if err := db.ReindexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"lighthouse", "transport"} {
+		if res, err := db.SearchArticles(ctx, search.Parse(q), search.Options{}); err != nil || res.Total != 1 {
+			t.Errorf("after ReindexSearch, %q: %d found, %v; want the article", q, res.Total, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -151,9 +152,9 @@ func (s *Store) insertArticleSQL() string {
 	return `
 	INSERT INTO articles (id, slug, title, description, body, status, published_at,
 		created_at, updated_at, author_id, word_count, reading_minutes, source, source_hash, title_key, focus_keyphrase, owner_id,
-		featured_media_id, section_id, kind, comments_closed, updates, seo_title)
+		featured_media_id, section_id, kind, comments_closed, updates, seo_title, search_tags)
 	VALUES (` + s.db.NewID("articles") + `, $1, $2, $3, $4, $5, $6, $7, $8,
-		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+		(SELECT id FROM authors WHERE slug = $9), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 	RETURNING id`
 }
 
@@ -178,12 +179,35 @@ func (s *Store) createStatements(a *article.Article, now time.Time) (_ []Stateme
 		Args: []any{a.Slug, a.Title, a.Description, a.Body, a.Status, s.db.NullTime(a.PublishedAt),
 			s.db.Time(now), s.db.Time(updated), authorSlug, a.WordCount, a.ReadingMinutes,
 			NullString(a.Source), a.SourceHash, article.TitleKey(a.Title), a.FocusKeyphrase, NullID(a.OwnerID),
-			NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), a.CommentsClosed, marshalUpdates(a.Updates), a.SEOTitle},
+			NullID(a.FeaturedMediaID), NullID(a.SectionID()), kindOf(a), a.CommentsClosed, marshalUpdates(a.Updates), a.SEOTitle,
+			searchTags(a)},
 		Row: func(r Row) error { return r.Scan(&id) },
 	})
 	stmts = append(stmts, s.tagsAndLinks(a)...)
+	if len(a.Tags) > 0 {
+		stmts = append(stmts, Statement{SQL: searchTagsSQL, Args: []any{a.Slug}})
+	}
 	return stmts, func() { a.ID, a.Version, a.CreatedAt, a.UpdatedAt = id, 1, now, updated }
 }
+
+// searchTags is what the article's search_tags column will hold once its
+// tags are stored (the view article_tag_names): their names in order. An
+// article is stored with it so that its search entry is written once;
+// searchTagsSQL corrects it where a tag kept an earlier spelling.
+func searchTags(a *article.Article) string {
+	names := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		names[i] = t.Name
+	}
+	return strings.Join(names, " ")
+}
+
+// searchTagsSQL writes the search_tags of the article with slug $1 after
+// its tags changed, when they differ from what it holds: a write, and so
+// a new search entry, only then.
+const searchTagsSQL = `
+	UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = articles.id)
+	WHERE slug = $1 AND search_tags <> (SELECT names FROM article_tag_names WHERE article_id = articles.id)`
 
 // kindOf is the kind stored for a: a story unless it says otherwise.
 func kindOf(a *article.Article) article.Kind {
@@ -292,7 +316,7 @@ func (s *Store) requestLinksSQL() string {
 // backend that prepares them ahead.
 func (s *Store) HotWrites() []string {
 	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagsSQL(),
-		s.tagArticleSQL("tags"), s.requestLinksSQL(), savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
+		s.tagArticleSQL("tags"), s.requestLinksSQL(), searchTagsSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
 }
 
 // RunEach runs a pipeline's statements one after the other on c; see

@@ -76,7 +76,7 @@ func (s *Store) updateArticle(ctx context.Context, tx Conn, a *article.Article, 
 			return err
 		}
 	}
-	if err := tx.Pipeline(ctx, s.tagsAndLinks(a)); err != nil {
+	if err := tx.Pipeline(ctx, append(s.tagsAndLinks(a), Statement{SQL: searchTagsSQL, Args: []any{a.Slug}})); err != nil {
 		return err
 	}
 	a.Version, a.UpdatedAt, a.CreatedAt = current.Version+1, now, current.CreatedAt

@@ -41,3 +41,10 @@ CREATE TRIGGER search_words_add AFTER INSERT ON articles
     FOR EACH ROW EXECUTE FUNCTION search_words_add();
 CREATE TRIGGER search_words_change AFTER UPDATE ON articles
     FOR EACH ROW WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION search_words_add();
+
+-- Storing an article upserts its tags, which "updates" a tag's name to
+-- itself: the rename trigger rewrote every article of the tag each time,
+-- so an import slowed as the archive grew.
+DROP TRIGGER tags_search_rename ON tags;
+CREATE TRIGGER tags_search_rename AFTER UPDATE OF name ON tags
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION tags_search_rename();

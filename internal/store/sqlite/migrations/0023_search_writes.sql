@@ -18,3 +18,14 @@ BEGIN
     INSERT INTO article_search (rowid, title, description, body, search_tags)
     VALUES (new.id, new.title, new.description, new.body, new.search_tags);
 END;
+
+-- Storing an article upserts its tags, which "updates" a tag's name to
+-- itself: the rename trigger rewrote every article of the tag each time,
+-- so an import slowed as the archive grew (26 articles/s at 10,000).
+DROP TRIGGER tags_search_rename;
+CREATE TRIGGER tags_search_rename AFTER UPDATE OF name ON tags
+WHEN old.name IS NOT new.name
+BEGIN
+    UPDATE articles SET search_tags = (SELECT names FROM article_tag_names WHERE article_id = articles.id)
+    WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = new.id);
+END;

@@ -23,6 +23,9 @@ const (
 	MaxQueryBytes = 512
 	MaxTerms      = 16
 	MaxPhrase     = 8 // words of one phrase
+	// MinPrefix is the shortest prefix searched as one: "a*" would
+	// match most words of the index, and is searched as the word "a".
+	MinPrefix = 3
 )
 
 // Term is a word, a prefix of words (Prefix) or an exact phrase (several
@@ -69,6 +72,16 @@ func (q Query) Words() []string {
 		}
 	}
 	return words
+}
+
+// Negated reports whether q excludes a word or phrase.
+func (q Query) Negated() bool {
+	for _, c := range q.Clauses {
+		if c.Negated {
+			return true
+		}
+	}
+	return false
 }
 
 // PhraseWords are the words of q's plain one-word clauses, in order: a
@@ -160,7 +173,7 @@ func Parse(text string) Query {
 			words := splitWords(chunk)
 			prefix := strings.HasSuffix(chunk, "*")
 			for i, w := range words {
-				add(Term{Words: []string{w}, Prefix: prefix && i == len(words)-1}, false)
+				add(Term{Words: []string{w}, Prefix: prefix && i == len(words)-1 && utf8.RuneCountInString(w) >= MinPrefix}, false)
 			}
 		}
 	}
@@ -243,6 +256,10 @@ const (
 type Results struct {
 	Hits  []Hit
 	Total int
+	// More is set when there are more matches than Total: a search ranks
+	// the newest matches and those that match by their head, not every
+	// article a common word is in (Total is then "more than").
+	More bool
 	// Suggestion, for a query that found nothing, is a respelling of it
 	// that finds something ("did you mean"), or "".
 	Suggestion string

@@ -34,7 +34,9 @@ func TestParse(t *testing.T) {
 		{"*", nil},
 		{"NEAR(a b)", clauses(must(w("near")), must(w("a")), must(w("b")))},
 		{"title:taliban", clauses(must(w("title")), must(w("taliban")))},
-		{"a & b | !c <-> d:*", clauses(must(w("a")), must(w("b")), must(w("c")), must(p("d")))},
+		{"a & b | !c <-> d:*", clauses(must(w("a")), must(w("b")), must(w("c")), must(w("d")))},
+		// A prefix of one or two letters would match most of the index.
+		{"ta* tal*", clauses(must(w("ta")), must(p("tal")))},
 		{"OR talks", clauses(must(w("talks")))},
 		{"talks OR", clauses(must(w("talks")))},
 		{"x\x00y\x1b[31m", clauses(must(w("x")), must(w("y")), must(w("31m")))},

@@ -38,9 +38,29 @@ func (db *DB) Close() error {
 // a new schema of the database at pgURL) whose clock reads now; name
 // names its file or schema.
 func Open(ctx context.Context, backend, pgURL, name string, now time.Time) (*DB, error) {
+	return open(ctx, backend, pgURL, name, now, false)
+}
+
+// Keep opens the store of the backend named name (a SQLite file in the
+// temporary directory, or a schema of the PostgreSQL database at pgURL),
+// made empty the first time and kept by Close, so that a measurement can
+// run again on what an earlier run stored.
+func Keep(ctx context.Context, backend, pgURL, name string, now time.Time) (*DB, error) {
+	return open(ctx, backend, pgURL, name, now, true)
+}
+
+func open(ctx context.Context, backend, pgURL, name string, now time.Time, keep bool) (*DB, error) {
 	opts := store.Options{Now: func() time.Time { return now }}
 	switch backend {
 	case "sqlite":
+		if keep {
+			path := filepath.Join(os.TempDir(), name+".db")
+			s, err := sqlite.Open(ctx, path, opts)
+			if err != nil {
+				return nil, err
+			}
+			return &DB{Store: s, Path: path, remove: func() {}}, nil
+		}
 		dir, err := os.MkdirTemp("", name)
 		if err != nil {
 			return nil, err
@@ -60,15 +80,23 @@ func Open(ctx context.Context, backend, pgURL, name string, now time.Time) (*DB,
 		return nil, fmt.Errorf("devstore: no PostgreSQL database given")
 	}
 	schema := fmt.Sprintf("%s_%d", name, os.Getpid())
+	create := `CREATE SCHEMA ` + schema
+	if keep {
+		schema = name
+		create = `CREATE SCHEMA IF NOT EXISTS ` + schema
+	}
 	conn, err := pgx.Connect(ctx, pgURL)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+	if _, err := conn.Exec(ctx, create); err != nil {
 		return nil, err
 	}
 	drop := func() {
+		if keep {
+			return
+		}
 		if c, err := pgx.Connect(context.Background(), pgURL); err == nil {
 			c.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
 			c.Close(context.Background())

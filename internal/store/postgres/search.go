@@ -3,26 +3,53 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/datelinehq/dateline/internal/search"
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
 )
 
-// Search finds articles through their tsvector (migration 0021), ranked
-// by ts_rank_cd with the weights D 0.1, C 0.2, B 0.4, A 1.0 (body,
-// standfirst and tags, title).
+// Search finds articles through their tsvector (migrations 0021 and
+// 0024), ranked by ts_rank_cd with the weights D 0.1, C 0.2, B 0.4, A 1.0
+// (body, standfirst and tags, title).
 func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+	tsq := tsQuery(q, arg)
+	var phrase string
+	if words := q.PhraseWords(); len(words) > 1 {
+		phrase = arg(strings.Join(words, " "))
+	}
 	return sqlstore.SearchSQL{
-		Join:      ` CROSS JOIN (SELECT ` + tsQuery(q, arg) + ` AS q) query`,
-		Match:     `a.search @@ query.q`,
-		Rank:      `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, query.q)`,
-		PlainRank: `ts_rank('{1.0, 1.0, 1.0, 1.0}', a.search, query.q)`,
-		Phrase: func(words string) string {
-			return `(a.search @@ phraseto_tsquery('english', ` + arg(words) + `::text))`
+		Found: func(joins, where, window string) string {
+			// Each part is the newest matches of one vector, found by its
+			// GIN index and kept to the window by a top-N sort; only
+			// those are ranked, as ranking reads each whole vector.
+			part := func(n int, vector, also string) string {
+				isPhrase := `0`
+				if phrase != "" {
+					isPhrase = `CASE WHEN v @@ phraseto_tsquery('english', ` + phrase + `::text) THEN 1 ELSE 0 END`
+				}
+				return `SELECT id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', v, q) AS rank, ts_rank('{1.0, 1.0, 1.0, 1.0}', v, q) AS plain,
+					` + strconv.Itoa(n) + ` AS part, ` + isPhrase + ` AS phrase, published
+					FROM (SELECT a.id, a.` + vector + ` AS v, query.q, COALESCE(a.published_at, a.created_at) AS published
+						FROM articles a` + joins + ` CROSS JOIN (SELECT ` + tsq + ` AS q) query
+						WHERE a.` + vector + ` @@ query.q` + also + where + `
+						ORDER BY a.id DESC LIMIT ` + window + `) part` + strconv.Itoa(n)
+			}
+			// The head's matches, however old, ranked by the head alone;
+			// a word the reader excluded is looked for in the whole text.
+			var also string
+			if q.Negated() {
+				also = ` AND a.search @@ query.q`
+			}
+			return `SELECT id,
+				COALESCE(max(CASE WHEN part = 0 THEN rank END), max(rank)) AS rank,
+				COALESCE(max(CASE WHEN part = 0 THEN plain END), max(plain)) AS plain,
+				max(CASE WHEN part = 0 THEN 1 ELSE 0 END) AS whole, max(phrase) AS phrase, max(published) AS published
+				FROM (` + part(0, "search", "") + ` UNION ALL ` + part(1, "search_head", also) + `) parts GROUP BY id`
 		},
-		Age: func(now string) string {
-			return `GREATEST(0, EXTRACT(EPOCH FROM (` + now + `::timestamptz - COALESCE(a.published_at, a.created_at))) / 86400)`
+		Age: func(published, now string) string {
+			return `GREATEST(0, EXTRACT(EPOCH FROM (` + now + `::timestamptz - ` + published + `)) / 86400)`
 		},
 	}
 }
@@ -113,7 +140,15 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 				progress(done, total)
 			}
 		}
-		_, err := tx.Exec(ctx, `REINDEX INDEX articles_search`)
+		for _, index := range []string{"articles_search", "articles_search_head"} {
+			if _, err := tx.Exec(ctx, `REINDEX INDEX `+index); err != nil {
+				return err
+			}
+		}
+		// Every row was written again: the planner's statistics are
+		// made again too, or it guesses how many articles a word is in
+		// (a search of 10,000 articles took 112 ms instead of 30).
+		_, err := tx.Exec(ctx, `ANALYZE articles`)
 		return err
 	})
 }

@@ -9,24 +9,56 @@ import (
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
 )
 
-// Search finds articles with FTS5 (migration 0021): BM25 with the title
-// weighted 10, the standfirst 5, the tags 4 and the body 1.
+// Search finds articles with FTS5 (migrations 0021 and 0024): BM25 with
+// the title weighted 10, the standfirst 5, the tags 4 and the body 1.
 func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
-	// The matches are a subquery of their own, kept whole by LIMIT -1 (no
-	// limit: a subquery with one is not flattened into the join), so
-	// that SQLite starts from the index's matches: joined flat, it walked
-	// the public articles and ran the whole match for each.
+	match := fts5Query(q)
 	return sqlstore.SearchSQL{
-		Join: `
-	JOIN (SELECT rowid AS id, -bm25(article_search, 10.0, 5.0, 1.0, 4.0) AS rank, -bm25(article_search) AS plain
-		FROM article_search WHERE article_search MATCH ` + arg(fts5Query(q)) + ` LIMIT -1) found ON found.id = a.id`,
-		Rank:      `found.rank`,
-		PlainRank: `found.plain`,
-		Phrase: func(words string) string {
-			return `(a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ` + arg(`"`+words+`"`) + `))`
+		Found: func(joins, where, window string) string {
+			// Each part is the newest matches of one FTS5 query: with the
+			// index as the outer table (CROSS JOIN keeps it there),
+			// FTS5 reads its doclists newest first and stops at the
+			// window, computing BM25 only for the rows it returns. The
+			// filters read the articles' index articles_search_filter,
+			// not their rows, which hold the body.
+			part := func(table, match, rank, also string) string {
+				return `SELECT s.rowid AS id, ` + rank + `, COALESCE(a.published_at, a.created_at) AS published
+					FROM ` + table + ` s CROSS JOIN articles a INDEXED BY articles_search_filter` + joins + `
+					WHERE ` + table + ` MATCH ` + arg(match) + ` AND a.id = s.rowid` + also + where + `
+					ORDER BY s.rowid DESC LIMIT ` + window
+			}
+			must, not := fts5Clauses(q)
+			// The head's matches (title, standfirst and tags), however
+			// old, ranked by the head alone: its own, smaller index. A
+			// word excluded is looked for in the whole text.
+			var notInBody string
+			if len(not) > 0 {
+				notInBody = ` AND s.rowid NOT IN (SELECT rowid FROM article_search WHERE article_search MATCH ` + arg(strings.Join(not, " OR ")) + `)`
+			}
+			parts := []string{
+				`SELECT id, rank, plain, 1 AS whole, 0 AS phrase, published FROM newest`,
+				`SELECT id, rank, plain, 0, 0, published FROM (` + part("article_search_head",
+					must, `-bm25(article_search_head, 10.0, 5.0, 4.0) AS rank, -bm25(article_search_head) AS plain`, notInBody) + `)`,
+			}
+			if words := q.PhraseWords(); len(words) > 1 {
+				// Which of the newest hold the words as a phrase: only
+				// those are read for it (not ranked again: BM25 would
+				// count every article holding the phrase first).
+				parts = append(parts, `SELECT id, NULL, NULL, 0, 1, published FROM (`+part("article_search",
+					match+` AND "`+strings.Join(words, " ")+`"`, `NULL`, ` AND s.rowid >= (SELECT min(id) FROM newest)`)+`)`)
+			}
+			// An article's rank is its whole-text BM25 where the article
+			// is among the newest, else its head's.
+			return `WITH newest AS MATERIALIZED (` + part("article_search", match,
+				`-bm25(article_search, 10.0, 5.0, 1.0, 4.0) AS rank, -bm25(article_search) AS plain`, "") + `)
+				SELECT id,
+				COALESCE(max(CASE WHEN whole = 1 THEN rank END), max(rank), 0) AS rank,
+				COALESCE(max(CASE WHEN whole = 1 THEN plain END), max(plain), 0) AS plain,
+				max(whole) AS whole, max(phrase) AS phrase, max(published) AS published
+				FROM (` + strings.Join(parts, ` UNION ALL `) + `) GROUP BY id`
 		},
-		Age: func(now string) string {
-			return `max(0, julianday(` + now + `) - julianday(COALESCE(a.published_at, a.created_at)))`
+		Age: func(published, now string) string {
+			return `max(0, julianday(` + now + `) - julianday(` + published + `))`
 		},
 	}
 }
@@ -42,7 +74,18 @@ func (db *DB) Snippets(q search.Query, ids string, arg func(any) string) string 
 // string (Parse leaves only letters, digits and marks in a word, so none
 // holds a quote): nothing a reader types is read as FTS5 syntax.
 func fts5Query(q search.Query) string {
-	var must, not []string
+	must, not := fts5Clauses(q)
+	out := must
+	for _, n := range not {
+		out += " NOT " + n
+	}
+	return out
+}
+
+// fts5Clauses writes q's clauses in FTS5's query language: those an
+// article must match, joined by AND, and those it must not, each alone.
+func fts5Clauses(q search.Query) (must string, not []string) {
+	var all []string
 	for _, c := range q.Clauses {
 		var alts []string
 		for _, t := range c.Any {
@@ -59,14 +102,10 @@ func fts5Query(q search.Query) string {
 		if c.Negated {
 			not = append(not, expr)
 		} else {
-			must = append(must, expr)
+			all = append(all, expr)
 		}
 	}
-	out := strings.Join(must, " AND ")
-	for _, n := range not {
-		out += " NOT " + n
-	}
-	return out
+	return strings.Join(all, " AND "), not
 }
 
 // ReindexSearch rebuilds the search index from the articles; see
@@ -92,6 +131,10 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done, total int))
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO article_search (article_search) VALUES ('delete-all')`); err != nil {
+			return err
+		}
+		// The head's index is small: it is built in one go.
+		if _, err := tx.Exec(ctx, `INSERT INTO article_search_head (article_search_head) VALUES ('rebuild')`); err != nil {
 			return err
 		}
 		done, last := 0, int64(0)

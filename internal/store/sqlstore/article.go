@@ -161,7 +161,11 @@ func (s *Store) ArticleBySource(ctx context.Context, source string) (_ *article.
 
 // fromArticles is the FROM clause of articles with their authors.
 const fromArticles = `
-	FROM articles a
+	FROM articles a` + articleJoins
+
+// articleJoins are the tables an article's list columns and filters read
+// besides articles a.
+const articleJoins = `
 	LEFT JOIN authors au ON au.id = a.author_id
 	LEFT JOIN sections se ON se.id = a.section_id`
 

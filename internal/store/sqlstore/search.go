@@ -2,7 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -14,6 +14,12 @@ import (
 // long ago with the same relevance: a gentle lift, halved at a year, so
 // that a query for an old event still finds the old stories first.
 const recencyBoost = "0.2"
+
+// searchWindow is how many of the newest matches a search ranks: a
+// word found in half of 100,000 articles is not scored 50,000 times for a
+// page of ten. Older articles whose head matches are ranked too (see
+// SearchSQL.Found), so an old story is still found by its headline.
+const searchWindow = 1000
 
 // SearchArticles finds articles by their text; see store.Searcher.
 func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Options) (_ search.Results, err error) {
@@ -30,18 +36,14 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 	if !o.To.IsZero() {
 		f.conditions = append(f.conditions, `a.published_at < `+f.arg(s.db.Time(o.To)))
 	}
+	var where string
+	for _, c := range f.conditions {
+		where += ` AND ` + c
+	}
 	sq := s.db.Search(q, f.arg)
-	if sq.Match != "" {
-		f.conditions = append(f.conditions, sq.Match)
-	}
-	from := fromArticles + sq.Join + f.where()
+	found := `WITH found AS (` + sq.Found(articleJoins, where, f.arg(searchWindow)) + `)`
+	foundArgs := slices.Clone(f.args)
 
-	if err := s.db.Reader().QueryRow(ctx, `SELECT count(*)`+from, f.args...).Scan(&res.Total); err != nil {
-		return res, err
-	}
-	if res.Total == 0 {
-		return res, nil
-	}
 	now := o.PublicAt
 	if now.IsZero() {
 		now = s.nowUTC()
@@ -50,28 +52,41 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 	if limit <= 0 {
 		limit = 10
 	}
-	score := sq.PlainRank
+	// The baseline ranks by the engine's relevance alone, no phrase first.
+	score, order := `found.plain`, `score DESC, id DESC`
+	pageOrder := `ranked.score DESC, a.id DESC`
 	if !o.Plain {
-		score = `(` + sq.Rank + `) * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(f.arg(s.db.Time(now))) + ` / 365.0))`
+		score = `found.rank * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(`found.published`, f.arg(s.db.Time(now))) + ` / 365.0))`
+		order = `phrase DESC, ` + order
+		pageOrder = `ranked.phrase DESC, ` + pageOrder
 	}
-	order := `score DESC, a.id DESC`
-	if words := q.PhraseWords(); len(words) > 1 && !o.Plain {
-		order = sq.Phrase(strings.Join(words, " ")) + ` DESC, ` + order
-	}
-	query := `SELECT ` + articleColumns + `, ` + score + ` AS score` + from + `
-		ORDER BY ` + order + f.page(limit, o.Offset)
+	// The matches are ranked from what Found read, and only the page's
+	// articles are read whole.
+	query := found + `, ranked AS (
+			SELECT id, phrase, ` + score + ` AS score, count(*) OVER () AS total, sum(whole) OVER () AS newest
+			FROM found ORDER BY ` + order + f.page(limit, o.Offset) + `)
+		SELECT ` + articleColumns + `, ranked.score, ranked.total, ranked.newest
+		FROM ranked JOIN articles a ON a.id = ranked.id` + articleJoins + `
+		ORDER BY ` + pageOrder
+	var newest int
 	byID := map[int64]*search.Hit{}
 	var ids []int64
 	err = each(ctx, s.db.Reader(), query, f.args, func(row Row) error {
 		var h search.Hit
 		h.Article = &article.Article{}
-		if err := scanArticle(row, h.Article, &h.Score); err != nil {
+		if err := scanArticle(row, h.Article, &h.Score, &res.Total, &newest); err != nil {
 			return err
 		}
 		res.Hits = append(res.Hits, h)
 		ids = append(ids, h.Article.ID)
 		return nil
 	})
+	if err == nil && len(ids) == 0 && o.Offset > 0 {
+		// A page past the last: the count still tells the reader how
+		// many there are.
+		err = s.db.Reader().QueryRow(ctx, found+` SELECT count(*), COALESCE(sum(whole), 0) FROM found`, foundArgs...).Scan(&res.Total, &newest)
+	}
+	res.More = newest >= searchWindow
 	if err != nil || len(ids) == 0 {
 		return res, err
 	}

@@ -147,16 +147,22 @@ type Backend interface {
 
 // SearchSQL is a full-text search as a dialect writes it.
 type SearchSQL struct {
-	Join  string // joined to articles a: the engine's table or query
-	Match string // the condition that a matches the query, or "" where Join is
-	// Rank is a's relevance, higher is better; PlainRank is the engine's
-	// default relevance, every field alike (see search.Options.Plain).
-	Rank, PlainRank string
-	// Phrase is the condition that a holds words (the query's, joined
-	// by spaces) as one phrase: those rank first.
-	Phrase func(words string) string
-	// Age is a's age in days at the time written by the placeholder now.
-	Age func(now string) string
+	// Found selects the articles that match the query, as rows (id,
+	// rank, plain, whole, phrase, published): published is the time the
+	// article was published (or made, for a draft), rank is the relevance (higher is
+	// better), plain the engine's default relevance with every field
+	// alike (see search.Options.Plain), phrase 1 when the article holds
+	// the query's words as one phrase (those rank first; see
+	// search.Query.PhraseWords) and whole 1 when the row is one of the
+	// newest matches, at most window of them (a placeholder), taken in
+	// the order of the articles' ids. A dialect may add other matches it
+	// can rank without reading every match (those whose head, title,
+	// standfirst or tags, match), with whole 0. The articles are a, joined
+	// with joins; where is "" or conditions on them, each after AND.
+	Found func(joins, where, window string) string
+	// Age is the age in days, at the time written by the placeholder now,
+	// of an article published at the time of the column published.
+	Age func(published, now string) string
 }
 
 // Store implements the store's methods shared by the backends.

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +22,7 @@ var searchTests = []struct {
 	{"SearchFollowsWrites", testSearchFollowsWrites},
 	{"SearchFilters", testSearchFilters},
 	{"SearchTakesAnyInput", testSearchTakesAnyInput},
+	{"SearchBoundsACommonWord", testSearchBoundsACommonWord},
 }
 
 // searchArchive stores a small archive of our own for the search tests
@@ -205,5 +208,46 @@ func testSearchTakesAnyInput(t *testing.T, s store.Store) {
 		if _, err := s.SearchArticles(ctx, search.Parse(q), search.Options{PublicAt: now()}); err != nil {
 			t.Errorf("search %.40q: %v", q, err)
 		}
+	}
+}
+
+// testSearchBoundsACommonWord: a word in more articles than a search
+// ranks (1,000) still answers with the newest of them, says there are
+// more, and finds an old article that has the word in its headline.
+func testSearchBoundsACommonWord(t *testing.T, s store.Store) {
+	const n = 1100
+	headline := &article.Article{Kind: article.Story, Slug: "old-tide-tables", Title: "Tide tables for the estuary",
+		Body: "The harbour master printed the tables for the year.", Status: article.Published, PublishedAt: published.Add(-10 * 365 * 24 * time.Hour)}
+	mustCreate(t, s, headline)
+	var ws []store.ArticleWrite
+	for i := range n {
+		ws = append(ws, store.ArticleWrite{Article: &article.Article{Kind: article.Story, Slug: fmt.Sprintf("report-%d", i),
+			Title: fmt.Sprintf("Harbour report %d", i), Body: "The estuary tide was high and the harbour quiet.",
+			Status: article.Published, PublishedAt: published.Add(time.Duration(i-n) * time.Hour)}})
+	}
+	errs, err := s.SaveArticles(ctx, ws)
+	if err == nil {
+		err = errors.Join(errs...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	slugs, res := find(t, s, "tide", search.Options{Limit: 5})
+	if !res.More || res.Total < 1000 || res.Total > n+1 {
+		t.Errorf("tide: total %d, more %v; want at least the 1,000 ranked and more", res.Total, res.More)
+	}
+	if !slices.Contains(slugs, "old-tide-tables") {
+		t.Errorf("tide: %v; want the old article with the word in its headline among the first", slugs)
+	}
+	if _, res := find(t, s, "tide", search.Options{Limit: 10, Offset: 5000}); res.Total < 1000 || len(res.Hits) != 0 {
+		t.Errorf("tide, a page past the last: %d hits, total %d; want none, and the count", len(res.Hits), res.Total)
+	}
+	// A word excluded is looked for in the whole text, also for the
+	// matches found by their headline.
+	if slugs, _ := find(t, s, "tide -printed", search.Options{Limit: 2000}); slices.Contains(slugs, "old-tide-tables") {
+		t.Errorf("tide -printed found the article whose body has printed")
+	}
+	if _, res := find(t, s, "printed", search.Options{}); res.More || res.Total != 1 {
+		t.Errorf("printed: total %d, more %v; want 1, exact", res.Total, res.More)
 	}
 }

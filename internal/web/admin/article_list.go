@@ -34,6 +34,7 @@ type ListPage struct {
 	// role allows no others.
 	OwnOnly bool
 	Total   int
+	More    bool // more articles than Total (a search of a common word)
 	PageNum int
 	Pages   int
 	PrevURL string
@@ -106,11 +107,12 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.writeList(w, r, f, list, ownOnly, total, n)
+	return h.writeList(w, r, f, list, ownOnly, total, false, n)
 }
 
-// writeList writes page n of a list of total articles.
-func (h *Handler) writeList(w http.ResponseWriter, r *http.Request, f ListFilter, list []*article.Article, ownOnly bool, total, n int) error {
+// writeList writes page n of a list of total articles, or more than
+// total (a search of a common word: see search.Results.More).
+func (h *Handler) writeList(w http.ResponseWriter, r *http.Request, f ListFilter, list []*article.Article, ownOnly bool, total int, more bool, n int) error {
 	p := ListPage{
 		Page:     h.page(r, "Articles", "articles"),
 		Filter:   f,
@@ -118,6 +120,7 @@ func (h *Handler) writeList(w http.ResponseWriter, r *http.Request, f ListFilter
 		Articles: list,
 		OwnOnly:  ownOnly,
 		Total:    total,
+		More:     more,
 		PageNum:  n,
 		Pages:    max((total+articlesPerPage-1)/articlesPerPage, 1),
 	}
@@ -143,9 +146,17 @@ func (h *Handler) searchArticles(w http.ResponseWriter, r *http.Request, f ListF
 	if err != nil {
 		return err
 	}
+	// A page past the last (a stale link) shows the last, as the list
+	// without words does.
+	if last := max((res.Total+articlesPerPage-1)/articlesPerPage, 1); n > last && res.Total > 0 {
+		n, o.Offset = last, (last-1)*articlesPerPage
+		if _, res, err = h.news.SearchNewsroom(r.Context(), actorOf(r), f.Q, o); err != nil {
+			return err
+		}
+	}
 	var list []*article.Article
 	for _, hit := range res.Hits {
 		list = append(list, hit.Article)
 	}
-	return h.writeList(w, r, f, list, ownOnly, res.Total, n)
+	return h.writeList(w, r, f, list, ownOnly, res.Total, res.More, n)
 }

@@ -893,6 +893,7 @@ func TestArticleList(t *testing.T) {
 		// Issue 17: the search box finds words of the text, drafts too,
 		// best match first, with the other filters.
 		{"full text", editor, "?q=sandbank", 2, "2 articles", "Council story"},
+		{"full text, a page beyond the last", editor, "?q=council&page=9", 2, "page 2 of 2", ""},
 		{"full text and status", editor, "?q=sandbank&status=draft", 1, "Ann&#39;s flood draft", "Survey"},
 		{"full text, a phrase", editor, "?q=%22mapped+the+sandbank%22", 1, "Survey of the estuary", "flood draft"},
 		{"author searches own only", ann, "?q=sandbank", 1, "Ann&#39;s flood draft", "Survey"},

@@ -14,7 +14,9 @@
 # RTL=1: audit instead an article in Urdu on a site whose language is
 # Urdu (DATELINE_LANGUAGE=ur), laid out right to left (issue 14);
 # PAGE: audit this path of the seeded site instead (/ for the front page,
-# /politics/ for a section's front page).
+# /politics/ for a section's front page); NOINDEX=1 with it: the page is
+# kept out of search engines on purpose (the search results): its
+# is-crawlable audit must fail, and SEO is scored without it.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -91,12 +93,33 @@ CHROME_PATH=$(command -v chromium) timeout 300 tools/node_modules/.bin/lighthous
 	die "lighthouse failed"
 }
 
-node - "$out/lighthouse.json" <<'JS'
+NOINDEX=${NOINDEX:-} node - "$out/lighthouse.json" <<'JS'
 const report = require(require('path').resolve(process.argv[2]));
+const noindex = process.env.NOINDEX === '1';
 const targets = { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 };
 const strict = new Set(['accessibility', 'best-practices', 'seo']);
 let failed = false;
 console.log(`Lighthouse ${report.lighthouseVersion}, ${report.configSettings.formFactor}, ${report.finalDisplayedUrl}`);
+if (noindex) {
+  // The page asks not to be indexed: Lighthouse must see that, and the
+  // SEO score is its weighted mean over the other audits.
+  if (report.audits['is-crawlable'].score !== 0) {
+    console.log('  is-crawlable passed: the page does not keep itself out of search engines  FAILED');
+    failed = true;
+  }
+  const seo = report.categories.seo;
+  seo.auditRefs = seo.auditRefs.filter((ref) => ref.id !== 'is-crawlable');
+  let sum = 0, weights = 0;
+  for (const ref of seo.auditRefs) {
+    const audit = report.audits[ref.id];
+    if (ref.weight > 0 && audit.score !== null) {
+      sum += ref.weight * audit.score;
+      weights += ref.weight;
+    }
+  }
+  seo.score = sum / weights;
+  seo.title = 'SEO (noindex)';
+}
 for (const [id, target] of Object.entries(targets)) {
   const cat = report.categories[id];
   const score = Math.round(cat.score * 100);

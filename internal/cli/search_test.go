@@ -35,6 +35,11 @@ func TestSearchCommand(t *testing.T) {
 			if out = search("Kvarnholn"); out.Total != 0 || out.Suggestion != "kvarnholm" {
 				t.Errorf("search Kvarnholn: %d found, suggestion %q; want none and kvarnholm", out.Total, out.Suggestion)
 			}
+			// The index holds stems ("contain"); the suggestion is the
+			// word as the stories write it.
+			if out = search("containr"); out.Total != 0 || out.Suggestion != "container" {
+				t.Errorf("search containr: %d found, suggestion %q; want none and container", out.Total, out.Suggestion)
+			}
 			if out = search("Kvarnholm"); out.Total == 0 || out.Suggestion != "" {
 				t.Errorf("search Kvarnholm: %d found, suggestion %q", out.Total, out.Suggestion)
 			}
@@ -102,7 +107,20 @@ func TestServeSearchesTheDemo(t *testing.T) {
 					t.Errorf("search %s: the results page may be indexed", test.query)
 				}
 			}
-			if _, page := get("/search/?q=Kvarnholn+containr"); !strings.Contains(page, `<a href="/search/?q=kvarnholm%20contain">kvarnholm contain</a>`) {
+			// The filters a reader sets on the page: a tag typed by its
+			// name, an author chosen from the list.
+			for _, test := range []struct{ query, count, control string }{
+				{"harbour&tag=transport", "One result for", `name="tag" value="Transport"`},
+				{"harbour&tag=+Transport+", "One result for", `name="tag" value="Transport"`},
+				{"harbour&author=ingrid-solheim", "2 results for", `<option value="ingrid-solheim" selected>Ingrid Solheim</option>`},
+				{"harbour&author=ingrid-solheim&tag=Health", "One result for", `name="tag" value="Health"`},
+				{"harbour&tag=no+such+tag", "Nothing found", `name="tag" value="no such tag"`},
+			} {
+				if _, page := get("/search/?q=" + test.query); !strings.Contains(page, test.count) || !strings.Contains(page, test.control) {
+					t.Errorf("search %s: want %q and %q on the page", test.query, test.count, test.control)
+				}
+			}
+			if _, page := get("/search/?q=Kvarnholn+containr"); !strings.Contains(page, `<a href="/search/?q=kvarnholm%20container">kvarnholm container</a>`) {
 				t.Error("a misspelt query offers no respelling")
 			}
 			_, home := get("/")

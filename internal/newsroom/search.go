@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/datelinehq/dateline/internal/search"
@@ -57,7 +58,8 @@ func (s *Service) search(ctx context.Context, text string, o search.Options) (se
 // search index: at most one edit away for a word of up to five letters,
 // two beyond, among the index's words with the same first letter (the
 // most used first). It returns "" when no respelling finds anything.
-// The index's words are stemmed: a suggestion shows them so.
+// The index's words are stems: a suggestion shows them as articles
+// write them (see surfaceForm).
 func (s *Service) respell(ctx context.Context, q search.Query, o search.Options) (string, error) {
 	words := q.Words()
 	if len(words) == 0 || len(words) > 8 {
@@ -87,6 +89,9 @@ func (s *Service) respell(ctx context.Context, q search.Query, o search.Options)
 		if best == "" {
 			return "", nil
 		}
+		if best, err = s.surfaceForm(ctx, best, o); err != nil {
+			return "", err
+		}
 		words[i], changed = best, true
 	}
 	if !changed {
@@ -98,6 +103,40 @@ func (s *Service) respell(ctx context.Context, q search.Query, o search.Options)
 		return "", err
 	}
 	return suggestion, nil
+}
+
+// surfaceForm is the word as articles write it for a word of the search
+// index, which holds stems ("compani" for "company", "companies"): the
+// form the engine marks most often in the snippets of the best matches,
+// lower case, or the stem itself when no snippet marks one.
+func (s *Service) surfaceForm(ctx context.Context, stem string, o search.Options) (string, error) {
+	o.Limit = 5
+	res, err := s.store.SearchArticles(ctx, search.Parse(stem), o)
+	if err != nil {
+		return "", err
+	}
+	seen := map[string]int{}
+	best := stem
+	for _, h := range res.Hits {
+		rest := string(h.Snippet)
+		for {
+			_, after, ok := strings.Cut(rest, search.SnippetStart)
+			if !ok {
+				break
+			}
+			word, tail, _ := strings.Cut(after, search.SnippetEnd)
+			rest = tail
+			word = strings.ToLower(word)
+			if word == "" || strings.ContainsFunc(word, unicode.IsSpace) {
+				continue
+			}
+			seen[word]++
+			if seen[word] > seen[best] || (seen[word] == seen[best] && word < best) {
+				best = word
+			}
+		}
+	}
+	return best, nil
 }
 
 // maxRespellEdits is how far a suggestion may be from the word typed.

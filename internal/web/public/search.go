@@ -2,6 +2,7 @@ package public
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/search"
+	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
@@ -23,9 +25,12 @@ type SearchPage struct {
 	web.Base
 	Query                string
 	Section, Tag, Author string // the filters' slugs
+	TagName              string // the tag filter as the reader typed it
 	From, To             string // the date filters, as YYYY-MM-DD
 	Sections             []article.Section
+	Authors              []*article.Author
 	Total                int
+	More                 bool   // more results than Total (see search.Results.More)
 	Suggestion           string // a respelling that finds something ("did you mean")
 	Hits                 []SearchHit
 	Pagination           Pagination
@@ -53,7 +58,23 @@ func (h *Handlers) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return web.HTTPError{Status: http.StatusTooManyRequests, Message: "Too many searches from your address. Please wait a minute and try again."}
 	}
 	q := r.URL.Query()
-	p := SearchPage{Query: q.Get("q"), Section: q.Get("section"), Tag: q.Get("tag"), Author: q.Get("author")}
+	p := SearchPage{Query: q.Get("q"), Section: q.Get("section"), Author: q.Get("author")}
+	// The tag is typed by the reader, by its name or its slug, or comes
+	// from a link, by its slug; the box shows the tag's name.
+	if typed := strings.TrimSpace(q.Get("tag")); typed != "" {
+		p.Tag, p.TagName = typed, typed
+		tag, err := h.store.Tag(r.Context(), typed)
+		if errors.Is(err, store.ErrNotFound) {
+			p.Tag = article.Slugify(typed)
+			tag, err = h.store.Tag(r.Context(), p.Tag)
+		}
+		switch {
+		case err == nil:
+			p.TagName = tag.Name
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
 	o := search.Options{SectionSlug: p.Section, TagSlug: p.Tag, AuthorSlug: p.Author, Limit: PerPage}
 	page := 1
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
@@ -75,12 +96,15 @@ func (h *Handlers) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Sections = sections
+	if p.Authors, err = h.store.Authors(r.Context()); err != nil {
+		return err
+	}
 	parsed, res, err := h.news.SearchPublic(r.Context(), p.Query, o)
 	if err != nil {
 		return err
 	}
 	p.Query = parsed.Text
-	p.Total, p.Suggestion = res.Total, res.Suggestion
+	p.Total, p.More, p.Suggestion = res.Total, res.More, res.Suggestion
 	as := make([]*article.Article, len(res.Hits))
 	for i, hit := range res.Hits {
 		as[i] = hit.Article

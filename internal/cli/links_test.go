@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/wordvec/wordvectest"
 )
 
 // linkingSite imports the reference article beside the three articles we
@@ -310,6 +311,7 @@ func TestDemoRelatedFloor(t *testing.T) {
 // Issue 16: "links train" trains on a site large enough, and says why it
 // does not on one that is not, storing nothing.
 func TestLinksTrainRefusesASmallArchive(t *testing.T) {
+	wordvectest.English(t) // without them, training is refused for that first
 	t.Parallel()
 	db := linkingSite(t)
 	out, errOut, code := dateline(t, "links", "train", "--db", db)

@@ -13,10 +13,14 @@ import (
 // Search finds articles through their tsvector (migrations 0021 and
 // 0024), ranked by ts_rank_cd with the weights D 0.1, C 0.2, B 0.4, A 1.0
 // (body, standfirst and tags, title).
-func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+func (db *DB) Search(q search.Query, plain bool, arg func(any) string) sqlstore.SearchSQL {
 	tsq := tsQuery(q, arg)
+	rank := `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', v, q)`
+	if plain {
+		rank = `ts_rank('{1.0, 1.0, 1.0, 1.0}', v, q)`
+	}
 	var phrase string
-	if words := q.PhraseWords(); len(words) > 1 {
+	if words := q.PhraseWords(); len(words) > 1 && !plain {
 		phrase = arg(strings.Join(words, " "))
 	}
 	return sqlstore.SearchSQL{
@@ -29,8 +33,7 @@ func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
 				if phrase != "" {
 					isPhrase = `CASE WHEN v @@ phraseto_tsquery('english', ` + phrase + `::text) THEN 1 ELSE 0 END`
 				}
-				return `SELECT id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', v, q) AS rank, ts_rank('{1.0, 1.0, 1.0, 1.0}', v, q) AS plain,
-					` + strconv.Itoa(n) + ` AS part, ` + isPhrase + ` AS phrase, published
+				return `SELECT id, ` + rank + ` AS rank, ` + strconv.Itoa(n) + ` AS part, ` + isPhrase + ` AS phrase, published
 					FROM (SELECT a.id, a.` + vector + ` AS v, query.q, COALESCE(a.published_at, a.created_at) AS published
 						FROM articles a` + joins + ` CROSS JOIN (SELECT ` + tsq + ` AS q) query
 						WHERE a.` + vector + ` @@ query.q` + also + where + `
@@ -44,7 +47,6 @@ func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
 			}
 			return `SELECT id,
 				COALESCE(max(CASE WHEN part = 0 THEN rank END), max(rank)) AS rank,
-				COALESCE(max(CASE WHEN part = 0 THEN plain END), max(plain)) AS plain,
 				max(CASE WHEN part = 0 THEN 1 ELSE 0 END) AS whole, max(phrase) AS phrase, max(published) AS published
 				FROM (` + part(0, "search", "") + ` UNION ALL ` + part(1, "search_head", also) + `) parts GROUP BY id`
 		},

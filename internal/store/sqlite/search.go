@@ -11,8 +11,13 @@ import (
 
 // Search finds articles with FTS5 (migrations 0021 and 0024): BM25 with
 // the title weighted 10, the standfirst 5, the tags 4 and the body 1.
-func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
+func (db *DB) Search(q search.Query, plain bool, arg func(any) string) sqlstore.SearchSQL {
 	match := fts5Query(q)
+	rank := `-bm25(article_search, 10.0, 5.0, 1.0, 4.0) AS rank`
+	headRank := `-bm25(article_search_head, 10.0, 5.0, 4.0) AS rank`
+	if plain {
+		rank, headRank = `-bm25(article_search) AS rank`, `-bm25(article_search_head) AS rank`
+	}
 	return sqlstore.SearchSQL{
 		Found: func(joins, where, window string) string {
 			// Each part is the newest matches of one FTS5 query: with the
@@ -36,24 +41,21 @@ func (db *DB) Search(q search.Query, arg func(any) string) sqlstore.SearchSQL {
 				notInBody = ` AND s.rowid NOT IN (SELECT rowid FROM article_search WHERE article_search MATCH ` + arg(strings.Join(not, " OR ")) + `)`
 			}
 			parts := []string{
-				`SELECT id, rank, plain, 1 AS whole, 0 AS phrase, published FROM newest`,
-				`SELECT id, rank, plain, 0, 0, published FROM (` + part("article_search_head",
-					must, `-bm25(article_search_head, 10.0, 5.0, 4.0) AS rank, -bm25(article_search_head) AS plain`, notInBody) + `)`,
+				`SELECT id, rank, 1 AS whole, 0 AS phrase, published FROM newest`,
+				`SELECT id, rank, 0, 0, published FROM (` + part("article_search_head", must, headRank, notInBody) + `)`,
 			}
-			if words := q.PhraseWords(); len(words) > 1 {
+			if words := q.PhraseWords(); len(words) > 1 && !plain {
 				// Which of the newest hold the words as a phrase: only
 				// those are read for it (not ranked again: BM25 would
 				// count every article holding the phrase first).
-				parts = append(parts, `SELECT id, NULL, NULL, 0, 1, published FROM (`+part("article_search",
+				parts = append(parts, `SELECT id, NULL, 0, 1, published FROM (`+part("article_search",
 					match+` AND "`+strings.Join(words, " ")+`"`, `NULL`, ` AND s.rowid >= (SELECT min(id) FROM newest)`)+`)`)
 			}
 			// An article's rank is its whole-text BM25 where the article
 			// is among the newest, else its head's.
-			return `WITH newest AS MATERIALIZED (` + part("article_search", match,
-				`-bm25(article_search, 10.0, 5.0, 1.0, 4.0) AS rank, -bm25(article_search) AS plain`, "") + `)
+			return `WITH newest AS MATERIALIZED (` + part("article_search", match, rank, "") + `)
 				SELECT id,
 				COALESCE(max(CASE WHEN whole = 1 THEN rank END), max(rank), 0) AS rank,
-				COALESCE(max(CASE WHEN whole = 1 THEN plain END), max(plain), 0) AS plain,
 				max(whole) AS whole, max(phrase) AS phrase, max(published) AS published
 				FROM (` + strings.Join(parts, ` UNION ALL `) + `) GROUP BY id`
 		},

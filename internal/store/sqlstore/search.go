@@ -40,7 +40,7 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 	for _, c := range f.conditions {
 		where += ` AND ` + c
 	}
-	sq := s.db.Search(q, f.arg)
+	sq := s.db.Search(q, o.Plain, f.arg)
 	found := `WITH found AS (` + sq.Found(articleJoins, where, f.arg(searchWindow)) + `)`
 	foundArgs := slices.Clone(f.args)
 
@@ -53,7 +53,7 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		limit = 10
 	}
 	// The baseline ranks by the engine's relevance alone, no phrase first.
-	score, order := `found.plain`, `score DESC, id DESC`
+	score, order := `found.rank`, `score DESC, id DESC`
 	pageOrder := `ranked.score DESC, a.id DESC`
 	if !o.Plain {
 		score = `found.rank * (1 + ` + recencyBoost + ` / (1 + ` + sq.Age(`found.published`, f.arg(s.db.Time(now))) + ` / 365.0))`

@@ -82,9 +82,11 @@ type Dialect interface {
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
 	// Search is how the database's own full-text engine finds articles
-	// (a, with its section se and author au) matching q; arg adds a
-	// parameter and returns its placeholder. See SearchSQL.
-	Search(q search.Query, arg func(any) string) SearchSQL
+	// (a, with its section se and author au) matching q, ranked by
+	// Dateline's weights or, when plain, by the engine's defaults with
+	// every field alike (see search.Options.Plain); arg adds a parameter
+	// and returns its placeholder. See SearchSQL.
+	Search(q search.Query, plain bool, arg func(any) string) SearchSQL
 	// Snippets is a query of (id, snippet) for the articles whose IDs
 	// are the parameter written ids (an Int64s), each snippet the part
 	// of the body that best matches q, matches marked with
@@ -148,17 +150,16 @@ type Backend interface {
 // SearchSQL is a full-text search as a dialect writes it.
 type SearchSQL struct {
 	// Found selects the articles that match the query, as rows (id,
-	// rank, plain, whole, phrase, published): published is the time the
-	// article was published (or made, for a draft), rank is the relevance (higher is
-	// better), plain the engine's default relevance with every field
-	// alike (see search.Options.Plain), phrase 1 when the article holds
-	// the query's words as one phrase (those rank first; see
-	// search.Query.PhraseWords) and whole 1 when the row is one of the
-	// newest matches, at most window of them (a placeholder), taken in
-	// the order of the articles' ids. A dialect may add other matches it
-	// can rank without reading every match (those whose head, title,
-	// standfirst or tags, match), with whole 0. The articles are a, joined
-	// with joins; where is "" or conditions on them, each after AND.
+	// rank, whole, phrase, published): rank is the relevance (higher is
+	// better), phrase 1 when the article holds the query's words as one
+	// phrase (those rank first; see search.Query.PhraseWords), published
+	// the time it was published (or made, for a draft), and whole 1 when
+	// the row is one of the newest matches, at most window of them (a
+	// placeholder), taken in the order of the articles' ids. A dialect
+	// may add other matches it can rank without reading every match
+	// (those whose head, title, standfirst or tags, matches), with whole
+	// 0. The articles are a, joined with joins; where is "" or conditions
+	// on them, each after AND.
 	Found func(joins, where, window string) string
 	// Age is the age in days, at the time written by the placeholder now,
 	// of an article published at the time of the column published.

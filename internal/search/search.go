@@ -252,13 +252,22 @@ const (
 	SnippetEnd   = "\uE001"
 )
 
+// Window is how many of the newest matches of a query are ranked: a
+// word in half of 100,000 articles is not scored 50,000 times for a page
+// of ten. The newest Window of the articles whose headline, standfirst or
+// tags match are ranked too, however old, so that an old story is still
+// found by its headline. 200 ranks known items as well as ranking every
+// match did on the labelled corpora (docs/benchmarks.md), and keeps
+// PostgreSQL's reads of whole vectors within its buffer cache.
+const Window = 200
+
 // Results is a page of hits and how many there are in all.
 type Results struct {
 	Hits  []Hit
 	Total int
 	// More is set when there are more matches than Total: a search ranks
-	// the newest matches and those that match by their head, not every
-	// article a common word is in (Total is then "more than").
+	// the newest matches and those that match by their head (see Window),
+	// not every article a common word is in (Total is then "more than").
 	More bool
 	// Suggestion, for a query that found nothing, is a respelling of it
 	// that finds something ("did you mean"), or "".

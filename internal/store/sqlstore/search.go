@@ -15,12 +15,6 @@ import (
 // that a query for an old event still finds the old stories first.
 const recencyBoost = "0.2"
 
-// searchWindow is how many of the newest matches a search ranks: a
-// word found in half of 100,000 articles is not scored 50,000 times for a
-// page of ten. Older articles whose head matches are ranked too (see
-// SearchSQL.Found), so an old story is still found by its headline.
-const searchWindow = 1000
-
 // SearchArticles finds articles by their text; see store.Searcher.
 func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Options) (_ search.Results, err error) {
 	defer s.wrap(&err, "SearchArticles(%q)", q.Text)
@@ -41,7 +35,7 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		where += ` AND ` + c
 	}
 	sq := s.db.Search(q, o.Plain, f.arg)
-	found := `WITH found AS (` + sq.Found(articleJoins, where, f.arg(searchWindow)) + `)`
+	found := `WITH found AS (` + sq.Found(articleJoins, where, f.arg(search.Window)) + `)`
 	foundArgs := slices.Clone(f.args)
 
 	now := o.PublicAt
@@ -86,7 +80,7 @@ func (s *Store) SearchArticles(ctx context.Context, q search.Query, o search.Opt
 		// many there are.
 		err = s.db.Reader().QueryRow(ctx, found+` SELECT count(*), COALESCE(sum(whole), 0) FROM found`, foundArgs...).Scan(&res.Total, &newest)
 	}
-	res.More = newest >= searchWindow
+	res.More = newest >= search.Window
 	if err != nil || len(ids) == 0 {
 		return res, err
 	}

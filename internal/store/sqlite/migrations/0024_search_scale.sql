@@ -24,8 +24,8 @@ INSERT INTO article_search (article_search, rank) VALUES ('automerge', 16);
 INSERT INTO article_search (article_search) VALUES ('rebuild');
 
 -- A search reads the filters (status, publication time, kind, section,
--- author, owner) and the age of each of the up to 1,000 newest matches
--- it ranks. In the table they sit after the body, so each read walked the body's
+-- author, owner) and the age of each of the newest matches it ranks. In
+-- the table they sit after the body, so each read walked the body's
 -- overflow pages; this index holds them by id (the search names it).
 CREATE INDEX articles_search_filter ON articles (id, status, published_at, created_at, kind, section_id, author_id, owner_id);
 

@@ -265,9 +265,10 @@ const Window = 200
 type Results struct {
 	Hits  []Hit
 	Total int
-	// More is set when there are more matches than Total: a search ranks
+	// More is set when Total may not count every match: a search ranks
 	// the newest matches and those that match by their head (see Window),
-	// not every article a common word is in (Total is then "more than").
+	// not every article a common word is in; as many as the window may be
+	// all there are, so Total is then "at least".
 	More bool
 	// Suggestion, for a query that found nothing, is a respelling of it
 	// that finds something ("did you mean"), or "".

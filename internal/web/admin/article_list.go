@@ -34,7 +34,7 @@ type ListPage struct {
 	// role allows no others.
 	OwnOnly bool
 	Total   int
-	More    bool // more articles than Total (a search of a common word)
+	More    bool // Total may not count them all (a search of a common word)
 	PageNum int
 	Pages   int
 	PrevURL string
@@ -110,7 +110,7 @@ func (h *Handler) articleList(w http.ResponseWriter, r *http.Request) error {
 	return h.writeList(w, r, f, list, ownOnly, total, false, n)
 }
 
-// writeList writes page n of a list of total articles, or more than
+// writeList writes page n of a list of total articles, or at least
 // total (a search of a common word: see search.Results.More).
 func (h *Handler) writeList(w http.ResponseWriter, r *http.Request, f ListFilter, list []*article.Article, ownOnly bool, total int, more bool, n int) error {
 	p := ListPage{

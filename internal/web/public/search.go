@@ -30,7 +30,7 @@ type SearchPage struct {
 	Sections             []article.Section
 	Authors              []*article.Author
 	Total                int
-	More                 bool   // more results than Total (see search.Results.More)
+	More                 bool   // Total may not count them all (see search.Results.More)
 	Suggestion           string // a respelling that finds something ("did you mean")
 	Hits                 []SearchHit
 	Pagination           Pagination

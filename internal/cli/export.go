@@ -24,34 +24,43 @@ var exportFormats = map[string]func(context.Context, io.Writer, store.Store, exp
 	"json": exporter.JSON,
 }
 
-// exportCommand writes the whole site in a format another platform reads.
-// --format is required: a static HTML copy of the site ('dateline export
-// DIR') is planned, and a command line without --format is kept for it.
+// exportCommand writes the whole site: as files a web server or CDN
+// serves ('dateline export DIR'), or in a format another platform reads
+// (--format).
 func exportCommand() *command {
 	var format string
 	var quiet bool
+	var site siteExport
 	return &command{
-		name:     "export",
-		args:     "--format wxr|json FILE",
-		summary:  "export the whole site as a WordPress export (wxr) or Dateline's JSON (json), to FILE or - for stdout",
-		detail:   "The formats are wxr (WordPress eXtended RSS 1.2: WordPress's importer and 'dateline import' read it) and json (every field, described in docs/export-json.md; it holds commenters' emails, so keep it private).\nLinks and images are absolute on --base-url. The file is written beside FILE and renamed once complete.",
+		name:    "export",
+		args:    "DIR | --format wxr|json FILE",
+		summary: "export the public site as files for any web server or CDN (DIR), or the whole site as a WordPress export (wxr) or Dateline's JSON (json)",
+		detail: "'dateline export DIR --base-url URL' writes every public page, feed, sitemap, photo and theme file to DIR, as serve answers them, with the redirects as _redirects (Netlify, Cloudflare Pages), nginx maps (deploy/nginx-static.conf) and HTML pages at the old addresses. Run it again into the same DIR and it writes only what changed since; files are staged and moved into place at the end, so DIR always holds a complete site.\n" +
+			"With --format, the formats are wxr (WordPress eXtended RSS 1.2: WordPress's importer and 'dateline import' read it) and json (every field, described in docs/export-json.md; it holds commenters' emails, so keep it private). Links and images are absolute on --base-url. The file is written beside FILE and renamed once complete.",
 		readOnly: true,
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
-			fs.StringVar(&format, "format", "", "wxr or json (required)")
+			fs.StringVar(&format, "format", "", "wxr or json, for a file another platform reads; leave it out to export the site as files to DIR")
 			fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the site's public address, such as https://news.example.org, for the export's links and image addresses (env DATELINE_BASE_URL)")
 			fs.BoolVar(&quiet, "quiet", false, "show no progress")
+			fs.BoolVar(&site.dryRun, "dry-run", false, "with DIR: list what would be written and removed, and write nothing")
+			fs.BoolVar(&site.force, "force", false, "with DIR: export into a directory that holds other files and no earlier export")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			write, ok := exportFormats[strings.ToLower(strings.TrimSpace(format))]
 			switch {
+			case fs.NArg() != 1 && format == "":
+				return usage(e, fs, "name the directory to write the site to (or use --format wxr|json FILE)")
+			case e.cfg.BaseURL == "":
+				return usage(e, fs, "--base-url (or DATELINE_BASE_URL) is required: the export's links and images are absolute on the site's address, such as https://news.example.org")
 			case format == "":
-				return usage(e, fs, "--format is required: wxr (a WordPress export) or json")
+				site.quiet = quiet
+				return exportSiteFiles(e, fs.Arg(0), site)
 			case !ok:
 				return usage(e, fs, "--format %q: unknown format; the formats are wxr and json", format)
 			case fs.NArg() != 1:
 				return usage(e, fs, "name one file to write (- for stdout)")
-			case e.cfg.BaseURL == "":
-				return usage(e, fs, "--base-url (or DATELINE_BASE_URL) is required: the export's links and images are absolute on the site's address, such as https://news.example.org")
+			case site.dryRun || site.force:
+				return usage(e, fs, "--dry-run and --force are for an export of the site as files (DIR), not --format")
 			}
 			path := fs.Arg(0)
 			s, err := openStore(e)

@@ -499,7 +499,6 @@ func TestExportBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no format", []string{"export", "--db", db, "--base-url", exportBase, filepath.Join(dir, "x")}, exitUsage, "--format is required: wxr (a WordPress export) or json"},
 		{"unknown format", []string{"export", "--db", db, "--format", "html", "--base-url", exportBase, filepath.Join(dir, "x")}, exitUsage, `--format "html": unknown format; the formats are wxr and json`},
 		{"no file", []string{"export", "--db", db, "--format", "wxr", "--base-url", exportBase}, exitUsage, "name one file to write"},
 		{"no base URL", []string{"export", "--db", db, "--format", "wxr", filepath.Join(dir, "x")}, exitUsage, "--base-url (or DATELINE_BASE_URL) is required"},

@@ -181,13 +181,57 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 // following the linking index and the site settings. The caller runs
 // them, and waits for them before it closes the store.
 func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, []func(context.Context), error) {
-	tpl, err := web.LoadTemplates(e.cfg.Theme)
+	secret, err := s.Secret(e.ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	assets, err := web.LoadAssets(e.cfg.Theme)
+	r, err := newReader(e, s, secret, news, files, renderer, logger, cacheFor)
 	if err != nil {
 		return nil, nil, err
+	}
+	h := e.serveHooks
+	loops := []func(context.Context){
+		func(ctx context.Context) { r.views.Run(ctx, h.every(viewFlushInterval)) },
+		func(ctx context.Context) { r.links.run(ctx, h.every(linkIndexInterval)) },
+		func(ctx context.Context) { r.site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
+		func(ctx context.Context) { makeSizes(ctx, news, logger, h.every(mediaRetryInterval)) },
+	}
+	// The admin has a mux of its own, so that an unknown address under
+	// /admin/ gets the admin's not-found page and headers.
+	setupCode, err := firstRunSetupCode(e, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: r.site, Links: r.links.ix.Load, Logger: logger,
+		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
+	return r.site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/admin" || strings.HasPrefix(req.URL.Path, "/admin/") {
+			adminHandler.ServeHTTP(w, req)
+			return
+		}
+		r.pages.ServeHTTP(w, req)
+	})), loops, nil
+}
+
+// reader is the public site: its pages, and the parts the loops of serve
+// keep in step with the store.
+type reader struct {
+	site  *web.Site
+	pages http.Handler // the reader's pages, without the site's middleware
+	links *liveIndex
+	views *public.ViewCounter
+}
+
+// newReader builds the public site as serve and export run it, with the
+// settings an administrator set and the linking index as they are now.
+func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (*reader, error) {
+	tpl, err := web.LoadTemplates(e.cfg.Theme)
+	if err != nil {
+		return nil, err
+	}
+	assets, err := web.LoadAssets(e.cfg.Theme)
+	if err != nil {
+		return nil, err
 	}
 	site := &web.Site{
 		Templates: tpl,
@@ -200,51 +244,25 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 		Info:       web.SiteInfo{Title: e.cfg.SiteTitle, Description: e.cfg.SiteDescription, Language: e.cfg.Language, BaseURL: strings.TrimSuffix(e.cfg.BaseURL, "/"), Logo: e.cfg.Logo},
 		Menus:      siteMenus(news),
 	}
-	secret, err := s.Secret(e.ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	// What an administrator set in the admin overrides the configuration.
 	if err := site.LoadSettings(e.ctx, s); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	links, err := newLiveIndex(e.ctx, news, s, renderer, logger, e.now, e.cfg.Language)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	views := public.NewViewCounter(s, logger, e.now)
-	h := e.serveHooks
-	loops := []func(context.Context){
-		func(ctx context.Context) { views.Run(ctx, h.every(viewFlushInterval)) },
-		func(ctx context.Context) { links.run(ctx, h.every(linkIndexInterval)) },
-		func(ctx context.Context) { site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
-		func(ctx context.Context) { makeSizes(ctx, news, logger, h.every(mediaRetryInterval)) },
-	}
 	mux := http.NewServeMux()
-	reader, err := public.New(site, s, renderer, views, public.Options{
+	handlers, err := public.New(site, s, renderer, views, public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
 		Media: files, Newsroom: news,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	reader.Register(mux)
-	// The admin has a mux of its own, so that an unknown address under
-	// /admin/ gets the admin's not-found page and headers.
-	setupCode, err := firstRunSetupCode(e, s)
-	if err != nil {
-		return nil, nil, err
-	}
-	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: site, Links: links.ix.Load, Logger: logger,
-		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
-	pages := public.CanonicalSlash(mux)
-	return site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/") {
-			adminHandler.ServeHTTP(w, r)
-			return
-		}
-		pages.ServeHTTP(w, r)
-	})), loops, nil
+	handlers.Register(mux)
+	return &reader{site: site, pages: public.CanonicalSlash(mux), links: links, views: views}, nil
 }
 
 // siteMenus reads the header and footer menus as readers see them.

@@ -42,9 +42,17 @@ func (s *Store) SaveCommentSettings(ctx context.Context, cs comment.Settings) (e
 // Secret returns the signing secret; see store.SettingsStore.
 func (s *Store) Secret(ctx context.Context) (_ []byte, err error) {
 	defer s.wrap(&err, "Secret")
+	var value string
+	// Read first: a store opened read-only (an export) has the secret
+	// serve made, and cannot write.
+	switch err := s.db.Reader().QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&value); {
+	case err == nil:
+		return hex.DecodeString(value)
+	case !noRows(err):
+		return nil, err
+	}
 	var fresh [32]byte
 	rand.Read(fresh[:])
-	var value string
 	err = s.db.Transact(ctx, func(tx Conn) error {
 		// The first node to ask makes it; every other one reads it. A
 		// racing insert waits for the first to commit and then inserts

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/staticsite"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
+	"github.com/schollz/progressbar/v3"
+)
+
+// siteExport are the options of 'dateline export DIR'.
+type siteExport struct {
+	dryRun, force, quiet bool
+}
+
+// exportSiteFiles writes the public site to dir as files (package staticsite),
+// or brings an earlier export there up to date.
+func exportSiteFiles(e *env, dir string, o siteExport) int {
+	s, err := openStore(e)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	defer s.Close()
+	renderer := render.New()
+	lib, err := library(e, s)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	news := newsroomOf(e, s)
+	news.UseLibrary(lib)
+	// The site's secret signs the comment forms' tokens. A database
+	// that was never served has none, and is opened read-only here: the
+	// pages are signed with a throwaway one then, as no node can take
+	// their comments yet.
+	secret, err := s.Secret(e.ctx)
+	if err != nil {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+	}
+	// No page cache: each page is rendered once.
+	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, 0)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	redirects, err := s.Redirects(e.ctx)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	fingerprint, err := siteFingerprint(e, s)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	opts := staticsite.Options{
+		Dir: dir, Handler: r.site.Middleware(r.pages), BaseURL: e.cfg.BaseURL,
+		Articles:    func(ctx context.Context) ([]staticsite.Article, error) { return exportArticles(ctx, s, e.now()) },
+		Fingerprint: fingerprint, DryRun: o.dryRun, Force: o.force, Now: e.now,
+	}
+	for _, rd := range redirects {
+		opts.Redirects = append(opts.Redirects, staticsite.Redirect{From: rd.From, To: rd.To})
+	}
+	var bar *progressbar.ProgressBar
+	if e.stdoutIsTerminal && !o.quiet {
+		opts.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stdout), progressbar.OptionSetDescription("exporting"),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+			}
+			bar.ChangeMax(total)
+			_ = bar.Set(done)
+		}
+	}
+	sum, err := staticsite.Export(e.ctx, opts)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	if o.dryRun {
+		for _, f := range sum.Written {
+			fmt.Fprintf(e.stdout, "write  %s\n", f)
+		}
+		for _, f := range sum.Removed {
+			fmt.Fprintf(e.stdout, "remove %s\n", f)
+		}
+		fmt.Fprintf(e.stdout, "dry run: would write %d files, remove %d; %d unchanged (nothing was written)\n", len(sum.Written), len(sum.Removed), sum.Unchanged)
+		return exitOK
+	}
+	if !o.quiet {
+		kind := "changes since the last export"
+		if sum.Full {
+			kind = "whole site"
+		}
+		fmt.Fprintf(e.stdout, "exported the %s to %s: %d files written, %d unchanged, %d removed; %d files in all, in %s\n",
+			kind, dir, len(sum.Written), sum.Unchanged, len(sum.Removed), sum.Files, sum.Elapsed.Round(time.Millisecond))
+	}
+	return exitOK
+}
+
+// exportArticles lists the public articles as staticsite sees them: the
+// listings each is on, and a digest of what pages show of it.
+func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]staticsite.Article, error) {
+	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]staticsite.Article, 0, len(as))
+	for _, a := range as {
+		x := staticsite.Article{ID: a.ID, Path: urls.Article(a.Slug), Order: a.PublishedAt.UTC().Format(time.RFC3339Nano)}
+		// The version changes with every edit; comments do not make one.
+		x.State = strconv.Itoa(a.Version) + "/" + strconv.Itoa(a.CommentCount) + "/" + strconv.FormatBool(a.CommentsClosed)
+		if a.Kind == "" || a.Kind == article.Story {
+			x.Listings = append(x.Listings, urls.Home)
+			if a.Section != nil {
+				x.Group = urls.Section(a.Section.Slug)
+				x.Listings = append(x.Listings, x.Group)
+			}
+			for _, t := range a.Tags {
+				x.Listings = append(x.Listings, urls.Tag(t.Slug))
+			}
+			if a.Author != nil {
+				x.Listings = append(x.Listings, urls.Author(a.Author.Slug))
+			}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// siteFingerprint digests what pages show besides the articles: the
+// settings, menus, sections and authors, the configuration that shapes
+// pages, and the program's version. A change of it makes the next export
+// render every page.
+func siteFingerprint(e *env, s store.Store) (string, error) {
+	var parts []any
+	site, err := s.SiteSettings(e.ctx)
+	if err != nil {
+		return "", err
+	}
+	comments, err := s.CommentSettings(e.ctx)
+	if err != nil {
+		return "", err
+	}
+	sections, err := s.Sections(e.ctx)
+	if err != nil {
+		return "", err
+	}
+	authors, err := s.Authors(e.ctx)
+	if err != nil {
+		return "", err
+	}
+	news := newsroomOf(e, s)
+	var menus [][]any
+	for _, name := range []string{"header", "footer"} {
+		links, err := news.MenuLinks(e.ctx, name)
+		if err != nil {
+			return "", err
+		}
+		menus = append(menus, []any{name, links})
+	}
+	cfg := e.cfg
+	parts = append(parts, site, comments, sections, authors, menus,
+		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo},
+		programVersion())
+	b, err := json.Marshal(parts)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// programVersion names the build: its version and the commit it was built
+// from, with whether the tree had changes.
+func programVersion() string {
+	v := []string{Version}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if strings.HasPrefix(s.Key, "vcs.") {
+				v = append(v, s.Key+"="+s.Value)
+			}
+		}
+	}
+	return strings.Join(v, " ")
+}

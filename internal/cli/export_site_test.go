@@ -1,0 +1,285 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+const siteBase = "https://news.example.org"
+
+// exportedFiles reads the manifest an export left in dir: each page's
+// address and file.
+func exportedFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, ".dateline", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Files map[string]struct{ File string } `json:"files"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for p, f := range m.Files {
+		out[p] = f.File
+	}
+	return out
+}
+
+// commentToken matches a comment form's one-time token, which differs on
+// every rendering of a page.
+var commentToken = regexp.MustCompile(`name="dl_token" value="[^"]*"`)
+
+// fetchPage fetches base+path and returns the status and body.
+func fetchPage(t *testing.T, base, path string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// waitForPhotos waits until serve has made the demo's photo sizes, which
+// it does once it is up.
+func waitForPhotos(t *testing.T, base, page string) {
+	t.Helper()
+	img := regexp.MustCompile(`(/media/[0-9a-f]+/w\d+\.webp)`)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, body := fetchPage(t, base, page)
+		m := img.FindSubmatch(body)
+		if m != nil {
+			if status, _ := fetchPage(t, base, string(m[1])); status == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			status, body := fetchPage(t, base, page)
+			t.Fatalf("the photo sizes of %s were not made in time (page %d, %q)", page, status, img.FindAll(body, 3))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// The whole demo site exported is what serve answers, file for file; a
+// second export writes nothing, and one after an edit rewrites the
+// article's page and the pages that show it, no more.
+func TestExportSiteIsWhatServeAnswers(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	// No page cache: the clock stands still in tests, so a cached page
+	// would never be built again.
+	base, _ := startServe(t, "--db", db, "--demo", "--base-url", siteBase, "--cache", "0")
+	const edited = "new-triage-unit-cuts-emergency-waits-at-selvik-university-hospital"
+	waitForPhotos(t, base, "/port-selvik-crane-upgrade-halves-ship-turnaround-times/")
+
+	dir := t.TempDir()
+	out := mustRun(t, "export", "--db", db, "--base-url", siteBase, dir)
+	if !strings.Contains(out, "exported the whole site to "+dir) {
+		t.Errorf("export said %q", out)
+	}
+	files := exportedFiles(t, dir)
+	kinds := map[string]bool{}
+	for path, file := range files {
+		for _, k := range []string{"/tag/", "/author/", "/feed/", "/feed/atom/", "feed.json", "/media/", "/static/", "sitemap.xml", "robots.txt", "opensearch.xml", "/search/"} {
+			if strings.Contains(path, k) {
+				kinds[k] = true
+			}
+		}
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, want := fetchPage(t, base, path)
+		if status != http.StatusOK {
+			t.Errorf("%s: serve answers %d, but the export wrote %s", path, status, file)
+			continue
+		}
+		got, want = commentToken.ReplaceAll(got, nil), commentToken.ReplaceAll(want, nil)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: %s differs from what serve answers (%d bytes against %d)", path, file, len(got), len(want))
+		}
+	}
+	if len(kinds) != 11 || len(files) < 100 {
+		t.Errorf("the export has %d files, of the kinds %v; want every kind of page, feed, sitemap, photo and theme file", len(files), kinds)
+	}
+	// Every article and listing of the sitemap is in the export.
+	_, sitemap := fetchPage(t, base, "/sitemap.xml")
+	for _, m := range regexp.MustCompile(`<loc>`+regexp.QuoteMeta(siteBase)+`([^<]*)</loc>`).FindAllSubmatch(sitemap, -1) {
+		if _, ok := files[string(m[1])]; !ok {
+			t.Errorf("the sitemap's %s is not in the export", m[1])
+		}
+	}
+	_, notFound := fetchPage(t, base, "/no-such-page/")
+	if got, err := os.ReadFile(filepath.Join(dir, "404.html")); err != nil || !bytes.Equal(got, notFound) {
+		t.Errorf("404.html is not the site's not-found page (%v)", err)
+	}
+
+	// Nothing changed: nothing is written.
+	out = mustRun(t, "export", "--db", db, "--base-url", siteBase, dir)
+	if !strings.Contains(out, " 0 files written") || !strings.Contains(out, " 0 removed") {
+		t.Errorf("a second export said %q; want nothing written", out)
+	}
+
+	// An edit: its page, and those that show it or list it.
+	mustRun(t, "article", "note", "--db", db, edited, "The unit's opening hours were corrected.")
+	dry := mustRun(t, "export", "--dry-run", "--db", db, "--base-url", siteBase, dir)
+	out = mustRun(t, "export", "--db", db, "--base-url", siteBase, dir)
+	var written []string
+	for _, line := range strings.Split(dry, "\n") {
+		if f, ok := strings.CutPrefix(line, "write  "); ok {
+			written = append(written, f)
+		}
+	}
+	if !slices.Contains(written, edited+"/index.html") || !slices.Contains(written, "feed/index.xml") || len(written) > len(files)/3 {
+		t.Errorf("after one edit the export wrote %d of %d files: %v", len(written), len(files), written)
+	}
+	if !strings.Contains(out, "exported the changes since the last export") {
+		t.Errorf("export after an edit said %q", out)
+	}
+	for path, file := range exportedFiles(t, dir) {
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, want := fetchPage(t, base, path)
+		if !bytes.Equal(commentToken.ReplaceAll(got, nil), commentToken.ReplaceAll(want, nil)) {
+			t.Errorf("after the edit, %s differs from what serve answers", file)
+		}
+	}
+}
+
+// A deleted article's files go, and its address answers 410 from the
+// hosts' redirect files; one renamed leaves a redirect in each form.
+func TestExportSiteDeletedAndRenamed(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	mustRun(t, "import", "--db", db, "--quiet", harbourGazette)
+	dir := t.TempDir()
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--quiet", dir)
+	files := exportedFiles(t, dir)
+	var slugs []string
+	for path := range files {
+		if strings.Count(path, "/") == 2 && !strings.HasPrefix(path, "/tag/") && !strings.HasPrefix(path, "/search/") {
+			if _, err := os.Stat(filepath.Join(dir, strings.Trim(path, "/"), "index.html")); err == nil {
+				slugs = append(slugs, strings.Trim(path, "/"))
+			}
+		}
+	}
+	slices.Sort(slugs)
+	var gone, renamed string
+	for _, s := range slugs {
+		if _, _, code := dateline(t, "article", "show", "--db", db, s); code == 0 {
+			if gone == "" {
+				gone = s
+			} else if renamed == "" {
+				renamed = s
+			}
+		}
+	}
+	if gone == "" || renamed == "" {
+		t.Fatalf("want two articles among %v", slugs)
+	}
+	mustRun(t, "article", "delete", "--db", db, gone)
+	mustRun(t, "article", "rename", "--db", db, renamed, renamed+"-moved")
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--quiet", dir)
+	if _, err := os.Stat(filepath.Join(dir, gone, "index.html")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the deleted article's page is still there (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, renamed+"-moved", "index.html")); err != nil {
+		t.Errorf("the renamed article's page is missing: %v", err)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for name, want := range map[string][]string{
+		"_redirects":          {"/" + gone + "/ /404.html 410\n", "/" + renamed + "/ /" + renamed + "-moved/ 301\n"},
+		"nginx-redirects.map": {`"/` + gone + `/" gone;`, `"/` + renamed + `/" "/` + renamed + `-moved/";`},
+		renamed + "/index.html": {`<link rel="canonical" href="` + siteBase + "/" + renamed + `-moved/">`,
+			`<meta http-equiv="refresh" content="0; url=` + siteBase + "/" + renamed + `-moved/">`},
+	} {
+		got := read(name)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", name, w, got)
+			}
+		}
+	}
+	for path := range exportedFiles(t, dir) {
+		if path == "/"+gone+"/" || path == "/"+renamed+"/" {
+			t.Errorf("the manifest still has %s", path)
+		}
+	}
+}
+
+func TestExportSiteBadInput(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "site.db")
+	mustRun(t, "import", "--db", db, "--quiet", harbourGazette)
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	readOnly := t.TempDir()
+	if err := os.Chmod(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no directory", []string{"export", "--db", db, "--base-url", siteBase}, exitUsage, "name the directory to write the site to"},
+		{"no base URL", []string{"export", "--db", db, filepath.Join(dir, "out")}, exitUsage, "--base-url (or DATELINE_BASE_URL) is required"},
+		{"base URL without scheme", []string{"export", "--db", db, "--base-url", "news.example.org", filepath.Join(dir, "out")}, exitUsage, `"news.example.org" is not a site address`},
+		{"not an export", []string{"export", "--db", db, "--base-url", siteBase, full}, exitFail, "the directory is not empty and holds no earlier export; name an empty directory, or add --force"},
+		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run and --force are for an export of the site as files"},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			t.Setenv("DATELINE_BASE_URL", "")
+			out, errOut, code := dateline(t, test.args...)
+			if code != test.code || !strings.Contains(errOut, test.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errOut, test.code, test.want)
+			}
+		})
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		if _, errOut, code := dateline(t, "export", "--db", db, "--base-url", siteBase, readOnly); code != exitFail || !strings.Contains(errOut, "cannot write to the export directory "+readOnly+": permission denied") {
+			t.Errorf("read-only directory: exit %d, %q", code, errOut)
+		}
+	}
+	// --force writes the site among the files there, and leaves them.
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--force", "--quiet", full)
+	if b, err := os.ReadFile(filepath.Join(full, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("--force lost the file that was there: %q %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(full, "index.html")); err != nil {
+		t.Errorf("--force wrote no site: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused export made its directory (%v)", err)
+	}
+}

@@ -1,0 +1,151 @@
+package staticsite
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// An export stages each file it writes under .dateline/staging, in the
+// directory's own layout. Once every file is staged it writes the commit
+// record (.dateline/commit.json, the files to move into place and those
+// to remove) and the next manifest; from then on the export is done, and
+// finishCommit moves the files. An export interrupted before the record
+// leaves the previous site as it was (the next one clears the staging);
+// one interrupted after it is finished by the next, before anything else.
+
+const (
+	commitFile       = "commit.json"
+	nextManifestFile = "manifest.next.json"
+)
+
+type commitRecord struct {
+	Written []string `json:"written"`
+	Removed []string `json:"removed"`
+}
+
+// stage writes body as file (relative, with slashes) in the staging
+// directory.
+func (x *export) stage(file string, body []byte) error {
+	dst := filepath.Join(x.staging, filepath.FromSlash(file))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return stageError(file, err)
+	}
+	if err := os.WriteFile(dst, body, 0o644); err != nil {
+		return stageError(file, err)
+	}
+	return nil
+}
+
+func stageError(file string, err error) error {
+	reason := unwrapPath(err)
+	if errors.Is(reason, syscall.ENOSPC) {
+		return fmt.Errorf("write %s: the disk is full; nothing was changed in the export directory, which still holds the previous site", file)
+	}
+	return fmt.Errorf("write %s: %w; nothing was changed in the export directory", file, reason)
+}
+
+// commit makes the staged files the site's: it records the commit, then
+// carries it out.
+func commit(dir string, written, removed []string, next *manifest) error {
+	if err := recordCommit(dir, written, removed, next); err != nil {
+		return err
+	}
+	return finishCommit(dir)
+}
+
+// recordCommit writes the next manifest and the commit record: once it
+// returns, the export is done, whatever interrupts the rest.
+func recordCommit(dir string, written, removed []string, next *manifest) error {
+	state := filepath.Join(dir, stateDir)
+	if err := writeManifest(state, nextManifestFile, next); err != nil {
+		return err
+	}
+	rec, err := json.Marshal(commitRecord{Written: written, Removed: removed})
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(state, commitFile+".tmp")
+	if err := writeSynced(tmp, rec); err != nil {
+		return fmt.Errorf("record the export's commit: %w", unwrapPath(err))
+	}
+	if err := os.Rename(tmp, filepath.Join(state, commitFile)); err != nil {
+		return fmt.Errorf("record the export's commit: %w", unwrapPath(err))
+	}
+	return nil
+}
+
+// finishCommit carries out the commit recorded in dir, if there is one:
+// what it moves into place or removes twice is no harm.
+func finishCommit(dir string) error {
+	state := filepath.Join(dir, stateDir)
+	raw, err := os.ReadFile(filepath.Join(state, commitFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var rec commitRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return fmt.Errorf("the commit record %s is damaged: %w", filepath.Join(state, commitFile), err)
+	}
+	staging := filepath.Join(state, "staging")
+	for _, f := range rec.Written {
+		src := filepath.Join(staging, filepath.FromSlash(f))
+		dst := filepath.Join(dir, filepath.FromSlash(f))
+		if _, err := os.Lstat(src); errors.Is(err, os.ErrNotExist) {
+			continue // moved before the interruption
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
+		}
+	}
+	for _, f := range rec.Removed {
+		dst := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", f, unwrapPath(err))
+		}
+		pruneEmpty(dir, filepath.Dir(dst))
+	}
+	if err := os.Rename(filepath.Join(state, nextManifestFile), filepath.Join(state, manifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("put the export's manifest in place: %w", unwrapPath(err))
+	}
+	if err := os.Remove(filepath.Join(state, commitFile)); err != nil {
+		return fmt.Errorf("close the export's commit: %w", unwrapPath(err))
+	}
+	return os.RemoveAll(staging)
+}
+
+// pruneEmpty removes d and its parents up to dir while they are empty.
+func pruneEmpty(dir, d string) {
+	for d != dir && strings.HasPrefix(d, dir+string(filepath.Separator)) {
+		if os.Remove(d) != nil {
+			return
+		}
+		d = filepath.Dir(d)
+	}
+}
+
+// writeSynced writes body to name and flushes it to the disk.
+func writeSynced(name string, body []byte) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(body)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,131 @@
+package staticsite
+
+import (
+	"bytes"
+	"mime"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// links returns the addresses of the site's own pages and files that a
+// page links to: in HTML its href, src and srcset attributes and its
+// photos named for sharing; in a stylesheet its url()s; in a feed or
+// sitemap every absolute address on the site.
+func (x *export) links(path, contentType string, body []byte) []string {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	page := &url.URL{Scheme: x.base.Scheme, Host: x.base.Host, Path: path}
+	seen := map[string]bool{}
+	var out []string
+	add := func(ref string) {
+		if p, ok := x.sitePath(page, ref); ok && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	switch {
+	case mt == "text/html":
+		htmlLinks(body, add)
+	case mt == "text/css":
+		cssLinks(body, add)
+	case strings.HasSuffix(mt, "xml") || strings.HasSuffix(mt, "json"):
+		absoluteLinks(body, x.base.Scheme+"://"+x.base.Host+"/", add)
+	}
+	return out
+}
+
+// sitePath resolves ref against the page it is on and returns its path,
+// when it is an address of the site that an export writes: not the admin,
+// and not a form's target.
+func (x *export) sitePath(page *url.URL, ref string) (string, bool) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || strings.HasPrefix(ref, "#") {
+		return "", false
+	}
+	u, err := page.Parse(ref)
+	if err != nil || u.Scheme != x.base.Scheme || !strings.EqualFold(u.Host, x.base.Host) || u.Path == "" {
+		return "", false
+	}
+	p := u.Path
+	if p == "/admin" || strings.HasPrefix(p, "/admin/") {
+		return "", false
+	}
+	return p, true
+}
+
+// htmlLinks calls add with each address an HTML page links to or loads.
+func htmlLinks(body []byte, add func(string)) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			var property, content string
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "href", "src":
+					add(string(v))
+				case "srcset":
+					for _, candidate := range strings.Split(string(v), ",") {
+						if f := strings.Fields(candidate); len(f) > 0 {
+							add(f[0])
+						}
+					}
+				case "property", "name":
+					property = string(v)
+				case "content":
+					content = string(v)
+				}
+			}
+			// The photos named for sharing (og:image, twitter:image).
+			if string(name) == "meta" && strings.HasSuffix(property, ":image") {
+				add(content)
+			}
+		}
+	}
+}
+
+// cssLinks calls add with each url() of a stylesheet.
+func cssLinks(body []byte, add func(string)) {
+	s := string(body)
+	for {
+		i := strings.Index(s, "url(")
+		if i < 0 {
+			return
+		}
+		s = s[i+len("url("):]
+		end := strings.IndexByte(s, ')')
+		if end < 0 {
+			return
+		}
+		ref := strings.Trim(strings.TrimSpace(s[:end]), `'"`)
+		if !strings.HasPrefix(ref, "data:") {
+			add(ref)
+		}
+		s = s[end:]
+	}
+}
+
+// absoluteLinks calls add with every address beginning with root in a
+// feed or a sitemap.
+func absoluteLinks(body []byte, root string, add func(string)) {
+	s := string(body)
+	for {
+		i := strings.Index(s, root)
+		if i < 0 {
+			return
+		}
+		s = s[i:]
+		end := strings.IndexAny(s, "\"'<> \t\r\n")
+		if end < 0 {
+			end = len(s)
+		}
+		add(html.UnescapeString(s[:end]))
+		s = s[end:]
+	}
+}

@@ -1,0 +1,502 @@
+// Package staticsite writes the public site as files, for any web server,
+// CDN or object store: every page a reader can reach, each fetched from the
+// site's own handler, so that a file holds the bytes serve answers for its
+// address. A later export into the same directory renders only what the
+// changes since the last one touch, and writes only the files whose bytes
+// differ. Files are staged and then renamed into place in one commit, so a
+// web server reading the directory never sees a half-written file, and an
+// interrupted export leaves the previous site.
+package staticsite
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/urls"
+)
+
+// Options say what to export and where.
+type Options struct {
+	// Dir is the directory the site is written to.
+	Dir string
+	// Handler is the public site, as serve runs it.
+	Handler http.Handler
+	// BaseURL is the site's public address (http or https, with a host):
+	// the host the pages are asked for on, and what tells an address of
+	// the site in a page's links.
+	BaseURL string
+	// Articles lists the public articles as they stand now.
+	Articles func(ctx context.Context) ([]Article, error)
+	// Redirects are the site's permanent redirects, written in the forms
+	// static hosts read.
+	Redirects []Redirect
+	// Fingerprint names everything besides the articles that pages show
+	// (settings, menus, sections, theme, the program's version): when it
+	// differs from the last export's, every page is rendered again.
+	Fingerprint string
+	// DryRun renders what would be written and removed, and touches
+	// nothing.
+	DryRun bool
+	// Force allows a first export into a directory that holds other files
+	// (they are left alone unless the site has a file of the same name).
+	Force bool
+	// Workers render pages at once (default: the number of CPUs).
+	Workers int
+	// Progress, when set, is called as pages are done, with how many of
+	// those known so far.
+	Progress func(done, total int)
+	// Now is the clock, for the manifest's time of export.
+	Now func() time.Time
+
+	// stopAfterRecord makes Export stop once its commit is recorded, as
+	// if it were killed there (tests).
+	stopAfterRecord bool
+}
+
+// Article is a public article as an export sees it: where its page is,
+// which listings show it, and a digest of what its page and those
+// listings show of it.
+type Article struct {
+	ID   int64
+	Path string // its address, such as /harbour-reopens/
+	// State changes whenever anything a page shows of the article does:
+	// its text, title, dates, credits, section, tags, photo, comments.
+	State string
+	// Listings are the addresses of the listings the article is on: the
+	// home page, its section's front, its tags' and its author's archives.
+	Listings []string
+	// Order is what places the article in its listings (its publication
+	// time): a change of it moves the article on their pages.
+	Order string
+	// Group is the listing whose newest stories every member's page shows
+	// ("More in section"): a story that joins or leaves it changes them.
+	Group string
+}
+
+// Redirect sends an old address to a new one (a path, or an absolute URL).
+type Redirect struct{ From, To string }
+
+// Summary says what an export did (or, with DryRun, would do).
+type Summary struct {
+	// Full is set when every page was rendered: a first export, or one
+	// after the settings, theme or program changed.
+	Full      bool
+	Written   []string // files written, relative to Dir
+	Removed   []string // files removed
+	Unchanged int      // files rendered whose bytes were already there
+	Files     int      // files of the site once done
+	Elapsed   time.Duration
+}
+
+// ErrNotExport is returned for a first export into a directory that holds
+// files but no earlier export, unless Options.Force is set.
+var ErrNotExport = errors.New("the directory is not empty and holds no earlier export")
+
+// stateDir is where an export keeps its manifest and stages its files,
+// inside Dir so that renames stay on one file system.
+const stateDir = ".dateline"
+
+// notFoundFile is the themed not-found page, for the web server to send
+// with a 404.
+const notFoundFile = "404.html"
+
+// Export writes the site to opts.Dir, or brings an earlier export there up
+// to date.
+func Export(ctx context.Context, opts Options) (Summary, error) {
+	start := time.Now()
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	base, err := parseBaseURL(opts.BaseURL)
+	if err != nil {
+		return Summary{}, err
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return Summary{}, fmt.Errorf("export directory %s: %w", opts.Dir, err)
+	}
+	x := &export{opts: opts, base: base, dir: dir, staging: filepath.Join(dir, stateDir, "staging")}
+	if err := x.prepare(); err != nil {
+		return Summary{}, err
+	}
+	old, err := readManifest(filepath.Join(dir, stateDir))
+	if err != nil {
+		return Summary{}, err
+	}
+	if old == nil && !opts.Force {
+		if entries, err := os.ReadDir(dir); err == nil && slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() != stateDir }) {
+			return Summary{}, fmt.Errorf("export to %s: %w; name an empty directory, or add --force to write the site among those files", dir, ErrNotExport)
+		}
+	}
+	sum, err := x.run(ctx, old)
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+// parseBaseURL checks the site's address: http or https, with a host, and
+// no query.
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSuffix(s, "/"))
+	switch {
+	case s == "":
+		return nil, errors.New("the site's address (--base-url) is required: links, feeds and sitemaps of an exported site are absolute")
+	case err != nil:
+		return nil, fmt.Errorf("--base-url %q: %w", s, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("--base-url %q: begin it with https:// (or http://), as in https://news.example.org", s)
+	case u.Host == "":
+		return nil, fmt.Errorf("--base-url %q: name the host, as in https://news.example.org", s)
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("--base-url %q: the site's address takes no query or fragment", s)
+	case u.Path != "":
+		return nil, fmt.Errorf("--base-url %q: a site served under a path is not supported; name the host only", s)
+	}
+	return u, nil
+}
+
+// export is one run of Export.
+type export struct {
+	opts    Options
+	base    *url.URL
+	dir     string
+	staging string
+}
+
+// prepare makes sure Dir can be written, finishes a commit an earlier
+// export was interrupted in, and clears what an export interrupted before
+// its commit staged.
+func (x *export) prepare() error {
+	if x.opts.DryRun {
+		if _, err := os.Stat(x.dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("export directory %s: %w", x.dir, unwrapPath(err))
+		}
+		return nil
+	}
+	state := filepath.Join(x.dir, stateDir)
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		return fmt.Errorf("cannot write to the export directory %s: %w", x.dir, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(state, "probe-")
+	if err != nil {
+		return fmt.Errorf("cannot write to the export directory %s: %w", x.dir, unwrapPath(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if err := finishCommit(x.dir); err != nil {
+		return fmt.Errorf("finish the export that was interrupted in %s: %w", x.dir, err)
+	}
+	if err := os.RemoveAll(x.staging); err != nil {
+		return fmt.Errorf("clear the files an interrupted export staged in %s: %w", x.staging, err)
+	}
+	return nil
+}
+
+// run renders what needs rendering, stages what changed and commits it.
+func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
+	notFound, err := x.fetch(ctx, notFoundProbe)
+	if err != nil {
+		return Summary{}, err
+	}
+	if notFound.status != http.StatusNotFound {
+		return Summary{}, fmt.Errorf("the site answered %s for an address that has no page: want 404", http.StatusText(notFound.status))
+	}
+	fingerprint := digest(x.opts.Fingerprint + "\x00" + x.base.String() + "\x00" + string(notFound.body))
+	articles, err := x.opts.Articles(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	full := old == nil || old.Fingerprint != fingerprint
+	next := &manifest{Version: manifestVersion, Fingerprint: fingerprint, BaseURL: x.base.String(), Files: map[string]fileEntry{}}
+	if old != nil {
+		next.Gone = old.Gone
+	}
+	var seeds []string
+	if full {
+		seeds = x.fullSeeds(articles)
+	} else {
+		seeds = dirtyPages(old, articles)
+	}
+	if old != nil {
+		for p, f := range old.Files {
+			next.Files[p] = f
+		}
+	}
+	articlePaths := make(map[string]bool, len(articles))
+	for _, a := range articles {
+		articlePaths[a.Path] = true
+	}
+	c := &crawl{x: x, old: old, next: next, full: full, articlePaths: articlePaths, visited: map[string]bool{}}
+	if err := c.run(ctx, seeds); err != nil {
+		x.discardStaging()
+		return Summary{}, err
+	}
+	sum := Summary{Full: full, Unchanged: c.unchanged}
+	if full {
+		// A full export reaches every page there is: one it did not reach
+		// is gone.
+		for p := range next.Files {
+			if !c.visited[p] {
+				c.remove(p)
+			}
+		}
+	}
+	next.Articles = make(map[int64]articleEntry, len(articles))
+	for _, a := range articles {
+		next.Articles[a.ID] = articleEntry{Path: a.Path, State: a.State, Order: a.Order, Listings: a.Listings, Group: a.Group}
+	}
+	next.Gone = goneAddresses(old, next, articles, x.opts.Redirects)
+	// The not-found page and the redirects, in the forms hosts read.
+	extra := map[string][]byte{notFoundFile: notFound.body}
+	for name, body := range redirectFiles(x.opts.Redirects, next.Gone, x.base) {
+		extra[name] = body
+	}
+	if err := c.writeExtra(extra); err != nil {
+		x.discardStaging()
+		return Summary{}, err
+	}
+	// A file written anew (a redirect page where an article was) is not
+	// removed.
+	written := make(map[string]bool, len(c.written))
+	for _, f := range c.written {
+		written[f] = true
+	}
+	c.removed = slices.DeleteFunc(c.removed, func(f string) bool { return written[f] })
+	sum.Written, sum.Removed = c.written, c.removed
+	sort.Strings(sum.Written)
+	sort.Strings(sum.Removed)
+	sum.Files = len(next.Files) + len(next.Extra)
+	if x.opts.DryRun {
+		return sum, nil
+	}
+	next.ExportedAt = x.opts.Now().UTC()
+	if x.opts.stopAfterRecord {
+		return sum, recordCommit(x.dir, c.written, c.removed, next)
+	}
+	if err := commit(x.dir, c.written, c.removed, next); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// notFoundProbe is an address no site has a page at (a slug cannot begin
+// with a dot), asked for the themed not-found page.
+const notFoundProbe = "/.dateline-not-found/"
+
+// fullSeeds are where a full export starts: the site's fixed addresses,
+// every article and every listing (a page no link reaches is still
+// written), and the crawl follows the links from there.
+func (x *export) fullSeeds(articles []Article) []string {
+	seeds := []string{urls.Home, urls.Robots, urls.Sitemap, urls.NewsSitemap, urls.OpenSearch, urls.Search,
+		urls.Feed(urls.Home, urls.RSS), urls.Feed(urls.Home, urls.Atom), urls.Feed(urls.Home, urls.JSONFeed)}
+	listings := map[string]bool{}
+	for _, a := range articles {
+		seeds = append(seeds, a.Path)
+		for _, l := range a.Listings {
+			if !listings[l] {
+				listings[l] = true
+				seeds = append(seeds, l)
+			}
+		}
+	}
+	return seeds
+}
+
+// dirtyPages are the pages an incremental export renders again: those of
+// the articles that changed, appeared or went, the pages that link to
+// them, the listings they are or were on with all their pages and feeds,
+// the sitemaps, and the home page and section fronts (which editors
+// arrange, not only the articles). When a story joins or leaves a
+// section, or moves in it, the pages of its section's stories too ("More
+// in section"), and those its page linked to (related articles, which
+// likely list it in turn).
+func dirtyPages(old *manifest, articles []Article) []string {
+	dirty := map[string]bool{urls.Home: true}
+	listings := map[string]bool{}
+	groups := map[string]bool{}
+	linkedFrom := map[string]bool{}
+	now := make(map[int64]Article, len(articles))
+	for _, a := range articles {
+		now[a.ID] = a
+	}
+	// An article whose place in its listings is unchanged is found on
+	// their pages by their links to it; one that joined, left or moved
+	// shifts every page of them.
+	touch := func(path string, ls []string, group string, moved bool) {
+		dirty[path] = true
+		if !moved {
+			return
+		}
+		for _, l := range ls {
+			listings[l] = true
+		}
+		if group != "" {
+			groups[group] = true
+		}
+		linkedFrom[path] = true
+	}
+	for id, was := range old.Articles {
+		a, ok := now[id]
+		switch {
+		case !ok:
+			touch(was.Path, was.Listings, was.Group, true)
+		case a.State != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
+			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
+			touch(was.Path, was.Listings, was.Group, moved)
+			touch(a.Path, a.Listings, a.Group, moved)
+		}
+	}
+	for _, a := range articles {
+		if _, ok := old.Articles[a.ID]; !ok {
+			touch(a.Path, a.Listings, a.Group, true)
+		}
+	}
+	changed := map[string]bool{}
+	for p := range dirty {
+		changed[p] = true
+	}
+	for p, f := range old.Files {
+		switch {
+		case strings.HasPrefix(p, "/sitemap") || p == urls.NewsSitemap:
+			dirty[p] = true
+		case isListingPage(p, listings):
+			dirty[p] = true
+		}
+		for _, l := range f.Links {
+			if changed[l] {
+				dirty[p] = true
+			}
+			if linkedFrom[p] {
+				dirty[l] = true
+			}
+		}
+	}
+	for _, a := range articles {
+		if groups[a.Group] {
+			dirty[a.Path] = true
+		}
+		if a.Group != "" {
+			dirty[a.Group] = true // its front page, which editors arrange
+		}
+	}
+	for _, was := range old.Articles {
+		if groups[was.Group] {
+			dirty[was.Path] = true
+		}
+	}
+	out := make([]string, 0, len(dirty))
+	for p := range dirty {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isListingPage reports whether p is one of the listings' own addresses,
+// numbered pages or feeds.
+func isListingPage(p string, listings map[string]bool) bool {
+	if listings[p] {
+		return true
+	}
+	for _, marker := range []string{"/page/", "/feed/", "/feed.json"} {
+		if i := strings.LastIndex(p, marker); i >= 0 && listings[p[:i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// goneAddresses are the addresses of articles that were exported and are
+// no longer public, with no redirect and no page now at them: hosts
+// answer them with 410 Gone.
+func goneAddresses(old, next *manifest, articles []Article, redirects []Redirect) []string {
+	gone := map[string]bool{}
+	if old != nil {
+		for _, p := range old.Gone {
+			gone[p] = true
+		}
+		now := make(map[int64]bool, len(articles))
+		for _, a := range articles {
+			now[a.ID] = true
+		}
+		for id, was := range old.Articles {
+			if !now[id] {
+				gone[was.Path] = true
+			}
+		}
+	}
+	for _, r := range redirects {
+		delete(gone, r.From)
+	}
+	out := []string{}
+	for p := range gone {
+		if _, served := next.Files[p]; !served {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// discardStaging removes the files staged for a commit that will not
+// happen.
+func (x *export) discardStaging() {
+	if !x.opts.DryRun {
+		os.RemoveAll(x.staging)
+	}
+}
+
+// digest is the hex SHA-256 of s, shortened: enough to tell versions of
+// one file apart.
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+
+// unwrapPath is the reason of a file-system error without its path, which
+// the messages name already.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// progress counts pages done against those known, for Options.Progress.
+type progress struct {
+	mu          sync.Mutex
+	done, total int
+	report      func(done, total int)
+}
+
+func (p *progress) add(known, done int) {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	p.total += known
+	p.done += done
+	d, t := p.done, p.total
+	p.mu.Unlock()
+	p.report(d, t)
+}

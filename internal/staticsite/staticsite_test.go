@@ -1,0 +1,246 @@
+package staticsite
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// site is a small site of fixed pages, which a test changes between
+// exports.
+type site struct {
+	mu    sync.Mutex
+	pages map[string]string // address → HTML, or CSS under /static/
+	fail  string            // an address that answers 500
+}
+
+func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path == s.fail {
+		http.Error(w, "broken", http.StatusInternalServerError)
+		return
+	}
+	body, ok := s.pages[r.URL.Path]
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte("<!DOCTYPE html><title>Not found</title>"))
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, ".css") {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	w.Write([]byte(body))
+}
+
+func (s *site) set(path, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pages[path] = body
+}
+
+func newSite() *site {
+	return &site{pages: map[string]string{
+		"/":                 `<link rel="stylesheet" href="/static/style.css"><a href="/harbour/">Harbour</a> <a href="https://elsewhere.example.com/x/">away</a>`,
+		"/harbour/":         `<h1>Harbour</h1><a href="/harbour/page/2/">older</a><img srcset="/media/1/w320.jpg 320w, /media/1/w640.jpg 640w" alt="">`,
+		"/harbour/page/2/":  `<h1>Harbour, page 2</h1>`,
+		"/static/style.css": `body{background:url("/static/paper.png")}`,
+		"/static/paper.png": "png",
+		"/media/1/w320.jpg": "jpg", "/media/1/w640.jpg": "jpg",
+	}}
+}
+
+func options(dir string, h http.Handler) Options {
+	return Options{Dir: dir, Handler: h, BaseURL: "https://news.example.org", Fingerprint: "v1",
+		Articles: func(context.Context) ([]Article, error) { return nil, nil }}
+}
+
+func read(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestExportFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	sum, err := Export(context.Background(), options(dir, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, body := range s.pages {
+		name := strings.TrimPrefix(path, "/")
+		if name == "" || strings.HasSuffix(name, "/") {
+			name += "index.html"
+		}
+		if got := read(t, filepath.Join(dir, name)); got != body {
+			t.Errorf("%s holds %q, want %q", name, got, body)
+		}
+	}
+	if got := read(t, filepath.Join(dir, "404.html")); !strings.Contains(got, "Not found") {
+		t.Errorf("404.html holds %q", got)
+	}
+	if !sum.Full || len(sum.Written) < len(s.pages) {
+		t.Errorf("summary %+v", sum)
+	}
+	// Nothing changed, nothing is written; a changed page is.
+	if sum, err := Export(context.Background(), options(dir, s)); err != nil || len(sum.Written) != 0 || sum.Full {
+		t.Errorf("second export: %+v, %v", sum, err)
+	}
+	s.set("/", `<a href="/harbour/">Harbour</a> <a href="/ferry/">Ferry</a>`)
+	s.set("/ferry/", `<h1>Ferry</h1>`)
+	sum, err = Export(context.Background(), options(dir, s))
+	if err != nil || !slices.Equal(sum.Written, []string{"ferry/index.html", "index.html"}) {
+		t.Errorf("after an edit of the home page: %+v, %v", sum, err)
+	}
+}
+
+func TestExportRefusesAnAddressOutsideTheDirectory(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "site")
+	s := newSite()
+	s.set("/../escape/", "<p>out</p>")
+	opts := options(dir, s)
+	opts.Articles = func(context.Context) ([]Article, error) {
+		return []Article{{ID: 1, Path: "/../escape/", State: "1"}}, nil
+	}
+	_, err := Export(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), `the page address "/../escape/" would be written outside the export directory`) {
+		t.Errorf("got %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(parent, "escape")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file was written outside the directory (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed first export left pages behind (%v)", err)
+	}
+}
+
+func TestFailedExportLeavesThePreviousSite(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	before := read(t, filepath.Join(dir, stateDir, manifestFile))
+	s.set("/", `<a href="/harbour/">Harbour</a> <a href="/broken/">Broken</a>`)
+	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
+	s.fail = "/broken/"
+	_, err := Export(context.Background(), options(dir, s))
+	if err == nil || !strings.Contains(err.Error(), "the site answered 500 Internal Server Error for /broken/") {
+		t.Fatalf("got %v", err)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); !strings.Contains(got, "page/2") {
+		t.Errorf("a failed export changed a page: %q", got)
+	}
+	if read(t, filepath.Join(dir, stateDir, manifestFile)) != before {
+		t.Error("a failed export changed the manifest")
+	}
+	if _, err := os.Stat(filepath.Join(dir, stateDir, "staging")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed export left its staging (%v)", err)
+	}
+}
+
+// An export killed once its commit is recorded is finished by the next,
+// before anything else.
+func TestInterruptedCommitIsFinished(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	// A new fingerprint (settings changed): every page is rendered again.
+	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
+	opts := options(dir, s)
+	opts.Fingerprint = "v2"
+	opts.stopAfterRecord = true
+	if _, err := Export(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); strings.Contains(got, "edited") {
+		t.Fatal("the commit went ahead")
+	}
+	opts.stopAfterRecord = false
+	sum, err := Export(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); got != `<h1>Harbour, edited</h1>` {
+		t.Errorf("the interrupted commit was not finished: %q", got)
+	}
+	if len(sum.Written) != 0 {
+		t.Errorf("the export after it wrote %v; want nothing", sum.Written)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "harbour", "page", "2", "index.html")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the page no longer linked is still there (%v)", err)
+	}
+}
+
+// A disk that fills half-way leaves the previous site, and says so.
+func TestExportOnAFullDisk(t *testing.T) {
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
+		t.Skip("mounts a small tmpfs: Linux, as root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	s.set("/harbour/", `<h1>Harbour, edited</h1>`+strings.Repeat("x", 512<<10))
+	opts := options(dir, s)
+	opts.Fingerprint = "v2"
+	_, err := Export(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "the disk is full; nothing was changed in the export directory, which still holds the previous site") {
+		t.Fatalf("got %v", err)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); strings.Contains(got, "edited") {
+		t.Error("the previous page was replaced")
+	}
+}
+
+func TestExportBadBaseURL(t *testing.T) {
+	for _, test := range []struct{ base, want string }{
+		{"", "the site's address (--base-url) is required"},
+		{"news.example.org", `--base-url "news.example.org": begin it with https://`},
+		{"ftp://news.example.org", "begin it with https://"},
+		{"https://", "name the host"},
+		{"https://news.example.org/site", "a site served under a path is not supported"},
+	} {
+		opts := options(t.TempDir(), newSite())
+		opts.BaseURL = test.base
+		if _, err := Export(context.Background(), opts); err == nil || !strings.Contains(err.Error(), test.want) {
+			t.Errorf("%q: got %v, want %q", test.base, err, test.want)
+		}
+	}
+}
+
+func TestExportCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
+	defer cancel()
+	<-ctx.Done()
+	if _, err := Export(ctx, options(dir, newSite())); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a cancelled export wrote pages (%v)", err)
+	}
+}

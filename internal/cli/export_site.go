@@ -172,6 +172,11 @@ func siteFingerprint(e *env, s store.Store) (string, error) {
 		}
 		menus = append(menus, []any{name, links})
 	}
+	// Not the sections' counts of articles, which the articles' own
+	// changes cover.
+	for i := range sections {
+		sections[i].Articles = 0
+	}
 	cfg := e.cfg
 	parts = append(parts, site, comments, sections, authors, menus,
 		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo},

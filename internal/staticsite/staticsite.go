@@ -318,13 +318,13 @@ func (x *export) fullSeeds(articles []Article) []string {
 }
 
 // dirtyPages are the pages an incremental export renders again: those of
-// the articles that changed, appeared or went, the pages that link to
-// them, the listings they are or were on with all their pages and feeds,
-// the sitemaps, and the home page and section fronts (which editors
-// arrange, not only the articles). When a story joins or leaves a
-// section, or moves in it, the pages of its section's stories too ("More
-// in section"), and those its page linked to (related articles, which
-// likely list it in turn).
+// the articles that changed and the pages that link to them (every
+// article page when an article appeared or went), the listings they are
+// or were on if they joined, left or moved in them (with all their pages
+// and feeds), the sitemaps, and the home page and section fronts (which
+// editors arrange). A story that joins, leaves or moves in a section
+// changes its section's story pages too ("More in section"), and those
+// its page linked to (related articles, which likely list it in turn).
 func dirtyPages(old *manifest, articles []Article) []string {
 	dirty := map[string]bool{urls.Home: true}
 	listings := map[string]bool{}
@@ -350,10 +350,15 @@ func dirtyPages(old *manifest, articles []Article) []string {
 		}
 		linkedFrom[path] = true
 	}
+	// An article that appears or goes changes what every other is
+	// related to (the related articles are ranked against the whole
+	// archive): every article page is rendered again then.
+	everyArticle := false
 	for id, was := range old.Articles {
 		a, ok := now[id]
 		switch {
 		case !ok:
+			everyArticle = true
 			touch(was.Path, was.Listings, was.Group, true)
 		case a.State != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
 			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
@@ -363,6 +368,7 @@ func dirtyPages(old *manifest, articles []Article) []string {
 	}
 	for _, a := range articles {
 		if _, ok := old.Articles[a.ID]; !ok {
+			everyArticle = true
 			touch(a.Path, a.Listings, a.Group, true)
 		}
 	}
@@ -387,7 +393,7 @@ func dirtyPages(old *manifest, articles []Article) []string {
 		}
 	}
 	for _, a := range articles {
-		if groups[a.Group] {
+		if everyArticle || groups[a.Group] {
 			dirty[a.Path] = true
 		}
 		if a.Group != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 
@@ -44,6 +45,8 @@ func exportCommand() *command {
 			fs.BoolVar(&quiet, "quiet", false, "show no progress")
 			fs.BoolVar(&site.dryRun, "dry-run", false, "with DIR: list what would be written and removed, and write nothing")
 			fs.BoolVar(&site.force, "force", false, "with DIR: export into a directory that holds other files and no earlier export")
+			fs.StringVar(&site.commentsURL, "comments-url", "", "with DIR: the address of a Dateline node (serve) that takes the comments, such as https://comments.example.org; the forms post there")
+			fs.BoolVar(&site.noComments, "no-comments", false, "with DIR: leave the comment forms out (the approved comments are shown)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			write, ok := exportFormats[strings.ToLower(strings.TrimSpace(format))]
@@ -52,6 +55,10 @@ func exportCommand() *command {
 				return usage(e, fs, "name the directory to write the site to (or use --format wxr|json FILE)")
 			case e.cfg.BaseURL == "":
 				return usage(e, fs, "--base-url (or DATELINE_BASE_URL) is required: the export's links and images are absolute on the site's address, such as https://news.example.org")
+			case format == "" && site.commentsURL != "" && site.noComments:
+				return usage(e, fs, "--comments-url and --no-comments cannot go together: the forms post to the node, or there are none")
+			case format == "" && site.commentsURL != "" && !isSiteAddress(site.commentsURL):
+				return usage(e, fs, "--comments-url %q: name the node's address, such as https://comments.example.org", site.commentsURL)
 			case format == "":
 				site.quiet = quiet
 				return exportSiteFiles(e, fs.Arg(0), site)
@@ -59,8 +66,8 @@ func exportCommand() *command {
 				return usage(e, fs, "--format %q: unknown format; the formats are wxr and json", format)
 			case fs.NArg() != 1:
 				return usage(e, fs, "name one file to write (- for stdout)")
-			case site.dryRun || site.force:
-				return usage(e, fs, "--dry-run and --force are for an export of the site as files (DIR), not --format")
+			case site.dryRun || site.force || site.commentsURL != "" || site.noComments:
+				return usage(e, fs, "--dry-run, --force, --comments-url and --no-comments are for an export of the site as files (DIR), not --format")
 			}
 			path := fs.Arg(0)
 			s, err := openStore(e)
@@ -146,4 +153,11 @@ func unwrapPath(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// isSiteAddress reports whether s is an http(s) address with a host and
+// no more than a path.
+func isSiteAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
 }

@@ -18,12 +18,17 @@ import (
 	"github.com/datelinehq/dateline/internal/staticsite"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
+	"github.com/datelinehq/dateline/internal/web/public"
 	"github.com/schollz/progressbar/v3"
 )
 
 // siteExport are the options of 'dateline export DIR'.
 type siteExport struct {
 	dryRun, force, quiet bool
+	// commentsURL is the node that takes the pages' comments; noComments
+	// leaves the form out.
+	commentsURL string
+	noComments  bool
 }
 
 // exportSiteFiles writes the public site to dir as files (package staticsite),
@@ -52,7 +57,9 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		rand.Read(secret)
 	}
 	// No page cache: each page is rendered once.
-	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, 0)
+	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, 0, func(opts *public.Options) {
+		opts.CommentsAt, opts.NoCommentForm = o.commentsURL, o.noComments
+	})
 	if err != nil {
 		return fail(e, "export", err)
 	}
@@ -60,7 +67,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if err != nil {
 		return fail(e, "export", err)
 	}
-	fingerprint, err := siteFingerprint(e, s)
+	fingerprint, err := siteFingerprint(e, s, o)
 	if err != nil {
 		return fail(e, "export", err)
 	}
@@ -145,7 +152,7 @@ func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]static
 // settings, menus, sections and authors, the configuration that shapes
 // pages, and the program's version. A change of it makes the next export
 // render every page.
-func siteFingerprint(e *env, s store.Store) (string, error) {
+func siteFingerprint(e *env, s store.Store, o siteExport) (string, error) {
 	var parts []any
 	site, err := s.SiteSettings(e.ctx)
 	if err != nil {
@@ -179,7 +186,7 @@ func siteFingerprint(e *env, s store.Store) (string, error) {
 	}
 	cfg := e.cfg
 	parts = append(parts, site, comments, sections, authors, menus,
-		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo},
+		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo, o.commentsURL, o.noComments},
 		programVersion())
 	b, err := json.Marshal(parts)
 	if err != nil {

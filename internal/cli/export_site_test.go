@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,20 +208,13 @@ func TestExportSiteDeletedAndRenamed(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, renamed+"-moved", "index.html")); err != nil {
 		t.Errorf("the renamed article's page is missing: %v", err)
 	}
-	read := func(name string) string {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 	for name, want := range map[string][]string{
 		"_redirects":          {"/" + gone + "/ /404.html 410\n", "/" + renamed + "/ /" + renamed + "-moved/ 301\n"},
 		"nginx-redirects.map": {`"/` + gone + `/" gone;`, `"/` + renamed + `/" "/` + renamed + `-moved/";`},
 		renamed + "/index.html": {`<link rel="canonical" href="` + siteBase + "/" + renamed + `-moved/">`,
 			`<meta http-equiv="refresh" content="0; url=` + siteBase + "/" + renamed + `-moved/">`},
 	} {
-		got := read(name)
+		got := read(t, filepath.Join(dir, name))
 		for _, w := range want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s lacks %q:\n%s", name, w, got)
@@ -256,7 +250,7 @@ func TestExportSiteBadInput(t *testing.T) {
 		{"no base URL", []string{"export", "--db", db, filepath.Join(dir, "out")}, exitUsage, "--base-url (or DATELINE_BASE_URL) is required"},
 		{"base URL without scheme", []string{"export", "--db", db, "--base-url", "news.example.org", filepath.Join(dir, "out")}, exitUsage, `"news.example.org" is not a site address`},
 		{"not an export", []string{"export", "--db", db, "--base-url", siteBase, full}, exitFail, "the directory is not empty and holds no earlier export; name an empty directory, or add --force"},
-		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run and --force are for an export of the site as files"},
+		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run, --force, --comments-url and --no-comments are for an export of the site as files"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			t.Setenv("DATELINE_BASE_URL", "")
@@ -282,4 +276,85 @@ func TestExportSiteBadInput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused export made its directory (%v)", err)
 	}
+}
+
+// An exported page's comment form posts to the node named by
+// --comments-url, which asks the reader to confirm with a token of its
+// own; the comment, once approved, is on the page after the next export.
+// --no-comments leaves the form out.
+func TestExportSiteComments(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	mustRun(t, "import", "--db", db, "../../examples/articles/harbour-cranes.md")
+	const slug = "new-harbour-cranes-cut-waiting-times-at-port-selvik"
+	// A test cannot wait like a person; let forms be posted at once.
+	mustRun(t, "settings", "set", "comments.min_form_seconds", "0", "--db", db)
+	node, _ := startServe(t, "--db", db, "--cache", "0", "--base-url", siteBase)
+	dir := t.TempDir()
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--comments-url", node, "--quiet", dir)
+	page := read(t, filepath.Join(dir, slug, "index.html"))
+	action := `<form action="` + node + "/" + slug + `/comments" method="post"`
+	if !strings.Contains(page, action) || !strings.Contains(page, `name="dl_token" value=""`) {
+		t.Fatalf("the exported form does not post to the node without a token:\n%s", page)
+	}
+
+	// The reader posts the exported form to the node: it shows the
+	// comment back with a token to confirm it.
+	fields := url.Values{"author": {"Nils"}, "email": {"nils@mail.example"}, "comment": {"Will the old cranes be sold?"}, "comment_parent": {"0"}, "dl_token": {""}}
+	resp, err := http.PostForm(node+"/"+slug+"/comments", fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`name="dl_token" value="([^"]+)"`).FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || token == nil || !strings.Contains(string(body), "Please check your comment, then post it.") ||
+		!strings.Contains(string(body), "Will the old cranes be sold?</textarea>") || !strings.Contains(string(body), `<form action="/`+slug+`/comments"`) {
+		t.Fatalf("the node's answer to the exported form: %d\n%s", resp.StatusCode, body)
+	}
+	fields.Set("dl_token", string(token[1]))
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = client.PostForm(node+"/"+slug+"/comments", fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirming the comment: %d", resp.StatusCode)
+	}
+	var list []struct{ ID int64 }
+	if err := json.Unmarshal([]byte(mustRun(t, "comment", "list", "--json", "--db", db)), &list); err != nil || len(list) != 1 {
+		t.Fatalf("comments: %v %v", list, err)
+	}
+	mustRun(t, "comment", "approve", "--db", db, itoa(list[0].ID))
+	out := mustRun(t, "export", "--db", db, "--base-url", siteBase, "--comments-url", node, dir)
+	if !strings.Contains(out, "exported the changes since the last export") || !strings.Contains(read(t, filepath.Join(dir, slug, "index.html")), "Will the old cranes be sold?") {
+		t.Errorf("the approved comment is not on the page after the next export (%q)", out)
+	}
+
+	// Without forms.
+	bare := t.TempDir()
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--no-comments", "--quiet", bare)
+	page = read(t, filepath.Join(bare, slug, "index.html"))
+	if strings.Contains(page, "<form action=\"/"+slug) || !strings.Contains(page, "Will the old cranes be sold?") {
+		t.Errorf("--no-comments: the form is there, or the comments are not")
+	}
+	for _, args := range [][]string{
+		{"--comments-url", node, "--no-comments"},
+		{"--comments-url", "comments.example.org"},
+	} {
+		if _, errOut, code := dateline(t, append([]string{"export", "--db", db, "--base-url", siteBase, t.TempDir()}, args...)...); code != exitUsage || !strings.Contains(errOut, "--comments-url") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+}
+
+// read returns the content of a file the test needs.
+func read(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -185,7 +185,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := newReader(e, s, secret, news, files, renderer, logger, cacheFor)
+	r, err := newReader(e, s, secret, news, files, renderer, logger, cacheFor, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,7 +224,8 @@ type reader struct {
 
 // newReader builds the public site as serve and export run it, with the
 // settings an administrator set and the linking index as they are now.
-func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (*reader, error) {
+// adjust, when set, changes the reader pages' options.
+func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration, adjust func(*public.Options)) (*reader, error) {
 	tpl, err := web.LoadTemplates(e.cfg.Theme)
 	if err != nil {
 		return nil, err
@@ -254,10 +255,14 @@ func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, fil
 	}
 	views := public.NewViewCounter(s, logger, e.now)
 	mux := http.NewServeMux()
-	handlers, err := public.New(site, s, renderer, views, public.Options{
+	opts := public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
 		Media: files, Newsroom: news,
-	})
+	}
+	if adjust != nil {
+		adjust(&opts)
+	}
+	handlers, err := public.New(site, s, renderer, views, opts)
 	if err != nil {
 		return nil, err
 	}

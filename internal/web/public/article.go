@@ -15,6 +15,7 @@ import (
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 )
 
@@ -55,6 +56,7 @@ type ArticlePage struct {
 // CommentForm is the "Leave a Reply" form: empty, or as the reader posted
 // it with what was wrong.
 type CommentForm struct {
+	Action  string // where it posts
 	Values  comment.Form
 	Errors  comment.FieldErrors
 	Message string
@@ -109,7 +111,12 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	}, func(p *cachedPage) string { return h.token(p.articleID) })
 }
 
+// token is a fresh form token for the article's page. A page whose form
+// posts to another node has none: that node gives its own.
 func (h *Handlers) token(articleID int64) string {
+	if h.commentsAt != "" {
+		return ""
+	}
 	return h.signer.NewToken(articleID, h.now())
 }
 
@@ -226,7 +233,8 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		MoreInSection: more,
 		Author:        author,
 		Thread:        comment.Thread(comments),
-		CommentsOpen:  !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
+		CommentsOpen:  !h.noCommentForm && !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),
+		Form:          CommentForm{Action: h.commentsAt + urls.PostComment(a.Slug)},
 	}
 	h.describeArticle(r, p, body, shareItem(featured, images, body))
 	return p, nil

@@ -81,6 +81,11 @@ func (h *Handlers) postComment(w http.ResponseWriter, r *http.Request) error {
 	if errs != nil {
 		return again(http.StatusUnprocessableEntity, "Your comment could not be posted. Please correct the fields marked below.", errs)
 	}
+	if r.PostFormValue("dl_token") == "" {
+		// A form from a page served elsewhere (a static export) has no
+		// token: the reader confirms here, with one of this node's.
+		return again(http.StatusOK, "Please check your comment, then post it.", nil)
+	}
 	nonce, err := h.signer.VerifyToken(r.PostFormValue("dl_token"), a.ID, now,
 		time.Duration(settings.MinFormSeconds)*time.Second, time.Duration(settings.MaxFormHours)*time.Hour)
 	if err != nil {
@@ -154,7 +159,8 @@ func (h *Handlers) commentFormAgain(w http.ResponseWriter, r *http.Request, slug
 	if err != nil {
 		return err
 	}
-	p.Form = CommentForm{Values: form, Errors: errs, Message: message, Token: h.token(a.ID)}
+	// This node takes the comment, whatever node served the page.
+	p.Form = CommentForm{Action: urls.PostComment(a.Slug), Values: form, Errors: errs, Message: message, Token: h.signer.NewToken(a.ID, h.now())}
 	if id, err := strconv.ParseInt(form.Parent, 10, 64); err == nil && id > 0 {
 		p.Form.ReplyTo = findNode(p.Thread, id)
 	}

@@ -48,6 +48,10 @@ type Handlers struct {
 	linker   Linker
 	floor    float64
 	news     *newsroom.Service
+	// Where the comment form posts (see Options.CommentsAt), and whether
+	// there is one.
+	commentsAt    string
+	noCommentForm bool
 	// The photo library's files, when the site has a media storage.
 	mediaItems *mediaItemCache
 	mediaFiles *mediaFileCache
@@ -93,6 +97,13 @@ type Options struct {
 	// Newsroom runs the reader's searches; without one, a service over
 	// the store is made.
 	Newsroom *newsroom.Service
+	// CommentsAt, when set, is the address of the Dateline node that
+	// takes the comments (https://comments.example.org), for pages served
+	// from elsewhere (a static export): the form posts there, without a
+	// token, and the node asks the reader to confirm with one of its own.
+	CommentsAt string
+	// NoCommentForm leaves the form out: comments are closed to readers.
+	NoCommentForm bool
 }
 
 // New returns the reader handlers. Views are counted by views. It
@@ -120,6 +131,9 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		linker:   opts.Linker,
 		floor:    opts.RelatedFloor,
 		news:     opts.Newsroom,
+
+		commentsAt:    strings.TrimSuffix(opts.CommentsAt, "/"),
+		noCommentForm: opts.NoCommentForm,
 	}
 	if h.news == nil {
 		h.news = newsroom.New(s, r, opts.Now, site.Logger)

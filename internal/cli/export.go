@@ -47,6 +47,7 @@ func exportCommand() *command {
 			fs.BoolVar(&site.force, "force", false, "with DIR: export into a directory that holds other files and no earlier export")
 			fs.StringVar(&site.commentsURL, "comments-url", "", "with DIR: the address of a Dateline node (serve) that takes the comments, such as https://comments.example.org; the forms post there")
 			fs.BoolVar(&site.noComments, "no-comments", false, "with DIR: leave the comment forms out (the approved comments are shown)")
+			fs.StringVar(&site.searchURL, "search-url", "", "with DIR: the address of a Dateline node that answers searches; the search forms send readers there (without it, the exported /search/ page has only its form)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
 			write, ok := exportFormats[strings.ToLower(strings.TrimSpace(format))]
@@ -59,6 +60,8 @@ func exportCommand() *command {
 				return usage(e, fs, "--comments-url and --no-comments cannot go together: the forms post to the node, or there are none")
 			case format == "" && site.commentsURL != "" && !isSiteAddress(site.commentsURL):
 				return usage(e, fs, "--comments-url %q: name the node's address, such as https://comments.example.org", site.commentsURL)
+			case format == "" && site.searchURL != "" && !isSiteAddress(site.searchURL):
+				return usage(e, fs, "--search-url %q: name the node's address, such as https://search.example.org", site.searchURL)
 			case format == "":
 				site.quiet = quiet
 				return exportSiteFiles(e, fs.Arg(0), site)
@@ -66,8 +69,8 @@ func exportCommand() *command {
 				return usage(e, fs, "--format %q: unknown format; the formats are wxr and json", format)
 			case fs.NArg() != 1:
 				return usage(e, fs, "name one file to write (- for stdout)")
-			case site.dryRun || site.force || site.commentsURL != "" || site.noComments:
-				return usage(e, fs, "--dry-run, --force, --comments-url and --no-comments are for an export of the site as files (DIR), not --format")
+			case site.dryRun || site.force || site.commentsURL != "" || site.noComments || site.searchURL != "":
+				return usage(e, fs, "--dry-run, --force, --comments-url, --no-comments and --search-url are for an export of the site as files (DIR), not --format")
 			}
 			path := fs.Arg(0)
 			s, err := openStore(e)

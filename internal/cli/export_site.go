@@ -29,6 +29,8 @@ type siteExport struct {
 	// leaves the form out.
 	commentsURL string
 	noComments  bool
+	// searchURL is the node that answers the pages' searches.
+	searchURL string
 }
 
 // exportSiteFiles writes the public site to dir as files (package staticsite),
@@ -62,6 +64,9 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	})
 	if err != nil {
 		return fail(e, "export", err)
+	}
+	if o.searchURL != "" {
+		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
 	redirects, err := s.Redirects(e.ctx)
 	if err != nil {
@@ -186,7 +191,7 @@ func siteFingerprint(e *env, s store.Store, o siteExport) (string, error) {
 	}
 	cfg := e.cfg
 	parts = append(parts, site, comments, sections, authors, menus,
-		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo, o.commentsURL, o.noComments},
+		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo, o.commentsURL, o.noComments, o.searchURL},
 		programVersion())
 	b, err := json.Marshal(parts)
 	if err != nil {

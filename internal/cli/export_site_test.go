@@ -250,7 +250,7 @@ func TestExportSiteBadInput(t *testing.T) {
 		{"no base URL", []string{"export", "--db", db, filepath.Join(dir, "out")}, exitUsage, "--base-url (or DATELINE_BASE_URL) is required"},
 		{"base URL without scheme", []string{"export", "--db", db, "--base-url", "news.example.org", filepath.Join(dir, "out")}, exitUsage, `"news.example.org" is not a site address`},
 		{"not an export", []string{"export", "--db", db, "--base-url", siteBase, full}, exitFail, "the directory is not empty and holds no earlier export; name an empty directory, or add --force"},
-		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run, --force, --comments-url and --no-comments are for an export of the site as files"},
+		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run, --force, --comments-url, --no-comments and --search-url are for an export of the site as files"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			t.Setenv("DATELINE_BASE_URL", "")
@@ -332,6 +332,22 @@ func TestExportSiteComments(t *testing.T) {
 		t.Errorf("the approved comment is not on the page after the next export (%q)", out)
 	}
 
+	// Searches go to the node too, from the forms, the OpenSearch
+	// description and the structured data.
+	searching := t.TempDir()
+	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--search-url", node, "--quiet", searching)
+	home := read(t, filepath.Join(searching, "index.html"))
+	if !strings.Contains(home, `<form class="site-search" role="search" action="`+node+`/search/" method="get">`) ||
+		!strings.Contains(home, `"urlTemplate":"`+node+`/search/?q={search_term_string}"`) {
+		t.Errorf("the exported home page does not send searches to the node:\n%s", home)
+	}
+	if os := read(t, filepath.Join(searching, "opensearch.xml")); !strings.Contains(os, `template="`+node+`/search/?q={searchTerms}"`) {
+		t.Errorf("opensearch.xml:\n%s", os)
+	}
+	if page := read(t, filepath.Join(searching, "search", "index.html")); !strings.Contains(page, `<form class="search-form" role="search" action="`+node+`/search/"`) {
+		t.Errorf("the exported search page does not send searches to the node")
+	}
+
 	// Without forms.
 	bare := t.TempDir()
 	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--no-comments", "--quiet", bare)
@@ -342,8 +358,9 @@ func TestExportSiteComments(t *testing.T) {
 	for _, args := range [][]string{
 		{"--comments-url", node, "--no-comments"},
 		{"--comments-url", "comments.example.org"},
+		{"--search-url", "/search/"},
 	} {
-		if _, errOut, code := dateline(t, append([]string{"export", "--db", db, "--base-url", siteBase, t.TempDir()}, args...)...); code != exitUsage || !strings.Contains(errOut, "--comments-url") {
+		if _, errOut, code := dateline(t, append([]string{"export", "--db", db, "--base-url", siteBase, t.TempDir()}, args...)...); code != exitUsage || !strings.Contains(errOut, args[0]) {
 			t.Errorf("%v: exit %d, %q", args, code, errOut)
 		}
 	}

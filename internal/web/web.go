@@ -223,6 +223,27 @@ type SiteInfo struct {
 	// Menu and FooterMenu are the site's menus, as LoadSettings last read
 	// them.
 	Menu, FooterMenu []MenuLink
+	// SearchAt, when set, is the address of the search page of the
+	// Dateline node that answers searches, for pages served from
+	// elsewhere (a static export); empty is the site's own /search/.
+	SearchAt string
+}
+
+// SearchPage is the address the search forms send their query to.
+func (s SiteInfo) SearchPage() string {
+	if s.SearchAt != "" {
+		return s.SearchAt
+	}
+	return urls.Search
+}
+
+// SearchPageURL is SearchPage as an absolute address, for the OpenSearch
+// description and the SearchAction of structured data.
+func (s *Site) SearchPageURL(r *http.Request) string {
+	if at := s.Current().SearchAt; at != "" {
+		return at
+	}
+	return s.AbsURL(r, urls.Search)
 }
 
 // BaseURL returns the site's address for r: the configured one, or the

@@ -167,7 +167,7 @@ func (h *Handlers) openSearch(w http.ResponseWriter, r *http.Request) error {
 	fmt.Fprintf(&b, "<ShortName>%s</ShortName>\n", xmlText(name))
 	fmt.Fprintf(&b, "<Description>%s</Description>\n", xmlText(h.site.Locale().Text("search_description", "Site", info.Title)))
 	fmt.Fprintf(&b, "<InputEncoding>UTF-8</InputEncoding>\n")
-	fmt.Fprintf(&b, "<Url type=\"text/html\" method=\"get\" template=\"%s\"/>\n", xmlText(h.site.AbsURL(r, urls.Search)+"?q={searchTerms}"))
+	fmt.Fprintf(&b, "<Url type=\"text/html\" method=\"get\" template=\"%s\"/>\n", xmlText(h.site.SearchPageURL(r)+"?q={searchTerms}"))
 	fmt.Fprintf(&b, "<Language>%s</Language>\n", xmlText(info.Language))
 	b.WriteString("</OpenSearchDescription>\n")
 	w.Header().Set("Content-Type", "application/opensearchdescription+xml; charset=utf-8")

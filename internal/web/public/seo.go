@@ -208,7 +208,7 @@ func (h *Handlers) describeList(r *http.Request, b *web.Base, kind, slug, name s
 	}, twitterCard(title, b.Description, h.shareImage(r), h.site.Current().Title)...)
 	if kind == urls.HomeListing {
 		b.StructuredData = []any{
-			seo.WebSite(h.site.Current().Title, home, h.site.Current().Description, h.site.Current().Language, h.site.AbsURL(r, urls.Search)+"?q="),
+			seo.WebSite(h.site.Current().Title, home, h.site.Current().Description, h.site.Current().Language, h.site.SearchPageURL(r)+"?q="),
 			seo.WithContext(h.publisher(r)),
 		}
 		return

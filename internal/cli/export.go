@@ -47,6 +47,7 @@ func exportCommand() *command {
 			fs.BoolVar(&site.force, "force", false, "with DIR: export into a directory that holds other files and no earlier export")
 			fs.StringVar(&site.commentsURL, "comments-url", "", "with DIR: the address of a Dateline node (serve) that takes the comments, such as https://comments.example.org; the forms post there")
 			fs.BoolVar(&site.noComments, "no-comments", false, "with DIR: leave the comment forms out (the approved comments are shown)")
+			fs.BoolVar(&site.watch, "watch", false, "with DIR: keep running, and export again after each change to the database (by any node or command)")
 			fs.StringVar(&site.searchURL, "search-url", "", "with DIR: the address of a Dateline node that answers searches; the search forms send readers there (without it, the exported /search/ page has only its form)")
 		},
 		run: func(e *env, fs *flag.FlagSet) int {
@@ -69,8 +70,10 @@ func exportCommand() *command {
 				return usage(e, fs, "--format %q: unknown format; the formats are wxr and json", format)
 			case fs.NArg() != 1:
 				return usage(e, fs, "name one file to write (- for stdout)")
-			case site.dryRun || site.force || site.commentsURL != "" || site.noComments || site.searchURL != "":
-				return usage(e, fs, "--dry-run, --force, --comments-url, --no-comments and --search-url are for an export of the site as files (DIR), not --format")
+			case format == "" && site.watch && site.dryRun:
+				return usage(e, fs, "--watch and --dry-run cannot go together")
+			case site.dryRun || site.force || site.commentsURL != "" || site.noComments || site.searchURL != "" || site.watch:
+				return usage(e, fs, "--dry-run, --force, --watch, --comments-url, --no-comments and --search-url are for an export of the site as files (DIR), not --format")
 			}
 			path := fs.Arg(0)
 			s, err := openStore(e)

@@ -31,6 +31,8 @@ type siteExport struct {
 	noComments  bool
 	// searchURL is the node that answers the pages' searches.
 	searchURL string
+	// watch keeps exporting as the store changes.
+	watch bool
 }
 
 // exportSiteFiles writes the public site to dir as files (package staticsite),
@@ -68,16 +70,102 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	redirects, err := s.Redirects(e.ctx)
+	x := &siteExporter{e: e, s: s, r: r, dir: dir, o: o}
+	if !o.watch {
+		if err := x.once(e.ctx); err != nil {
+			return fail(e, "export", err)
+		}
+		return exitOK
+	}
+	return x.watch(e.ctx)
+}
+
+// siteExporter runs 'dateline export DIR', once or as the store changes.
+type siteExporter struct {
+	e   *env
+	s   store.Store
+	r   *reader
+	dir string
+	o   siteExport
+}
+
+// Watching: how long a burst of writes has to land before the export
+// runs, and how often it runs anyway (a scheduled article's time comes
+// with no write).
+const (
+	watchSettle  = 250 * time.Millisecond
+	watchRecheck = time.Minute
+)
+
+// watch exports, then exports again after each change the store reports,
+// until the command is stopped. An export that fails is reported and
+// tried again at the next change.
+func (x *siteExporter) watch(ctx context.Context) int {
+	changes := make(chan struct{}, 1)
+	watchErr := make(chan error, 1)
+	go func() {
+		watchErr <- x.s.WatchChanges(ctx, func() {
+			select {
+			case changes <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	if !x.o.quiet {
+		fmt.Fprintf(x.e.stdout, "watching the database: %s is exported again after each change (Ctrl-C stops)\n", x.dir)
+	}
+	for first := true; ; first = false {
+		if !first {
+			// The articles and settings as they stand now.
+			if err := x.r.links.sync(ctx); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(x.e.stderr, "export: update the linking index: %v\n", err)
+			}
+			if err := x.r.site.LoadSettings(ctx, x.s); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(x.e.stderr, "export: read the settings: %v\n", err)
+			}
+		}
+		if err := x.once(ctx); err != nil {
+			if ctx.Err() != nil {
+				return exitOK
+			}
+			fmt.Fprintf(x.e.stderr, "export: %s: %v\n", x.e.now().Format(time.TimeOnly), err)
+		}
+		select {
+		case <-ctx.Done():
+			return exitOK
+		case err := <-watchErr:
+			if ctx.Err() != nil {
+				return exitOK
+			}
+			return fail(x.e, "export", fmt.Errorf("the watch of the database ended: %w", err))
+		case <-changes:
+		case <-time.After(watchRecheck):
+		}
+		select {
+		case <-ctx.Done():
+			return exitOK
+		case <-time.After(watchSettle):
+		}
+		select {
+		case <-changes:
+		default:
+		}
+	}
+}
+
+// once exports the site as the store holds it now.
+func (x *siteExporter) once(ctx context.Context) error {
+	e, s, o := x.e, x.s, x.o
+	redirects, err := s.Redirects(ctx)
 	if err != nil {
-		return fail(e, "export", err)
+		return err
 	}
 	fingerprint, err := siteFingerprint(e, s, o)
 	if err != nil {
-		return fail(e, "export", err)
+		return err
 	}
 	opts := staticsite.Options{
-		Dir: dir, Handler: r.site.Middleware(r.pages), BaseURL: e.cfg.BaseURL,
+		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles:    func(ctx context.Context) ([]staticsite.Article, error) { return exportArticles(ctx, s, e.now()) },
 		Fingerprint: fingerprint, DryRun: o.dryRun, Force: o.force, Now: e.now,
 	}
@@ -95,12 +183,12 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 			_ = bar.Set(done)
 		}
 	}
-	sum, err := staticsite.Export(e.ctx, opts)
+	sum, err := staticsite.Export(ctx, opts)
 	if bar != nil {
 		_ = bar.Finish()
 	}
 	if err != nil {
-		return fail(e, "export", err)
+		return err
 	}
 	if o.dryRun {
 		for _, f := range sum.Written {
@@ -110,17 +198,21 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 			fmt.Fprintf(e.stdout, "remove %s\n", f)
 		}
 		fmt.Fprintf(e.stdout, "dry run: would write %d files, remove %d; %d unchanged (nothing was written)\n", len(sum.Written), len(sum.Removed), sum.Unchanged)
-		return exitOK
+		return nil
 	}
 	if !o.quiet {
 		kind := "changes since the last export"
 		if sum.Full {
 			kind = "whole site"
 		}
-		fmt.Fprintf(e.stdout, "exported the %s to %s: %d files written, %d unchanged, %d removed; %d files in all, in %s\n",
-			kind, dir, len(sum.Written), sum.Unchanged, len(sum.Removed), sum.Files, sum.Elapsed.Round(time.Millisecond))
+		when := ""
+		if o.watch {
+			when = e.now().Format(time.TimeOnly) + " "
+		}
+		fmt.Fprintf(e.stdout, "%sexported the %s to %s: %d files written, %d unchanged, %d removed; %d files in all, in %s\n",
+			when, kind, x.dir, len(sum.Written), sum.Unchanged, len(sum.Removed), sum.Files, sum.Elapsed.Round(time.Millisecond))
 	}
-	return exitOK
+	return nil
 }
 
 // exportArticles lists the public articles as staticsite sees them: the

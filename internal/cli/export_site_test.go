@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -250,7 +251,7 @@ func TestExportSiteBadInput(t *testing.T) {
 		{"no base URL", []string{"export", "--db", db, filepath.Join(dir, "out")}, exitUsage, "--base-url (or DATELINE_BASE_URL) is required"},
 		{"base URL without scheme", []string{"export", "--db", db, "--base-url", "news.example.org", filepath.Join(dir, "out")}, exitUsage, `"news.example.org" is not a site address`},
 		{"not an export", []string{"export", "--db", db, "--base-url", siteBase, full}, exitFail, "the directory is not empty and holds no earlier export; name an empty directory, or add --force"},
-		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run, --force, --comments-url, --no-comments and --search-url are for an export of the site as files"},
+		{"dry run with format", []string{"export", "--db", db, "--base-url", siteBase, "--format", "wxr", "--dry-run", filepath.Join(dir, "x")}, exitUsage, "--dry-run, --force, --watch, --comments-url, --no-comments and --search-url are for an export of the site as files"},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			t.Setenv("DATELINE_BASE_URL", "")
@@ -374,4 +375,54 @@ func read(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// export --watch exports again when another process changes the
+// database: on SQLite through PRAGMA data_version, on PostgreSQL through
+// its notices.
+func TestExportSiteWatch(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.dsn(t)
+			mustRun(t, "import", "--db", db, "--quiet", "../../examples/articles/harbour-cranes.md")
+			const slug = "new-harbour-cranes-cut-waiting-times-at-port-selvik"
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var out lockedBuffer
+			done := make(chan int, 1)
+			go func() {
+				done <- run(ctx, []string{"export", "--watch", "--db", db, "--base-url", siteBase, dir}, &out, &out, clock.Now)
+			}()
+			page := filepath.Join(dir, slug, "index.html")
+			waitFor := func(what string, ok func() bool) {
+				t.Helper()
+				for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: not in 20 s; export said:\n%s", what, out.String())
+					}
+				}
+			}
+			waitFor("the first export", func() bool { _, err := os.Stat(page); return err == nil })
+			mustRun(t, "article", "note", "--db", db, slug, "The crane count was corrected.")
+			waitFor("the page after an edit", func() bool {
+				b, _ := os.ReadFile(page)
+				return strings.Contains(string(b), "The crane count was corrected.")
+			})
+			cancel()
+			select {
+			case code := <-done:
+				if code != exitOK {
+					t.Errorf("export --watch ended with %d:\n%s", code, out.String())
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("export --watch did not stop")
+			}
+			if s := out.String(); !strings.Contains(s, "exported the whole site") || !strings.Contains(s, "exported the changes since the last export") {
+				t.Errorf("export --watch said:\n%s", s)
+			}
+		})
+	}
 }

@@ -75,9 +75,19 @@ type Store interface {
 	FrontPageStore
 	WordVectorStore
 	Searcher
+	// WatchChanges calls changed after writes that other connections
+	// (this process's writes among them) commit, until ctx is done; it
+	// returns nil then, or the error that ended the watch. Calls may be
+	// several for one write, never none: SQLite polls PRAGMA data_version
+	// (ChangePoll), PostgreSQL listens to the notices the writes of
+	// articles, comments, settings and the rest readers see send.
+	WatchChanges(ctx context.Context, changed func()) error
 	// Close releases the database connections.
 	Close() error
 }
+
+// ChangePoll is how often a store that polls for changes (SQLite) looks.
+const ChangePoll = 200 * time.Millisecond
 
 // CommentStore keeps readers' comments, their moderation and what the spam
 // classifier learned from it. Every method is atomic, and keeps each

@@ -173,3 +173,32 @@ func dsnPasswords(dsn string) []string {
 	}
 	return ps
 }
+
+// changesChannel is the channel of the notices migration 0025's triggers
+// send.
+const changesChannel = "dateline_changes"
+
+// WatchChanges listens on a connection of its own to the notices every
+// write readers see sends; see store.Store.
+func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
+	pooled, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("watch changes: %w", err)
+	}
+	// The connection listens until it is closed: it never goes back to
+	// the pool.
+	conn := pooled.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+		return fmt.Errorf("watch changes: %w", err)
+	}
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("watch changes: %w", err)
+		}
+		changed()
+	}
+}

@@ -289,3 +289,42 @@ func (db *DB) Close() error {
 func (db *DB) migrate(ctx context.Context) error {
 	return sqlstore.Migrate(ctx, db, migrationFiles, "")
 }
+
+// WatchChanges polls PRAGMA data_version on a connection of its own, which
+// moves whenever another connection (of this process or another) commits;
+// see store.Store.
+func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
+	conn, err := db.reader.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("watch changes: %w", err)
+	}
+	defer conn.Close()
+	version := func() (v int64, err error) {
+		err = conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+		return v, err
+	}
+	last, err := version()
+	if err != nil {
+		return fmt.Errorf("watch changes: %w", err)
+	}
+	tick := time.NewTicker(store.ChangePoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		v, err := version()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("watch changes: %w", err)
+		}
+		if v != last {
+			last = v
+			changed()
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+var changeTests = []struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
+}{
+	{"WatchChangesSeesWrites", testWatchChanges},
+}
+
+// A watcher hears of a write committed by another connection, and stops
+// without an error when its context ends.
+func testWatchChanges(t *testing.T, s store.Store) {
+	watching, stop := context.WithCancel(ctx)
+	changed := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.WatchChanges(watching, func() {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	// The watch may not be listening yet when the first write commits:
+	// write until it hears one.
+	heard := false
+	for i := 0; i < 50 && !heard; i++ {
+		if _, err := s.AddRedirect(ctx, fmt.Sprintf("/old-%d/", i), "/new/"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-changed:
+			heard = true
+		case <-time.After(4 * store.ChangePoll):
+		}
+	}
+	if !heard {
+		t.Fatal("the watch heard of none of 50 writes")
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("WatchChanges ended with %v; want nil once its context is done", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WatchChanges did not return once its context was done")
+	}
+}

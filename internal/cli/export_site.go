@@ -190,6 +190,19 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if n := len(sum.Missing); n > 0 {
+		photos := 0
+		for _, p := range sum.Missing {
+			if strings.HasPrefix(p, urls.MediaRoot) {
+				photos++
+			}
+		}
+		fmt.Fprintf(e.stderr, "export: %d addresses the pages link to are not found on the site, such as %s", n, sum.Missing[0])
+		if photos > 0 {
+			fmt.Fprintf(e.stderr, "; %d are photo sizes not made yet: 'dateline serve' makes them, then export again", photos)
+		}
+		fmt.Fprintln(e.stderr)
+	}
 	if o.dryRun {
 		for _, f := range sum.Written {
 			fmt.Fprintf(e.stdout, "write  %s\n", f)

@@ -25,6 +25,9 @@ type crawl struct {
 	written      []string
 	removed      []string
 	unchanged    int
+	// missing are the site's files the pages link to that it does not
+	// have (a photo size not made yet, a broken link).
+	missing []string
 	progress     progress
 }
 
@@ -33,6 +36,7 @@ type page struct {
 	path    string
 	entry   fileEntry
 	found   bool // the address is a page of the site
+	missing bool // the site answers 404 there
 	changed bool // its file must be written
 	links   []string
 	err     error
@@ -105,6 +109,9 @@ func (c *crawl) run(ctx context.Context, seeds []string) error {
 // apply records what rendering a page gave, in the crawl's goroutine.
 func (c *crawl) apply(pg page) {
 	if !pg.found {
+		if pg.missing {
+			c.missing = append(c.missing, pg.path)
+		}
 		c.remove(pg.path)
 		return
 	}
@@ -135,10 +142,12 @@ func (c *crawl) render(ctx context.Context, path string) page {
 	}
 	switch {
 	case resp.status == http.StatusOK:
-	case resp.status >= 300 && resp.status < 400, resp.status == http.StatusNotFound, resp.status == http.StatusGone:
+	case resp.status >= 300 && resp.status < 400, resp.status == http.StatusGone:
 		// Not a page (an address that redirects is written as a
 		// redirect, from the site's redirects).
 		return page{path: path}
+	case resp.status == http.StatusNotFound:
+		return page{path: path, missing: true}
 	default:
 		return page{path: path, err: fmt.Errorf("the site answered %d %s for %s: %s", resp.status, http.StatusText(resp.status), path, snippet(resp.body))}
 	}

@@ -98,6 +98,9 @@ type Summary struct {
 	Removed   []string // files removed
 	Unchanged int      // files rendered whose bytes were already there
 	Files     int      // files of the site once done
+	// Missing are the addresses on the site that pages link to and the
+	// site answers 404 for: photo sizes not made yet, or broken links.
+	Missing []string
 	Elapsed   time.Duration
 }
 
@@ -277,7 +280,8 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 		written[f] = true
 	}
 	c.removed = slices.DeleteFunc(c.removed, func(f string) bool { return written[f] })
-	sum.Written, sum.Removed = c.written, c.removed
+	sum.Written, sum.Removed, sum.Missing = c.written, c.removed, c.missing
+	sort.Strings(sum.Missing)
 	sort.Strings(sum.Written)
 	sort.Strings(sum.Removed)
 	sum.Files = len(next.Files) + len(next.Extra)

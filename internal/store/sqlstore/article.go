@@ -376,7 +376,17 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	if q.Whole {
 		columns += `, a.body`
 	}
-	query := `SELECT ` + columns + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
+	var query string
+	if q.Limit > 0 {
+		// The page's articles are chosen first, from the filter and order
+		// alone (on SQLite an index holds all they read), and only they
+		// are read whole: every row skipped by the offset was read
+		// otherwise, and a SQLite row's later columns lie past its body.
+		query = `SELECT ` + columns + ` FROM articles a JOIN (SELECT a.id` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset) + `) page ON page.id = a.id` +
+			articleJoins + ` ORDER BY ` + order
+	} else {
+		query = `SELECT ` + columns + fromArticles + f.where() + ` ORDER BY ` + order
+	}
 	return s.listArticles(ctx, q.Whole, query, f.args...)
 }
 

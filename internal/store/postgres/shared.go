@@ -179,6 +179,10 @@ func (db *DB) ForKeyShare() string { return " FOR KEY SHARE" }
 // In matches the elements of an array, through col's index.
 func (db *DB) In(col, p string) string { return col + " = ANY(" + p + ")" }
 
+// ArticlesByID is the articles table: a PostgreSQL row keeps its long
+// body apart, so reading it whole costs little.
+func (db *DB) ArticlesByID() string { return "articles a" }
+
 // Pairs zips two bigint arrays by position.
 func (db *DB) Pairs(p, q string) string {
 	return "unnest(" + p + "::bigint[], " + q + "::bigint[]) AS v (id, n)"

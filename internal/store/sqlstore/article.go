@@ -367,6 +367,16 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// listFrom is the FROM clause of a list of articles: a tag's are found
+// by ID.
+func (s *Store) listFrom(q store.ArticleQuery) string {
+	if q.TagSlug != "" {
+		return `
+	FROM ` + s.db.ArticlesByID() + articleJoins
+	}
+	return fromArticles
+}
+
 // Articles lists articles, whole when q.Whole is set, newest first; see
 // store.ArticleStore.
 func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*article.Article, err error) {
@@ -376,16 +386,17 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	if q.Whole {
 		columns += `, a.body`
 	}
+	from := s.listFrom(q)
 	var query string
 	if q.Limit > 0 {
 		// The page's articles are chosen first, from the filter and order
 		// alone (on SQLite an index holds all they read), and only they
 		// are read whole: every row skipped by the offset was read
 		// otherwise, and a SQLite row's later columns lie past its body.
-		query = `SELECT ` + columns + ` FROM articles a JOIN (SELECT a.id` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset) + `) page ON page.id = a.id` +
+		query = `SELECT ` + columns + ` FROM articles a JOIN (SELECT a.id` + from + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset) + `) page ON page.id = a.id` +
 			articleJoins + ` ORDER BY ` + order
 	} else {
-		query = `SELECT ` + columns + fromArticles + f.where() + ` ORDER BY ` + order
+		query = `SELECT ` + columns + from + f.where() + ` ORDER BY ` + order
 	}
 	return s.listArticles(ctx, q.Whole, query, f.args...)
 }
@@ -459,7 +470,7 @@ func (s *Store) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []
 func (s *Store) CountArticles(ctx context.Context, q store.ArticleQuery) (n int, err error) {
 	defer s.wrap(&err, "CountArticles(%+v)", q)
 	f, _ := s.articleFilter(q)
-	err = s.db.Reader().QueryRow(ctx, `SELECT COUNT(*)`+fromArticles+f.where(), f.args...).Scan(&n)
+	err = s.db.Reader().QueryRow(ctx, `SELECT COUNT(*)`+s.listFrom(q)+f.where(), f.args...).Scan(&n)
 	return n, err
 }
 

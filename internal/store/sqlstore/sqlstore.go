@@ -81,6 +81,11 @@ type Dialect interface {
 	In(col, p string) string
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
+	// ArticlesByID is the articles table, named a, for a list that finds
+	// its articles by ID (those of a tag): read through an index that
+	// holds the columns a listing filters on, where the database would
+	// otherwise read each whole row.
+	ArticlesByID() string
 	// Search is how the database's own full-text engine finds articles
 	// (a, with its section se and author au) matching q, ranked by
 	// Dateline's weights or, when plain, by the engine's defaults with

@@ -27,8 +27,8 @@ type crawl struct {
 	unchanged    int
 	// missing are the site's files the pages link to that it does not
 	// have (a photo size not made yet, a broken link).
-	missing []string
-	progress     progress
+	missing  []string
+	progress progress
 }
 
 // page is what rendering one address gave.

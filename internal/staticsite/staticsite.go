@@ -101,7 +101,7 @@ type Summary struct {
 	// Missing are the addresses on the site that pages link to and the
 	// site answers 404 for: photo sizes not made yet, or broken links.
 	Missing []string
-	Elapsed   time.Duration
+	Elapsed time.Duration
 }
 
 // ErrNotExport is returned for a first export into a directory that holds

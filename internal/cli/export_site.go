@@ -60,9 +60,10 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		secret = make([]byte, 32)
 		rand.Read(secret)
 	}
-	// No page cache: each page is rendered once.
-	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, 0, func(opts *public.Options) {
-		opts.CommentsAt, opts.NoCommentForm = o.commentsURL, o.noComments
+	// No page cache: each page is rendered once. The settings and
+	// sections are read again after exportCacheFor, for --watch.
+	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, exportCacheFor, func(opts *public.Options) {
+		opts.CommentsAt, opts.NoCommentForm, opts.NoPageCache = o.commentsURL, o.noComments, true
 	})
 	if err != nil {
 		return fail(e, "export", err)
@@ -96,6 +97,10 @@ const (
 	watchSettle  = 250 * time.Millisecond
 	watchRecheck = time.Minute
 )
+
+// exportCacheFor is how long an export keeps the settings and sections it
+// read: they are read for every page otherwise.
+const exportCacheFor = time.Second
 
 // watch exports, then exports again after each change the store reports,
 // until the command is stopped. An export that fails is reported and

@@ -312,18 +312,48 @@ func (ix *Index) norm(e *docEntry) float64 {
 	return math.Sqrt(dn)
 }
 
-// topK keeps the k best-scored entries, in no particular order.
+// topK keeps the k best-scored entries (ties to the lower slot), in no
+// particular order. It keeps them in a heap whose root is the worst kept:
+// a common word touches most of the archive, and sorting every candidate
+// was most of a query's time.
 func topK(c []scored, k int) []scored {
 	if len(c) <= k {
 		return c
 	}
-	sort.Slice(c, func(i, j int) bool {
-		if c[i].score != c[j].score {
-			return c[i].score > c[j].score
+	// worse reports whether a ranks below b.
+	worse := func(a, b scored) bool {
+		if a.score != b.score {
+			return a.score < b.score
 		}
-		return c[i].slot < c[j].slot
-	})
-	return c[:k]
+		return a.slot > b.slot
+	}
+	h := c[:k]
+	down := func(i int) {
+		for {
+			w, l, r := i, 2*i+1, 2*i+2
+			if l < k && worse(h[l], h[w]) {
+				w = l
+			}
+			if r < k && worse(h[r], h[w]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, x := range c[k:] {
+		if worse(h[0], x) {
+			h[0] = x
+			down(0)
+		}
+	}
+	return h
 }
 
 // cosine is the cosine similarity of the query and article e.

@@ -72,6 +72,10 @@ type Options struct {
 	// again: the longest a change (or a scheduled article's arrival) waits
 	// before readers see it. Zero disables the page cache.
 	CacheFor time.Duration
+	// NoPageCache renders every page afresh, while the settings and
+	// sections are still kept CacheFor: a static export renders each
+	// page once.
+	NoPageCache bool
 	// Now is the clock. Required.
 	Now func() time.Time
 	// Secret signs comment form tokens and commenters' cookies; every
@@ -117,6 +121,10 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	if err != nil {
 		return nil, err
 	}
+	pageCacheFor := opts.CacheFor
+	if opts.NoPageCache {
+		pageCacheFor = 0
+	}
 	// Pages speak the configured language from the first request, before
 	// any settings are read.
 	site.ApplySettings()
@@ -125,7 +133,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		sections: &sectionsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		limits:   newRateLimiter(opts.Now),
-		pages:    newPageCache(site, opts.CacheFor, opts.Now),
+		pages:    newPageCache(site, pageCacheFor, opts.Now),
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,

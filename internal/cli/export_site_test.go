@@ -266,6 +266,11 @@ func TestExportSiteBadInput(t *testing.T) {
 			t.Errorf("read-only directory: exit %d, %q", code, errOut)
 		}
 	}
+	// A directory that cannot be made, whoever runs the export.
+	under := filepath.Join(full, "notes.txt", "site")
+	if _, errOut, code := dateline(t, "export", "--db", db, "--base-url", siteBase, under); code != exitFail || !strings.Contains(errOut, "cannot write to the export directory "+under+": not a directory") {
+		t.Errorf("a directory under a file: exit %d, %q", code, errOut)
+	}
 	// --force writes the site among the files there, and leaves them.
 	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--force", "--quiet", full)
 	if b, err := os.ReadFile(filepath.Join(full, "notes.txt")); err != nil || string(b) != "mine" {

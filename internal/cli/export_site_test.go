@@ -271,6 +271,9 @@ func TestExportSiteBadInput(t *testing.T) {
 	if _, errOut, code := dateline(t, "export", "--db", db, "--base-url", siteBase, under); code != exitFail || !strings.Contains(errOut, "cannot write to the export directory "+under+": not a directory") {
 		t.Errorf("a directory under a file: exit %d, %q", code, errOut)
 	}
+	if entries, _ := os.ReadDir(full); len(entries) != 1 {
+		t.Errorf("the refused export wrote into the directory: %v", entries)
+	}
 	// --force writes the site among the files there, and leaves them.
 	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--force", "--quiet", full)
 	if b, err := os.ReadFile(filepath.Join(full, "notes.txt")); err != nil || string(b) != "mine" {
@@ -282,6 +285,7 @@ func TestExportSiteBadInput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused export made its directory (%v)", err)
 	}
+
 }
 
 // An exported page's comment form posts to the node named by

@@ -134,6 +134,12 @@ func Export(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("export directory %s: %w", opts.Dir, err)
 	}
+	// Refused before anything is written there.
+	if !opts.Force && !holdsExport(dir) {
+		if entries, err := os.ReadDir(dir); err == nil && slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() != stateDir }) {
+			return Summary{}, fmt.Errorf("export to %s: %w; name an empty directory, or add --force to write the site among those files", dir, ErrNotExport)
+		}
+	}
 	x := &export{opts: opts, base: base, dir: dir, staging: filepath.Join(dir, stateDir, "staging")}
 	if err := x.prepare(); err != nil {
 		return Summary{}, err
@@ -142,14 +148,20 @@ func Export(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	if old == nil && !opts.Force {
-		if entries, err := os.ReadDir(dir); err == nil && slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() != stateDir }) {
-			return Summary{}, fmt.Errorf("export to %s: %w; name an empty directory, or add --force to write the site among those files", dir, ErrNotExport)
-		}
-	}
 	sum, err := x.run(ctx, old)
 	sum.Elapsed = time.Since(start)
 	return sum, err
+}
+
+// holdsExport reports whether dir holds an export: its manifest, or the
+// commit of a first one that was interrupted.
+func holdsExport(dir string) bool {
+	for _, f := range []string{manifestFile, commitFile} {
+		if _, err := os.Stat(filepath.Join(dir, stateDir, f)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // parseBaseURL checks the site's address: http or https, with a host, and
@@ -226,9 +238,6 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 	}
 	full := old == nil || old.Fingerprint != fingerprint
 	next := &manifest{Version: manifestVersion, Fingerprint: fingerprint, BaseURL: x.base.String(), Files: map[string]fileEntry{}}
-	if old != nil {
-		next.Gone = old.Gone
-	}
 	var seeds []string
 	if full {
 		seeds = x.fullSeeds(articles)

@@ -94,9 +94,8 @@ access_log off;
 // deleted article's with 410 and an unknown one with the themed 404.
 func TestExportedSiteServedByNginx(t *testing.T) {
 	t.Parallel()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
-	base, stop := startServe(t, "--db", db, "--demo", "--base-url", siteBase, "--cache", "0")
-	waitForPhotos(t, base, "/port-selvik-crane-upgrade-halves-ship-turnaround-times/")
+	db := demoSite(t)
+	_, stop := startServe(t, "--db", db, "--base-url", siteBase, "--cache", "0")
 	dir := t.TempDir()
 	mustRun(t, "export", "--db", db, "--base-url", siteBase, "--quiet", dir)
 	stop()
@@ -105,7 +104,7 @@ func TestExportedSiteServedByNginx(t *testing.T) {
 	const target, deleted = "ems-flood-barriers-hold-in-first-autumn-storm", "selvik-night-tram-trial-beats-passenger-forecasts"
 	mustRun(t, "redirect", "add", "--db", db, "/2019/10/flood-barriers/", "/"+target+"/")
 	mustRun(t, "article", "delete", "--db", db, deleted)
-	base, _ = startServe(t, "--db", db, "--base-url", siteBase, "--cache", "0")
+	base, _ := startServe(t, "--db", db, "--base-url", siteBase, "--cache", "0")
 	if out := mustRun(t, "export", "--db", db, "--base-url", siteBase, dir); !strings.Contains(out, "exported the changes since the last export") {
 		t.Errorf("the export after a deletion said %q", out)
 	}

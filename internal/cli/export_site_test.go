@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,8 +14,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 
 const siteBase = "https://news.example.org"
@@ -59,26 +67,54 @@ func fetchPage(t *testing.T, base, path string) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-// waitForPhotos waits until serve has made the demo's photo sizes, which
-// it does once it is up.
-func waitForPhotos(t *testing.T, base, page string) {
+// demoTemplate is a demo site with its photos' sizes made, built once
+// for the tests that copy it (demoSite).
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// demoSite returns a database of the demo newsroom whose photo sizes are
+// made (serve makes them in the background, which under the race
+// detector on a busy machine can take minutes), a copy of its own.
+func demoSite(t *testing.T) string {
 	t.Helper()
-	img := regexp.MustCompile(`(/media/[0-9a-f]+/w\d+\.webp)`)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		_, body := fetchPage(t, base, page)
-		m := img.FindSubmatch(body)
-		if m != nil {
-			if status, _ := fetchPage(t, base, string(m[1])); status == http.StatusOK {
-				return
+	demoTemplate.once.Do(func() {
+		dir, err := os.MkdirTemp("", "dateline-demo-")
+		if err != nil {
+			demoTemplate.err = err
+			return
+		}
+		demoTemplate.dir = dir
+		demoTemplate.err = func() error {
+			ctx := context.Background()
+			s, err := sqlite.Open(ctx, filepath.Join(dir, "site.db"), store.Options{Now: clock.Now})
+			if err != nil {
+				return err
 			}
-		}
-		if time.Now().After(deadline) {
-			status, body := fetchPage(t, base, page)
-			t.Fatalf("the photo sizes of %s were not made in time (page %d, %q)", page, status, img.FindAll(body, 3))
-		}
-		time.Sleep(200 * time.Millisecond)
+			defer s.Close()
+			files, err := media.NewDir(filepath.Join(dir, "site-media"))
+			if err != nil {
+				return err
+			}
+			news := newsroom.New(s, render.New(), clock.Now, nil)
+			news.UseLibrary(newsroom.Library{Files: files, Processor: media.NewProcessor(media.DefaultLimits(), 2)})
+			if err := loadDemoContent(ctx, s, news, slog.New(slog.DiscardHandler)); err != nil {
+				return err
+			}
+			_, err = news.MakeSizes(ctx)
+			return err
+		}()
+	})
+	if demoTemplate.err != nil {
+		t.Fatalf("the demo site: %v", demoTemplate.err)
 	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(demoTemplate.dir)); err != nil {
+		t.Fatal(err)
+	}
+	return "sqlite:" + filepath.Join(dir, "site.db")
 }
 
 // The whole demo site exported is what serve answers, file for file; a
@@ -86,12 +122,11 @@ func waitForPhotos(t *testing.T, base, page string) {
 // article's page and the pages that show it, no more.
 func TestExportSiteIsWhatServeAnswers(t *testing.T) {
 	t.Parallel()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	db := demoSite(t)
 	// No page cache: the clock stands still in tests, so a cached page
 	// would never be built again.
-	base, _ := startServe(t, "--db", db, "--demo", "--base-url", siteBase, "--cache", "0")
+	base, _ := startServe(t, "--db", db, "--base-url", siteBase, "--cache", "0")
 	const edited = "new-triage-unit-cuts-emergency-waits-at-selvik-university-hospital"
-	waitForPhotos(t, base, "/port-selvik-crane-upgrade-halves-ship-turnaround-times/")
 
 	dir := t.TempDir()
 	out := mustRun(t, "export", "--db", db, "--base-url", siteBase, dir)
@@ -434,4 +469,13 @@ func TestExportSiteWatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMain removes the demo site the tests copied, once they are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
 }

@@ -54,6 +54,10 @@ type Index struct {
 	words   *wordvec.Table
 	wvSum   []float64
 	wvCount int
+	// gen counts the changes to the index: what docEntry.scoring holds
+	// is good for one generation (idf and co-occurrence vectors move with
+	// every article added or taken out).
+	gen uint64
 }
 
 // termInfo is a term of the vocabulary. Most terms (rare phrases and
@@ -126,6 +130,41 @@ type docEntry struct {
 	// wvScale times each value is the unit vector's.
 	wv      []int16
 	wvScale float32
+	// scoring is what scoring the article takes, worked out for the
+	// index's generation it names (see scoringOf).
+	scoring atomic.Pointer[docScoring]
+}
+
+// docScoring is what scoring an article against a query takes, worked
+// out once for the index as it is, not once for every query the article
+// is a candidate of: its vector's full weights (idf applied), their norm,
+// and its image in the space of term co-occurrence without its own random
+// direction (see selfShare).
+type docScoring struct {
+	gen   uint64
+	w     []float64
+	norm  float64
+	sem   []float32
+	signs [semDim / 64]uint64 // its random direction's (see randomSigns)
+}
+
+// scoringOf returns e's docScoring for the index as it is; the caller
+// holds ix.mu (readers may race to store equal values).
+func (ix *Index) scoringOf(e *docEntry) *docScoring {
+	if c := e.scoring.Load(); c != nil && c.gen == ix.gen {
+		return c
+	}
+	c := &docScoring{gen: ix.gen, w: make([]float64, len(e.vec)), signs: randomSigns(e.info.ID)}
+	var dn float64
+	for k, tw := range e.vec {
+		c.w[k] = float64(tw.w) * ix.idfOf(tw.term)
+		dn += c.w[k] * c.w[k]
+	}
+	c.norm = math.Sqrt(dn)
+	c.sem = ix.semantic(e.vec, c.w)
+	addSigned(c.sem, c.signs, -ix.selfShare(e.vec, c.w, e))
+	e.scoring.Store(c)
+	return c
 }
 
 // image returns e's word-vector image as a unit vector, or nil.
@@ -373,6 +412,7 @@ func (ix *Index) insert(d Doc, a *analysis) (*docEntry, *wordvec.Table, []imageT
 		ix.docs = append(ix.docs, nil)
 	}
 	ix.slots[d.ID] = slot
+	ix.gen++
 	n := len(ix.slots)
 
 	e := &docEntry{info: DocInfo{ID: d.ID, Slug: d.Slug, Title: d.Title, Tags: slices.Clone(d.Tags), Published: d.Published}}
@@ -512,6 +552,7 @@ func (ix *Index) removeLocked(id int64) {
 	}
 	e := ix.docs[slot]
 	ix.stale++
+	ix.gen++
 	ix.countImage(e, -1)
 	for _, tw := range e.vec {
 		ix.terms[tw.term].df--
@@ -573,25 +614,46 @@ func addScaled(dst, x []float32, w float32) {
 	}
 }
 
-// randomVector is the random direction of article id in the space of
-// term co-occurrence: ±1/√dim in each dimension, the same every time.
-func randomVector(id int64) []float32 {
-	v := make([]float32, semDim)
+// randomSigns are the signs of article id's random direction (see
+// randomVector), a bit a dimension, set for minus: the same every time.
+func randomSigns(id int64) (bits [semDim / 64]uint64) {
 	x := uint64(id)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
-	a := float32(1 / math.Sqrt(float64(semDim)))
-	for i := range v {
+	for i := range semDim {
 		x += 0x9E3779B97F4A7C15
 		z := x
 		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
 		z = (z ^ (z >> 27)) * 0x94D049BB133111EB
 		z ^= z >> 31
-		if z&1 == 0 {
-			v[i] = a
-		} else {
-			v[i] = -a
+		bits[i/64] |= (z & 1) << (i % 64)
+	}
+	return bits
+}
+
+// randomUnit is the absolute value of each dimension of a random
+// direction: it is a unit vector.
+var randomUnit = float32(1 / math.Sqrt(float64(semDim)))
+
+// randomVector is the random direction of article id in the space of
+// term co-occurrence: ±1/√dim in each dimension.
+func randomVector(id int64) []float32 {
+	v := make([]float32, semDim)
+	addSigned(v, randomSigns(id), 1)
+	return v
+}
+
+// addSigned adds w times the random direction of signs to dst, as
+// addScaled(dst, randomVector(id), w) would, without making the vector.
+func addSigned(dst []float32, signs [semDim / 64]uint64, w float32) {
+	// A minus is the sign bit flipped: no branch to mispredict on a coin
+	// toss.
+	plus := math.Float32bits(w * randomUnit)
+	for b, bits := range signs {
+		d := dst[b*64 : b*64+64]
+		for j := range d {
+			d[j] += math.Float32frombits(plus ^ uint32(bits&1)<<31)
+			bits >>= 1
 		}
 	}
-	return v
 }
 
 // hash is the vocabulary's hash of a term key.

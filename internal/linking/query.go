@@ -202,27 +202,22 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 	// the space of term co-occurrence, both images without the two
 	// articles' own random directions (see selfShare).
 	qsem := ix.semantic(q, qw)
-	var rself []float32
+	var rself [semDim / 64]uint64
 	if self >= 0 {
-		rself = randomVector(ix.docs[self].info.ID)
-		addScaled(qsem, rself, -ix.selfShare(q, qw, ix.docs[self]))
+		rself = ix.scoringOf(ix.docs[self]).signs
+		addSigned(qsem, rself, -ix.selfShare(q, qw, ix.docs[self]))
 	}
 	qs := make([]float32, semDim)
-	dw := make([]float64, maxTerms)
+	dsem := make([]float32, semDim)
 	for i := range cands {
 		e := ix.docs[cands[i].slot]
-		dw = dw[:len(e.vec)]
-		for k, tw := range e.vec {
-			dw[k] = float64(tw.w) * ix.idfOf(tw.term)
-		}
-		dsem := ix.semantic(e.vec, dw)
-		r := randomVector(e.info.ID)
-		addScaled(dsem, r, -ix.selfShare(e.vec, dw, e))
+		c := ix.scoringOf(e)
+		copy(dsem, c.sem)
 		if self >= 0 {
-			addScaled(dsem, rself, -ix.selfShare(e.vec, dw, ix.docs[self]))
+			addSigned(dsem, rself, -ix.selfShare(e.vec, c.w, ix.docs[self]))
 		}
 		copy(qs, qsem)
-		addScaled(qs, r, -ix.selfShare(q, qw, e))
+		addSigned(qs, c.signs, -ix.selfShare(q, qw, e))
 		// The weighted mean of the two cosines, so that a score reads the
 		// same whatever the archive; the co-occurrence cosine alone can be
 		// negative, and a mean below 0 says no more than 0.
@@ -305,11 +300,7 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 
 // norm is the length of article e's vector with today's idf.
 func (ix *Index) norm(e *docEntry) float64 {
-	var dn float64
-	for _, tw := range e.vec {
-		dn += sq(float64(tw.w) * ix.idfOf(tw.term))
-	}
-	return math.Sqrt(dn)
+	return ix.scoringOf(e).norm
 }
 
 // topK keeps the k best-scored entries (ties to the lower slot), in no
@@ -358,22 +349,21 @@ func topK(c []scored, k int) []scored {
 
 // cosine is the cosine similarity of the query and article e.
 func (ix *Index) cosine(q []termWeight, qw []float64, qnorm float64, e *docEntry) float64 {
-	var dot, dn float64
+	c := ix.scoringOf(e)
+	var dot float64
 	i := 0
-	for _, tw := range e.vec {
-		w := float64(tw.w) * ix.idfOf(tw.term)
-		dn += w * w
+	for k, tw := range e.vec {
 		for i < len(q) && q[i].term < tw.term {
 			i++
 		}
 		if i < len(q) && q[i].term == tw.term {
-			dot += qw[i] * w
+			dot += qw[i] * c.w[k]
 		}
 	}
-	if dn == 0 {
+	if c.norm == 0 {
 		return 0
 	}
-	return dot / (qnorm * math.Sqrt(dn))
+	return dot / (qnorm * c.norm)
 }
 
 // reason names the query's strongest terms that e shares, and the tags.

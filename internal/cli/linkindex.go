@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,11 +94,13 @@ func (l *liveIndex) build(ctx context.Context) error {
 	}
 	ix, versions := linking.NewIndexFor(language, table), map[int64]int{}
 	start := time.Now()
+	load := ix.Loader(runtime.GOMAXPROCS(0))
 	err = l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
-		ix.Upsert(linking.DocFromArticle(l.renderer, a))
+		load.Add(func() linking.Doc { return linking.DocFromArticle(l.renderer, a) })
 		versions[a.ID] = a.Version
 		return nil
 	})
+	load.Wait()
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -30,7 +31,7 @@ func linksCommand() *command {
 	}
 }
 
-// buildIndex indexes every public article, one at a time.
+// buildIndex indexes every public article.
 func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, error) {
 	language, err := siteLanguage(e.ctx, s, e.cfg.Language)
 	if err != nil {
@@ -41,10 +42,12 @@ func buildIndex(e *env, s store.Store, r *render.Renderer) (*linking.Index, erro
 		return nil, err
 	}
 	ix := linking.NewIndexFor(language, trained)
+	load := ix.Loader(runtime.GOMAXPROCS(0))
 	err = s.EachArticle(e.ctx, store.ArticleQuery{PublicAt: e.now(), Kind: article.Story}, func(a *article.Article) error {
-		ix.Upsert(linking.DocFromArticle(r, a))
+		load.Add(func() linking.Doc { return linking.DocFromArticle(r, a) })
 		return nil
 	})
+	load.Wait()
 	return ix, err
 }
 

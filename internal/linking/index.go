@@ -379,6 +379,11 @@ func (ix *Index) idfOf(t uint32) float64 {
 func (ix *Index) Upsert(d Doc) {
 	a := analyze(d)
 	defer a.release()
+	ix.add(d, a)
+}
+
+// add adds d, analysed as a, as Upsert does.
+func (ix *Index) add(d Doc, a *analysis) {
 	e, words, terms := ix.insert(d, a)
 	if words == nil {
 		return

@@ -60,8 +60,9 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		secret = make([]byte, 32)
 		rand.Read(secret)
 	}
-	// No page cache: each page is rendered once. The settings and
-	// sections are read again after exportCacheFor, for --watch.
+	// No page cache: each page is rendered once. The settings, sections
+	// and listings are read once a run (exportCacheFor; --watch
+	// refreshes them before each).
 	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, exportCacheFor, func(opts *public.Options) {
 		opts.CommentsAt, opts.NoCommentForm, opts.NoPageCache = o.commentsURL, o.noComments, true
 	})
@@ -98,9 +99,10 @@ const (
 	watchRecheck = time.Minute
 )
 
-// exportCacheFor is how long an export keeps the settings and sections it
-// read: they are read for every page otherwise.
-const exportCacheFor = time.Second
+// exportCacheFor is how long an export keeps the settings, sections and
+// listings it read, longer than any run: they are read for every
+// page otherwise.
+const exportCacheFor = 24 * time.Hour
 
 // watch exports, then exports again after each change the store reports,
 // until the command is stopped. An export that fails is reported and
@@ -128,6 +130,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 			if err := x.r.site.LoadSettings(ctx, x.s); err != nil && ctx.Err() == nil {
 				fmt.Fprintf(x.e.stderr, "export: read the settings: %v\n", err)
 			}
+			x.r.public.Refresh()
 		}
 		if err := x.once(ctx); err != nil {
 			if ctx.Err() != nil {

@@ -216,10 +216,11 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 // reader is the public site: its pages, and the parts the loops of serve
 // keep in step with the store.
 type reader struct {
-	site  *web.Site
-	pages http.Handler // the reader's pages, without the site's middleware
-	links *liveIndex
-	views *public.ViewCounter
+	site   *web.Site
+	pages  http.Handler // the reader's pages, without the site's middleware
+	public *public.Handlers
+	links  *liveIndex
+	views  *public.ViewCounter
 }
 
 // newReader builds the public site as serve and export run it, with the
@@ -267,7 +268,7 @@ func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, fil
 		return nil, err
 	}
 	handlers.Register(mux)
-	return &reader{site: site, pages: public.CanonicalSlash(mux), links: links, views: views}, nil
+	return &reader{site: site, pages: public.CanonicalSlash(mux), public: handlers, links: links, views: views}, nil
 }
 
 // siteMenus reads the header and footer menus as readers see them.

@@ -469,10 +469,12 @@ type ArticleQuery struct {
 	// set.
 	Kind    article.Kind
 	OwnerID int64 // only articles owned by this user, when set
-	// Slugs and Sources, when not empty, keep the articles with one of
-	// these slugs, and imported from one of these sources.
+	// Slugs, Sources and IDs, when not empty, keep the articles with one
+	// of these slugs, imported from one of these sources, and with one of
+	// these IDs.
 	Slugs   []string
 	Sources []string
+	IDs     []int64
 	Limit   int // at most this many, when positive
 	Offset  int
 	// Whole lists each article whole, as Article returns it: with its

@@ -357,6 +357,9 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	if len(q.Sources) > 0 {
 		f.conditions = append(f.conditions, s.db.In("a.source", f.arg(s.db.Strings(q.Sources))))
 	}
+	if len(q.IDs) > 0 {
+		f.conditions = append(f.conditions, s.db.In("a.id", f.arg(s.db.Int64s(q.IDs))))
+	}
 	return f, order
 }
 
@@ -367,10 +370,10 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// listFrom is the FROM clause of a list of articles: a tag's are found
-// by ID.
+// listFrom is the FROM clause of a list of articles: a tag's, and those
+// asked for by ID, are found by ID.
 func (s *Store) listFrom(q store.ArticleQuery) string {
-	if q.TagSlug != "" {
+	if q.TagSlug != "" || len(q.IDs) > 0 {
 		return `
 	FROM ` + s.db.ArticlesByID() + articleJoins
 	}
@@ -456,7 +459,7 @@ func (s *Store) EachArticle(ctx context.Context, q store.ArticleQuery, fn func(*
 func (s *Store) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []store.ArticleVersion, err error) {
 	defer s.wrap(&err, "ArticleVersions(%+v)", q)
 	f, order := s.articleFilter(q)
-	query := `SELECT a.id, a.version` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
+	query := `SELECT a.id, a.version` + s.listFrom(q) + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset)
 	var vs []store.ArticleVersion
 	return vs, each(ctx, s.db.Reader(), query, f.args, func(row Row) error {
 		var v store.ArticleVersion

@@ -434,6 +434,42 @@ func testPublicListsAndFilters(t *testing.T, s store.Store) {
 			t.Errorf("%s: CountArticles = %d, %v; want %d", test.name, n, err, wantCount)
 		}
 	}
+
+	// By ID, with the other filters still applied: a listing's pages
+	// are read by the IDs its first page found.
+	var ids []int64
+	for _, slug := range []string{"old", "later", "due", "draft"} {
+		a, err := s.Article(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	for _, test := range []struct {
+		name string
+		q    store.ArticleQuery
+		want []string
+	}{
+		{"ids", store.ArticleQuery{IDs: ids[:3]}, []string{"later", "due", "old"}},
+		{"public ids", store.ArticleQuery{PublicAt: now, IDs: ids}, []string{"due", "old"}},
+		{"public ids of a tag", store.ArticleQuery{PublicAt: now, TagSlug: "rail", IDs: ids}, []string{"due"}},
+	} {
+		as, err := s.Articles(ctx, test.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range as {
+			got = append(got, a.Slug)
+		}
+		if diff := cmp.Diff(test.want, got); diff != "" {
+			t.Errorf("%s: Articles (-want +got):\n%s", test.name, diff)
+		}
+		vs, err := s.ArticleVersions(ctx, test.q)
+		if err != nil || len(vs) != len(test.want) {
+			t.Errorf("%s: ArticleVersions = %d articles, %v; want %d", test.name, len(vs), err, len(test.want))
+		}
+	}
 }
 
 func testArticlesByTitle(t *testing.T, s store.Store) {

@@ -335,19 +335,35 @@ func (h *Handlers) moreInSection(ctx context.Context, a *article.Article, relate
 	if a.Section == nil {
 		return nil, nil
 	}
-	as, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, SectionSlug: a.Section.Slug, Limit: moreInSectionSize + 1 + len(related)})
-	if err != nil {
-		return nil, err
-	}
 	shown := map[int64]bool{a.ID: true}
 	for _, r := range related {
 		shown[r.ID] = true
 	}
-	var out []*article.Article
-	for _, x := range as {
-		if !shown[x.ID] && len(out) < moreInSectionSize {
-			out = append(out, x)
+	pick := func(as []*article.Article) (out []*article.Article) {
+		for _, x := range as {
+			if !shown[x.ID] && len(out) < moreInSectionSize {
+				out = append(out, x)
+			}
 		}
+		return out
+	}
+	newest := func(n int) ([]*article.Article, error) {
+		return h.store.Articles(ctx, store.ArticleQuery{PublicAt: now, Kind: article.Story, SectionSlug: a.Section.Slug, Limit: n})
+	}
+	// The section's newest stories are the same for all its articles but
+	// the ones each page leaves out: enough for most pages are read once.
+	const kept = moreInSectionSize + 1 + RelatedCount
+	as, err := h.latest.get(a.Section.Slug, func() ([]*article.Article, error) { return newest(kept) })
+	if err != nil {
+		return nil, err
+	}
+	out := pick(as)
+	if len(out) < moreInSectionSize && len(as) == kept && len(related) > RelatedCount {
+		// Links the author asked for left too few: read as many as needed.
+		if as, err = newest(moreInSectionSize + 1 + len(related)); err != nil {
+			return nil, err
+		}
+		out = pick(as)
 	}
 	return out, nil
 }

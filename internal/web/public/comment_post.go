@@ -201,6 +201,12 @@ func (c *settingsCache) get(ctx context.Context) (comment.Settings, error) {
 	return s, nil
 }
 
+func (c *settingsCache) clear() {
+	c.mu.Lock()
+	c.expires = time.Time{}
+	c.mu.Unlock()
+}
+
 // rateLimiter allows at most a number of events per key in any minute (a
 // sliding window). It lives in memory: each node limits what reaches it.
 type rateLimiter struct {

@@ -74,6 +74,12 @@ type cachedItem struct {
 	expires time.Time
 }
 
+func (c *mediaItemCache) clear() {
+	c.mu.Lock()
+	c.items = map[string]cachedItem{}
+	c.mu.Unlock()
+}
+
 func (c *mediaItemCache) get(ctx context.Context, hash string) (*media.Item, error) {
 	now := c.now()
 	c.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -387,9 +388,20 @@ func TestDraftsAndScheduledArticlesAreNotPublic(t *testing.T) {
 	}
 }
 
+// Listings page the same whether the listing is read for each page
+// (no cache) or once and then page by page by ID (a cache, as serve and
+// export run).
 func TestListingsAndPagination(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t, 0, "")
+	for _, cacheFor := range []time.Duration{0, time.Hour} {
+		t.Run(fmt.Sprintf("cache %v", cacheFor), func(t *testing.T) {
+			t.Parallel()
+			testListingsAndPagination(t, newTestServer(t, cacheFor, ""))
+		})
+	}
+}
+
+func testListingsAndPagination(t *testing.T, ts *testServer) {
 	for i := range 23 {
 		a := &article.Article{
 			Title:       "Council Meeting Number " + string(rune('A'+i)),

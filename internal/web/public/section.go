@@ -112,3 +112,9 @@ func (c *sectionsCache) has(ctx context.Context, slug string) (bool, error) {
 	}
 	return c.slugs[slug], nil
 }
+
+func (c *sectionsCache) clear() {
+	c.mu.Lock()
+	c.slugs = nil
+	c.mu.Unlock()
+}

@@ -1,0 +1,57 @@
+package public
+
+import (
+	"sync"
+	"time"
+)
+
+// ttlCache keeps values read from the store for a time (none when the
+// time is not positive), so that the many pages showing one value read it
+// once.
+type ttlCache[K comparable, V any] struct {
+	ttl     time.Duration
+	now     func() time.Time
+	mu      sync.Mutex
+	entries map[K]ttlEntry[V]
+}
+
+type ttlEntry[V any] struct {
+	v       V
+	expires time.Time
+}
+
+// maxTTLEntries bounds a ttlCache: past it, it starts again.
+const maxTTLEntries = 10_000
+
+func newTTLCache[K comparable, V any](ttl time.Duration, now func() time.Time) *ttlCache[K, V] {
+	return &ttlCache[K, V]{ttl: ttl, now: now}
+}
+
+// get returns the value kept for key, or the one read reads and keeps.
+func (c *ttlCache[K, V]) get(key K, read func() (V, error)) (V, error) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.v, nil
+	}
+	v, err := read()
+	if err != nil || c.ttl <= 0 {
+		return v, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= maxTTLEntries {
+		c.entries = map[K]ttlEntry[V]{}
+	}
+	c.entries[key] = ttlEntry[V]{v, now.Add(c.ttl)}
+	return v, nil
+}
+
+// clear forgets every value.
+func (c *ttlCache[K, V]) clear() {
+	c.mu.Lock()
+	c.entries = nil
+	c.mu.Unlock()
+}

@@ -176,6 +176,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles:    func(ctx context.Context) ([]staticsite.Article, error) { return exportArticles(ctx, s, e.now()) },
 		Fingerprint: fingerprint, DryRun: o.dryRun, Force: o.force, Now: e.now,
+		BeforeArticles: x.r.links.ensure,
 	}
 	for _, rd := range redirects {
 		opts.Redirects = append(opts.Redirects, staticsite.Redirect{From: rd.From, To: rd.To})

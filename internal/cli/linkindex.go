@@ -63,20 +63,35 @@ type liveIndex struct {
 // trained elsewhere (by another node, or by "dateline links train").
 const vectorCheckInterval = 10 * time.Minute
 
-func newLiveIndex(ctx context.Context, news *newsroom.Service, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time, language string) (*liveIndex, error) {
-	l := &liveIndex{store: s, news: news, renderer: r, logger: logger, now: now, rebuildShare: 0.2, language: language}
-	if err := l.build(ctx); err != nil {
-		return nil, err
-	}
-	return l, nil
+// newLiveIndex returns a liveIndex not built yet: see ensure.
+func newLiveIndex(news *newsroom.Service, s store.Store, r *render.Renderer, logger *slog.Logger, now func() time.Time, language string) *liveIndex {
+	return &liveIndex{store: s, news: news, renderer: r, logger: logger, now: now, rebuildShare: 0.2, language: language}
 }
 
-// Related and ResolveTitle serve the article pages from the current index.
+// ensure builds the index unless it is built: serve builds it before it
+// serves, an export only when it renders an article page.
+func (l *liveIndex) ensure(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ix.Load() != nil {
+		return nil
+	}
+	return l.build(ctx)
+}
+
+// Related and ResolveTitle serve the article pages from the current index
+// (nothing before it is built).
 func (l *liveIndex) Related(id int64, n int, floor float64) []linking.Match {
-	return l.ix.Load().Related(id, n, floor)
+	if ix := l.ix.Load(); ix != nil {
+		return ix.Related(id, n, floor)
+	}
+	return nil
 }
 func (l *liveIndex) ResolveTitle(title string) (linking.Match, bool) {
-	return l.ix.Load().ResolveTitle(title)
+	if ix := l.ix.Load(); ix != nil {
+		return ix.ResolveTitle(title)
+	}
+	return linking.Match{}, false
 }
 
 // build indexes every public article into a new index, in the site's
@@ -182,6 +197,9 @@ func (l *liveIndex) sync(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ix := l.ix.Load()
+	if ix == nil {
+		return l.build(ctx)
+	}
 	seen := make(map[int64]bool, len(public))
 	for _, v := range public {
 		seen[v.ID] = true

@@ -42,8 +42,8 @@ func TestLiveIndex(t *testing.T) {
 	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	orchard := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
 
-	l, err := newLiveIndex(ctx, newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
-	if err != nil {
+	l := newLiveIndex(newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
+	if err := l.ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
 	related := func(slug string) []string {
@@ -169,8 +169,8 @@ func TestLiveIndexFollowsChanges(t *testing.T) {
 	for n := range 20 {
 		as = append(as, save(n))
 	}
-	l, err := newLiveIndex(ctx, newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
-	if err != nil {
+	l := newLiveIndex(newsroom.New(s, render.New(), clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil))), s, render.New(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "en")
+	if err := l.ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if bodies, _ := s.reads(); bodies != 20 {
@@ -279,8 +279,8 @@ func TestLiveIndexTrainsWordVectors(t *testing.T) {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	news := newsroom.New(s, render.New(), clk.Now, logger)
-	l, err := newLiveIndex(ctx, news, s, render.New(), logger, clk.Now, "en")
-	if err != nil {
+	l := newLiveIndex(news, s, render.New(), logger, clk.Now, "en")
+	if err := l.ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
 	l.minTrain = 50

@@ -189,6 +189,9 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := r.links.ensure(e.ctx); err != nil {
+		return nil, nil, err
+	}
 	h := e.serveHooks
 	loops := []func(context.Context){
 		func(ctx context.Context) { r.views.Run(ctx, h.every(viewFlushInterval)) },
@@ -250,10 +253,7 @@ func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, fil
 	if err := site.LoadSettings(e.ctx, s); err != nil {
 		return nil, err
 	}
-	links, err := newLiveIndex(e.ctx, news, s, renderer, logger, e.now, e.cfg.Language)
-	if err != nil {
-		return nil, err
-	}
+	links := newLiveIndex(news, s, renderer, logger, e.now, e.cfg.Language)
 	views := public.NewViewCounter(s, logger, e.now)
 	mux := http.NewServeMux()
 	opts := public.Options{

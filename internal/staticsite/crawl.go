@@ -29,6 +29,8 @@ type crawl struct {
 	// have (a photo size not made yet, a broken link).
 	missing  []string
 	progress progress
+	// beforeArticles runs Options.BeforeArticles once.
+	beforeArticles func() error
 }
 
 // page is what rendering one address gave.
@@ -136,6 +138,11 @@ func (c *crawl) remove(path string) {
 
 // render fetches the page at path and stages its file if it changed.
 func (c *crawl) render(ctx context.Context, path string) page {
+	if c.articlePaths[path] && c.x.opts.BeforeArticles != nil {
+		if err := c.beforeArticles(); err != nil {
+			return page{path: path, err: err}
+		}
+	}
 	resp, err := c.x.fetch(ctx, path)
 	if err != nil {
 		return page{path: path, err: err}

@@ -60,6 +60,10 @@ type Options struct {
 	Progress func(done, total int)
 	// Now is the clock, for the manifest's time of export.
 	Now func() time.Time
+	// BeforeArticles, when set, runs once before the first article page
+	// is rendered, and not at all when none is: what only article pages
+	// need (the linking index) is made there.
+	BeforeArticles func(context.Context) error
 
 	// stopAfterRecord makes Export stop once its commit is recorded, as
 	// if it were killed there (tests).
@@ -219,6 +223,9 @@ func (x *export) prepare() error {
 	if err := os.RemoveAll(x.staging); err != nil {
 		return fmt.Errorf("clear the files an interrupted export staged in %s: %w", x.staging, err)
 	}
+	if err := os.Mkdir(x.staging, 0o755); err != nil {
+		return fmt.Errorf("cannot write to the export directory %s: %w", x.dir, unwrapPath(err))
+	}
 	return nil
 }
 
@@ -254,6 +261,9 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 		articlePaths[a.Path] = true
 	}
 	c := &crawl{x: x, old: old, next: next, full: full, articlePaths: articlePaths, visited: map[string]bool{}}
+	if x.opts.BeforeArticles != nil {
+		c.beforeArticles = sync.OnceValue(func() error { return x.opts.BeforeArticles(ctx) })
+	}
 	if err := c.run(ctx, seeds); err != nil {
 		x.discardStaging()
 		return Summary{}, err

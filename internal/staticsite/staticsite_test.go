@@ -109,6 +109,36 @@ func TestExportFollowsLinks(t *testing.T) {
 	}
 }
 
+// What only article pages need is made once when one is rendered, and not
+// at all when none is: an export with nothing to do stays quick.
+func TestBeforeArticlesRunsOnlyForArticlePages(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	calls := 0
+	opts := options(dir, s)
+	state := "1"
+	opts.Articles = func(context.Context) ([]Article, error) {
+		return []Article{{ID: 1, Path: "/harbour/", State: state}}, nil
+	}
+	opts.BeforeArticles = func(context.Context) error { calls++; return nil }
+	if _, err := Export(context.Background(), opts); err != nil || calls != 1 {
+		t.Fatalf("full export: BeforeArticles ran %d times (%v); want once", calls, err)
+	}
+	if _, err := Export(context.Background(), opts); err != nil || calls != 1 {
+		t.Fatalf("export with nothing changed: BeforeArticles ran %d times in all (%v); want none more", calls, err)
+	}
+	state = "2"
+	if _, err := Export(context.Background(), opts); err != nil || calls != 2 {
+		t.Fatalf("export after an edit: BeforeArticles ran %d times in all (%v); want one more", calls, err)
+	}
+	// Its failure fails the export, which leaves the site as it was.
+	state = "3"
+	opts.BeforeArticles = func(context.Context) error { return errors.New("no index") }
+	if _, err := Export(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "no index") {
+		t.Fatalf("export whose BeforeArticles fails: %v", err)
+	}
+}
+
 func TestExportRefusesAnAddressOutsideTheDirectory(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "site")

@@ -138,6 +138,13 @@ func (x *siteExporter) watch(ctx context.Context) int {
 			}
 			fmt.Fprintf(x.e.stderr, "export: %s: %v\n", x.e.now().Format(time.TimeOnly), err)
 		}
+		if first {
+			// A first run with nothing to render left the linking index
+			// unbuilt: it is built now, not after the first edit.
+			if err := x.r.links.ensure(ctx); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(x.e.stderr, "export: build the linking index: %v\n", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return exitOK

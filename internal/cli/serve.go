@@ -23,9 +23,11 @@ import (
 	"github.com/datelinehq/dateline/internal/demo"
 	"github.com/datelinehq/dateline/internal/importer"
 	"github.com/datelinehq/dateline/internal/media"
+	"github.com/datelinehq/dateline/internal/metrics"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
 	"github.com/datelinehq/dateline/internal/web/admin"
 	"github.com/datelinehq/dateline/internal/web/public"
@@ -71,6 +73,7 @@ func serveCommand() *command {
 		summary: "serve the news site",
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen on this host:port (env DATELINE_ADDR)")
+			fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "answer /metrics (Prometheus) on this host:port, off the public address; none when empty (env DATELINE_METRICS_ADDR)")
 			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "folder of templates and static files overriding the built-in theme (env DATELINE_THEME)")
 			fs.StringVar(&cfg.SiteTitle, "site-title", cfg.SiteTitle, "the site's name in every page (env DATELINE_SITE_TITLE)")
 			fs.StringVar(&cfg.FeedContent, "feed-content", cfg.FeedContent, "what feeds carry of each article: full or summary (env DATELINE_FEED_CONTENT)")
@@ -128,13 +131,24 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 			return err
 		}
 	}
-	handler, loops, err := siteHandler(e, s, news, lib.Files, renderer, logger, cacheFor)
+	m := metrics.New(s)
+	handler, loops, err := siteHandler(e, s, news, lib.Files, renderer, logger, cacheFor, m)
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return err
+	}
+	var metricsAt string
+	if e.cfg.MetricsAddr != "" {
+		addr, stop, err := serveMetrics(e, m, logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+		metricsAt = fmt.Sprintf("; metrics at http://%s/metrics", addr)
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -159,7 +173,7 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 		running.Wait()
 	}()
 
-	fmt.Fprintf(e.stdout, "Dateline is serving http://%s/ (Ctrl-C stops it)\n", ln.Addr())
+	fmt.Fprintf(e.stdout, "Dateline is serving http://%s/ (Ctrl-C stops it)%s\n", ln.Addr(), metricsAt)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -180,12 +194,12 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 // in step with the store until their context is done: counting views,
 // following the linking index and the site settings. The caller runs
 // them, and waits for them before it closes the store.
-func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration) (http.Handler, []func(context.Context), error) {
+func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration, m *metrics.Metrics) (http.Handler, []func(context.Context), error) {
 	secret, err := s.Secret(e.ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := newReader(e, s, secret, news, files, renderer, logger, cacheFor, nil)
+	r, err := newReader(e, s, secret, news, files, renderer, logger, cacheFor, func(opts *public.Options) { opts.OnPageCache = m.PageCache })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,13 +221,75 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: r.site, Links: r.links.ix.Load, Logger: logger,
 		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
-	return r.site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path == "/admin" || strings.HasPrefix(req.URL.Path, "/admin/") {
+	health := healthHandler(s)
+	return m.Middleware(r.site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		switch {
+		case req.URL.Path == urls.Healthz || req.URL.Path == urls.Readyz:
+			metrics.SetRoute(req, req.URL.Path)
+			health.ServeHTTP(w, req)
+		case req.URL.Path == "/admin" || strings.HasPrefix(req.URL.Path, "/admin/"):
+			metrics.SetRoute(req, "/admin/")
 			adminHandler.ServeHTTP(w, req)
+		default:
+			r.pages.ServeHTTP(w, req)
+		}
+	}))), loops, nil
+}
+
+// readyTimeout bounds the database check of /readyz: a load balancer
+// waits for no longer.
+const readyTimeout = 2 * time.Second
+
+// healthHandler answers the load balancers' checks: /healthz while the
+// process runs, /readyz while the database answers with the schema this
+// node knows (503 with the reason otherwise; a node left behind by a
+// newer node's migration is not ready).
+func healthHandler(s store.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "use GET", http.StatusMethodNotAllowed)
 			return
 		}
-		r.pages.ServeHTTP(w, req)
-	})), loops, nil
+		if r.URL.Path == urls.Healthz {
+			fmt.Fprintln(w, "ok")
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := s.Ready(ctx); err != nil {
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: database: %v\n", err)
+			return
+		}
+		fmt.Fprintln(w, "ready: database: ok")
+	})
+}
+
+// serveMetrics answers /metrics on the metrics address until the returned
+// stop is called; addr is where it listens.
+func serveMetrics(e *env, m *metrics.Metrics, logger *slog.Logger) (addr net.Addr, stop func(), err error) {
+	ln, err := net.Listen("tcp", e.cfg.MetricsAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--metrics-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics address", "err", err)
+		}
+	}()
+	return ln.Addr(), func() {
+		srv.Close()
+		<-done
+	}, nil
 }
 
 // reader is the public site: its pages, and the parts the loops of serve
@@ -268,7 +344,7 @@ func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, fil
 		return nil, err
 	}
 	handlers.Register(mux)
-	return &reader{site: site, pages: public.CanonicalSlash(mux), public: handlers, links: links, views: views}, nil
+	return &reader{site: site, pages: metrics.Route(public.CanonicalSlash(mux)), public: handlers, links: links, views: views}, nil
 }
 
 // siteMenus reads the header and footer menus as readers see them.

@@ -42,6 +42,14 @@ func startServe(t *testing.T, args ...string) (string, func() int) {
 // writer for serve's log and messages.
 func startServeWith(t *testing.T, hooks *serveHooks, stderr io.Writer, args ...string) (string, func() int) {
 	t.Helper()
+	base, _, stop := startServeLine(t, hooks, stderr, args...)
+	return base, stop
+}
+
+// startServeLine is startServeWith that also returns the line serve
+// printed as it started.
+func startServeLine(t *testing.T, hooks *serveHooks, stderr io.Writer, args ...string) (string, string, func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
@@ -80,7 +88,7 @@ func startServeWith(t *testing.T, hooks *serveHooks, stderr io.Writer, args ...s
 		}
 	}
 	t.Cleanup(func() { stop() })
-	return strings.TrimSuffix(url, "/"), stop
+	return strings.TrimSuffix(url, "/"), line, stop
 }
 
 func TestServeDemoAndShutdown(t *testing.T) {
@@ -222,6 +230,8 @@ func TestServeBadSettings(t *testing.T) {
 		{[]string{"serve", "--db", db, "--addr", "nonsense"}, `--addr / DATELINE_ADDR: "nonsense" is not host:port`},
 		{[]string{"serve", "--db", db, "--theme", "/no/such/theme"}, `--theme / DATELINE_THEME: "/no/such/theme" is not a folder`},
 		{[]string{"serve", "--db", db, "--cache", "-1s"}, "--cache must not be negative"},
+		{[]string{"serve", "--db", db, "--metrics-addr", "9090"}, `--metrics-addr / DATELINE_METRICS_ADDR: "9090" is not host:port`},
+		{[]string{"serve", "--db", db, "--addr", "127.0.0.1:8080", "--metrics-addr", "127.0.0.1:8080"}, `--metrics-addr "127.0.0.1:8080" is the site's own address`},
 		{[]string{"serve", "--db", db, "extra"}, "takes no arguments"},
 	} {
 		_, errOut, code := dateline(t, test.args...)

@@ -26,6 +26,9 @@ type Config struct {
 	DB string
 	// Addr is where `dateline serve` listens, host:port.
 	Addr string
+	// MetricsAddr, when set, is where serve answers /metrics (host:port):
+	// an address of its own, kept off the public one.
+	MetricsAddr string
 	// Theme is a folder whose templates and static files replace the
 	// built-in ones of the same name; empty for the default theme.
 	Theme string
@@ -108,6 +111,7 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 	c := &Config{
 		DB:              getEnv(lookup, "DATELINE_DB", DefaultDB),
 		Addr:            getEnv(lookup, "DATELINE_ADDR", DefaultAddr),
+		MetricsAddr:     getEnv(lookup, "DATELINE_METRICS_ADDR", ""),
 		Theme:           getEnv(lookup, "DATELINE_THEME", ""),
 		SiteTitle:       getEnv(lookup, "DATELINE_SITE_TITLE", DefaultSiteTitle),
 		SiteDescription: getEnv(lookup, "DATELINE_SITE_DESCRIPTION", "News and analysis"),
@@ -188,6 +192,12 @@ func (c *Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return fmt.Errorf("--addr / DATELINE_ADDR: %q is not host:port (such as 127.0.0.1:8080)", c.Addr)
+	}
+	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
+		return fmt.Errorf("--metrics-addr / DATELINE_METRICS_ADDR: %q is not host:port (such as 127.0.0.1:9090)", c.MetricsAddr)
+	}
+	if _, port, _ := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr == c.Addr && port != "0" {
+		return fmt.Errorf("--metrics-addr %q is the site's own address: give the metrics one of their own, off the public one", c.MetricsAddr)
 	}
 	if c.Theme != "" {
 		if fi, err := os.Stat(c.Theme); err != nil || !fi.IsDir() {

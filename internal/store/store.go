@@ -82,8 +82,25 @@ type Store interface {
 	// (ChangePoll), PostgreSQL listens to the notices the writes of
 	// articles, comments, settings and the rest readers see send.
 	WatchChanges(ctx context.Context, changed func()) error
+	// Ready returns nil when the database answers and holds the schema
+	// this binary knows, and otherwise the reason (wrapping ErrSchema for
+	// a schema another version migrated): a load balancer's readiness.
+	Ready(ctx context.Context) error
+	// Pool describes the database connections as they are now.
+	Pool() PoolStats
 	// Close releases the database connections.
 	Close() error
+}
+
+// PoolStats describes a store's database connections, for metrics.
+type PoolStats struct {
+	Max   int // the most the store opens (0: no limit)
+	Open  int // open now
+	InUse int // serving a statement now
+	// Waits counts the times a statement waited for a connection, and
+	// Waited is how long they waited in all.
+	Waits  int64
+	Waited time.Duration
 }
 
 // ChangePoll is how often a store that polls for changes (SQLite) looks.

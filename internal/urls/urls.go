@@ -167,11 +167,22 @@ var notArticle = map[string]bool{
 	AuthorListing:                      true,
 	"admin":                            true,
 	strings.Trim(Search, "/"):          true,
+	strings.Trim(Healthz, "/"):         true,
+	strings.Trim(Readyz, "/"):          true,
 }
+
+// A node's health for load balancers: Healthz answers while the process
+// runs, Readyz while it can serve (its database answers, with the schema
+// it knows).
+const (
+	Healthz = "/healthz"
+	Readyz  = "/readyz"
+)
 
 // Reserved reports whether slug begins another page's address than an
 // article's or a section's (the home page's numbered pages, feeds, tag
-// and author archives, static files, photos, search, the admin), so that no
+// and author archives, static files, photos, search, the admin, the health
+// checks), so that no
 // article or section may take it.
 func Reserved(slug string) bool { return notArticle[slug] }
 

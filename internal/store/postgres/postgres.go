@@ -123,6 +123,19 @@ func (db *DB) Close() error {
 }
 
 // checkSchema refuses, for a store that does not migrate, a database
+// Ready checks that the server answers and the database holds this
+// binary's schema; see store.Store.
+func (db *DB) Ready(ctx context.Context) error { return db.checkSchema(ctx) }
+
+// Pool describes pgxpool's connections; see store.Store.
+func (db *DB) Pool() store.PoolStats {
+	st := db.pool.Stat()
+	return store.PoolStats{
+		Max: int(st.MaxConns()), Open: int(st.TotalConns()), InUse: int(st.AcquiredConns()),
+		Waits: st.EmptyAcquireCount(), Waited: st.EmptyAcquireWaitTime(),
+	}
+}
+
 // without Dateline's schema or with another version of it than this
 // binary's; see sqlstore.CheckSchema.
 func (db *DB) checkSchema(ctx context.Context) error {

@@ -149,6 +149,20 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 	return db, nil
 }
 
+// Ready checks that the file answers a read and holds this binary's
+// schema; see store.Store.
+func (db *DB) Ready(ctx context.Context) error { return db.checkSchema(ctx) }
+
+// Pool adds up the writer's and the readers' connections; see
+// store.Store.
+func (db *DB) Pool() store.PoolStats {
+	w, r := db.writer.Stats(), db.reader.Stats()
+	return store.PoolStats{
+		Max: w.MaxOpenConnections + r.MaxOpenConnections, Open: w.OpenConnections + r.OpenConnections, InUse: w.InUse + r.InUse,
+		Waits: w.WaitCount + r.WaitCount, Waited: w.WaitDuration + r.WaitDuration,
+	}
+}
+
 // checkSchema refuses a database without Dateline's schema or with
 // another version of it than this binary's; see sqlstore.CheckSchema.
 func (db *DB) checkSchema(ctx context.Context) error {

@@ -14,6 +14,7 @@ var changeTests = []struct {
 	fn   func(t *testing.T, s store.Store)
 }{
 	{"WatchChangesSeesWrites", testWatchChanges},
+	{"ReadyAndPool", testReadyAndPool},
 }
 
 // A watcher hears of a write committed by another connection, and stops
@@ -54,5 +55,22 @@ func testWatchChanges(t *testing.T, s store.Store) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("WatchChanges did not return once its context was done")
+	}
+}
+
+// A node's readiness: the database answers and holds this binary's
+// schema. The connections it reports are there to be counted.
+func testReadyAndPool(t *testing.T, s store.Store) {
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready = %v on a migrated store", err)
+	}
+	mustCreate(t, s, sample("counted"))
+	if p := s.Pool(); p.Open < 1 || p.InUse < 0 || p.InUse > p.Open || p.Max != 0 && p.Open > p.Max || p.Waits < 0 {
+		t.Errorf("Pool = %+v after a write: want open connections within the limit", p)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Ready(cancelled); err == nil {
+		t.Error("Ready answered nil for a cancelled check: it did not ask the database")
 	}
 }

@@ -50,6 +50,14 @@ var allowed = map[string]string{
 	"github.com/bep/imagemeta":                        "reading the EXIF orientation of uploaded photos (Hugo's reader)",
 	"github.com/nicksnyder/go-i18n/v2":                "the public theme's message catalogue with CLDR plural rules (Hugo's i18n)",
 	"github.com/gohugoio/locales":                     "CLDR month names and date patterns for dates in the site's language (Hugo's data)",
+	"github.com/prometheus/client_golang":             "/metrics in Prometheus's format, with the official client (internal/metrics)",
+	"github.com/prometheus/client_model":              "required by the Prometheus client (the metric types)",
+	"github.com/prometheus/common":                    "required by the Prometheus client (the text format)",
+	"github.com/prometheus/procfs":                    "required by the Prometheus client (the process's figures from /proc)",
+	"github.com/beorn7/perks":                         "required by the Prometheus client (summary quantiles)",
+	"github.com/cespare/xxhash/v2":                    "required by the Prometheus client (label hashing)",
+	"github.com/munnerz/goautoneg":                    "required by the Prometheus client (content negotiation)",
+	"google.golang.org/protobuf":                      "required by the Prometheus client (its metric model is protobuf)",
 }
 
 // testOnly maps each module that go.mod requires for tests alone to the

@@ -162,6 +162,8 @@ type pageCache struct {
 	// waiting, when set (by tests), is called as a reader starts to wait
 	// for another reader's build.
 	waiting func()
+	// observe, when set, is told whether each page served was a hit.
+	observe func(hit bool)
 }
 
 // pageBuild is one build of a page, shared by the readers who wait for
@@ -184,8 +186,8 @@ func (c *pageCache) appendKey(dst []byte, r *http.Request) []byte {
 	return append(c.site.AppendBaseURL(dst, r), r.URL.Path...)
 }
 
-func newPageCache(site *web.Site, ttl time.Duration, now func() time.Time) *pageCache {
-	return &pageCache{site: site, ttl: ttl, now: now, pages: map[string]*cachedPage{}, building: map[string]*pageBuild{}}
+func newPageCache(site *web.Site, ttl time.Duration, now func() time.Time, observe func(hit bool)) *pageCache {
+	return &pageCache{site: site, ttl: ttl, now: now, observe: observe, pages: map[string]*cachedPage{}, building: map[string]*pageBuild{}}
 }
 
 // serve answers r with its page, building it when the cache has no fresh
@@ -199,11 +201,15 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, build func() (
 	c.mu.RLock()
 	p := c.pages[string(key)] // no copy of key for a lookup
 	c.mu.RUnlock()
-	if p == nil || !now.Before(p.expires) {
+	hit := p != nil && now.Before(p.expires)
+	if !hit {
 		var err error
 		if p, err = c.fresh(r.Context(), key, now, build); err != nil {
 			return err
 		}
+	}
+	if c.observe != nil {
+		c.observe(hit)
 	}
 	if onServe != nil {
 		onServe(p)

@@ -110,6 +110,9 @@ type Options struct {
 	CommentsAt string
 	// NoCommentForm leaves the form out: comments are closed to readers.
 	NoCommentForm bool
+	// OnPageCache, when set, is told of each reader page served: from
+	// the page cache (hit) or built for the request.
+	OnPageCache func(hit bool)
 }
 
 // New returns the reader handlers. Views are counted by views. It
@@ -137,7 +140,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		listings: newTTLCache[listingKey, []int64](opts.CacheFor, opts.Now),
 		latest:   newTTLCache[string, []*article.Article](opts.CacheFor, opts.Now),
 		limits:   newRateLimiter(opts.Now),
-		pages:    newPageCache(site, pageCacheFor, opts.Now),
+		pages:    newPageCache(site, pageCacheFor, opts.Now, opts.OnPageCache),
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,

@@ -1,0 +1,176 @@
+// Package metrics counts what a node does, in Prometheus's format: the
+// requests by route and status and how long they took, the page cache's
+// hits and misses, the database's connections and the comments waiting
+// for a moderator, besides the Go runtime's and the process's own figures.
+// Nothing here is served on the site's public address: serve gives it an
+// address of its own (--metrics-addr).
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds a node's metrics. Its methods are safe for concurrent use.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	cache    *prometheus.CounterVec
+}
+
+// New returns the metrics of a node serving s.
+func New(s store.Store) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dateline_http_requests_total",
+			Help: "Requests answered, by route (the pattern that served them) and status code.",
+		}, []string{"route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dateline_http_request_duration_seconds",
+			Help: "Time to answer a request, by route.",
+			// From a cached page (well under a millisecond) to a page
+			// built from a slow database.
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dateline_page_cache_requests_total",
+			Help: "Reader pages served from the page cache (hit) or built for the request (miss).",
+		}, []string{"result"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.cache,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&storeCollector{s: s})
+	return m
+}
+
+// Handler serves the metrics in Prometheus's text format. A figure that
+// cannot be read (the database is away) is left out, and the others are
+// still served.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// PageCache counts a reader page served from the cache (hit) or built.
+func (m *Metrics) PageCache(hit bool) {
+	if hit {
+		m.cache.WithLabelValues("hit").Inc()
+	} else {
+		m.cache.WithLabelValues("miss").Inc()
+	}
+}
+
+type routeKey struct{}
+
+// route is where Route leaves the pattern that served a request for
+// Middleware, which runs outside the handlers that may copy the request.
+type route struct{ pattern string }
+
+// Unmatched is the route of a request no pattern served (a 404 before any
+// handler, a malformed address).
+const Unmatched = "unmatched"
+
+// Middleware counts and times each request h answers, by the route Route
+// or SetRoute recorded for it.
+func (m *Metrics) Middleware(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rt := &route{}
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)))
+		pattern := rt.pattern
+		if pattern == "" {
+			pattern = Unmatched
+		}
+		m.requests.WithLabelValues(pattern, strconv.Itoa(rec.status)).Inc()
+		m.latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+	})
+}
+
+// Route records, for Middleware, the pattern of mux that served each
+// request ("GET /{slug}/", not the address itself, so that the routes are
+// few).
+func Route(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if r.Pattern != "" {
+			SetRoute(r, r.Pattern)
+		}
+	})
+}
+
+// SetRoute records the route of r for Middleware, unless one is recorded.
+func SetRoute(r *http.Request, pattern string) {
+	if rt, ok := r.Context().Value(routeKey{}).(*route); ok && rt.pattern == "" {
+		rt.pattern = pattern
+	}
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// storeCollector reads the store's figures at each scrape.
+type storeCollector struct{ s store.Store }
+
+var (
+	poolMaxDesc    = prometheus.NewDesc("dateline_db_connections_max", "The most database connections the node opens (0: no limit).", nil, nil)
+	poolOpenDesc   = prometheus.NewDesc("dateline_db_connections_open", "Database connections open.", nil, nil)
+	poolInUseDesc  = prometheus.NewDesc("dateline_db_connections_in_use", "Database connections serving a statement.", nil, nil)
+	poolWaitsDesc  = prometheus.NewDesc("dateline_db_connection_waits_total", "Times a statement waited for a free database connection.", nil, nil)
+	poolWaitedDesc = prometheus.NewDesc("dateline_db_connection_wait_seconds_total", "Time statements spent waiting for a free database connection.", nil, nil)
+	pendingDesc    = prometheus.NewDesc("dateline_comments_pending", "Comments waiting for a moderator.", nil, nil)
+)
+
+// scrapeTimeout bounds the database reads of one scrape.
+const scrapeTimeout = 2 * time.Second
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{poolMaxDesc, poolOpenDesc, poolInUseDesc, poolWaitsDesc, poolWaitedDesc, pendingDesc} {
+		ch <- d
+	}
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	p := c.s.Pool()
+	ch <- prometheus.MustNewConstMetric(poolMaxDesc, prometheus.GaugeValue, float64(p.Max))
+	ch <- prometheus.MustNewConstMetric(poolOpenDesc, prometheus.GaugeValue, float64(p.Open))
+	ch <- prometheus.MustNewConstMetric(poolInUseDesc, prometheus.GaugeValue, float64(p.InUse))
+	ch <- prometheus.MustNewConstMetric(poolWaitsDesc, prometheus.CounterValue, float64(p.Waits))
+	ch <- prometheus.MustNewConstMetric(poolWaitedDesc, prometheus.CounterValue, p.Waited.Seconds())
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	n, err := c.s.CountComments(ctx, store.CommentQuery{State: comment.Pending})
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(pendingDesc, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(pendingDesc, prometheus.GaugeValue, float64(n))
+}

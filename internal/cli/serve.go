@@ -3,7 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base32"
 	"errors"
 	"flag"
@@ -369,7 +370,7 @@ func siteMenus(news *newsroom.Service) func(context.Context) ([]web.MenuLink, []
 
 // firstRunSetupCode returns the code the admin's first-run setup asks
 // for, and prints it on the console, when the store has no account yet:
-// DATELINE_SETUP_CODE, or a random one. Whoever reaches /admin/setup
+// DATELINE_SETUP_CODE, or the site's own (the same on every node). Whoever reaches /admin/setup
 // first could otherwise claim a new installation.
 func firstRunSetupCode(e *env, s store.Store) (string, error) {
 	n, err := s.CountUsers(e.ctx)
@@ -378,11 +379,16 @@ func firstRunSetupCode(e *env, s store.Store) (string, error) {
 	}
 	code := e.cfg.SetupCode
 	if code == "" {
-		b := make([]byte, 10)
-		if _, err := rand.Read(b); err != nil {
+		// One code for the site, not one per node: behind a load
+		// balancer the setup form reaches any node. It is made from the
+		// site's secret, which every node shares and none shows.
+		secret, err := s.Secret(e.ctx)
+		if err != nil {
 			return "", err
 		}
-		code = strings.ToLower(base32.StdEncoding.EncodeToString(b))
+		mac := hmac.New(sha256.New, secret)
+		mac.Write([]byte("dateline first-run setup code"))
+		code = strings.ToLower(base32.StdEncoding.EncodeToString(mac.Sum(nil)[:10]))
 	}
 	fmt.Fprintf(e.stderr, "No account yet: open /admin/setup and enter the setup code %s (or run dateline user add).\n", code)
 	return code, nil

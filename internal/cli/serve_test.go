@@ -293,22 +293,32 @@ func TestServeUsesSiteSettings(t *testing.T) {
 }
 
 // TestFirstRunSetupCode checks that serve prints a setup code while there
-// is no account (the chosen one, or a random one), and none after.
+// is no account (the chosen one, or the site's), and none after. Every
+// node of a site prints the same code: behind a load balancer the setup
+// form may reach any of them.
 func TestFirstRunSetupCode(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
+	open := func(path string) store.Store {
+		s, err := sqlite.Open(ctx, path, store.Options{Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
 	}
-	defer s.Close()
+	path := filepath.Join(t.TempDir(), "site.db")
+	s, otherNode, otherSite := open(path), open(path), open(filepath.Join(t.TempDir(), "other.db"))
 	var stderr strings.Builder
 	e := &env{ctx: ctx, cfg: &config.Config{}, stdout: io.Discard, stderr: &stderr, now: clock.Now}
 	first, err := firstRunSetupCode(e, s)
 	if err != nil || len(first) < 16 || !strings.Contains(stderr.String(), first) {
-		t.Fatalf("random code %q, %v; printed %q", first, err, stderr.String())
+		t.Fatalf("site code %q, %v; printed %q", first, err, stderr.String())
 	}
-	if second, _ := firstRunSetupCode(e, s); second == first {
-		t.Error("two starts printed the same random code")
+	if again, _ := firstRunSetupCode(e, otherNode); again != first {
+		t.Errorf("another node of the site printed %q, the first %q: want one code for the site", again, first)
+	}
+	if other, _ := firstRunSetupCode(e, otherSite); other == first || len(other) < 16 {
+		t.Errorf("another site's code is %q, the first site's %q: want a code of its own", other, first)
 	}
 	e.cfg.SetupCode = "chosen-code"
 	if got, _ := firstRunSetupCode(e, s); got != "chosen-code" {

@@ -230,12 +230,25 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 			health.ServeHTTP(w, req)
 		case req.URL.Path == "/admin" || strings.HasPrefix(req.URL.Path, "/admin/"):
 			metrics.SetRoute(req, "/admin/")
-			adminHandler.ServeHTTP(w, req)
+			ctx, cancel := context.WithTimeout(req.Context(), adminTimeout)
+			defer cancel()
+			adminHandler.ServeHTTP(w, req.WithContext(ctx))
 		default:
-			r.pages.ServeHTTP(w, req)
+			ctx, cancel := context.WithTimeout(req.Context(), pageTimeout)
+			defer cancel()
+			r.pages.ServeHTTP(w, req.WithContext(ctx))
 		}
 	}))), loops, nil
 }
+
+// How long a request may wait on the database before it is answered 503
+// (a reader's page) or its error page (the admin's, whose uploads and
+// saves take longer): a database cut off by a network partition must not
+// hold every request for as long as the partition lasts.
+const (
+	pageTimeout  = 10 * time.Second
+	adminTimeout = time.Minute
+)
 
 // readyTimeout bounds the database check of /readyz: a load balancer
 // waits for no longer.

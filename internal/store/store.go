@@ -33,6 +33,10 @@ var (
 	// binary cannot use: newer than it knows, or from another program,
 	// or (for a store opened ReadOnly) older than it needs.
 	ErrSchema = errors.New("unsupported schema")
+	// ErrUnavailable is wrapped by errors from a database that could not
+	// be reached or was busy past the store's wait: the request may
+	// succeed when tried again (a reader gets 503 with Retry-After).
+	ErrUnavailable = errors.New("the database is unavailable")
 	// ErrNoDatabase is wrapped by errors from opening ReadOnly a database
 	// that does not exist or holds no Dateline schema: a read-only store
 	// creates nothing.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,9 +58,26 @@ func StatusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, context.Canceled):
 		return 499 // the reader went away; nothing is sent
+	case Unavailable(err):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
+
+// Unavailable reports whether err says the database could not answer in
+// time (unreachable, busy, or past the request's deadline): the request
+// may be tried again.
+func Unavailable(err error) bool {
+	return errors.Is(err, store.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// RetryAfter is what a 503 asks clients to wait, in seconds.
+const RetryAfter = "5"
+
+// unavailableLogEvery is how often a database that stays away is logged:
+// once, then once an interval with the count of requests it failed, not a
+// line for each of them.
+const unavailableLogEvery = 10 * time.Second
 
 // Site holds what every handler shares: the templates, the assets, the
 // site's settings and the logger.
@@ -82,6 +100,11 @@ type Site struct {
 	Menus     func(ctx context.Context) (header, footer []MenuLink, err error)
 	overrides atomic.Pointer[SiteInfo]
 	menus     atomic.Pointer[[2][]MenuLink]
+	// unavailable counts the requests failed for an unavailable database
+	// since it was last logged, at logged.
+	unavailableMu sync.Mutex
+	unavailable   int
+	logged        time.Time
 }
 
 // MenuLink is a link of a menu.
@@ -304,6 +327,11 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusBadRequest:
 		page.Heading = l.Text("error_bad_request")
 		page.Message = err.Error()
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", RetryAfter)
+		s.LogUnavailable(r, err)
+		page.Heading = l.Text("error_server")
+		page.Message = l.Text("error_server_text")
 	default:
 		if status < 500 {
 			page.Heading = http.StatusText(status)
@@ -319,6 +347,23 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.Templates.errorPage.Render(w, status, page); err != nil {
 		s.Logger.Error("render error page", "err", err)
+	}
+}
+
+// LogUnavailable logs a request failed for an unavailable database: the
+// first at once, then one line an interval with how many failed since.
+func (s *Site) LogUnavailable(r *http.Request, err error) {
+	now := s.Now()
+	s.unavailableMu.Lock()
+	s.unavailable++
+	n := s.unavailable
+	due := now.Sub(s.logged) >= unavailableLogEvery
+	if due {
+		s.unavailable, s.logged = 0, now
+	}
+	s.unavailableMu.Unlock()
+	if due {
+		s.Logger.Error("database unavailable: answered 503", "requests", n, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
 

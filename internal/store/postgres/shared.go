@@ -3,6 +3,10 @@ package postgres
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store/sqlstore"
@@ -144,6 +148,24 @@ func (db *DB) Bytewise(col string) string { return col + ` COLLATE "C"` }
 // LockTable holds off other writers of table, not readers.
 func (db *DB) LockTable(table string) string {
 	return "LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE"
+}
+
+// Unavailable is a server that cannot be reached or answered too late: a
+// refused or cut connection, a connection or statement timeout, a deadline,
+// and the server's own connection exceptions (class 08), lack of resources
+// (class 53: too many connections) and shutdowns (57P01-57P03).
+func (db *DB) Unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		code := pgErr.Code
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") ||
+			code == "57P01" || code == "57P02" || code == "57P03" || code == "57014"
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // Constraint names a broken unique or foreign key constraint.

@@ -107,6 +107,30 @@ const (
 	sqliteConstraintUnique     = 2067
 )
 
+// Unavailable is SQLite's busy and locked errors, which come once the
+// busy timeout has passed with another writer holding the file, and a
+// deadline that ended the wait sooner.
+func (db *DB) Unavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqliteBusy, sqliteLocked:
+		return true
+	}
+	return false
+}
+
+// SQLite's primary result codes for a database held by another connection.
+const (
+	sqliteBusy   = 5
+	sqliteLocked = 6
+)
+
 // Constraint names a broken unique constraint as PostgreSQL would
 // (table_column_key), from SQLite's "UNIQUE constraint failed:
 // users.email_key"; a foreign key's has no name in SQLite.

@@ -126,6 +126,9 @@ type Dialect interface {
 	// Constraint names the constraint a unique or foreign key violation
 	// broke, and which it was; "" for any other error.
 	Constraint(err error) (name string, kind Violation)
+	// Unavailable reports whether err says the database could not be
+	// reached, or was busy past the store's wait: worth trying again.
+	Unavailable(err error) bool
 }
 
 // Violation is a kind of broken constraint.
@@ -183,9 +186,14 @@ func New(db Backend, now func() time.Time) *Store { return &Store{db: db, now: n
 // wrap names the store operation in an error, keeping it matchable with
 // errors.Is.
 func (s *Store) wrap(errp *error, format string, args ...any) {
-	if *errp != nil {
-		*errp = fmt.Errorf(s.db.Name()+": "+format+": %w", append(args, *errp)...)
+	if *errp == nil {
+		return
 	}
+	if !errors.Is(*errp, store.ErrUnavailable) && s.db.Unavailable(*errp) {
+		*errp = fmt.Errorf(s.db.Name()+": "+format+": %w: %w", append(args, store.ErrUnavailable, *errp)...)
+		return
+	}
+	*errp = fmt.Errorf(s.db.Name()+": "+format+": %w", append(args, *errp)...)
 }
 
 // each runs query on c and calls fn with every row it returns, stopping

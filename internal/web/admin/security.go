@@ -95,6 +95,11 @@ func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &httpErr) {
 			p.Message = httpErr.Message
 		}
+	case status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", web.RetryAfter)
+		h.site.LogUnavailable(r, err)
+		p.Title = "The database is not answering"
+		p.Message = "It did not answer in time. Try again in a moment; if you were saving, look first whether the change was saved."
 	case status >= 500:
 		h.logger.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p.Title = "Something went wrong"

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -164,7 +165,17 @@ type pageCache struct {
 	waiting func()
 	// observe, when set, is told whether each page served was a hit.
 	observe func(hit bool)
+	// downUntil is set when a build found the database unavailable:
+	// until then, a page past its time is served as it is, without a
+	// build (see serve).
+	downUntil atomic.Pointer[time.Time]
 }
+
+// staleHold is how long after a build found the database unavailable the
+// pages past their time are served without asking it again: readers get
+// them at once instead of each waiting out a timeout, and one request in
+// that time tries the database.
+const staleHold = 5 * time.Second
 
 // pageBuild is one build of a page, shared by the readers who wait for
 // it. page and err are set before done is closed.
@@ -202,10 +213,23 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, build func() (
 	p := c.pages[string(key)] // no copy of key for a lookup
 	c.mu.RUnlock()
 	hit := p != nil && now.Before(p.expires)
+	if !hit && p != nil && c.down(now) {
+		hit = true // stale, served at once while the database is away
+	}
 	if !hit {
+		stale := p
 		var err error
 		if p, err = c.fresh(r.Context(), key, now, build); err != nil {
-			return err
+			if !web.Unavailable(err) {
+				return err
+			}
+			c.downUntil.Store(new(now.Add(staleHold)))
+			if stale == nil {
+				return err
+			}
+			// The page last built is better than an error, as a CDN's
+			// stale-if-error serves it.
+			p = stale
 		}
 	}
 	if c.observe != nil {
@@ -276,7 +300,9 @@ func (c *pageCache) fresh(ctx context.Context, key []byte, now time.Time, build 
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		builderLeft := errors.Is(b.err, context.Canceled) || errors.Is(b.err, context.DeadlineExceeded)
+		// A builder past its deadline waited on the database, as this
+		// reader would: that is an answer, not a reader gone.
+		builderLeft := errors.Is(b.err, context.Canceled)
 		if !builderLeft || ctx.Err() != nil {
 			return b.page, b.err
 		}
@@ -296,6 +322,7 @@ func (c *pageCache) runBuild(key string, b *pageBuild, now time.Time, build func
 					c.pages = map[string]*cachedPage{}
 				}
 				c.pages[key] = b.page
+				c.downUntil.Store(nil)
 			}
 		}
 		c.mu.Unlock()
@@ -319,6 +346,13 @@ func (c *pageCache) clear() {
 	c.pages = map[string]*cachedPage{}
 	c.building = map[string]*pageBuild{}
 	c.mu.Unlock()
+}
+
+// down reports whether a build found the database unavailable less than
+// staleHold ago.
+func (c *pageCache) down(now time.Time) bool {
+	until := c.downUntil.Load()
+	return until != nil && now.Before(*until)
 }
 
 // maxCachedBodies bounds the rendered-body cache.

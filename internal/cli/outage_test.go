@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -239,5 +240,28 @@ func TestServeWithSQLiteHeldByAnotherWriter(t *testing.T) {
 	resp = postComment(t, base, slug, url.Values{"author": {"Nils"}, "email": {"nils@mail.example"}, "comment": {"Is the quay open on Sunday?"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("the comment after the lock went: %d, want 303", resp.StatusCode)
+	}
+}
+
+// A shutdown that outlives its limit says what it cut off, not "context
+// deadline exceeded".
+func TestServeShutdownPastItsLimitSaysWhy(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	var log lockedBuffer
+	base, stop := startServeWith(t, &serveHooks{shutdownTimeout: 200 * time.Millisecond}, &log, "--db", db)
+	// A request whose body never finishes arriving keeps its handler busy.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /some-story/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nauthor=")
+	time.Sleep(200 * time.Millisecond)
+	if code := stop(); code == 0 {
+		t.Fatal("serve exited 0 with a request cut off")
+	}
+	if got := log.String(); !strings.Contains(got, "requests still running 200ms after the shutdown began were cut off") || strings.Contains(got, "context deadline exceeded") {
+		t.Errorf("serve said:\n%s", got)
 	}
 }

@@ -55,6 +55,8 @@ type serveHooks struct {
 	loopInterval time.Duration
 	// wrapStore, when set, wraps the store serve opens (and closes).
 	wrapStore func(store.Store) store.Store
+	// shutdownTimeout, when not zero, replaces shutdownTimeout.
+	shutdownTimeout time.Duration
 }
 
 // every returns how often a background loop runs.
@@ -181,9 +183,17 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 	case err = <-served:
 	case <-e.ctx.Done():
 		logger.Info("shutting down: finishing requests in flight")
-		shutdown, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		limit := shutdownTimeout
+		if h := e.serveHooks; h != nil && h.shutdownTimeout > 0 {
+			limit = h.shutdownTimeout
+		}
+		shutdown, cancel := context.WithTimeout(context.Background(), limit)
 		err = srv.Shutdown(shutdown)
 		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			srv.Close()
+			err = fmt.Errorf("requests still running %v after the shutdown began were cut off (slow readers or a database that did not answer)", limit)
+		}
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

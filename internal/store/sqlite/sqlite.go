@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
@@ -257,6 +258,9 @@ func explain(path string, readOnly bool, err error) error {
 	if strings.Contains(err.Error(), "file is not a database") {
 		return fmt.Errorf("not an SQLite database: %w", err)
 	}
+	if full := diskFull(path, err); full != "" {
+		return fmt.Errorf("%s (SQLite: %w)", full, err)
+	}
 	if !isAccessError(err) {
 		return err
 	}
@@ -288,6 +292,41 @@ func explain(path string, readOnly bool, err error) error {
 	os.Remove(f.Name())
 	return err
 }
+
+// diskFull names a full disk as the cause of err, SQLite's "disk full"
+// or an I/O error (it cannot grow the -shm file and says only "disk I/O
+// error (4874)"), when the file system holding path has no room left; ""
+// otherwise.
+func diskFull(path string, err error) string {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	if code := se.Code() & 0xff; code != sqliteIOErr && code != sqliteFull {
+		return ""
+	}
+	dir := filepath.Dir(absolute(path))
+	var st syscall.Statfs_t
+	if syscall.Statfs(dir, &st) != nil {
+		return ""
+	}
+	free := uint64(st.Bavail) * uint64(st.Bsize)
+	if free >= lowDiskSpace {
+		return ""
+	}
+	return fmt.Sprintf("the disk holding %s is full (%d kB free): free some space there, then start again", dir, free>>10)
+}
+
+// lowDiskSpace is the free space below which an I/O error is put down to
+// a full disk: SQLite grows its files a page or a 32 kB -shm block at a
+// time.
+const lowDiskSpace = 1 << 20
+
+// SQLite's primary result codes for an I/O error and a full disk.
+const (
+	sqliteIOErr = 10
+	sqliteFull  = 13
+)
 
 func escapePath(p string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)

@@ -111,7 +111,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 	changes := make(chan struct{}, 1)
 	watchErr := make(chan error, 1)
 	go func() {
-		watchErr <- x.s.WatchChanges(ctx, func() {
+		watchErr <- x.s.WatchChanges(ctx, func(string) {
 			select {
 			case changes <- struct{}{}:
 			default:

@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"log/slog"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,8 +42,11 @@ type liveIndex struct {
 	// language is the site's language when its settings name none.
 	language string
 
-	mu       sync.Mutex // serialises sync and build
+	mu sync.Mutex // serialises sync and build
+	// versions are the indexed articles' versions, and digests what the
+	// index read of each (see docDigest).
 	versions map[int64]int
+	digests  map[int64]uint64
 	// built is the language of the current index and trained the set of
 	// trained vectors it ranks with (zero for none).
 	built   string
@@ -107,11 +112,18 @@ func (l *liveIndex) build(ctx context.Context) error {
 		// Ranking without them beats serving no related articles.
 		l.logger.Error("read the trained word vectors: ranking without them", "err", err)
 	}
-	ix, versions := linking.NewIndexFor(language, table), map[int64]int{}
+	ix, versions, digests := linking.NewIndexFor(language, table), map[int64]int{}, map[int64]uint64{}
+	var digestsMu sync.Mutex
 	start := time.Now()
 	load := ix.Loader(runtime.GOMAXPROCS(0))
 	err = l.store.EachArticle(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story}, func(a *article.Article) error {
-		load.Add(func() linking.Doc { return linking.DocFromArticle(l.renderer, a) })
+		load.Add(func() linking.Doc {
+			d := linking.DocFromArticle(l.renderer, a)
+			digestsMu.Lock()
+			digests[a.ID] = docDigest(d)
+			digestsMu.Unlock()
+			return d
+		})
 		versions[a.ID] = a.Version
 		return nil
 	})
@@ -120,7 +132,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 		return err
 	}
 	l.ix.Store(ix)
-	l.versions = versions
+	l.versions, l.digests = versions, digests
 	l.built, l.trained, l.checked = language, trained, l.now()
 	l.logger.Info("linking index built", "articles", ix.Len(), "trained_vectors", table != nil, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -214,13 +226,23 @@ func (l *liveIndex) sync(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ix.Upsert(linking.DocFromArticle(l.renderer, whole))
+		// A new version that changes nothing the index reads (a note,
+		// a photo, the comments closed) leaves the index alone: indexing
+		// an article again shifts other articles' weights a little (see
+		// linking.Index.Stale), and a node would then rank differently
+		// from one that has just started.
+		d := linking.DocFromArticle(l.renderer, whole)
+		if digest := docDigest(d); digest != l.digests[v.ID] {
+			ix.Upsert(d)
+			l.digests[v.ID] = digest
+		}
 		l.versions[v.ID] = whole.Version
 	}
 	for id := range l.versions {
 		if !seen[id] {
 			ix.Remove(id)
 			delete(l.versions, id)
+			delete(l.digests, id)
 		}
 	}
 	if stale, n := ix.Stale(); stale > 0 && float64(stale) >= l.rebuildShare*float64(max(n, 1)) {
@@ -263,4 +285,20 @@ func siteLanguage(ctx context.Context, s store.Store, fallback string) (string, 
 		return settings.Language, nil
 	}
 	return fallback, nil
+}
+
+// digestSeed seeds docDigest: digests are compared within one process.
+var digestSeed = maphash.MakeSeed()
+
+// docDigest sums up everything of d the index reads.
+func docDigest(d linking.Doc) uint64 {
+	var h maphash.Hash
+	h.SetSeed(digestSeed)
+	for _, s := range append([]string{d.Slug, d.Title, d.Standfirst, d.Text, d.Published.UTC().Format(time.RFC3339Nano)}, append(d.Headings, d.Tags...)...) {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	// The counts keep a heading from passing for a tag.
+	h.WriteString(strconv.Itoa(len(d.Headings)) + "/" + strconv.Itoa(len(d.Tags)))
+	return h.Sum64()
 }

@@ -217,8 +217,10 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	if err := r.links.ensure(e.ctx); err != nil {
 		return nil, nil, err
 	}
+	follower := newChangeFollower(s, r, logger, m)
 	h := e.serveHooks
 	loops := []func(context.Context){
+		follower.run,
 		func(ctx context.Context) { r.views.Run(ctx, h.every(viewFlushInterval)) },
 		func(ctx context.Context) { r.links.run(ctx, h.every(linkIndexInterval)) },
 		func(ctx context.Context) { r.site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
@@ -232,7 +234,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: r.site, Links: r.links.ix.Load, Logger: logger,
 		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
-	health := healthHandler(s)
+	health := healthHandler(s, follower.ready)
 	return m.Middleware(r.site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch {
 		case req.URL.Path == urls.Healthz || req.URL.Path == urls.Readyz:
@@ -266,9 +268,9 @@ const readyTimeout = 2 * time.Second
 
 // healthHandler answers the load balancers' checks: /healthz while the
 // process runs, /readyz while the database answers with the schema this
-// node knows (503 with the reason otherwise; a node left behind by a
-// newer node's migration is not ready).
-func healthHandler(s store.Store) http.Handler {
+// node knows and the node follows its changes (feed; 503 with the reason
+// otherwise: a node left behind by a newer node's migration is not ready).
+func healthHandler(s store.Store, feed func() error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -284,12 +286,18 @@ func healthHandler(s store.Store) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := s.Ready(ctx); err != nil {
-			w.Header().Set("Retry-After", "5")
+			w.Header().Set("Retry-After", web.RetryAfter)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintf(w, "not ready: database: %v\n", err)
 			return
 		}
-		fmt.Fprintln(w, "ready: database: ok")
+		if err := feed(); err != nil {
+			w.Header().Set("Retry-After", web.RetryAfter)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: change feed: %v\n", err)
+			return
+		}
+		fmt.Fprintln(w, "ready: database: ok; change feed: ok")
 	})
 }
 

@@ -1,7 +1,8 @@
 // Package metrics counts what a node does, in Prometheus's format: the
 // requests by route and status and how long they took, the page cache's
-// hits and misses, the database's connections and the comments waiting
-// for a moderator, besides the Go runtime's and the process's own figures.
+// hits and misses, the database's connections, the change feed and the
+// comments waiting for a moderator, besides the Go runtime's and the
+// process's own figures.
 // Nothing here is served on the site's public address: serve gives it an
 // address of its own (--metrics-addr).
 package metrics
@@ -25,6 +26,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	cache    *prometheus.CounterVec
+	feed     prometheus.Gauge
+	applied  prometheus.Histogram
 }
 
 // New returns the metrics of a node serving s.
@@ -46,8 +49,17 @@ func New(s store.Store) *Metrics {
 			Name: "dateline_page_cache_requests_total",
 			Help: "Reader pages served from the page cache (hit) or built for the request (miss).",
 		}, []string{"result"}),
+		feed: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dateline_change_feed_connected",
+			Help: "1 while the node follows the database's changes, 0 while it tries to again (pages are then as old as the page cache allows).",
+		}),
+		applied: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dateline_change_feed_lag_seconds",
+			Help:    "Time from hearing of a change to serving it: pages dropped, settings and linking index brought up to date.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.cache,
+	m.reg.MustRegister(m.requests, m.latency, m.cache, m.feed, m.applied,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{s: s})
 	return m
@@ -68,6 +80,18 @@ func (m *Metrics) PageCache(hit bool) {
 		m.cache.WithLabelValues("miss").Inc()
 	}
 }
+
+// Feed records whether the node follows the database's changes.
+func (m *Metrics) Feed(connected bool) {
+	if connected {
+		m.feed.Set(1)
+	} else {
+		m.feed.Set(0)
+	}
+}
+
+// ChangeApplied records a change served, heard of lag ago.
+func (m *Metrics) ChangeApplied(lag time.Duration) { m.applied.Observe(lag.Seconds()) }
 
 type routeKey struct{}
 

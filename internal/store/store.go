@@ -83,9 +83,10 @@ type Store interface {
 	// (this process's writes among them) commit, until ctx is done; it
 	// returns nil then, or the error that ended the watch. Calls may be
 	// several for one write, never none: SQLite polls PRAGMA data_version
-	// (ChangePoll), PostgreSQL listens to the notices the writes of
-	// articles, comments, settings and the rest readers see send.
-	WatchChanges(ctx context.Context, changed func()) error
+	// (ChangePoll) and cannot say what changed (table is ""), PostgreSQL
+	// listens to the notices the writes of articles, comments, settings
+	// and the rest readers see send, each naming the table written.
+	WatchChanges(ctx context.Context, changed func(table string)) error
 	// Ready returns nil when the database answers and holds the schema
 	// this binary knows, and otherwise the reason (wrapping ErrSchema for
 	// a schema another version migrated): a load balancer's readiness.

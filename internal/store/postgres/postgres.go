@@ -193,7 +193,7 @@ const changesChannel = "dateline_changes"
 
 // WatchChanges listens on a connection of its own to the notices every
 // write readers see sends; see store.Store.
-func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
+func (db *DB) WatchChanges(ctx context.Context, changed func(table string)) error {
 	pooled, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("watch changes: %w", err)
@@ -206,12 +206,13 @@ func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
 		return fmt.Errorf("watch changes: %w", err)
 	}
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("watch changes: %w", err)
 		}
-		changed()
+		changed(n.Payload)
 	}
 }

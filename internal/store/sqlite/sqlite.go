@@ -346,7 +346,7 @@ func (db *DB) migrate(ctx context.Context) error {
 // WatchChanges polls PRAGMA data_version on a connection of its own, which
 // moves whenever another connection (of this process or another) commits;
 // see store.Store.
-func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
+func (db *DB) WatchChanges(ctx context.Context, changed func(table string)) error {
 	conn, err := db.reader.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("watch changes: %w", err)
@@ -377,7 +377,7 @@ func (db *DB) WatchChanges(ctx context.Context, changed func()) error {
 		}
 		if v != last {
 			last = v
-			changed()
+			changed("")
 		}
 	}
 }

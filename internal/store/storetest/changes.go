@@ -17,16 +17,17 @@ var changeTests = []struct {
 	{"ReadyAndPool", testReadyAndPool},
 }
 
-// A watcher hears of a write committed by another connection, and stops
-// without an error when its context ends.
+// A watcher hears of a write committed by another connection, with the
+// table written where the store can tell, and stops without an error when
+// its context ends.
 func testWatchChanges(t *testing.T, s store.Store) {
 	watching, stop := context.WithCancel(ctx)
-	changed := make(chan struct{}, 1)
+	changed := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- s.WatchChanges(watching, func() {
+		done <- s.WatchChanges(watching, func(table string) {
 			select {
-			case changed <- struct{}{}:
+			case changed <- table:
 			default:
 			}
 		})
@@ -39,8 +40,11 @@ func testWatchChanges(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		select {
-		case <-changed:
+		case table := <-changed:
 			heard = true
+			if table != "" && table != "redirects" {
+				t.Errorf("a redirect added was heard as a change of %q", table)
+			}
 		case <-time.After(4 * store.ChangePoll):
 		}
 	}

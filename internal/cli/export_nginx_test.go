@@ -19,6 +19,16 @@ import (
 // port, and returns its address.
 func startNginx(t *testing.T, dir string) string {
 	t.Helper()
+	return startNginxWith(t, "nginx-static.conf", func(site string) string {
+		return strings.ReplaceAll(site, "/srv/news", dir)
+	})
+}
+
+// startNginxWith starts nginx on a loopback port with the configuration
+// deploy/NAME, changed by adapt (addresses and paths of the test), and
+// returns its address.
+func startNginxWith(t *testing.T, name string, adapt func(string) string) string {
+	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -32,11 +42,11 @@ func startNginx(t *testing.T, dir string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	shipped, err := os.ReadFile(filepath.Join("..", "..", "deploy", "nginx-static.conf"))
+	shipped, err := os.ReadFile(filepath.Join("..", "..", "deploy", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := strings.ReplaceAll(string(shipped), "/srv/news", dir)
+	site := adapt(string(shipped))
 	site = strings.Replace(site, "listen 80;", "listen "+addr+";", 1)
 	run := t.TempDir()
 	var temps strings.Builder

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,5 +53,24 @@ func TestOpenOnAFullDiskSaysSo(t *testing.T) {
 		if want := "the disk holding " + dir + " is full"; !strings.Contains(err.Error(), want) {
 			t.Errorf("read-only %v: %v; want it to say %q", readOnly, err, want)
 		}
+	}
+}
+
+// A node still running when a newer one migrates the database is no
+// longer ready: its /readyz answers 503 and the load balancer moves on.
+func TestReadyRefusesASchemaMigratedByANewerVersion(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "site.db"), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ready(context.Background()); err != nil {
+		t.Fatalf("Ready = %v", err)
+	}
+	if _, err := db.writer.Exec(`INSERT INTO schema_version (version) SELECT MAX(version) + 1 FROM schema_version`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ready(context.Background()); !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "run a newer dateline") {
+		t.Errorf("Ready after a newer migration = %v; want ErrSchema saying so", err)
 	}
 }

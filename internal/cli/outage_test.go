@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -263,5 +265,49 @@ func TestServeShutdownPastItsLimitSaysWhy(t *testing.T) {
 	}
 	if got := log.String(); !strings.Contains(got, "requests still running 200ms after the shutdown began were cut off") || strings.Contains(got, "context deadline exceeded") {
 		t.Errorf("serve said:\n%s", got)
+	}
+}
+
+// A damaged database file (here a page of the comments table, which serve
+// does not read as it starts) is found as serve starts: the log says so
+// and /readyz answers 503, instead of the damage waiting for the first
+// request that reads it.
+func TestServeChecksTheDatabaseFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "site.db")
+	db := "sqlite:" + path
+	mustRun(t, "import", "--db", db, "../../examples/articles")
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, pageSize int64
+	if err := raw.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'comments'`).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A leaf page whose header promises cells where there is garbage.
+	if _, err := f.WriteAt(append([]byte{0x0d, 0, 0, 0, 5, 0xff, 0xff}, bytes.Repeat([]byte{0xff}, 64)...), (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	var log lockedBuffer
+	base, _ := startServeWith(t, nil, &log, "--db", db)
+	waitFor(t, base+"/readyz", 10*time.Second, func(status int, body string) bool {
+		return status == http.StatusServiceUnavailable && strings.Contains(body, "the database file is damaged")
+	})
+	if !strings.Contains(log.String(), "database check failed") {
+		t.Errorf("the log does not say the file is damaged:\n%s", log.String())
 	}
 }

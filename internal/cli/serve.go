@@ -17,6 +17,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -218,9 +219,11 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 		return nil, nil, err
 	}
 	follower := newChangeFollower(s, r, logger, m)
+	integrity := &integrityCheck{s: s, logger: logger}
 	h := e.serveHooks
 	loops := []func(context.Context){
 		follower.run,
+		integrity.run,
 		func(ctx context.Context) { r.views.Run(ctx, h.every(viewFlushInterval)) },
 		func(ctx context.Context) { r.links.run(ctx, h.every(linkIndexInterval)) },
 		func(ctx context.Context) { r.site.FollowSettings(ctx, s, h.every(web.SiteSettingsInterval)) },
@@ -234,7 +237,7 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	}
 	adminHandler := admin.New(admin.Options{Store: s, Renderer: renderer, Site: r.site, Links: r.links.ix.Load, Logger: logger,
 		SetupCode: setupCode, Now: e.now, Newsroom: news, MaxUploadMB: e.cfg.MaxUploadMB}).Handler()
-	health := healthHandler(s, follower.ready)
+	health := healthHandler(s, follower.ready, integrity.result)
 	return m.Middleware(r.site.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch {
 		case req.URL.Path == urls.Healthz || req.URL.Path == urls.Readyz:
@@ -262,6 +265,41 @@ const (
 	adminTimeout = time.Minute
 )
 
+// integrityCheck checks, once as serve starts and in the background, that
+// the database file is whole (SQLite's quick_check; other stores have no
+// such check): a damaged file is logged and makes /readyz answer 503,
+// rather than going unnoticed until a request reads the damaged page.
+type integrityCheck struct {
+	s      store.Store
+	logger *slog.Logger
+	err    atomic.Pointer[error]
+}
+
+func (c *integrityCheck) run(ctx context.Context) {
+	checker, ok := c.s.(interface{ QuickCheck(context.Context) error })
+	if !ok {
+		return
+	}
+	start := time.Now()
+	err := checker.QuickCheck(ctx)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		c.err.Store(&err)
+		c.logger.Error("database check failed: this node answers /readyz with 503", "err", err)
+	default:
+		c.logger.Info("database checked", "duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// result is the check's error, nil while it runs or when it found nothing.
+func (c *integrityCheck) result() error {
+	if err := c.err.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
 // readyTimeout bounds the database check of /readyz: a load balancer
 // waits for no longer.
 const readyTimeout = 2 * time.Second
@@ -270,7 +308,7 @@ const readyTimeout = 2 * time.Second
 // process runs, /readyz while the database answers with the schema this
 // node knows and the node follows its changes (feed; 503 with the reason
 // otherwise: a node left behind by a newer node's migration is not ready).
-func healthHandler(s store.Store, feed func() error) http.Handler {
+func healthHandler(s store.Store, feed, integrity func() error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -286,6 +324,12 @@ func healthHandler(s store.Store, feed func() error) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := s.Ready(ctx); err != nil {
+			w.Header().Set("Retry-After", web.RetryAfter)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: database: %v\n", err)
+			return
+		}
+		if err := integrity(); err != nil {
 			w.Header().Set("Retry-After", web.RetryAfter)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintf(w, "not ready: database: %v\n", err)

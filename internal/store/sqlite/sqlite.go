@@ -154,6 +154,41 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 // schema; see store.Store.
 func (db *DB) Ready(ctx context.Context) error { return db.checkSchema(ctx) }
 
+// QuickCheck runs SQLite's quick_check over the whole file: nil, or an
+// error naming the first damage found (ErrDamaged). A file copied while
+// it was written, or put back beside an older -wal file, opens without a
+// word and fails later, on the page that is damaged.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	rows, err := db.reader.QueryContext(ctx, "PRAGMA quick_check(5)")
+	if err != nil {
+		return fmt.Errorf("check %s: %w", absolute(db.path), err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("check %s: %w", absolute(db.path), err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if strings.Contains(err.Error(), "malformed") {
+			return fmt.Errorf("%w: %s: %v", ErrDamaged, absolute(db.path), err)
+		}
+		return fmt.Errorf("check %s: %w", absolute(db.path), err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s: %s", ErrDamaged, absolute(db.path), strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// ErrDamaged is wrapped by QuickCheck's error for a damaged file.
+var ErrDamaged = errors.New("the database file is damaged (restore it from a backup)")
+
 // Pool adds up the writer's and the readers' connections; see
 // store.Store.
 func (db *DB) Pool() store.PoolStats {

@@ -203,9 +203,11 @@ func serve(e *env, s store.Store, logger *slog.Logger, loadDemo bool, cacheFor t
 }
 
 // siteHandler builds the whole site's handler, and the loops that keep it
-// in step with the store until their context is done: counting views,
-// following the linking index and the site settings. The caller runs
-// them, and waits for them before it closes the store.
+// in step with the store until their context is done: following the
+// store's changes, checking its file, counting views, and (should the
+// change feed miss something) syncing the linking index and the site
+// settings on a timer. The caller runs them, and waits for them before it
+// closes the store.
 func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Storage, renderer *render.Renderer, logger *slog.Logger, cacheFor time.Duration, m *metrics.Metrics) (http.Handler, []func(context.Context), error) {
 	secret, err := s.Secret(e.ctx)
 	if err != nil {
@@ -306,8 +308,10 @@ const readyTimeout = 2 * time.Second
 
 // healthHandler answers the load balancers' checks: /healthz while the
 // process runs, /readyz while the database answers with the schema this
-// node knows and the node follows its changes (feed; 503 with the reason
+// node knows, its file is whole and the node follows its changes (503
 // otherwise: a node left behind by a newer node's migration is not ready).
+// The reason is told to a client on this machine only: a database's host
+// and user are nobody else's business; the log has it.
 func healthHandler(s store.Store, feed, integrity func() error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -323,23 +327,24 @@ func healthHandler(s store.Store, feed, integrity func() error) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := s.Ready(ctx); err != nil {
-			w.Header().Set("Retry-After", web.RetryAfter)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, "not ready: database: %v\n", err)
-			return
-		}
-		if err := integrity(); err != nil {
-			w.Header().Set("Retry-After", web.RetryAfter)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, "not ready: database: %v\n", err)
-			return
-		}
-		if err := feed(); err != nil {
-			w.Header().Set("Retry-After", web.RetryAfter)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, "not ready: change feed: %v\n", err)
-			return
+		for _, check := range []struct {
+			what string
+			err  func() error
+		}{
+			{"database", func() error { return s.Ready(ctx) }},
+			{"database", integrity},
+			{"change feed", feed},
+		} {
+			if err := check.err(); err != nil {
+				w.Header().Set("Retry-After", web.RetryAfter)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				if web.ClientOf(r).Addr.IsLoopback() {
+					fmt.Fprintf(w, "not ready: %s: %v\n", check.what, err)
+				} else {
+					fmt.Fprintf(w, "not ready: %s\n", check.what)
+				}
+				return
+			}
 		}
 		fmt.Fprintln(w, "ready: database: ok; change feed: ok")
 	})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -33,15 +34,8 @@ func waitFor(t *testing.T, u string, limit time.Duration, ok func(status int, bo
 
 func readAll(resp *http.Response) string {
 	defer resp.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			return b.String()
-		}
-	}
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 // Two nodes with a page cache of a minute serve one database; the command

@@ -414,15 +414,7 @@ func testPublicListsAndFilters(t *testing.T, s store.Store) {
 		{"sources", store.ArticleQuery{Sources: []string{"/imports/later.md", "/imports/due.md", "/imports/nope.md"}}, []string{"later", "due"}},
 		{"slugs and sources", store.ArticleQuery{Slugs: []string{"old", "new"}, Sources: []string{"/imports/old.md"}}, []string{"old"}},
 	} {
-		as, err := s.Articles(ctx, test.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, a := range as {
-			got = append(got, a.Slug)
-		}
-		if diff := cmp.Diff(test.want, got); diff != "" {
+		if diff := cmp.Diff(test.want, articleSlugs(t, s, test.q)); diff != "" {
 			t.Errorf("%s: Articles (-want +got):\n%s", test.name, diff)
 		}
 		n, err := s.CountArticles(ctx, test.q)
@@ -454,15 +446,7 @@ func testPublicListsAndFilters(t *testing.T, s store.Store) {
 		{"public ids", store.ArticleQuery{PublicAt: now, IDs: ids}, []string{"due", "old"}},
 		{"public ids of a tag", store.ArticleQuery{PublicAt: now, TagSlug: "rail", IDs: ids}, []string{"due"}},
 	} {
-		as, err := s.Articles(ctx, test.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, a := range as {
-			got = append(got, a.Slug)
-		}
-		if diff := cmp.Diff(test.want, got); diff != "" {
+		if diff := cmp.Diff(test.want, articleSlugs(t, s, test.q)); diff != "" {
 			t.Errorf("%s: Articles (-want +got):\n%s", test.name, diff)
 		}
 		vs, err := s.ArticleVersions(ctx, test.q)
@@ -470,6 +454,20 @@ func testPublicListsAndFilters(t *testing.T, s store.Store) {
 			t.Errorf("%s: ArticleVersions = %d articles, %v; want %d", test.name, len(vs), err, len(test.want))
 		}
 	}
+}
+
+// articleSlugs lists the slugs of the articles q finds, in their order.
+func articleSlugs(t *testing.T, s store.Store, q store.ArticleQuery) []string {
+	t.Helper()
+	as, err := s.Articles(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, a := range as {
+		slugs = append(slugs, a.Slug)
+	}
+	return slugs
 }
 
 func testArticlesByTitle(t *testing.T, s store.Store) {

@@ -28,7 +28,7 @@ func (h *Handlers) mediaFile(w http.ResponseWriter, r *http.Request) error {
 	if !ok || h.mediaFiles == nil || !media.IsHash(hash) {
 		return web.ErrNotFound
 	}
-	it, err := h.mediaItems.get(r.Context(), hash)
+	it, err := h.mediaItem(r.Context(), hash)
 	if err != nil {
 		return err
 	}
@@ -59,49 +59,17 @@ func (h *Handlers) mediaFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// mediaItemCache keeps the library's items by hash for a while, so that
-// serving a file reads the store once per item and period, not per request.
-type mediaItemCache struct {
-	store store.MediaStore
-	ttl   time.Duration
-	now   func() time.Time
-	mu    sync.Mutex
-	items map[string]cachedItem
-}
-
-type cachedItem struct {
-	item    *media.Item
-	expires time.Time
-}
-
-func (c *mediaItemCache) clear() {
-	c.mu.Lock()
-	c.items = map[string]cachedItem{}
-	c.mu.Unlock()
-}
-
-func (c *mediaItemCache) get(ctx context.Context, hash string) (*media.Item, error) {
-	now := c.now()
-	c.mu.Lock()
-	e, ok := c.items[hash]
-	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.item, nil
-	}
-	it, err := c.store.MediaByHash(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, web.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.items) >= 10_000 {
-		clear(c.items) // a crude bound: items are cheap to read again
-	}
-	c.items[hash] = cachedItem{it, now.Add(c.ttl)}
-	return it, nil
+// mediaItem reads the library's item of hash, kept for CacheFor so that
+// serving a file reads the store once per item and period, not per
+// request.
+func (h *Handlers) mediaItem(ctx context.Context, hash string) (*media.Item, error) {
+	return h.mediaItems.get(hash, func() (*media.Item, error) {
+		it, err := h.store.MediaByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, web.ErrNotFound
+		}
+		return it, err
+	})
 }
 
 // mediaFileCache keeps the most recently served files in memory, up to a

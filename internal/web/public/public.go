@@ -55,7 +55,7 @@ type Handlers struct {
 	commentsAt    string
 	noCommentForm bool
 	// The photo library's files, when the site has a media storage.
-	mediaItems *mediaItemCache
+	mediaItems *ttlCache[string, *media.Item]
 	mediaFiles *mediaFileCache
 }
 
@@ -157,7 +157,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		if opts.MediaCacheBytes <= 0 {
 			opts.MediaCacheBytes = 64 << 20
 		}
-		h.mediaItems = &mediaItemCache{store: s, ttl: opts.CacheFor, now: opts.Now, items: map[string]cachedItem{}}
+		h.mediaItems = newTTLCache[string, *media.Item](opts.CacheFor, opts.Now)
 		h.mediaFiles = newMediaFileCache(opts.Media, opts.MediaCacheBytes)
 	}
 	return h, nil

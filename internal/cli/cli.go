@@ -69,6 +69,8 @@ func commands() []*command {
 		migrateCommand(),
 		importCommand(),
 		exportCommand(),
+		backupCommand(),
+		restoreCommand(),
 		articleCommand(),
 		sectionCommand(),
 		authorCommand(),

@@ -186,6 +186,29 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	return nil
 }
 
+// SnapshotTo writes a consistent copy of the database to path, a file
+// that must not exist, while other connections go on writing (VACUUM INTO
+// reads one snapshot of the file). Copying the file itself is not safe:
+// writes under way and the -wal file's pages are missed.
+func (db *DB) SnapshotTo(ctx context.Context, path string) error {
+	// A connection of its own: the readers' may not write (query_only,
+	// which VACUUM INTO counts as writing), and holding the writers' one
+	// would hold every write for as long as the copy takes; in WAL mode
+	// this one's read holds none.
+	conn, err := sql.Open("sqlite", "file:"+escapePath(db.path)+"?"+pragmas)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		if full := diskFull(path, err); full != "" {
+			return fmt.Errorf("snapshot %s into %s: %s", absolute(db.path), path, full)
+		}
+		return fmt.Errorf("snapshot %s into %s: %w", absolute(db.path), path, err)
+	}
+	return nil
+}
+
 // ErrDamaged is wrapped by QuickCheck's error for a damaged file.
 var ErrDamaged = errors.New("the database file is damaged (restore it from a backup)")
 

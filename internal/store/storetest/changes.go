@@ -17,15 +17,20 @@ var changeTests = []struct {
 	{"ReadyAndPool", testReadyAndPool},
 }
 
-// A watcher hears of a write committed by another connection, with the
-// table written where the store can tell, and stops without an error when
-// its context ends.
+// A watcher hears of a write committed by another connection, named by
+// its table where the store can tell (PostgreSQL: "redirects"; SQLite
+// cannot), and stops without an error when its context ends.
 func testWatchChanges(t *testing.T, s store.Store) {
 	watching, stop := context.WithCancel(ctx)
+	// Only the notices a redirect can send count: on PostgreSQL the
+	// channel is the database's, and tests in other schemas write too.
 	changed := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- s.WatchChanges(watching, func(table string) {
+			if table != "" && table != "redirects" {
+				return
+			}
 			select {
 			case changed <- table:
 			default:
@@ -40,11 +45,8 @@ func testWatchChanges(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		select {
-		case table := <-changed:
+		case <-changed:
 			heard = true
-			if table != "" && table != "redirects" {
-				t.Errorf("a redirect added was heard as a change of %q", table)
-			}
 		case <-time.After(4 * store.ChangePoll):
 		}
 	}

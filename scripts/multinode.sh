@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# multinode.sh measures how long a change takes to reach every node of a
+# site served by several 'dateline serve' nodes on one PostgreSQL database
+# (issue 19: the change feed, target p99 at most 1 s with 3 nodes). It
+# makes a fresh database on the server of DATELINE_TEST_POSTGRES (default
+# postgres://postgres@127.0.0.1:5432/postgres), imports the example
+# articles, starts N nodes with a page cache of a minute (so that only the
+# change feed can bring a change in time), and then CHANGES times: adds a
+# note to one of the articles in turn with 'dateline article note' (another
+# process, as an editor on another node would) and polls the article's
+# page on every node until each shows it. It prints p50, p99 and the worst, for the first and
+# for the last node to show each change, measured from the moment the note
+# command returned. The database is dropped at the end.
+# Usage: [NODES=3] [CHANGES=100] scripts/multinode.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+nodes=${NODES:-3}
+changes=${CHANGES:-100}
+server=${DATELINE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+[[ $nodes =~ ^[1-9][0-9]*$ && $changes =~ ^[1-9][0-9]*$ ]] || die "NODES and CHANGES are whole numbers"
+ensure_packages curl=curl psql=postgresql-client
+
+tmp=$(mktemp -d)
+dbname=dateline_multinode_$$
+admin_url=$server
+db=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$server" "$dbname")
+cleanup() {
+	stop_all
+	psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $dbname" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+psql -q "$admin_url" -c "CREATE DATABASE $dbname" >/dev/null || die "cannot create a database on $server"
+
+build_dateline "$tmp"
+bin=$tmp/dateline
+"$bin" import --quiet --db "$db" examples/articles >/dev/null
+# The notes go to each article in turn: an article takes at most 50.
+mapfile -t slugs < <("$bin" article list --db "$db" --status published | awk 'NR > 1 { print $1 }')
+((${#slugs[@]})) || die "no published article to change"
+bases=()
+for ((n = 0; n < nodes; n++)); do
+	port=$(free_port $((18300 + n * 10)))
+	"$bin" serve --db "$db" --addr "127.0.0.1:$port" --cache 1m --quiet >"$tmp/node$n.log" 2>&1 &
+	PIDS+=("$!")
+	wait_http "http://127.0.0.1:$port/readyz" "$!" "$tmp/node$n.log"
+	bases+=("http://127.0.0.1:$port")
+	for slug in "${slugs[@]}"; do
+		curl -fsS -o /dev/null "${bases[n]}/$slug/" # cached now, for a minute
+	done
+done
+log "$nodes nodes on the database $dbname; $changes changes"
+
+now() { date +%s.%N; }
+first=() last=()
+for ((i = 1; i <= changes; i++)); do
+	slug=${slugs[i % ${#slugs[@]}]}
+	"$bin" article note --db "$db" "$slug" "Correction $i-$$: the date was wrong." >/dev/null
+	start=$(now)
+	pending=()
+	for b in "${bases[@]}"; do pending+=("$b/$slug/"); done
+	seen_first=
+	while ((${#pending[@]})); do
+		left=()
+		for u in "${pending[@]}"; do
+			body=$(curl -fsS "$u")
+			if [[ $body == *"Correction $i-$$"* ]]; then
+				[[ -n $seen_first ]] || seen_first=$(now)
+			else
+				left+=("$u")
+			fi
+		done
+		pending=("${left[@]+"${left[@]}"}")
+		if ((${#pending[@]})) && awk -v s="$start" -v n="$(now)" 'BEGIN { exit !(n - s > 30) }'; then
+			die "change $i not on every node after 30 s"
+		fi
+	done
+	done_at=$(now)
+	first+=("$(awk -v s="$start" -v e="$seen_first" 'BEGIN { printf "%.4f", e - s }')")
+	last+=("$(awk -v s="$start" -v e="$done_at" 'BEGIN { printf "%.4f", e - s }')")
+done
+
+stats() {
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+		p50 = v[int((NR - 1) * 0.50) + 1]; p99 = v[int((NR - 1) * 0.99) + 1]
+		printf "p50 %.0f ms, p99 %.0f ms, worst %.0f ms", p50 * 1000, p99 * 1000, v[NR] * 1000 }'
+}
+echo "multinode.sh: $nodes nodes, $changes changes, $(nproc) cores; dateline $(git rev-parse --short HEAD)"
+echo "  first node to show a change: $(stats "${first[@]}")"
+echo "  every node shows it:         $(stats "${last[@]}")"

@@ -59,8 +59,9 @@ type Snapshotter interface {
 }
 
 // Write writes the backup of s, whose photos are the files under mediaDir
-// ("" for none), to file, which it replaces whole or not at all.
-func Write(ctx context.Context, s store.Store, mediaDir, file string, now time.Time) (Manifest, error) {
+// ("" for none), to file, which it replaces whole or not at all; now is
+// the clock.
+func Write(ctx context.Context, s store.Store, mediaDir, file string, now func() time.Time) (Manifest, error) {
 	snap, ok := s.(Snapshotter)
 	if !ok {
 		return Manifest{}, errors.New("dateline backup copies SQLite sites; a PostgreSQL site is backed up with pg_dump (README, \"Backups\")")
@@ -74,11 +75,11 @@ func Write(ctx context.Context, s store.Store, mediaDir, file string, now time.T
 	if err := snap.SnapshotTo(ctx, dbFile); err != nil {
 		return Manifest{}, err
 	}
-	m, err := describe(ctx, dbFile, true)
+	m, err := describe(ctx, dbFile, true, now)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("read the snapshot: %w", err)
 	}
-	m.Format, m.Program, m.Created = formatVersion, "dateline", now.UTC()
+	m.Format, m.Program, m.Created = formatVersion, "dateline", now().UTC()
 	var media []string
 	if mediaDir != "" {
 		err := filepath.WalkDir(mediaDir, func(path string, d fs.DirEntry, err error) error {
@@ -109,8 +110,8 @@ func Write(ctx context.Context, s store.Store, mediaDir, file string, now time.T
 // describe checks the database file at path whole and counts what it
 // holds. Opened to restore (not readOnly), a backup an older version made
 // is brought up to this version's schema.
-func describe(ctx context.Context, path string, readOnly bool) (Manifest, error) {
-	db, err := sqlite.Open(ctx, path, store.Options{Now: time.Now, ReadOnly: readOnly})
+func describe(ctx context.Context, path string, readOnly bool, now func() time.Time) (Manifest, error) {
+	db, err := sqlite.Open(ctx, path, store.Options{Now: now, ReadOnly: readOnly})
 	if err != nil {
 		return Manifest{}, err
 	}
@@ -186,8 +187,8 @@ func addFile(tw *tar.Writer, path, name string) error {
 // -shm files left there by an earlier database are removed, as restoring
 // beside them damages the file. Nothing is put in place before the whole
 // backup has been read and checked.
-func Restore(ctx context.Context, file, dbPath, mediaDir string) (Manifest, error) {
-	if err := checkEmpty(ctx, dbPath); err != nil {
+func Restore(ctx context.Context, file, dbPath, mediaDir string, now func() time.Time) (Manifest, error) {
+	if err := checkEmpty(ctx, dbPath, now); err != nil {
 		return Manifest{}, err
 	}
 	work, err := os.MkdirTemp(filepath.Dir(dbPath), ".dateline-restore-*")
@@ -200,7 +201,7 @@ func Restore(ctx context.Context, file, dbPath, mediaDir string) (Manifest, erro
 		return Manifest{}, err
 	}
 	restored := filepath.Join(work, databaseName)
-	got, err := describe(ctx, restored, false)
+	got, err := describe(ctx, restored, false, now)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("%s: the database in it: %w", file, err)
 	}
@@ -227,11 +228,11 @@ func Restore(ctx context.Context, file, dbPath, mediaDir string) (Manifest, erro
 }
 
 // checkEmpty refuses a database at path that holds anything.
-func checkEmpty(ctx context.Context, path string) error {
+func checkEmpty(ctx context.Context, path string, now func() time.Time) error {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	db, err := sqlite.Open(ctx, path, store.Options{Now: time.Now})
+	db, err := sqlite.Open(ctx, path, store.Options{Now: now})
 	if err != nil {
 		return fmt.Errorf("restore into %s: it exists and cannot be read (%w); restore into a new file", path, err)
 	}

@@ -21,7 +21,7 @@ func backupCommand() *command {
 				return usage(e, fs, "takes the backup file to write")
 			}
 			return withStore(e, fs, func(s store.Store) error {
-				m, err := backup.Write(e.ctx, s, e.cfg.MediaDir(), fs.Arg(0), e.now())
+				m, err := backup.Write(e.ctx, s, e.cfg.MediaDir(), fs.Arg(0), e.now)
 				if err != nil {
 					return err
 				}
@@ -50,7 +50,7 @@ func restoreCommand() *command {
 			if backend != config.SQLite {
 				return fail(e, fs.Name(), fmt.Errorf("restores into an SQLite database (--db sqlite:PATH); a PostgreSQL site is restored with pg_restore (README, \"Backups\")"))
 			}
-			m, err := backup.Restore(e.ctx, fs.Arg(0), path, e.cfg.MediaDir())
+			m, err := backup.Restore(e.ctx, fs.Arg(0), path, e.cfg.MediaDir(), e.now)
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}

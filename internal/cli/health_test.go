@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
 )
@@ -54,7 +55,11 @@ func TestHealthAndMetrics(t *testing.T) {
 		wrapped = &unreadyStore{Store: s}
 		return wrapped
 	}}
-	base, line, _ := startServeLine(t, hooks, io.Discard, "--db", db, "--demo", "--metrics-addr", "127.0.0.1:0")
+	// The examples rather than the demo: serve makes the demo's photo
+	// sizes as it starts, and those writes drop cached pages, which the
+	// counts below would see.
+	mustRun(t, "import", "--db", db, "../../examples/articles")
+	base, line, _ := startServeLine(t, hooks, io.Discard, "--db", db, "--metrics-addr", "127.0.0.1:0")
 	m := regexp.MustCompile(`metrics at (http://\S+/metrics)`).FindStringSubmatch(line)
 	if m == nil {
 		t.Fatalf("serve did not say where the metrics are: %q", line)
@@ -64,9 +69,11 @@ func TestHealthAndMetrics(t *testing.T) {
 	if resp, body := fetch(t, "GET", base+"/healthz"); resp.StatusCode != 200 || body != "ok\n" || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("GET /healthz = %d %q (Cache-Control %q); want 200 ok, not cached", resp.StatusCode, body, resp.Header.Get("Cache-Control"))
 	}
-	if resp, body := fetch(t, "GET", base+"/readyz"); resp.StatusCode != 200 || !strings.Contains(body, "database: ok") {
-		t.Errorf("GET /readyz = %d %q; want 200", resp.StatusCode, body)
-	}
+	// Ready once the node follows the database's changes, a moment
+	// after it starts.
+	waitFor(t, base+"/readyz", 10*time.Second, func(status int, body string) bool {
+		return status == 200 && strings.Contains(body, "database: ok")
+	})
 	wrapped.down.Store(true)
 	resp, body := fetch(t, "GET", base+"/readyz")
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "connection refused") || resp.Header.Get("Retry-After") == "" {
@@ -96,7 +103,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	for _, want := range []string{
 		`dateline_http_requests_total{code="200",route="GET /{$}"} 2`,
-		`dateline_http_requests_total{code="503",route="/readyz"} 1`,
+		`dateline_http_requests_total{code="503",route="/readyz"} `,
 		`dateline_http_requests_total{code="404",route=`,
 		`dateline_http_request_duration_seconds_count{route="GET /{$}"} 2`,
 		`dateline_page_cache_requests_total{result="hit"} 1`,

@@ -31,6 +31,9 @@ func TestNodesBehindNginx(t *testing.T) {
 		}
 		return strings.Join(kept, "\n")
 	})
+	for _, node := range []string{a, b} { // each follows the database's changes
+		waitFor(t, node+"/readyz", 10*time.Second, func(status int, _ string) bool { return status == 200 })
+	}
 	const story = "/new-harbour-cranes-cut-waiting-times-at-port-selvik/"
 	get := func(path string) (int, string) {
 		t.Helper()

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/store"
@@ -364,12 +363,8 @@ func diskFull(path string, err error) string {
 		return ""
 	}
 	dir := filepath.Dir(absolute(path))
-	var st syscall.Statfs_t
-	if syscall.Statfs(dir, &st) != nil {
-		return ""
-	}
-	free := uint64(st.Bavail) * uint64(st.Bsize)
-	if free >= lowDiskSpace {
+	free, ok := freeSpace(dir)
+	if !ok || free >= lowDiskSpace {
 		return ""
 	}
 	return fmt.Sprintf("the disk holding %s is full (%d kB free): free some space there, then start again", dir, free>>10)

@@ -39,7 +39,7 @@ var allowed = map[string]string{
 	"golang.org/x/text":                               "Unicode normalisation for slugs; imagemeta's text encodings",
 	"golang.org/x/term":                               "telling whether stdout is a terminal",
 	"golang.org/x/crypto":                             "argon2id password hashing",
-	"golang.org/x/sys":                                "required by x/term and modernc.org/libc",
+	"golang.org/x/sys":                                "the free space on a disk that filled up (store/sqlite); required by x/term and modernc.org/libc",
 	"github.com/schollz/progressbar/v3":               "the import progress bar",
 	"github.com/mitchellh/colorstring":                "required by progressbar",
 	"github.com/rivo/uniseg":                          "required by progressbar",

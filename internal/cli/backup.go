@@ -15,7 +15,10 @@ func backupCommand() *command {
 		args:    "FILE",
 		summary: "write a backup of the site (database and photos) to FILE while it is served",
 		detail:  "A consistent copy of an SQLite site, taken while serve goes on writing, with the photo library's files, as one gzipped tar archive; 'dateline restore FILE' puts it back. A PostgreSQL site is backed up with pg_dump (README, \"Backups\").",
-		flags:   mediaFlags,
+		flags:   mediaDirFlag,
+		// A database that is not there is named, not made empty and
+		// backed up.
+		readOnly: true,
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "takes the backup file to write")
@@ -38,7 +41,7 @@ func restoreCommand() *command {
 		name:    "restore",
 		args:    "FILE",
 		summary: "restore a backup written by 'dateline backup' into a new or empty SQLite database (--db) and its photo library",
-		flags:   mediaFlags,
+		flags:   mediaDirFlag,
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
 				return usage(e, fs, "takes the backup file to restore")

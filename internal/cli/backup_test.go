@@ -145,14 +145,17 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		{[]string{"restore", "--db", db, file}, "it holds 4 articles, 0 comments and 0 users; restore into a new or empty database"},
 		{[]string{"restore", "--db", "postgres://u@127.0.0.1:1/x", file}, "pg_restore"},
 		{[]string{"restore", "--db", "sqlite:" + target}, "takes the backup file to restore"},
+		{[]string{"backup", "--db", "sqlite:" + filepath.Join(dir, "nowhere.db"), filepath.Join(dir, "nowhere.backup")}, "nowhere.db does not exist"},
 	} {
 		_, errOut, code := dateline(t, test.args...)
 		if code == 0 || !strings.Contains(errOut, test.want) {
 			t.Errorf("dateline %s: exit %d, %q; want it refused saying %q", strings.Join(test.args, " "), code, errOut, test.want)
 		}
 	}
-	if _, err := os.Stat(target); err == nil {
-		t.Error("a refused restore left a database behind")
+	for _, left := range []string{target, filepath.Join(dir, "nowhere.db"), filepath.Join(dir, "nowhere.backup")} {
+		if _, err := os.Stat(left); err == nil {
+			t.Errorf("a refused command left %s behind", left)
+		}
 	}
 	// A database put back where an older one left its -wal file: the
 	// stale file goes, or SQLite would read its pages into this one.

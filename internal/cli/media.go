@@ -20,8 +20,13 @@ import (
 )
 
 // mediaFlags adds the photo library's settings to a command's flags.
-func mediaFlags(fs *flag.FlagSet, cfg *config.Config) {
+// mediaDirFlag declares --media, where the photo library's files are.
+func mediaDirFlag(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.Media, "media", cfg.Media, "folder of the photo library's files (env DATELINE_MEDIA; default: beside the SQLite file, NAME-media, or in the PostgreSQL database)")
+}
+
+func mediaFlags(fs *flag.FlagSet, cfg *config.Config) {
+	mediaDirFlag(fs, cfg)
 	fs.IntVar(&cfg.MaxUploadMB, "max-upload-mb", cfg.MaxUploadMB, "the largest image accepted, in megabytes (env DATELINE_MAX_UPLOAD_MB)")
 	fs.IntVar(&cfg.MediaWorkers, "media-workers", cfg.MediaWorkers, "how many uploads are processed at once, each holding one decoded image in memory (env DATELINE_MEDIA_WORKERS)")
 }

@@ -87,6 +87,20 @@ type Store interface {
 	// listens to the notices the writes of articles, comments, settings
 	// and the rest readers see send, each naming the table written.
 	WatchChanges(ctx context.Context, changed func(table string)) error
+	// Changes reads the change journal: the entries after ID after, in
+	// order, at most limit of them. Every write a reader sees adds
+	// entries when it commits (triggers of the database), so that a
+	// follower learns what changed, and catches up with what it missed.
+	// On PostgreSQL an entry may commit after one with a higher ID. An
+	// error wrapping ErrChangesPruned says that entries after after are
+	// gone (PruneChanges): the follower missed them.
+	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+	// LastChange is the journal's newest entry's ID, 0 for none: where a
+	// follower starts.
+	LastChange(ctx context.Context) (int64, error)
+	// PruneChanges keeps the newest keep entries of the journal and
+	// deletes the rest.
+	PruneChanges(ctx context.Context, keep int64) error
 	// Ready returns nil when the database answers and holds the schema
 	// this binary knows, and otherwise the reason (wrapping ErrSchema for
 	// a schema another version migrated): a load balancer's readiness.
@@ -95,6 +109,25 @@ type Store interface {
 	Pool() PoolStats
 	// Close releases the database connections.
 	Close() error
+}
+
+// ErrChangesPruned says that journal entries a follower asked for were
+// pruned before it read them.
+var ErrChangesPruned = errors.New("the change journal no longer holds the entries asked for")
+
+// Change is an entry of the change journal: a row written that readers
+// see.
+type Change struct {
+	ID    int64
+	Table string // the table written: "articles", "comments", "settings"...
+	// Row is the article for the articles table and for the rows that
+	// belong to an article (article_tags, article_media, comments); the
+	// author, tag or section for those tables; 0 for site-wide tables.
+	Row int64
+	// Listing marks an article write that can change the listings it is
+	// on: a new or deleted article, a change of its status, publication
+	// time, kind, address, section, author or tags.
+	Listing bool
 }
 
 // PoolStats describes a store's database connections, for metrics.

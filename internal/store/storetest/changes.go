@@ -2,10 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -15,6 +18,7 @@ var changeTests = []struct {
 }{
 	{"WatchChangesSeesWrites", testWatchChanges},
 	{"ReadyAndPool", testReadyAndPool},
+	{"ChangeJournal", testChangeJournal},
 }
 
 // A watcher hears of a write committed by another connection, named by
@@ -78,5 +82,103 @@ func testReadyAndPool(t *testing.T, s store.Store) {
 	cancel()
 	if err := s.Ready(cancelled); err == nil {
 		t.Error("Ready answered nil for a cancelled check: it did not ask the database")
+	}
+}
+
+// The change journal names what each write readers see changed: the
+// article (and whether its listings may change), the article a comment
+// is on, a site-wide table; the view counts add nothing. A follower reads
+// what follows the last entry it saw, and learns when entries it had not
+// read were pruned.
+func testChangeJournal(t *testing.T, s store.Store) {
+	start, err := s.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := func(after int64) []store.Change {
+		t.Helper()
+		cs, err := s.Changes(ctx, after, 1000)
+		if err != nil {
+			t.Fatalf("Changes(%d): %v", after, err)
+		}
+		return cs
+	}
+	// has reports whether cs holds an entry for table and row with that
+	// listing flag.
+	has := func(cs []store.Change, table string, row int64, listing bool) bool {
+		for _, c := range cs {
+			if c.Table == table && c.Row == row && c.Listing == listing {
+				return true
+			}
+		}
+		return false
+	}
+	a := sample("journalled")
+	mustCreate(t, s, a)
+	created := since(start)
+	if !has(created, "articles", a.ID, true) || !has(created, "article_tags", a.ID, true) {
+		t.Fatalf("after CreateArticle: journal %+v; want the article and its tags, as listing changes", created)
+	}
+	last := created[len(created)-1].ID
+
+	edited := *a
+	edited.Title = "The barrier holds, engineers say"
+	if err := s.UpdateArticle(ctx, &edited, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	cs := since(last)
+	if !has(cs, "articles", a.ID, false) || has(cs, "articles", a.ID, true) {
+		t.Fatalf("after a new title: journal %+v; want the article, not as a listing change", cs)
+	}
+	last = cs[len(cs)-1].ID
+
+	if err := s.AddViews(ctx, published, map[int64]int64{a.ID: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if cs := since(last); len(cs) != 0 {
+		t.Fatalf("after AddViews: journal %+v; want nothing (a view count changes no page)", cs)
+	}
+
+	c := mustComment(t, s, newComment(a.ID, "ana", "Well reported.", comment.Approved))
+	cs = since(last)
+	if !has(cs, "comments", a.ID, false) {
+		t.Fatalf("after comment %d: journal %+v; want the article it is on", c.ID, cs)
+	}
+	last = cs[len(cs)-1].ID
+
+	unpublished := edited
+	unpublished.Status = article.Draft
+	if err := s.UpdateArticle(ctx, &unpublished, "unpublish"); err != nil {
+		t.Fatal(err)
+	}
+	cs = since(last)
+	if !has(cs, "articles", a.ID, true) {
+		t.Fatalf("after unpublishing: journal %+v; want the article as a listing change", cs)
+	}
+	last = cs[len(cs)-1].ID
+
+	if _, err := s.AddRedirect(ctx, "/journal-old/", "/journal-new/"); err != nil {
+		t.Fatal(err)
+	}
+	cs = since(last)
+	if !has(cs, "redirects", 0, false) {
+		t.Fatalf("after AddRedirect: journal %+v; want the redirects table", cs)
+	}
+	newest, err := s.LastChange(ctx)
+	if err != nil || newest != cs[len(cs)-1].ID {
+		t.Fatalf("LastChange = %d, %v; want %d", newest, err, cs[len(cs)-1].ID)
+	}
+	if cs := since(newest); len(cs) != 0 {
+		t.Fatalf("Changes after the newest: %+v; want none", cs)
+	}
+
+	if err := s.PruneChanges(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Changes(ctx, start, 1000); !errors.Is(err, store.ErrChangesPruned) {
+		t.Fatalf("Changes(%d) after pruning all but the newest: %v; want ErrChangesPruned", start, err)
+	}
+	if cs := since(newest - 1); len(cs) != 1 || cs[0].ID != newest {
+		t.Fatalf("Changes after the one before the newest, once pruned: %+v; want the newest only", cs)
 	}
 }

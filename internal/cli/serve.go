@@ -27,6 +27,7 @@ import (
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/metrics"
 	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -86,6 +87,14 @@ func serveCommand() *command {
 			fs.Float64Var(&cfg.RelatedFloor, "related-floor", cfg.RelatedFloor, "the TF-IDF cosine, from 0 to 1, an article needs with another to be shown as related to it (env DATELINE_RELATED_FLOOR)")
 			fs.BoolVar(&loadDemo, "demo", false, "load the demo newsroom into an empty database first")
 			fs.DurationVar(&cacheFor, "cache", 5*time.Second, "how long a rendered page is reused before it is built again (0 disables)")
+			fs.Func("purge", "purge changed pages at a cache in front of the nodes: varnish:http://127.0.0.1:6081 (deploy/varnish.vcl) or webhook:URL (a POST of {\"keys\": [...]}); repeat for several (env DATELINE_PURGE, separated by spaces)", func(v string) error {
+				if _, err := purge.Parse(v); err != nil {
+					return err
+				}
+				cfg.Purge = append(cfg.Purge, v)
+				return nil
+			})
+			fs.DurationVar(&cfg.SharedCache, "shared-cache", cfg.SharedCache, "a CDN or Varnish is in front: pages tell it to keep them this long (s-maxage), and their comment form is shared (default 1h with --purge, else none; env DATELINE_SHARED_CACHE)")
 			fs.BoolVar(&quiet, "quiet", false, "log only warnings and errors, not every request")
 			mediaFlags(fs, cfg)
 		},
@@ -220,11 +229,21 @@ func siteHandler(e *env, s store.Store, news *newsroom.Service, files media.Stor
 	if err := r.links.ensure(e.ctx); err != nil {
 		return nil, nil, err
 	}
-	follower := newChangeFollower(s, r, logger, m)
+	purgers := make([]purge.Purger, len(e.cfg.Purge))
+	for i, spec := range e.cfg.Purge {
+		if purgers[i], err = purge.Parse(spec); err != nil {
+			return nil, nil, err
+		}
+	}
+	purges := purge.NewQueue(purgers, logger)
+	purges.OnPurge = func(p purge.Purger, _ []string, err error) { m.Purged(p.String(), err) }
+	follower := newChangeFollower(s, r, logger, m, purges, e.now)
+	follower.relatedFloor = e.cfg.RelatedFloor
 	integrity := &integrityCheck{s: s, logger: logger}
 	h := e.serveHooks
 	loops := []func(context.Context){
 		follower.run,
+		purges.Run,
 		integrity.run,
 		func(ctx context.Context) { r.views.Run(ctx, h.every(viewFlushInterval)) },
 		func(ctx context.Context) { r.links.run(ctx, h.every(linkIndexInterval)) },
@@ -415,7 +434,7 @@ func newReader(e *env, s store.Store, secret []byte, news *newsroom.Service, fil
 	mux := http.NewServeMux()
 	opts := public.Options{
 		CacheFor: cacheFor, Secret: secret, FeedFullContent: e.cfg.FeedContent == "full", Linker: links, RelatedFloor: e.cfg.RelatedFloor, Now: e.now,
-		Media: files, Newsroom: news,
+		Media: files, Newsroom: news, SharedCacheFor: e.cfg.SharedCacheFor(),
 	}
 	if adjust != nil {
 		adjust(&opts)

@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/purge"
 )
 
 // DefaultDB is the database used when neither --db nor DATELINE_DB is set:
@@ -29,6 +31,13 @@ type Config struct {
 	// MetricsAddr, when set, is where serve answers /metrics (host:port):
 	// an address of its own, kept off the public one.
 	MetricsAddr string
+	// Purge are the caches in front of the nodes (a CDN, Varnish) that
+	// serve purges on a change: varnish:URL or webhook:URL (package
+	// purge).
+	Purge []string
+	// SharedCache, when set, declares such a cache: pages tell it to
+	// keep them this long (s-maxage). Zero with Purge set means an hour.
+	SharedCache time.Duration
 	// Theme is a folder whose templates and static files replace the
 	// built-in ones of the same name; empty for the default theme.
 	Theme string
@@ -71,7 +80,17 @@ type Config struct {
 	// Validate.
 	relatedFloorEnv string
 	maxUploadEnv    string
+	sharedCacheEnv  string
 	mediaWorkersEnv string
+}
+
+// SharedCacheFor is how long a cache in front of the nodes keeps pages:
+// SharedCache, or an hour when purges keep it fresh.
+func (c *Config) SharedCacheFor() time.Duration {
+	if c.SharedCache == 0 && len(c.Purge) > 0 {
+		return time.Hour
+	}
+	return c.SharedCache
 }
 
 // Defaults of the photo library's limits.
@@ -120,6 +139,9 @@ func FromEnv(lookup func(string) (string, bool)) *Config {
 		Logo:            getEnv(lookup, "DATELINE_LOGO", ""),
 		FeedContent:     getEnv(lookup, "DATELINE_FEED_CONTENT", "full"),
 	}
+	c.Purge = strings.Fields(getEnv(lookup, "DATELINE_PURGE", ""))
+	c.sharedCacheEnv = getEnv(lookup, "DATELINE_SHARED_CACHE", "0s")
+	c.SharedCache, _ = time.ParseDuration(c.sharedCacheEnv)
 	c.SetupCode = getEnv(lookup, "DATELINE_SETUP_CODE", "")
 	c.Media = getEnv(lookup, "DATELINE_MEDIA", "")
 	c.maxUploadEnv = getEnv(lookup, "DATELINE_MAX_UPLOAD_MB", strconv.Itoa(DefaultMaxUploadMB))
@@ -195,6 +217,14 @@ func (c *Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
 		return fmt.Errorf("--metrics-addr / DATELINE_METRICS_ADDR: %q is not host:port (such as 127.0.0.1:9090)", c.MetricsAddr)
+	}
+	if _, err := time.ParseDuration(c.sharedCacheEnv); err != nil || c.SharedCache < 0 {
+		return fmt.Errorf("--shared-cache / DATELINE_SHARED_CACHE: %q is not a duration of zero or more (such as 1h)", c.sharedCacheEnv)
+	}
+	for _, spec := range c.Purge {
+		if _, err := purge.Parse(spec); err != nil {
+			return fmt.Errorf("--purge / DATELINE_PURGE: %w", err)
+		}
 	}
 	if _, port, _ := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr == c.Addr && port != "0" {
 		return fmt.Errorf("--metrics-addr %q is the site's own address: give the metrics one of their own, off the public one", c.MetricsAddr)

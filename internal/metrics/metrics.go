@@ -28,6 +28,7 @@ type Metrics struct {
 	cache    *prometheus.CounterVec
 	feed     prometheus.Gauge
 	applied  prometheus.Histogram
+	purges   *prometheus.CounterVec
 }
 
 // New returns the metrics of a node serving s.
@@ -58,8 +59,12 @@ func New(s store.Store) *Metrics {
 			Help:    "Time from hearing of a change to serving it: pages dropped, settings and linking index brought up to date.",
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}),
+		purges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dateline_purges_total",
+			Help: "Purges sent to the caches in front of the nodes (--purge), by purger and result (ok, or failed after the retries).",
+		}, []string{"purger", "result"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.cache, m.feed, m.applied,
+	m.reg.MustRegister(m.requests, m.latency, m.cache, m.feed, m.applied, m.purges,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{s: s})
 	return m
@@ -92,6 +97,16 @@ func (m *Metrics) Feed(connected bool) {
 
 // ChangeApplied records a change served, heard of lag ago.
 func (m *Metrics) ChangeApplied(lag time.Duration) { m.applied.Observe(lag.Seconds()) }
+
+// Purged counts a purge sent to a cache in front of the nodes: done, or
+// failed after its retries.
+func (m *Metrics) Purged(purger string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "failed"
+	}
+	m.purges.WithLabelValues(purger, result).Inc()
+}
 
 type routeKey struct{}
 

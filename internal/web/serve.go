@@ -27,6 +27,9 @@ type Response struct {
 	// image, which has no gzipped copy, served as WebP to browsers that
 	// take it).
 	Vary string
+	// SurrogateKey and CacheTag are the response's cache tags, for a
+	// CDN or Varnish to purge it by (see package purge); "" for none.
+	SurrogateKey, CacheTag string
 
 	values *headerValues // see Prepare
 }
@@ -36,6 +39,7 @@ type Response struct {
 // a header replaces its slice.
 type headerValues struct {
 	contentType, cacheControl, etag, lastModified, vary []string
+	surrogateKey, cacheTag                              []string
 	// The Content-Length last served, plain and gzipped: a page with a
 	// hole keeps its length whatever fills it.
 	length, gzLength atomic.Pointer[contentLength]
@@ -55,6 +59,12 @@ func (resp *Response) Prepare() {
 	}
 	if resp.ETag != "" {
 		v.etag = []string{resp.ETag}
+	}
+	if resp.SurrogateKey != "" {
+		v.surrogateKey = []string{resp.SurrogateKey}
+	}
+	if resp.CacheTag != "" {
+		v.cacheTag = []string{resp.CacheTag}
 	}
 	if !resp.LastModified.IsZero() {
 		v.lastModified = []string{resp.LastModified.UTC().Format(http.TimeFormat)}
@@ -93,6 +103,12 @@ func ServeBytes(w http.ResponseWriter, r *http.Request, resp Response) {
 	}
 	if v.lastModified != nil {
 		h["Last-Modified"] = v.lastModified
+	}
+	if v.surrogateKey != nil {
+		h["Surrogate-Key"] = v.surrogateKey
+	}
+	if v.cacheTag != nil {
+		h["Cache-Tag"] = v.cacheTag
 	}
 	if notModified(r, resp) {
 		w.WriteHeader(http.StatusNotModified)

@@ -13,6 +13,7 @@ import (
 	"github.com/datelinehq/dateline/internal/comment"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -101,6 +102,10 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.articleID = a.ID
 		page.setHole(tokenHole)
+		page.show(purge.Article(a.ID))
+		page.show(purge.Listings(a)...)
+		page.showArticles(p.Related)
+		page.showArticles(p.MoreInSection)
 		return page, nil
 	}, func(p *cachedPage) {
 		// Counted before the page is sent, so that a reader who has it
@@ -108,11 +113,18 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		if p.articleID != 0 && isReaderView(r) {
 			h.views.Count(p.articleID)
 		}
-	}, func(p *cachedPage) string { return h.token(p.articleID) })
+	}, func(p *cachedPage) string {
+		if h.sharedCache {
+			return ""
+		}
+		return h.token(p.articleID)
+	})
 }
 
 // token is a fresh form token for the article's page. A page whose form
-// posts to another node has none: that node gives its own.
+// posts to another node has none: that node gives its own. (Nor has the
+// cached page when a shared cache serves it to many readers; see
+// Options.SharedCacheFor.)
 func (h *Handlers) token(articleID int64) string {
 	if h.commentsAt != "" {
 		return ""

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/web"
@@ -35,6 +36,8 @@ type cachedPage struct {
 	body      []byte
 	expires   time.Time
 	articleID int64 // the article shown, for the view counter
+	// keys are the page's cache tags (package purge): what it shows.
+	keys []string
 	// hole, when not -1, is where a per-request value (the form token)
 	// goes in body, replacing holeLen bytes of placeholder.
 	hole, holeLen int
@@ -57,12 +60,42 @@ func newCachedPage(body []byte, modified time.Time) *cachedPage {
 		ETag:         `"` + hex.EncodeToString(h.Sum(nil)) + `"`,
 		LastModified: modified,
 		ContentType:  "text/html; charset=utf-8",
-		// Readers' browsers ask again each time (and get a 304 when
-		// nothing changed), so every view is counted and news is fresh.
-		CacheControl: "public, no-cache",
 	}
-	p.resp.Prepare()
 	return p
+}
+
+// show adds the cache tags of what the page shows.
+func (p *cachedPage) show(keys ...string) { p.keys = append(p.keys, keys...) }
+
+// showArticles adds the keys of the articles the page lists or links.
+func (p *cachedPage) showArticles(as []*article.Article) {
+	for _, a := range as {
+		p.keys = append(p.keys, purge.Article(a.ID))
+	}
+}
+
+// finish sets the headers of a page built: its Cache-Control and cache
+// tags (every page carries purge.Site).
+func (c *pageCache) finish(p *cachedPage) {
+	p.keys = append(p.keys, purge.Site)
+	slices.Sort(p.keys)
+	p.keys = slices.Compact(p.keys)
+	p.resp.CacheControl = c.cacheControl
+	p.resp.SurrogateKey, p.resp.CacheTag = purge.SurrogateKey(p.keys), purge.CacheTag(p.keys)
+	p.resp.Prepare()
+}
+
+// Cache-Control of the reader pages. Browsers ask again each time (and
+// get a 304 when nothing changed), so news is fresh. Without a shared
+// cache declared (Options.SharedCacheFor), a CDN does the same, and may
+// serve its copy while the nodes fail; with one, it keeps pages that long
+// (purged on a change), serves a page past its time while it fetches it
+// again, and serves it a day while the nodes fail.
+func cacheControl(shared time.Duration) string {
+	if shared <= 0 {
+		return "public, no-cache, stale-if-error=86400"
+	}
+	return fmt.Sprintf("public, max-age=0, s-maxage=%d, stale-while-revalidate=60, stale-if-error=86400", int(shared.Seconds()))
 }
 
 // setHole marks the placeholder in the page that fill replaces.
@@ -154,12 +187,13 @@ func (p *cachedPage) gzip() []byte {
 // A missing or expired page is built once however many readers ask for it
 // meanwhile: the others wait for that build.
 type pageCache struct {
-	site     *web.Site
-	ttl      time.Duration
-	now      func() time.Time
-	mu       sync.RWMutex
-	pages    map[string]*cachedPage
-	building map[string]*pageBuild
+	site         *web.Site
+	ttl          time.Duration
+	cacheControl string
+	now          func() time.Time
+	mu           sync.RWMutex
+	pages        map[string]*cachedPage
+	building     map[string]*pageBuild
 	// waiting, when set (by tests), is called as a reader starts to wait
 	// for another reader's build.
 	waiting func()
@@ -197,8 +231,8 @@ func (c *pageCache) appendKey(dst []byte, r *http.Request) []byte {
 	return append(c.site.AppendBaseURL(dst, r), r.URL.Path...)
 }
 
-func newPageCache(site *web.Site, ttl time.Duration, now func() time.Time, observe func(hit bool)) *pageCache {
-	return &pageCache{site: site, ttl: ttl, now: now, observe: observe, pages: map[string]*cachedPage{}, building: map[string]*pageBuild{}}
+func newPageCache(site *web.Site, ttl, shared time.Duration, now func() time.Time, observe func(hit bool)) *pageCache {
+	return &pageCache{site: site, ttl: ttl, cacheControl: cacheControl(shared), now: now, observe: observe, pages: map[string]*cachedPage{}, building: map[string]*pageBuild{}}
 }
 
 // serve answers r with its page, building it when the cache has no fresh
@@ -273,6 +307,7 @@ func (c *pageCache) fresh(ctx context.Context, key []byte, now time.Time, build 
 		if err != nil {
 			return nil, err
 		}
+		c.finish(p)
 		p.expires = now
 		return p, nil
 	}
@@ -331,6 +366,7 @@ func (c *pageCache) runBuild(key string, b *pageBuild, now time.Time, build func
 	b.err = errBuildPanicked // until build returns
 	p, err := build()
 	if err == nil {
+		c.finish(p)
 		p.expires = now.Add(c.ttl)
 	}
 	b.page, b.err = p, err
@@ -346,6 +382,22 @@ func (c *pageCache) clear() {
 	c.pages = map[string]*cachedPage{}
 	c.building = map[string]*pageBuild{}
 	c.mu.Unlock()
+}
+
+// purge forgets the pages that carry any of keys, and the builds under
+// way (which may predate the change).
+func (c *pageCache) purge(keys []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for path, p := range c.pages {
+		for _, k := range p.keys {
+			if slices.Contains(keys, k) {
+				delete(c.pages, path)
+				break
+			}
+		}
+	}
+	c.building = map[string]*pageBuild{}
 }
 
 // down reports whether a build found the database unavailable less than

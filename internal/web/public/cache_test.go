@@ -59,7 +59,7 @@ func TestHoledGzip(t *testing.T) {
 
 // newTestCache returns a page cache of pages kept 5 s on clock c.
 func newTestCache(c *testclock.Clock) *pageCache {
-	return newPageCache(&web.Site{Info: web.SiteInfo{BaseURL: "https://news.example"}}, 5*time.Second, c.Now, nil)
+	return newPageCache(&web.Site{Info: web.SiteInfo{BaseURL: "https://news.example"}}, 5*time.Second, 0, c.Now, nil)
 }
 
 // servePage has c serve path, building it with build, and returns the

@@ -6,6 +6,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
@@ -32,7 +33,7 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 			return web.ErrNotFound
 		}
 		return h.pages.serve(typedWriter{w, contentType}, r, func() (*cachedPage, error) {
-			f, err := h.buildFeed(r, kind, slug)
+			f, keys, err := h.buildFeed(r, kind, slug)
 			if err != nil {
 				return nil, err
 			}
@@ -49,14 +50,17 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			return newCachedPage(body, f.Updated), nil
+			page := newCachedPage(body, f.Updated)
+			page.show(keys...)
+			return page, nil
 		}, nil, nil)
 	}
 }
 
-// buildFeed gathers the latest public articles of a feed. An unknown tag
-// or author, or one without public articles, is not found.
-func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, error) {
+// buildFeed gathers the latest public articles of a feed, with the feed's
+// cache tags. An unknown tag or author, or one without public articles,
+// is not found.
+func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (_ *seo.Feed, keys []string, err error) {
 	ctx := r.Context()
 	now := h.now()
 	info := h.site.Current()
@@ -69,13 +73,15 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	}
 	// Whole: items carry the body, or a summary of it.
 	q := store.ArticleQuery{PublicAt: now, Kind: article.Story, Limit: FeedSize, Whole: true}
+	keys = []string{purge.Feed}
 	switch kind {
 	case seo.SectionFeed:
 		se, err := h.store.Section(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		q.SectionSlug = slug
+		keys = append(keys, purge.Section(se.ID))
 		f.Title = se.Name + " – " + info.Title
 		f.Description = se.Description
 		if f.Description == "" {
@@ -85,29 +91,34 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	case seo.TagFeed:
 		tag, err := h.store.Tag(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		q.TagSlug = slug
+		keys = append(keys, purge.Tag(tag.ID))
 		f.Title = tag.Name + " – " + info.Title
 		f.Description = h.site.Locale().Text("tag_description", "Name", tag.Name)
 		f.Link = h.site.AbsURL(r, urls.Tag(slug))
 	case seo.AuthorFeed:
 		au, err := h.store.Author(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		q.AuthorSlug = slug
+		keys = append(keys, purge.Author(au.ID))
 		f.Title = au.Name + " – " + info.Title
 		f.Description = h.site.Locale().Text("author_description", "Name", au.Name)
 		f.Link = h.site.AbsURL(r, urls.Author(slug))
 	}
 	as, err := h.store.Articles(ctx, q)
+	if err == nil && kind == seo.SiteFeed {
+		keys = append(keys, purge.Home)
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(as) == 0 && kind != seo.SiteFeed && kind != seo.SectionFeed {
 		// As the archive page: a tag of drafts alone is not shown.
-		return nil, web.ErrNotFound
+		return nil, nil, web.ErrNotFound
 	}
 	f.Updated = lastUpdate(as)
 	if f.Updated.IsZero() {
@@ -116,16 +127,17 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (*seo.Feed, err
 	base := h.site.BaseURL(r)
 	images, err := newsroom.Images(ctx, h.store, as...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, a := range as {
 		item, err := h.feedItem(r, a, base, images.Of(a))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		f.Items = append(f.Items, item)
+		keys = append(keys, purge.Article(a.ID))
 	}
-	return f, nil
+	return f, keys, nil
 }
 
 // feedItem describes an article, listed whole, for a feed: with its

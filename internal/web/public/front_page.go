@@ -190,3 +190,21 @@ func (h *Handlers) mostRead(ctx context.Context, now time.Time) ([]*article.Arti
 	}
 	return out, nil
 }
+
+// articles are every story the front page shows, for its cache tags.
+func (f *FrontPage) articles() []*article.Article {
+	var as []*article.Article
+	if f.Lead != nil {
+		as = append(as, f.Lead.Article)
+	}
+	for _, c := range f.Secondary {
+		as = append(as, c.Article)
+	}
+	for _, b := range f.Blocks {
+		for _, c := range b.Cards {
+			as = append(as, c.Article)
+		}
+	}
+	as = append(as, f.Latest...)
+	return append(as, f.MostRead...)
+}

@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -54,6 +56,9 @@ type Handlers struct {
 	// there is one.
 	commentsAt    string
 	noCommentForm bool
+	// sharedCache: a CDN serves the pages to many readers (see
+	// Options.SharedCacheFor).
+	sharedCache bool
 	// The photo library's files, when the site has a media storage.
 	mediaItems *ttlCache[string, *media.Item]
 	mediaFiles *mediaFileCache
@@ -113,6 +118,13 @@ type Options struct {
 	// OnPageCache, when set, is told of each reader page served: from
 	// the page cache (hit) or built for the request.
 	OnPageCache func(hit bool)
+	// SharedCacheFor, when set, declares a CDN or Varnish in front of
+	// the nodes, which purges its pages on a change (package purge): the
+	// pages tell it to keep them that long (s-maxage), and the comment
+	// form, shared by every reader the cache serves, carries no token
+	// (a form token is good for one comment): the node asks a reader
+	// posting without one to confirm, with a token of its own.
+	SharedCacheFor time.Duration
 }
 
 // New returns the reader handlers. Views are counted by views. It
@@ -140,7 +152,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		listings: newTTLCache[listingKey, []int64](opts.CacheFor, opts.Now),
 		latest:   newTTLCache[string, []*article.Article](opts.CacheFor, opts.Now),
 		limits:   newRateLimiter(opts.Now),
-		pages:    newPageCache(site, pageCacheFor, opts.Now, opts.OnPageCache),
+		pages:    newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
 		bodies:   newBodyCache(),
 		feedFull: opts.FeedFullContent,
 		linker:   opts.Linker,
@@ -149,6 +161,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 
 		commentsAt:    strings.TrimSuffix(opts.CommentsAt, "/"),
 		noCommentForm: opts.NoCommentForm,
+		sharedCache:   opts.SharedCacheFor > 0,
 	}
 	if h.news == nil {
 		h.news = newsroom.New(s, r, opts.Now, site.Logger)
@@ -458,7 +471,12 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 			p := HomePage{Base: h.site.Base(r, "", ""), Front: front, Pagination: paginate(urls.Home, 1, total)}
 			p.Wide = true
 			h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
-			return renderPage(h.tpl.home, p, modified)
+			built, err := renderPage(h.tpl.home, p, modified)
+			if err == nil {
+				built.show(purge.Home)
+				built.showArticles(front.articles())
+			}
+			return built, err
 		}
 		as, total, err := h.list(r.Context(), store.ArticleQuery{PublicAt: now, Kind: article.Story}, page)
 		if err != nil {
@@ -470,7 +488,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		p := HomePage{Base: h.site.Base(r, h.site.Locale().Text("page_n", "Page", page), ""), Articles: cards, Pagination: paginate(urls.Home, page, total)}
 		h.describeList(r, &p.Base, urls.HomeListing, "", "", page)
-		return renderPage(h.tpl.home, p, lastUpdate(as))
+		return listingPage(h.tpl.home, p, as, purge.Home)
 	}, nil, nil)
 }
 
@@ -501,7 +519,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate(urls.Tag(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.TagListing, slug, tag.Name, page)
-		return renderPage(h.tpl.list, p, lastUpdate(as))
+		return listingPage(h.tpl.list, p, as, purge.Tag(tag.ID))
 	}, nil, nil)
 }
 
@@ -542,7 +560,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		}
 		h.describeList(r, &p.Base, urls.AuthorListing, slug, au.Name, page)
 		p.StructuredData = append(p.StructuredData, h.profilePage(r, au, photo))
-		return renderPage(h.tpl.list, p, lastUpdate(as))
+		return listingPage(h.tpl.list, p, as, purge.Author(au.ID))
 	}, nil, nil)
 }
 
@@ -599,6 +617,22 @@ type listingKey struct {
 	section, tag, author string
 }
 
+// Purge forgets the pages that carry any of keys (package purge), after
+// a change of what they show. A change of what listings hold (listing)
+// forgets the listings too, and one shown everywhere (all) everything,
+// as Refresh does.
+func (h *Handlers) Purge(keys []string, listing, all bool) {
+	if all || slices.Contains(keys, purge.Site) {
+		h.Refresh()
+		return
+	}
+	h.pages.purge(keys)
+	if listing {
+		h.listings.clear()
+		h.latest.clear()
+	}
+}
+
 // Refresh forgets what the handlers keep of the store (pages, settings,
 // sections, listings, photo records), so that the next request reads
 // it afresh: after a change the caller knows of.
@@ -630,6 +664,17 @@ func lastUpdate(as []*article.Article) time.Time {
 		}
 	}
 	return t
+}
+
+// listingPage builds a page listing as, with its listing's key.
+func listingPage[T any](page *web.Page[T], data T, as []*article.Article, key string) (*cachedPage, error) {
+	p, err := renderPage(page, data, lastUpdate(as))
+	if err != nil {
+		return nil, err
+	}
+	p.show(key)
+	p.showArticles(as)
+	return p, nil
 }
 
 // renderPage builds a page for the cache.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
@@ -80,7 +81,7 @@ func (h *Handlers) section(w http.ResponseWriter, r *http.Request) error {
 			Pagination: paginate(urls.Section(slug), page, total),
 		}
 		h.describeList(r, &p.Base, urls.SectionListing, slug, se.Name, page)
-		return renderPage(h.tpl.list, p, lastUpdate(as))
+		return listingPage(h.tpl.list, p, as, purge.Section(se.ID))
 	}, nil, nil)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
@@ -130,7 +131,9 @@ func xmlPage(body []byte, modified time.Time, err error) (*cachedPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCachedPage(body, modified), nil
+	p := newCachedPage(body, modified)
+	p.show(purge.Sitemap)
+	return p, nil
 }
 
 // newsSitemap serves the Google News sitemap: the articles published in

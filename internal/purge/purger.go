@@ -38,7 +38,7 @@ func Parse(spec string) (Purger, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("purger %q: %q is not an http or https address", spec, target)
 	}
-	client := &http.Client{Timeout: requestTimeout}
+	client := &http.Client{}
 	switch kind {
 	case "varnish":
 		return &varnish{url: u.String(), client: client}, nil
@@ -47,10 +47,6 @@ func Parse(spec string) (Purger, error) {
 	}
 	return nil, fmt.Errorf("purger %q: unknown kind %q; want varnish or webhook", spec, kind)
 }
-
-// requestTimeout bounds one purge request: a cache that does not answer
-// is tried again later, not waited for.
-const requestTimeout = 5 * time.Second
 
 type varnish struct {
 	url    string
@@ -115,6 +111,9 @@ type Queue struct {
 	Retries []time.Duration
 	// Again is the wait before the second sending; 0 sends once.
 	Again time.Duration
+	// Timeout bounds each attempt: a cache that does not answer is tried
+	// again later, not waited for.
+	Timeout time.Duration
 	// OnPurge, when set, is told of each purge at each purger: its
 	// keys, and nil or the error that remained after the retries.
 	OnPurge func(p Purger, keys []string, err error)
@@ -130,6 +129,7 @@ func NewQueue(purgers []Purger, logger *slog.Logger) *Queue {
 		purgers: purgers, logger: logger,
 		Retries: []time.Duration{500 * time.Millisecond, 2 * time.Second, 8 * time.Second},
 		Again:   time.Second,
+		Timeout: 5 * time.Second,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1),
 	}
 }
@@ -186,12 +186,28 @@ func (q *Queue) Run(ctx context.Context) {
 	}
 }
 
+// maxKeys is the most tags one purge request names.
+const maxKeys = 200
+
 // purge sends keys to every purger at once, each with its retries.
 func (q *Queue) purge(ctx context.Context, keys []string) {
 	var wg sync.WaitGroup
 	for _, p := range q.purgers {
 		wg.Go(func() {
-			err := p.Purge(ctx, keys)
+			attempt := func() error {
+				actx, cancel := context.WithTimeout(ctx, q.Timeout)
+				defer cancel()
+				var err error
+				// A purge request names at most maxKeys tags, as
+				// Fastly takes them.
+				for chunk := range slices.Chunk(keys, maxKeys) {
+					if err = p.Purge(actx, chunk); err != nil {
+						break
+					}
+				}
+				return err
+			}
+			err := attempt()
 			for _, wait := range q.Retries {
 				if err == nil || ctx.Err() != nil {
 					break
@@ -199,7 +215,7 @@ func (q *Queue) purge(ctx context.Context, keys []string) {
 				select {
 				case <-ctx.Done():
 				case <-time.After(wait):
-					err = p.Purge(ctx, keys)
+					err = attempt()
 				}
 			}
 			if err != nil && ctx.Err() == nil {

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # multinode.sh measures how long a change takes to reach every node of a
-# site served by several 'dateline serve' nodes on one PostgreSQL database
-# (issue 19: the change feed, target p99 at most 1 s with 3 nodes). It
-# makes a fresh database on the server of DATELINE_TEST_POSTGRES (default
+# site served by several 'dateline serve' nodes on one PostgreSQL database,
+# and Varnish in front of them (issue 19: the change feed and the purges,
+# target p99 at most 1 s with 3 nodes). It makes a fresh database on the
+# server of DATELINE_TEST_POSTGRES (default
 # postgres://postgres@127.0.0.1:5432/postgres), imports the example
 # articles, starts N nodes with a page cache of a minute (so that only the
-# change feed can bring a change in time), and then CHANGES times: adds a
-# note to one of the articles in turn with 'dateline article note' (another
+# change feed can bring a change in time), each purging Varnish, and
+# Varnish with deploy/varnish.vcl in front of them (pages kept an hour:
+# only a purge brings a change in time). Then CHANGES times it adds a note
+# to one of the articles in turn with 'dateline article note' (another
 # process, as an editor on another node would) and polls the article's
-# page on every node until each shows it. It prints p50, p99 and the worst, for the first and
-# for the last node to show each change, measured from the moment the note
-# command returned. The database is dropped at the end.
-# Usage: [NODES=3] [CHANGES=100] scripts/multinode.sh
+# page on every node and through Varnish until each shows it. It prints
+# p50, p99 and the worst, for the first node, the last node, and Varnish
+# to show each change, measured from the moment the note command
+# returned. With THROUGHPUT=1 it then measures, with wrk, the cached
+# article pages through Varnish and the comment posts, with N nodes and
+# with one. The database is dropped at the end.
+# Usage: [NODES=3] [CHANGES=100] [THROUGHPUT=1] scripts/multinode.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,7 +25,7 @@ nodes=${NODES:-3}
 changes=${CHANGES:-100}
 server=${DATELINE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 [[ $nodes =~ ^[1-9][0-9]*$ && $changes =~ ^[1-9][0-9]*$ ]] || die "NODES and CHANGES are whole numbers"
-ensure_packages curl=curl psql=postgresql-client
+ensure_packages curl=curl psql=postgresql-client varnishd=varnish
 
 tmp=$(mktemp -d)
 dbname=dateline_multinode_$$
@@ -39,10 +45,12 @@ bin=$tmp/dateline
 # The notes go to each article in turn: an article takes at most 50.
 mapfile -t slugs < <("$bin" article list --db "$db" --status published | awk 'NR > 1 { print $1 }')
 ((${#slugs[@]})) || die "no published article to change"
+varnish_port=$(free_port 18290)
+varnish=http://127.0.0.1:$varnish_port
 bases=()
 for ((n = 0; n < nodes; n++)); do
 	port=$(free_port $((18300 + n * 10)))
-	"$bin" serve --db "$db" --addr "127.0.0.1:$port" --cache 1m --quiet >"$tmp/node$n.log" 2>&1 &
+	"$bin" serve --db "$db" --addr "127.0.0.1:$port" --cache 1m --quiet --purge "varnish:$varnish" >"$tmp/node$n.log" 2>&1 &
 	PIDS+=("$!")
 	wait_http "http://127.0.0.1:$port/readyz" "$!" "$tmp/node$n.log"
 	bases+=("http://127.0.0.1:$port")
@@ -50,35 +58,66 @@ for ((n = 0; n < nodes; n++)); do
 		curl -fsS -o /dev/null "${bases[n]}/$slug/" # cached now, for a minute
 	done
 done
-log "$nodes nodes on the database $dbname; $changes changes"
+# Varnish with the shipped VCL, its backends the nodes.
+start_varnish() { # NODE_BASE...
+	local backends="" adds=""
+	for ((i = 1; i <= $#; i++)); do
+		local hostport=${!i#http://}
+		backends+="backend node$i { .host = \"${hostport%:*}\"; .port = \"${hostport##*:}\"; .probe = ready; }"$'\n'
+		adds+="    nodes.add_backend(node$i);"$'\n'
+	done
+	awk -v backends="$backends" -v adds="$adds" '
+		/^# BEGIN BACKENDS/ { print backends "sub vcl_init {\n    new nodes = directors.round_robin();\n" adds "}"; skip = 1; next }
+		/^# END BACKENDS/ { skip = 0; next }
+		!skip' deploy/varnish.vcl >"$tmp/dateline.vcl"
+	rm -rf "$tmp/varnish"
+	varnishd -F -j none -a "127.0.0.1:$varnish_port" -f "$tmp/dateline.vcl" -n "$tmp/varnish" -s malloc,256m >"$tmp/varnish.log" 2>&1 &
+	VARNISH_PID=$!
+	PIDS+=("$VARNISH_PID")
+	for _ in $(seq 1 100); do
+		curl -fsS -o /dev/null "$varnish/robots.txt" 2>/dev/null && return
+		sleep 0.1
+	done
+	die "varnishd did not serve the nodes: $(tail -5 "$tmp/varnish.log")"
+}
+start_varnish "${bases[@]}"
+for slug in "${slugs[@]}"; do
+	curl -fsS -o /dev/null "$varnish/$slug/" # cached now, for an hour
+done
+log "$nodes nodes on the database $dbname behind Varnish; $changes changes"
 
 now() { date +%s.%N; }
-first=() last=()
+first=() last=() cached=()
 for ((i = 1; i <= changes; i++)); do
 	slug=${slugs[i % ${#slugs[@]}]}
 	"$bin" article note --db "$db" "$slug" "Correction $i-$$: the date was wrong." >/dev/null
 	start=$(now)
-	pending=()
+	pending=("$varnish/$slug/")
 	for b in "${bases[@]}"; do pending+=("$b/$slug/"); done
-	seen_first=
+	seen_first= seen_last= seen_varnish=
 	while ((${#pending[@]})); do
 		left=()
 		for u in "${pending[@]}"; do
 			body=$(curl -fsS "$u")
 			if [[ $body == *"Correction $i-$$"* ]]; then
-				[[ -n $seen_first ]] || seen_first=$(now)
+				if [[ $u == "$varnish"/* ]]; then
+					seen_varnish=$(now)
+				else
+					[[ -n $seen_first ]] || seen_first=$(now)
+					seen_last=$(now)
+				fi
 			else
 				left+=("$u")
 			fi
 		done
 		pending=("${left[@]+"${left[@]}"}")
 		if ((${#pending[@]})) && awk -v s="$start" -v n="$(now)" 'BEGIN { exit !(n - s > 30) }'; then
-			die "change $i not on every node after 30 s"
+			die "change $i not on every node and Varnish after 30 s"
 		fi
 	done
-	done_at=$(now)
 	first+=("$(awk -v s="$start" -v e="$seen_first" 'BEGIN { printf "%.4f", e - s }')")
-	last+=("$(awk -v s="$start" -v e="$done_at" 'BEGIN { printf "%.4f", e - s }')")
+	last+=("$(awk -v s="$start" -v e="$seen_last" 'BEGIN { printf "%.4f", e - s }')")
+	cached+=("$(awk -v s="$start" -v e="$seen_varnish" 'BEGIN { printf "%.4f", e - s }')")
 done
 
 stats() {
@@ -89,3 +128,4 @@ stats() {
 echo "multinode.sh: $nodes nodes, $changes changes, $(nproc) cores; dateline $(git rev-parse --short HEAD)"
 echo "  first node to show a change: $(stats "${first[@]}")"
 echo "  every node shows it:         $(stats "${last[@]}")"
+echo "  Varnish serves it:           $(stats "${cached[@]}")"

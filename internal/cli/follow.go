@@ -290,8 +290,10 @@ func (f *changeFollower) serve(ctx context.Context, changes []store.Change, miss
 	}
 	// An article published (or moved) may now be among the related
 	// articles of those most like it, as they are among its own.
+	listed := map[int64]bool{}
 	for _, c := range changes {
-		if c.Listing {
+		if c.Listing && !listed[c.Row] {
+			listed[c.Row] = true
 			for _, m := range f.r.links.Related(c.Row, 2*public.RelatedCount, f.relatedFloor) {
 				keys = append(keys, purge.Article(m.ID))
 			}

@@ -70,6 +70,7 @@ func commands() []*command {
 		importCommand(),
 		exportCommand(),
 		backupCommand(),
+		dbCommand(),
 		restoreCommand(),
 		articleCommand(),
 		sectionCommand(),

@@ -47,24 +47,24 @@ mapfile -t slugs < <("$bin" article list --db "$db" --status published | awk 'NR
 ((${#slugs[@]})) || die "no published article to change"
 varnish_port=$(free_port 18290)
 varnish=http://127.0.0.1:$varnish_port
-bases=()
-for ((n = 0; n < nodes; n++)); do
-	port=$(free_port $((18300 + n * 10)))
-	"$bin" serve --db "$db" --addr "127.0.0.1:$port" --cache 1m --quiet --purge "varnish:$varnish" >"$tmp/node$n.log" 2>&1 &
-	PIDS+=("$!")
-	wait_http "http://127.0.0.1:$port/readyz" "$!" "$tmp/node$n.log"
-	bases+=("http://127.0.0.1:$port")
-	for slug in "${slugs[@]}"; do
-		curl -fsS -o /dev/null "${bases[n]}/$slug/" # cached now, for a minute
+
+# start_site N starts N nodes, each purging Varnish, and Varnish with the
+# shipped VCL in front of them; bases are the nodes' addresses.
+start_site() {
+	local count=$1 n port
+	bases=()
+	for ((n = 0; n < count; n++)); do
+		port=$(free_port $((18300 + n * 10)))
+		"$bin" serve --db "$db" --addr "127.0.0.1:$port" --cache 1m --quiet --purge "varnish:$varnish" >"$tmp/node$n.log" 2>&1 &
+		PIDS+=("$!")
+		wait_http "http://127.0.0.1:$port/readyz" "$!" "$tmp/node$n.log"
+		bases+=("http://127.0.0.1:$port")
 	done
-done
-# Varnish with the shipped VCL, its backends the nodes.
-start_varnish() { # NODE_BASE...
 	local backends="" adds=""
-	for ((i = 1; i <= $#; i++)); do
-		local hostport=${!i#http://}
-		backends+="backend node$i { .host = \"${hostport%:*}\"; .port = \"${hostport##*:}\"; .probe = ready; }"$'\n'
-		adds+="    nodes.add_backend(node$i);"$'\n'
+	for ((n = 1; n <= count; n++)); do
+		local hostport=${bases[n - 1]#http://}
+		backends+="backend node$n { .host = \"${hostport%:*}\"; .port = \"${hostport##*:}\"; .probe = ready; }"$'\n'
+		adds+="    nodes.add_backend(node$n);"$'\n'
 	done
 	awk -v backends="$backends" -v adds="$adds" '
 		/^# BEGIN BACKENDS/ { print backends "sub vcl_init {\n    new nodes = directors.round_robin();\n" adds "}"; skip = 1; next }
@@ -72,18 +72,21 @@ start_varnish() { # NODE_BASE...
 		!skip' deploy/varnish.vcl >"$tmp/dateline.vcl"
 	rm -rf "$tmp/varnish"
 	varnishd -F -j none -a "127.0.0.1:$varnish_port" -f "$tmp/dateline.vcl" -n "$tmp/varnish" -s malloc,256m >"$tmp/varnish.log" 2>&1 &
-	VARNISH_PID=$!
-	PIDS+=("$VARNISH_PID")
-	for _ in $(seq 1 100); do
-		curl -fsS -o /dev/null "$varnish/robots.txt" 2>/dev/null && return
+	PIDS+=("$!")
+	local i
+	for i in $(seq 1 100); do
+		curl -fsS -o /dev/null "$varnish/robots.txt" 2>/dev/null && break
+		((i < 100)) || die "varnishd did not serve the nodes: $(tail -5 "$tmp/varnish.log")"
 		sleep 0.1
 	done
-	die "varnishd did not serve the nodes: $(tail -5 "$tmp/varnish.log")"
+	for slug in "${slugs[@]}"; do
+		for b in "${bases[@]}"; do
+			curl -fsS -o /dev/null "$b/$slug/" # cached now, for a minute
+		done
+		curl -fsS -o /dev/null "$varnish/$slug/" # cached now, for an hour
+	done
 }
-start_varnish "${bases[@]}"
-for slug in "${slugs[@]}"; do
-	curl -fsS -o /dev/null "$varnish/$slug/" # cached now, for an hour
-done
+start_site "$nodes"
 log "$nodes nodes on the database $dbname behind Varnish; $changes changes"
 
 now() { date +%s.%N; }
@@ -129,3 +132,27 @@ echo "multinode.sh: $nodes nodes, $changes changes, $(nproc) cores; dateline $(g
 echo "  first node to show a change: $(stats "${first[@]}")"
 echo "  every node shows it:         $(stats "${last[@]}")"
 echo "  Varnish serves it:           $(stats "${cached[@]}")"
+
+[[ ${THROUGHPUT:-} == 1 ]] || exit 0
+ensure_packages wrk=wrk
+# Comments as fast as they come: no wait before posting, no rate limit.
+"$bin" settings set --db "$db" comments.min_form_seconds 0 >/dev/null
+"$bin" settings set --db "$db" comments.per_ip_per_minute 10000 >/dev/null
+"$bin" settings set --db "$db" comments.per_article_per_minute 10000 >/dev/null
+comment_slug=${slugs[0]}
+count_comments() { psql -Atq "$db" -c "SELECT count(*) FROM comments"; }
+echo "throughput through Varnish ($(nproc) cores, wrk -t2 -c32 -d10s):"
+for count in "$nodes" 1; do
+	stop_all
+	start_site "$count"
+	pages=$(wrk -t2 -c32 -d10s --latency "$varnish/$comment_slug/" | awk '/Requests\/sec/ { rps = $2 } / 99%/ { p99 = $2 } END { print rps, p99 }')
+	before=$(count_comments)
+	posts=$(POST_PATH="/$comment_slug/comments" wrk -t2 -c32 -d10s --latency -s scripts/comment-post.lua "$varnish" 2>&1)
+	after=$(count_comments)
+	stored=$(awk '/^stored/ { print $2 }' <<<"$posts")
+	# Posts under way when wrk stops are stored without wrk counting
+	# them: the database may hold more than were acknowledged, never
+	# fewer.
+	lost=$((stored > after - before ? stored - (after - before) : 0))
+	echo "  $count node(s): cached article page ${pages% *} requests/s (p99 ${pages#* }); comments stored $(awk -v n="$stored" 'BEGIN { printf "%.0f", n / 10 }')/s ($stored acknowledged in 10 s, each after a post for a token; $((after - before)) in the database; $lost acknowledged and lost)"
+done

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/metrics"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/staticsite"
 	"github.com/datelinehq/dateline/internal/store"
@@ -73,6 +74,17 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
 	x := &siteExporter{e: e, s: s, r: r, dir: dir, o: o}
+	if e.cfg.MetricsAddr != "" {
+		x.metrics = metrics.New(s)
+		addr, stop, err := serveMetrics(e, x.metrics, logger)
+		if err != nil {
+			return fail(e, "export", err)
+		}
+		defer stop()
+		if !o.quiet {
+			fmt.Fprintf(e.stdout, "metrics at http://%s/metrics\n", addr)
+		}
+	}
 	if !o.watch {
 		if err := x.once(e.ctx); err != nil {
 			return fail(e, "export", err)
@@ -84,11 +96,12 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 
 // siteExporter runs 'dateline export DIR', once or as the store changes.
 type siteExporter struct {
-	e   *env
-	s   store.Store
-	r   *reader
-	dir string
-	o   siteExport
+	e       *env
+	s       store.Store
+	r       *reader
+	dir     string
+	o       siteExport
+	metrics *metrics.Metrics // nil without --metrics-addr
 }
 
 // Watching: how long a burst of writes has to land before the export
@@ -189,8 +202,15 @@ func (x *siteExporter) once(ctx context.Context) error {
 		opts.Redirects = append(opts.Redirects, staticsite.Redirect{From: rd.From, To: rd.To})
 	}
 	var bar *progressbar.ProgressBar
-	if e.stdoutIsTerminal && !o.quiet {
+	showBar := e.stdoutIsTerminal && !o.quiet
+	if showBar || x.metrics != nil {
 		opts.Progress = func(done, total int) {
+			if x.metrics != nil {
+				x.metrics.Progress("export", done, total)
+			}
+			if !showBar {
+				return
+			}
 			if bar == nil {
 				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stdout), progressbar.OptionSetDescription("exporting"),
 					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
@@ -205,6 +225,9 @@ func (x *siteExporter) once(ctx context.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if x.metrics != nil && !o.dryRun {
+		x.metrics.Exported(len(sum.Written), sum.Unchanged, len(sum.Removed), sum.Elapsed)
 	}
 	if n := len(sum.Missing); n > 0 {
 		photos := 0

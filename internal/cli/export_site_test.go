@@ -423,7 +423,7 @@ func read(t *testing.T, name string) string {
 
 // export --watch exports again when another process changes the
 // database: on SQLite through PRAGMA data_version, on PostgreSQL through
-// its notices.
+// its notices. Its /metrics count the runs and their files.
 func TestExportSiteWatch(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends {
@@ -438,7 +438,7 @@ func TestExportSiteWatch(t *testing.T) {
 			var out lockedBuffer
 			done := make(chan int, 1)
 			go func() {
-				done <- run(ctx, []string{"export", "--watch", "--db", db, "--base-url", siteBase, dir}, &out, &out, clock.Now)
+				done <- run(ctx, []string{"export", "--watch", "--metrics-addr", "127.0.0.1:0", "--db", db, "--base-url", siteBase, dir}, &out, &out, clock.Now)
 			}()
 			page := filepath.Join(dir, slug, "index.html")
 			waitFor := func(what string, ok func() bool) {
@@ -455,6 +455,24 @@ func TestExportSiteWatch(t *testing.T) {
 				b, _ := os.ReadFile(page)
 				return strings.Contains(string(b), "The crane count was corrected.")
 			})
+			m := regexp.MustCompile(`metrics at (http://\S+/metrics)`).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("export --watch --metrics-addr did not say where its metrics are:\n%s", out.String())
+			}
+			var scraped string
+			waitFor("two runs in the metrics", func() bool {
+				resp, err := http.Get(m[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				scraped = readAll(resp)
+				return strings.Contains(scraped, "dateline_export_run_seconds_count 2")
+			})
+			for _, want := range []string{`dateline_export_files_total{result="written"}`, `dateline_job_items{job="export"}`, `dateline_job_items_done{job="export"}`} {
+				if !strings.Contains(scraped, want) {
+					t.Errorf("export's metrics have no %s:\n%s", want, scraped)
+				}
+			}
 			cancel()
 			select {
 			case code := <-done:

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/metrics"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -32,6 +34,7 @@ func importCommand() *command {
 			fs.BoolVar(&site.dryRun, "dry-run", false, "read and check everything and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print the import report of a WordPress or Ghost export as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
+			fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "answer /metrics (Prometheus) on this host:port while importing, with the import's progress (env DATELINE_METRICS_ADDR)")
 			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress or Ghost export an account (a contributor, with no password until 'dateline user reset-password')")
 			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (wp-content/uploads, Ghost's content/images): the export's images are taken from it into the photo library")
 			fs.StringVar(&site.permalink, "permalink", "", "the address pattern of a Ghost site's posts, as its routes.yaml gives it, such as '/:year/:month/:slug/' (default: Ghost's /:slug/)")
@@ -104,6 +107,18 @@ func importCommand() *command {
 				return fail(e, fs.Name(), err)
 			}
 			defer s.Close()
+			var m *metrics.Metrics
+			if e.cfg.MetricsAddr != "" {
+				m = metrics.New(s)
+				logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+				addr, stop, err := serveMetrics(e, m, logger)
+				if err != nil {
+					return fail(e, fs.Name(), err)
+				}
+				defer stop()
+				fmt.Fprintf(e.stderr, "metrics at http://%s/metrics\n", addr)
+			}
+			site.metrics = m
 			if len(exports) > 0 {
 				news, err := newsroomWithLibrary(e, s)
 				if err != nil {
@@ -141,6 +156,7 @@ func importCommand() *command {
 					_ = bar.Set(done)
 				}
 			}
+			opts.Progress = withJobMetrics(m, "import", opts.Progress)
 			// Images beside the files go to the photo library.
 			news, err := newsroomWithLibrary(e, s)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/importer"
+	"github.com/datelinehq/dateline/internal/metrics"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/schollz/progressbar/v3"
@@ -18,6 +19,7 @@ type siteImportFlags struct {
 	dryRun, json, quiet  bool
 	mediaFrom, permalink string
 	createUsers          bool
+	metrics              *metrics.Metrics // nil without --metrics-addr
 }
 
 // importSite imports one whole-site export and prints its report. It
@@ -27,6 +29,7 @@ func importSite(e *env, s store.Store, news *newsroom.Service, path string, f im
 	if !fl.quiet {
 		opts.Progress = siteProgress(e, path)
 	}
+	opts.Progress = withJobMetrics(fl.metrics, "import", opts.Progress)
 	open := func() (io.ReadCloser, error) { return os.Open(path) }
 	read := importer.SiteReaderOf(f)
 	if f == importer.Ghost {
@@ -54,6 +57,22 @@ func importSite(e *env, s store.Store, news *newsroom.Service, path string, f im
 		return false, err
 	}
 	return rep.Posts.Failed+rep.Pages.Failed+rep.Comments.Failed == 0, nil
+}
+
+// withJobMetrics returns progress that also records the job's progress
+// in m (when not nil; progress may be nil). done -1 ends the run.
+func withJobMetrics(m *metrics.Metrics, job string, progress func(done, total int)) func(done, total int) {
+	if m == nil {
+		return progress
+	}
+	return func(done, total int) {
+		if done >= 0 {
+			m.Progress(job, done, total)
+		}
+		if progress != nil {
+			progress(done, total)
+		}
+	}
 }
 
 // siteProgress shows an import's progress: a bar on a terminal, a line

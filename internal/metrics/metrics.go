@@ -29,6 +29,10 @@ type Metrics struct {
 	feed     prometheus.Gauge
 	applied  prometheus.Histogram
 	purges   *prometheus.CounterVec
+	// Long commands (import, export) report their progress.
+	jobDone, jobTotal *prometheus.GaugeVec
+	exportFiles       *prometheus.CounterVec
+	exportRuns        prometheus.Histogram
 }
 
 // New returns the metrics of a node serving s.
@@ -63,8 +67,25 @@ func New(s store.Store) *Metrics {
 			Name: "dateline_purges_total",
 			Help: "Purges sent to the caches in front of the nodes (--purge), by purger and result (ok, or failed after the retries).",
 		}, []string{"purger", "result"}),
+		jobDone: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dateline_job_items_done",
+			Help: "Items a long command (job: import, export) has done in its current run.",
+		}, []string{"job"}),
+		jobTotal: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dateline_job_items",
+			Help: "Items a long command (job: import, export) has to do in its current run.",
+		}, []string{"job"}),
+		exportFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dateline_export_files_total",
+			Help: "Files the static export wrote, found unchanged, or removed, over its runs (export --watch).",
+		}, []string{"result"}),
+		exportRuns: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dateline_export_run_seconds",
+			Help:    "Time of each run of the static export.",
+			Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900},
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.cache, m.feed, m.applied, m.purges,
+	m.reg.MustRegister(m.requests, m.latency, m.cache, m.feed, m.applied, m.purges, m.jobDone, m.jobTotal, m.exportFiles, m.exportRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{s: s})
 	return m
@@ -106,6 +127,21 @@ func (m *Metrics) Purged(purger string, err error) {
 		result = "failed"
 	}
 	m.purges.WithLabelValues(purger, result).Inc()
+}
+
+// Progress records how far a long command's run has got: done of total
+// items.
+func (m *Metrics) Progress(job string, done, total int) {
+	m.jobDone.WithLabelValues(job).Set(float64(done))
+	m.jobTotal.WithLabelValues(job).Set(float64(total))
+}
+
+// Exported records a run of the static export.
+func (m *Metrics) Exported(written, unchanged, removed int, took time.Duration) {
+	m.exportFiles.WithLabelValues("written").Add(float64(written))
+	m.exportFiles.WithLabelValues("unchanged").Add(float64(unchanged))
+	m.exportFiles.WithLabelValues("removed").Add(float64(removed))
+	m.exportRuns.Observe(took.Seconds())
 }
 
 type routeKey struct{}

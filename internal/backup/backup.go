@@ -7,8 +7,10 @@
 // that is not such an archive, or is cut short, is refused with a message
 // that says so, and nothing is written.
 //
-// PostgreSQL has its own tool for this, pg_dump, which copies the photos
-// too (they are kept in the database): see the README, "Backups".
+// A PostgreSQL site is backed up the same way: one consistent snapshot of
+// every table, the photos with them, copied into such an SQLite file
+// (package dbcopy), so that its backup restores into either database.
+// pg_dump works too (README, "Backups").
 package backup
 
 import (
@@ -25,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/datelinehq/dateline/internal/dbcopy"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
@@ -62,18 +65,26 @@ type Snapshotter interface {
 // ("" for none), to file, which it replaces whole or not at all; now is
 // the clock.
 func Write(ctx context.Context, s store.Store, mediaDir, file string, now func() time.Time) (Manifest, error) {
-	snap, ok := s.(Snapshotter)
-	if !ok {
-		return Manifest{}, errors.New("dateline backup copies SQLite sites; a PostgreSQL site is backed up with pg_dump (README, \"Backups\")")
-	}
 	work, err := os.MkdirTemp(filepath.Dir(file), ".dateline-backup-*")
 	if err != nil {
 		return Manifest{}, fmt.Errorf("backup into %s: %w", file, err)
 	}
 	defer os.RemoveAll(work)
 	dbFile := filepath.Join(work, databaseName)
-	if err := snap.SnapshotTo(ctx, dbFile); err != nil {
-		return Manifest{}, err
+	switch src := s.(type) {
+	case Snapshotter:
+		if err := src.SnapshotTo(ctx, dbFile); err != nil {
+			return Manifest{}, err
+		}
+	case store.Tables:
+		// The photos are in the database: the copy writes them as the
+		// files of an SQLite site's library.
+		mediaDir = filepath.Join(work, "media")
+		if err := copyTables(ctx, dbcopy.Side{Name: "the site's database", Tables: src}, dbFile, mediaDir, true, now); err != nil {
+			return Manifest{}, err
+		}
+	default:
+		return Manifest{}, errors.New("this database cannot be backed up by dateline backup")
 	}
 	m, err := describe(ctx, dbFile, true, now)
 	if err != nil {
@@ -225,6 +236,54 @@ func Restore(ctx context.Context, file, dbPath, mediaDir string, now func() time
 		return Manifest{}, fmt.Errorf("put the database in place: %w", err)
 	}
 	return m, nil
+}
+
+// RestoreTo restores the backup in file into the database of target (a
+// PostgreSQL site, whose photos go in its database), which must be new or
+// empty: the backup's database and photos are checked, then copied in one
+// transaction (package dbcopy), so that a failure leaves target as it was.
+func RestoreTo(ctx context.Context, file string, target dbcopy.Side, now func() time.Time) (Manifest, error) {
+	work, err := os.MkdirTemp("", ".dateline-restore-*")
+	if err != nil {
+		return Manifest{}, fmt.Errorf("restore %s: %w", file, err)
+	}
+	defer os.RemoveAll(work)
+	m, err := unpack(file, work)
+	if err != nil {
+		return Manifest{}, err
+	}
+	restored := filepath.Join(work, databaseName)
+	got, err := describe(ctx, restored, false, now)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("%s: the database in it: %w", file, err)
+	}
+	if got.Articles != m.Articles || got.Comments != m.Comments || got.Users != m.Users {
+		return Manifest{}, fmt.Errorf("%s: %w: its database holds %d articles, %d comments and %d users, its manifest says %d, %d and %d",
+			file, ErrNotBackup, got.Articles, got.Comments, got.Users, m.Articles, m.Comments, m.Users)
+	}
+	db, err := sqlite.Open(ctx, restored, store.Options{Now: now})
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer db.Close()
+	from := dbcopy.Side{Name: file, Tables: db, MediaDir: filepath.Join(work, "media")}
+	if _, err := dbcopy.Copy(ctx, from, target, dbcopy.Options{Sessions: true, Now: now}); err != nil {
+		return Manifest{}, err
+	}
+	return m, nil
+}
+
+// copyTables copies every table of from, sessions included, into a new
+// SQLite database at path, with the photos as files under mediaDir.
+func copyTables(ctx context.Context, from dbcopy.Side, path, mediaDir string, sessions bool, now func() time.Time) error {
+	db, err := sqlite.Open(ctx, path, store.Options{Now: now})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	to := dbcopy.Side{Name: "the backup", Tables: db, MediaDir: mediaDir}
+	_, err = dbcopy.Copy(ctx, from, to, dbcopy.Options{Sessions: sessions, Now: now})
+	return err
 }
 
 // checkEmpty refuses a database at path that holds anything.

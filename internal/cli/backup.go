@@ -14,7 +14,7 @@ func backupCommand() *command {
 		name:    "backup",
 		args:    "FILE",
 		summary: "write a backup of the site (database and photos) to FILE while it is served",
-		detail:  "A consistent copy of an SQLite site, taken while serve goes on writing, with the photo library's files, as one gzipped tar archive; 'dateline restore FILE' puts it back. A PostgreSQL site is backed up with pg_dump (README, \"Backups\").",
+		detail:  "A consistent copy of the site, taken while serve goes on writing, with the photo library's files, as one gzipped tar archive holding an SQLite database (a PostgreSQL site's tables are copied into one, from one snapshot); 'dateline restore FILE' puts it back into SQLite or PostgreSQL.",
 		flags:   mediaDirFlag,
 		// A database that is not there is named, not made empty and
 		// backed up.
@@ -40,7 +40,7 @@ func restoreCommand() *command {
 	return &command{
 		name:    "restore",
 		args:    "FILE",
-		summary: "restore a backup written by 'dateline backup' into a new or empty SQLite database (--db) and its photo library",
+		summary: "restore a backup written by 'dateline backup' into a new or empty database (--db, SQLite or PostgreSQL) and its photo library",
 		flags:   mediaDirFlag,
 		run: func(e *env, fs *flag.FlagSet) int {
 			if fs.NArg() != 1 {
@@ -50,10 +50,12 @@ func restoreCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
-			if backend != config.SQLite {
-				return fail(e, fs.Name(), fmt.Errorf("restores into an SQLite database (--db sqlite:PATH); a PostgreSQL site is restored with pg_restore (README, \"Backups\")"))
+			var m backup.Manifest
+			if backend == config.SQLite {
+				m, err = backup.Restore(e.ctx, fs.Arg(0), path, e.cfg.MediaDir(), e.now)
+			} else {
+				m, err = restoreIntoDatabase(e, fs.Arg(0))
 			}
-			m, err := backup.Restore(e.ctx, fs.Arg(0), path, e.cfg.MediaDir(), e.now)
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
@@ -62,4 +64,19 @@ func restoreCommand() *command {
 			return exitOK
 		},
 	}
+}
+
+// restoreIntoDatabase restores a backup into the PostgreSQL database of
+// --db, whose photos are kept in it.
+func restoreIntoDatabase(e *env, file string) (backup.Manifest, error) {
+	s, err := openDSN(e, "--db", e.cfg.DB)
+	if err != nil {
+		return backup.Manifest{}, err
+	}
+	defer s.Close()
+	target, err := copySide(s, e.cfg.DB, "")
+	if err != nil {
+		return backup.Manifest{}, err
+	}
+	return backup.RestoreTo(e.ctx, file, target, e.now)
 }

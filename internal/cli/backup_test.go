@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/media/mediatest"
+	"github.com/datelinehq/dateline/internal/store/postgres/pgtest"
 )
 
 // A backup taken while serve runs and readers comment, restored into a new
@@ -169,5 +170,31 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 	}
 	if out := mustRun(t, "article", "list", "--db", "sqlite:"+target); strings.Count(out, "published") != 4 {
 		t.Errorf("the restored database lists:\n%s", out)
+	}
+}
+
+// A PostgreSQL site's backup, its photos taken from the database, restores
+// into a new SQLite database and into an empty PostgreSQL one, whole; a
+// PostgreSQL database that holds a site is refused.
+func TestBackupOfAPostgresSiteRestoresIntoEither(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// The demo site with users, comments and photos, moved to PostgreSQL.
+	pg := pgtest.NewSchemaDSN(t)
+	mustRun(t, "db", "copy", "--quiet", "--from", copySite(t), "--to", pg)
+	file := filepath.Join(dir, "site.backup")
+	out := mustRun(t, "backup", "--db", pg, file)
+	if strings.Contains(out, " 0 users") || strings.Contains(out, " 0 photo files") {
+		t.Errorf("backup of the PostgreSQL site said: %s", out)
+	}
+	restored := "sqlite:" + filepath.Join(dir, "restored.db")
+	mustRun(t, "restore", "--db", restored, file)
+	again := pgtest.NewSchemaDSN(t)
+	mustRun(t, "restore", "--db", again, file)
+	want := contentOf(t, openDB(t, pg))
+	sameContent(t, want, contentOf(t, openDB(t, restored)))
+	sameContent(t, want, contentOf(t, openDB(t, again)))
+	if _, errOut, code := dateline(t, "restore", "--db", again, file); code == 0 || !strings.Contains(errOut, "not empty") && !strings.Contains(errOut, "holds") {
+		t.Errorf("restore into a PostgreSQL database that holds the site: exit %d, %q; want a refusal", code, errOut)
 	}
 }

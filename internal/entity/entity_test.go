@@ -1,0 +1,148 @@
+package entity
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func places(t *testing.T, text Text) map[string]Found {
+	t.Helper()
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Found{}
+	for _, f := range g.Places(text) {
+		out[f.Name] = f
+	}
+	return out
+}
+
+func TestGazetteerKnowsTheCountries(t *testing.T) {
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.countries) < 240 {
+		t.Errorf("%d countries; want the world's", len(g.countries))
+	}
+	if c := g.Country("pk"); c == nil || c.Name != "Pakistan" || c.ISO3 != "PAK" {
+		t.Errorf("Country(pk) = %+v", c)
+	}
+}
+
+// A country by its name, its people's name and its capital; a city in
+// it; codes with dots; every spelling points to one place.
+func TestPlacesByTheirNames(t *testing.T) {
+	got := places(t, Text{
+		Title: "Pakistan and the U.K. agree on a new trade route",
+		Body: "Pakistani officials met British envoys in Islamabad on Monday. The talks in Karachi went on " +
+			"into the night, and the United Kingdom said it would send a team. Qatar and Türkiye offered to host the next round.",
+	})
+	for name, country := range map[string]string{"Pakistan": "PK", "United Kingdom": "GB", "Islamabad": "PK", "Karachi": "PK", "Qatar": "QA", "Türkiye": "TR"} {
+		f, ok := got[name]
+		if !ok || f.Place.Country.ISO2 != country {
+			t.Errorf("%s: not found in %s (found %v)", name, country, foundNames(got))
+		}
+	}
+	// The United Kingdom is named three times, once in the title;
+	// Pakistan twice, once in the title; Karachi once.
+	if uk, pk, k := got["United Kingdom"], got["Pakistan"], got["Karachi"]; len(pk.Mentions) != 2 || uk.Salience != 1 || !(pk.Salience > k.Salience) {
+		t.Errorf("salience: United Kingdom %v, Pakistan %v (%d mentions), Karachi %v; want them in that order", uk.Salience, pk.Salience, len(pk.Mentions), k.Salience)
+	}
+	if !got["Islamabad"].Place.City || got["Pakistan"].Place.City {
+		t.Error("Islamabad is a city and Pakistan a country")
+	}
+}
+
+// Wire copy: a headline in capitals, a dateline with a state abbreviated.
+func TestPlacesInWireCopy(t *testing.T) {
+	got := places(t, Text{
+		Title: "PAKISTAN AND U.S.-CHINA TALKS STALL OVER TARIFFS",
+		Body:  "GLEN COVE, N.Y., March 3 - A maker of valves said its orders from Asia fell.",
+	})
+	for _, name := range []string{"Pakistan", "United States", "China", "New York"} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s: not found (found %v)", name, foundNames(got))
+		}
+	}
+	got = places(t, Text{Body: "STAMFORD, Conn., March 3 - The company said its sales rose."})
+	if f, ok := got["Connecticut"]; !ok || f.Place.Country.ISO2 != "US" || !f.Place.Region {
+		t.Errorf("a dateline's Conn.: found %v; want the state of Connecticut", foundNames(got))
+	}
+	// A word in capitals that names a small town elsewhere is a word.
+	if got := places(t, Text{Title: "STORE CHAIN PLANS SALE OF UNITS"}); len(got) != 0 {
+		t.Errorf("a headline with no place: found %v", foundNames(got))
+	}
+}
+
+// Names that are also words or parts of other names: context decides.
+func TestPlacesInContext(t *testing.T) {
+	got := places(t, Text{Body: "Chad Smith said the talks in Chad would resume. Reading the figures, he said New Jersey " +
+		"firms were hurt. The turkey sold out. Turkey prices rose."})
+	if f, ok := got["Chad"]; !ok || len(f.Mentions) != 1 {
+		t.Errorf("Chad: %v; want the country once (the talks in Chad), not Chad Smith", got["Chad"].Mentions)
+	}
+	for _, not := range []string{"Reading", "Jersey", "Türkiye"} {
+		if _, ok := got[not]; ok {
+			t.Errorf("%s found in %v; it is a word or part of another name here", not, foundNames(got))
+		}
+	}
+	if _, ok := got["New Jersey"]; !ok {
+		t.Errorf("New Jersey: not found (found %v)", foundNames(got))
+	}
+}
+
+// Texts with no names, names in other scripts, thousands of names.
+func TestPlacesOfOddTexts(t *testing.T) {
+	if got := places(t, Text{}); len(got) != 0 {
+		t.Errorf("an empty text: %v", foundNames(got))
+	}
+	if got := places(t, Text{Title: "no capitals at all here", Body: "just words, written in lower case: china, peru."}); len(got) != 0 {
+		t.Errorf("lower-case words: %v", foundNames(got))
+	}
+	// Urdu and Arabic script: nothing found, nothing broken.
+	if got := places(t, Text{Title: "پاکستان اور افغانستان", Body: "قطر و تركيا"}); len(got) != 0 {
+		t.Errorf("Urdu and Arabic script: %v", foundNames(got))
+	}
+	body := strings.Repeat("Officials from Qatar and Peru met again. ", 2500)
+	got := places(t, Text{Body: body})
+	if len(got["Qatar"].Mentions) != 2500 || len(got["Peru"].Mentions) != 2500 {
+		t.Errorf("5,000 names: Qatar %d, Peru %d mentions", len(got["Qatar"].Mentions), len(got["Peru"].Mentions))
+	}
+}
+
+func foundNames(m map[string]Found) []string {
+	var out []string
+	for n, f := range m {
+		out = append(out, fmt.Sprintf("%s/%s", n, f.Place.Country.ISO2))
+	}
+	return out
+}
+
+// An article of 1,500 words naming places all along (the target is 1 ms
+// an article on average).
+func BenchmarkPlaces(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sentences := []string{
+		"Officials in Islamabad said the talks with Kabul would resume next week.",
+		"The ministry said exports to Germany and France rose by a tenth in the quarter.",
+		"Traders in New York and London watched the currency closely as the session ended.",
+		"A spokesman for the company declined to comment on the figures released on Monday.",
+		"Delegations from Qatar and Turkey arrived in Istanbul for the second round of talks.",
+	}
+	var body strings.Builder
+	for i := 0; body.Len() < 9000; i++ { // about 1,500 words
+		body.WriteString(sentences[i%len(sentences)])
+		body.WriteString(" ")
+	}
+	text := Text{Title: "Talks between Pakistan and Afghanistan resume in Istanbul", Standfirst: "Mediators from Qatar and Turkey return.", Body: body.String()}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Places(text)
+	}
+}

@@ -1,0 +1,459 @@
+package entity
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind is what an entity is.
+type Kind string
+
+// The kinds of entity.
+const (
+	Person       Kind = "person"
+	Organisation Kind = "organisation"
+	PlaceKind    Kind = "place"
+)
+
+// Text is what of an article entities are found in. Names in the title,
+// the standfirst and the first paragraph count more.
+type Text struct {
+	Title, Standfirst, Body string
+}
+
+// Field names a part of a Text.
+type Field string
+
+// The parts of a Text.
+const (
+	InTitle      Field = "title"
+	InStandfirst Field = "standfirst"
+	InBody       Field = "body"
+)
+
+// Mention is where a text names an entity: bytes Start to End of Field.
+type Mention struct {
+	Field      Field
+	Start, End int
+}
+
+// Found is an entity a text names.
+type Found struct {
+	Kind  Kind
+	Name  string // the entity's name: the country's or city's, not the text's spelling
+	Place *Place // for a place
+	// Mentions are where the text names it, in order.
+	Mentions []Mention
+	// Salience is how much the text is about it, from 0 to 1: the
+	// weighted count of its mentions (a title's counts 3, the
+	// standfirst's and the first paragraph's 2, the rest 1) over the
+	// most mentioned entity's.
+	Salience float64
+}
+
+// MinSalience is the salience below which a place is a passing mention,
+// not one the article is about: named less than a third as much as the
+// place it is most about.
+const MinSalience = 0.3
+
+// Field weights of a mention, for salience.
+const (
+	titleWeight = 3
+	leadWeight  = 2
+	bodyWeight  = 1
+)
+
+// Places finds the places text names: countries (by their names, their
+// other names, their people's names, and codes written with dots, such
+// as U.S.) and cities. A city is its own place, in its country. They come
+// most salient first.
+func (g *Gazetteer) Places(text Text) []Found {
+	byPlace := map[*Place]*Found{}
+	var order []*Found
+	weights := map[*Found]float64{}
+	scan := func(field Field, s string, lead int) {
+		for _, m := range g.scan(s) {
+			f := byPlace[m.place]
+			if f == nil {
+				f = &Found{Kind: PlaceKind, Name: m.place.Name, Place: m.place}
+				byPlace[m.place] = f
+				order = append(order, f)
+			}
+			f.Mentions = append(f.Mentions, Mention{Field: field, Start: m.start, End: m.end})
+			w := float64(bodyWeight)
+			switch {
+			case field == InTitle:
+				w = titleWeight
+			case field == InStandfirst || m.start < lead:
+				w = leadWeight
+			}
+			weights[f] += w
+		}
+	}
+	scan(InTitle, text.Title, 0)
+	scan(InStandfirst, text.Standfirst, 0)
+	scan(InBody, text.Body, firstParagraphEnd(text.Body))
+	// A wire dateline's state, abbreviated: "STAMFORD, Conn., April 8 -".
+	if p, start, end := g.datelineRegion(text.Body); p != nil {
+		f := byPlace[p]
+		if f == nil {
+			f = &Found{Kind: PlaceKind, Name: p.Name, Place: p}
+			byPlace[p] = f
+			order = append(order, f)
+		}
+		f.Mentions = append(f.Mentions, Mention{Field: InBody, Start: start, End: end})
+		weights[f] += leadWeight
+	}
+	var most float64
+	for _, w := range weights {
+		most = max(most, w)
+	}
+	out := make([]Found, 0, len(order))
+	for _, f := range order {
+		f.Salience = weights[f] / most
+		out = append(out, *f)
+	}
+	slices.SortStableFunc(out, func(a, b Found) int {
+		switch {
+		case a.Salience > b.Salience:
+			return -1
+		case a.Salience < b.Salience:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// dateline matches a wire story's dateline: the place, the state or
+// province after a comma, then the date ("MOUNTAIN VIEW, Calif., April 8
+// -", "GLEN COVE, N.Y., April 8 -").
+var dateline = regexp.MustCompile(`^\s*([A-Z][A-Za-z .'-]{1,40}), ((?:[A-Z][a-z]{1,5}\.)|(?:[A-Z]\.){2,3}), (?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\b`)
+
+// datelineRegion is the state or province a dateline at the start of
+// body abbreviates, when one region alone fits: its letters as the code
+// of its ISO 3166-2 code ("N.Y." is US-NY), or as the start of its name
+// ("Calif." is California). Of several that fit, the one in the country
+// of the dateline's town, when the gazetteer knows the town ("STAMFORD,
+// Conn.": Connecticut, not Ireland's Connacht).
+func (g *Gazetteer) datelineRegion(body string) (p *Place, start, end int) {
+	m := dateline.FindStringSubmatchIndex(body)
+	if m == nil {
+		return nil, 0, 0
+	}
+	start, end = m[4], m[5]
+	abbr := body[start:end]
+	var fits []*Place
+	if letters := strings.ReplaceAll(abbr, ".", ""); strings.Count(abbr, ".") > 1 {
+		fits = slices.Clone(g.regionCodes[letters])
+	} else {
+		// The name's first letters: "Calif.", "Conn.", "Mass.".
+		letters := fold(strings.TrimSuffix(abbr, "."))
+		for _, r := range g.regions {
+			if strings.HasPrefix(fold(r.Name), letters) {
+				fits = append(fits, r)
+			}
+		}
+	}
+	if len(fits) > 1 {
+		var town []*Country
+		line := body
+		if nl := strings.IndexByte(body, '\n'); nl >= 0 {
+			line = body[:nl]
+		}
+		for _, mt := range g.scan(line) { // the line, whose case tells capitals from words
+			if mt.end <= m[3] {
+				town = append(town, mt.place.Country)
+			}
+		}
+		fits = slices.DeleteFunc(fits, func(p *Place) bool { return !slices.Contains(town, p.Country) })
+	}
+	if len(fits) != 1 {
+		return nil, 0, 0
+	}
+	return fits[0], start, end
+}
+
+// firstParagraphEnd is where body's first paragraph ends (a blank line,
+// or a line that starts indented, as wire copy marks paragraphs).
+func firstParagraphEnd(body string) int {
+	start := 0
+	for start < len(body) {
+		nl := strings.IndexByte(body[start:], '\n')
+		if nl < 0 {
+			return len(body)
+		}
+		next := start + nl + 1
+		rest := body[next:]
+		if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") || strings.HasPrefix(rest, "  ") || strings.HasPrefix(rest, "\t") {
+			return next
+		}
+		start = next
+	}
+	return len(body)
+}
+
+// token is a word of a text, with what the rules need to know of it.
+type token struct {
+	text       string // as written
+	folded     string
+	start, end int
+	capital    bool   // starts with a capital letter
+	allCaps    bool   // on a line written in capitals (a wire headline, a dateline)
+	sentence   bool   // the first word of a sentence
+	dotted     string // the letters of an abbreviation written with dots ("US" of U.S.), else ""
+	commaAfter bool
+}
+
+type match struct {
+	place      *Place
+	start, end int
+}
+
+// scan finds the place names in s.
+func (g *Gazetteer) scan(s string) []match {
+	toks := tokenize(s)
+	// A single-word name written in lower case anywhere in the text is
+	// a common word there ("turkey", "reading"): written with a capital
+	// at a sentence's start, it is that word.
+	lower := map[string]bool{}
+	for _, t := range toks {
+		if !t.capital && !t.allCaps {
+			lower[t.folded] = true
+		}
+	}
+	var out []match
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.dotted != "" {
+			if c := g.codes[t.dotted]; c != nil {
+				out = append(out, match{place: g.countryPlace(c), start: t.start, end: t.end})
+			}
+			continue
+		}
+		if !t.capital && !t.allCaps {
+			continue
+		}
+		e, n, ok := g.longest(toks, i)
+		if !ok {
+			continue
+		}
+		last := toks[i+n-1]
+		if !last.capital && !last.allCaps {
+			continue
+		}
+		if !t.allCaps && !g.plausible(toks, i, n, e, lower) {
+			continue
+		}
+		// Capitals tell nothing in a line written in them: a word that
+		// names a town ("SALE") is taken for one only in mixed case.
+		if t.allCaps && n == 1 && (e.place.City || e.place.Region) && !e.capital {
+			continue
+		}
+		out = append(out, match{place: e.place, start: t.start, end: last.end})
+		i += n - 1
+	}
+	return out
+}
+
+// longest is the longest name that starts at toks[i]; ok is false when
+// there is none, or when it names several places (an ambiguous name, such
+// as "Korea" or a city name two countries have, is left out).
+func (g *Gazetteer) longest(toks []token, i int) (nameEntry, int, bool) {
+	var best []nameEntry
+	bestLen := 0
+	for _, e := range g.names[toks[i].folded] {
+		n := len(e.words)
+		if i+n > len(toks) || n < bestLen {
+			continue
+		}
+		same := true
+		for k := 1; k < n; k++ {
+			if toks[i+k].folded != e.words[k] || toks[i+k].dotted != "" {
+				same = false
+				break
+			}
+		}
+		if !same {
+			continue
+		}
+		if n > bestLen {
+			best, bestLen = best[:0], n
+		}
+		best = append(best, e)
+	}
+	if len(best) == 0 {
+		return nameEntry{}, 0, false
+	}
+	// Cities of one name in several countries, or a name two countries
+	// share: the text does not say which. A country and its own city of
+	// the same name are the country.
+	pick := best[0]
+	for _, e := range best[1:] {
+		switch {
+		case e.place.Country != pick.place.Country:
+			return nameEntry{}, 0, false
+		case !e.place.City && !e.place.Region:
+			pick = e
+		}
+	}
+	return pick, bestLen, true
+}
+
+// plausible applies the rules of context to a name found in mixed-case
+// text at toks[i:i+n].
+func (g *Gazetteer) plausible(toks []token, i, n int, e nameEntry, lower map[string]bool) bool {
+	t := toks[i]
+	// Part of a longer name: "New Jersey" is not Jersey, "Jordan
+	// Henderson" not Jordan, "Pakistan Tehreek-e-Insaf" not Pakistan.
+	// A people's name goes on ("Japanese Prime Minister"), as does a
+	// place named before a title ("U.S. Treasury" is dotted, above).
+	if i > 0 && !t.sentence && toks[i-1].capital && !toks[i-1].allCaps && toks[i-1].end+1 >= t.start && !isTitleWord(toks[i-1].folded) {
+		return false
+	}
+	if after := i + n; after < len(toks) && !e.demonym && toks[after].capital && !toks[after].sentence && !toks[i+n-1].commaAfter {
+		if _, _, place := g.longest(toks, after); !place && !isTitleWord(toks[after].folded) {
+			return false
+		}
+	}
+	if n == 1 && lower[t.folded] && t.sentence {
+		return false // "Turkey prices rose" where the text has "turkey"
+	}
+	// A city at a sentence's start may be a word or a person's name
+	// ("Reading the figures, ..."): it counts when it is a capital, or
+	// followed by a comma, as in a dateline.
+	if (e.place.City || e.place.Region) && t.sentence && !e.capital && !toks[i+n-1].commaAfter {
+		return false
+	}
+	return true
+}
+
+// isTitleWord reports whether w (folded) is a word of offices and bodies
+// that a place name comes before or after: "Pakistan's Defence Minister",
+// "Defence Minister Khawaja Asif".
+func isTitleWord(w string) bool {
+	switch w {
+	case "president", "minister", "prime", "foreign", "defence", "defense", "finance", "interior", "trade",
+		"government", "ministry", "embassy", "ambassador", "army", "navy", "police", "parliament", "senate",
+		"congress", "central", "national", "federal", "state", "king", "queen", "prince", "premier", "chancellor":
+		return true
+	}
+	return false
+}
+
+// tokenize splits s into words, marking capitals, sentence starts, lines
+// in capitals and abbreviations written with dots.
+func tokenize(s string) []token {
+	var toks []token
+	sentence := true
+	lineCaps := allCapsLines(s)
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			switch r {
+			case '.', '!', '?', ':', ';', '\n', '"', '(', ')', '-':
+				if r != '-' || i+1 < len(s) && s[i+1] == ' ' {
+					sentence = true
+				}
+			case ',':
+				if len(toks) > 0 {
+					toks[len(toks)-1].commaAfter = true
+				}
+			}
+			i += size
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' ||
+				r == '.' && i+size < len(s) && isUpperAt(s, i+size) && i-start <= 2 { // U.S., U.A.E.
+				i += size
+				continue
+			}
+			break
+		}
+		word := s[start:i]
+		t := token{text: word, start: start, end: i, sentence: sentence, allCaps: lineCaps(start)}
+		first, _ := utf8.DecodeRuneInString(word)
+		t.capital = unicode.IsUpper(first)
+		if d := dottedLetters(s, start, &i); d != "" {
+			t.dotted, t.end, t.text = d, i, s[start:i]
+		}
+		word = strings.TrimSuffix(strings.TrimSuffix(t.text, "'s"), "’s")
+		t.folded = fold(strings.Trim(word, "'’"))
+		toks = append(toks, t)
+		sentence = false
+	}
+	return toks
+}
+
+// dottedLetters reads an abbreviation written with dots at s[start:]
+// (U.S., U.K., U.A.E.): its letters, with *end moved past its last dot;
+// "" for anything else.
+func dottedLetters(s string, start int, end *int) string {
+	var letters []byte
+	i := start
+	for i+1 < len(s) && s[i] >= 'A' && s[i] <= 'Z' && s[i+1] == '.' {
+		letters = append(letters, s[i])
+		i += 2
+	}
+	if len(letters) < 2 || i < len(s) && (s[i] >= 'A' && s[i] <= 'Z' || s[i] >= 'a' && s[i] <= 'z') {
+		return ""
+	}
+	*end = i
+	return string(letters)
+}
+
+func isUpperAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsUpper(r)
+}
+
+// allCapsLines returns whether the line holding byte i of s is written
+// in capitals: it has letters, and none in lower case.
+func allCapsLines(s string) func(i int) bool {
+	type span struct{ start, end int }
+	var caps []span
+	for start := 0; start < len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		line := s[start:end]
+		letters, lowers := 0, 0
+		for _, r := range line {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsLower(r) {
+					lowers++
+				}
+			}
+		}
+		if letters >= 4 && lowers == 0 {
+			caps = append(caps, span{start, end})
+		}
+		start = end + 1
+	}
+	return func(i int) bool {
+		k := sort.Search(len(caps), func(k int) bool { return caps[k].end > i })
+		return k < len(caps) && i >= caps[k].start
+	}
+}
+
+// countryPlace is the place of a country itself.
+func (g *Gazetteer) countryPlace(c *Country) *Place {
+	for _, e := range g.names[words(c.Name)[0]] {
+		if !e.place.City && e.place.Country == c {
+			return e.place
+		}
+	}
+	return &Place{Name: c.Name, Country: c}
+}

@@ -2,8 +2,12 @@ package entity
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/datelinehq/dateline/internal/importer/text"
 )
 
 func places(t *testing.T, text Text) map[string]Found {
@@ -144,5 +148,30 @@ func BenchmarkPlaces(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		g.Places(text)
+	}
+}
+
+// The reference article (issue 20's "Done when"), as the text importer
+// reads it: the places it is about.
+func TestPlacesOfTheReferenceArticle(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "reference-article.txt"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("reference article missing (../shared/fixtures beside the checkout): %v", err)
+	}
+	a, err := text.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := places(t, Text{Title: a.Title, Standfirst: a.Description, Body: a.Body})
+	for name, country := range map[string]string{"Pakistan": "PK", "Afghanistan": "AF", "Türkiye": "TR", "Qatar": "QA", "Istanbul": "TR"} {
+		if f, ok := got[name]; !ok || f.Place.Country.ISO2 != country {
+			t.Errorf("%s: not found (found %v)", name, foundNames(got))
+		}
+	}
+	if got["Pakistan"].Salience != 1 {
+		t.Errorf("Pakistan: salience %v; want the article's main place", got["Pakistan"].Salience)
 	}
 }

@@ -145,7 +145,7 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		{[]string{"restore", "--db", "sqlite:" + target, other}, "not a Dateline backup: not a gzip file"},
 		{[]string{"restore", "--db", "sqlite:" + target, filepath.Join(dir, "missing.backup")}, "no such file"},
 		{[]string{"restore", "--db", db, file}, "it holds 4 articles, 0 comments and 0 users; restore into a new or empty database"},
-		{[]string{"restore", "--db", "postgres://u@127.0.0.1:1/x", file}, "pg_restore"},
+		{[]string{"restore", "--db", "postgres://u@127.0.0.1:1/x", file}, "--db postgres://u@127.0.0.1:1/x: open postgres: failed to connect"},
 		{[]string{"restore", "--db", "sqlite:" + target}, "takes the backup file to restore"},
 		{[]string{"backup", "--db", "sqlite:" + filepath.Join(dir, "nowhere.db"), filepath.Join(dir, "nowhere.backup")}, "nowhere.db does not exist"},
 	} {

@@ -489,11 +489,15 @@ func TestExportSiteWatch(t *testing.T) {
 	}
 }
 
-// TestMain removes the demo site the tests copied, once they are done.
+// TestMain removes the demo site the tests copied and the binary they
+// built, once they are done.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if demoTemplate.dir != "" {
 		os.RemoveAll(demoTemplate.dir)
+	}
+	if binary.dir != "" {
+		os.RemoveAll(binary.dir)
 	}
 	os.Exit(code)
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -19,10 +20,7 @@ func TestImportResumesAfterKill(t *testing.T) {
 	}
 	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dateline")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dateline").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtBinary(t)
 	const posts = 3000
 	export := filepath.Join(dir, "export.xml")
 	var b strings.Builder
@@ -85,4 +83,31 @@ func TestImportResumesAfterKill(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustRun(t, "article", "list", "--json", "--db", db)), &stored); err != nil || len(stored) != posts {
 		t.Errorf("%d articles after the resumed import, want %d (%v)", len(stored), posts, err)
 	}
+}
+
+// binary is the dateline command built once for the tests that run it as
+// a process of its own (to kill it with kill -9); TestMain removes it.
+var binary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// builtBinary builds the dateline command, once for all the tests.
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		if binary.dir, binary.err = os.MkdirTemp("", "dateline-bin-*"); binary.err != nil {
+			return
+		}
+		binary.path = filepath.Join(binary.dir, "dateline")
+		if out, err := exec.Command("go", "build", "-o", binary.path, "../../cmd/dateline").CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
 }

@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -56,11 +55,7 @@ func TestKillDuringPublish(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "dateline")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dateline").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtBinary(t)
 	db := pgtest.NewSchemaDSN(t)
 	add := exec.Command(bin, "user", "add", "--db", db, "--email", "desk@news.example", "--name", "Desk", "--role", "editor")
 	add.Stdin = strings.NewReader("harbour-desk-password\n")

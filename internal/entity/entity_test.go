@@ -10,14 +10,14 @@ import (
 	"github.com/datelinehq/dateline/internal/importer/text"
 )
 
-func places(t *testing.T, text Text) map[string]Found {
+func places(t *testing.T, in Text) map[string]Found {
 	t.Helper()
 	g, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]Found{}
-	for _, f := range g.Places(text) {
+	for _, f := range g.Places(in) {
 		out[f.Name] = f
 	}
 	return out

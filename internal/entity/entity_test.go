@@ -125,18 +125,14 @@ func foundNames(m map[string]Found) []string {
 	return out
 }
 
-// An article of 1,500 words naming places all along (the target is 1 ms
-// an article on average).
-func BenchmarkPlaces(b *testing.B) {
-	g, err := Default()
-	if err != nil {
-		b.Fatal(err)
-	}
+// An article of 1,500 words naming places, people and organisations all
+// along (the target is 1 ms an article on average).
+func benchmarkArticle() Text {
 	sentences := []string{
 		"Officials in Islamabad said the talks with Kabul would resume next week.",
 		"The ministry said exports to Germany and France rose by a tenth in the quarter.",
 		"Traders in New York and London watched the currency closely as the session ended.",
-		"A spokesman for the company declined to comment on the figures released on Monday.",
+		"Finance Minister Ines Okafor said the Harbour Workers Union (HWU) had been told.",
 		"Delegations from Qatar and Turkey arrived in Istanbul for the second round of talks.",
 	}
 	var body strings.Builder
@@ -144,10 +140,30 @@ func BenchmarkPlaces(b *testing.B) {
 		body.WriteString(sentences[i%len(sentences)])
 		body.WriteString(" ")
 	}
-	text := Text{Title: "Talks between Pakistan and Afghanistan resume in Istanbul", Standfirst: "Mediators from Qatar and Turkey return.", Body: body.String()}
+	return Text{Title: "Talks between Pakistan and Afghanistan resume in Istanbul", Standfirst: "Mediators from Qatar and Turkey return.", Body: body.String()}
+}
+
+func BenchmarkPlaces(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchmarkArticle()
 	b.ReportAllocs()
 	for b.Loop() {
 		g.Places(text)
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchmarkArticle()
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Extract(text)
 	}
 }
 
@@ -173,5 +189,46 @@ func TestPlacesOfTheReferenceArticle(t *testing.T) {
 	}
 	if got["Pakistan"].Salience != 1 {
 		t.Errorf("Pakistan: salience %v; want the article's main place", got["Pakistan"].Salience)
+	}
+}
+
+// People after their titles, organisations with their initials (either
+// way round) or by the word their names end with, and the later short
+// mentions of each.
+func TestPeopleAndOrganisations(t *testing.T) {
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := g.Extract(Text{
+		Title: "Harbour Workers Union (HWU) calls a strike",
+		Body: "Finance Minister Ines Okafor met the union on Monday. The HWU said talks would go on; Okafor said " +
+			"the port's owner, Selvik Harbour Group, had made an offer.\n\nLater the NTA, or National Transport " +
+			"Agency, joined the talks. The NTA set a deadline. Growth in GDP slowed, and GDP may fall.",
+	})
+	byName := map[string]Found{}
+	for _, f := range found {
+		byName[f.Name] = f
+	}
+	for name, want := range map[string]struct {
+		kind     Kind
+		mentions int
+		initials string
+	}{
+		"Harbour Workers Union":     {Organisation, 2, "HWU"},
+		"Ines Okafor":               {Person, 2, ""},
+		"Selvik Harbour Group":      {Organisation, 1, ""},
+		"National Transport Agency": {Organisation, 2, "NTA"},
+	} {
+		f, ok := byName[name]
+		if !ok || f.Kind != want.kind || len(f.Mentions) != want.mentions || f.Initials != want.initials {
+			t.Errorf("%s: %+v; want a %s named %d times, initials %q", name, f, want.kind, want.mentions, want.initials)
+		}
+	}
+	if f, ok := byName["GDP"]; ok {
+		t.Errorf("GDP taken for an organisation: %+v", f)
+	}
+	if hwu := byName["Harbour Workers Union"]; hwu.Salience != 1 {
+		t.Errorf("the union, in the title: salience %v; want the most salient", hwu.Salience)
 	}
 }

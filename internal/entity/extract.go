@@ -46,6 +46,8 @@ type Found struct {
 	Kind  Kind
 	Name  string // the entity's name: the country's or city's, not the text's spelling
 	Place *Place // for a place
+	// Initials are an organisation's, when the text gives them ("TTP").
+	Initials string
 	// Mentions are where the text names it, in order.
 	Mentions []Mention
 	// Salience is how much the text is about it, from 0 to 1: the
@@ -72,26 +74,25 @@ const (
 // as U.S.) and cities. A city is its own place, in its country. They come
 // most salient first.
 func (g *Gazetteer) Places(text Text) []Found {
-	byPlace := map[*Place]*Found{}
-	var order []*Found
-	weights := map[*Found]float64{}
+	c := newCollector()
+	g.collectPlaces(c, text)
+	return c.found()
+}
+
+// Extract finds the places, people and organisations text names, most
+// salient first (see Places, and collectNames for the people and
+// organisations).
+func (g *Gazetteer) Extract(text Text) []Found {
+	c := newCollector()
+	g.collectPlaces(c, text)
+	g.collectNames(c, text)
+	return c.found()
+}
+
+func (g *Gazetteer) collectPlaces(c *collector, text Text) {
 	scan := func(field Field, s string, lead int) {
 		for _, m := range g.scan(s) {
-			f := byPlace[m.place]
-			if f == nil {
-				f = &Found{Kind: PlaceKind, Name: m.place.Name, Place: m.place}
-				byPlace[m.place] = f
-				order = append(order, f)
-			}
-			f.Mentions = append(f.Mentions, Mention{Field: field, Start: m.start, End: m.end})
-			w := float64(bodyWeight)
-			switch {
-			case field == InTitle:
-				w = titleWeight
-			case field == InStandfirst || m.start < lead:
-				w = leadWeight
-			}
-			weights[f] += w
+			c.add(m.place, Found{Kind: PlaceKind, Name: m.place.Name, Place: m.place}, field, m.start, m.end, weightOf(field, m.start, lead))
 		}
 	}
 	scan(InTitle, text.Title, 0)
@@ -99,22 +100,55 @@ func (g *Gazetteer) Places(text Text) []Found {
 	scan(InBody, text.Body, firstParagraphEnd(text.Body))
 	// A wire dateline's state, abbreviated: "STAMFORD, Conn., April 8 -".
 	if p, start, end := g.datelineRegion(text.Body); p != nil {
-		f := byPlace[p]
-		if f == nil {
-			f = &Found{Kind: PlaceKind, Name: p.Name, Place: p}
-			byPlace[p] = f
-			order = append(order, f)
-		}
-		f.Mentions = append(f.Mentions, Mention{Field: InBody, Start: start, End: end})
-		weights[f] += leadWeight
+		c.add(p, Found{Kind: PlaceKind, Name: p.Name, Place: p}, InBody, start, end, leadWeight)
 	}
+}
+
+// weightOf is a mention's weight: a title's, the standfirst's or the
+// lead's (before byte lead of the body), or the rest's.
+func weightOf(field Field, start, lead int) float64 {
+	switch {
+	case field == InTitle:
+		return titleWeight
+	case field == InStandfirst || start < lead:
+		return leadWeight
+	}
+	return bodyWeight
+}
+
+// collector gathers the mentions of entities, by a key of each.
+type collector struct {
+	byKey   map[any]*Found
+	order   []*Found
+	weights map[*Found]float64
+}
+
+func newCollector() *collector {
+	return &collector{byKey: map[any]*Found{}, weights: map[*Found]float64{}}
+}
+
+// add records a mention of the entity of key (proto the first time).
+func (c *collector) add(key any, proto Found, field Field, start, end int, weight float64) {
+	f := c.byKey[key]
+	if f == nil {
+		f = &proto
+		c.byKey[key] = f
+		c.order = append(c.order, f)
+	}
+	f.Mentions = append(f.Mentions, Mention{Field: field, Start: start, End: end})
+	c.weights[f] += weight
+}
+
+// found are the entities gathered, with their salience, most salient
+// first.
+func (c *collector) found() []Found {
 	var most float64
-	for _, w := range weights {
+	for _, w := range c.weights {
 		most = max(most, w)
 	}
-	out := make([]Found, 0, len(order))
-	for _, f := range order {
-		f.Salience = weights[f] / most
+	out := make([]Found, 0, len(c.order))
+	for _, f := range c.order {
+		f.Salience = c.weights[f] / most
 		out = append(out, *f)
 	}
 	slices.SortStableFunc(out, func(a, b Found) int {

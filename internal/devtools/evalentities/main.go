@@ -29,6 +29,8 @@ type story struct {
 	Dateline string   `json:"dateline"`
 	Body     string   `json:"body"`
 	Places   []string `json:"places"`
+	People   []string `json:"people"`
+	Orgs     []string `json:"orgs"`
 }
 
 // score counts matches of found codes against labelled ones.
@@ -75,15 +77,31 @@ func main() {
 	if err != nil {
 		log.Fatalf("evalentities: %s: %v", *in, err)
 	}
-	var ours, base score
+	var ours, base, people, orgs score
 	articles := 0
 	for _, st := range stories {
+		// Wire copy opens with its dateline: "HONG KONG, April 8 -".
+		text := entity.Text{Title: st.Title, Body: st.Dateline + " " + st.Body}
+		var foundPeople, foundOrgs []string
+		for _, f := range g.Extract(text) {
+			if f.Salience < *minSalience {
+				continue
+			}
+			switch f.Kind {
+			case entity.Person:
+				foundPeople = appendNew(foundPeople, personCode(f.Name, st.People))
+			case entity.Organisation:
+				foundOrgs = appendNew(foundOrgs, orgCode(f, st.Orgs))
+			}
+		}
+		// People and organisations: every story counts (most have none).
+		people.add(foundPeople, st.People)
+		orgs.add(foundOrgs, st.Orgs)
+
 		if len(st.Places) == 0 {
 			continue // stories the editors gave no place are left out, as having no answer to check
 		}
 		articles++
-		// Wire copy opens with its dateline: "HONG KONG, April 8 -".
-		text := entity.Text{Title: st.Title, Body: st.Dateline + " " + st.Body}
 		var found []string
 		for _, f := range g.Places(text) {
 			if f.Salience < *minSalience {
@@ -111,7 +129,45 @@ func main() {
 	fmt.Printf("evalentities: %d labelled stories of %s; places of salience %.2f or more\n", articles, *in, *minSalience)
 	fmt.Printf("  places, baseline (the label codes as words): %s\n", base)
 	fmt.Printf("  places, entity extractor:                   %s\n", ours)
-	fmt.Println("  people and organisations: not extracted yet")
+	fmt.Printf("  people (every story):                       %s\n", people)
+	fmt.Printf("  organisations (every story):                %s\n", orgs)
+}
+
+// personCode is the label a person found is given: one of want that is
+// their name or last name spelled as a code, else the full name's code.
+func personCode(name string, want []string) string {
+	full := slug(name)
+	words := strings.Fields(name)
+	last := slug(words[len(words)-1])
+	for _, w := range want {
+		if w == full || w == last {
+			return w
+		}
+	}
+	return full
+}
+
+// orgCode is the label an organisation found is given: one of want that
+// is its initials or its name as a code (with or without hyphens), else
+// its initials or name.
+func orgCode(f entity.Found, want []string) string {
+	candidates := []string{strings.ToLower(f.Initials), slug(f.Name), strings.ReplaceAll(slug(f.Name), "-", "")}
+	for _, w := range want {
+		if slices.Contains(candidates, w) {
+			return w
+		}
+	}
+	if f.Initials != "" {
+		return strings.ToLower(f.Initials)
+	}
+	return slug(f.Name)
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // read reads the stories and the set of every place code they use.

@@ -75,7 +75,7 @@ const (
 // most salient first.
 func (g *Gazetteer) Places(text Text) []Found {
 	c := newCollector()
-	g.collectPlaces(c, text)
+	g.collectPlaces(c, text, tokenizeText(text))
 	return c.found()
 }
 
@@ -84,20 +84,28 @@ func (g *Gazetteer) Places(text Text) []Found {
 // organisations).
 func (g *Gazetteer) Extract(text Text) []Found {
 	c := newCollector()
-	g.collectPlaces(c, text)
-	g.collectNames(c, text)
+	toks := tokenizeText(text)
+	g.collectPlaces(c, text, toks)
+	g.collectNames(c, text, toks)
 	return c.found()
 }
 
-func (g *Gazetteer) collectPlaces(c *collector, text Text) {
-	scan := func(field Field, s string, lead int) {
-		for _, m := range g.scan(s) {
+// textTokens are the tokens of a Text's fields, made once for every rule.
+type textTokens struct{ title, standfirst, body []token }
+
+func tokenizeText(text Text) textTokens {
+	return textTokens{tokenize(text.Title), tokenize(text.Standfirst), tokenize(text.Body)}
+}
+
+func (g *Gazetteer) collectPlaces(c *collector, text Text, toks textTokens) {
+	scan := func(field Field, ts []token, lead int) {
+		for _, m := range g.scanTokens(ts) {
 			c.add(m.place, Found{Kind: PlaceKind, Name: m.place.Name, Place: m.place}, field, m.start, m.end, weightOf(field, m.start, lead))
 		}
 	}
-	scan(InTitle, text.Title, 0)
-	scan(InStandfirst, text.Standfirst, 0)
-	scan(InBody, text.Body, firstParagraphEnd(text.Body))
+	scan(InTitle, toks.title, 0)
+	scan(InStandfirst, toks.standfirst, 0)
+	scan(InBody, toks.body, firstParagraphEnd(text.Body))
 	// A wire dateline's state, abbreviated: "STAMFORD, Conn., April 8 -".
 	if p, start, end := g.datelineRegion(text.Body); p != nil {
 		c.add(p, Found{Kind: PlaceKind, Name: p.Name, Place: p}, InBody, start, end, leadWeight)
@@ -249,8 +257,10 @@ type match struct {
 }
 
 // scan finds the place names in s.
-func (g *Gazetteer) scan(s string) []match {
-	toks := tokenize(s)
+func (g *Gazetteer) scan(s string) []match { return g.scanTokens(tokenize(s)) }
+
+// scanTokens finds the place names in a text's tokens.
+func (g *Gazetteer) scanTokens(toks []token) []match {
 	// A single-word name written in lower case anywhere in the text is
 	// a common word there ("turkey", "reading"): written with a capital
 	// at a sentence's start, it is that word.

@@ -18,13 +18,14 @@ import (
 //     Bank", "Pakistan Peoples Party", "Texaco Inc";
 //   - initials of three letters or more written twice or more ("OPEC"),
 //     unless they are a common abbreviation (GDP, CEO) or a country's.
-func (g *Gazetteer) collectNames(c *collector, text Text) {
+func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens) {
 	type field struct {
 		name Field
 		s    string
+		toks []token
 		lead int
 	}
-	fields := []field{{InTitle, text.Title, 0}, {InStandfirst, text.Standfirst, 0}, {InBody, text.Body, firstParagraphEnd(text.Body)}}
+	fields := []field{{InTitle, text.Title, tt.title, 0}, {InStandfirst, text.Standfirst, tt.standfirst, 0}, {InBody, text.Body, tt.body, firstParagraphEnd(text.Body)}}
 	people := map[string]string{}       // last name (folded) → full name
 	initials := map[string]string{}     // initials → organisation name
 	acronyms := map[string]int{}        // initials written alone → times
@@ -40,7 +41,7 @@ func (g *Gazetteer) collectNames(c *collector, text Text) {
 	// First, the names that come with their initials, so that the
 	// rules below see them taken.
 	for _, f := range fields {
-		toks := tokenize(f.s)
+		toks := f.toks
 		for i := range toks {
 			if name, n, ok := expandedBefore(f.s, toks, i); ok {
 				initials[toks[i].text] = name
@@ -54,7 +55,7 @@ func (g *Gazetteer) collectNames(c *collector, text Text) {
 		}
 	}
 	for _, f := range fields {
-		toks := tokenize(f.s)
+		toks := f.toks
 		for i := 0; i < len(toks); i++ {
 			t := toks[i]
 			if covered[f.name][t.start] {
@@ -82,7 +83,7 @@ func (g *Gazetteer) collectNames(c *collector, text Text) {
 	}
 	// Second pass: the short mentions of what the first named in full.
 	for _, f := range fields {
-		toks := tokenize(f.s)
+		toks := f.toks
 		for i, t := range toks {
 			if covered[f.name][t.start] {
 				continue

@@ -6,6 +6,7 @@ package purge
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,38 @@ func Tag(id int64) string { return "tag-" + strconv.FormatInt(id, 10) }
 // Author is the key of an author's archive, feed and profile, and of
 // their articles' pages (which show their profile).
 func Author(id int64) string { return "author-" + strconv.FormatInt(id, 10) }
+
+// usersKeys adds to set the keys of the pages that show a photo, from
+// store.MediaStore.MediaUsers: articles by slug, authors as
+// "author/{slug}".
+func usersKeys(ctx context.Context, s store.Store, users []string, set map[string]bool) error {
+	var slugs []string
+	for _, u := range users {
+		if slug, ok := strings.CutPrefix(u, "author/"); ok {
+			au, err := s.Author(ctx, slug)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			set[Author(au.ID)] = true
+			continue
+		}
+		slugs = append(slugs, u)
+	}
+	if len(slugs) == 0 {
+		return nil
+	}
+	as, err := s.Articles(ctx, store.ArticleQuery{Slugs: slugs})
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		set[Article(a.ID)] = true
+	}
+	return nil
+}
 
 // Listings are the keys of the listings an article is on (besides the
 // home page and the feeds): its section's, its tags' and its author's.
@@ -79,10 +112,11 @@ func Valid(key string) bool {
 // Affected works out the keys the journal's changes touch: an article's
 // own key for an edit or a comment, and for a change of what lists it
 // (published, unpublished, moved, retagged) the listings it is on now as
-// well (those it left carry its key). all is true when a change shows on
-// every page (settings, sections, redirects, photos, or a table this
-// version does not know): the caller purges Site.
-func Affected(ctx context.Context, s store.ArticleStore, changes []store.Change) (keys []string, all bool, err error) {
+// well (those it left carry its key); a photo's change, the articles and
+// authors that show it. all is true when a change shows on every page
+// (settings, sections, redirects, or a table this version does not know):
+// the caller purges Site.
+func Affected(ctx context.Context, s store.Store, changes []store.Change) (keys []string, all bool, err error) {
 	set := map[string]bool{}
 	var listed []int64
 	for _, c := range changes {
@@ -101,6 +135,17 @@ func Affected(ctx context.Context, s store.ArticleStore, changes []store.Change)
 			set[Tag(c.Row)] = true
 		case "front_page_pins":
 			set[Home] = true
+		case "media":
+			if c.Row == 0 {
+				return []string{Site}, true, nil // a journal entry of before photos were named
+			}
+			users, err := s.MediaUsers(ctx, c.Row)
+			if err != nil {
+				return nil, false, err
+			}
+			if err := usersKeys(ctx, s, users, set); err != nil {
+				return nil, false, err
+			}
 		default:
 			return []string{Site}, true, nil
 		}

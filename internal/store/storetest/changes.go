@@ -9,6 +9,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/store"
 )
 
@@ -154,6 +155,22 @@ func testChangeJournal(t *testing.T, s store.Store) {
 	cs = since(last)
 	if !has(cs, "articles", a.ID, true) {
 		t.Fatalf("after unpublishing: journal %+v; want the article as a listing change", cs)
+	}
+	last = cs[len(cs)-1].ID
+
+	// A photo's sizes made: the photo, by its ID (the pages that show it
+	// are the follower's to find). Adding it to the library is no change
+	// readers see.
+	it := mustAddMedia(t, s, photo("journalled"))
+	if cs := since(last); len(cs) != 0 {
+		t.Fatalf("after AddMedia: journal %+v; want nothing (a photo no article shows)", cs)
+	}
+	if err := s.SetMediaVariants(ctx, it.ID, []media.Variant{{Name: "w640", Format: media.JPEG, Width: 640, Height: 480}}, media.Ready, ""); err != nil {
+		t.Fatal(err)
+	}
+	cs = since(last)
+	if !has(cs, "media", it.ID, false) {
+		t.Fatalf("after SetMediaVariants: journal %+v; want the photo", cs)
 	}
 	last = cs[len(cs)-1].ID
 

@@ -232,3 +232,50 @@ func TestPeopleAndOrganisations(t *testing.T) {
 		t.Errorf("the union, in the title: salience %v; want the most salient", hwu.Salience)
 	}
 }
+
+// Names the archive teaches: the reference article and two follow-ups
+// we wrote name the Afghan Taliban and Daesh with no mark of their kind,
+// and the follow-ups write the TTP by its initials alone.
+func TestNamesLearnedFromTheArchive(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "reference-article.txt"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("reference article missing (../shared/fixtures beside the checkout): %v", err)
+	}
+	ref, err := text.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	followUps := []Text{
+		{Title: "Pakistan and Afghanistan resume talks in Doha after the Istanbul collapse",
+			Body: "Delegations from Islamabad and the Afghan Taliban met again in Doha on Tuesday. Pakistani officials " +
+				"pressed for action against the TTP, while Kabul said fighters of Daesh were the greater threat. " +
+				"Qatar said it would host a third round."},
+		{Title: "Border crossing at Torkham reopens as the truce holds",
+			Body: "Traders crossed at Torkham for the first time in weeks. Officials of the Afghan Taliban said the " +
+				"truce with Pakistan would hold. Analysts warned that Daesh could exploit the lull."},
+	}
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := g.Learn(append([]Text{{Title: ref.Title, Standfirst: ref.Description, Body: ref.Body}}, followUps...))
+	for i, want := range [][]string{{"Afghan Taliban", "Daesh", "Tehrik-e-Taliban Pakistan"}, {"Afghan Taliban", "Daesh"}} {
+		got := map[string]Found{}
+		for _, f := range g.ExtractWith(v, followUps[i]) {
+			got[f.Name] = f
+		}
+		for _, name := range want {
+			if f, ok := got[name]; !ok || f.Kind != Organisation {
+				t.Errorf("follow-up %d: %s: %+v; want an organisation", i+1, name, f)
+			}
+		}
+		for _, not := range []string{"Traders", "Officials", "Analysts", "Tuesday", "Torkham"} {
+			if f, ok := got[not]; ok {
+				t.Errorf("follow-up %d: %q learned as a name: %+v", i+1, not, f)
+			}
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package entity
+
+import (
+	"slices"
+	"strings"
+)
+
+// Vocabulary is what an archive taught the extractor: the people and
+// organisations its articles name in full somewhere (after a title, with
+// initials, by the word their names end with), so that an article naming
+// them without those marks finds them too ("Khawaja Asif said", "the
+// TTP"), and the groups named by a people ("the Afghan Taliban") and the
+// single names ("Daesh") that recur across articles.
+type Vocabulary struct {
+	names map[string][]learned // by the first folded word
+}
+
+type learned struct {
+	words    []string // folded
+	kind     Kind
+	name     string
+	initials string
+}
+
+// Learning's thresholds: a group or single name is learned when it is
+// written, with its capitals, inside sentences of at least minArticles
+// articles, and never in lower case.
+const minArticles = 2
+
+// Learn reads the archive's texts and returns what they teach.
+func (g *Gazetteer) Learn(texts []Text) *Vocabulary {
+	v := &Vocabulary{names: map[string][]learned{}}
+	type candidate struct {
+		kind     Kind
+		name     string
+		articles int
+	}
+	candidates := map[string]*candidate{} // by folded name
+	lowered := map[string]bool{}          // words written in lower case somewhere
+	for _, text := range texts {
+		seen := map[string]bool{}
+		note := func(kind Kind, name string) {
+			key := strings.Join(words(name), " ")
+			c := candidates[key]
+			if c == nil {
+				c = &candidate{kind: kind, name: name}
+				candidates[key] = c
+			}
+			if !seen[key] {
+				seen[key] = true
+				c.articles++
+			}
+		}
+		for _, f := range g.Extract(text) {
+			if f.Kind == Person || f.Kind == Organisation {
+				// Named in full with the marks of its kind: learned at
+				// once (the count makes it a name again and again).
+				v.add(f.Kind, f.Name, f.Initials)
+			}
+		}
+		for _, s := range []string{text.Title, text.Standfirst, text.Body} {
+			toks := tokenize(s)
+			for _, t := range toks {
+				if !t.capital && !t.allCaps {
+					lowered[t.folded] = true
+				}
+			}
+			for i := 0; i < len(toks); i++ {
+				t := toks[i]
+				if !t.capital || t.allCaps || t.dotted != "" {
+					continue
+				}
+				// A people's name and the capitalized word after it,
+				// inside a sentence: "the Afghan Taliban".
+				if e, n, ok := g.longest(toks, i); ok && n == 1 && e.demonym && i+1 < len(toks) {
+					next := toks[i+1]
+					if next.capital && !next.sentence && !next.allCaps && !t.commaAfter && !isTitleWord(next.folded) {
+						if _, _, place := g.longest(toks, i+1); !place {
+							note(Organisation, span(s, toks[i:i+2]))
+							i++
+							continue
+						}
+					}
+				}
+				// A single name inside a sentence, between words in lower
+				// case: "fighters of Daesh".
+				if !t.sentence && i > 0 && !toks[i-1].capital && (i+1 == len(toks) || !toks[i+1].capital || toks[i+1].sentence) && len(t.folded) > 3 {
+					if _, _, place := g.longest(toks, i); !place && !titles[t.folded] && !calendarWord(t.folded) {
+						note(Organisation, t.text)
+					}
+				}
+			}
+		}
+	}
+	for key, c := range candidates {
+		if c.articles < minArticles {
+			continue
+		}
+		if ws := strings.Fields(key); len(ws) == 1 && lowered[ws[0]] {
+			continue // a word, capitalized where it begins a name of something else
+		}
+		v.add(c.kind, c.name, "")
+	}
+	return v
+}
+
+// add files a name, the first kind given for it kept.
+func (v *Vocabulary) add(kind Kind, name, initials string) {
+	ws := words(name)
+	if len(ws) == 0 {
+		return
+	}
+	for _, l := range v.names[ws[0]] {
+		if equalWords(l.words, ws) {
+			return
+		}
+	}
+	v.names[ws[0]] = append(v.names[ws[0]], learned{words: ws, kind: kind, name: name, initials: initials})
+	if initials != "" {
+		v.names[fold(initials)] = append(v.names[fold(initials)], learned{words: []string{fold(initials)}, kind: kind, name: name, initials: initials})
+	}
+}
+
+// calendarWord reports whether w names a day or a month.
+func calendarWord(w string) bool {
+	return slices.Contains([]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}, w)
+}
+
+// ExtractWith is Extract, with the names v learned from the archive
+// found too, where the text writes them with their capitals.
+func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
+	c := newCollector()
+	tt := tokenizeText(text)
+	g.collectPlaces(c, text, tt)
+	g.collectNames(c, text, tt)
+	if v != nil {
+		// Where the rules found names already: places, and the rest.
+		byPlace, byName := map[Field]map[int]bool{}, map[Field]map[int]bool{}
+		for _, f := range c.order {
+			covered := byName
+			if f.Kind == PlaceKind {
+				covered = byPlace
+			}
+			for _, m := range f.Mentions {
+				if covered[m.Field] == nil {
+					covered[m.Field] = map[int]bool{}
+				}
+				for at := m.Start; at < m.End; at++ { // every word of the name
+					covered[m.Field][at] = true
+				}
+			}
+		}
+		for _, fl := range []struct {
+			name Field
+			toks []token
+			lead int
+		}{{InTitle, tt.title, 0}, {InStandfirst, tt.standfirst, 0}, {InBody, tt.body, firstParagraphEnd(text.Body)}} {
+			toks := fl.toks
+			for i := 0; i < len(toks); i++ {
+				t := toks[i]
+				if !t.capital && !t.allCaps || byName[fl.name][t.start] {
+					continue
+				}
+				// A place the rules found stands, but for a learned name
+				// longer than one word it starts: "Afghan Taliban" is the
+				// group (and "Afghan" still Afghanistan).
+				l, n := v.longest(toks, i)
+				if n == 0 || n == 1 && byPlace[fl.name][t.start] {
+					continue
+				}
+				key := "org:" + l.name
+				if l.kind == Person {
+					key = "person:" + l.name
+				}
+				c.add(key, Found{Kind: l.kind, Name: l.name, Initials: l.initials}, fl.name, t.start, toks[i+n-1].end, weightOf(fl.name, t.start, fl.lead))
+				i += n - 1
+			}
+		}
+	}
+	return c.found()
+}
+
+// longest is the longest learned name at toks[i], and its length in
+// tokens (0 for none). Every word of it must be capitalized, but for
+// small words inside.
+func (v *Vocabulary) longest(toks []token, i int) (learned, int) {
+	var best learned
+	n := 0
+	for _, l := range v.names[toks[i].folded] {
+		k := len(l.words)
+		if i+k > len(toks) || k <= n {
+			continue
+		}
+		ok := true
+		for j := range k {
+			t := toks[i+j]
+			if t.folded != l.words[j] || j > 0 && t.sentence || j == k-1 && !t.capital && !t.allCaps {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best, n = l, k
+		}
+	}
+	return best, n
+}

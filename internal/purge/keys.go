@@ -118,6 +118,7 @@ func Valid(key string) bool {
 // the caller purges Site.
 func Affected(ctx context.Context, s store.Store, changes []store.Change) (keys []string, all bool, err error) {
 	set := map[string]bool{}
+	photos := map[int64]bool{} // looked up already
 	var listed []int64
 	for _, c := range changes {
 		switch c.Table {
@@ -139,6 +140,10 @@ func Affected(ctx context.Context, s store.Store, changes []store.Change) (keys 
 			if c.Row == 0 {
 				return []string{Site}, true, nil // a journal entry of before photos were named
 			}
+			if photos[c.Row] {
+				continue
+			}
+			photos[c.Row] = true
 			users, err := s.MediaUsers(ctx, c.Row)
 			if err != nil {
 				return nil, false, err

@@ -207,18 +207,9 @@ func Restore(ctx context.Context, file, dbPath, mediaDir string, now func() time
 		return Manifest{}, fmt.Errorf("restore into %s: %w", dbPath, err)
 	}
 	defer os.RemoveAll(work)
-	m, err := unpack(file, work)
+	m, restored, err := unpackChecked(ctx, file, work, now)
 	if err != nil {
 		return Manifest{}, err
-	}
-	restored := filepath.Join(work, databaseName)
-	got, err := describe(ctx, restored, false, now)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("%s: the database in it: %w", file, err)
-	}
-	if got.Articles != m.Articles || got.Comments != m.Comments || got.Users != m.Users {
-		return Manifest{}, fmt.Errorf("%s: %w: its database holds %d articles, %d comments and %d users, its manifest says %d, %d and %d",
-			file, ErrNotBackup, got.Articles, got.Comments, got.Users, m.Articles, m.Comments, m.Users)
 	}
 	// The restored file takes the place of any database there; files of
 	// the one before would be read as this one's.
@@ -248,18 +239,9 @@ func RestoreTo(ctx context.Context, file string, target dbcopy.Side, now func() 
 		return Manifest{}, fmt.Errorf("restore %s: %w", file, err)
 	}
 	defer os.RemoveAll(work)
-	m, err := unpack(file, work)
+	m, restored, err := unpackChecked(ctx, file, work, now)
 	if err != nil {
 		return Manifest{}, err
-	}
-	restored := filepath.Join(work, databaseName)
-	got, err := describe(ctx, restored, false, now)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("%s: the database in it: %w", file, err)
-	}
-	if got.Articles != m.Articles || got.Comments != m.Comments || got.Users != m.Users {
-		return Manifest{}, fmt.Errorf("%s: %w: its database holds %d articles, %d comments and %d users, its manifest says %d, %d and %d",
-			file, ErrNotBackup, got.Articles, got.Comments, got.Users, m.Articles, m.Comments, m.Users)
 	}
 	db, err := sqlite.Open(ctx, restored, store.Options{Now: now})
 	if err != nil {
@@ -284,6 +266,26 @@ func copyTables(ctx context.Context, from dbcopy.Side, path, mediaDir string, se
 	to := dbcopy.Side{Name: "the backup", Tables: db, MediaDir: mediaDir}
 	_, err = dbcopy.Copy(ctx, from, to, dbcopy.Options{Sessions: sessions, Now: now})
 	return err
+}
+
+// unpackChecked reads the backup in file into work and checks that its
+// database is whole and holds what its manifest says; it returns the
+// manifest and the database's path.
+func unpackChecked(ctx context.Context, file, work string, now func() time.Time) (Manifest, string, error) {
+	m, err := unpack(file, work)
+	if err != nil {
+		return Manifest{}, "", err
+	}
+	restored := filepath.Join(work, databaseName)
+	got, err := describe(ctx, restored, false, now)
+	if err != nil {
+		return Manifest{}, "", fmt.Errorf("%s: the database in it: %w", file, err)
+	}
+	if got.Articles != m.Articles || got.Comments != m.Comments || got.Users != m.Users {
+		return Manifest{}, "", fmt.Errorf("%s: %w: its database holds %d articles, %d comments and %d users, its manifest says %d, %d and %d",
+			file, ErrNotBackup, got.Articles, got.Comments, got.Users, m.Articles, m.Comments, m.Users)
+	}
+	return m, restored, nil
 }
 
 // checkEmpty refuses a database at path that holds anything.

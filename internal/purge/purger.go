@@ -34,6 +34,9 @@ func Parse(spec string) (Purger, error) {
 	if !ok {
 		return nil, fmt.Errorf("purger %q: want varnish:URL or webhook:URL", spec)
 	}
+	if kind != "varnish" && kind != "webhook" {
+		return nil, fmt.Errorf("purger %q: unknown kind %q; want varnish or webhook (Fastly and Cloudflare through a webhook, README)", spec, kind)
+	}
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("purger %q: %q is not an http or https address", spec, target)
@@ -42,10 +45,8 @@ func Parse(spec string) (Purger, error) {
 	switch kind {
 	case "varnish":
 		return &varnish{url: u.String(), client: client}, nil
-	case "webhook":
-		return &webhook{url: u.String(), client: client}, nil
 	}
-	return nil, fmt.Errorf("purger %q: unknown kind %q; want varnish or webhook", spec, kind)
+	return &webhook{url: u.String(), client: client}, nil
 }
 
 type varnish struct {

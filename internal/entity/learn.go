@@ -27,85 +27,175 @@ type learned struct {
 // articles, and never in lower case.
 const minArticles = 2
 
+// Learner reads an archive's texts one by one (an archive need not fit
+// in memory) and says what they teach. Learners that read parts of one
+// archive, each on its own goroutine, are joined with Merge.
+type Learner struct {
+	g          *Gazetteer
+	v          *Vocabulary
+	candidates map[string]*candidate // by folded name
+	lowered    map[string]bool       // words written in lower case somewhere
+}
+
+type candidate struct {
+	kind     Kind
+	name     string
+	articles int
+}
+
+// NewLearner returns a learner that has read nothing.
+func (g *Gazetteer) NewLearner() *Learner {
+	return &Learner{g: g, v: NewVocabulary(), candidates: map[string]*candidate{}, lowered: map[string]bool{}}
+}
+
 // Learn reads the archive's texts and returns what they teach.
 func (g *Gazetteer) Learn(texts []Text) *Vocabulary {
-	v := &Vocabulary{names: map[string][]learned{}}
-	type candidate struct {
-		kind     Kind
-		name     string
-		articles int
+	l := g.NewLearner()
+	for _, t := range texts {
+		l.Read(t)
 	}
-	candidates := map[string]*candidate{} // by folded name
-	lowered := map[string]bool{}          // words written in lower case somewhere
-	for _, text := range texts {
-		seen := map[string]bool{}
-		note := func(kind Kind, name string) {
-			key := strings.Join(words(name), " ")
-			c := candidates[key]
-			if c == nil {
-				c = &candidate{kind: kind, name: name}
-				candidates[key] = c
-			}
-			if !seen[key] {
-				seen[key] = true
-				c.articles++
+	return l.Vocabulary()
+}
+
+// Read learns from one article's text.
+func (l *Learner) Read(text Text) {
+	g := l.g
+	seen := map[string]bool{}
+	note := func(kind Kind, name string) {
+		key := strings.Join(words(name), " ")
+		c := l.candidates[key]
+		if c == nil {
+			c = &candidate{kind: kind, name: name}
+			l.candidates[key] = c
+		}
+		if !seen[key] {
+			seen[key] = true
+			c.articles++
+		}
+	}
+	for _, f := range g.Extract(text) {
+		if f.Kind == Person || f.Kind == Organisation {
+			// Named in full with the marks of its kind: learned at
+			// once (the count makes it a name again and again).
+			l.v.Add(f.Kind, f.Name, f.Initials)
+		}
+	}
+	for _, s := range []string{text.Title, text.Standfirst, text.Body} {
+		toks := tokenize(s)
+		for _, t := range toks {
+			if !t.capital && !t.allCaps {
+				l.lowered[t.folded] = true
 			}
 		}
-		for _, f := range g.Extract(text) {
-			if f.Kind == Person || f.Kind == Organisation {
-				// Named in full with the marks of its kind: learned at
-				// once (the count makes it a name again and again).
-				v.add(f.Kind, f.Name, f.Initials)
+		for i := 0; i < len(toks); i++ {
+			t := toks[i]
+			if !t.capital || t.allCaps || t.dotted != "" {
+				continue
 			}
-		}
-		for _, s := range []string{text.Title, text.Standfirst, text.Body} {
-			toks := tokenize(s)
-			for _, t := range toks {
-				if !t.capital && !t.allCaps {
-					lowered[t.folded] = true
-				}
-			}
-			for i := 0; i < len(toks); i++ {
-				t := toks[i]
-				if !t.capital || t.allCaps || t.dotted != "" {
-					continue
-				}
-				// A people's name and the capitalized word after it,
-				// inside a sentence: "the Afghan Taliban".
-				if e, n, ok := g.longest(toks, i); ok && n == 1 && e.demonym && i+1 < len(toks) {
-					next := toks[i+1]
-					if next.capital && !next.sentence && !next.allCaps && !t.commaAfter && !isTitleWord(next.folded) {
-						if _, _, place := g.longest(toks, i+1); !place {
-							note(Organisation, span(s, toks[i:i+2]))
-							i++
-							continue
-						}
-					}
-				}
-				// A single name inside a sentence, between words in lower
-				// case: "fighters of Daesh".
-				if !t.sentence && i > 0 && !toks[i-1].capital && (i+1 == len(toks) || !toks[i+1].capital || toks[i+1].sentence) && len(t.folded) > 3 {
-					if _, _, place := g.longest(toks, i); !place && !titles[t.folded] && !calendarWord(t.folded) {
-						note(Organisation, t.text)
+			// A people's name and the capitalized word after it,
+			// inside a sentence: "the Afghan Taliban".
+			if e, n, ok := g.longest(toks, i); ok && n == 1 && e.demonym && i+1 < len(toks) {
+				next := toks[i+1]
+				if next.capital && !next.sentence && !next.allCaps && !t.commaAfter && !isTitleWord(next.folded) {
+					if _, _, place := g.longest(toks, i+1); !place {
+						note(Organisation, span(s, toks[i:i+2]))
+						i++
+						continue
 					}
 				}
 			}
+			// A single name inside a sentence, between words in lower
+			// case: "fighters of Daesh".
+			if !t.sentence && i > 0 && !toks[i-1].capital && (i+1 == len(toks) || !toks[i+1].capital || toks[i+1].sentence) && len(t.folded) > 3 {
+				if _, _, place := g.longest(toks, i); !place && !titles[t.folded] && !calendarWord(t.folded) {
+					note(Organisation, t.text)
+				}
+			}
 		}
 	}
-	for key, c := range candidates {
+}
+
+// Merge adds what other read to what l read.
+func (l *Learner) Merge(other *Learner) {
+	for _, ls := range other.v.names {
+		for _, n := range ls {
+			if !n.initialsEntry() {
+				l.v.Add(n.kind, n.name, n.initials)
+			}
+		}
+	}
+	for key, c := range other.candidates {
+		if mine := l.candidates[key]; mine != nil {
+			mine.articles += c.articles
+		} else {
+			l.candidates[key] = &candidate{kind: c.kind, name: c.name, articles: c.articles}
+		}
+	}
+	for w := range other.lowered {
+		l.lowered[w] = true
+	}
+}
+
+// Vocabulary is what the texts read so far teach.
+func (l *Learner) Vocabulary() *Vocabulary {
+	v := NewVocabulary()
+	for _, ls := range l.v.names {
+		for _, n := range ls {
+			v.Add(n.kind, n.name, n.initials)
+		}
+	}
+	keys := make([]string, 0, len(l.candidates))
+	for key := range l.candidates {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys) // the first kind given for a name is kept: the same every run
+	for _, key := range keys {
+		c := l.candidates[key]
 		if c.articles < minArticles {
 			continue
 		}
-		if ws := strings.Fields(key); len(ws) == 1 && lowered[ws[0]] {
+		if ws := strings.Fields(key); len(ws) == 1 && l.lowered[ws[0]] {
 			continue // a word, capitalized where it begins a name of something else
 		}
-		v.add(c.kind, c.name, "")
+		v.Add(c.kind, c.name, "")
 	}
 	return v
 }
 
-// add files a name, the first kind given for it kept.
-func (v *Vocabulary) add(kind Kind, name, initials string) {
+// NewVocabulary returns an empty vocabulary, for names known otherwise
+// (those the site keeps) to be added to.
+func NewVocabulary() *Vocabulary { return &Vocabulary{names: map[string][]learned{}} }
+
+// Names lists the people and organisations v holds, once each.
+func (v *Vocabulary) Names() []Named {
+	var out []Named
+	for _, ls := range v.names {
+		for _, n := range ls {
+			if n.initialsEntry() {
+				continue
+			}
+			out = append(out, Named{Kind: n.kind, Name: n.name, Initials: n.initials})
+		}
+	}
+	slices.SortFunc(out, func(a, b Named) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// initialsEntry reports whether l is the entry a name has under its
+// initials, beside the one under its first word.
+func (l learned) initialsEntry() bool {
+	return l.initials != "" && !equalWords(words(l.name), l.words)
+}
+
+// Named is a name a vocabulary holds.
+type Named struct {
+	Kind           Kind
+	Name, Initials string
+}
+
+// Add files a name of a person or an organisation, with its initials
+// when it has them ("TTP"); the first kind given for a name is kept.
+func (v *Vocabulary) Add(kind Kind, name, initials string) {
 	ws := words(name)
 	if len(ws) == 0 {
 		return

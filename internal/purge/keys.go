@@ -41,6 +41,19 @@ func Tag(id int64) string { return "tag-" + strconv.FormatInt(id, 10) }
 // their articles' pages (which show their profile).
 func Author(id int64) string { return "author-" + strconv.FormatInt(id, 10) }
 
+// Topic is the key of an entity's topic page and feed: a change of the
+// articles that name it purges them.
+func Topic(id int64) string { return "topic-" + strconv.FormatInt(id, 10) }
+
+// Entity is the key of every page that shows an entity's name or link
+// (its topic page, the articles that name it): a rename or a ban purges
+// them.
+func Entity(id int64) string { return "entity-" + strconv.FormatInt(id, 10) }
+
+// Story is the key of the pages of a story's articles, which list the
+// story so far.
+func Story(id int64) string { return "story-" + strconv.FormatInt(id, 10) }
+
 // usersKeys adds to set the keys of the pages that show a photo, from
 // store.MediaStore.MediaUsers: articles by slug, authors as
 // "author/{slug}".
@@ -136,6 +149,15 @@ func Affected(ctx context.Context, s store.Store, changes []store.Change) (keys 
 			set[Tag(c.Row)] = true
 		case "front_page_pins":
 			set[Home] = true
+		case "article_entities":
+			set[Article(c.Row)] = true
+		case "topics":
+			set[Topic(c.Row)] = true
+		case "entities":
+			set[Entity(c.Row)] = true
+			set[Topic(c.Row)] = true
+		case "article_stories":
+			set[Story(c.Row)] = true
 		case "media":
 			if c.Row == 0 {
 				return []string{Site}, true, nil // a journal entry of before photos were named

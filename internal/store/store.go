@@ -78,6 +78,7 @@ type Store interface {
 	SectionStore
 	FrontPageStore
 	WordVectorStore
+	EntityStore
 	Searcher
 	// WatchChanges calls changed after writes that other connections
 	// (this process's writes among them) commit, until ctx is done; it
@@ -519,6 +520,8 @@ type ArticleQuery struct {
 	TagSlug     string // only articles with this tag, when set
 	AuthorSlug  string // only articles by this author, when set
 	SectionSlug string // only articles of this section, when set
+	EntityID    int64  // only articles naming this entity, when set
+	StoryID     int64  // only articles of this story, when set
 	// Kind keeps only the articles of that kind (article.Story for the
 	// stories the listings show, AnyPage for pages of any kind), when
 	// set.

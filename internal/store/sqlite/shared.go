@@ -59,7 +59,7 @@ func (db *DB) NullTime(t time.Time) any {
 // once it is deleted.
 var idHigh = map[string]string{
 	"articles": "article_id_high", "comments": "comment_id_high", "users": "user_id_high", "media": "media_id_high", "sections": "section_id_high",
-	"authors": "author_id_high", "tags": "tag_id_high", "audit_log": "audit_id_high",
+	"authors": "author_id_high", "tags": "tag_id_high", "audit_log": "audit_id_high", "entities": "entity_id_high",
 }
 
 // NewID is one more than the highest ID the table ever gave.

@@ -333,6 +333,12 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 	if q.TagSlug != "" {
 		f.conditions = append(f.conditions, `a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = `+f.arg(q.TagSlug)+`)`)
 	}
+	if q.EntityID != 0 {
+		f.conditions = append(f.conditions, `a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = `+f.arg(q.EntityID)+`)`)
+	}
+	if q.StoryID != 0 {
+		f.conditions = append(f.conditions, `a.id IN (SELECT st.article_id FROM article_stories st WHERE st.story_id = `+f.arg(q.StoryID)+`)`)
+	}
 	if q.AuthorSlug != "" {
 		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
 	}
@@ -373,7 +379,7 @@ func escapeLike(s string) string {
 // listFrom is the FROM clause of a list of articles: a tag's, and those
 // asked for by ID, are found by ID.
 func (s *Store) listFrom(q store.ArticleQuery) string {
-	if q.TagSlug != "" || len(q.IDs) > 0 {
+	if q.TagSlug != "" || q.EntityID != 0 || q.StoryID != 0 || len(q.IDs) > 0 {
 		return `
 	FROM ` + s.db.ArticlesByID() + articleJoins
 	}

@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts store.Options) store.Sto
 	tests = append(tests, wordVectorTests...)
 	tests = append(tests, searchTests...)
 	tests = append(tests, changeTests...)
+	tests = append(tests, entityTests...)
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/entity"
+)
+
+// EntityStore keeps the people, organisations and places the articles
+// name, the names extraction gives them, which articles name them, and the
+// stories articles are grouped in. Which entity an article names, and
+// which story it follows, is the service's decision; the store keeps it.
+type EntityStore interface {
+	// EntityIDs returns the entities that hold the alias keys; a key no
+	// entity holds is absent from the map.
+	EntityIDs(ctx context.Context, keys []string) (map[string]int64, error)
+	// CreateEntity stores a new entity with its first alias, and sets
+	// e.ID. A slug or a key taken wraps ErrConflict; nothing is written
+	// then.
+	CreateEntity(ctx context.Context, e *entity.Entity, alias entity.Alias) error
+	// UpdateEntity stores e's name, initials, description, Banned and
+	// Edited (its slug, kind and country stay). A missing entity wraps
+	// ErrNotFound.
+	UpdateEntity(ctx context.Context, e *entity.Entity) error
+	// Entity returns the entity of a slug, with Articles counting every
+	// article that names it; a missing one wraps ErrNotFound.
+	Entity(ctx context.Context, slug string) (*entity.Entity, error)
+	// Entities lists entities, most named first (then by name).
+	Entities(ctx context.Context, q EntityQuery) ([]entity.Entity, error)
+	// Aliases lists an entity's aliases, by key.
+	Aliases(ctx context.Context, entityID int64) ([]entity.Alias, error)
+	// MoveAlias gives the alias of key to another entity. A missing
+	// alias or entity wraps ErrNotFound.
+	MoveAlias(ctx context.Context, key string, to int64) error
+	// MergeEntities moves from's aliases and article links to into (an
+	// article naming both keeps the higher salience, and every mention)
+	// and deletes from, in one transaction. A missing entity wraps
+	// ErrNotFound.
+	MergeEntities(ctx context.Context, from, into int64) error
+	// SetArticleEntities replaces the links of each article in the
+	// batch, in one transaction.
+	SetArticleEntities(ctx context.Context, batch []ArticleLinks) error
+	// ArticleEntities returns the links of the articles, with Entity set,
+	// most salient first; banned entities are left out.
+	ArticleEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error)
+	// EntityLinks returns the links to the entities from articles
+	// published between from and to (inclusive), with no Mentions: the
+	// articles a new one may share a story with.
+	EntityLinks(ctx context.Context, entityIDs []int64, from, to time.Time) ([]entity.Link, error)
+	// RelatedEntities lists the entities named most often in the
+	// articles that name the entity (public at the time publicAt), with
+	// Articles the number of those articles, most first; banned ones are
+	// left out.
+	RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, limit int) ([]entity.Entity, error)
+	// DeleteUnusedEntities deletes the entities no article names and no
+	// editor has edited, and says how many.
+	DeleteUnusedEntities(ctx context.Context) (int, error)
+
+	// SetStories records the story each article follows, in one
+	// transaction.
+	SetStories(ctx context.Context, stories []StoryMember) error
+	// Stories returns the story memberships of the articles; an article
+	// in none is absent.
+	Stories(ctx context.Context, articleIDs []int64) (map[int64]StoryMember, error)
+	// MergeStories moves every article of story from into story into,
+	// as an editor's decision (Fixed).
+	MergeStories(ctx context.Context, from, into int64) error
+}
+
+// ArticleLinks are the entities an article names.
+type ArticleLinks struct {
+	ArticleID int64
+	Links     []entity.Link
+}
+
+// StoryMember says which story an article follows. A story is named by
+// the ID of an article of it (its first, when the machine made it).
+type StoryMember struct {
+	ArticleID int64
+	StoryID   int64
+	// Fixed marks an editor's decision: the machine leaves it be.
+	Fixed bool
+}
+
+// EntityQuery filters a list of entities.
+type EntityQuery struct {
+	Kind entity.Kind // only this kind, when set
+	// PublicAt, when set, counts only the articles readers may see at
+	// that time, and leaves out banned entities.
+	PublicAt time.Time
+	// MinArticles keeps the entities that at least that many articles
+	// name.
+	MinArticles int
+	// Slugs and IDs, when not empty, keep the entities with one of these.
+	Slugs []string
+	IDs   []int64
+	// Name, when set, keeps the entities whose name or alias holds it
+	// (case-insensitive).
+	Name   string
+	Limit  int // at most this many, when positive
+	Offset int
+}

@@ -1,0 +1,425 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/entity"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+const entityColumns = `e.id, e.slug, e.kind, e.name, e.initials, e.country, e.description, e.banned, e.edited, e.created_at, e.updated_at`
+
+func scanEntity(row Row, e *entity.Entity, extra ...any) error {
+	return row.Scan(append([]any{&e.ID, &e.Slug, &e.Kind, &e.Name, &e.Initials, &e.Country, &e.Description,
+		&e.Banned, &e.Edited, Time(&e.CreatedAt), Time(&e.UpdatedAt)}, extra...)...)
+}
+
+// EntityIDs returns the entities holding the alias keys; see
+// store.EntityStore.
+func (s *Store) EntityIDs(ctx context.Context, keys []string) (_ map[string]int64, err error) {
+	defer s.wrap(&err, "EntityIDs(%d keys)", len(keys))
+	ids := make(map[string]int64, len(keys))
+	if len(keys) == 0 {
+		return ids, nil
+	}
+	return ids, each(ctx, s.db.Reader(), `SELECT key, entity_id FROM entity_names WHERE `+s.db.In("key", "$1"),
+		[]any{s.db.Strings(keys)}, func(row Row) error {
+			var key string
+			var id int64
+			err := row.Scan(&key, &id)
+			ids[key] = id
+			return err
+		})
+}
+
+// CreateEntity stores a new entity and its first alias; see
+// store.EntityStore.
+func (s *Store) CreateEntity(ctx context.Context, e *entity.Entity, alias entity.Alias) (err error) {
+	defer s.wrap(&err, "CreateEntity(%q)", e.Slug)
+	now := s.nowUTC()
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
+			VALUES (`+s.db.NewID("entities")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			RETURNING id`, e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)).Scan(&e.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO entity_names (key, entity_id, name) VALUES ($1, $2, $3)`, alias.Key, e.ID, alias.Name)
+		return err
+	})
+	if name, kind := s.db.Constraint(err); kind == UniqueViolation {
+		if strings.Contains(name, "slug") {
+			return fmt.Errorf("%w: another entity has the slug %q", store.ErrConflict, e.Slug)
+		}
+		return fmt.Errorf("%w: another entity has the name %q", store.ErrConflict, alias.Key)
+	}
+	if err == nil {
+		e.CreatedAt, e.UpdatedAt = now, now
+	}
+	return err
+}
+
+// UpdateEntity stores what editors change of an entity; see
+// store.EntityStore.
+func (s *Store) UpdateEntity(ctx context.Context, e *entity.Entity) (err error) {
+	defer s.wrap(&err, "UpdateEntity(%d)", e.ID)
+	now := s.nowUTC()
+	err = oneRow(s.db.Writer().Exec(ctx, `
+		UPDATE entities
+		SET name = $2, initials = $3, description = $4, banned = $5, edited = $6, updated_at = $7
+		WHERE id = $1`, e.ID, e.Name, e.Initials, e.Description, e.Banned, e.Edited, s.db.Time(now)))
+	if err == nil {
+		e.UpdatedAt = now
+	}
+	return err
+}
+
+// Entity returns the entity of a slug; see store.EntityStore.
+func (s *Store) Entity(ctx context.Context, slug string) (_ *entity.Entity, err error) {
+	defer s.wrap(&err, "Entity(%q)", slug)
+	e := &entity.Entity{}
+	err = scanEntity(s.db.Reader().QueryRow(ctx, `
+		SELECT `+entityColumns+`, (SELECT COUNT(*) FROM article_entities ae WHERE ae.entity_id = e.id)
+		FROM entities e
+		WHERE e.slug = $1`, slug), e, &e.Articles)
+	if noRows(err) {
+		return nil, fmt.Errorf("%w: no entity has the slug %q", store.ErrNotFound, slug)
+	}
+	return e, err
+}
+
+// Entities lists entities, most named first; see store.EntityStore.
+func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.Entity, err error) {
+	defer s.wrap(&err, "Entities(%+v)", q)
+	f := &filter{}
+	count := `SELECT COUNT(*) FROM article_entities ae WHERE ae.entity_id = e.id`
+	if !q.PublicAt.IsZero() {
+		count = `SELECT COUNT(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id
+			WHERE ae.entity_id = e.id AND a.status IN ('published', 'scheduled') AND a.published_at <= ` + f.arg(s.db.Time(q.PublicAt))
+		f.conditions = append(f.conditions, `NOT e.banned`)
+	}
+	if q.Kind != "" {
+		f.conditions = append(f.conditions, `e.kind = `+f.arg(q.Kind))
+	}
+	if len(q.Slugs) > 0 {
+		f.conditions = append(f.conditions, s.db.In("e.slug", f.arg(s.db.Strings(q.Slugs))))
+	}
+	if len(q.IDs) > 0 {
+		f.conditions = append(f.conditions, s.db.In("e.id", f.arg(s.db.Int64s(q.IDs))))
+	}
+	if q.Name != "" {
+		p := f.arg("%" + escapeLike(strings.ToLower(q.Name)) + "%")
+		f.conditions = append(f.conditions, `(LOWER(e.name) LIKE `+p+` ESCAPE '\' OR e.id IN (SELECT n.entity_id FROM entity_names n WHERE LOWER(n.name) LIKE `+p+` ESCAPE '\'))`)
+	}
+	having := ""
+	if q.MinArticles > 0 {
+		having = ` WHERE n >= ` + f.arg(q.MinArticles)
+	}
+	query := `SELECT * FROM (SELECT ` + entityColumns + `, (` + count + `) AS n FROM entities e` + f.where() + `) e` + having + `
+		ORDER BY n DESC, name, id` + f.page(q.Limit, q.Offset)
+	return list(ctx, s.db.Reader(), query, f.args, func(row Row, e *entity.Entity) error {
+		return row.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.Initials, &e.Country, &e.Description,
+			&e.Banned, &e.Edited, Time(&e.CreatedAt), Time(&e.UpdatedAt), &e.Articles)
+	})
+}
+
+// Aliases lists an entity's aliases; see store.EntityStore.
+func (s *Store) Aliases(ctx context.Context, entityID int64) (_ []entity.Alias, err error) {
+	defer s.wrap(&err, "Aliases(%d)", entityID)
+	return list(ctx, s.db.Reader(), `SELECT key, name, entity_id FROM entity_names WHERE entity_id = $1 ORDER BY key`,
+		[]any{entityID}, func(row Row, a *entity.Alias) error { return row.Scan(&a.Key, &a.Name, &a.EntityID) })
+}
+
+// MoveAlias gives an alias to another entity; see store.EntityStore.
+func (s *Store) MoveAlias(ctx context.Context, key string, to int64) (err error) {
+	defer s.wrap(&err, "MoveAlias(%q, %d)", key, to)
+	err = oneRow(s.db.Writer().Exec(ctx, `UPDATE entity_names SET entity_id = $2 WHERE key = $1`, key, to))
+	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {
+		return fmt.Errorf("%w: no entity %d", store.ErrNotFound, to)
+	}
+	return err
+}
+
+// MergeEntities moves one entity's aliases and links to another; see
+// store.EntityStore.
+func (s *Store) MergeEntities(ctx context.Context, from, into int64) (err error) {
+	defer s.wrap(&err, "MergeEntities(%d, %d)", from, into)
+	return s.db.Transact(ctx, func(tx Conn) error {
+		for _, id := range []int64{from, into} {
+			var found int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM entities WHERE id = $1`+s.db.ForUpdate(), id).Scan(&found); noRows(err) {
+				return fmt.Errorf("%w: no entity %d", store.ErrNotFound, id)
+			} else if err != nil {
+				return err
+			}
+		}
+		// An article naming both keeps the higher salience and every
+		// mention: the mentions are concatenated as JSON lists.
+		var both []struct {
+			article  int64
+			salience float64
+			mentions string
+		}
+		err := each(ctx, tx, `
+			SELECT f.article_id, `+s.db.Greatest("f.salience", "i.salience")+`, f.mentions, i.mentions
+			FROM article_entities f
+			JOIN article_entities i ON i.article_id = f.article_id AND i.entity_id = $2
+			WHERE f.entity_id = $1`, []any{from, into}, func(row Row) error {
+			var a int64
+			var sal float64
+			var fm, im string
+			if err := row.Scan(&a, &sal, &fm, &im); err != nil {
+				return err
+			}
+			ms, err := mergeMentions(fm, im)
+			both = append(both, struct {
+				article  int64
+				salience float64
+				mentions string
+			}{a, sal, ms})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, b := range both {
+			if _, err := tx.Exec(ctx, `UPDATE article_entities SET salience = $3, mentions = $4 WHERE article_id = $1 AND entity_id = $2`,
+				b.article, into, b.salience, b.mentions); err != nil {
+				return err
+			}
+		}
+		stmts := []string{
+			`DELETE FROM article_entities WHERE entity_id = $1 AND article_id IN (SELECT article_id FROM article_entities WHERE entity_id = $2)`,
+			`UPDATE article_entities SET entity_id = $2 WHERE entity_id = $1`,
+			`UPDATE entity_names SET entity_id = $2 WHERE entity_id = $1`,
+		}
+		for _, q := range stmts {
+			if _, err := tx.Exec(ctx, q, from, into); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM entities WHERE id = $1`, from)
+		return err
+	})
+}
+
+// mergeMentions joins two JSON lists of mentions.
+func mergeMentions(a, b string) (string, error) {
+	var x, y [][3]any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(append(y, x...))
+	return string(out), err
+}
+
+// encodeMentions writes mentions as a JSON list of [field, start, end].
+func encodeMentions(ms []entity.Mention) string {
+	out := make([][3]any, len(ms))
+	for i, m := range ms {
+		out[i] = [3]any{m.Field, m.Start, m.End}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+func decodeMentions(s string) ([]entity.Mention, error) {
+	var lists [][3]any
+	if err := json.Unmarshal([]byte(s), &lists); err != nil {
+		return nil, fmt.Errorf("mentions %.40q: %w", s, err)
+	}
+	ms := make([]entity.Mention, 0, len(lists))
+	for _, l := range lists {
+		field, _ := l[0].(string)
+		start, ok1 := l[1].(float64)
+		end, ok2 := l[2].(float64)
+		if field == "" || !ok1 || !ok2 {
+			return nil, fmt.Errorf("mentions %.40q: not [field, start, end]", s)
+		}
+		ms = append(ms, entity.Mention{Field: entity.Field(field), Start: int(start), End: int(end)})
+	}
+	return ms, nil
+}
+
+// SetArticleEntities replaces the links of the articles of a batch; see
+// store.EntityStore. Links that stay as they were are not written again,
+// so that the journal names only what changed.
+func (s *Store) SetArticleEntities(ctx context.Context, batch []store.ArticleLinks) (err error) {
+	defer s.wrap(&err, "SetArticleEntities(%d articles)", len(batch))
+	if len(batch) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(batch))
+	for i, b := range batch {
+		ids[i] = b.ArticleID
+	}
+	return s.db.Transact(ctx, func(tx Conn) error {
+		type stored struct {
+			salience float64
+			mentions string
+		}
+		have := map[[2]int64]stored{}
+		err := each(ctx, tx, `SELECT article_id, entity_id, salience, mentions FROM article_entities WHERE `+s.db.In("article_id", "$1"),
+			[]any{s.db.Int64s(ids)}, func(row Row) error {
+				var k [2]int64
+				var st stored
+				err := row.Scan(&k[0], &k[1], &st.salience, &st.mentions)
+				have[k] = st
+				return err
+			})
+		if err != nil {
+			return err
+		}
+		var stmts []Statement
+		for _, b := range batch {
+			for _, l := range b.Links {
+				k := [2]int64{b.ArticleID, l.EntityID}
+				ms := encodeMentions(l.Mentions)
+				old, ok := have[k]
+				delete(have, k)
+				switch {
+				case !ok:
+					stmts = append(stmts, Statement{SQL: `INSERT INTO article_entities (article_id, entity_id, salience, mentions) VALUES ($1, $2, $3, $4)`,
+						Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
+				case old.salience != l.Salience || old.mentions != ms:
+					stmts = append(stmts, Statement{SQL: `UPDATE article_entities SET salience = $3, mentions = $4 WHERE article_id = $1 AND entity_id = $2`,
+						Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
+				}
+			}
+		}
+		for k := range have {
+			stmts = append(stmts, Statement{SQL: `DELETE FROM article_entities WHERE article_id = $1 AND entity_id = $2`, Args: []any{k[0], k[1]}})
+		}
+		return tx.Pipeline(ctx, stmts)
+	})
+}
+
+// ArticleEntities returns the articles' links with their entities; see
+// store.EntityStore.
+func (s *Store) ArticleEntities(ctx context.Context, articleIDs []int64) (_ map[int64][]entity.Link, err error) {
+	defer s.wrap(&err, "ArticleEntities(%d articles)", len(articleIDs))
+	links := map[int64][]entity.Link{}
+	if len(articleIDs) == 0 {
+		return links, nil
+	}
+	return links, each(ctx, s.db.Reader(), `
+		SELECT ae.article_id, ae.salience, ae.mentions, `+entityColumns+`
+		FROM article_entities ae
+		JOIN entities e ON e.id = ae.entity_id
+		WHERE `+s.db.In("ae.article_id", "$1")+` AND NOT e.banned
+		ORDER BY ae.article_id, ae.salience DESC, e.name`, []any{s.db.Int64s(articleIDs)}, func(row Row) error {
+		var l entity.Link
+		var ms string
+		e := &entity.Entity{}
+		if err := row.Scan(&l.ArticleID, &l.Salience, &ms, &e.ID, &e.Slug, &e.Kind, &e.Name, &e.Initials, &e.Country, &e.Description,
+			&e.Banned, &e.Edited, Time(&e.CreatedAt), Time(&e.UpdatedAt)); err != nil {
+			return err
+		}
+		var err error
+		if l.Mentions, err = decodeMentions(ms); err != nil {
+			return err
+		}
+		l.EntityID, l.Entity = e.ID, e
+		links[l.ArticleID] = append(links[l.ArticleID], l)
+		return nil
+	})
+}
+
+// EntityLinks returns the links to entities of the articles published in
+// a window; see store.EntityStore.
+func (s *Store) EntityLinks(ctx context.Context, entityIDs []int64, from, to time.Time) (_ []entity.Link, err error) {
+	defer s.wrap(&err, "EntityLinks(%d entities)", len(entityIDs))
+	if len(entityIDs) == 0 {
+		return nil, nil
+	}
+	return list(ctx, s.db.Reader(), `
+		SELECT ae.article_id, ae.entity_id, ae.salience
+		FROM article_entities ae
+		JOIN articles a ON a.id = ae.article_id
+		WHERE `+s.db.In("ae.entity_id", "$1")+`
+			AND a.status IN ('published', 'scheduled') AND a.published_at >= $2 AND a.published_at <= $3
+		ORDER BY ae.article_id, ae.entity_id`, []any{s.db.Int64s(entityIDs), s.db.Time(from), s.db.Time(to)},
+		func(row Row, l *entity.Link) error { return row.Scan(&l.ArticleID, &l.EntityID, &l.Salience) })
+}
+
+// RelatedEntities lists the entities named beside one; see
+// store.EntityStore.
+func (s *Store) RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, limit int) (_ []entity.Entity, err error) {
+	defer s.wrap(&err, "RelatedEntities(%d)", entityID)
+	return list(ctx, s.db.Reader(), `
+		SELECT `+entityColumns+`, COUNT(*) AS n
+		FROM article_entities mine
+		JOIN articles a ON a.id = mine.article_id
+		JOIN article_entities ae ON ae.article_id = mine.article_id AND ae.entity_id <> mine.entity_id
+		JOIN entities e ON e.id = ae.entity_id
+		WHERE mine.entity_id = $1 AND NOT e.banned
+			AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+		GROUP BY e.id
+		ORDER BY n DESC, e.name
+		LIMIT $3`, []any{entityID, s.db.Time(publicAt), limit}, func(row Row, e *entity.Entity) error {
+		return scanEntity(row, e, &e.Articles)
+	})
+}
+
+// DeleteUnusedEntities deletes what no article names and no editor
+// touched; see store.EntityStore.
+func (s *Store) DeleteUnusedEntities(ctx context.Context) (_ int, err error) {
+	defer s.wrap(&err, "DeleteUnusedEntities")
+	n, err := s.db.Writer().Exec(ctx, `
+		DELETE FROM entities
+		WHERE NOT edited AND NOT EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = entities.id)`)
+	return int(n), err
+}
+
+// SetStories records the stories articles follow; see store.EntityStore.
+func (s *Store) SetStories(ctx context.Context, stories []store.StoryMember) (err error) {
+	defer s.wrap(&err, "SetStories(%d articles)", len(stories))
+	stmts := make([]Statement, len(stories))
+	for i, m := range stories {
+		stmts[i] = Statement{SQL: `
+			INSERT INTO article_stories (article_id, story_id, fixed) VALUES ($1, $2, $3)
+			ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, fixed = excluded.fixed
+			WHERE article_stories.story_id <> excluded.story_id OR article_stories.fixed <> excluded.fixed`,
+			Args: []any{m.ArticleID, m.StoryID, m.Fixed}}
+	}
+	err = s.db.Transact(ctx, func(tx Conn) error { return tx.Pipeline(ctx, stmts) })
+	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {
+		return fmt.Errorf("%w: an article of the stories is gone", store.ErrNotFound)
+	}
+	return err
+}
+
+// Stories returns the stories of articles; see store.EntityStore.
+func (s *Store) Stories(ctx context.Context, articleIDs []int64) (_ map[int64]store.StoryMember, err error) {
+	defer s.wrap(&err, "Stories(%d articles)", len(articleIDs))
+	out := map[int64]store.StoryMember{}
+	if len(articleIDs) == 0 {
+		return out, nil
+	}
+	return out, each(ctx, s.db.Reader(), `SELECT article_id, story_id, fixed FROM article_stories WHERE `+s.db.In("article_id", "$1"),
+		[]any{s.db.Int64s(articleIDs)}, func(row Row) error {
+			var m store.StoryMember
+			err := row.Scan(&m.ArticleID, &m.StoryID, &m.Fixed)
+			out[m.ArticleID] = m
+			return err
+		})
+}
+
+// MergeStories moves one story's articles into another; see
+// store.EntityStore.
+func (s *Store) MergeStories(ctx context.Context, from, into int64) (err error) {
+	defer s.wrap(&err, "MergeStories(%d, %d)", from, into)
+	n, err := s.db.Writer().Exec(ctx, `UPDATE article_stories SET story_id = $2, fixed = true WHERE story_id = $1 OR story_id = $2`, from, into)
+	if err == nil && n == 0 {
+		return fmt.Errorf("%w: no story %d or %d", store.ErrNotFound, from, into)
+	}
+	return err
+}

@@ -79,3 +79,47 @@ func ParseKind(s string) (Kind, bool) {
 	}
 	return "", false
 }
+
+// Salient keeps the links of entities an article is about, not those it
+// mentions in passing (see MinSalience).
+func Salient(links []Link) []Link {
+	var out []Link
+	for _, l := range links {
+		if l.Salience >= MinSalience {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// SameStory says how closely two articles published close in time follow
+// one developing story, from their links (mine with Entity set, for the
+// kinds): 0 when they do not. They do when they share three salient
+// entities, or two of which one is a person or an organisation: places
+// alone ("Pakistan", "Afghanistan") tie together too much of a
+// newsroom's coverage. The score is the shared salience.
+func SameStory(mine, theirs []Link) float64 {
+	salience := make(map[int64]float64, len(theirs))
+	for _, l := range theirs {
+		if l.Salience >= MinSalience {
+			salience[l.EntityID] = l.Salience
+		}
+	}
+	shared, named := 0, 0
+	score := 0.0
+	for _, l := range mine {
+		s, ok := salience[l.EntityID]
+		if !ok || l.Salience < MinSalience {
+			continue
+		}
+		shared++
+		score += min(s, l.Salience)
+		if l.Entity != nil && l.Entity.Kind != PlaceKind {
+			named++
+		}
+	}
+	if shared >= 3 || shared >= 2 && named >= 1 {
+		return score
+	}
+	return 0
+}

@@ -76,6 +76,7 @@ type Service struct {
 	now      func() time.Time
 	logger   *slog.Logger
 	library  *Library // nil without a photo library
+	ents     *entities
 }
 
 // New returns a service writing to s. now is the one clock; r counts
@@ -87,7 +88,7 @@ func New(s store.Store, r *render.Renderer, now func() time.Time, logger *slog.L
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{store: s, renderer: r, now: now, logger: logger}
+	return &Service{store: s, renderer: r, now: now, logger: logger, ents: &entities{}}
 }
 
 // Now is the service's clock.
@@ -159,6 +160,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, a *article.Article) e
 		return err
 	}
 	s.auditPublish(ctx, actor, nil, a)
+	s.findEntities(ctx, a)
 	return nil
 }
 
@@ -218,6 +220,7 @@ func (s *Service) update(ctx context.Context, actor Actor, current, next *articl
 	if next.Slug != current.Slug && current.IsPublic(s.now()) {
 		s.audit(ctx, actor, "renamed article", next.Slug, "was "+current.Slug)
 	}
+	s.findEntities(ctx, next)
 	return nil
 }
 

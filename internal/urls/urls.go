@@ -34,6 +34,7 @@ const (
 	SectionListing = "section"
 	TagListing     = "tag"
 	AuthorListing  = "author"
+	TopicListing   = "topic"
 )
 
 // Article returns the address of the article with the given slug.
@@ -61,6 +62,9 @@ func Tag(slug string) string { return "/" + TagListing + "/" + slug + "/" }
 // Author returns the address of an author's archive.
 func Author(slug string) string { return "/" + AuthorListing + "/" + slug + "/" }
 
+// Topic returns the address of an entity's topic page.
+func Topic(slug string) string { return "/" + TopicListing + "/" + slug + "/" }
+
 // Listing returns the address of a listing of the given kind (HomeListing,
 // SectionListing, TagListing or AuthorListing); slug names the section,
 // tag or author. It panics on another kind, which only a programming
@@ -75,6 +79,8 @@ func Listing(kind, slug string) string {
 		return Tag(slug)
 	case AuthorListing:
 		return Author(slug)
+	case TopicListing:
+		return Topic(slug)
 	}
 	panic(fmt.Sprintf("urls.Listing: unknown kind %q", kind))
 }
@@ -165,6 +171,7 @@ var notArticle = map[string]bool{
 	strings.Trim(Feed(Home, RSS), "/"): true,
 	TagListing:                         true,
 	AuthorListing:                      true,
+	TopicListing:                       true,
 	"admin":                            true,
 	strings.Trim(Search, "/"):          true,
 	strings.Trim(Healthz, "/"):         true,

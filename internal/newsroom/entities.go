@@ -1,0 +1,526 @@
+package newsroom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/entity"
+	"github.com/datelinehq/dateline/internal/store"
+)
+
+// DefaultTopicMinArticles is how many public articles must name an
+// entity before it has a topic page, unless the settings say otherwise.
+const DefaultTopicMinArticles = 3
+
+// The story rule: articles published at most storyWindow apart follow one
+// story when they share salient entities (see entity.SameStory).
+const storyWindow = 7 * 24 * time.Hour
+
+// entities is the service's extraction state: the gazetteer, and the
+// vocabulary of the names the site keeps, read again when it may have
+// grown.
+type entities struct {
+	once sync.Once
+	gaz  *entity.Gazetteer
+	err  error
+
+	mu    sync.Mutex
+	vocab *entity.Vocabulary
+	read  time.Time // when vocab was read
+}
+
+// vocabularyAge is how long a vocabulary read from the store serves
+// saves, so that names another node learned reach this one.
+const vocabularyAge = time.Minute
+
+// gazetteer is the embedded gazetteer, read at its first use.
+func (s *Service) gazetteer() (*entity.Gazetteer, error) {
+	s.ents.once.Do(func() { s.ents.gaz, s.ents.err = entity.Default() })
+	return s.ents.gaz, s.ents.err
+}
+
+// vocabulary is what the site knows of people and organisations: every
+// one it keeps, by each of its names, so that an article naming one
+// without the marks of its kind ("the TTP", "Daesh") still finds it.
+func (s *Service) vocabulary(ctx context.Context) (*entity.Vocabulary, error) {
+	s.ents.mu.Lock()
+	defer s.ents.mu.Unlock()
+	if s.ents.vocab != nil && s.now().Sub(s.ents.read) < vocabularyAge {
+		return s.ents.vocab, nil
+	}
+	v := entity.NewVocabulary()
+	for _, kind := range []entity.Kind{entity.Person, entity.Organisation} {
+		es, err := s.store.Entities(ctx, store.EntityQuery{Kind: kind})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if e.Banned {
+				continue
+			}
+			v.Add(e.Kind, e.Name, e.Initials)
+		}
+	}
+	s.ents.vocab, s.ents.read = v, s.now()
+	return v, nil
+}
+
+// forgetVocabulary makes the next save read the vocabulary again.
+func (s *Service) forgetVocabulary() {
+	s.ents.mu.Lock()
+	s.ents.vocab = nil
+	s.ents.mu.Unlock()
+}
+
+// textOf is what of an article entities are found in.
+func textOf(a *article.Article) entity.Text {
+	return entity.Text{Title: a.Title, Standfirst: a.Description, Body: a.Body}
+}
+
+// findEntities finds the entities article a names, stores them, and
+// places it in a story. It runs after every save; the article is stored
+// already, so a failure is logged, not returned: `dateline entities
+// rebuild` finds them again.
+func (s *Service) findEntities(ctx context.Context, a *article.Article) {
+	if err := s.FindEntities(ctx, a); err != nil {
+		s.logger.Error("find the entities of an article", "slug", a.Slug, "err", err)
+	}
+}
+
+// FindEntities finds the entities article a (stored, whole) names with
+// what the site knows, stores them in place of those found before, and
+// places a public article in the story it follows.
+func (s *Service) FindEntities(ctx context.Context, a *article.Article) error {
+	g, err := s.gazetteer()
+	if err != nil {
+		return err
+	}
+	v, err := s.vocabulary(ctx)
+	if err != nil {
+		return err
+	}
+	found := g.ExtractWith(v, textOf(a))
+	r := newResolver(s)
+	links, err := r.links(ctx, a.ID, found)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetArticleEntities(ctx, []store.ArticleLinks{{ArticleID: a.ID, Links: links}}); err != nil {
+		return err
+	}
+	if r.created > 0 {
+		s.forgetVocabulary()
+	}
+	return s.placeInStory(ctx, a, links)
+}
+
+// resolver turns what extraction found into links to the site's
+// entities, creating those it does not know yet.
+type resolver struct {
+	s       *Service
+	ids     map[string]int64 // entity by alias key
+	created int
+}
+
+func newResolver(s *Service) *resolver { return &resolver{s: s, ids: map[string]int64{}} }
+
+// links resolves found, in order (most salient first). Two names of one
+// entity (merged by an editor) make one link, with the higher salience.
+func (r *resolver) links(ctx context.Context, articleID int64, found []entity.Found) ([]entity.Link, error) {
+	var unknown []string
+	for _, f := range found {
+		if k := entity.Key(f); r.ids[k] == 0 {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		ids, err := r.s.store.EntityIDs(ctx, unknown)
+		if err != nil {
+			return nil, err
+		}
+		for k, id := range ids {
+			r.ids[k] = id
+		}
+	}
+	var links []entity.Link
+	at := map[int64]int{} // index in links by entity
+	for _, f := range found {
+		k := entity.Key(f)
+		id := r.ids[k]
+		if id == 0 {
+			var err error
+			if id, err = r.create(ctx, k, f); err != nil {
+				return nil, err
+			}
+		}
+		if i, ok := at[id]; ok {
+			links[i].Mentions = append(links[i].Mentions, f.Mentions...)
+			continue
+		}
+		at[id] = len(links)
+		// The kind, which the story rule weighs.
+		links = append(links, entity.Link{ArticleID: articleID, EntityID: id, Salience: f.Salience, Mentions: f.Mentions,
+			Entity: &entity.Entity{ID: id, Kind: f.Kind}})
+	}
+	return links, nil
+}
+
+// create stores a new entity for what extraction found, under the first
+// free slug of its name ("hyderabad", then "hyderabad-in" for a city
+// another country has, then numbered). Another writer creating it at the
+// same time is fine: its entity is used.
+func (r *resolver) create(ctx context.Context, key string, f entity.Found) (int64, error) {
+	e := &entity.Entity{Kind: f.Kind, Name: f.Name, Initials: f.Initials}
+	if f.Place != nil && f.Place.Country != nil {
+		e.Country = f.Place.Country.ISO2
+	}
+	base := article.Slugify(f.Name)
+	if base == "" {
+		base = string(f.Kind) // a name in a script slugs do not keep
+	}
+	candidates := []string{base}
+	if e.Country != "" {
+		candidates = append(candidates, base+"-"+strings.ToLower(e.Country))
+	}
+	for n := 2; n <= 50; n++ {
+		candidates = append(candidates, base+"-"+strconv.Itoa(n))
+	}
+	for _, slug := range candidates {
+		e.Slug = slug
+		err := r.s.store.CreateEntity(ctx, e, entity.Alias{Key: key, Name: f.Name})
+		if err == nil {
+			r.ids[key] = e.ID
+			r.created++
+			return e.ID, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return 0, err
+		}
+		// The key taken: another writer made it meanwhile.
+		if ids, err := r.s.store.EntityIDs(ctx, []string{key}); err != nil {
+			return 0, err
+		} else if id := ids[key]; id != 0 {
+			r.ids[key] = id
+			return id, nil
+		}
+	}
+	return 0, fmt.Errorf("no free address for the entity %q", f.Name)
+}
+
+// placeInStory puts a public article in the story of the article it
+// follows most closely, published within storyWindow of it, or in a
+// story of its own; an editor's decision (Fixed) stands, and an article
+// that other articles follow keeps its story.
+func (s *Service) placeInStory(ctx context.Context, a *article.Article, links []entity.Link) error {
+	if !a.IsPublic(s.now()) || a.Kind.IsPage() {
+		return nil
+	}
+	current, err := s.store.Stories(ctx, []int64{a.ID})
+	if err != nil {
+		return err
+	}
+	if m, ok := current[a.ID]; ok && (m.Fixed || m.StoryID == a.ID) {
+		if m.Fixed {
+			return nil
+		}
+		if n, err := s.store.CountArticles(ctx, store.ArticleQuery{StoryID: a.ID}); err != nil || n > 1 {
+			return err
+		}
+	}
+	salient := entity.Salient(links)
+	ids := make([]int64, len(salient))
+	for i, l := range salient {
+		ids[i] = l.EntityID
+	}
+	near, err := s.store.EntityLinks(ctx, ids, a.PublishedAt.Add(-storyWindow), a.PublishedAt.Add(storyWindow))
+	if err != nil {
+		return err
+	}
+	byArticle := map[int64][]entity.Link{}
+	for _, l := range near {
+		if l.ArticleID != a.ID {
+			byArticle[l.ArticleID] = append(byArticle[l.ArticleID], l)
+		}
+	}
+	best, bestScore := a.ID, 0.0
+	for id, other := range byArticle {
+		if score := entity.SameStory(salient, other); score > bestScore || score == bestScore && score > 0 && id < best {
+			best, bestScore = id, score
+		}
+	}
+	story := a.ID
+	if best != a.ID {
+		stories, err := s.store.Stories(ctx, []int64{best})
+		if err != nil {
+			return err
+		}
+		story = best
+		if m, ok := stories[best]; ok {
+			story = m.StoryID
+		}
+		if _, ok := stories[best]; !ok {
+			// The article followed has no story yet: it starts this one.
+			if err := s.store.SetStories(ctx, []store.StoryMember{{ArticleID: best, StoryID: best}}); err != nil {
+				return err
+			}
+		}
+	}
+	return s.store.SetStories(ctx, []store.StoryMember{{ArticleID: a.ID, StoryID: story}})
+}
+
+// RebuildReport says what a rebuild did.
+type RebuildReport struct {
+	Articles int           // articles read
+	Links    int           // entity mentions stored (one per article and entity)
+	Entities int           // entities named by at least one article
+	Stories  int           // stories of more than one article
+	Removed  int           // entities no article names any more, deleted
+	Took     time.Duration // wall time
+}
+
+// rebuildBatch is how many articles a rebuild stores in one transaction.
+const rebuildBatch = 500
+
+// RebuildEntities finds the entities of every article again: it learns
+// the names the archive uses (people after titles, organisations with
+// initials, names that recur), finds every article's entities with them,
+// stores them, groups the public articles in stories, and deletes the
+// entities no article names any more. Editors' decisions (bans, merges,
+// splits, names, stories they fixed) stand. progress, when not nil, is
+// called as articles are done, with the pass ("learning", "finding").
+func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string, done, total int)) (RebuildReport, error) {
+	start := time.Now() // the report's wall time, not the site's clock
+	var rep RebuildReport
+	g, err := s.gazetteer()
+	if err != nil {
+		return rep, err
+	}
+	total, err := s.store.CountArticles(ctx, store.ArticleQuery{})
+	if err != nil {
+		return rep, err
+	}
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+
+	// Pass 1: learn, each worker on its share of the archive.
+	learners := make([]*entity.Learner, workers)
+	for i := range learners {
+		learners[i] = g.NewLearner()
+	}
+	done := 0
+	err = s.parallelArticles(ctx, workers, func(w int, a *article.Article) error {
+		learners[w].Read(textOf(a))
+		return nil
+	}, func() {
+		done++
+		progress("learning", done, total)
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, l := range learners[1:] {
+		learners[0].Merge(l)
+	}
+	v := learners[0].Vocabulary()
+	s.forgetVocabulary()
+	known, err := s.vocabulary(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, n := range known.Names() {
+		v.Add(n.Kind, n.Name, n.Initials)
+	}
+
+	// Pass 2: find, store in batches, and keep what stories need.
+	type found struct {
+		a     *article.Article
+		found []entity.Found
+	}
+	r := newResolver(s)
+	var batch []store.ArticleLinks
+	type public struct {
+		id        int64
+		published time.Time
+		links     []entity.Link
+	}
+	var publics []public
+	entitiesSeen := map[int64]bool{}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := s.store.SetArticleEntities(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	results := make(chan found, 4*workers)
+	var wg sync.WaitGroup
+	var extractErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(results)
+		extractErr = s.parallelArticles(ctx, workers, func(_ int, a *article.Article) error {
+			f := g.ExtractWith(v, textOf(a))
+			a.Body = "" // what stories need is the rest
+			select {
+			case results <- found{a, f}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, nil)
+	}()
+	var storeErr error
+	now := s.now()
+	for res := range results {
+		if storeErr != nil {
+			continue // drain, so the workers end
+		}
+		links, err := r.links(ctx, res.a.ID, res.found)
+		if err != nil {
+			storeErr = err
+			continue
+		}
+		batch = append(batch, store.ArticleLinks{ArticleID: res.a.ID, Links: links})
+		rep.Articles++
+		rep.Links += len(links)
+		for _, l := range links {
+			entitiesSeen[l.EntityID] = true
+		}
+		if res.a.IsPublic(now) && !res.a.Kind.IsPage() {
+			publics = append(publics, public{res.a.ID, res.a.PublishedAt, entity.Salient(links)})
+		}
+		if len(batch) >= rebuildBatch {
+			storeErr = flush()
+		}
+		progress("finding", rep.Articles, total)
+	}
+	wg.Wait()
+	if extractErr != nil {
+		return rep, extractErr
+	}
+	if storeErr != nil {
+		return rep, storeErr
+	}
+	if err := flush(); err != nil {
+		return rep, err
+	}
+	rep.Entities = len(entitiesSeen)
+
+	// Stories, in the order the articles were published: each follows
+	// the earlier article it shares most with, within the window.
+	slices.SortFunc(publics, func(a, b public) int { return a.published.Compare(b.published) })
+	ids := make([]int64, len(publics))
+	for i, p := range publics {
+		ids[i] = p.id
+	}
+	fixed, err := s.store.Stories(ctx, ids)
+	if err != nil {
+		return rep, err
+	}
+	storyOf := map[int64]int64{}
+	size := map[int64]int{}
+	var members []store.StoryMember
+	byEntity := map[int64][]int{} // indexes into publics of the articles naming an entity saliently
+	for i, p := range publics {
+		story := p.id
+		if m, ok := fixed[p.id]; ok && m.Fixed {
+			story = m.StoryID
+		} else {
+			best, bestScore := -1, 0.0
+			seen := map[int]bool{}
+			for _, l := range p.links {
+				for _, j := range byEntity[l.EntityID] {
+					if seen[j] || p.published.Sub(publics[j].published) > storyWindow {
+						continue
+					}
+					seen[j] = true
+					if score := entity.SameStory(p.links, publics[j].links); score > bestScore {
+						best, bestScore = j, score
+					}
+				}
+			}
+			if best >= 0 {
+				story = storyOf[publics[best].id]
+			}
+			members = append(members, store.StoryMember{ArticleID: p.id, StoryID: story})
+		}
+		storyOf[p.id] = story
+		size[story]++
+		for _, l := range p.links {
+			byEntity[l.EntityID] = append(byEntity[l.EntityID], i)
+		}
+	}
+	for from := 0; from < len(members); from += rebuildBatch {
+		if err := s.store.SetStories(ctx, members[from:min(from+rebuildBatch, len(members))]); err != nil {
+			return rep, err
+		}
+	}
+	for _, n := range size {
+		if n > 1 {
+			rep.Stories++
+		}
+	}
+	if rep.Removed, err = s.store.DeleteUnusedEntities(ctx); err != nil {
+		return rep, err
+	}
+	s.forgetVocabulary()
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// parallelArticles walks every article, handing each to one of workers
+// goroutines (fn's w says which), and calls each (when not nil) on the
+// walking goroutine as an article is handed over.
+func (s *Service) parallelArticles(ctx context.Context, workers int, fn func(w int, a *article.Article) error, each func()) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	queue := make(chan *article.Article, 2*workers)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range queue {
+				if err := fn(w, a); err != nil {
+					errs <- err
+					cancel()
+					for range queue { // let the walk end
+					}
+					return
+				}
+			}
+		}()
+	}
+	err := s.store.EachArticle(ctx, store.ArticleQuery{}, func(a *article.Article) error {
+		select {
+		case queue <- a:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if each != nil {
+			each()
+		}
+		return nil
+	})
+	close(queue)
+	wg.Wait()
+	select {
+	case werr := <-errs:
+		return werr
+	default:
+	}
+	return err
+}

@@ -81,6 +81,18 @@ type SiteFacts struct {
 	// without one is to "set the search phrase the article should be
 	// found by" followed by it. Empty says "as its focus keyphrase".
 	SetKeyphrase string
+	// Topics are the site's topic pages the focus keyphrase may name:
+	// when it is one of them, the analysis says so and asks for a link
+	// to it.
+	Topics []Topic
+}
+
+// Topic is a topic page of the site: an entity's, with the names that
+// are its own (its name, initials, other spellings).
+type Topic struct {
+	Name  string
+	Names []string
+	Path  string // its address on the site, such as /topic/pakistan/
 }
 
 // MinFeaturedWidth is the narrowest featured image Google's Article
@@ -126,8 +138,9 @@ const (
 // body, whose H1 is the title, and no skipped level), readability (Flesch
 // reading ease, long sentences, long paragraphs, sub-heading
 // distribution), internal and outbound links (in Markdown and raw HTML)
-// and images without alternative text. The thresholds are the constants
-// above. The keyphrase matches the same words in the same order,
+// and images without alternative text; a keyphrase that names one of the
+// site's topic pages asks for a link to it. The thresholds are the
+// constants above. The keyphrase matches the same words in the same order,
 // whatever their case, accents, punctuation or plural s. doc is the
 // article's parsed body; a is not changed. Analyze reads nothing but its
 // arguments.
@@ -140,6 +153,9 @@ func Analyze(a *article.Article, doc *render.Document, site SiteFacts) Report {
 	words := doc.WordCount()
 	var checks []Check
 	checks = append(checks, keyphraseChecks(a, slug, f, words, site.SetKeyphrase)...)
+	if c, ok := keyphraseTopic(a.FocusKeyphrase, f, site); ok {
+		checks = append(checks, c)
+	}
 	checks = append(checks,
 		titleLength(a.Title, a.SEOTitle),
 		descriptionLength(a.Description),
@@ -291,6 +307,58 @@ func keyphraseChecks(a *article.Article, slug string, f *docFacts, words int, wh
 	}
 	checks = append(checks, c)
 	return checks
+}
+
+// keyphraseTopic notes a focus keyphrase that names one of the site's
+// topic pages: a link from the text to it tells readers and search
+// engines where the rest of the coverage is. It is a bonus check, so an
+// article about a topic scores no lower than one about anything else.
+func keyphraseTopic(keyphrase string, f *docFacts, site SiteFacts) (Check, bool) {
+	key := matchWords(keyphrase)
+	if len(key) == 0 {
+		return Check{}, false
+	}
+	for _, t := range site.Topics {
+		if !namesTopic(key, t) {
+			continue
+		}
+		c := Check{ID: "keyphrase-topic", Name: "Keyphrase topic page", Bonus: true}
+		host := site.host()
+		for _, l := range f.links {
+			if classifyLink(l, host) == linkInternal && linkPath(l) == t.Path {
+				c.Status, c.Reason = OK, fmt.Sprintf("the focus keyphrase is the topic %s, and the text links its topic page (%s)", t.Name, t.Path)
+				return c, true
+			}
+		}
+		c.Status, c.Reason = Improve, fmt.Sprintf("the focus keyphrase is the topic %s, which has a topic page: link it (%s) where the text first mentions %s", t.Name, t.Path, t.Name)
+		return c, true
+	}
+	return Check{}, false
+}
+
+// namesTopic says whether the keyphrase's words are those of one of the
+// topic's names.
+func namesTopic(key []string, t Topic) bool {
+	for _, name := range append([]string{t.Name}, t.Names...) {
+		if n := matchWords(name); len(n) == len(key) && indexWords(n, key) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// linkPath is the path a link leads to on the site, with a slash at its
+// end, as topic pages' addresses are written.
+func linkPath(dest string) string {
+	u, err := url.Parse(strings.TrimSpace(dest))
+	if err != nil {
+		return ""
+	}
+	p := u.Path
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
 }
 
 func timesWord(n int) string {

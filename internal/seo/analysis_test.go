@@ -733,3 +733,52 @@ func TestReferenceArticle(t *testing.T) {
 		}
 	}
 }
+
+// Issue 20: a focus keyphrase that names a topic page of the site asks
+// for a link to it, and is OK once the text has one; it never lowers the
+// score.
+func TestKeyphraseTopic(t *testing.T) {
+	topics := []Topic{
+		{Name: "Harbour Authority", Names: []string{"HA"}, Path: "/topic/harbour-authority/"},
+		{Name: "Pakistan", Path: "/topic/pakistan/"},
+	}
+	site := SiteFacts{BaseURL: "https://news.example.org", Topics: topics}
+	for _, test := range []struct {
+		name, keyphrase, link string
+		want                  Status // "" for no check
+		reason                string
+	}{
+		{"not a topic", "harbour bridge", "", "", ""},
+		{"a topic, not linked", "pakistan", "",
+			Improve, "the focus keyphrase is the topic Pakistan, which has a topic page: link it (/topic/pakistan/) where the text first mentions Pakistan"},
+		{"a topic by another name", "HA", "", Improve, ""},
+		{"a topic linked", "Harbour Authority", " See the [authority](/topic/harbour-authority/).",
+			OK, "the focus keyphrase is the topic Harbour Authority, and the text links its topic page (/topic/harbour-authority/)"},
+		{"a topic linked by its full address", "Pakistan", " More [on Pakistan](https://www.news.example.org/topic/pakistan).", OK, ""},
+		{"another site's page of the topic", "Pakistan", " See [theirs](https://other.example.com/topic/pakistan/).", Improve, ""},
+		{"part of a topic's name", "harbour", "", "", ""},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			a := good()
+			a.FocusKeyphrase = test.keyphrase
+			a.Body += test.link
+			r := analyze(t, a, site)
+			c, ok := r.Check("keyphrase-topic")
+			switch {
+			case test.want == "" && ok:
+				t.Fatalf("keyphrase %q: a topic check %+v; want none", test.keyphrase, c)
+			case test.want == "":
+				return
+			case !ok:
+				t.Fatalf("keyphrase %q: no topic check; want %s", test.keyphrase, test.want)
+			}
+			if c.Status != test.want || test.reason != "" && c.Reason != test.reason {
+				t.Errorf("keyphrase %q: %s %q; want %s %q", test.keyphrase, c.Status, c.Reason, test.want, test.reason)
+			}
+			without := analyze(t, a, SiteFacts{BaseURL: site.BaseURL})
+			if r.Score < without.Score {
+				t.Errorf("the topic check lowered the score from %d to %d", without.Score, r.Score)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/entity"
+	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 )
@@ -184,6 +185,40 @@ func (s *Service) knownEntities(ctx context.Context, found []entity.Found) (map[
 		}
 	}
 	return out, nil
+}
+
+// maxKeyphraseTopics bounds the topic pages a keyphrase is compared
+// with: the names holding it, most named first.
+const maxKeyphraseTopics = 5
+
+// KeyphraseTopics returns the topic pages whose entity's name or one of
+// its names holds phrase, with their names, for the SEO analysis to
+// tell whether a focus keyphrase is one of them (seo.SiteFacts.Topics).
+func (s *Service) KeyphraseTopics(ctx context.Context, phrase string) ([]seo.Topic, error) {
+	phrase = strings.Join(strings.Fields(phrase), " ")
+	if phrase == "" {
+		return nil, nil
+	}
+	es, err := s.store.Entities(ctx, store.EntityQuery{Name: phrase, PublicAt: s.now(), MinArticles: s.topicMinArticles(ctx), Limit: maxKeyphraseTopics})
+	if err != nil {
+		return nil, err
+	}
+	topics := make([]seo.Topic, 0, len(es))
+	for _, e := range es {
+		aliases, err := s.store.Aliases(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		t := seo.Topic{Name: e.Name, Path: urls.Topic(e.Slug)}
+		if e.Initials != "" {
+			t.Names = append(t.Names, e.Initials)
+		}
+		for _, a := range aliases {
+			t.Names = append(t.Names, a.Name)
+		}
+		topics = append(topics, t)
+	}
+	return topics, nil
 }
 
 // topicMinArticles is how many public articles give an entity a topic

@@ -145,6 +145,13 @@ func TestSuggestionsEntityTopicPage(t *testing.T) {
 		if paths["Kenya"] != "/topic/kenya/" {
 			t.Errorf("Kenya's topic page: %q; want /topic/kenya/ (entities %+v)", paths["Kenya"], got.Entities)
 		}
+		topics, err := svc.KeyphraseTopics(ctx, " kenya ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(topics) != 1 || topics[0].Name != "Kenya" || topics[0].Path != "/topic/kenya/" {
+			t.Errorf("KeyphraseTopics(kenya) = %+v; want Kenya's topic page", topics)
+		}
 		banned := true
 		if _, err := svc.EditEntity(ctx, newsroom.System("test"), "uganda", newsroom.EntityChange{Banned: &banned}); err != nil {
 			t.Fatal(err)
@@ -157,6 +164,9 @@ func TestSuggestionsEntityTopicPage(t *testing.T) {
 			if e.Name == "Uganda" {
 				t.Errorf("a banned entity is suggested: %+v", e)
 			}
+		}
+		if topics, err := svc.KeyphraseTopics(ctx, "Uganda"); err != nil || len(topics) != 0 {
+			t.Errorf("KeyphraseTopics(Uganda), banned = %+v, %v; want none", topics, err)
 		}
 	})
 }

@@ -115,12 +115,34 @@ func parseArticleForm(r *http.Request) ArticleForm {
 		Status:         strings.TrimSpace(r.PostFormValue("status")),
 		PublishAt:      strings.TrimSpace(r.PostFormValue("publish_at")),
 	}
+	// A suggestion accepted without the editor's script comes as the
+	// button that submitted the form: it adds to what was typed.
+	if tag := strings.TrimSpace(r.PostFormValue("accept_tag")); tag != "" && !hasTag(f.Tags, tag) {
+		if strings.TrimSpace(f.Tags) != "" {
+			f.Tags += ", "
+		}
+		f.Tags += tag
+	}
+	if section := strings.TrimSpace(r.PostFormValue("accept_section")); section != "" {
+		f.Section = section
+	}
 	f.ID, _ = strconv.ParseInt(r.PostFormValue("article_id"), 10, 64)
 	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	if f.Status == "" {
 		f.Status = string(article.Draft)
 	}
 	return f
+}
+
+// hasTag says whether the comma-separated tags hold name, whatever its
+// case.
+func hasTag(tags, name string) bool {
+	for _, t := range strings.Split(tags, ",") {
+		if strings.EqualFold(strings.TrimSpace(t), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // noAuthor is the Author of a form that credits nobody.
@@ -584,7 +606,8 @@ func (h *Handler) articleDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Panels are the editor's live panels for the text as typed: the preview,
-// the SEO analysis and the internal-link suggestions.
+// the SEO analysis, the internal-link suggestions and the suggested
+// sections, tags and entities.
 type Panels struct {
 	Title       string
 	Description string
@@ -597,6 +620,13 @@ type Panels struct {
 	Unresolved []string
 	// ApplyAction is where an "Apply" button posts the form.
 	ApplyAction string
+	// Offers are the sections, tags and entities suggested for the text.
+	Offers newsroom.Suggestions
+}
+
+// HasOffers says whether any section, tag or entity is suggested.
+func (p Panels) HasOffers() bool {
+	return len(p.Offers.Sections)+len(p.Offers.Tags)+len(p.Offers.Entities) > 0
 }
 
 // panels analyses article a as it stands.
@@ -615,7 +645,16 @@ func (h *Handler) panels(r *http.Request, a *article.Article) *Panels {
 	}
 	// The analysis reads the body as written; the preview shows library
 	// images in it, which changes the document.
-	p.SEO = seo.Analyze(&withSlug, h.renderer.Parse([]byte(a.Body)), seo.SiteFacts{BaseURL: h.site.BaseURL(r), Images: images, SetKeyphrase: "in the Focus keyphrase field above"})
+	topics, err := h.news.KeyphraseTopics(r.Context(), a.FocusKeyphrase)
+	if err != nil {
+		h.logger.Error("look up the keyphrase's topic pages", "slug", a.Slug, "err", err)
+	}
+	p.SEO = seo.Analyze(&withSlug, h.renderer.Parse([]byte(a.Body)), seo.SiteFacts{BaseURL: h.site.BaseURL(r), Images: images,
+		SetKeyphrase: "in the Focus keyphrase field above", Topics: topics})
+	// Suggestions help, but the panel is worth showing without them.
+	if p.Offers, err = h.news.Suggest(r.Context(), actorOf(r), a); err != nil {
+		h.logger.Error("suggest sections, tags and entities", "slug", a.Slug, "err", err)
+	}
 	if out, err := h.renderer.HTMLWith(h.renderer.Parse([]byte(a.Body)), images, images[a.FeaturedMediaID] == nil); err == nil {
 		p.Preview = template.HTML(out) // sanitised by the renderer's policy
 	} else {
@@ -661,6 +700,9 @@ func (h *Handler) draftFromForm(r *http.Request) (draft, stored *article.Article
 	}
 	if f.Slug != "" {
 		draft.Slug = f.Slug
+	}
+	if f.Section != "" {
+		draft.Section = &article.Section{Slug: f.Section}
 	}
 	return draft, stored, f, nil
 }

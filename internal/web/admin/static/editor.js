@@ -1,6 +1,7 @@
 // editor.js keeps the editor's panels (preview, SEO analysis, internal
-// link suggestions) in step with the text as the author types, and applies
-// a link suggestion with one click. It needs no framework and runs under
+// link suggestions, suggested sections, tags and entities) in step with
+// the text as the author types, and applies a link suggestion or accepts
+// a suggested tag or section with one click. It needs no framework and runs under
 // the admin's strict Content-Security-Policy: no inline script, no eval.
 // Without it the panels still render on the editor page after saving.
 (function () {
@@ -137,6 +138,43 @@
       Array.prototype.forEach.call(ev.dataTransfer.files, upload);
     });
   }
+
+  // One click accepts a suggested tag or section: it goes into the form
+  // as if typed, for the author to save (without this script the button
+  // submits the form, which saves it with the suggestion).
+  function addTag(name) {
+    var tags = form.elements.tags;
+    var have = tags.value.split(",").map(function (t) { return t.trim().toLowerCase(); });
+    if (have.indexOf(name.toLowerCase()) < 0) {
+      tags.value = tags.value.trim() === "" ? name : tags.value.replace(/[\s,]*$/, "") + ", " + name;
+    }
+    tags.dispatchEvent(new Event("input", { bubbles: true }));
+    say("Tag " + name + " added; save to keep it.");
+  }
+
+  function chooseSection(slug) {
+    var select = form.elements.section;
+    if (!select) {
+      return;
+    }
+    select.value = slug;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    say("Section " + select.options[select.selectedIndex].text + " chosen; save to keep it.");
+  }
+
+  panels.addEventListener("click", function (ev) {
+    var button = ev.target.closest("button.accept");
+    if (!button) {
+      return;
+    }
+    ev.preventDefault();
+    button.disabled = true;
+    if (button.name === "accept_tag") {
+      addTag(button.value);
+    } else if (button.name === "accept_section") {
+      chooseSection(button.value);
+    }
+  });
 
   // One click applies a suggestion: the server writes the link into the
   // text as typed and saves it (or, for an unsaved article, sends the new

@@ -154,6 +154,8 @@ type templates struct {
 	sections  *web.Page[SectionsPage]
 	frontPage *web.Page[FrontPagePage]
 	menus     *web.Page[MenusPage]
+	entities  *web.Page[EntitiesPage]
+	entity    *web.Page[EntityPage]
 	error     *web.Page[ErrorPage]
 }
 
@@ -178,6 +180,8 @@ func declareTemplates(set *web.Set) (templates, error) {
 	declare(set, &t.sections, "sections", &err)
 	declare(set, &t.frontPage, "front_page", &err)
 	declare(set, &t.menus, "menus", &err)
+	declare(set, &t.entities, "entities", &err)
+	declare(set, &t.entity, "entity", &err)
 	declare(set, &t.error, "error", &err)
 	if err == nil {
 		t.panels, err = web.DeclareFragment[Panels](set, "edit", "panels")
@@ -261,6 +265,12 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("POST /admin/front-page/order", form, h.auth(user.ArrangeSite, h.frontPageOrder))
 	handle("GET /admin/menus", form, h.auth(user.ArrangeSite, h.menus))
 	handle("POST /admin/menus", form, h.auth(user.ArrangeSite, h.menuSave))
+	handle("GET /admin/entities", form, h.auth(user.ArrangeSite, h.entities))
+	handle("GET /admin/entities/{slug}", form, h.auth(user.ArrangeSite, h.entityShow))
+	handle("POST /admin/entities/{slug}", form, h.auth(user.ArrangeSite, h.entityEdit))
+	handle("POST /admin/entities/{slug}/ban", form, h.auth(user.ArrangeSite, h.entityBan))
+	handle("POST /admin/entities/{slug}/merge", form, h.auth(user.ArrangeSite, h.entityMerge))
+	handle("POST /admin/entities/{slug}/split", form, h.auth(user.ArrangeSite, h.entitySplit))
 
 	handle("GET /admin/comments", form, h.auth(user.ModerateComments, h.comments))
 	handle("POST /admin/comments", form, h.auth(user.ModerateComments, h.commentsBulk))
@@ -346,7 +356,7 @@ type Page struct {
 	Flash string
 	// Nav names the menu entry to mark as current: "articles",
 	// "sections", "media", "comments", "analytics", "settings", "users",
-	// "audit".
+	// "audit", "entities".
 	Nav       string
 	SiteTitle string
 	// Assets are the admin's static files, for their addresses.
@@ -364,30 +374,34 @@ func (h *Handler) page(r *http.Request, title, nav string) Page {
 // Flash messages travel across a redirect as a code in the query string,
 // so that no request can make the admin show words of its choosing.
 var flashes = map[string]string{
-	"saved":         "Saved.",
-	"created":       "Created.",
-	"deleted":       "Deleted.",
-	"section-added": "Section added.",
-	"section-moved": "Section moved.",
-	"uploaded":      "Uploaded.",
-	"published":     "Published.",
-	"restored":      "Revision restored.",
-	"applied":       "Links applied.",
-	"moderated":     "Comments updated.",
-	"replied":       "Your reply is published.",
-	"none-selected": "No comments were selected.",
-	"user-added":    "User added.",
-	"role-changed":  "Role changed.",
-	"user-disabled": "User disabled; their sessions have ended.",
-	"user-enabled":  "User enabled.",
-	"user-deleted":  "User deleted; their articles keep their byline.",
-	"pinned":        "Pinned to the front page.",
-	"unpinned":      "Unpinned: its slot shows the newest story again.",
-	"was-pinned":    "That story is pinned to the front page already.",
-	"signed-out":    "You are signed out.",
-	"expired":       "Your session has expired. Please sign in again.",
-	"signin":        "Please sign in to continue.",
-	"welcome":       "Welcome to Dateline. Your administrator account is ready.",
+	"saved":           "Saved.",
+	"created":         "Created.",
+	"deleted":         "Deleted.",
+	"section-added":   "Section added.",
+	"section-moved":   "Section moved.",
+	"uploaded":        "Uploaded.",
+	"published":       "Published.",
+	"restored":        "Revision restored.",
+	"applied":         "Links applied.",
+	"moderated":       "Comments updated.",
+	"replied":         "Your reply is published.",
+	"none-selected":   "No comments were selected.",
+	"user-added":      "User added.",
+	"role-changed":    "Role changed.",
+	"user-disabled":   "User disabled; their sessions have ended.",
+	"user-enabled":    "User enabled.",
+	"user-deleted":    "User deleted; their articles keep their byline.",
+	"pinned":          "Pinned to the front page.",
+	"unpinned":        "Unpinned: its slot shows the newest story again.",
+	"was-pinned":      "That story is pinned to the front page already.",
+	"entity-banned":   "Banned: no article names it and it has no topic page.",
+	"entity-let-back": "Let back: articles name it again once they are saved or rebuilt.",
+	"entity-merged":   "Merged: its names and articles are this entity's now.",
+	"entity-split":    "Split off: the articles that write this name were read again.",
+	"signed-out":      "You are signed out.",
+	"expired":         "Your session has expired. Please sign in again.",
+	"signin":          "Please sign in to continue.",
+	"welcome":         "Welcome to Dateline. Your administrator account is ready.",
 }
 
 func flashMessage(r *http.Request) string { return flashes[r.URL.Query().Get("flash")] }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/entity"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/user"
@@ -76,6 +77,13 @@ func (at *adminTest) snapshot() string {
 	for _, se := range ss {
 		fmt.Fprintf(&b, "section %d %s %q %q position %d articles %d\n", se.ID, se.Slug, se.Name, se.Description, se.Position, se.Articles)
 	}
+	es, err := at.db.Entities(ctx, store.EntityQuery{})
+	if err != nil {
+		at.t.Fatal(err)
+	}
+	for _, e := range es {
+		fmt.Fprintf(&b, "entity %d %s %q %q banned %t\n", e.ID, e.Slug, e.Name, e.Description, e.Banned)
+	}
 	return b.String()
 }
 
@@ -109,6 +117,11 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 	at.addSection("News", "")
 	at.addSection("Sport", "")
 	at.articleIn("Cup final", "sport")
+	for _, e := range []*entity.Entity{{Kind: entity.PlaceKind, Name: "Kenya", Slug: "kenya", Country: "KE"}, {Kind: entity.PlaceKind, Name: "Uganda", Slug: "uganda", Country: "UG"}} {
+		if err := at.db.CreateEntity(ctx, e, entity.Alias{Key: "place:" + e.Country, Name: e.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	pinned, other := at.addArticle("tide-tables", admin.ID), at.addArticle("quay-repairs", admin.ID)
 	if err := at.db.SetPins(ctx, []int64{a.ID, pinned.ID}); err != nil {
@@ -171,6 +184,12 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"POST", "/admin/front-page/order", url.Values{"slug": {pinned.Slug, a.Slug}}, notEditors},
 		{"GET", "/admin/menus", nil, notEditors},
 		{"POST", "/admin/menus", hijackedMenu, notEditors},
+		{"GET", "/admin/entities", nil, notEditors},
+		{"GET", "/admin/entities/kenya", nil, notEditors},
+		{"POST", "/admin/entities/kenya", url.Values{"name": {"Hijacked"}, "description": {"Hijacked."}}, notEditors},
+		{"POST", "/admin/entities/kenya/ban", url.Values{"banned": {"1"}}, notEditors},
+		{"POST", "/admin/entities/kenya/merge", url.Values{"into": {"uganda"}}, notEditors},
+		{"POST", "/admin/entities/kenya/split", url.Values{"key": {"place:KE"}}, notEditors},
 	}
 	// The route table of the brief is covered: a route added to Register
 	// without a line here fails the test.

@@ -152,10 +152,17 @@ func articleShowCommand() *command {
 					return err
 				}
 				outline := render.New().Parse([]byte(a.Body)).Outline()
+				links, err := newsroomOf(e, s).ArticleEntities(e.ctx, []int64{a.ID})
+				if err != nil {
+					return err
+				}
 				if asJSON {
-					return writeJSON(e.stdout, detailJSON(a, outline))
+					d := detailJSON(a, outline)
+					d.Entities = articleEntitiesJSON(links[a.ID])
+					return writeJSON(e.stdout, d)
 				}
 				printArticle(e.stdout, a, outline)
+				printEntities(e.stdout, links[a.ID])
 				return nil
 			})
 		},
@@ -315,6 +322,9 @@ type articleDetailJSON struct {
 	RequestedLinks []string          `json:"requested_links"`
 	Updates        []article.Update  `json:"updates"` // correction and update notes, oldest first
 	BodyMarkdown   string            `json:"body_markdown"`
+	// Entities are the people, organisations and places it names, most
+	// salient first.
+	Entities []entityJSON `json:"entities"`
 }
 
 type revisionJSON struct {

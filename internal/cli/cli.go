@@ -83,6 +83,7 @@ func commands() []*command {
 		seoCommand(),
 		redirectCommand(),
 		searchCommand(),
+		entitiesCommand(),
 		mediaCommand(),
 		userCommand(),
 		versionCommand(),

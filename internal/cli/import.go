@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/config"
 	"github.com/datelinehq/dateline/internal/importer"
 	"github.com/datelinehq/dateline/internal/metrics"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -34,6 +36,7 @@ func importCommand() *command {
 			fs.BoolVar(&site.dryRun, "dry-run", false, "read and check everything and print what would be imported, writing nothing")
 			fs.BoolVar(&site.json, "json", false, "print the import report of a WordPress or Ghost export as JSON")
 			fs.BoolVar(&site.quiet, "quiet", false, "show no progress")
+			fs.BoolVar(&site.entities, "entities", true, "find the people, organisations and places of the whole archive once the articles are in, as 'dateline entities rebuild' does (false: leave it for later)")
 			fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "answer /metrics (Prometheus) on this host:port while importing, with the import's progress (env DATELINE_METRICS_ADDR)")
 			fs.BoolVar(&site.createUsers, "create-users", false, "give each author of a WordPress or Ghost export an account (a contributor, with no password until 'dateline user reset-password')")
 			fs.StringVar(&site.mediaFrom, "media-from", "", "a copy of the old site's uploads (wp-content/uploads, Ghost's content/images): the export's images are taken from it into the photo library")
@@ -133,6 +136,9 @@ func importCommand() *command {
 					allIn = allIn && ok
 				}
 				if len(articles) == 0 {
+					if err := entitiesAfterImport(e, news, site); err != nil {
+						return fail(e, fs.Name(), err)
+					}
 					if !allIn {
 						return exitFail
 					}
@@ -197,12 +203,37 @@ func importCommand() *command {
 			if err != nil {
 				return fail(e, fs.Name(), err)
 			}
+			if sum.Counts[importer.Created]+sum.Counts[importer.Updated] > 0 {
+				if err := entitiesAfterImport(e, news, site); err != nil {
+					return fail(e, fs.Name(), err)
+				}
+			}
 			if sum.Counts[importer.Failed] > 0 {
 				return exitFail
 			}
 			return exitOK
 		},
 	}
+}
+
+// entitiesAfterImport finds the entities of the whole archive after an
+// import: the importer stores articles in batches without them, since
+// finding them with what the whole archive teaches needs the archive.
+func entitiesAfterImport(e *env, news *newsroom.Service, fl siteImportFlags) error {
+	if !fl.entities || fl.dryRun {
+		return nil
+	}
+	rep, err := rebuildEntities(e, news)
+	if err != nil {
+		return fmt.Errorf("finding the entities (the articles are in; run dateline entities rebuild): %w", err)
+	}
+	out := e.stdout
+	if fl.json {
+		out = e.stderr // stdout holds the JSON report
+	}
+	fmt.Fprintf(out, "entities: %d named in %d articles, %d stories of several articles (%v)\n",
+		rep.Entities, rep.Articles, rep.Stories, rep.Took.Round(time.Millisecond))
+	return nil
 }
 
 // export is a whole-site export named on the command line.

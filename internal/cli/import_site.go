@@ -19,6 +19,7 @@ type siteImportFlags struct {
 	dryRun, json, quiet  bool
 	mediaFrom, permalink string
 	createUsers          bool
+	entities             bool             // find the archive's entities after the import
 	metrics              *metrics.Metrics // nil without --metrics-addr
 }
 

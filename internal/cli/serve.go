@@ -548,6 +548,9 @@ func loadDemoContent(ctx context.Context, s store.Store, news *newsroom.Service,
 	if err := seedDemoViews(ctx, s, news.Now()); err != nil {
 		return fmt.Errorf("demo views: %w", err)
 	}
+	if _, err := news.RebuildEntities(ctx, nil); err != nil {
+		return fmt.Errorf("demo entities: %w", err)
+	}
 	logger.Info("loaded the demo newsroom", "articles", len(files))
 	return nil
 }

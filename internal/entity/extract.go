@@ -86,7 +86,7 @@ func (g *Gazetteer) Extract(text Text) []Found {
 	c := newCollector()
 	toks := tokenizeText(text)
 	g.collectPlaces(c, text, toks)
-	g.collectNames(c, text, toks)
+	g.collectNames(c, text, toks, nil)
 	return c.found()
 }
 
@@ -431,6 +431,11 @@ func tokenize(s string) []token {
 		}
 		word = strings.TrimSuffix(strings.TrimSuffix(t.text, "'s"), "’s")
 		t.folded = fold(strings.Trim(word, "'’"))
+		// A possessive is not part of the name: "the Conservatives’ plan"
+		// names the Conservatives.
+		if name := strings.TrimRight(word, "'’"); name != "" && len(name) < len(t.text) && t.dotted == "" {
+			t.text, t.end = name, start+len(name)
+		}
 		toks = append(toks, t)
 		sentence = false
 	}

@@ -41,7 +41,15 @@ type candidate struct {
 	kind     Kind
 	name     string
 	articles int
+	// mentions counts where a single name is written, and locative those
+	// after a word that says where ("in Kvarnholm", "near Brekke"): a
+	// name written mostly so is a place the gazetteer does not know.
+	mentions, locative int
 }
+
+// locatives are the words before a place's name.
+var locatives = map[string]bool{"in": true, "at": true, "near": true, "from": true, "to": true, "across": true, "outside": true,
+	"around": true, "into": true, "towards": true, "toward": true, "through": true, "via": true, "inside": true}
 
 // NewLearner returns a learner that has read nothing.
 func (g *Gazetteer) NewLearner() *Learner {
@@ -74,9 +82,10 @@ func (l *Learner) Read(text Text) {
 		}
 	}
 	for _, f := range g.Extract(text) {
-		if f.Kind == Person || f.Kind == Organisation {
-			// Named in full with the marks of its kind: learned at
-			// once (the count makes it a name again and again).
+		// Named in full with the marks of its kind: learned at once (the
+		// count makes it a name again and again). Initials alone teach
+		// nothing: the rule that found them finds them anywhere.
+		if (f.Kind == Person || f.Kind == Organisation) && f.Name != f.Initials {
 			l.v.Add(f.Kind, f.Name, f.Initials)
 		}
 	}
@@ -109,6 +118,11 @@ func (l *Learner) Read(text Text) {
 			if !t.sentence && i > 0 && !toks[i-1].capital && (i+1 == len(toks) || !toks[i+1].capital || toks[i+1].sentence) && len(t.folded) > 3 {
 				if _, _, place := g.longest(toks, i); !place && !titles[t.folded] && !calendarWord(t.folded) {
 					note(Organisation, t.text)
+					c := l.candidates[strings.Join(words(t.text), " ")]
+					c.mentions++
+					if locatives[toks[i-1].folded] {
+						c.locative++
+					}
 				}
 			}
 		}
@@ -127,8 +141,11 @@ func (l *Learner) Merge(other *Learner) {
 	for key, c := range other.candidates {
 		if mine := l.candidates[key]; mine != nil {
 			mine.articles += c.articles
+			mine.mentions += c.mentions
+			mine.locative += c.locative
 		} else {
-			l.candidates[key] = &candidate{kind: c.kind, name: c.name, articles: c.articles}
+			copied := *c
+			l.candidates[key] = &copied
 		}
 	}
 	for w := range other.lowered {
@@ -157,7 +174,11 @@ func (l *Learner) Vocabulary() *Vocabulary {
 		if ws := strings.Fields(key); len(ws) == 1 && l.lowered[ws[0]] {
 			continue // a word, capitalized where it begins a name of something else
 		}
-		v.Add(c.kind, c.name, "")
+		kind := c.kind
+		if c.mentions > 0 && 2*c.locative > c.mentions {
+			kind = PlaceKind
+		}
+		v.Add(kind, c.name, "")
 	}
 	return v
 }
@@ -193,8 +214,9 @@ type Named struct {
 	Name, Initials string
 }
 
-// Add files a name of a person or an organisation, with its initials
-// when it has them ("TTP"); the first kind given for a name is kept.
+// Add files a name of a person, an organisation or a place the gazetteer
+// does not know, with its initials when it has them ("TTP"); the first
+// kind given for a name is kept.
 func (v *Vocabulary) Add(kind Kind, name, initials string) {
 	ws := words(name)
 	if len(ws) == 0 {
@@ -223,7 +245,7 @@ func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
 	c := newCollector()
 	tt := tokenizeText(text)
 	g.collectPlaces(c, text, tt)
-	g.collectNames(c, text, tt)
+	g.collectNames(c, text, tt, v)
 	if v != nil {
 		// Where the rules found names already: places, and the rest.
 		byPlace, byName := map[Field]map[int]bool{}, map[Field]map[int]bool{}
@@ -259,16 +281,30 @@ func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
 				if n == 0 || n == 1 && byPlace[fl.name][t.start] {
 					continue
 				}
-				key := "org:" + l.name
-				if l.kind == Person {
-					key = "person:" + l.name
-				}
+				key := map[Kind]string{Person: "person:", Organisation: "org:", PlaceKind: "learned place:"}[l.kind] + l.name
 				c.add(key, Found{Kind: l.kind, Name: l.name, Initials: l.initials}, fl.name, t.start, toks[i+n-1].end, weightOf(fl.name, t.start, fl.lead))
 				i += n - 1
 			}
 		}
 	}
 	return c.found()
+}
+
+// knowsInitials returns the organisation v knows by initials ("TTP"),
+// nil for none (or a nil v).
+func (v *Vocabulary) knowsInitials(initials string) *learned {
+	if v == nil {
+		return nil
+	}
+	var found *learned
+	for i, l := range v.names[fold(initials)] {
+		// The name they stand for, rather than the initials kept as a
+		// name of their own.
+		if l.initials == initials && l.kind == Organisation && (found == nil || found.name == initials) {
+			found = &v.names[fold(initials)][i]
+		}
+	}
+	return found
 }
 
 // longest is the longest learned name at toks[i], and its length in

@@ -18,7 +18,7 @@ import (
 //     Bank", "Pakistan Peoples Party", "Texaco Inc";
 //   - initials of three letters or more written twice or more ("OPEC"),
 //     unless they are a common abbreviation (GDP, CEO) or a country's.
-func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens) {
+func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Vocabulary) {
 	type field struct {
 		name Field
 		s    string
@@ -97,6 +97,10 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens) {
 			case initials[t.text] != "":
 				name := initials[t.text]
 				c.add("org:"+name, Found{Kind: Organisation, Name: name}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
+			case isInitials(t.text) && v.knowsInitials(t.text) != nil:
+				// Initials the archive tied to a name elsewhere ("the TTP").
+				l := v.knowsInitials(t.text)
+				c.add("org:"+l.name, Found{Kind: l.kind, Name: l.name, Initials: l.initials}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
 			case isInitials(t.text) && acronyms[t.text] >= 2 && !commonAbbreviation(t.text) && g.codes[t.text] == nil:
 				c.add("org:"+t.text, Found{Kind: Organisation, Name: t.text, Initials: t.text}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
 			}
@@ -228,7 +232,9 @@ func init() {
 // Bank", "Pakistan Peoples Party"). Of words in lower case, only "of",
 // "and" and "for" may come inside ("Bank of Japan").
 func organisationBySuffix(toks []token, i int) (int, bool) {
-	if !toks[i].capital || toks[i].allCaps || titles[toks[i].folded] {
+	// "The" opening a sentence is not part of the name: "The Coastal
+	// Party" is the Coastal Party, found from the next word.
+	if !toks[i].capital || toks[i].allCaps || titles[toks[i].folded] || toks[i].folded == "the" {
 		return 0, false
 	}
 	for k := i; k < len(toks) && k-i < 6; k++ {

@@ -47,9 +47,10 @@ func (s *Service) gazetteer() (*entity.Gazetteer, error) {
 	return s.ents.gaz, s.ents.err
 }
 
-// vocabulary is what the site knows of people and organisations: every
-// one it keeps, by each of its names, so that an article naming one
-// without the marks of its kind ("the TTP", "Daesh") still finds it.
+// vocabulary is what the site knows of people, organisations and the
+// places the gazetteer does not know: every one it keeps, so that an
+// article naming one without the marks of its kind ("the TTP", "Daesh")
+// still finds it.
 func (s *Service) vocabulary(ctx context.Context) (*entity.Vocabulary, error) {
 	s.ents.mu.Lock()
 	defer s.ents.mu.Unlock()
@@ -57,16 +58,30 @@ func (s *Service) vocabulary(ctx context.Context) (*entity.Vocabulary, error) {
 		return s.ents.vocab, nil
 	}
 	v := entity.NewVocabulary()
-	for _, kind := range []entity.Kind{entity.Person, entity.Organisation} {
-		es, err := s.store.Entities(ctx, store.EntityQuery{Kind: kind})
-		if err != nil {
-			return nil, err
+	es, err := s.store.Entities(ctx, store.EntityQuery{})
+	if err != nil {
+		return nil, err
+	}
+	known := map[int64]*entity.Entity{}
+	for i, e := range es {
+		// Places with a country are the gazetteer's; those without,
+		// names the archive taught.
+		if e.Banned || e.Kind == entity.PlaceKind && e.Country != "" {
+			continue
 		}
-		for _, e := range es {
-			if e.Banned {
-				continue
-			}
-			v.Add(e.Kind, e.Name, e.Initials)
+		known[e.ID] = &es[i]
+		v.Add(e.Kind, e.Name, e.Initials)
+	}
+	// Every name of each: a merged entity's too ("Daesh"), which finds
+	// the entity it was merged into by its key.
+	aliases, err := s.store.Aliases(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range aliases {
+		if e := known[a.EntityID]; e != nil {
+			kind, _, _ := strings.Cut(a.Key, ":")
+			v.Add(entity.Kind(kind), a.Name, "")
 		}
 	}
 	s.ents.vocab, s.ents.read = v, s.now()

@@ -168,8 +168,6 @@ func (s *Service) SplitEntity(ctx context.Context, actor Actor, slug, key string
 	if own.Kind != entity.Person && own.Kind != entity.Organisation && own.Kind != entity.PlaceKind {
 		own.Kind = e.Kind
 	}
-	// A placeholder alias holds the new entity until the name moves to it.
-	placeholder := entity.Alias{Key: "split:" + key, Name: alias.Name}
 	base := article.Slugify(alias.Name)
 	if base == "" {
 		base = string(own.Kind)
@@ -179,15 +177,12 @@ func (s *Service) SplitEntity(ctx context.Context, actor Actor, slug, key string
 		if n > 1 {
 			own.Slug = fmt.Sprintf("%s-%d", base, n)
 		}
-		err = s.store.CreateEntity(ctx, own, placeholder)
+		err = s.store.SplitEntity(ctx, key, own)
 		if !errors.Is(err, store.ErrConflict) || n == 50 {
 			break
 		}
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := s.store.MoveAlias(ctx, key, own.ID); err != nil {
 		return nil, err
 	}
 	e.Edited = true

@@ -28,11 +28,13 @@ type EntityStore interface {
 	Entity(ctx context.Context, slug string) (*entity.Entity, error)
 	// Entities lists entities, most named first (then by name).
 	Entities(ctx context.Context, q EntityQuery) ([]entity.Entity, error)
-	// Aliases lists an entity's aliases, by key.
+	// Aliases lists an entity's aliases, by key; entityID 0 lists every
+	// entity's.
 	Aliases(ctx context.Context, entityID int64) ([]entity.Alias, error)
-	// MoveAlias gives the alias of key to another entity. A missing
-	// alias or entity wraps ErrNotFound.
-	MoveAlias(ctx context.Context, key string, to int64) error
+	// SplitEntity stores the new entity e and gives it the alias of key,
+	// in one transaction, and sets e.ID. A missing alias wraps
+	// ErrNotFound, a slug taken ErrConflict; nothing is written then.
+	SplitEntity(ctx context.Context, key string, e *entity.Entity) error
 	// MergeEntities moves from's aliases and article links to into (an
 	// article naming both keeps the higher salience, and every mention)
 	// and deletes from, in one transaction. A missing entity wraps

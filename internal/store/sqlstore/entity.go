@@ -128,19 +128,42 @@ func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.E
 	})
 }
 
-// Aliases lists an entity's aliases; see store.EntityStore.
+// Aliases lists an entity's aliases, or every one; see
+// store.EntityStore.
 func (s *Store) Aliases(ctx context.Context, entityID int64) (_ []entity.Alias, err error) {
 	defer s.wrap(&err, "Aliases(%d)", entityID)
-	return list(ctx, s.db.Reader(), `SELECT key, name, entity_id FROM entity_names WHERE entity_id = $1 ORDER BY key`,
+	return list(ctx, s.db.Reader(), `SELECT key, name, entity_id FROM entity_names WHERE entity_id = $1 OR $1 = 0 ORDER BY key`,
 		[]any{entityID}, func(row Row, a *entity.Alias) error { return row.Scan(&a.Key, &a.Name, &a.EntityID) })
 }
 
-// MoveAlias gives an alias to another entity; see store.EntityStore.
-func (s *Store) MoveAlias(ctx context.Context, key string, to int64) (err error) {
-	defer s.wrap(&err, "MoveAlias(%q, %d)", key, to)
-	err = oneRow(s.db.Writer().Exec(ctx, `UPDATE entity_names SET entity_id = $2 WHERE key = $1`, key, to))
-	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {
-		return fmt.Errorf("%w: no entity %d", store.ErrNotFound, to)
+// SplitEntity gives an alias a new entity of its own; see
+// store.EntityStore.
+func (s *Store) SplitEntity(ctx context.Context, key string, e *entity.Entity) (err error) {
+	defer s.wrap(&err, "SplitEntity(%q, %q)", key, e.Slug)
+	now := s.nowUTC()
+	err = s.db.Transact(ctx, func(tx Conn) error {
+		var owner int64
+		err := tx.QueryRow(ctx, `SELECT entity_id FROM entity_names WHERE key = $1`+s.db.ForUpdate(), key).Scan(&owner)
+		if noRows(err) {
+			return fmt.Errorf("%w: no entity has the name %q", store.ErrNotFound, key)
+		} else if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
+			VALUES (`+s.db.NewID("entities")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			RETURNING id`, e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)).Scan(&e.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE entity_names SET entity_id = $2 WHERE key = $1`, key, e.ID)
+		return err
+	})
+	if _, kind := s.db.Constraint(err); kind == UniqueViolation {
+		return fmt.Errorf("%w: another entity has the slug %q", store.ErrConflict, e.Slug)
+	}
+	if err == nil {
+		e.CreatedAt, e.UpdatedAt = now, now
 	}
 	return err
 }

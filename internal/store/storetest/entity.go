@@ -223,19 +223,26 @@ func testEntitiesMerged(t *testing.T, s store.Store) {
 	}
 
 	// A split gives a name back to an entity of its own.
-	own := mustEntity(t, s, entity.Organisation, "Daesh", "daesh-2", "organisation:daesh-split")
-	if err := s.MoveAlias(ctx, "organisation:daesh", own.ID); err != nil {
+	own := &entity.Entity{Kind: entity.Organisation, Name: "Daesh", Slug: "daesh-2", Edited: true}
+	if err := s.SplitEntity(ctx, "organisation:daesh", own); err != nil {
 		t.Fatal(err)
 	}
 	ids, _ := s.EntityIDs(ctx, []string{"organisation:daesh"})
-	if ids["organisation:daesh"] != own.ID {
+	if own.ID == 0 || ids["organisation:daesh"] != own.ID {
 		t.Errorf("after the split the name points to %d; want %d", ids["organisation:daesh"], own.ID)
 	}
-	if err := s.MoveAlias(ctx, "organisation:nobody", own.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("moving a missing alias: %v; want ErrNotFound", err)
+	every, err := s.Aliases(ctx, 0)
+	if err != nil || len(every) != 2 {
+		t.Errorf("every alias: %+v, %v; want 2", every, err)
 	}
-	if err := s.MoveAlias(ctx, "organisation:daesh", 999_999); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("moving an alias to a missing entity: %v; want ErrNotFound", err)
+	if err := s.SplitEntity(ctx, "organisation:nobody", &entity.Entity{Kind: entity.Organisation, Name: "Nobody", Slug: "nobody"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("splitting off a missing name: %v; want ErrNotFound", err)
+	}
+	if err := s.SplitEntity(ctx, "organisation:daesh", &entity.Entity{Kind: entity.Organisation, Name: "Daesh", Slug: "daesh-2"}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("splitting off under a taken slug: %v; want ErrConflict", err)
+	}
+	if ids, _ := s.EntityIDs(ctx, []string{"organisation:daesh"}); ids["organisation:daesh"] != own.ID {
+		t.Errorf("a refused split moved the name")
 	}
 }
 

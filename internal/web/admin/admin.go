@@ -244,6 +244,8 @@ func (h *Handler) register(add func(pattern string, handler http.Handler)) {
 	handle("GET /admin/articles/{id}/revisions/{n}", form, h.auth(user.EditOwnArticles, h.articleRevision))
 	handle("POST /admin/articles/{id}/revisions/{n}/restore", form, h.auth(user.EditOwnArticles, h.articleRestore))
 	handle("POST /admin/articles/{id}/delete", form, h.auth(user.EditOwnArticles, h.articleDelete))
+	handle("POST /admin/articles/{id}/story/leave", form, h.auth(user.EditOwnArticles, h.storyLeave))
+	handle("POST /admin/articles/{id}/story/join", form, h.auth(user.EditOwnArticles, h.storyJoin))
 
 	// An upload carries one file of up to the limit, or several smaller,
 	// and a few short fields.

@@ -298,6 +298,13 @@ type EditPage struct {
 	// Panels are the preview, SEO and link panels, rendered on the page
 	// for browsers without JavaScript; nil for a new article.
 	Panels *Panels
+	// Story is the story so far of a stored article that follows one
+	// with others, oldest first, the article among them; StoryError says
+	// why joining another story was refused, and StoryWith is the slug
+	// typed then.
+	Story      []*article.Article
+	StoryError string
+	StoryWith  string
 }
 
 // location returns the site's time zone, in which dates are typed.
@@ -446,7 +453,13 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 	if err != nil {
 		return EditPage{}, err
 	}
+	// The story helps the editor, but the editor works without it.
+	story, err := h.news.StorySoFar(r.Context(), a)
+	if err != nil {
+		h.logger.Error("read the article's story", "slug", a.Slug, "err", err)
+	}
 	return EditPage{
+		Story:      story,
 		Page:       h.page(r, "Edit: "+a.Title, "articles"),
 		Form:       f,
 		Action:     editPath(a.ID),

@@ -39,7 +39,16 @@ func (at *adminTest) snapshot() string {
 	if err != nil {
 		at.t.Fatal(err)
 	}
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	stories, err := at.db.Stories(ctx, ids)
+	if err != nil {
+		at.t.Fatal(err)
+	}
 	for _, a := range as {
+		fmt.Fprintf(&b, "story of %d: %+v\n", a.ID, stories[a.ID])
 		revs, err := at.db.Revisions(ctx, a.ID)
 		if err != nil {
 			at.t.Fatal(err)
@@ -152,6 +161,8 @@ func TestEveryRouteRefusesLesserRoles(t *testing.T) {
 		{"GET", path + "/revisions/1", nil, notEditors},
 		{"POST", path + "/revisions/1/restore", url.Values{"version": {fmt.Sprint(a.Version)}}, notEditors},
 		{"POST", path + "/delete", url.Values{}, notEditors},
+		{"POST", path + "/story/leave", url.Values{}, notEditors},
+		{"POST", path + "/story/join", url.Values{"with": {"tide-tables"}}, notEditors},
 		{"GET", "/admin/comments", nil, notEditors},
 		{"POST", "/admin/comments", url.Values{"action": {"trash"}, "id": {fmt.Sprint(c.ID)}}, notEditors},
 		{"POST", fmt.Sprintf("/admin/comments/%d/reply", c.ID), url.Values{"reply": {"Hijacked reply."}}, notEditors},

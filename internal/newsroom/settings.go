@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,14 +23,17 @@ const (
 	MaxSiteTitleLen       = 200
 	MaxSiteDescriptionLen = 1000
 	MaxLogoURLLen         = 2000
+	// MaxTopicMinArticles bounds the articles an entity needs for a topic
+	// page: past it, no newsroom would have topic pages at all.
+	MaxTopicMinArticles = 1000
 )
 
 // SettingsError lists the settings refused, by name: the comment
 // policy's by their JSON names ("max_form_hours"), the site's as "title",
-// "description", "logo_url", "time_zone" and "language". Messages do not
-// name the setting and have no capital or full stop, so that a form puts
-// them beside the field and the command line after the name. Nothing was
-// saved.
+// "description", "logo_url", "time_zone", "language" and
+// "topic_min_articles". Messages do not name the setting and have no
+// capital or full stop, so that a form puts them beside the field and the
+// command line after the name. Nothing was saved.
 type SettingsError struct{ Fields map[string]string }
 
 func (e *SettingsError) Error() string {
@@ -103,6 +107,14 @@ func checkSite(site *store.SiteSettings, fields map[string]string) {
 			fields["time_zone"] = fmt.Sprintf("%q is not a time zone: give an IANA name such as Europe/London, America/New_York or UTC", site.TimeZone)
 		} else {
 			site.TimeZone = loc.String()
+		}
+	}
+	site.TopicMinArticles = strings.TrimSpace(site.TopicMinArticles)
+	if site.TopicMinArticles != "" {
+		if n, err := strconv.Atoi(site.TopicMinArticles); err != nil || n < 1 || n > MaxTopicMinArticles {
+			fields["topic_min_articles"] = fmt.Sprintf("%q is not a whole number from 1 to %d", site.TopicMinArticles, MaxTopicMinArticles)
+		} else {
+			site.TopicMinArticles = strconv.Itoa(n) // "+3" and "03" as 3
 		}
 	}
 	if site.Language != "" {

@@ -319,6 +319,10 @@ type SiteSettings struct {
 	// pages that state them, for the publisher's structured data.
 	PublishingPrinciples string
 	CorrectionsPolicy    string
+	// TopicMinArticles is how many public articles must name an entity
+	// before it has a topic page, as a whole number ("" for the
+	// newsroom's default).
+	TopicMinArticles string
 }
 
 // ArticleStore keeps articles, their authors, tags and revisions. Every

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -131,6 +132,9 @@ func (s *Site) Current() SiteInfo {
 			}
 		}
 	}
+	if o := s.overrides.Load(); o != nil && o.TopicMinArticles > 0 {
+		info.TopicMinArticles = o.TopicMinArticles
+	}
 	if m := s.menus.Load(); m != nil {
 		info.Menu, info.FooterMenu = m[0], m[1]
 	}
@@ -145,6 +149,11 @@ func SiteOverrides(s store.SiteSettings) SiteInfo {
 	}
 	if s.CorrectionsPolicy != "" {
 		info.CorrectionsPolicy = urls.Article(s.CorrectionsPolicy)
+	}
+	// The newsroom checked it when it was saved; anything else keeps the
+	// configured value.
+	if n, err := strconv.Atoi(s.TopicMinArticles); err == nil && n > 0 {
+		info.TopicMinArticles = n
 	}
 	return info
 }
@@ -246,6 +255,10 @@ type SiteInfo struct {
 	// Menu and FooterMenu are the site's menus, as LoadSettings last read
 	// them.
 	Menu, FooterMenu []MenuLink
+	// TopicMinArticles is how many public articles must name an entity
+	// before it has a topic page; 0 is the newsroom's default
+	// (newsroom.DefaultTopicMinArticles).
+	TopicMinArticles int
 	// SearchAt, when set, is the address of the search page of the
 	// Dateline node that answers searches, for pages served from
 	// elsewhere (a static export); empty is the site's own /search/.

@@ -88,6 +88,7 @@ func siteSettingKeys(site *store.SiteSettings) []siteField {
 		{"site.language", &site.Language},
 		{"site.publishing_principles", &site.PublishingPrinciples},
 		{"site.corrections_policy", &site.CorrectionsPolicy},
+		{"site.topic_min_articles", &site.TopicMinArticles},
 	}
 }
 

@@ -29,6 +29,13 @@ type SettingsPage struct {
 	Policies []SelectField
 }
 
+// DefaultTopicMinArticles is what an empty "articles for a topic page"
+// means, which the form shows.
+func (SettingsPage) DefaultTopicMinArticles() int { return newsroom.DefaultTopicMinArticles }
+
+// MaxTopicMinArticles is the most that field takes.
+func (SettingsPage) MaxTopicMinArticles() int { return newsroom.MaxTopicMinArticles }
+
 // SelectField is a select of a form, with its options.
 type SelectField struct {
 	Name, Label, Hint string
@@ -102,6 +109,7 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request) error {
 
 		PublishingPrinciples: r.PostFormValue("publishing_principles"),
 		CorrectionsPolicy:    r.PostFormValue("corrections_policy"),
+		TopicMinArticles:     r.PostFormValue("topic_min_articles"),
 	}
 	fields := map[string]string{}
 	for _, name := range commentFieldNames {

@@ -199,3 +199,29 @@ func TestSettingsPolicyPages(t *testing.T) {
 		t.Errorf("after choosing none: %+v", site)
 	}
 }
+
+// Issue 20: how many articles a topic page needs is a setting of the
+// form, checked by the newsroom and used by this node's pages at once.
+func TestSettingsTopicMinArticles(t *testing.T) {
+	at := newAdminTest(t)
+	token := at.session(at.addUser("admin@example.org", user.Administrator))
+	resp := at.get("/admin/settings", token)
+	if !strings.Contains(resp.body, `name="topic_min_articles" type="number"`) {
+		t.Errorf("the form has no topic_min_articles field:\n%s", excerptOf(resp.body))
+	}
+	form := validSettingsForm()
+	form.Set("topic_min_articles", "0")
+	resp = at.post("/admin/settings", token, form)
+	expectStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(resp.body, `is not a whole number from 1 to 1000.`) {
+		t.Errorf("no error beside the field:\n%s", excerptOf(resp.body))
+	}
+	form.Set("topic_min_articles", "4")
+	expectStatus(t, at.post("/admin/settings", token, form), http.StatusSeeOther)
+	if site, err := at.db.SiteSettings(context.Background()); err != nil || site.TopicMinArticles != "4" {
+		t.Errorf("stored %q, %v", site.TopicMinArticles, err)
+	}
+	if got := at.h.site.Current().TopicMinArticles; got != 4 {
+		t.Errorf("the site uses %d", got)
+	}
+}

@@ -29,6 +29,49 @@ type NewsArticleData struct {
 	Keywords      []string
 	WordCount     int
 	Language      string
+	// About are what the article is mainly about; Mentions what else it
+	// names.
+	About, Mentions []Thing
+}
+
+// Thing is a person, organisation or place a page is about or names.
+type Thing struct {
+	Kind string // "person", "organisation" or "place"
+	Name string
+	// URL is its topic page's absolute address; "" for none.
+	URL string
+	// Country is a place's country, as its ISO 3166-1 alpha-2 code.
+	Country string
+}
+
+// schema returns t as schema.org data: a Person, an Organization or a
+// Place, a place with its country as a PostalAddress's.
+func (t Thing) schema() map[string]any {
+	typ := "Thing"
+	switch t.Kind {
+	case "person":
+		typ = "Person"
+	case "organisation":
+		typ = "Organization"
+	case "place":
+		typ = "Place"
+	}
+	m := map[string]any{"@type": typ, "name": t.Name}
+	if t.URL != "" {
+		m["url"] = t.URL
+	}
+	if t.Kind == "place" && t.Country != "" {
+		m["address"] = map[string]any{"@type": "PostalAddress", "addressCountry": t.Country}
+	}
+	return m
+}
+
+func things(ts []Thing) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = t.schema()
+	}
+	return out
 }
 
 // NewsArticleSchema returns schema.org NewsArticle structured data.
@@ -72,6 +115,12 @@ func NewsArticleSchema(d NewsArticleData) map[string]any {
 	}
 	if d.Language != "" {
 		m["inLanguage"] = d.Language
+	}
+	if len(d.About) > 0 {
+		m["about"] = things(d.About)
+	}
+	if len(d.Mentions) > 0 {
+		m["mentions"] = things(d.Mentions)
 	}
 	return m
 }
@@ -133,6 +182,14 @@ func CollectionPage(name, url, description, language, siteName, siteURL string) 
 	if language != "" {
 		m["inLanguage"] = language
 	}
+	return m
+}
+
+// TopicPage returns schema.org CollectionPage data for the page that
+// lists the articles about one person, organisation or place.
+func TopicPage(name, url, description, language, siteName, siteURL string, about Thing) map[string]any {
+	m := CollectionPage(name, url, description, language, siteName, siteURL)
+	m["about"] = about.schema()
 	return m
 }
 

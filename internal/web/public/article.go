@@ -15,6 +15,7 @@ import (
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
@@ -47,6 +48,17 @@ type ArticlePage struct {
 	// MoreInSection are the newest other stories of the article's
 	// section.
 	MoreInSection []*article.Article
+	// Topics link the entities the article is mainly about to their
+	// topic pages.
+	Topics []TopicLink
+	// StorySoFar are the public articles of the developing story the
+	// article follows, oldest first, the article among them; nil when it
+	// follows none with others.
+	StorySoFar []*article.Article
+	// about and mentions name the article's entities in its structured
+	// data; keys are the cache keys of them and of its story.
+	about, mentions []seo.Thing
+	keys            []string
 	// Thread is the comments shown: the approved ones, and the reader's
 	// own that await moderation.
 	Thread       []*comment.Node
@@ -106,6 +118,8 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		page.show(purge.Listings(a)...)
 		page.showArticles(p.Related)
 		page.showArticles(p.MoreInSection)
+		page.showArticles(p.StorySoFar)
+		page.show(p.keys...)
 		return page, nil
 	}, func(p *cachedPage) {
 		// Counted before the page is sent, so that a reader who has it
@@ -207,8 +221,10 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		return nil, err
 	}
 	now := h.now()
-	var related, more []*article.Article
+	var related, more, story []*article.Article
 	var author *AuthorProfile
+	var named namedEntities
+	var keys []string
 	if !a.Kind.IsPage() {
 		if author, err = h.authorBox(ctx, a); err != nil {
 			return nil, err
@@ -219,6 +235,14 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		if more, err = h.moreInSection(ctx, a, related, now); err != nil {
 			return nil, err
 		}
+		if named, err = h.namedEntities(r, a, now); err != nil {
+			return nil, err
+		}
+		var storyKey string
+		if story, storyKey, err = h.storySoFar(ctx, a); err != nil {
+			return nil, err
+		}
+		keys = append(named.keys, storyKey)
 	}
 	q := store.CommentQuery{ArticleID: a.ID, State: comment.Approved}
 	if visibleTo != "" {
@@ -243,6 +267,11 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		Comments:      int64(a.CommentCount),
 		Related:       related,
 		MoreInSection: more,
+		Topics:        named.topics,
+		StorySoFar:    story,
+		about:         named.about,
+		mentions:      named.mentions,
+		keys:          keys,
 		Author:        author,
 		Thread:        comment.Thread(comments),
 		CommentsOpen:  !h.noCommentForm && !a.CommentsClosed && !settings.ClosedFor(a.PublishedAt, now),

@@ -59,7 +59,7 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 
 // buildFeed gathers the latest public articles of a feed, with the feed's
 // cache tags. An unknown tag or author, or one without public articles,
-// is not found.
+// is not found; so is an entity without a topic page.
 func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (_ *seo.Feed, keys []string, err error) {
 	ctx := r.Context()
 	now := h.now()
@@ -108,6 +108,19 @@ func (h *Handlers) buildFeed(r *http.Request, kind, slug string) (_ *seo.Feed, k
 		f.Title = au.Name + " – " + info.Title
 		f.Description = h.site.Locale().Text("author_description", "Name", au.Name)
 		f.Link = h.site.AbsURL(r, urls.Author(slug))
+	case urls.TopicListing:
+		e, err := h.topicEntity(ctx, slug, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		q.EntityID = e.ID
+		keys = append(keys, purge.Topic(e.ID), purge.Entity(e.ID))
+		f.Title = e.Name + " – " + info.Title
+		f.Description = e.Description
+		if f.Description == "" {
+			f.Description = h.site.Locale().Text("topic_description", "Name", e.Name)
+		}
+		f.Link = h.site.AbsURL(r, urls.Topic(slug))
 	}
 	as, err := h.store.Articles(ctx, q)
 	if err == nil && kind == seo.SiteFeed {

@@ -180,6 +180,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 type templates struct {
 	home    *web.Page[HomePage]
 	list    *web.Page[ListPage]
+	topic   *web.Page[TopicPage]
 	article *web.Page[ArticlePage]
 	page    *web.Page[ArticlePage] // a page of the site: About, Contact...
 	search  *web.Page[SearchPage]
@@ -194,6 +195,9 @@ func declareTemplates(t *web.Templates) (templates, error) {
 		return tpl, err
 	}
 	if tpl.list, err = web.Declare[ListPage](t.Set, "list"); err != nil {
+		return tpl, err
+	}
+	if tpl.topic, err = web.Declare[TopicPage](t.Set, "topic"); err != nil {
 		return tpl, err
 	}
 	if tpl.article, err = web.Declare[ArticlePage](t.Set, "article"); err != nil {
@@ -233,7 +237,7 @@ const (
 // mux, CanonicalSlash asks it which addresses are pages, and PageAt what
 // each serves. Its addresses come from package urls.
 var routes = func() []route {
-	home, tag, author := urls.Home, urls.Tag(slugWildcard), urls.Author(slugWildcard)
+	home, tag, author, topic := urls.Home, urls.Tag(slugWildcard), urls.Author(slugWildcard), urls.Topic(slugWildcard)
 	rs := []route{
 		{get(home), "the home page", false, method((*Handlers).home)},
 		{get(urls.PagePattern(home)), "the home page", true, method((*Handlers).home)},
@@ -241,18 +245,21 @@ var routes = func() []route {
 		{get(urls.PagePattern(tag)), "a tag archive", true, method((*Handlers).tag)},
 		{get(author), "an author archive", true, method((*Handlers).author)},
 		{get(urls.PagePattern(author)), "an author archive", true, method((*Handlers).author)},
+		{get(topic), "a topic page", true, method((*Handlers).topic)},
+		{get(urls.PagePattern(topic)), "a topic page", true, method((*Handlers).topic)},
 		// A listing's first page has one address, which links and sitemaps
 		// name; its /page/1/ (written by hand, or by other software) goes there.
 		{get(urls.FirstPage(home)), "", false, always(toFirstPage)},
 		{get(urls.FirstPage(tag)), "", false, always(toFirstPage)},
 		{get(urls.FirstPage(author)), "", false, always(toFirstPage)},
+		{get(urls.FirstPage(topic)), "", false, always(toFirstPage)},
 		{get(urls.Static + fileWildcard), "a static file", false, func(h *Handlers) web.HandlerFunc { return h.site.Assets.ServeHTTP }},
 		{get(urls.Media("{hash}", fileWildcard)), "a photo", false, method((*Handlers).mediaFile)},
 		// A section's front page has the form of an article's address.
 		{get(urls.Article(slugWildcard)), "an article", true, method((*Handlers).article)},
 		{"POST " + urls.PostComment(slugWildcard), "", false, method((*Handlers).postComment)},
 	}
-	for _, kind := range []string{urls.HomeListing, urls.TagListing, urls.AuthorListing} {
+	for _, kind := range []string{urls.HomeListing, urls.TagListing, urls.AuthorListing, urls.TopicListing} {
 		for _, f := range feedFormats {
 			rs = append(rs, route{get(urls.Feed(urls.Listing(kind, slugWildcard), f.name)), "a feed", false,
 				func(h *Handlers) web.HandlerFunc { return h.feed(kind, f.name, f.contentType) }})
@@ -376,8 +383,8 @@ type Pagination struct {
 	Prev, Next string
 }
 
-// paginate links page of a listing (the address urls.Home, urls.Tag or
-// urls.Author gives) of total articles to its neighbours.
+// paginate links page of a listing (the address urls.Home, urls.Tag,
+// urls.Author or urls.Topic gives) of total articles to its neighbours.
 func paginate(listing string, page, total int) Pagination {
 	var p Pagination
 	if page > 1 {
@@ -566,7 +573,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 
 // list loads one page of a listing and the total it pages through. A page
 // past the end is not found; an empty first page is fine for the home
-// page but not for a tag or author without public articles.
+// page but not for a tag, author or topic without public articles.
 //
 // The listing's articles, in order, are read once for CacheFor like the
 // pages, and each page reads its own by ID: counting a listing and
@@ -577,7 +584,7 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 	var total int
 	var err error
 	if h.listings.ttl > 0 {
-		ids, err = h.listings.get(listingKey{q.Kind, q.SectionSlug, q.TagSlug, q.AuthorSlug}, func() ([]int64, error) {
+		ids, err = h.listings.get(listingKey{q.Kind, q.SectionSlug, q.TagSlug, q.AuthorSlug, q.EntityID}, func() ([]int64, error) {
 			vs, err := h.store.ArticleVersions(ctx, q)
 			ids := make([]int64, len(vs))
 			for i, v := range vs {
@@ -593,7 +600,7 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 		return nil, 0, err
 	}
 	// A section's front page is there before its first article.
-	if (page-1)*PerPage >= total && (page > 1 || q.TagSlug != "" || q.AuthorSlug != "") {
+	if (page-1)*PerPage >= total && (page > 1 || q.TagSlug != "" || q.AuthorSlug != "" || q.EntityID != 0) {
 		return nil, 0, web.ErrNotFound
 	}
 	if ids == nil {
@@ -615,6 +622,7 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 type listingKey struct {
 	kind                 article.Kind
 	section, tag, author string
+	entity               int64 // a topic page's
 }
 
 // Purge forgets the pages that carry any of keys (package purge), after

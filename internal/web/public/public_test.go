@@ -763,32 +763,39 @@ func TestHTMLInjection(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("GET %s = %d", p, resp.StatusCode)
 		}
-		doc := parseHTML(t, body)
-		// The only scripts are structured data, intact JSON that carries
-		// the hostile text as text.
-		for _, sc := range findAll(doc, tag("script")) {
-			var v any
-			if attr(sc, "type") != "application/ld+json" || json.Unmarshal([]byte(sc.FirstChild.Data), &v) != nil {
-				t.Errorf("GET %s: page has a script that is not JSON-LD: %s", p, text(sc))
+		checkNoInjection(t, p, body)
+	}
+}
+
+// checkNoInjection checks that the page at p carries hostile text as
+// text: no script but intact JSON-LD, no element or handler of its own.
+func checkNoInjection(t *testing.T, p, body string) {
+	t.Helper()
+	doc := parseHTML(t, body)
+	// The only scripts are structured data, intact JSON that carries
+	// the hostile text as text.
+	for _, sc := range findAll(doc, tag("script")) {
+		var v any
+		if attr(sc, "type") != "application/ld+json" || json.Unmarshal([]byte(sc.FirstChild.Data), &v) != nil {
+			t.Errorf("GET %s: page has a script that is not JSON-LD: %s", p, text(sc))
+		}
+	}
+	if strings.Count(body, "</script>") != strings.Count(body, `<script type="application/ld+json">`) {
+		t.Errorf("GET %s: a script element was closed early", p)
+	}
+	// The body's <img> survives sanitising without its handler; the
+	// title's and description's are text.
+	if imgs := findAll(doc, tag("img")); len(imgs) > 1 {
+		t.Errorf("GET %s: injected markup became an img element", p)
+	}
+	for _, n := range findAll(doc, func(*html.Node) bool { return true }) {
+		for _, at := range n.Attr {
+			if strings.HasPrefix(at.Key, "on") {
+				t.Errorf("GET %s: <%s> has the event handler %s", p, n.Data, at.Key)
 			}
 		}
-		if strings.Count(body, "</script>") != strings.Count(body, `<script type="application/ld+json">`) {
-			t.Errorf("GET %s: a script element was closed early", p)
-		}
-		// The body's <img> survives sanitising without its handler; the
-		// title's and description's are text.
-		if imgs := findAll(doc, tag("img")); len(imgs) > 1 {
-			t.Errorf("GET %s: injected markup became an img element", p)
-		}
-		for _, n := range findAll(doc, func(*html.Node) bool { return true }) {
-			for _, at := range n.Attr {
-				if strings.HasPrefix(at.Key, "on") {
-					t.Errorf("GET %s: <%s> has the event handler %s", p, n.Data, at.Key)
-				}
-			}
-			if n.Data == "i" || n.Data == "b" {
-				t.Errorf("GET %s: injected <%s> element", p, n.Data)
-			}
+		if n.Data == "i" || n.Data == "b" {
+			t.Errorf("GET %s: injected <%s> element", p, n.Data)
 		}
 	}
 }

@@ -131,6 +131,7 @@ func (h *Handlers) describeArticle(r *http.Request, p *ArticlePage, body *render
 			Published: a.PublishedAt, Modified: a.UpdatedAt, AuthorName: authorName, AuthorURL: authorURL,
 			PublisherName: h.site.Current().Title, PublisherURL: home, PublisherLogo: h.logoURL(r),
 			Section: section, Keywords: keywords, WordCount: a.WordCount, Language: h.site.Current().Language,
+			About: p.about, Mentions: p.mentions,
 		}),
 		seo.BreadcrumbList(crumbs...),
 	}

@@ -3,9 +3,11 @@ package public
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/entity"
 	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
@@ -69,8 +71,8 @@ func (h *Handlers) sitemap(n int) web.HandlerFunc {
 }
 
 // sitemapURLs lists the addresses search engines should know: the home
-// page, every public article, and the pages of the sections, tags and
-// authors that have public articles.
+// page, every public article, the pages of the sections, tags and
+// authors that have public articles, and the topic pages.
 func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	// Listed without their bodies: cheap for every article.
 	as, err := h.store.Articles(r.Context(), store.ArticleQuery{PublicAt: h.now()})
@@ -110,6 +112,16 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 		for _, slug := range slugs {
 			addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, group.address(slug)), LastMod: group.pages[slug]})
 		}
+	}
+	// The topic pages, without a date: which articles name each entity
+	// would take a query of its own.
+	topics, err := h.store.Entities(r.Context(), store.EntityQuery{PublicAt: h.now(), MinArticles: h.topicMin()})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(topics, func(a, b entity.Entity) int { return strings.Compare(a.Slug, b.Slug) })
+	for _, e := range topics {
+		addrs = append(addrs, seo.SitemapURL{Loc: h.site.AbsURL(r, urls.Topic(e.Slug))})
 	}
 	return addrs, nil
 }

@@ -3,7 +3,6 @@ package entity
 import (
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,8 +82,11 @@ func (g *Gazetteer) Places(text Text) []Found {
 // salient first (see Places, and collectNames for the people and
 // organisations).
 func (g *Gazetteer) Extract(text Text) []Found {
+	return g.extractTokens(text, tokenizeText(text))
+}
+
+func (g *Gazetteer) extractTokens(text Text, toks textTokens) []Found {
 	c := newCollector()
-	toks := tokenizeText(text)
 	g.collectPlaces(c, text, toks)
 	g.collectNames(c, text, toks, nil)
 	return c.found()
@@ -392,16 +394,16 @@ func isTitleWord(w string) bool {
 // tokenize splits s into words, marking capitals, sentence starts, lines
 // in capitals and abbreviations written with dots.
 func tokenize(s string) []token {
-	var toks []token
+	toks := make([]token, 0, len(s)/6+1) // words of news copy average about six bytes with their space
 	sentence := true
 	lineCaps := allCapsLines(s)
 	i := 0
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			switch r {
+		// ASCII, most of news copy, without decoding.
+		if c := s[i]; c < utf8.RuneSelf && !isASCIIWordByte(c) {
+			switch c {
 			case '.', '!', '?', ':', ';', '\n', '"', '(', ')', '-':
-				if r != '-' || i+1 < len(s) && s[i+1] == ' ' {
+				if c != '-' || i+1 < len(s) && s[i+1] == ' ' {
 					sentence = true
 				}
 			case ',':
@@ -409,25 +411,44 @@ func tokenize(s string) []token {
 					toks[len(toks)-1].commaAfter = true
 				}
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			i += size
 			continue
 		}
 		start := i
 		for i < len(s) {
+			c := s[i]
+			if c < utf8.RuneSelf {
+				if isASCIIWordByte(c) || c == '\'' ||
+					c == '.' && i+1 < len(s) && isUpperAt(s, i+1) && i-start <= 2 { // U.S., U.A.E.
+					i++
+					continue
+				}
+				break
+			}
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' ||
-				r == '.' && i+size < len(s) && isUpperAt(s, i+size) && i-start <= 2 { // U.S., U.A.E.
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’' {
 				i += size
 				continue
 			}
 			break
 		}
 		word := s[start:i]
-		t := token{text: word, start: start, end: i, sentence: sentence, allCaps: lineCaps(start)}
-		first, _ := utf8.DecodeRuneInString(word)
-		t.capital = unicode.IsUpper(first)
-		if d := dottedLetters(s, start, &i); d != "" {
-			t.dotted, t.end, t.text = d, i, s[start:i]
+		t := token{text: word, start: start, end: i, sentence: sentence, allCaps: lineCaps.at(start)}
+		if c := word[0]; c < utf8.RuneSelf {
+			t.capital = 'A' <= c && c <= 'Z'
+		} else {
+			first, _ := utf8.DecodeRuneInString(word)
+			t.capital = unicode.IsUpper(first)
+		}
+		if t.capital && i < len(s) && s[i] == '.' || i-start == 1 && i < len(s) && s[i] == '.' {
+			if d := dottedLetters(s, start, &i); d != "" {
+				t.dotted, t.end, t.text = d, i, s[start:i]
+			}
 		}
 		word = strings.TrimSuffix(strings.TrimSuffix(t.text, "'s"), "’s")
 		t.folded = fold(strings.Trim(word, "'’"))
@@ -440,6 +461,12 @@ func tokenize(s string) []token {
 		sentence = false
 	}
 	return toks
+}
+
+// isASCIIWordByte reports whether c, an ASCII byte, is a letter or a
+// digit.
+func isASCIIWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // dottedLetters reads an abbreviation written with dots at s[start:]
@@ -464,11 +491,10 @@ func isUpperAt(s string, i int) bool {
 	return unicode.IsUpper(r)
 }
 
-// allCapsLines returns whether the line holding byte i of s is written
-// in capitals: it has letters, and none in lower case.
-func allCapsLines(s string) func(i int) bool {
-	type span struct{ start, end int }
-	var caps []span
+// allCapsLines finds the lines of s written in capitals: with letters,
+// none in lower case. Its at answers for bytes asked in order.
+func allCapsLines(s string) *capsLines {
+	c := &capsLines{}
 	for start := 0; start < len(s); {
 		end := strings.IndexByte(s[start:], '\n')
 		if end < 0 {
@@ -476,28 +502,50 @@ func allCapsLines(s string) func(i int) bool {
 		} else {
 			end += start
 		}
-		line := s[start:end]
 		letters, lowers := 0, 0
-		for _, r := range line {
-			if unicode.IsLetter(r) {
+		for _, r := range s[start:end] {
+			if r < utf8.RuneSelf {
+				switch {
+				case 'a' <= r && r <= 'z':
+					letters++
+					lowers++
+				case 'A' <= r && r <= 'Z':
+					letters++
+				}
+			} else if unicode.IsLetter(r) {
 				letters++
 				if unicode.IsLower(r) {
 					lowers++
 				}
 			}
+			if lowers > 0 {
+				break
+			}
 		}
 		if letters >= 4 && lowers == 0 {
-			caps = append(caps, span{start, end})
+			c.spans = append(c.spans, [2]int{start, end})
 		}
 		start = end + 1
 	}
-	return func(i int) bool {
-		k := sort.Search(len(caps), func(k int) bool { return caps[k].end > i })
-		return k < len(caps) && i >= caps[k].start
-	}
+	return c
 }
 
-// countryPlace is the place of a country itself.
+// capsLines are the spans of the lines in capitals, and the first that
+// may hold the next byte asked.
+type capsLines struct {
+	spans [][2]int
+	next  int
+}
+
+// at reports whether byte i lies on a line in capitals; i must not be
+// less than the last asked.
+func (c *capsLines) at(i int) bool {
+	for c.next < len(c.spans) && c.spans[c.next][1] <= i {
+		c.next++
+	}
+	return c.next < len(c.spans) && i >= c.spans[c.next][0]
+}
+
 func (g *Gazetteer) countryPlace(c *Country) *Place {
 	for _, e := range g.names[words(c.Name)[0]] {
 		if !e.place.City && e.place.Country == c {

@@ -81,7 +81,12 @@ func (l *Learner) Read(text Text) {
 			c.articles++
 		}
 	}
-	for _, f := range g.Extract(text) {
+	tt := tokenizeText(text)
+	// The people and organisations the rules find (places, the costly
+	// part of extraction, teach nothing here).
+	names := newCollector()
+	g.collectNames(names, text, tt, nil)
+	for _, f := range names.found() {
 		// Named in full with the marks of its kind: learned at once (the
 		// count makes it a name again and again). Initials alone teach
 		// nothing: the rule that found them finds them anywhere.
@@ -89,8 +94,11 @@ func (l *Learner) Read(text Text) {
 			l.v.Add(f.Kind, f.Name, f.Initials)
 		}
 	}
-	for _, s := range []string{text.Title, text.Standfirst, text.Body} {
-		toks := tokenize(s)
+	for _, field := range []struct {
+		s    string
+		toks []token
+	}{{text.Title, tt.title}, {text.Standfirst, tt.standfirst}, {text.Body, tt.body}} {
+		s, toks := field.s, field.toks
 		for _, t := range toks {
 			if !t.capital && !t.allCaps {
 				l.lowered[t.folded] = true

@@ -147,13 +147,35 @@ type resolver struct {
 
 func newResolver(s *Service) *resolver { return &resolver{s: s, ids: map[string]int64{}} }
 
-// links resolves found, in order (most salient first). Two names of one
-// entity (merged by an editor) make one link, with the higher salience.
+// links resolves what one article names (see resolve).
 func (r *resolver) links(ctx context.Context, articleID int64, found []entity.Found) ([]entity.Link, error) {
+	ls, err := r.resolve(ctx, []articleFound{{articleID, found}})
+	if err != nil {
+		return nil, err
+	}
+	return ls[0], nil
+}
+
+// articleFound is what extraction found in an article.
+type articleFound struct {
+	id    int64
+	found []entity.Found
+}
+
+// resolve turns what articles name into their links, in order (most
+// salient first), creating the entities the site does not know yet
+// together. Two names of one entity (merged by an editor) make one link,
+// with the higher salience.
+func (r *resolver) resolve(ctx context.Context, batch []articleFound) ([][]entity.Link, error) {
 	var unknown []string
-	for _, f := range found {
-		if k := entity.Key(f); r.ids[k] == 0 {
-			unknown = append(unknown, k)
+	firstFound := map[string]entity.Found{}
+	for _, af := range batch {
+		for _, f := range af.found {
+			k := entity.Key(f)
+			if _, ok := firstFound[k]; !ok && r.ids[k] == 0 {
+				firstFound[k] = f
+				unknown = append(unknown, k)
+			}
 		}
 	}
 	if len(unknown) > 0 {
@@ -164,51 +186,129 @@ func (r *resolver) links(ctx context.Context, articleID int64, found []entity.Fo
 		for k, id := range ids {
 			r.ids[k] = id
 		}
+		if err := r.createAll(ctx, unknown, firstFound); err != nil {
+			return nil, err
+		}
 	}
-	var links []entity.Link
-	at := map[int64]int{} // index in links by entity
-	for _, f := range found {
-		k := entity.Key(f)
-		id := r.ids[k]
-		if id == 0 {
-			var err error
-			if id, err = r.create(ctx, k, f); err != nil {
-				return nil, err
+	out := make([][]entity.Link, len(batch))
+	for i, af := range batch {
+		var links []entity.Link
+		at := map[int64]int{} // index in links by entity
+		for _, f := range af.found {
+			id := r.ids[entity.Key(f)]
+			if j, ok := at[id]; ok {
+				links[j].Mentions = append(links[j].Mentions, f.Mentions...)
+				continue
 			}
+			at[id] = len(links)
+			// The kind, which the story rule weighs.
+			links = append(links, entity.Link{ArticleID: af.id, EntityID: id, Salience: f.Salience, Mentions: f.Mentions,
+				Entity: &entity.Entity{ID: id, Kind: f.Kind}})
 		}
-		if i, ok := at[id]; ok {
-			links[i].Mentions = append(links[i].Mentions, f.Mentions...)
-			continue
-		}
-		at[id] = len(links)
-		// The kind, which the story rule weighs.
-		links = append(links, entity.Link{ArticleID: articleID, EntityID: id, Salience: f.Salience, Mentions: f.Mentions,
-			Entity: &entity.Entity{ID: id, Kind: f.Kind}})
+		out[i] = links
 	}
-	return links, nil
+	return out, nil
 }
 
-// create stores a new entity for what extraction found, under the first
-// free slug of its name ("hyderabad", then "hyderabad-in" for a city
-// another country has, then numbered). Another writer creating it at the
-// same time is fine: its entity is used.
-func (r *resolver) create(ctx context.Context, key string, f entity.Found) (int64, error) {
+// createAll creates the entities of the keys not known yet in one
+// transaction, each under the first free slug of its name (see
+// slugsFor). When another writer takes a slug or a key meanwhile, they
+// are created one by one.
+func (r *resolver) createAll(ctx context.Context, keys []string, found map[string]entity.Found) error {
+	var missing []string
+	var candidates []string
+	for _, k := range keys {
+		if r.ids[k] == 0 {
+			missing = append(missing, k)
+			candidates = append(candidates, slugsFor(found[k])[:3]...)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	taken := map[string]bool{}
+	existing, err := r.s.store.Entities(ctx, store.EntityQuery{Slugs: candidates})
+	if err != nil {
+		return err
+	}
+	for _, e := range existing {
+		taken[e.Slug] = true
+	}
+	es := make([]*entity.Entity, 0, len(missing))
+	aliases := make([]entity.Alias, 0, len(missing))
+	var oneByOne []string
+	for _, k := range missing {
+		e := newEntity(found[k])
+		for _, slug := range slugsFor(found[k])[:3] {
+			if !taken[slug] {
+				e.Slug = slug
+				break
+			}
+		}
+		if e.Slug == "" {
+			oneByOne = append(oneByOne, k)
+			continue
+		}
+		taken[e.Slug] = true
+		es = append(es, e)
+		aliases = append(aliases, entity.Alias{Key: k, Name: found[k].Name})
+	}
+	err = r.s.store.CreateEntities(ctx, es, aliases)
+	switch {
+	case err == nil:
+		for i, e := range es {
+			r.ids[aliases[i].Key] = e.ID
+		}
+		r.created += len(es)
+	case errors.Is(err, store.ErrConflict):
+		for _, a := range aliases {
+			oneByOne = append(oneByOne, a.Key)
+		}
+	default:
+		return err
+	}
+	for _, k := range oneByOne {
+		if _, err := r.create(ctx, k, found[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newEntity is the entity of what extraction found, without its slug.
+func newEntity(f entity.Found) *entity.Entity {
 	e := &entity.Entity{Kind: f.Kind, Name: f.Name, Initials: f.Initials}
 	if f.Place != nil && f.Place.Country != nil {
 		e.Country = f.Place.Country.ISO2
 	}
+	return e
+}
+
+// slugsFor lists the slugs an entity may take, best first: its name's
+// ("hyderabad"), then with its country for a place another country has
+// too ("hyderabad-in"), then numbered. A name in a script slugs do not
+// keep takes its kind's.
+func slugsFor(f entity.Found) []string {
 	base := article.Slugify(f.Name)
 	if base == "" {
-		base = string(f.Kind) // a name in a script slugs do not keep
+		base = string(f.Kind)
 	}
-	candidates := []string{base}
-	if e.Country != "" {
-		candidates = append(candidates, base+"-"+strings.ToLower(e.Country))
+	slugs := []string{base}
+	if f.Place != nil && f.Place.Country != nil {
+		slugs = append(slugs, base+"-"+strings.ToLower(f.Place.Country.ISO2))
 	}
-	for n := 2; n <= 50; n++ {
-		candidates = append(candidates, base+"-"+strconv.Itoa(n))
+	for n := 2; len(slugs) < 50; n++ {
+		slugs = append(slugs, base+"-"+strconv.Itoa(n))
 	}
-	for _, slug := range candidates {
+	return slugs
+}
+
+// create stores a new entity for what extraction found, under the first
+// free slug. Another writer creating it at the same time is fine: its
+// entity is used.
+func (r *resolver) create(ctx context.Context, key string, f entity.Found) (int64, error) {
+	e := newEntity(f)
+	for _, slug := range slugsFor(f) {
 		e.Slug = slug
 		err := r.s.store.CreateEntity(ctx, e, entity.Alias{Key: key, Name: f.Name})
 		if err == nil {
@@ -378,6 +478,7 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 		batch = batch[:0]
 		return err
 	}
+
 	results := make(chan found, 4*workers)
 	var wg sync.WaitGroup
 	var extractErr error
@@ -398,28 +499,45 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	}()
 	var storeErr error
 	now := s.now()
+	var pending []found
+	// resolveAndFlush resolves the pending articles' entities together
+	// and stores their links in one transaction.
+	resolveAndFlush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		afs := make([]articleFound, len(pending))
+		for i, p := range pending {
+			afs[i] = articleFound{p.a.ID, p.found}
+		}
+		resolved, err := r.resolve(ctx, afs)
+		if err != nil {
+			return err
+		}
+		for i, p := range pending {
+			links := resolved[i]
+			batch = append(batch, store.ArticleLinks{ArticleID: p.a.ID, Links: links})
+			rep.Articles++
+			rep.Links += len(links)
+			for _, l := range links {
+				entitiesSeen[l.EntityID] = true
+			}
+			if p.a.IsPublic(now) && !p.a.Kind.IsPage() {
+				publics = append(publics, public{p.a.ID, p.a.PublishedAt, entity.Salient(links)})
+			}
+		}
+		pending = pending[:0]
+		return flush()
+	}
 	for res := range results {
 		if storeErr != nil {
 			continue // drain, so the workers end
 		}
-		links, err := r.links(ctx, res.a.ID, res.found)
-		if err != nil {
-			storeErr = err
-			continue
+		pending = append(pending, res)
+		if len(pending) >= rebuildBatch {
+			storeErr = resolveAndFlush()
+			progress("finding", rep.Articles, total)
 		}
-		batch = append(batch, store.ArticleLinks{ArticleID: res.a.ID, Links: links})
-		rep.Articles++
-		rep.Links += len(links)
-		for _, l := range links {
-			entitiesSeen[l.EntityID] = true
-		}
-		if res.a.IsPublic(now) && !res.a.Kind.IsPage() {
-			publics = append(publics, public{res.a.ID, res.a.PublishedAt, entity.Salient(links)})
-		}
-		if len(batch) >= rebuildBatch {
-			storeErr = flush()
-		}
-		progress("finding", rep.Articles, total)
 	}
 	wg.Wait()
 	if extractErr != nil {
@@ -428,9 +546,10 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	if storeErr != nil {
 		return rep, storeErr
 	}
-	if err := flush(); err != nil {
+	if err := resolveAndFlush(); err != nil {
 		return rep, err
 	}
+	progress("finding", rep.Articles, total)
 	rep.Entities = len(entitiesSeen)
 
 	// Stories, in the order the articles were published: each follows

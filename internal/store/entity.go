@@ -19,6 +19,10 @@ type EntityStore interface {
 	// e.ID. A slug or a key taken wraps ErrConflict; nothing is written
 	// then.
 	CreateEntity(ctx context.Context, e *entity.Entity, alias entity.Alias) error
+	// CreateEntities stores new entities, each with its alias (aliases[i]
+	// is es[i]'s), all in one transaction, and sets their IDs. Any slug
+	// or key taken wraps ErrConflict; nothing is written then.
+	CreateEntities(ctx context.Context, es []*entity.Entity, aliases []entity.Alias) error
 	// UpdateEntity stores e's name, initials, description, Banned and
 	// Edited (its slug, kind and country stay). A missing entity wraps
 	// ErrNotFound.

@@ -40,26 +40,45 @@ func (s *Store) EntityIDs(ctx context.Context, keys []string) (_ map[string]int6
 // store.EntityStore.
 func (s *Store) CreateEntity(ctx context.Context, e *entity.Entity, alias entity.Alias) (err error) {
 	defer s.wrap(&err, "CreateEntity(%q)", e.Slug)
+	return s.createEntities(ctx, []*entity.Entity{e}, []entity.Alias{alias})
+}
+
+// CreateEntities stores new entities with their aliases; see
+// store.EntityStore.
+func (s *Store) CreateEntities(ctx context.Context, es []*entity.Entity, aliases []entity.Alias) (err error) {
+	defer s.wrap(&err, "CreateEntities(%d)", len(es))
+	if len(es) != len(aliases) {
+		return fmt.Errorf("%d entities with %d aliases", len(es), len(aliases))
+	}
+	return s.createEntities(ctx, es, aliases)
+}
+
+func (s *Store) createEntities(ctx context.Context, es []*entity.Entity, aliases []entity.Alias) error {
 	now := s.nowUTC()
-	err = s.db.Transact(ctx, func(tx Conn) error {
-		err := tx.QueryRow(ctx, `
-			INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
-			VALUES (`+s.db.NewID("entities")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-			RETURNING id`, e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)).Scan(&e.ID)
-		if err != nil {
-			return err
+	err := s.db.Transact(ctx, func(tx Conn) error {
+		stmts := make([]Statement, 0, 2*len(es))
+		for i, e := range es {
+			// Each alias names the ID its entity was just given.
+			stmts = append(stmts, Statement{SQL: `
+				INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
+				VALUES (` + s.db.NewID("entities") + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+				RETURNING id`, Args: []any{e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)},
+				Row: func(row Row) error { return row.Scan(&e.ID) }},
+				Statement{SQL: `INSERT INTO entity_names (key, entity_id, name) SELECT $1, MAX(id), $2 FROM entities WHERE slug = $3`,
+					Args: []any{aliases[i].Key, aliases[i].Name, e.Slug}})
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO entity_names (key, entity_id, name) VALUES ($1, $2, $3)`, alias.Key, e.ID, alias.Name)
-		return err
+		return tx.Pipeline(ctx, stmts)
 	})
 	if name, kind := s.db.Constraint(err); kind == UniqueViolation {
 		if strings.Contains(name, "slug") {
-			return fmt.Errorf("%w: another entity has the slug %q", store.ErrConflict, e.Slug)
+			return fmt.Errorf("%w: the slug of one of the entities is taken", store.ErrConflict)
 		}
-		return fmt.Errorf("%w: another entity has the name %q", store.ErrConflict, alias.Key)
+		return fmt.Errorf("%w: one of the entities' names is another's", store.ErrConflict)
 	}
 	if err == nil {
-		e.CreatedAt, e.UpdatedAt = now, now
+		for _, e := range es {
+			e.CreatedAt, e.UpdatedAt = now, now
+		}
 	}
 	return err
 }

@@ -2,7 +2,8 @@
 # screenshot.sh takes pictures of the public site with headless Chromium, to
 # review the default theme without a desktop: the demo newsroom's front
 # page, a section's front page, an article with its photo, the About
-# page and a search's results, and the reference article, each at
+# page, a search's results, a topic page (an organisation the demo's
+# articles name) and the reference article, each at
 # desktop (1365 px) and phone (390 px) widths.
 #
 # Environment: OUT (where the PNGs go, default docs/screenshots), REFERENCE
@@ -59,7 +60,7 @@ shoot() {
 wait_pictures "http://$addr/" 4
 shoot 1365 "$out/article.png" "http://$addr/$SLUG/"
 shoot 390 "$out/article-mobile.png" "http://$addr/$SLUG/"
-for page in home:/ section:/politics/ photo-article:/port-selvik-crane-upgrade-halves-ship-turnaround-times/ about:/about/ search:/search/?q=harbour; do
+for page in home:/ section:/politics/ photo-article:/port-selvik-crane-upgrade-halves-ship-turnaround-times/ about:/about/ search:/search/?q=harbour topic:/topic/selvik-university/; do
 	name=${page%%:*} path=${page#*:}
 	shoot 1365 "$out/$name.png" "http://$addr$path"
 	shoot 390 "$out/$name-mobile.png" "http://$addr$path"

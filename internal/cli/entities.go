@@ -320,12 +320,13 @@ func entitiesRebuildCommand() *command {
 				return usage(e, fs, "entities rebuild takes no arguments")
 			}
 			return withStore(e, fs, func(s store.Store) error {
+				start := time.Now()
 				rep, err := rebuildEntities(e, newsroomOf(e, s))
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%d articles read in %v: %d entities named %d times, %d stories of several articles; %d entities no article names any more removed\n",
-					rep.Articles, rep.Took.Round(time.Millisecond), rep.Entities, rep.Links, rep.Stories, rep.Removed)
+					rep.Articles, time.Since(start).Round(time.Millisecond), rep.Entities, rep.Links, rep.Stories, rep.Removed)
 				return nil
 			})
 		},

@@ -3,7 +3,8 @@
 # Chromium: setup, sign-in, the article list, the editor with its live
 # preview, SEO and link panels, a revision's diff, the comment moderation
 # queue, the analytics, settings, users, the audit log, the Photos screen,
-# the front page screen, the menus screen
+# the front page screen, the menus screen, the editor's suggested
+# sections, tags and entities, the Entities screen
 # and an article with its featured photo. It runs the
 # admin's browser test (internal/tests/browser), which walks the whole
 # flow on a fresh demo newsroom and saves each screen on the way, so the
@@ -24,7 +25,7 @@ ensure_packages chromium=chromium
 command -v go >/dev/null 2>&1 || die "go is not on PATH (the test is a Go test)"
 mkdir -p "$out"
 
-names=(admin-setup admin-signin admin-articles admin-editor admin-revision admin-comments admin-analytics admin-settings admin-users admin-audit admin-media admin-front-page admin-menus article-photo)
+names=(admin-setup admin-signin admin-articles admin-editor admin-revision admin-comments admin-analytics admin-settings admin-users admin-audit admin-media admin-front-page admin-menus admin-suggestions admin-entities article-photo)
 for name in "${names[@]}"; do rm -f "$out/$name.png"; done
 
 log "running the admin flow in headless Chromium"

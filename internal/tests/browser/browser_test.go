@@ -560,6 +560,57 @@ func TestAdminFlow(t *testing.T) {
 
 	arrangeFlow(t, admin, visitor, base, slug, shots)
 	timed("front page and menus")
+
+	entitiesFlow(t, admin, base, shots)
+	timed("suggestions and entities")
+}
+
+// entitiesFlow writes a text naming real places, accepts one of the
+// entities the editor's panel suggests as a tag with one click, saves the
+// draft, and finds what it names on the Entities screen.
+func entitiesFlow(t *testing.T, admin context.Context, base string, shots screenshots) {
+	t.Helper()
+	const text = "Kenya's finance ministry said on Tuesday that it would borrow to rebuild the port of Mombasa. " +
+		"Officials in Nairobi expect the work to start in March, and traders in Mombasa welcomed the news.\n\n" +
+		"Kenya and Tanzania share the coast road south of Mombasa; Tanzania's ministers said they would widen their part of it. " +
+		"Nairobi has asked Uganda to help pay for the rail link inland, and Kenya's president will visit Kampala next month.\n"
+	step(t, admin, "write an article naming places",
+		chromedp.Navigate(base+"/admin/articles/new"),
+		chromedp.WaitVisible(chromedp.ID("body")),
+		chromedp.SendKeys(chromedp.ID("title"), "Kenya borrows to rebuild the port of Mombasa"),
+		chromedp.SendKeys(chromedp.ID("description"), "The coast road and a rail link to Uganda are in the plan too."),
+		chromedp.SendKeys(chromedp.ID("tags"), "Ports"),
+		chromedp.SendKeys(chromedp.ID("body"), text),
+	)
+	accept := `[...document.querySelectorAll("#panels .offers button.accept[name='accept_tag']")].find(b => b.value === "Mombasa")`
+	step(t, admin, "see the suggestions",
+		chromedp.WaitVisible(chromedp.ID("offers-head")),
+		chromedp.WaitVisible(chromedp.JSPath(accept)),
+		waitJS(accept+`.parentElement.textContent.includes("mentions Mombasa 4×, in the title too")`),
+	)
+	step(t, admin, "accept a suggested entity as a tag",
+		chromedp.Click(chromedp.JSPath(accept)),
+		waitJS(`document.getElementById("tags").value === "Ports, Mombasa"`),
+		// The panel follows: Mombasa is no longer suggested.
+		waitJS(`![...document.querySelectorAll("#panels .offers button.accept")].some(b => b.value === "Mombasa")`),
+		chromedp.WaitVisible(chromedp.CSS(`#panels .offers button.accept`)),
+	)
+	shots.take(t, admin, "admin-suggestions")
+	step(t, admin, "save the draft",
+		clickAndLoad(chromedp.CSS(`#editor .editor-fields > button[type="submit"]`)),
+		waitJS(`/^\/admin\/articles\/\d+$/.test(location.pathname)`),
+	)
+	kenya := `[...document.querySelectorAll("table.entities a")].find(a => a.textContent === "Kenya")`
+	step(t, admin, "find the places on the Entities screen",
+		chromedp.Navigate(base+"/admin/entities"),
+		chromedp.WaitVisible(chromedp.JSPath(kenya)),
+	)
+	shots.take(t, admin, "admin-entities")
+	step(t, admin, "open an entity",
+		clickAndLoad(chromedp.JSPath(kenya)),
+		chromedp.WaitVisible(chromedp.ID("names-head")),
+		waitJS(`document.querySelector("#articles-head").parentElement.textContent.includes("Kenya borrows to rebuild the port of Mombasa")`),
+	)
 }
 
 // writeArticle writes and publishes the new article in the editor, with

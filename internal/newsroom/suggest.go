@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -222,8 +223,20 @@ func (s *Service) KeyphraseTopics(ctx context.Context, phrase string) ([]seo.Top
 }
 
 // topicMinArticles is how many public articles give an entity a topic
-// page on this site.
-func (s *Service) topicMinArticles(context.Context) int { return DefaultTopicMinArticles }
+// page on this site: the setting, or DefaultTopicMinArticles when it is
+// unset or the settings cannot be read (a suggestion is no reason to
+// fail the editor's panel).
+func (s *Service) topicMinArticles(ctx context.Context) int {
+	site, err := s.store.SiteSettings(ctx)
+	if err != nil {
+		s.logger.Error("read the topic pages' threshold", "err", err)
+		return DefaultTopicMinArticles
+	}
+	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
+		return n
+	}
+	return DefaultTopicMinArticles
+}
 
 // mentionReason says how a text names an entity: its spellings, most
 // written first, with their counts ("mentions Pakistan 3× and Pakistani

@@ -152,6 +152,18 @@ func TestSuggestionsEntityTopicPage(t *testing.T) {
 		if len(topics) != 1 || topics[0].Name != "Kenya" || topics[0].Path != "/topic/kenya/" {
 			t.Errorf("KeyphraseTopics(kenya) = %+v; want Kenya's topic page", topics)
 		}
+		// A site that asks for more articles gives Kenya no topic page.
+		site, err := s.SiteSettings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		site.TopicMinArticles = fmt.Sprint(newsroom.DefaultTopicMinArticles + 1)
+		if err := s.SaveSiteSettings(ctx, site); err != nil {
+			t.Fatal(err)
+		}
+		if topics, err := svc.KeyphraseTopics(ctx, "Kenya"); err != nil || len(topics) != 0 {
+			t.Errorf("KeyphraseTopics(Kenya) with a threshold of %s = %+v, %v; want none", site.TopicMinArticles, topics, err)
+		}
 		banned := true
 		if _, err := svc.EditEntity(ctx, newsroom.System("test"), "uganda", newsroom.EntityChange{Banned: &banned}); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/metrics"
+	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/staticsite"
 	"github.com/datelinehq/dateline/internal/store"
@@ -274,11 +275,21 @@ func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]static
 	if err != nil {
 		return nil, err
 	}
+	topics, stories, err := exportTopics(ctx, s, as, now)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]staticsite.Article, 0, len(as))
 	for _, a := range as {
 		x := staticsite.Article{ID: a.ID, Path: urls.Article(a.Slug), Order: a.PublishedAt.UTC().Format(time.RFC3339Nano)}
 		// The version changes with every edit; comments do not make one.
-		x.State = strconv.Itoa(a.Version) + "/" + strconv.Itoa(a.CommentCount) + "/" + strconv.FormatBool(a.CommentsClosed)
+		// The topics it links and its story change without an edit (a
+		// rebuild, an editor's merge).
+		x.State = strconv.Itoa(a.Version) + "/" + strconv.Itoa(a.CommentCount) + "/" + strconv.FormatBool(a.CommentsClosed) +
+			"/" + strings.Join(topics[a.ID], ",") + "/" + strconv.FormatInt(stories[a.ID], 10)
+		for _, slug := range topics[a.ID] {
+			x.Listings = append(x.Listings, urls.Topic(slug))
+		}
 		if a.Kind == "" || a.Kind == article.Story {
 			x.Listings = append(x.Listings, urls.Home)
 			if a.Section != nil {
@@ -295,6 +306,52 @@ func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]static
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// exportTopics returns the topic pages each article is on (the slugs of
+// the entities it names that have one), and the story each follows.
+func exportTopics(ctx context.Context, s store.Store, as []*article.Article, now time.Time) (map[int64][]string, map[int64]int64, error) {
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	links, err := s.ArticleEntities(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	site, err := s.SiteSettings(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	minArticles := newsroom.DefaultTopicMinArticles
+	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
+		minArticles = n
+	}
+	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles})
+	if err != nil {
+		return nil, nil, err
+	}
+	hasPage := map[int64]bool{}
+	for _, e := range withPages {
+		hasPage[e.ID] = true
+	}
+	topics := map[int64][]string{}
+	for id, ls := range links {
+		for _, l := range ls {
+			if hasPage[l.EntityID] {
+				topics[id] = append(topics[id], l.Entity.Slug)
+			}
+		}
+	}
+	members, err := s.Stories(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	stories := map[int64]int64{}
+	for id, m := range members {
+		stories[id] = m.StoryID
+	}
+	return topics, stories, nil
 }
 
 // siteFingerprint digests what pages show besides the articles: the

@@ -120,6 +120,7 @@ func siteFields(site *store.SiteSettings) map[string]*string {
 		"language":              &site.Language,
 		"publishing_principles": &site.PublishingPrinciples,
 		"corrections_policy":    &site.CorrectionsPolicy,
+		"topic_min_articles":    &site.TopicMinArticles,
 	}
 }
 
@@ -133,11 +134,13 @@ type siteSettingsJSON struct {
 	Language             string `json:"language"`
 	PublishingPrinciples string `json:"publishing_principles"`
 	CorrectionsPolicy    string `json:"corrections_policy"`
+	TopicMinArticles     string `json:"topic_min_articles"`
 }
 
 func siteJSON(site store.SiteSettings) siteSettingsJSON {
 	return siteSettingsJSON{Title: site.Title, Description: site.Description, LogoURL: site.LogoURL, TimeZone: site.TimeZone,
-		Language: site.Language, PublishingPrinciples: site.PublishingPrinciples, CorrectionsPolicy: site.CorrectionsPolicy}
+		Language: site.Language, PublishingPrinciples: site.PublishingPrinciples, CorrectionsPolicy: site.CorrectionsPolicy,
+		TopicMinArticles: site.TopicMinArticles}
 }
 
 // setSiteSetting sets one of the site's settings by name.

@@ -1,8 +1,10 @@
 package entity
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Vocabulary is what an archive taught the extractor: the people and
@@ -12,6 +14,9 @@ import (
 // TTP"), and the groups named by a people ("the Afghan Taliban") and the
 // single names ("Daesh") that recur across articles.
 type Vocabulary struct {
+	// mu lets a vocabulary that extraction reads take names as the site
+	// learns them (a save that creates an entity).
+	mu    sync.RWMutex
 	names map[string][]learned // by the first folded word
 }
 
@@ -66,7 +71,9 @@ func (g *Gazetteer) Learn(texts []Text) *Vocabulary {
 }
 
 // Read learns from one article's text.
-func (l *Learner) Read(text Text) {
+func (l *Learner) Read(text Text) { l.readTokens(text, tokenizeText(text)) }
+
+func (l *Learner) readTokens(text Text, tt textTokens) {
 	g := l.g
 	seen := map[string]bool{}
 	note := func(kind Kind, name string) {
@@ -81,7 +88,6 @@ func (l *Learner) Read(text Text) {
 			c.articles++
 		}
 	}
-	tt := tokenizeText(text)
 	// The people and organisations the rules find (places, the costly
 	// part of extraction, teach nothing here).
 	names := newCollector()
@@ -197,6 +203,8 @@ func NewVocabulary() *Vocabulary { return &Vocabulary{names: map[string][]learne
 
 // Names lists the people and organisations v holds, once each.
 func (v *Vocabulary) Names() []Named {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
 	var out []Named
 	for _, ls := range v.names {
 		for _, n := range ls {
@@ -226,6 +234,8 @@ type Named struct {
 // does not know, with its initials when it has them ("TTP"); the first
 // kind given for a name is kept.
 func (v *Vocabulary) Add(kind Kind, name, initials string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	ws := words(name)
 	if len(ws) == 0 {
 		return
@@ -250,8 +260,81 @@ func calendarWord(w string) bool {
 // ExtractWith is Extract, with the names v learned from the archive
 // found too, where the text writes them with their capitals.
 func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
-	c := newCollector()
+	return g.extractWith(v, text, tokenizeText(text))
+}
+
+// Capitals are the words a text writes with a capital, each once, as
+// hashes of their folded form: what it takes to know, after a text was
+// read, whether names learned since may be in it.
+type Capitals []uint64
+
+// capitalSeed hashes every text's capitals alike.
+var capitalSeed = maphash.MakeSeed()
+
+func hashWord(folded string) uint64 { return maphash.String(capitalSeed, folded) }
+
+// Analyze reads a text once: it finds what the text names with v (as
+// ExtractWith), gives the text to l to learn from (when l is not nil),
+// and returns the text's capitals.
+func (g *Gazetteer) Analyze(v *Vocabulary, text Text, l *Learner) ([]Found, Capitals) {
 	tt := tokenizeText(text)
+	if l != nil {
+		l.readTokens(text, tt)
+	}
+	var caps Capitals
+	for _, toks := range [][]token{tt.title, tt.standfirst, tt.body} {
+		for _, t := range toks {
+			if t.capital || t.allCaps {
+				caps = append(caps, hashWord(t.folded))
+			}
+		}
+	}
+	slices.Sort(caps)
+	return g.extractWith(v, text, tt), slices.Compact(caps)
+}
+
+// Holds reports whether the text wrote with a capital one of words (see
+// Vocabulary.FirstWordsNotIn).
+func (c Capitals) Holds(words map[uint64]bool) bool {
+	for _, h := range c {
+		if words[h] {
+			return true
+		}
+	}
+	return false
+}
+
+// FirstWordsNotIn returns the first words (and initials) of the names v
+// holds that known does not, as Capitals hashes: a text whose capitals
+// hold none of them finds the same with v as with known.
+func (v *Vocabulary) FirstWordsNotIn(known *Vocabulary) map[uint64]bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	out := map[uint64]bool{}
+	for first, ls := range v.names {
+		for _, l := range ls {
+			if !known.holds(l) {
+				out[hashWord(first)] = true
+			}
+		}
+	}
+	return out
+}
+
+// holds reports whether v has the entry l.
+func (v *Vocabulary) holds(l learned) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	for _, m := range v.names[l.words[0]] {
+		if equalWords(m.words, l.words) && m.kind == l.kind && m.name == l.name && m.initials == l.initials {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *Gazetteer) extractWith(v *Vocabulary, text Text, tt textTokens) []Found {
+	c := newCollector()
 	g.collectPlaces(c, text, tt)
 	g.collectNames(c, text, tt, v)
 	if v != nil {
@@ -300,25 +383,30 @@ func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
 
 // knowsInitials returns the organisation v knows by initials ("TTP"),
 // nil for none (or a nil v).
-func (v *Vocabulary) knowsInitials(initials string) *learned {
+func (v *Vocabulary) knowsInitials(initials string) (learned, bool) {
 	if v == nil {
-		return nil
+		return learned{}, false
 	}
-	var found *learned
-	for i, l := range v.names[fold(initials)] {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	var found learned
+	ok := false
+	for _, l := range v.names[fold(initials)] {
 		// The name they stand for, rather than the initials kept as a
 		// name of their own.
-		if l.initials == initials && l.kind == Organisation && (found == nil || found.name == initials) {
-			found = &v.names[fold(initials)][i]
+		if l.initials == initials && l.kind == Organisation && (!ok || found.name == initials) {
+			found, ok = l, true
 		}
 	}
-	return found
+	return found, ok
 }
 
 // longest is the longest learned name at toks[i], and its length in
 // tokens (0 for none). Every word of it must be capitalized, but for
 // small words inside.
 func (v *Vocabulary) longest(toks []token, i int) (learned, int) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
 	var best learned
 	n := 0
 	for _, l := range v.names[toks[i].folded] {

@@ -26,16 +26,18 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Voca
 		lead int
 	}
 	fields := []field{{InTitle, text.Title, tt.title, 0}, {InStandfirst, text.Standfirst, tt.standfirst, 0}, {InBody, text.Body, tt.body, firstParagraphEnd(text.Body)}}
-	people := map[string]string{}       // last name (folded) → full name
-	initials := map[string]string{}     // initials → organisation name
-	acronyms := map[string]int{}        // initials written alone → times
-	covered := map[Field]map[int]bool{} // token starts the first pass took
-	cover := func(f Field, toks []token) {
-		if covered[f] == nil {
-			covered[f] = map[int]bool{}
-		}
-		for _, t := range toks {
-			covered[f][t.start] = true
+	people := map[string]string{}   // last name (folded) → full name
+	initials := map[string]string{} // initials → organisation name
+	acronyms := map[string]int{}    // initials written alone → times
+	// covered marks, by field and token index, the tokens the first pass
+	// took.
+	covered := map[Field][]bool{}
+	for _, f := range fields {
+		covered[f.name] = make([]bool, len(f.toks))
+	}
+	cover := func(f Field, from, to int) {
+		for i := from; i < to; i++ {
+			covered[f][i] = true
 		}
 	}
 	// First, the names that come with their initials, so that the
@@ -45,20 +47,20 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Voca
 		for i := range toks {
 			if name, n, ok := expandedBefore(f.s, toks, i); ok {
 				initials[toks[i].text] = name
-				cover(f.name, toks[i-n:i+1])
+				cover(f.name, i-n, i+1)
 				c.add("org:"+name, Found{Kind: Organisation, Name: name, Initials: toks[i].text}, f.name, toks[i-n].start, toks[i].end, weightOf(f.name, toks[i-n].start, f.lead))
 			} else if name, n, ok := expandedAfter(f.s, toks, i); ok {
 				initials[toks[i].text] = name
-				cover(f.name, toks[i:i+2+n])
+				cover(f.name, i, i+2+n)
 				c.add("org:"+name, Found{Kind: Organisation, Name: name, Initials: toks[i].text}, f.name, toks[i].start, toks[i+1+n].end, weightOf(f.name, toks[i].start, f.lead))
 			}
 		}
 	}
 	for _, f := range fields {
-		toks := f.toks
+		toks, cov := f.toks, covered[f.name]
 		for i := 0; i < len(toks); i++ {
 			t := toks[i]
-			if covered[f.name][t.start] {
+			if cov[i] {
 				continue
 			}
 			if isInitials(t.text) && !t.allCaps {
@@ -66,15 +68,15 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Voca
 			}
 			if n, ok := personAfterTitle(toks, i); ok {
 				name := span(f.s, toks[i:i+n])
-				cover(f.name, toks[i:i+n])
+				cover(f.name, i, i+n)
 				people[toks[i+n-1].folded] = name
 				c.add("person:"+name, Found{Kind: Person, Name: name}, f.name, toks[i].start, toks[i+n-1].end, weightOf(f.name, toks[i].start, f.lead))
 				i += n - 1
 				continue
 			}
-			if n, ok := organisationBySuffix(toks, i); ok && !covered[f.name][toks[i+n-1].start] {
+			if n, ok := organisationBySuffix(toks, i); ok && !cov[i+n-1] {
 				name := span(f.s, toks[i:i+n])
-				cover(f.name, toks[i:i+n])
+				cover(f.name, i, i+n)
 				c.add("org:"+name, Found{Kind: Organisation, Name: name}, f.name, toks[i].start, toks[i+n-1].end, weightOf(f.name, toks[i].start, f.lead))
 				i += n - 1
 				continue
@@ -83,10 +85,15 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Voca
 	}
 	// Second pass: the short mentions of what the first named in full.
 	for _, f := range fields {
-		toks := f.toks
+		toks, cov := f.toks, covered[f.name]
 		for i, t := range toks {
-			if covered[f.name][t.start] {
+			if cov[i] {
 				continue
+			}
+			var byInitials learned
+			var knownInitials bool
+			if isInitials(t.text) {
+				byInitials, knownInitials = v.knowsInitials(t.text)
 			}
 			switch {
 			case t.capital && !t.allCaps && people[t.folded] != "" && (i+1 == len(toks) || !toks[i+1].capital || toks[i+1].sentence):
@@ -94,12 +101,12 @@ func (g *Gazetteer) collectNames(c *collector, text Text, tt textTokens, v *Voca
 					name := people[t.folded]
 					c.add("person:"+name, Found{Kind: Person, Name: name}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
 				}
-			case initials[t.text] != "":
+			case isInitials(t.text) && initials[t.text] != "":
 				name := initials[t.text]
 				c.add("org:"+name, Found{Kind: Organisation, Name: name}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
-			case isInitials(t.text) && v.knowsInitials(t.text) != nil:
+			case knownInitials:
 				// Initials the archive tied to a name elsewhere ("the TTP").
-				l := v.knowsInitials(t.text)
+				l := byInitials
 				c.add("org:"+l.name, Found{Kind: l.kind, Name: l.name, Initials: l.initials}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
 			case isInitials(t.text) && acronyms[t.text] >= 2 && !commonAbbreviation(t.text) && g.codes[t.text] == nil:
 				c.add("org:"+t.text, Found{Kind: Organisation, Name: t.text, Initials: t.text}, f.name, t.start, t.end, weightOf(f.name, t.start, f.lead))
@@ -203,7 +210,7 @@ func init() {
 // three capitalized words that name no place, in the same sentence. It
 // returns the name's length, starting at i.
 func personAfterTitle(toks []token, i int) (int, bool) {
-	if i == 0 || !titles[toks[i-1].folded] || !toks[i].capital || toks[i].allCaps || toks[i].sentence {
+	if i == 0 || !toks[i].capital || toks[i].allCaps || toks[i].sentence || !titles[toks[i-1].folded] {
 		return 0, false
 	}
 	n := 0

@@ -1,6 +1,7 @@
 package newsroom
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -131,8 +132,11 @@ func (s *Service) FindEntities(ctx context.Context, a *article.Article) error {
 	if err := s.store.SetArticleEntities(ctx, []store.ArticleLinks{{ArticleID: a.ID, Links: links}}); err != nil {
 		return err
 	}
-	if r.created > 0 {
-		s.forgetVocabulary()
+	// The site knows the new ones now: the next save finds them bare.
+	for _, e := range r.created {
+		if e.Kind != entity.PlaceKind || e.Country == "" {
+			v.Add(e.Kind, e.Name, e.Initials)
+		}
 	}
 	return s.placeInStory(ctx, a, links)
 }
@@ -140,12 +144,40 @@ func (s *Service) FindEntities(ctx context.Context, a *article.Article) error {
 // resolver turns what extraction found into links to the site's
 // entities, creating those it does not know yet.
 type resolver struct {
-	s       *Service
-	ids     map[string]int64 // entity by alias key
-	created int
+	s   *Service
+	ids map[string]int64 // entity by alias key
+	// stored are the entities each article's stored links name, for a
+	// rebuild's report (an article read twice counts as it is last).
+	stored map[int64][]int64
+	// created are the entities it stored.
+	created []*entity.Entity
 }
 
-func newResolver(s *Service) *resolver { return &resolver{s: s, ids: map[string]int64{}} }
+func newResolver(s *Service) *resolver {
+	return &resolver{s: s, ids: map[string]int64{}, stored: map[int64][]int64{}}
+}
+
+// count records an article's links as stored.
+func (r *resolver) count(articleID int64, links []entity.Link) {
+	ids := make([]int64, len(links))
+	for i, l := range links {
+		ids[i] = l.EntityID
+	}
+	r.stored[articleID] = ids
+}
+
+// counted says how many links the articles counted have, and how many
+// entities they name.
+func (r *resolver) counted() (links, entities int) {
+	named := map[int64]bool{}
+	for _, ids := range r.stored {
+		links += len(ids)
+		for _, id := range ids {
+			named[id] = true
+		}
+	}
+	return links, len(named)
+}
 
 // links resolves what one article names (see resolve).
 func (r *resolver) links(ctx context.Context, articleID int64, found []entity.Found) ([]entity.Link, error) {
@@ -259,7 +291,7 @@ func (r *resolver) createAll(ctx context.Context, keys []string, found map[strin
 		for i, e := range es {
 			r.ids[aliases[i].Key] = e.ID
 		}
-		r.created += len(es)
+		r.created = append(r.created, es...)
 	case errors.Is(err, store.ErrConflict):
 		for _, a := range aliases {
 			oneByOne = append(oneByOne, a.Key)
@@ -313,7 +345,7 @@ func (r *resolver) create(ctx context.Context, key string, f entity.Found) (int6
 		err := r.s.store.CreateEntity(ctx, e, entity.Alias{Key: key, Name: f.Name})
 		if err == nil {
 			r.ids[key] = e.ID
-			r.created++
+			r.created = append(r.created, e)
 			return e.ID, nil
 		}
 		if !errors.Is(err, store.ErrConflict) {
@@ -409,7 +441,13 @@ const rebuildBatch = 500
 // stores them, groups the public articles in stories, and deletes the
 // entities no article names any more. Editors' decisions (bans, merges,
 // splits, names, stories they fixed) stand. progress, when not nil, is
-// called as articles are done, with the pass ("learning", "finding").
+// called as articles are done, with the pass ("finding", then "learned
+// names").
+//
+// The archive is read once: each article's entities are found with the
+// names the site knows while the names it teaches are learned. Only the
+// articles that write with a capital a word beginning a name learned
+// there are read a second time, with every name.
 func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string, done, total int)) (RebuildReport, error) {
 	var rep RebuildReport
 	g, err := s.gazetteer()
@@ -424,137 +462,88 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 		progress = func(string, int, int) {}
 	}
 	workers := max(1, runtime.GOMAXPROCS(0))
-
-	// Pass 1: learn, each worker on its share of the archive.
-	learners := make([]*entity.Learner, workers)
-	for i := range learners {
-		learners[i] = g.NewLearner()
-	}
-	done := 0
-	err = s.parallelArticles(ctx, workers, func(w int, a *article.Article) error {
-		learners[w].Read(textOf(a))
-		return nil
-	}, func() {
-		done++
-		progress("learning", done, total)
-	})
-	if err != nil {
-		return rep, err
-	}
-	for _, l := range learners[1:] {
-		learners[0].Merge(l)
-	}
-	v := learners[0].Vocabulary()
 	s.forgetVocabulary()
 	known, err := s.vocabulary(ctx)
 	if err != nil {
 		return rep, err
 	}
+	learners := make([]*entity.Learner, workers)
+	for i := range learners {
+		learners[i] = g.NewLearner()
+	}
+	r := newResolver(s)
+	publics := map[int64]public{}
+	capitals := map[int64]entity.Capitals{}
+	now := s.now()
+	done := 0
+	keep := func(a *article.Article, links []entity.Link, caps entity.Capitals) {
+		if caps != nil {
+			capitals[a.ID] = caps
+		}
+		if a.IsPublic(now) && !a.Kind.IsPage() {
+			publics[a.ID] = public{a.ID, a.PublishedAt, entity.Salient(links)}
+		}
+		done++
+	}
+
+	// Pass 1: every article, with the names known, learning.
+	err = s.findIn(ctx, r, []store.ArticleQuery{{}}, workers, func(w int, a *article.Article) ([]entity.Found, entity.Capitals) {
+		return g.Analyze(known, textOf(a), learners[w])
+	}, func(a *article.Article, links []entity.Link, caps entity.Capitals) {
+		keep(a, links, caps)
+		progress("finding", done, total)
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Articles = done
+	for _, l := range learners[1:] {
+		learners[0].Merge(l)
+	}
+	v := learners[0].Vocabulary()
 	for _, n := range known.Names() {
 		v.Add(n.Kind, n.Name, n.Initials)
 	}
 
-	// Pass 2: find, store in batches, and keep what stories need.
-	type found struct {
-		a     *article.Article
-		found []entity.Found
-	}
-	r := newResolver(s)
-	var batch []store.ArticleLinks
-	type public struct {
-		id        int64
-		published time.Time
-		links     []entity.Link
-	}
-	var publics []public
-	entitiesSeen := map[int64]bool{}
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := s.store.SetArticleEntities(ctx, batch)
-		batch = batch[:0]
-		return err
-	}
-
-	results := make(chan found, 4*workers)
-	var wg sync.WaitGroup
-	var extractErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(results)
-		extractErr = s.parallelArticles(ctx, workers, func(_ int, a *article.Article) error {
-			f := g.ExtractWith(v, textOf(a))
-			a.Body = "" // what stories need is the rest
-			select {
-			case results <- found{a, f}:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}, nil)
-	}()
-	var storeErr error
-	now := s.now()
-	var pending []found
-	// resolveAndFlush resolves the pending articles' entities together
-	// and stores their links in one transaction.
-	resolveAndFlush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		afs := make([]articleFound, len(pending))
-		for i, p := range pending {
-			afs[i] = articleFound{p.a.ID, p.found}
-		}
-		resolved, err := r.resolve(ctx, afs)
-		if err != nil {
-			return err
-		}
-		for i, p := range pending {
-			links := resolved[i]
-			batch = append(batch, store.ArticleLinks{ArticleID: p.a.ID, Links: links})
-			rep.Articles++
-			rep.Links += len(links)
-			for _, l := range links {
-				entitiesSeen[l.EntityID] = true
-			}
-			if p.a.IsPublic(now) && !p.a.Kind.IsPage() {
-				publics = append(publics, public{p.a.ID, p.a.PublishedAt, entity.Salient(links)})
-			}
-		}
-		pending = pending[:0]
-		return flush()
-	}
-	for res := range results {
-		if storeErr != nil {
-			continue // drain, so the workers end
-		}
-		pending = append(pending, res)
-		if len(pending) >= rebuildBatch {
-			storeErr = resolveAndFlush()
-			progress("finding", rep.Articles, total)
+	// Pass 2: the articles that may write a name learned in pass 1.
+	learned := v.FirstWordsNotIn(known)
+	var again []int64
+	for id, caps := range capitals {
+		if caps.Holds(learned) {
+			again = append(again, id)
 		}
 	}
-	wg.Wait()
-	if extractErr != nil {
-		return rep, extractErr
+	clear(capitals)
+	slices.Sort(again)
+	var chunks []store.ArticleQuery
+	for from := 0; from < len(again); from += 2000 {
+		chunks = append(chunks, store.ArticleQuery{IDs: again[from:min(from+2000, len(again))]})
 	}
-	if storeErr != nil {
-		return rep, storeErr
-	}
-	if err := resolveAndFlush(); err != nil {
+	done = 0
+	err = s.findIn(ctx, r, chunks, workers, func(_ int, a *article.Article) ([]entity.Found, entity.Capitals) {
+		return g.ExtractWith(v, textOf(a)), nil
+	}, func(a *article.Article, links []entity.Link, _ entity.Capitals) {
+		keep(a, links, nil)
+		progress("learned names", done, len(again))
+	})
+	if err != nil {
 		return rep, err
 	}
-	progress("finding", rep.Articles, total)
-	rep.Entities = len(entitiesSeen)
 
 	// Stories, in the order the articles were published: each follows
 	// the earlier article it shares most with, within the window.
-	slices.SortFunc(publics, func(a, b public) int { return a.published.Compare(b.published) })
-	ids := make([]int64, len(publics))
-	for i, p := range publics {
+	ordered := make([]public, 0, len(publics))
+	for _, p := range publics {
+		ordered = append(ordered, p)
+	}
+	slices.SortFunc(ordered, func(a, b public) int {
+		if c := a.published.Compare(b.published); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	ids := make([]int64, len(ordered))
+	for i, p := range ordered {
 		ids[i] = p.id
 	}
 	fixed, err := s.store.Stories(ctx, ids)
@@ -564,8 +553,8 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	storyOf := map[int64]int64{}
 	size := map[int64]int{}
 	var members []store.StoryMember
-	byEntity := map[int64][]int{} // indexes into publics of the articles naming an entity saliently
-	for i, p := range publics {
+	byEntity := map[int64][]int{} // indexes into ordered of the articles naming an entity saliently
+	for i, p := range ordered {
 		story := p.id
 		if m, ok := fixed[p.id]; ok && m.Fixed {
 			story = m.StoryID
@@ -574,17 +563,17 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 			seen := map[int]bool{}
 			for _, l := range p.links {
 				for _, j := range byEntity[l.EntityID] {
-					if seen[j] || p.published.Sub(publics[j].published) > storyWindow {
+					if seen[j] || p.published.Sub(ordered[j].published) > storyWindow {
 						continue
 					}
 					seen[j] = true
-					if score := entity.SameStory(p.links, publics[j].links); score > bestScore {
+					if score := entity.SameStory(p.links, ordered[j].links); score > bestScore {
 						best, bestScore = j, score
 					}
 				}
 			}
 			if best >= 0 {
-				story = storyOf[publics[best].id]
+				story = storyOf[ordered[best].id]
 			}
 			members = append(members, store.StoryMember{ArticleID: p.id, StoryID: story})
 		}
@@ -604,6 +593,7 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 			rep.Stories++
 		}
 	}
+	rep.Links, rep.Entities = r.counted()
 	if rep.Removed, err = s.store.DeleteUnusedEntities(ctx); err != nil {
 		return rep, err
 	}
@@ -611,10 +601,95 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	return rep, nil
 }
 
-// parallelArticles walks every article, handing each to one of workers
-// goroutines (fn's w says which), and calls each (when not nil) on the
-// walking goroutine as an article is handed over.
-func (s *Service) parallelArticles(ctx context.Context, workers int, fn func(w int, a *article.Article) error, each func()) error {
+// public is what the story grouping needs of a public article.
+type public struct {
+	id        int64
+	published time.Time
+	links     []entity.Link // the salient ones
+}
+
+// findIn finds the entities of the articles of the queries with extract
+// (on workers goroutines; w says which), stores them rebuildBatch
+// articles at a time, and calls stored with each article (its body
+// dropped) and its links.
+func (s *Service) findIn(ctx context.Context, r *resolver, queries []store.ArticleQuery, workers int,
+	extract func(w int, a *article.Article) ([]entity.Found, entity.Capitals),
+	stored func(a *article.Article, links []entity.Link, caps entity.Capitals)) error {
+	type result struct {
+		a     *article.Article
+		found []entity.Found
+		caps  entity.Capitals
+	}
+	results := make(chan result, 4*workers)
+	var extractErr error
+	go func() {
+		defer close(results)
+		for _, q := range queries {
+			err := s.parallelArticles(ctx, q, workers, func(w int, a *article.Article) error {
+				found, caps := extract(w, a)
+				a.Body = "" // what is kept of it is the rest
+				select {
+				case results <- result{a, found, caps}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			if err != nil {
+				extractErr = err
+				return
+			}
+		}
+	}()
+	var pending []result
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		afs := make([]articleFound, len(pending))
+		for i, p := range pending {
+			afs[i] = articleFound{p.a.ID, p.found}
+		}
+		resolved, err := r.resolve(ctx, afs)
+		if err != nil {
+			return err
+		}
+		batch := make([]store.ArticleLinks, len(pending))
+		for i, p := range pending {
+			batch[i] = store.ArticleLinks{ArticleID: p.a.ID, Links: resolved[i]}
+		}
+		if err := s.store.SetArticleEntities(ctx, batch); err != nil {
+			return err
+		}
+		for i, p := range pending {
+			r.count(p.a.ID, resolved[i])
+			stored(p.a, resolved[i], p.caps)
+		}
+		pending = pending[:0]
+		return nil
+	}
+	var storeErr error
+	for res := range results {
+		if storeErr != nil {
+			continue // drain, so the workers end
+		}
+		pending = append(pending, res)
+		if len(pending) >= rebuildBatch {
+			storeErr = flush()
+		}
+	}
+	if extractErr != nil {
+		return extractErr
+	}
+	if storeErr != nil {
+		return storeErr
+	}
+	return flush()
+}
+
+// parallelArticles walks the articles of q, handing each to one of
+// workers goroutines (fn's w says which).
+func (s *Service) parallelArticles(ctx context.Context, q store.ArticleQuery, workers int, fn func(w int, a *article.Article) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	queue := make(chan *article.Article, 2*workers)
@@ -635,16 +710,13 @@ func (s *Service) parallelArticles(ctx context.Context, workers int, fn func(w i
 			}
 		}()
 	}
-	err := s.store.EachArticle(ctx, store.ArticleQuery{}, func(a *article.Article) error {
+	err := s.store.EachArticle(ctx, q, func(a *article.Article) error {
 		select {
 		case queue <- a:
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if each != nil {
-			each()
-		}
-		return nil
 	})
 	close(queue)
 	wg.Wait()

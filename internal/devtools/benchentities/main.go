@@ -23,6 +23,7 @@ import (
 	"github.com/datelinehq/dateline/internal/linking/linkingtest"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 )
 
 func main() {
@@ -32,8 +33,9 @@ func main() {
 	backend := flag.String("backend", "sqlite", "sqlite or postgres")
 	pg := flag.String("postgres", os.Getenv("DATELINE_TEST_POSTGRES"), "the PostgreSQL database to measure in a schema of its own")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the rebuild to this file")
+	keep := flag.Bool("keep", false, "keep the archive (benchentities_N in the temporary directory or as a PostgreSQL schema) and rebuild a kept one again without storing it")
 	flag.Parse()
-	if err := run(context.Background(), *backend, *pg, *n, *words, *saves, *cpuprofile); err != nil {
+	if err := run(context.Background(), *backend, *pg, *n, *words, *saves, *cpuprofile, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "benchentities:", err)
 		os.Exit(1)
 	}
@@ -50,19 +52,31 @@ var (
 		"Federal Statistics Office", "Northern Farmers Party"}
 )
 
-func run(ctx context.Context, backend, pg string, n, words, saves int, cpuprofile string) error {
+func run(ctx context.Context, backend, pg string, n, words, saves int, cpuprofile string, keep bool) error {
 	archive := linkingtest.NewArchive(words, 1)
 	now := archive.Doc(n - 1).Published.Add(time.Hour)
-	s, err := devstore.Open(ctx, backend, pg, fmt.Sprintf("benchentities_%d", n), now)
+	open := devstore.Open
+	if keep {
+		open = devstore.Keep
+	}
+	s, err := open(ctx, backend, pg, fmt.Sprintf("benchentities_%d", n), now)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	news := newsroom.New(s, render.New(), func() time.Time { return now }, nil)
+	held, err := s.CountArticles(ctx, store.ArticleQuery{})
+	if err != nil {
+		return err
+	}
+	if held != 0 && held != n {
+		return fmt.Errorf("the kept archive holds %d articles, not %d: remove it", held, n)
+	}
+	kept := held == n
 
 	start := time.Now()
 	const batch = 500
-	for first := 0; first < n; first += batch {
+	for first := 0; first < n && !kept; first += batch {
 		var ws []newsroom.ImportWrite
 		for i := first; i < min(first+batch, n); i++ {
 			ws = append(ws, newsroom.ImportWrite{Article: withNames(archive, i)})
@@ -78,8 +92,12 @@ func run(ctx context.Context, backend, pg string, n, words, saves int, cpuprofil
 		}
 		fmt.Fprintf(os.Stderr, "\rstored %d/%d", min(first+batch, n), n)
 	}
-	fmt.Fprintln(os.Stderr)
 	stored := time.Since(start)
+	if kept {
+		fmt.Println("kept archive    stored by an earlier run: the rebuild finds the entities it stored again")
+	} else {
+		fmt.Fprintln(os.Stderr)
+	}
 
 	var rss0 runtime.MemStats
 	runtime.ReadMemStats(&rss0)

@@ -321,6 +321,16 @@ func (s *Store) SetArticleEntities(ctx context.Context, batch []store.ArticleLin
 			return err
 		}
 		var stmts []Statement
+		// New links go in many to a statement: a rebuild writes hundreds
+		// of thousands, and SQLite parses each statement anew.
+		var values []string
+		var args []any
+		insert := func() {
+			if len(values) > 0 {
+				stmts = append(stmts, Statement{SQL: `INSERT INTO article_entities (article_id, entity_id, salience, mentions) VALUES ` + strings.Join(values, ", "), Args: args})
+				values, args = nil, nil
+			}
+		}
 		for _, b := range batch {
 			for _, l := range b.Links {
 				k := [2]int64{b.ArticleID, l.EntityID}
@@ -329,14 +339,19 @@ func (s *Store) SetArticleEntities(ctx context.Context, batch []store.ArticleLin
 				delete(have, k)
 				switch {
 				case !ok:
-					stmts = append(stmts, Statement{SQL: `INSERT INTO article_entities (article_id, entity_id, salience, mentions) VALUES ($1, $2, $3, $4)`,
-						Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
+					n := len(args)
+					values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4))
+					args = append(args, b.ArticleID, l.EntityID, l.Salience, ms)
+					if len(values) == 250 {
+						insert()
+					}
 				case old.salience != l.Salience || old.mentions != ms:
 					stmts = append(stmts, Statement{SQL: `UPDATE article_entities SET salience = $3, mentions = $4 WHERE article_id = $1 AND entity_id = $2`,
 						Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
 				}
 			}
 		}
+		insert()
 		for k := range have {
 			stmts = append(stmts, Statement{SQL: `DELETE FROM article_entities WHERE article_id = $1 AND entity_id = $2`, Args: []any{k[0], k[1]}})
 		}

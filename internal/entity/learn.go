@@ -71,9 +71,19 @@ func (g *Gazetteer) Learn(texts []Text) *Vocabulary {
 }
 
 // Read learns from one article's text.
-func (l *Learner) Read(text Text) { l.readTokens(text, tokenizeText(text)) }
+func (l *Learner) Read(text Text) {
+	tt := tokenizeText(text)
+	// The people and organisations the rules find (places, the costly
+	// part of extraction, teach nothing here).
+	names := newCollector()
+	l.g.collectNames(names, text, tt, nil)
+	l.readTokens(text, tt, names.found())
+}
 
-func (l *Learner) readTokens(text Text, tt textTokens) {
+// readTokens learns from a text's tokens and from what was found in it:
+// the people and organisations the rules found (found may hold what a
+// vocabulary found too, which it knows already, and places).
+func (l *Learner) readTokens(text Text, tt textTokens, found []Found) {
 	g := l.g
 	seen := map[string]bool{}
 	note := func(kind Kind, name string) {
@@ -88,11 +98,7 @@ func (l *Learner) readTokens(text Text, tt textTokens) {
 			c.articles++
 		}
 	}
-	// The people and organisations the rules find (places, the costly
-	// part of extraction, teach nothing here).
-	names := newCollector()
-	g.collectNames(names, text, tt, nil)
-	for _, f := range names.found() {
+	for _, f := range found {
 		// Named in full with the marks of its kind: learned at once (the
 		// count makes it a name again and again). Initials alone teach
 		// nothing: the rule that found them finds them anywhere.
@@ -263,10 +269,11 @@ func (g *Gazetteer) ExtractWith(v *Vocabulary, text Text) []Found {
 	return g.extractWith(v, text, tokenizeText(text))
 }
 
-// Capitals are the words a text writes with a capital, each once, as
-// hashes of their folded form: what it takes to know, after a text was
-// read, whether names learned since may be in it.
-type Capitals []uint64
+// Capitals are what it takes to know, after a text was read, whether
+// names learned since may be in it: the hashes of the words it writes
+// with a capital and of the pairs of them in a row, and of the names it
+// was found to name.
+type Capitals struct{ seqs, found []uint64 }
 
 // capitalSeed hashes every text's capitals alike.
 var capitalSeed = maphash.MakeSeed()
@@ -278,44 +285,65 @@ func hashWord(folded string) uint64 { return maphash.String(capitalSeed, folded)
 // and returns the text's capitals.
 func (g *Gazetteer) Analyze(v *Vocabulary, text Text, l *Learner) ([]Found, Capitals) {
 	tt := tokenizeText(text)
+	found := g.extractWith(v, text, tt)
 	if l != nil {
-		l.readTokens(text, tt)
+		l.readTokens(text, tt, found)
 	}
 	var caps Capitals
 	for _, toks := range [][]token{tt.title, tt.standfirst, tt.body} {
-		for _, t := range toks {
-			if t.capital || t.allCaps {
-				caps = append(caps, hashWord(t.folded))
+		for i, t := range toks {
+			if !t.capital && !t.allCaps {
+				continue
+			}
+			caps.seqs = append(caps.seqs, hashWord(t.folded))
+			if i+1 < len(toks) && (toks[i+1].capital || toks[i+1].allCaps) && !toks[i+1].sentence {
+				caps.seqs = append(caps.seqs, hashWord(t.folded+" "+toks[i+1].folded))
 			}
 		}
 	}
-	slices.Sort(caps)
-	return g.extractWith(v, text, tt), slices.Compact(caps)
+	for _, f := range found {
+		caps.found = append(caps.found, hashWord(strings.Join(words(f.Name), " ")))
+	}
+	slices.Sort(caps.seqs)
+	slices.Sort(caps.found)
+	caps.seqs, caps.found = slices.Compact(caps.seqs), slices.Compact(caps.found)
+	return found, caps
 }
 
-// Holds reports whether the text wrote with a capital one of words (see
-// Vocabulary.FirstWordsNotIn).
-func (c Capitals) Holds(words map[uint64]bool) bool {
-	for _, h := range c {
-		if words[h] {
-			return true
+// NewNames are names a vocabulary holds and another does not, by the
+// hash of how a text begins them (their first two words, or their one
+// word or initials), each with the hashes of the names begun so.
+type NewNames map[uint64][]uint64
+
+// Holds reports whether the text may write one of the names without
+// having been found to name it: it then finds more with them.
+func (c Capitals) Holds(names NewNames) bool {
+	for _, h := range c.seqs {
+		for _, name := range names[h] {
+			if _, found := slices.BinarySearch(c.found, name); !found {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// FirstWordsNotIn returns the first words (and initials) of the names v
-// holds that known does not, as Capitals hashes: a text whose capitals
-// hold none of them finds the same with v as with known.
-func (v *Vocabulary) FirstWordsNotIn(known *Vocabulary) map[uint64]bool {
+// NamesNotIn returns the names v holds that known does not.
+func (v *Vocabulary) NamesNotIn(known *Vocabulary) NewNames {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	out := map[uint64]bool{}
-	for first, ls := range v.names {
+	out := NewNames{}
+	for _, ls := range v.names {
 		for _, l := range ls {
-			if !known.holds(l) {
-				out[hashWord(first)] = true
+			if known.holds(l) {
+				continue
 			}
+			begin := l.words[0]
+			if len(l.words) > 1 {
+				begin += " " + l.words[1]
+			}
+			h := hashWord(begin)
+			out[h] = append(out[h], hashWord(strings.Join(words(l.name), " ")))
 		}
 	}
 	return out

@@ -476,9 +476,9 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	capitals := map[int64]entity.Capitals{}
 	now := s.now()
 	done := 0
-	keep := func(a *article.Article, links []entity.Link, caps entity.Capitals) {
+	keep := func(a *article.Article, links []entity.Link, caps *entity.Capitals) {
 		if caps != nil {
-			capitals[a.ID] = caps
+			capitals[a.ID] = *caps
 		}
 		if a.IsPublic(now) && !a.Kind.IsPage() {
 			publics[a.ID] = public{a.ID, a.PublishedAt, entity.Salient(links)}
@@ -490,7 +490,7 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	err = s.findIn(ctx, r, []store.ArticleQuery{{}}, workers, func(w int, a *article.Article) ([]entity.Found, entity.Capitals) {
 		return g.Analyze(known, textOf(a), learners[w])
 	}, func(a *article.Article, links []entity.Link, caps entity.Capitals) {
-		keep(a, links, caps)
+		keep(a, links, &caps)
 		progress("finding", done, total)
 	})
 	if err != nil {
@@ -506,7 +506,7 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	}
 
 	// Pass 2: the articles that may write a name learned in pass 1.
-	learned := v.FirstWordsNotIn(known)
+	learned := v.NamesNotIn(known)
 	var again []int64
 	for id, caps := range capitals {
 		if caps.Holds(learned) {
@@ -521,7 +521,7 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 	}
 	done = 0
 	err = s.findIn(ctx, r, chunks, workers, func(_ int, a *article.Article) ([]entity.Found, entity.Capitals) {
-		return g.ExtractWith(v, textOf(a)), nil
+		return g.ExtractWith(v, textOf(a)), entity.Capitals{}
 	}, func(a *article.Article, links []entity.Link, _ entity.Capitals) {
 		keep(a, links, nil)
 		progress("learned names", done, len(again))
@@ -562,8 +562,15 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 			best, bestScore := -1, 0.0
 			seen := map[int]bool{}
 			for _, l := range p.links {
-				for _, j := range byEntity[l.EntityID] {
-					if seen[j] || p.published.Sub(ordered[j].published) > storyWindow {
+				// Newest first, up to the window: a country's list holds
+				// most of the archive.
+				list := byEntity[l.EntityID]
+				for k := len(list) - 1; k >= 0; k-- {
+					j := list[k]
+					if p.published.Sub(ordered[j].published) > storyWindow {
+						break
+					}
+					if seen[j] {
 						continue
 					}
 					seen[j] = true

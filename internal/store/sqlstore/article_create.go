@@ -316,7 +316,8 @@ func (s *Store) requestLinksSQL() string {
 // backend that prepares them ahead.
 func (s *Store) HotWrites() []string {
 	return []string{s.insertArticleSQL(), s.upsertAuthor(&article.Author{}).SQL, s.upsertTagsSQL(),
-		s.tagArticleSQL("tags"), s.requestLinksSQL(), searchTagsSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL}
+		s.tagArticleSQL("tags"), s.requestLinksSQL(), searchTagsSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
+		s.insertEntitySQL(), insertAliasSQL, updateLinkSQL, deleteLinkSQL, setStorySQL}
 }
 
 // RunEach runs a pipeline's statements one after the other on c; see

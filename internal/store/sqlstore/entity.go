@@ -59,13 +59,9 @@ func (s *Store) createEntities(ctx context.Context, es []*entity.Entity, aliases
 		stmts := make([]Statement, 0, 2*len(es))
 		for i, e := range es {
 			// Each alias names the ID its entity was just given.
-			stmts = append(stmts, Statement{SQL: `
-				INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
-				VALUES (` + s.db.NewID("entities") + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-				RETURNING id`, Args: []any{e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)},
+			stmts = append(stmts, Statement{SQL: s.insertEntitySQL(), Args: []any{e.Slug, e.Kind, e.Name, e.Initials, e.Country, e.Description, e.Banned, e.Edited, s.db.Time(now)},
 				Row: func(row Row) error { return row.Scan(&e.ID) }},
-				Statement{SQL: `INSERT INTO entity_names (key, entity_id, name) SELECT $1, MAX(id), $2 FROM entities WHERE slug = $3`,
-					Args: []any{aliases[i].Key, aliases[i].Name, e.Slug}})
+				Statement{SQL: insertAliasSQL, Args: []any{aliases[i].Key, aliases[i].Name, e.Slug}})
 		}
 		return tx.Pipeline(ctx, stmts)
 	})
@@ -82,6 +78,28 @@ func (s *Store) createEntities(ctx context.Context, es []*entity.Entity, aliases
 	}
 	return err
 }
+
+// insertEntitySQL stores a new entity and returns its ID; insertAliasSQL
+// gives the entity of a slug an alias. Both are among the statements
+// prepared at once (HotWrites): a rebuild runs them for every new entity.
+func (s *Store) insertEntitySQL() string {
+	return `
+		INSERT INTO entities (id, slug, kind, name, initials, country, description, banned, edited, created_at, updated_at)
+		VALUES (` + s.db.NewID("entities") + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		RETURNING id`
+}
+
+const insertAliasSQL = `INSERT INTO entity_names (key, entity_id, name) SELECT $1, id, $2 FROM entities WHERE slug = $3`
+
+// The statements that write an article's links and stories one by one.
+const (
+	updateLinkSQL = `UPDATE article_entities SET salience = $3, mentions = $4 WHERE article_id = $1 AND entity_id = $2`
+	deleteLinkSQL = `DELETE FROM article_entities WHERE article_id = $1 AND entity_id = $2`
+	setStorySQL   = `
+		INSERT INTO article_stories (article_id, story_id, fixed) VALUES ($1, $2, $3)
+		ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, fixed = excluded.fixed
+		WHERE article_stories.story_id <> excluded.story_id OR article_stories.fixed <> excluded.fixed`
+)
 
 // UpdateEntity stores what editors change of an entity; see
 // store.EntityStore.
@@ -346,14 +364,13 @@ func (s *Store) SetArticleEntities(ctx context.Context, batch []store.ArticleLin
 						insert()
 					}
 				case old.salience != l.Salience || old.mentions != ms:
-					stmts = append(stmts, Statement{SQL: `UPDATE article_entities SET salience = $3, mentions = $4 WHERE article_id = $1 AND entity_id = $2`,
-						Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
+					stmts = append(stmts, Statement{SQL: updateLinkSQL, Args: []any{b.ArticleID, l.EntityID, l.Salience, ms}})
 				}
 			}
 		}
 		insert()
 		for k := range have {
-			stmts = append(stmts, Statement{SQL: `DELETE FROM article_entities WHERE article_id = $1 AND entity_id = $2`, Args: []any{k[0], k[1]}})
+			stmts = append(stmts, Statement{SQL: deleteLinkSQL, Args: []any{k[0], k[1]}})
 		}
 		return tx.Pipeline(ctx, stmts)
 	})
@@ -397,11 +414,13 @@ func (s *Store) EntityLinks(ctx context.Context, entityIDs []int64, from, to tim
 	if len(entityIDs) == 0 {
 		return nil, nil
 	}
+	// Read from the articles of the window (few) to their links, not
+	// from the entities' links (a country's are most of the archive).
 	return list(ctx, s.db.Reader(), `
 		SELECT ae.article_id, ae.entity_id, ae.salience
-		FROM article_entities ae
-		JOIN articles a ON a.id = ae.article_id
-		WHERE `+s.db.In("ae.entity_id", "$1")+`
+		FROM articles a
+		CROSS JOIN article_entities ae
+		WHERE ae.article_id = a.id AND `+s.db.In("ae.entity_id", "$1")+`
 			AND a.status IN ('published', 'scheduled') AND a.published_at >= $2 AND a.published_at <= $3
 		ORDER BY ae.article_id, ae.entity_id`, []any{s.db.Int64s(entityIDs), s.db.Time(from), s.db.Time(to)},
 		func(row Row, l *entity.Link) error { return row.Scan(&l.ArticleID, &l.EntityID, &l.Salience) })
@@ -441,11 +460,7 @@ func (s *Store) SetStories(ctx context.Context, stories []store.StoryMember) (er
 	defer s.wrap(&err, "SetStories(%d articles)", len(stories))
 	stmts := make([]Statement, len(stories))
 	for i, m := range stories {
-		stmts[i] = Statement{SQL: `
-			INSERT INTO article_stories (article_id, story_id, fixed) VALUES ($1, $2, $3)
-			ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, fixed = excluded.fixed
-			WHERE article_stories.story_id <> excluded.story_id OR article_stories.fixed <> excluded.fixed`,
-			Args: []any{m.ArticleID, m.StoryID, m.Fixed}}
+		stmts[i] = Statement{SQL: setStorySQL, Args: []any{m.ArticleID, m.StoryID, m.Fixed}}
 	}
 	err = s.db.Transact(ctx, func(tx Conn) error { return tx.Pipeline(ctx, stmts) })
 	if _, kind := s.db.Constraint(err); kind == ForeignKeyViolation {

@@ -103,7 +103,10 @@ type EntityQuery struct {
 	IDs   []int64
 	// Name, when set, keeps the entities whose name or alias holds it
 	// (case-insensitive).
-	Name   string
+	Name string
+	// Initials, when set, keeps the organisations with these initials
+	// ("TTP").
+	Initials string
 	Limit  int // at most this many, when positive
 	Offset int
 }

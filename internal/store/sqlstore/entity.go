@@ -149,6 +149,9 @@ func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.E
 	if len(q.IDs) > 0 {
 		f.conditions = append(f.conditions, s.db.In("e.id", f.arg(s.db.Int64s(q.IDs))))
 	}
+	if q.Initials != "" {
+		f.conditions = append(f.conditions, `e.initials = `+f.arg(q.Initials))
+	}
 	if q.Name != "" {
 		p := f.arg("%" + escapeLike(strings.ToLower(q.Name)) + "%")
 		f.conditions = append(f.conditions, `(LOWER(e.name) LIKE `+p+` ESCAPE '\' OR e.id IN (SELECT n.entity_id FROM entity_names n WHERE LOWER(n.name) LIKE `+p+` ESCAPE '\'))`)

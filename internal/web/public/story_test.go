@@ -84,6 +84,13 @@ func TestReferenceStoryTopicAndTimeline(t *testing.T) {
 	if !strings.Contains(body, "Organisation") {
 		t.Error("the topic page does not say the TTP is an organisation")
 	}
+	// The address by its initials leads there; initials nobody has do not.
+	if resp, _ := ts.get(t, "/topic/ttp/"); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/topic/tehrik-e-taliban-pakistan/" {
+		t.Errorf("GET /topic/ttp/ = %d to %q; want a redirect to the TTP's topic page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := ts.get(t, "/topic/xyz/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /topic/xyz/ = %d; want 404", resp.StatusCode)
+	}
 
 	// The reference article's page: the story so far, its follow-ups
 	// after it, and the TTP linked as a topic.

@@ -2,7 +2,9 @@ package public
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -121,7 +123,7 @@ func (h *Handlers) topic(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	return h.pages.serve(w, r, func() (*cachedPage, error) {
+	err = h.pages.serve(w, r, func() (*cachedPage, error) {
 		ctx := r.Context()
 		now := h.now()
 		e, err := h.topicEntity(ctx, slug, now)
@@ -162,6 +164,30 @@ func (h *Handlers) topic(w http.ResponseWriter, r *http.Request) error {
 		}
 		return built, err
 	}, nil, nil)
+	if errors.Is(err, web.ErrNotFound) && page == 1 {
+		return h.topicByInitials(w, r, slug, err)
+	}
+	return err
+}
+
+// topicByInitials answers /topic/ttp/ with a redirect to the topic page
+// of the one organisation with a page whose initials those are
+// (/topic/tehrik-e-taliban-pakistan/), and otherwise with notFound.
+func (h *Handlers) topicByInitials(w http.ResponseWriter, r *http.Request, slug string, notFound error) error {
+	if len(slug) < 2 || len(slug) > 6 || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return notFound
+	}
+	es, err := h.store.Entities(r.Context(), store.EntityQuery{Kind: entity.Organisation, Initials: strings.ToUpper(slug),
+		PublicAt: h.now(), MinArticles: h.topicMin(), Limit: 2})
+	if err != nil {
+		return err
+	}
+	if len(es) != 1 {
+		return notFound // none, or several: the address names none of them
+	}
+	w.Header().Set("Cache-Control", redirectMaxAge)
+	http.Redirect(w, r, withQuery(urls.Topic(es[0].Slug), r.URL.RawQuery), http.StatusFound)
+	return nil
 }
 
 // relatedTopics links the entities named most often beside e that have

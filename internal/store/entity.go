@@ -107,6 +107,6 @@ type EntityQuery struct {
 	// Initials, when set, keeps the organisations with these initials
 	// ("TTP").
 	Initials string
-	Limit  int // at most this many, when positive
-	Offset int
+	Limit    int // at most this many, when positive
+	Offset   int
 }

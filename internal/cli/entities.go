@@ -299,7 +299,7 @@ func entitiesMergeCommand() *command {
 				case errors.As(err, &field):
 					return errors.New(field.Msg)
 				case errors.Is(err, store.ErrNotFound):
-					return notFoundError{reason(err, store.ErrNotFound)}
+					return errors.New(reason(err, store.ErrNotFound)) // it names the slug missing
 				case err != nil:
 					return err
 				}
@@ -321,7 +321,7 @@ func entitiesRebuildCommand() *command {
 			}
 			return withStore(e, fs, func(s store.Store) error {
 				start := time.Now()
-				rep, err := rebuildEntities(e, newsroomOf(e, s))
+				rep, err := rebuildEntities(e, newsroomOf(e, s), e.stdoutIsTerminal)
 				if err != nil {
 					return err
 				}
@@ -333,13 +333,13 @@ func entitiesRebuildCommand() *command {
 	}
 }
 
-// rebuildEntities runs the service's rebuild with a progress bar on a
-// terminal.
-func rebuildEntities(e *env, news *newsroom.Service) (newsroom.RebuildReport, error) {
+// rebuildEntities runs the service's rebuild, with a progress bar when
+// showBar is set (a terminal, not --quiet).
+func rebuildEntities(e *env, news *newsroom.Service, showBar bool) (newsroom.RebuildReport, error) {
 	var bar *progressbar.ProgressBar
 	var barPass string
 	rep, err := news.RebuildEntities(e.ctx, func(pass string, done, total int) {
-		if !e.stdoutIsTerminal {
+		if !showBar {
 			return
 		}
 		if bar == nil || pass != barPass {

@@ -82,7 +82,7 @@ func TestEntitiesCommands(t *testing.T) {
 		{[]string{"entities", "list", "--kind", "planet"}, exitUsage, `"planet": give person, organisation or place`},
 		{[]string{"entities", "show", "no-such-entity"}, exitFail, "no-such-entity"},
 		{[]string{"entities", "merge", "daesh", "daesh"}, exitFail, "name another"},
-		{[]string{"entities", "merge", "daesh", "no-such-entity"}, exitFail, "no-such-entity"},
+		{[]string{"entities", "merge", "daesh", "no-such-entity"}, exitFail, `no entity has the slug "no-such-entity"`},
 		{[]string{"entities", "merge", "daesh"}, exitUsage, "name the entity to merge"},
 	} {
 		out, errOut, code := dateline(t, append(c.args, "--db", db)...)

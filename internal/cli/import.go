@@ -224,7 +224,7 @@ func entitiesAfterImport(e *env, news *newsroom.Service, fl siteImportFlags) err
 		return nil
 	}
 	start := time.Now()
-	rep, err := rebuildEntities(e, news)
+	rep, err := rebuildEntities(e, news, e.stdoutIsTerminal && !fl.quiet)
 	if err != nil {
 		return fmt.Errorf("finding the entities (the articles are in; run dateline entities rebuild): %w", err)
 	}

@@ -75,28 +75,14 @@ func run(ctx context.Context, backend, pg string, n, words, saves int, cpuprofil
 	kept := held == n
 
 	start := time.Now()
-	const batch = 500
-	for first := 0; first < n && !kept; first += batch {
-		var ws []newsroom.ImportWrite
-		for i := first; i < min(first+batch, n); i++ {
-			ws = append(ws, newsroom.ImportWrite{Article: withNames(archive, i)})
-		}
-		errs, err := news.SaveImport(ctx, newsroom.System("benchentities"), ws)
-		if err != nil {
+	if !kept {
+		if err := devstore.SaveArchive(ctx, news, n, "benchentities", func(i int) *article.Article { return withNames(archive, i) }); err != nil {
 			return err
 		}
-		for _, err := range errs {
-			if err != nil {
-				return err
-			}
-		}
-		fmt.Fprintf(os.Stderr, "\rstored %d/%d", min(first+batch, n), n)
 	}
 	stored := time.Since(start)
 	if kept {
 		fmt.Println("kept archive    stored by an earlier run: the rebuild finds the entities it stored again")
-	} else {
-		fmt.Fprintln(os.Stderr)
 	}
 
 	var rss0 runtime.MemStats

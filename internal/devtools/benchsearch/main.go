@@ -155,29 +155,12 @@ func run(ctx context.Context, backend, pg string, n, words, queries int, keep bo
 
 // storeArchive stores the generated articles.
 func storeArchive(ctx context.Context, news *newsroom.Service, archive *linkingtest.Archive, n int) error {
-	const batch = 500
-	for first := 0; first < n; first += batch {
-		var ws []newsroom.ImportWrite
-		for i := first; i < min(first+batch, n); i++ {
-			d := archive.Doc(i)
-			standfirst, _, _ := strings.Cut(d.Text, ". ")
-			ws = append(ws, newsroom.ImportWrite{Article: &article.Article{Kind: article.Story, Slug: d.Slug,
-				Title: d.Title, Description: standfirst + ".", Body: d.Text, Tags: []article.Tag{{Name: d.Tags[0]}},
-				Status: article.Published, PublishedAt: d.Published}})
-		}
-		errs, err := news.SaveImport(ctx, newsroom.System("benchsearch"), ws)
-		if err != nil {
-			return err
-		}
-		for _, err := range errs {
-			if err != nil {
-				return err
-			}
-		}
-		fmt.Fprintf(os.Stderr, "\rstored %d/%d", min(first+batch, n), n)
-	}
-	fmt.Fprintln(os.Stderr)
-	return nil
+	return devstore.SaveArchive(ctx, news, n, "benchsearch", func(i int) *article.Article {
+		d := archive.Doc(i)
+		standfirst, _, _ := strings.Cut(d.Text, ". ")
+		return &article.Article{Kind: article.Story, Slug: d.Slug, Title: d.Title, Description: standfirst + ".", Body: d.Text,
+			Tags: []article.Tag{{Name: d.Tags[0]}}, Status: article.Published, PublishedAt: d.Published}
+	})
 }
 
 type docWords struct{ title, body []string }

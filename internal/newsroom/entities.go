@@ -59,7 +59,7 @@ func (s *Service) vocabulary(ctx context.Context) (*entity.Vocabulary, error) {
 		return s.ents.vocab, nil
 	}
 	v := entity.NewVocabulary()
-	es, err := s.store.Entities(ctx, store.EntityQuery{})
+	es, err := s.store.Entities(ctx, store.EntityQuery{Uncounted: true})
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +151,11 @@ type resolver struct {
 	stored map[int64][]int64
 	// created are the entities it stored.
 	created []*entity.Entity
+	// taken, in a rebuild, holds every slug in use, read once: asking
+	// the database for each batch's candidates costs a look-up in a
+	// table that grows with the archive (and on PostgreSQL, before the
+	// table's first ANALYZE, a scan of it for each candidate).
+	taken map[string]bool
 }
 
 func newResolver(s *Service) *resolver {
@@ -258,13 +263,16 @@ func (r *resolver) createAll(ctx context.Context, keys []string, found map[strin
 	if len(missing) == 0 {
 		return nil
 	}
-	taken := map[string]bool{}
-	existing, err := r.s.store.Entities(ctx, store.EntityQuery{Slugs: candidates})
-	if err != nil {
-		return err
-	}
-	for _, e := range existing {
-		taken[e.Slug] = true
+	taken := r.taken
+	if taken == nil {
+		taken = map[string]bool{}
+		existing, err := r.s.store.Entities(ctx, store.EntityQuery{Slugs: candidates, Uncounted: true})
+		if err != nil {
+			return err
+		}
+		for _, e := range existing {
+			taken[e.Slug] = true
+		}
 	}
 	es := make([]*entity.Entity, 0, len(missing))
 	aliases := make([]entity.Alias, 0, len(missing))
@@ -285,7 +293,7 @@ func (r *resolver) createAll(ctx context.Context, keys []string, found map[strin
 		es = append(es, e)
 		aliases = append(aliases, entity.Alias{Key: k, Name: found[k].Name})
 	}
-	err = r.s.store.CreateEntities(ctx, es, aliases)
+	err := r.s.store.CreateEntities(ctx, es, aliases)
 	switch {
 	case err == nil:
 		for i, e := range es {
@@ -346,6 +354,9 @@ func (r *resolver) create(ctx context.Context, key string, f entity.Found) (int6
 		if err == nil {
 			r.ids[key] = e.ID
 			r.created = append(r.created, e)
+			if r.taken != nil {
+				r.taken[slug] = true
+			}
 			return e.ID, nil
 		}
 		if !errors.Is(err, store.ErrConflict) {
@@ -472,6 +483,14 @@ func (s *Service) RebuildEntities(ctx context.Context, progress func(pass string
 		learners[i] = g.NewLearner()
 	}
 	r := newResolver(s)
+	all, err := s.store.Entities(ctx, store.EntityQuery{Uncounted: true})
+	if err != nil {
+		return rep, err
+	}
+	r.taken = make(map[string]bool, len(all))
+	for _, e := range all {
+		r.taken[e.Slug] = true
+	}
 	publics := map[int64]public{}
 	capitals := map[int64]entity.Capitals{}
 	now := s.now()

@@ -166,7 +166,7 @@ func (s *Service) knownEntities(ctx context.Context, found []entity.Found) (map[
 		}
 		byID[id] = append(byID[id], k)
 	}
-	es, err := s.store.Entities(ctx, store.EntityQuery{IDs: list})
+	es, err := s.store.Entities(ctx, store.EntityQuery{IDs: list, Uncounted: true})
 	if err != nil {
 		return nil, err
 	}

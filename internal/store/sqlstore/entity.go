@@ -135,9 +135,14 @@ func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.E
 	defer s.wrap(&err, "Entities(%+v)", q)
 	f := &filter{}
 	count := `SELECT COUNT(*) FROM article_entities ae WHERE ae.entity_id = e.id`
-	if !q.PublicAt.IsZero() {
+	switch {
+	case q.Uncounted && q.MinArticles <= 0:
+		count = `0`
+	case !q.PublicAt.IsZero():
 		count = `SELECT COUNT(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id
 			WHERE ae.entity_id = e.id AND a.status IN ('published', 'scheduled') AND a.published_at <= ` + f.arg(s.db.Time(q.PublicAt))
+	}
+	if !q.PublicAt.IsZero() {
 		f.conditions = append(f.conditions, `NOT e.banned`)
 	}
 	if q.Kind != "" {

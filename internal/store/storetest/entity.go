@@ -122,6 +122,16 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	if err != nil || len(public) != 2 || public[0].Articles != 2 {
 		t.Errorf("public entities with 2 articles or more: %+v, %v; want the TTP and Pakistan, 2 each", public, err)
 	}
+	// Uncounted: the same entities by name, no counts, unless a minimum
+	// asks for them.
+	uncounted, err := s.Entities(ctx, store.EntityQuery{Uncounted: true})
+	if err != nil || len(uncounted) != 3 || uncounted[0].ID != pakistan.ID || uncounted[2].ID != ttp.ID || uncounted[2].Articles != 0 {
+		t.Errorf("uncounted entities: %+v, %v; want Pakistan, Qatar and the TTP by name, no counts", uncounted, err)
+	}
+	uncounted, err = s.Entities(ctx, store.EntityQuery{Uncounted: true, PublicAt: now(), MinArticles: 2})
+	if err != nil || len(uncounted) != 2 || uncounted[0].Articles != 2 {
+		t.Errorf("uncounted public entities with 2 articles or more: %+v, %v; a minimum counts all the same", uncounted, err)
+	}
 	places, _ := s.Entities(ctx, store.EntityQuery{Kind: entity.PlaceKind})
 	byName, _ := s.Entities(ctx, store.EntityQuery{Name: "taliban"})
 	if len(places) != 2 || len(byName) != 1 || byName[0].ID != ttp.ID {

@@ -263,15 +263,7 @@ func (g *Gazetteer) scan(s string) []match { return g.scanTokens(tokenize(s)) }
 
 // scanTokens finds the place names in a text's tokens.
 func (g *Gazetteer) scanTokens(toks []token) []match {
-	// A single-word name written in lower case anywhere in the text is
-	// a common word there ("turkey", "reading"): written with a capital
-	// at a sentence's start, it is that word.
-	lower := map[string]bool{}
-	for _, t := range toks {
-		if !t.capital && !t.allCaps {
-			lower[t.folded] = true
-		}
-	}
+	lower := lowerWords{toks: toks}
 	var out []match
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -292,7 +284,7 @@ func (g *Gazetteer) scanTokens(toks []token) []match {
 		if !last.capital && !last.allCaps {
 			continue
 		}
-		if !t.allCaps && !g.plausible(toks, i, n, e, lower) {
+		if !t.allCaps && !g.plausible(toks, i, n, e, &lower) {
 			continue
 		}
 		// Capitals tell nothing in a line written in them: a word that
@@ -352,7 +344,7 @@ func (g *Gazetteer) longest(toks []token, i int) (nameEntry, int, bool) {
 
 // plausible applies the rules of context to a name found in mixed-case
 // text at toks[i:i+n].
-func (g *Gazetteer) plausible(toks []token, i, n int, e nameEntry, lower map[string]bool) bool {
+func (g *Gazetteer) plausible(toks []token, i, n int, e nameEntry, lower *lowerWords) bool {
 	t := toks[i]
 	// Part of a longer name: "New Jersey" is not Jersey, "Jordan
 	// Henderson" not Jordan, "Pakistan Tehreek-e-Insaf" not Pakistan.
@@ -366,7 +358,7 @@ func (g *Gazetteer) plausible(toks []token, i, n int, e nameEntry, lower map[str
 			return false
 		}
 	}
-	if n == 1 && lower[t.folded] && t.sentence {
+	if n == 1 && t.sentence && lower.has(t.folded) {
 		return false // "Turkey prices rose" where the text has "turkey"
 	}
 	// A city at a sentence's start may be a word or a person's name
@@ -376,6 +368,39 @@ func (g *Gazetteer) plausible(toks []token, i, n int, e nameEntry, lower map[str
 		return false
 	}
 	return true
+}
+
+// lowerWords tells whether a text writes a word in lower case. A
+// single-word name written so anywhere in the text is a common word there
+// ("turkey", "reading"): written with a capital at a sentence's start, it
+// is that word. Few words are asked about, so each is looked for in the
+// tokens (a word of another length costs a comparison of lengths) rather
+// than every token put in a set.
+type lowerWords struct {
+	toks  []token
+	asked []lowerWord
+}
+
+type lowerWord struct {
+	word  string
+	lower bool
+}
+
+func (l *lowerWords) has(w string) bool {
+	for _, a := range l.asked {
+		if a.word == w {
+			return a.lower
+		}
+	}
+	lower := false
+	for _, t := range l.toks {
+		if t.folded == w && !t.capital && !t.allCaps {
+			lower = true
+			break
+		}
+	}
+	l.asked = append(l.asked, lowerWord{w, lower})
+	return lower
 }
 
 // isTitleWord reports whether w (folded) is a word of offices and bodies

@@ -112,7 +112,9 @@ func (l *Learner) readTokens(text Text, tt textTokens, found []Found) {
 	}{{text.Title, tt.title}, {text.Standfirst, tt.standfirst}, {text.Body, tt.body}} {
 		s, toks := field.s, field.toks
 		for _, t := range toks {
-			if !t.capital && !t.allCaps {
+			// Looked up before it is set: most words were seen before,
+			// and a look-up costs less than a write.
+			if !t.capital && !t.allCaps && !l.lowered[t.folded] {
 				l.lowered[t.folded] = true
 			}
 		}

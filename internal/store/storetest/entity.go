@@ -122,6 +122,16 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	if err != nil || len(public) != 2 || public[0].Articles != 2 {
 		t.Errorf("public entities with 2 articles or more: %+v, %v; want the TTP and Pakistan, 2 each", public, err)
 	}
+	// A few entities, by ID or slug, are counted one by one: the same
+	// counts.
+	byID, err := s.Entities(ctx, store.EntityQuery{IDs: []int64{ttp.ID, qatar.ID}})
+	if err != nil || len(byID) != 2 || byID[0].ID != ttp.ID || byID[0].Articles != 3 || byID[1].Articles != 0 {
+		t.Errorf("entities by ID: %+v, %v; want the TTP (3), Qatar (0)", byID, err)
+	}
+	bySlug, err := s.Entities(ctx, store.EntityQuery{Slugs: []string{ttp.Slug}, PublicAt: now(), MinArticles: 2})
+	if err != nil || len(bySlug) != 1 || bySlug[0].Articles != 2 {
+		t.Errorf("public entity by slug: %+v, %v; want the TTP with its 2 public articles", bySlug, err)
+	}
 	// Uncounted: the same entities by name, no counts, unless a minimum
 	// asks for them.
 	uncounted, err := s.Entities(ctx, store.EntityQuery{Uncounted: true})

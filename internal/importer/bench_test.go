@@ -3,7 +3,6 @@
 package importer
 
 import (
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -113,21 +112,9 @@ func benchmarkImport(b *testing.B, open func(b *testing.B) store.Store) {
 
 func BenchmarkImportMarkdownSQLite(b *testing.B) {
 	benchmarkImport(b, func(b *testing.B) store.Store {
-		path := filepath.Join(b.TempDir(), "bench.db")
-		s, err := sqlite.Open(ctx, path, store.Options{Now: time.Now})
+		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Now: time.Now})
 		if err != nil {
 			b.Fatal(err)
-		}
-		if os.Getenv("NOFTS") != "" {
-			s.Close()
-			db, _ := sql.Open("sqlite", path)
-			for _, t := range []string{"article_search_insert", "article_search_head_insert", "article_search_update", "article_search_head_update"} {
-				if _, err := db.Exec("DROP TRIGGER " + t); err != nil {
-					b.Fatal(err)
-				}
-			}
-			db.Close()
-			s, _ = sqlite.Open(ctx, path, store.Options{Now: time.Now})
 		}
 		return s
 	})

@@ -108,10 +108,10 @@ type EntityQuery struct {
 	// ("TTP").
 	Initials string
 	// Uncounted leaves each entity's Articles zero, and lists by name,
-	// instead of counting its links: a lookup that needs only the entities (is a slug taken,
-	// what names does the site know) would otherwise count every link
-	// of a common entity, which grows with the archive. MinArticles
-	// counts all the same.
+	// instead of counting its links: a look-up that needs only the
+	// entities (is a slug taken, what names does the site know) would
+	// otherwise count every link of a common entity, which grows with
+	// the archive. MinArticles counts all the same.
 	Uncounted bool
 	Limit     int // at most this many, when positive
 	Offset    int

@@ -325,12 +325,20 @@ func entitiesRebuildCommand() *command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "%d articles read in %v: %d entities named %d times, %d stories of several articles; %d entities no article names any more removed\n",
-					rep.Articles, time.Since(start).Round(time.Millisecond), rep.Entities, rep.Links, rep.Stories, rep.Removed)
+				fmt.Fprintln(e.stdout, rebuildSummary(rep, time.Since(start)))
 				return nil
 			})
 		},
 	}
+}
+
+// rebuildSummary is the line that tells what a rebuild of the entities
+// found, after the command or an import.
+func rebuildSummary(rep newsroom.RebuildReport, took time.Duration) string {
+	return fmt.Sprintf("%d %s read in %v: %d %s named %d %s, %d %s of several articles; %d %s no article names any more removed",
+		rep.Articles, pluralize(rep.Articles, "article", "articles"), took.Round(time.Millisecond),
+		rep.Entities, pluralize(rep.Entities, "entity", "entities"), rep.Links, pluralize(rep.Links, "time", "times"),
+		rep.Stories, pluralize(rep.Stories, "story", "stories"), rep.Removed, pluralize(rep.Removed, "entity", "entities"))
 }
 
 // rebuildEntities runs the service's rebuild, with a progress bar when

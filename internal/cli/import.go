@@ -232,8 +232,7 @@ func entitiesAfterImport(e *env, news *newsroom.Service, fl siteImportFlags) err
 	if fl.json {
 		out = e.stderr // stdout holds the JSON report
 	}
-	fmt.Fprintf(out, "entities: %d named in %d articles, %d stories of several articles (%v)\n",
-		rep.Entities, rep.Articles, rep.Stories, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintln(out, "entities:", rebuildSummary(rep, time.Since(start)))
 	return nil
 }
 

@@ -50,6 +50,12 @@ func Topic(id int64) string { return "topic-" + strconv.FormatInt(id, 10) }
 // them.
 func Entity(id int64) string { return "entity-" + strconv.FormatInt(id, 10) }
 
+// OfEntity reports whether key is a topic's or an entity's: the change
+// behind it may give an entity a topic page or take it away.
+func OfEntity(key string) bool {
+	return strings.HasPrefix(key, "topic-") || strings.HasPrefix(key, "entity-")
+}
+
 // Story is the key of the pages of a story's articles, which list the
 // story so far.
 func Story(id int64) string { return "story-" + strconv.FormatInt(id, 10) }

@@ -109,9 +109,11 @@ type EntityQuery struct {
 	Initials string
 	// Uncounted leaves each entity's Articles zero, and lists by name,
 	// instead of counting its links: a look-up that needs only the
-	// entities (is a slug taken, what names does the site know) would
-	// otherwise count every link of a common entity, which grows with
-	// the archive. MinArticles counts all the same.
+	// entities (is a slug taken, what names does the site know, which
+	// have a topic page) would otherwise count every link of a common
+	// entity, which grows with the archive. MinArticles still keeps only
+	// the entities that reach it; for a few (by slug, ID or initials) it
+	// reads no more than that many links of each.
 	Uncounted bool
 	Limit     int // at most this many, when positive
 	Offset    int

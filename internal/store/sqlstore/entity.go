@@ -172,16 +172,30 @@ func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.E
 	// statistics (a table never analysed) it read every public article
 	// for each entity (100,000 articles: minutes, against half a second
 	// grouped).
-	from := `(SELECT ` + entityColumns + `, (SELECT COUNT(*) FROM ` + links + ` WHERE ` + linked + `) AS n FROM entities e` + f.where() + `)`
+	few := len(q.Slugs) > 0 || len(q.IDs) > 0 || q.Initials != ""
+	having := ""
+	var from string
 	switch {
-	case !counted:
+	case q.Uncounted:
+		if q.MinArticles > 0 {
+			// Whether a few entities reach the minimum reads that many
+			// links of each, not every link of a common entity: an
+			// article page asks it of each entity it names.
+			enough := f.arg(q.MinArticles)
+			reach := `(SELECT COUNT(*) FROM (SELECT 1 FROM ` + links + ` WHERE ` + linked + ` LIMIT ` + enough + `) l) >= ` + enough
+			if !few {
+				reach = `e.id IN (SELECT ae.entity_id FROM ` + links + grouped + ` GROUP BY ae.entity_id HAVING COUNT(*) >= ` + enough + `)`
+			}
+			f.conditions = append(f.conditions, reach)
+		}
 		from = `(SELECT ` + entityColumns + `, 0 AS n FROM entities e` + f.where() + `)`
-	case len(q.Slugs) == 0 && len(q.IDs) == 0 && q.Initials == "":
+	case few:
+		from = `(SELECT ` + entityColumns + `, (SELECT COUNT(*) FROM ` + links + ` WHERE ` + linked + `) AS n FROM entities e` + f.where() + `)`
+	default:
 		from = `(SELECT ` + entityColumns + `, COALESCE(c.n, 0) AS n FROM entities e
 			LEFT JOIN (SELECT ae.entity_id, COUNT(*) AS n FROM ` + links + grouped + ` GROUP BY ae.entity_id) c ON c.entity_id = e.id` + f.where() + `)`
 	}
-	having := ""
-	if q.MinArticles > 0 {
+	if q.MinArticles > 0 && !q.Uncounted {
 		having = ` WHERE n >= ` + f.arg(q.MinArticles)
 	}
 	query := `SELECT * FROM ` + from + ` e` + having + `
@@ -457,10 +471,12 @@ func (s *Store) EntityLinks(ctx context.Context, entityIDs []int64, from, to tim
 // store.EntityStore.
 func (s *Store) RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, limit int) (_ []entity.Entity, err error) {
 	defer s.wrap(&err, "RelatedEntities(%d)", entityID)
+	// The articles' status and time are read through the index that
+	// holds them (on SQLite the row holds them after the body).
 	return list(ctx, s.db.Reader(), `
 		SELECT `+entityColumns+`, COUNT(*) AS n
 		FROM article_entities mine
-		JOIN articles a ON a.id = mine.article_id
+		JOIN `+s.db.ArticlesByID()+` ON a.id = mine.article_id
 		JOIN article_entities ae ON ae.article_id = mine.article_id AND ae.entity_id <> mine.entity_id
 		JOIN entities e ON e.id = ae.entity_id
 		WHERE mine.entity_id = $1 AND NOT e.banned

@@ -132,15 +132,30 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	if err != nil || len(bySlug) != 1 || bySlug[0].Articles != 2 {
 		t.Errorf("public entity by slug: %+v, %v; want the TTP with its 2 public articles", bySlug, err)
 	}
-	// Uncounted: the same entities by name, no counts, unless a minimum
-	// asks for them.
+	// Uncounted: the same entities by name, no counts; a minimum keeps
+	// those that reach it, in a list or among a few.
 	uncounted, err := s.Entities(ctx, store.EntityQuery{Uncounted: true})
 	if err != nil || len(uncounted) != 3 || uncounted[0].ID != pakistan.ID || uncounted[2].ID != ttp.ID || uncounted[2].Articles != 0 {
 		t.Errorf("uncounted entities: %+v, %v; want Pakistan, Qatar and the TTP by name, no counts", uncounted, err)
 	}
 	uncounted, err = s.Entities(ctx, store.EntityQuery{Uncounted: true, PublicAt: now(), MinArticles: 2})
-	if err != nil || len(uncounted) != 2 || uncounted[0].Articles != 2 {
-		t.Errorf("uncounted public entities with 2 articles or more: %+v, %v; a minimum counts all the same", uncounted, err)
+	if err != nil || len(uncounted) != 2 || uncounted[0].ID != pakistan.ID || uncounted[1].ID != ttp.ID || uncounted[0].Articles != 0 {
+		t.Errorf("uncounted public entities with 2 articles or more: %+v, %v; want Pakistan and the TTP by name", uncounted, err)
+	}
+	for _, q := range []store.EntityQuery{
+		{IDs: []int64{ttp.ID, qatar.ID, pakistan.ID}},
+		{Slugs: []string{ttp.Slug, qatar.Slug, pakistan.Slug}},
+	} {
+		q.Uncounted, q.PublicAt = true, now()
+		q.MinArticles = 2
+		reach, err := s.Entities(ctx, q)
+		if err != nil || len(reach) != 2 || reach[0].ID != pakistan.ID || reach[1].ID != ttp.ID {
+			t.Errorf("Entities(%+v) = %+v, %v; want Pakistan and the TTP, which 2 public articles name", q, reach, err)
+		}
+		q.MinArticles = 3 // the TTP's third article is not public
+		if reach, err := s.Entities(ctx, q); err != nil || len(reach) != 0 {
+			t.Errorf("Entities(%+v) = %+v, %v; want none: no entity has 3 public articles", q, reach, err)
+		}
 	}
 	places, _ := s.Entities(ctx, store.EntityQuery{Kind: entity.PlaceKind})
 	byName, _ := s.Entities(ctx, store.EntityQuery{Name: "taliban"})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/comment"
+	"github.com/datelinehq/dateline/internal/entity"
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
@@ -43,15 +44,21 @@ type Handlers struct {
 	sections *sectionsCache
 	listings *ttlCache[listingKey, []int64]        // the articles of each listing, in order (see list)
 	latest   *ttlCache[string, []*article.Article] // by section (see moreInSection)
-	limits   *rateLimiter
-	pages    *pageCache
-	bodies   *bodyCache
-	views    *ViewCounter
-	now      func() time.Time
-	feedFull bool
-	linker   Linker
-	floor    float64
-	news     *newsroom.Service
+	// coNamed are the entities named most often beside each topic's
+	// entity, read once for every page of its timeline (relatedTopics).
+	coNamed *ttlCache[int64, []entity.Entity]
+	// hasTopicPage says, by entity ID, whether the entity has a topic
+	// page (see withTopicPages).
+	hasTopicPage *ttlCache[int64, bool]
+	limits       *rateLimiter
+	pages        *pageCache
+	bodies       *bodyCache
+	views        *ViewCounter
+	now          func() time.Time
+	feedFull     bool
+	linker       Linker
+	floor        float64
+	news         *newsroom.Service
 	// Where the comment form posts (see Options.CommentsAt), and whether
 	// there is one.
 	commentsAt    string
@@ -147,17 +154,19 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 	site.ApplySettings()
 	h := &Handlers{
 		site: site, tpl: tpl, store: s, renderer: r, views: views, now: opts.Now, signer: comment.NewSigner(opts.Secret),
-		settings: &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
-		sections: &sectionsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
-		listings: newTTLCache[listingKey, []int64](opts.CacheFor, opts.Now),
-		latest:   newTTLCache[string, []*article.Article](opts.CacheFor, opts.Now),
-		limits:   newRateLimiter(opts.Now),
-		pages:    newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
-		bodies:   newBodyCache(),
-		feedFull: opts.FeedFullContent,
-		linker:   opts.Linker,
-		floor:    opts.RelatedFloor,
-		news:     opts.Newsroom,
+		settings:     &settingsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
+		sections:     &sectionsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
+		listings:     newTTLCache[listingKey, []int64](opts.CacheFor, opts.Now),
+		latest:       newTTLCache[string, []*article.Article](opts.CacheFor, opts.Now),
+		coNamed:      newTTLCache[int64, []entity.Entity](opts.CacheFor, opts.Now),
+		hasTopicPage: newTTLCache[int64, bool](opts.CacheFor, opts.Now),
+		limits:       newRateLimiter(opts.Now),
+		pages:        newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
+		bodies:       newBodyCache(),
+		feedFull:     opts.FeedFullContent,
+		linker:       opts.Linker,
+		floor:        opts.RelatedFloor,
+		news:         opts.Newsroom,
 
 		commentsAt:    strings.TrimSuffix(opts.CommentsAt, "/"),
 		noCommentForm: opts.NoCommentForm,
@@ -627,8 +636,9 @@ type listingKey struct {
 
 // Purge forgets the pages that carry any of keys (package purge), after
 // a change of what they show. A change of what listings hold (listing)
-// forgets the listings too, and one shown everywhere (all) everything,
-// as Refresh does.
+// forgets the listings too, and with a change of an entity's or topic's
+// (purge.OfEntity) which entities have topic pages; one shown
+// everywhere (all) forgets everything, as Refresh does.
 func (h *Handlers) Purge(keys []string, listing, all bool) {
 	if all || slices.Contains(keys, purge.Site) {
 		h.Refresh()
@@ -639,6 +649,10 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 		h.listings.clear()
 		h.latest.clear()
 	}
+	if listing || slices.ContainsFunc(keys, purge.OfEntity) {
+		h.coNamed.clear()
+		h.hasTopicPage.clear()
+	}
 }
 
 // Refresh forgets what the handlers keep of the store (pages, settings,
@@ -648,6 +662,8 @@ func (h *Handlers) Refresh() {
 	h.pages.clear()
 	h.listings.clear()
 	h.latest.clear()
+	h.coNamed.clear()
+	h.hasTopicPage.clear()
 	h.settings.clear()
 	h.sections.clear()
 	if h.mediaItems != nil {

@@ -32,10 +32,11 @@ var ctx = context.Background()
 
 type testServer struct {
 	*httptest.Server
-	store store.Store
-	views *ViewCounter
-	clock *testclock.Clock
-	logs  *bytes.Buffer
+	handlers *Handlers
+	store    store.Store
+	views    *ViewCounter
+	clock    *testclock.Clock
+	logs     *bytes.Buffer
 }
 
 // newTestServer serves the reader pages from a fresh SQLite file, with the
@@ -78,7 +79,7 @@ func newTestServer(t *testing.T, cacheFor time.Duration, themeDir string, config
 	mux.Handle("GET /test-panic/{$}", site.Handle(func(http.ResponseWriter, *http.Request) error { panic("boom") }))
 	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, store: s, views: views, clock: c, logs: logs}
+	return &testServer{Server: srv, handlers: reader, store: s, views: views, clock: c, logs: logs}
 }
 
 type lockedWriter struct {

@@ -59,7 +59,7 @@ func (h *Handlers) topicEntity(ctx context.Context, slug string, now time.Time) 
 	if article.ValidateSlug(slug) != nil {
 		return nil, web.ErrNotFound
 	}
-	es, err := h.store.Entities(ctx, store.EntityQuery{Slugs: []string{slug}, PublicAt: now, MinArticles: h.topicMin(), Limit: 1})
+	es, err := h.store.Entities(ctx, store.EntityQuery{Slugs: []string{slug}, PublicAt: now, MinArticles: h.topicMin(), Uncounted: true, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -75,15 +75,19 @@ func (h *Handlers) withTopicPages(ctx context.Context, ids []int64, now time.Tim
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	es, err := h.store.Entities(ctx, store.EntityQuery{IDs: ids, PublicAt: now, MinArticles: h.topicMin()})
-	if err != nil {
-		return nil, err
-	}
-	has := make(map[int64]bool, len(es))
-	for _, e := range es {
-		has[e.ID] = true
-	}
-	return has, nil
+	// Each entity's answer is kept for the cache time: an article page
+	// asks it of every entity it names, and most are named on many.
+	return h.hasTopicPage.getMany(ids, func(missing []int64) (map[int64]bool, error) {
+		es, err := h.store.Entities(ctx, store.EntityQuery{IDs: missing, PublicAt: now, MinArticles: h.topicMin(), Uncounted: true})
+		if err != nil {
+			return nil, err
+		}
+		has := make(map[int64]bool, len(es))
+		for _, e := range es {
+			has[e.ID] = true
+		}
+		return has, nil
+	})
 }
 
 // kindLabel says what an entity is, in the site's language: a place with
@@ -178,7 +182,7 @@ func (h *Handlers) topicByInitials(w http.ResponseWriter, r *http.Request, slug 
 		return notFound
 	}
 	es, err := h.store.Entities(r.Context(), store.EntityQuery{Kind: entity.Organisation, Initials: strings.ToUpper(slug),
-		PublicAt: h.now(), MinArticles: h.topicMin(), Limit: 2})
+		PublicAt: h.now(), MinArticles: h.topicMin(), Uncounted: true, Limit: 2})
 	if err != nil {
 		return err
 	}
@@ -193,8 +197,12 @@ func (h *Handlers) topicByInitials(w http.ResponseWriter, r *http.Request, slug 
 // relatedTopics links the entities named most often beside e that have
 // topic pages of their own, with their cache keys.
 func (h *Handlers) relatedTopics(ctx context.Context, e *entity.Entity, now time.Time) ([]TopicLink, []string, error) {
-	// Read a few more than are shown: some have no page.
-	candidates, err := h.store.RelatedEntities(ctx, e.ID, now, 3*relatedTopics)
+	// Read a few more than are shown: some have no page. Counting what
+	// a common entity's articles name reads all their links, so every
+	// page of its timeline shares one reading.
+	candidates, err := h.coNamed.get(e.ID, func() ([]entity.Entity, error) {
+		return h.store.RelatedEntities(ctx, e.ID, now, 3*relatedTopics)
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -49,6 +49,44 @@ func (c *ttlCache[K, V]) get(key K, read func() (V, error)) (V, error) {
 	return v, nil
 }
 
+// getMany returns the values kept for keys, reading those it does not
+// keep with one call of read, which returns the value of each key asked
+// (a key it leaves out has the zero value, kept too).
+func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, error)) (map[K]V, error) {
+	now := c.now()
+	out := make(map[K]V, len(keys))
+	var missing []K
+	c.mu.Lock()
+	for _, k := range keys {
+		if e, ok := c.entries[k]; ok && now.Before(e.expires) {
+			out[k] = e.v
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := read(missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ttl > 0 && (c.entries == nil || len(c.entries)+len(missing) > maxTTLEntries) {
+		c.entries = map[K]ttlEntry[V]{}
+	}
+	for _, k := range missing {
+		v := got[k]
+		out[k] = v
+		if c.ttl > 0 {
+			c.entries[k] = ttlEntry[V]{v, now.Add(c.ttl)}
+		}
+	}
+	return out, nil
+}
+
 // clear forgets every value.
 func (c *ttlCache[K, V]) clear() {
 	c.mu.Lock()

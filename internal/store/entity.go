@@ -54,11 +54,11 @@ type EntityStore interface {
 	// published between from and to (inclusive), with no Mentions: the
 	// articles a new one may share a story with.
 	EntityLinks(ctx context.Context, entityIDs []int64, from, to time.Time) ([]entity.Link, error)
-	// RelatedEntities lists the entities named most often in the
-	// articles that name the entity (public at the time publicAt), with
-	// Articles the number of those articles, most first; banned ones are
-	// left out.
-	RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, limit int) ([]entity.Entity, error)
+	// RelatedEntities lists the entities named most often in the newest
+	// recent articles that name the entity (public at the time publicAt),
+	// with Articles the number of those articles, most first; banned ones
+	// are left out.
+	RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, recent, limit int) ([]entity.Entity, error)
 	// DeleteUnusedEntities deletes the entities no article names and no
 	// editor has edited, and says how many.
 	DeleteUnusedEntities(ctx context.Context) (int, error)

@@ -469,21 +469,23 @@ func (s *Store) EntityLinks(ctx context.Context, entityIDs []int64, from, to tim
 
 // RelatedEntities lists the entities named beside one; see
 // store.EntityStore.
-func (s *Store) RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, limit int) (_ []entity.Entity, err error) {
+func (s *Store) RelatedEntities(ctx context.Context, entityID int64, publicAt time.Time, recent, limit int) (_ []entity.Entity, err error) {
 	defer s.wrap(&err, "RelatedEntities(%d)", entityID)
 	// The articles' status and time are read through the index that
 	// holds them (on SQLite the row holds them after the body).
 	return list(ctx, s.db.Reader(), `
 		SELECT `+entityColumns+`, COUNT(*) AS n
-		FROM article_entities mine
-		JOIN `+s.db.ArticlesByID()+` ON a.id = mine.article_id
-		JOIN article_entities ae ON ae.article_id = mine.article_id AND ae.entity_id <> mine.entity_id
+		FROM (SELECT mine.article_id FROM article_entities mine
+			JOIN `+s.db.ArticlesByID()+` ON a.id = mine.article_id
+			WHERE mine.entity_id = $1 AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+			ORDER BY a.published_at DESC, a.id DESC
+			LIMIT $3) recent
+		JOIN article_entities ae ON ae.article_id = recent.article_id AND ae.entity_id <> $1
 		JOIN entities e ON e.id = ae.entity_id
-		WHERE mine.entity_id = $1 AND NOT e.banned
-			AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+		WHERE NOT e.banned
 		GROUP BY e.id
 		ORDER BY n DESC, e.name
-		LIMIT $3`, []any{entityID, s.db.Time(publicAt), limit}, func(row Row, e *entity.Entity) error {
+		LIMIT $4`, []any{entityID, s.db.Time(publicAt), recent, limit}, func(row Row, e *entity.Entity) error {
 		return scanEntity(row, e, &e.Articles)
 	})
 }

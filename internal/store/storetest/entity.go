@@ -169,9 +169,14 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	if n, err := s.CountArticles(ctx, store.ArticleQuery{EntityID: ttp.ID}); err != nil || n != 3 {
 		t.Errorf("CountArticles(the TTP) = %d, %v; want 3", n, err)
 	}
-	related, err := s.RelatedEntities(ctx, ttp.ID, now(), 10)
+	related, err := s.RelatedEntities(ctx, ttp.ID, now(), 10, 10)
 	if err != nil || len(related) != 1 || related[0].ID != pakistan.ID || related[0].Articles != 2 {
 		t.Errorf("RelatedEntities(the TTP) = %+v, %v; want Pakistan, in 2 articles", related, err)
+	}
+	// Only the newest articles that name it count.
+	related, err = s.RelatedEntities(ctx, ttp.ID, now(), 1, 10)
+	if err != nil || len(related) != 1 || related[0].ID != pakistan.ID || related[0].Articles != 1 {
+		t.Errorf("RelatedEntities(the TTP, newest article) = %+v, %v; want Pakistan, in 1 article", related, err)
 	}
 	window, err := s.EntityLinks(ctx, []int64{ttp.ID, pakistan.ID}, published.Add(-time.Hour), published.Add(time.Hour))
 	if err != nil || len(window) != 2 || window[0].ArticleID != first.ID {

@@ -43,6 +43,11 @@ type TopicLink struct {
 // relatedTopics is how many related entities a topic page links.
 const relatedTopics = 8
 
+// relatedTopicsFrom is how many of a topic's newest articles its related
+// entities are counted in: they say what the topic is about lately, and
+// the count costs the same for an entity named ten times or ten thousand.
+const relatedTopicsFrom = 500
+
 // topicMin is how many public articles must name an entity before it has
 // a topic page.
 func (h *Handlers) topicMin() int {
@@ -201,7 +206,7 @@ func (h *Handlers) relatedTopics(ctx context.Context, e *entity.Entity, now time
 	// a common entity's articles name reads all their links, so every
 	// page of its timeline shares one reading.
 	candidates, err := h.coNamed.get(e.ID, func() ([]entity.Entity, error) {
-		return h.store.RelatedEntities(ctx, e.ID, now, 3*relatedTopics)
+		return h.store.RelatedEntities(ctx, e.ID, now, relatedTopicsFrom, 3*relatedTopics)
 	})
 	if err != nil {
 		return nil, nil, err

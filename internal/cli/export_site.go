@@ -193,9 +193,30 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	paths := map[int64]string{}
 	opts := staticsite.Options{
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
-		Articles:    func(ctx context.Context) ([]staticsite.Article, error) { return exportArticles(ctx, s, e.now()) },
+		Articles: func(ctx context.Context) ([]staticsite.Article, error) {
+			as, err := exportArticles(ctx, s, e.now())
+			for _, a := range as {
+				paths[a.ID] = a.Path
+			}
+			return as, err
+		},
+		// The pages whose related articles may list an article are those
+		// of the articles most like it, as for a node's purges.
+		Neighbours: func(ctx context.Context, id int64) ([]string, error) {
+			if err := x.r.links.ensure(ctx); err != nil {
+				return nil, err
+			}
+			var near []string
+			for _, m := range x.r.links.Related(id, 2*public.RelatedCount, e.cfg.RelatedFloor) {
+				if p, ok := paths[m.ID]; ok {
+					near = append(near, p)
+				}
+			}
+			return near, nil
+		},
 		Fingerprint: fingerprint, DryRun: o.dryRun, Force: o.force, Now: e.now,
 		BeforeArticles: x.r.links.ensure,
 	}
@@ -287,6 +308,7 @@ func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]static
 		// rebuild, an editor's merge).
 		x.State = strconv.Itoa(a.Version) + "/" + strconv.Itoa(a.CommentCount) + "/" + strconv.FormatBool(a.CommentsClosed) +
 			"/" + strings.Join(topics[a.ID], ",") + "/" + strconv.FormatInt(stories[a.ID], 10)
+		x.Card = exportCard(a, stories[a.ID])
 		for _, slug := range topics[a.ID] {
 			x.Listings = append(x.Listings, urls.Topic(slug))
 		}
@@ -306,6 +328,23 @@ func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]static
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// exportCard digests what pages other than its own show of an article:
+// what its card in a listing shows (the theme's "card"), and its headline
+// and address in other articles' lists and in its story's.
+func exportCard(a *article.Article, story int64) string {
+	var section, author string
+	if a.Section != nil {
+		section = a.Section.Slug + "\x00" + a.Section.Name
+	}
+	if a.Author != nil {
+		author = a.Author.Slug + "\x00" + a.Author.Name
+	}
+	b, _ := json.Marshal([]any{a.Kind, a.Slug, a.Title, a.Description, a.FeaturedMediaID, section, author,
+		a.PublishedAt.UTC(), a.ReadingMinutes, a.CommentCount, story})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 // exportTopics returns the topic pages each article is on (the slugs of

@@ -42,6 +42,7 @@ type fileEntry struct {
 type articleEntry struct {
 	Path     string   `json:"path"`
 	State    string   `json:"state"`
+	Card     string   `json:"card,omitempty"`
 	Order    string   `json:"order,omitempty"`
 	Listings []string `json:"listings,omitempty"`
 	Group    string   `json:"group,omitempty"`

@@ -60,6 +60,11 @@ type Options struct {
 	Progress func(done, total int)
 	// Now is the clock, for the manifest's time of export.
 	Now func() time.Time
+	// Neighbours, when set, returns the addresses of the article pages
+	// whose related articles may list the article of id (those most like
+	// it). An article whose State changed and Card did not has them
+	// rendered again with its own page and its listings' feeds.
+	Neighbours func(ctx context.Context, id int64) ([]string, error)
 	// BeforeArticles, when set, runs once before the first article page
 	// is rendered, and not at all when none is: what only article pages
 	// need (the linking index) is made there.
@@ -79,6 +84,11 @@ type Article struct {
 	// State changes whenever anything a page shows of the article does:
 	// its text, title, dates, credits, section, tags, photo, comments.
 	State string
+	// Card changes whenever what other pages show of it does: its
+	// headline, standfirst, photo, dates, credits, section, reading time,
+	// comments, story. The pages that link it are rendered again when it
+	// changes, not for a change of State alone ("" counts as changed).
+	Card string
 	// Listings are the addresses of the listings the article is on: the
 	// home page, its section's front, its tags' and its author's archives.
 	Listings []string
@@ -248,8 +258,8 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 	var seeds []string
 	if full {
 		seeds = x.fullSeeds(articles)
-	} else {
-		seeds = dirtyPages(old, articles)
+	} else if seeds, err = dirtyPages(ctx, old, articles, x.opts.Neighbours); err != nil {
+		return Summary{}, err
 	}
 	if old != nil {
 		for p, f := range old.Files {
@@ -280,7 +290,7 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 	}
 	next.Articles = make(map[int64]articleEntry, len(articles))
 	for _, a := range articles {
-		next.Articles[a.ID] = articleEntry{Path: a.Path, State: a.State, Order: a.Order, Listings: a.Listings, Group: a.Group}
+		next.Articles[a.ID] = articleEntry{Path: a.Path, State: a.State, Card: a.Card, Order: a.Order, Listings: a.Listings, Group: a.Group}
 	}
 	next.Gone = goneAddresses(old, next, articles, x.opts.Redirects)
 	// The not-found page and the redirects, in the forms hosts read.
@@ -341,18 +351,24 @@ func (x *export) fullSeeds(articles []Article) []string {
 }
 
 // dirtyPages are the pages an incremental export renders again: those of
-// the articles that changed and the pages that link to them (every
-// article page when an article appeared or went), the listings they are
-// or were on if they joined, left or moved in them (with all their pages
-// and feeds), the sitemaps, and the home page and section fronts (which
-// editors arrange). A story that joins, leaves or moves in a section
-// changes its section's story pages too ("More in section"), and those
-// its page linked to (related articles, which likely list it in turn).
-func dirtyPages(old *manifest, articles []Article) []string {
+// the articles that changed and, where what other pages show of one
+// changed (its card), the pages that link to it (every article page when
+// an article appeared or went); the listings they are or were on if they
+// joined, left or moved in them (with all their pages and feeds), the
+// sitemaps, and the home page and section fronts (which editors arrange).
+// A story that joins, leaves or moves in a section changes its section's
+// story pages too ("More in section"), and those its page linked to
+// (related articles, which likely list it in turn). One whose text alone
+// changed is shown the same by the pages that link it, but for the order
+// of related articles: its neighbours' pages are rendered again, and its
+// listings' feeds, which carry the text.
+func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbours func(context.Context, int64) ([]string, error)) ([]string, error) {
 	dirty := map[string]bool{urls.Home: true}
 	listings := map[string]bool{}
+	feeds := map[string]bool{}
 	groups := map[string]bool{}
 	linkedFrom := map[string]bool{}
+	changed := map[string]bool{} // articles whose linkers are rendered again
 	now := make(map[int64]Article, len(articles))
 	for _, a := range articles {
 		now[a.ID] = a
@@ -362,6 +378,7 @@ func dirtyPages(old *manifest, articles []Article) []string {
 	// shifts every page of them.
 	touch := func(path string, ls []string, group string, moved bool) {
 		dirty[path] = true
+		changed[path] = true
 		if !moved {
 			return
 		}
@@ -385,6 +402,20 @@ func dirtyPages(old *manifest, articles []Article) []string {
 			touch(was.Path, was.Listings, was.Group, true)
 		case a.State != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
 			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
+			if !moved && a.Card != "" && a.Card == was.Card && neighbours != nil {
+				dirty[a.Path] = true
+				for _, l := range a.Listings {
+					feeds[l] = true
+				}
+				near, err := neighbours(ctx, a.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, p := range near {
+					dirty[p] = true
+				}
+				continue
+			}
 			touch(was.Path, was.Listings, was.Group, moved)
 			touch(a.Path, a.Listings, a.Group, moved)
 		}
@@ -395,15 +426,11 @@ func dirtyPages(old *manifest, articles []Article) []string {
 			touch(a.Path, a.Listings, a.Group, true)
 		}
 	}
-	changed := map[string]bool{}
-	for p := range dirty {
-		changed[p] = true
-	}
 	for p, f := range old.Files {
 		switch {
 		case strings.HasPrefix(p, "/sitemap") || p == urls.NewsSitemap:
 			dirty[p] = true
-		case isListingPage(p, listings):
+		case isListingPage(p, listings), isListingFeed(p, feeds):
 			dirty[p] = true
 		}
 		for _, l := range f.Links {
@@ -433,21 +460,25 @@ func dirtyPages(old *manifest, articles []Article) []string {
 		out = append(out, p)
 	}
 	sort.Strings(out)
-	return out
+	return out, nil
 }
 
 // isListingPage reports whether p is one of the listings' own addresses,
 // numbered pages or feeds.
 func isListingPage(p string, listings map[string]bool) bool {
-	if listings[p] {
-		return true
-	}
-	for _, marker := range []string{"/page/", "/feed/", "/feed.json"} {
-		if i := strings.LastIndex(p, marker); i >= 0 && listings[p[:i+1]] {
-			return true
-		}
-	}
-	return false
+	return listings[p] || underListing(p, listings, "/page/") || isListingFeed(p, listings)
+}
+
+// isListingFeed reports whether p is a feed of one of the listings.
+func isListingFeed(p string, listings map[string]bool) bool {
+	return underListing(p, listings, "/feed/") || underListing(p, listings, "/feed.json")
+}
+
+// underListing reports whether p is found under marker in one of the
+// listings, as /tag/harbour/page/2/ is under "/page/" in /tag/harbour/.
+func underListing(p string, listings map[string]bool, marker string) bool {
+	i := strings.LastIndex(p, marker)
+	return i >= 0 && listings[p[:i+1]]
 }
 
 // goneAddresses are the addresses of articles that were exported and are

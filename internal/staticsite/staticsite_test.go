@@ -109,6 +109,71 @@ func TestExportFollowsLinks(t *testing.T) {
 	}
 }
 
+// An article whose text alone changed has its own page rendered again,
+// with its neighbours' (whose related articles may list it) and its
+// listings' feeds (which carry the text), not every page that links it;
+// a change of its card (what other pages show of it) renders those too.
+func TestTextEditRendersNeighboursNotLinkers(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	s.set("/", `<a href="/harbour/">Harbour</a> <a href="/a/">A</a>`)
+	s.set("/a/", `<h1>A</h1><a href="/b/">B</a> <a href="/c/">C</a>`)
+	s.set("/b/", `<h1>B</h1><a href="/a/">A</a>`)
+	s.set("/c/", `<h1>C</h1><a href="/a/">A</a>`)
+	s.set("/harbour/", `<a href="/a/">A</a> <a href="/b/">B</a> <a href="/c/">C</a> <a href="/harbour/feed/">feed</a>`)
+	s.set("/harbour/feed/", `<a href="/a/">A</a>`)
+	var mu sync.Mutex
+	var rendered []string
+	articles := []Article{
+		{ID: 1, Path: "/a/", State: "1", Card: "a", Listings: []string{"/harbour/"}},
+		{ID: 2, Path: "/b/", State: "1", Card: "b", Listings: []string{"/harbour/"}},
+		{ID: 3, Path: "/c/", State: "1", Card: "c", Listings: []string{"/harbour/"}},
+	}
+	opts := options(dir, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		rendered = append(rendered, r.URL.Path)
+		mu.Unlock()
+		s.ServeHTTP(w, r)
+	}))
+	opts.Articles = func(context.Context) ([]Article, error) { return slices.Clone(articles), nil }
+	opts.Neighbours = func(_ context.Context, id int64) ([]string, error) {
+		if id == 1 {
+			return []string{"/b/"}, nil
+		}
+		return nil, nil
+	}
+	export := func(what string) []string {
+		t.Helper()
+		rendered = nil
+		if _, err := Export(context.Background(), opts); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return rendered
+	}
+	export("first export")
+
+	articles[0].State = "2"
+	got := export("after a text edit")
+	for _, p := range []string{"/a/", "/b/", "/harbour/feed/"} {
+		if !slices.Contains(got, p) {
+			t.Errorf("after a text edit of /a/, %s was not rendered again (rendered: %v)", p, got)
+		}
+	}
+	for _, p := range []string{"/c/", "/harbour/"} {
+		if slices.Contains(got, p) {
+			t.Errorf("after a text edit of /a/, %s was rendered again, though it shows /a/ as before (rendered: %v)", p, got)
+		}
+	}
+
+	articles[0].State, articles[0].Card = "3", "a, retitled"
+	got = export("after a new headline")
+	for _, p := range []string{"/a/", "/c/", "/harbour/"} {
+		if !slices.Contains(got, p) {
+			t.Errorf("after a new headline of /a/, %s was not rendered again (rendered: %v)", p, got)
+		}
+	}
+}
+
 // What only article pages need is made once when one is rendered, and not
 // at all when none is: an export with nothing to do stays quick.
 func TestBeforeArticlesRunsOnlyForArticlePages(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -348,15 +349,12 @@ func exportCard(a *article.Article, story int64) string {
 }
 
 // exportTopics returns the topic pages each article is on (the slugs of
-// the entities it names that have one), and the story each follows.
+// the entities it names that have one, in order), and the story each
+// follows.
 func exportTopics(ctx context.Context, s store.Store, as []*article.Article, now time.Time) (map[int64][]string, map[int64]int64, error) {
 	ids := make([]int64, len(as))
 	for i, a := range as {
 		ids[i] = a.ID
-	}
-	links, err := s.ArticleEntities(ctx, ids)
-	if err != nil {
-		return nil, nil, err
 	}
 	site, err := s.SiteSettings(ctx)
 	if err != nil {
@@ -366,21 +364,27 @@ func exportTopics(ctx context.Context, s store.Store, as []*article.Article, now
 	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
 		minArticles = n
 	}
-	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles})
+	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles, Uncounted: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	hasPage := map[int64]bool{}
-	for _, e := range withPages {
-		hasPage[e.ID] = true
+	slugs := make(map[int64]string, len(withPages))
+	pageIDs := make([]int64, len(withPages))
+	for i, e := range withPages {
+		slugs[e.ID], pageIDs[i] = e.Slug, e.ID
+	}
+	naming, err := s.EntityArticles(ctx, pageIDs)
+	if err != nil {
+		return nil, nil, err
 	}
 	topics := map[int64][]string{}
-	for id, ls := range links {
-		for _, l := range ls {
-			if hasPage[l.EntityID] {
-				topics[id] = append(topics[id], l.Entity.Slug)
-			}
+	for id, articles := range naming {
+		for _, a := range articles {
+			topics[a] = append(topics[a], slugs[id])
 		}
+	}
+	for _, ts := range topics {
+		slices.Sort(ts)
 	}
 	members, err := s.Stories(ctx, ids)
 	if err != nil {

@@ -50,6 +50,11 @@ type EntityStore interface {
 	// ArticleEntities returns the links of the articles, with Entity set,
 	// most salient first; banned entities are left out.
 	ArticleEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error)
+	// EntityArticles returns the IDs of the articles that name each of
+	// the entities, by entity, in ascending order: without the links'
+	// mentions, for a question asked of the whole archive (which
+	// articles are on which topic pages).
+	EntityArticles(ctx context.Context, entityIDs []int64) (map[int64][]int64, error)
 	// EntityLinks returns the links to the entities from articles
 	// published between from and to (inclusive), with no Mentions: the
 	// articles a new one may share a story with.

@@ -448,6 +448,28 @@ func (s *Store) ArticleEntities(ctx context.Context, articleIDs []int64) (_ map[
 	})
 }
 
+// EntityArticles returns the articles naming each entity; see
+// store.EntityStore.
+func (s *Store) EntityArticles(ctx context.Context, entityIDs []int64) (_ map[int64][]int64, err error) {
+	defer s.wrap(&err, "EntityArticles(%d entities)", len(entityIDs))
+	out := map[int64][]int64{}
+	if len(entityIDs) == 0 {
+		return out, nil
+	}
+	// The index on (entity_id, article_id) holds both: no row is read.
+	return out, each(ctx, s.db.Reader(), `
+		SELECT entity_id, article_id FROM article_entities
+		WHERE `+s.db.In("entity_id", "$1")+`
+		ORDER BY entity_id, article_id`, []any{s.db.Int64s(entityIDs)}, func(row Row) error {
+		var e, a int64
+		if err := row.Scan(&e, &a); err != nil {
+			return err
+		}
+		out[e] = append(out[e], a)
+		return nil
+	})
+}
+
 // EntityLinks returns the links to entities of the articles published in
 // a window; see store.EntityStore.
 func (s *Store) EntityLinks(ctx context.Context, entityIDs []int64, from, to time.Time) (_ []entity.Link, err error) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -177,6 +178,13 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	related, err = s.RelatedEntities(ctx, ttp.ID, now(), 1, 10)
 	if err != nil || len(related) != 1 || related[0].ID != pakistan.ID || related[0].Articles != 1 {
 		t.Errorf("RelatedEntities(the TTP, newest article) = %+v, %v; want Pakistan, in 1 article", related, err)
+	}
+	naming, err := s.EntityArticles(ctx, []int64{ttp.ID, qatar.ID, pakistan.ID})
+	if err != nil || len(naming[ttp.ID]) != 3 || !slices.IsSorted(naming[ttp.ID]) || len(naming[pakistan.ID]) != 2 || len(naming[qatar.ID]) != 0 {
+		t.Errorf("EntityArticles = %v, %v; want the TTP's 3 articles in order, Pakistan's 2, none for Qatar", naming, err)
+	}
+	if naming, err := s.EntityArticles(ctx, nil); err != nil || len(naming) != 0 {
+		t.Errorf("EntityArticles(no entities) = %v, %v", naming, err)
 	}
 	window, err := s.EntityLinks(ctx, []int64{ttp.ID, pakistan.ID}, published.Add(-time.Hour), published.Add(time.Hour))
 	if err != nil || len(window) != 2 || window[0].ArticleID != first.ID {

@@ -20,7 +20,7 @@ type crawl struct {
 	x            *export
 	old, next    *manifest
 	full         bool
-	articlePaths map[string]bool
+	articleIDs   map[string]int64 // by address
 	visited      map[string]bool
 	written      []string
 	removed      []string
@@ -138,7 +138,7 @@ func (c *crawl) remove(path string) {
 
 // render fetches the page at path and stages its file if it changed.
 func (c *crawl) render(ctx context.Context, path string) page {
-	if c.articlePaths[path] && c.x.opts.BeforeArticles != nil {
+	if _, isArticle := c.articleIDs[path]; isArticle && c.x.opts.BeforeArticles != nil {
 		if err := c.beforeArticles(); err != nil {
 			return page{path: path, err: err}
 		}
@@ -166,8 +166,8 @@ func (c *crawl) render(ctx context.Context, path string) page {
 	pg := page{path: path, found: true, entry: fileEntry{File: file, Hash: digest(string(resp.body))}}
 	pg.links = c.x.links(path, ctype, resp.body)
 	for _, l := range pg.links {
-		if c.articlePaths[l] && l != path {
-			pg.entry.Links = append(pg.entry.Links, l)
+		if id, ok := c.articleIDs[l]; ok && l != path {
+			pg.entry.Links = append(pg.entry.Links, id)
 		}
 	}
 	was, known := c.old.file(path)

@@ -12,7 +12,7 @@ import (
 
 // manifestVersion is the manifest's format; an export finding another
 // renders everything again.
-const manifestVersion = 1
+const manifestVersion = 2
 
 // manifest is what an export leaves for the next one: every file it
 // wrote with its digest and the articles its page links to, and every
@@ -36,7 +36,7 @@ type manifest struct {
 type fileEntry struct {
 	File  string   `json:"file"` // relative to the directory, with slashes
 	Hash  string   `json:"hash"`
-	Links []string `json:"links,omitempty"` // the articles it links to
+	Links []int64  `json:"links,omitempty"` // the articles it links to, by ID
 }
 
 type articleEntry struct {

@@ -266,11 +266,11 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 			next.Files[p] = f
 		}
 	}
-	articlePaths := make(map[string]bool, len(articles))
+	articleIDs := make(map[string]int64, len(articles))
 	for _, a := range articles {
-		articlePaths[a.Path] = true
+		articleIDs[a.Path] = a.ID
 	}
-	c := &crawl{x: x, old: old, next: next, full: full, articlePaths: articlePaths, visited: map[string]bool{}}
+	c := &crawl{x: x, old: old, next: next, full: full, articleIDs: articleIDs, visited: map[string]bool{}}
 	if x.opts.BeforeArticles != nil {
 		c.beforeArticles = sync.OnceValue(func() error { return x.opts.BeforeArticles(ctx) })
 	}
@@ -368,7 +368,7 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 	feeds := map[string]bool{}
 	groups := map[string]bool{}
 	linkedFrom := map[string]bool{}
-	changed := map[string]bool{} // articles whose linkers are rendered again
+	changed := map[int64]bool{} // articles whose linkers are rendered again
 	now := make(map[int64]Article, len(articles))
 	for _, a := range articles {
 		now[a.ID] = a
@@ -376,9 +376,9 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 	// An article whose place in its listings is unchanged is found on
 	// their pages by their links to it; one that joined, left or moved
 	// shifts every page of them.
-	touch := func(path string, ls []string, group string, moved bool) {
+	touch := func(id int64, path string, ls []string, group string, moved bool) {
 		dirty[path] = true
-		changed[path] = true
+		changed[id] = true
 		if !moved {
 			return
 		}
@@ -399,7 +399,7 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 		switch {
 		case !ok:
 			everyArticle = true
-			touch(was.Path, was.Listings, was.Group, true)
+			touch(id, was.Path, was.Listings, was.Group, true)
 		case a.State != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
 			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
 			if !moved && a.Card != "" && a.Card == was.Card && neighbours != nil {
@@ -416,14 +416,14 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 				}
 				continue
 			}
-			touch(was.Path, was.Listings, was.Group, moved)
-			touch(a.Path, a.Listings, a.Group, moved)
+			touch(id, was.Path, was.Listings, was.Group, moved)
+			touch(id, a.Path, a.Listings, a.Group, moved)
 		}
 	}
 	for _, a := range articles {
 		if _, ok := old.Articles[a.ID]; !ok {
 			everyArticle = true
-			touch(a.Path, a.Listings, a.Group, true)
+			touch(a.ID, a.Path, a.Listings, a.Group, true)
 		}
 	}
 	for p, f := range old.Files {
@@ -433,12 +433,14 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 		case isListingPage(p, listings), isListingFeed(p, feeds):
 			dirty[p] = true
 		}
-		for _, l := range f.Links {
-			if changed[l] {
+		for _, id := range f.Links {
+			if changed[id] {
 				dirty[p] = true
 			}
 			if linkedFrom[p] {
-				dirty[l] = true
+				if a, ok := now[id]; ok {
+					dirty[a.Path] = true
+				}
 			}
 		}
 	}

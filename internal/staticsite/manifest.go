@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,9 +35,9 @@ type manifest struct {
 }
 
 type fileEntry struct {
-	File  string   `json:"file"` // relative to the directory, with slashes
-	Hash  string   `json:"hash"`
-	Links []int64  `json:"links,omitempty"` // the articles it links to, by ID
+	File  string  `json:"file"` // relative to the directory, with slashes
+	Hash  string  `json:"hash"`
+	Links []int64 `json:"links,omitempty"` // the articles it links to, by ID
 }
 
 type articleEntry struct {
@@ -63,6 +64,13 @@ func readManifest(state string) (*manifest, error) {
 	defer f.Close()
 	var m manifest
 	if err := json.NewDecoder(bufio.NewReader(f)).Decode(&m); err != nil {
+		// One of another format may not fit this one's types.
+		var other struct {
+			Version int `json:"version"`
+		}
+		if _, serr := f.Seek(0, io.SeekStart); serr == nil && json.NewDecoder(bufio.NewReader(f)).Decode(&other) == nil && other.Version != manifestVersion {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("read the last export's manifest %s: %w (remove it to export everything again)", f.Name(), err)
 	}
 	if m.Version != manifestVersion {

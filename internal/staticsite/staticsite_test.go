@@ -250,6 +250,32 @@ func TestFailedExportLeavesThePreviousSite(t *testing.T) {
 	}
 }
 
+// A manifest of an earlier format (format 1 named linked articles by
+// address) makes the next export a whole one, not an error.
+func TestManifestOfAnEarlierFormat(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	v1 := `{"version":1,"fingerprint":"v1","files":{"/harbour/":{"file":"harbour/index.html","hash":"x","links":["/a/"]}}}`
+	if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(v1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Export(context.Background(), options(dir, s))
+	if err != nil || !sum.Full {
+		t.Errorf("export over a manifest of format 1: %+v, %v; want a whole export", sum, err)
+	}
+	// A manifest of this format that is damaged is an error that says
+	// what to do.
+	if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(`{"version":2,"files":{"/":{"links":["/a/"]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Export(context.Background(), options(dir, s)); err == nil || !strings.Contains(err.Error(), "remove it to export everything again") {
+		t.Errorf("export over a damaged manifest: %v; want an error that says to remove it", err)
+	}
+}
+
 // An export killed once its commit is recorded is finished by the next,
 // before anything else.
 func TestInterruptedCommitIsFinished(t *testing.T) {

@@ -115,7 +115,7 @@ func (h *Handlers) sitemapURLs(r *http.Request) ([]seo.SitemapURL, error) {
 	}
 	// The topic pages, without a date: which articles name each entity
 	// would take a query of its own.
-	topics, err := h.store.Entities(r.Context(), store.EntityQuery{PublicAt: h.now(), MinArticles: h.topicMin()})
+	topics, err := h.store.Entities(r.Context(), store.EntityQuery{PublicAt: h.now(), MinArticles: h.topicMin(), Uncounted: true})
 	if err != nil {
 		return nil, err
 	}

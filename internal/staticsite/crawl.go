@@ -17,14 +17,14 @@ import (
 // crawl renders pages from their addresses, following the links of each
 // to the pages not rendered yet, and stages those whose bytes changed.
 type crawl struct {
-	x            *export
-	old, next    *manifest
-	full         bool
-	articleIDs   map[string]int64 // by address
-	visited      map[string]bool
-	written      []string
-	removed      []string
-	unchanged    int
+	x          *export
+	old, next  *manifest
+	full       bool
+	articleIDs map[string]int64 // by address
+	visited    map[string]bool
+	written    []string
+	removed    []string
+	unchanged  int
 	// missing are the site's files the pages link to that it does not
 	// have (a photo size not made yet, a broken link).
 	missing  []string

@@ -360,13 +360,13 @@ func (x *export) fullSeeds(articles []Article) []string {
 // story pages too ("More in section"), and those its page linked to
 // (related articles, which likely list it in turn). One whose text alone
 // changed is shown the same by the pages that link it, but for the order
-// of related articles: its neighbours' pages are rendered again, and its
-// listings' feeds, which carry the text.
+// of related articles and the feeds that carry it: its neighbours' pages
+// are rendered again, and the feeds that link it.
 func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbours func(context.Context, int64) ([]string, error)) ([]string, error) {
 	dirty := map[string]bool{urls.Home: true}
 	listings := map[string]bool{}
-	feeds := map[string]bool{}
 	groups := map[string]bool{}
+	textChanged := map[int64]bool{} // articles whose text alone changed
 	linkedFrom := map[string]bool{}
 	changed := map[int64]bool{} // articles whose linkers are rendered again
 	now := make(map[int64]Article, len(articles))
@@ -404,9 +404,7 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
 			if !moved && a.Card != "" && a.Card == was.Card && neighbours != nil {
 				dirty[a.Path] = true
-				for _, l := range a.Listings {
-					feeds[l] = true
-				}
+				textChanged[id] = true
 				near, err := neighbours(ctx, a.ID)
 				if err != nil {
 					return nil, err
@@ -430,11 +428,11 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 		switch {
 		case strings.HasPrefix(p, "/sitemap") || p == urls.NewsSitemap:
 			dirty[p] = true
-		case isListingPage(p, listings), isListingFeed(p, feeds):
+		case isListingPage(p, listings):
 			dirty[p] = true
 		}
 		for _, id := range f.Links {
-			if changed[id] {
+			if changed[id] || textChanged[id] && isFeed(p) {
 				dirty[p] = true
 			}
 			if linkedFrom[p] {
@@ -468,12 +466,12 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 // isListingPage reports whether p is one of the listings' own addresses,
 // numbered pages or feeds.
 func isListingPage(p string, listings map[string]bool) bool {
-	return listings[p] || underListing(p, listings, "/page/") || isListingFeed(p, listings)
+	return listings[p] || underListing(p, listings, "/page/") || underListing(p, listings, "/feed/") || underListing(p, listings, "/feed.json")
 }
 
-// isListingFeed reports whether p is a feed of one of the listings.
-func isListingFeed(p string, listings map[string]bool) bool {
-	return underListing(p, listings, "/feed/") || underListing(p, listings, "/feed.json")
+// isFeed reports whether p is the address of a feed (RSS, Atom or JSON).
+func isFeed(p string) bool {
+	return strings.Contains(p, "/feed/") || strings.HasSuffix(p, "/feed.json")
 }
 
 // underListing reports whether p is found under marker in one of the

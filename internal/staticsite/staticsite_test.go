@@ -110,9 +110,9 @@ func TestExportFollowsLinks(t *testing.T) {
 }
 
 // An article whose text alone changed has its own page rendered again,
-// with its neighbours' (whose related articles may list it) and its
-// listings' feeds (which carry the text), not every page that links it;
-// a change of its card (what other pages show of it) renders those too.
+// with its neighbours' (whose related articles may list it) and the feeds
+// that carry it, not every page that links it; a change of its card (what
+// other pages show of it) renders those too.
 func TestTextEditRendersNeighboursNotLinkers(t *testing.T) {
 	dir := t.TempDir()
 	s := newSite()
@@ -120,8 +120,9 @@ func TestTextEditRendersNeighboursNotLinkers(t *testing.T) {
 	s.set("/a/", `<h1>A</h1><a href="/b/">B</a> <a href="/c/">C</a>`)
 	s.set("/b/", `<h1>B</h1><a href="/a/">A</a>`)
 	s.set("/c/", `<h1>C</h1><a href="/a/">A</a>`)
-	s.set("/harbour/", `<a href="/a/">A</a> <a href="/b/">B</a> <a href="/c/">C</a> <a href="/harbour/feed/">feed</a>`)
+	s.set("/harbour/", `<a href="/a/">A</a> <a href="/b/">B</a> <a href="/c/">C</a> <a href="/harbour/feed/">feed</a> <a href="/harbour/feed/atom/">atom</a>`)
 	s.set("/harbour/feed/", `<a href="/a/">A</a>`)
+	s.set("/harbour/feed/atom/", `<a href="/b/">B</a>`) // a feed too short to hold /a/
 	var mu sync.Mutex
 	var rendered []string
 	articles := []Article{
@@ -159,7 +160,7 @@ func TestTextEditRendersNeighboursNotLinkers(t *testing.T) {
 			t.Errorf("after a text edit of /a/, %s was not rendered again (rendered: %v)", p, got)
 		}
 	}
-	for _, p := range []string{"/c/", "/harbour/"} {
+	for _, p := range []string{"/c/", "/harbour/", "/harbour/feed/atom/"} {
 		if slices.Contains(got, p) {
 			t.Errorf("after a text edit of /a/, %s was rendered again, though it shows /a/ as before (rendered: %v)", p, got)
 		}

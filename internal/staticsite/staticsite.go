@@ -63,7 +63,7 @@ type Options struct {
 	// Neighbours, when set, returns the addresses of the article pages
 	// whose related articles may list the article of id (those most like
 	// it). An article whose State changed and Card did not has them
-	// rendered again with its own page and its listings' feeds.
+	// rendered again, with its own page and the feeds that carry it.
 	Neighbours func(ctx context.Context, id int64) ([]string, error)
 	// BeforeArticles, when set, runs once before the first article page
 	// is rendered, and not at all when none is: what only article pages

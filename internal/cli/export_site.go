@@ -75,7 +75,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	x := &siteExporter{e: e, s: s, r: r, dir: dir, o: o}
+	x := &siteExporter{e: e, s: s, news: news, r: r, dir: dir, o: o}
 	if e.cfg.MetricsAddr != "" {
 		x.metrics = metrics.New(s)
 		addr, stop, err := serveMetrics(e, x.metrics, logger)
@@ -100,6 +100,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 type siteExporter struct {
 	e       *env
 	s       store.Store
+	news    *newsroom.Service
 	r       *reader
 	dir     string
 	o       siteExport
@@ -198,7 +199,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 	opts := staticsite.Options{
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles: func(ctx context.Context) ([]staticsite.Article, error) {
-			as, err := exportArticles(ctx, s, e.now())
+			as, err := exportArticles(ctx, s, x.news, e.now())
 			for _, a := range as {
 				paths[a.ID] = a.Path
 			}
@@ -292,12 +293,12 @@ func (x *siteExporter) once(ctx context.Context) error {
 
 // exportArticles lists the public articles as staticsite sees them: the
 // listings each is on, and a digest of what pages show of it.
-func exportArticles(ctx context.Context, s store.Store, now time.Time) ([]staticsite.Article, error) {
+func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time) ([]staticsite.Article, error) {
 	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
 	if err != nil {
 		return nil, err
 	}
-	topics, stories, err := exportTopics(ctx, s, as, now)
+	topics, stories, err := exportTopics(ctx, s, news, as, now)
 	if err != nil {
 		return nil, err
 	}
@@ -351,18 +352,14 @@ func exportCard(a *article.Article, story int64) string {
 // exportTopics returns the topic pages each article is on (the slugs of
 // the entities it names that have one, in order), and the story each
 // follows.
-func exportTopics(ctx context.Context, s store.Store, as []*article.Article, now time.Time) (map[int64][]string, map[int64]int64, error) {
+func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, as []*article.Article, now time.Time) (map[int64][]string, map[int64]int64, error) {
 	ids := make([]int64, len(as))
 	for i, a := range as {
 		ids[i] = a.ID
 	}
-	site, err := s.SiteSettings(ctx)
+	minArticles, err := news.TopicMinArticles(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	minArticles := newsroom.DefaultTopicMinArticles
-	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
-		minArticles = n
 	}
 	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles, Uncounted: true})
 	if err != nil {

@@ -222,20 +222,30 @@ func (s *Service) KeyphraseTopics(ctx context.Context, phrase string) ([]seo.Top
 	return topics, nil
 }
 
-// topicMinArticles is how many public articles give an entity a topic
+// TopicMinArticles is how many public articles give an entity a topic
 // page on this site: the setting, or DefaultTopicMinArticles when it is
-// unset or the settings cannot be read (a suggestion is no reason to
-// fail the editor's panel).
-func (s *Service) topicMinArticles(ctx context.Context) int {
+// unset.
+func (s *Service) TopicMinArticles(ctx context.Context) (int, error) {
 	site, err := s.store.SiteSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
+		return n, nil
+	}
+	return DefaultTopicMinArticles, nil
+}
+
+// topicMinArticles is TopicMinArticles, or DefaultTopicMinArticles when
+// the settings cannot be read (a suggestion is no reason to fail the
+// editor's panel).
+func (s *Service) topicMinArticles(ctx context.Context) int {
+	n, err := s.TopicMinArticles(ctx)
 	if err != nil {
 		s.logger.Error("read the topic pages' threshold", "err", err)
 		return DefaultTopicMinArticles
 	}
-	if n, err := strconv.Atoi(site.TopicMinArticles); err == nil && n > 0 {
-		return n
-	}
-	return DefaultTopicMinArticles
+	return n
 }
 
 // mentionReason says how a text names an entity: its spellings, most

@@ -48,6 +48,7 @@ func exportCommand() *command {
 			fs.StringVar(&site.commentsURL, "comments-url", "", "with DIR: the address of a Dateline node (serve) that takes the comments, such as https://comments.example.org; the forms post there")
 			fs.BoolVar(&site.noComments, "no-comments", false, "with DIR: leave the comment forms out (the approved comments are shown)")
 			fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "with DIR: answer /metrics (Prometheus) on this host:port while exporting: the run's progress, and each run's files and time with --watch (env DATELINE_METRICS_ADDR)")
+			fs.StringVar(&cfg.Theme, "theme", cfg.Theme, "with DIR: folder of templates and static files overriding the built-in theme, as serve's --theme (env DATELINE_THEME); a change of its files makes the next export a whole one")
 			fs.BoolVar(&site.watch, "watch", false, "with DIR: keep running, and export again after each change to the database (by any node or command)")
 			fs.StringVar(&site.searchURL, "search-url", "", "with DIR: the address of a Dateline node that answers searches; the search forms send readers there (without it, the exported /search/ page has only its form)")
 		},

@@ -21,6 +21,7 @@ import (
 	"github.com/datelinehq/dateline/internal/staticsite"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
+	"github.com/datelinehq/dateline/internal/web"
 	"github.com/datelinehq/dateline/internal/web/public"
 	"github.com/schollz/progressbar/v3"
 )
@@ -52,6 +53,12 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		return fail(e, "export", err)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Read before the templates are: a file changed in between makes the
+	// next export a whole one.
+	theme, err := web.ReadThemeFiles(e.cfg.Theme)
+	if err != nil {
+		return fail(e, "export", err)
+	}
 	news := newsroomOf(e, s)
 	news.UseLibrary(lib)
 	// The site's secret signs the comment forms' tokens. A database
@@ -75,7 +82,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	x := &siteExporter{e: e, s: s, news: news, r: r, dir: dir, o: o}
+	x := &siteExporter{e: e, s: s, news: news, r: r, dir: dir, o: o, theme: theme}
 	if e.cfg.MetricsAddr != "" {
 		x.metrics = metrics.New(s)
 		addr, stop, err := serveMetrics(e, x.metrics, logger)
@@ -105,6 +112,9 @@ type siteExporter struct {
 	dir     string
 	o       siteExport
 	metrics *metrics.Metrics // nil without --metrics-addr
+	// theme is the theme folder's files as the templates were read (a
+	// change of them needs a new --watch).
+	theme web.ThemeFiles
 }
 
 // Watching: how long a burst of writes has to land before the export
@@ -191,7 +201,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fingerprint, err := siteFingerprint(e, s, o)
+	fingerprint, err := siteFingerprint(e, s, o, x.theme.Digest)
 	if err != nil {
 		return err
 	}
@@ -199,7 +209,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 	opts := staticsite.Options{
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles: func(ctx context.Context) ([]staticsite.Article, error) {
-			as, err := exportArticles(ctx, s, x.news, e.now())
+			as, err := exportArticles(ctx, s, x.news, e.now(), len(x.theme.Templates) > 0)
 			for _, a := range as {
 				paths[a.ID] = a.Path
 			}
@@ -292,8 +302,10 @@ func (x *siteExporter) once(ctx context.Context) error {
 }
 
 // exportArticles lists the public articles as staticsite sees them: the
-// listings each is on, and a digest of what pages show of it.
-func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time) ([]staticsite.Article, error) {
+// listings each is on, and a digest of what pages show of it. themeCards
+// says the theme replaces templates: its cards may show any field of an
+// article, so that every edit is taken to change them.
+func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, error) {
 	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
 	if err != nil {
 		return nil, err
@@ -311,6 +323,9 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 		x.State = strconv.Itoa(a.Version) + "/" + strconv.Itoa(a.CommentCount) + "/" + strconv.FormatBool(a.CommentsClosed) +
 			"/" + strings.Join(topics[a.ID], ",") + "/" + strconv.FormatInt(stories[a.ID], 10)
 		x.Card = exportCard(a, stories[a.ID])
+		if themeCards {
+			x.Card = x.State + "/" + x.Card
+		}
 		for _, slug := range topics[a.ID] {
 			x.Listings = append(x.Listings, urls.Topic(slug))
 		}
@@ -333,8 +348,8 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 }
 
 // exportCard digests what pages other than its own show of an article:
-// what its card in a listing shows (the theme's "card"), and its headline
-// and address in other articles' lists and in its story's.
+// what its card in a listing shows (the built-in theme's "card"), and its
+// headline and address in other articles' lists and in its story's.
 func exportCard(a *article.Article, story int64) string {
 	var section, author string
 	if a.Section != nil {
@@ -396,9 +411,9 @@ func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, as
 
 // siteFingerprint digests what pages show besides the articles: the
 // settings, menus, sections and authors, the configuration that shapes
-// pages, and the program's version. A change of it makes the next export
-// render every page.
-func siteFingerprint(e *env, s store.Store, o siteExport) (string, error) {
+// pages, the theme folder's files (themeDigest) and the program's
+// version. A change of it makes the next export render every page.
+func siteFingerprint(e *env, s store.Store, o siteExport, themeDigest string) (string, error) {
 	var parts []any
 	site, err := s.SiteSettings(e.ctx)
 	if err != nil {
@@ -432,7 +447,7 @@ func siteFingerprint(e *env, s store.Store, o siteExport) (string, error) {
 	}
 	cfg := e.cfg
 	parts = append(parts, site, comments, sections, authors, menus,
-		[]any{cfg.Theme, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo, o.commentsURL, o.noComments, o.searchURL},
+		[]any{themeDigest, cfg.FeedContent, cfg.RelatedFloor, cfg.Language, cfg.SiteTitle, cfg.SiteDescription, cfg.Logo, o.commentsURL, o.noComments, o.searchURL},
 		programVersion())
 	b, err := json.Marshal(parts)
 	if err != nil {

@@ -501,3 +501,68 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// A theme folder's files are part of the site: a theme whose cards show
+// more of an article than the built-in card has its listings rewritten
+// after any edit, and a change of one of its templates rewrites every
+// page.
+func TestExportSiteTheme(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "site.db")
+	mustRun(t, "import", "--db", db, "--quiet", harbourGazette)
+	theme := t.TempDir()
+	partials := read(t, "../web/templates/partials.html")
+	title := `<h2><a href="{{articlePath .Slug}}">{{.Title}}</a></h2>`
+	if !strings.Contains(partials, title) {
+		t.Fatalf("the built-in card has no %q", title)
+	}
+	// A card that counts the article's notes, which the built-in card
+	// does not show.
+	partials = strings.Replace(partials, title, title+`<p class="notes">{{len .Updates}} notes</p>`, 1)
+	if err := os.WriteFile(filepath.Join(theme, "partials.html"), []byte(partials), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	export := func() string {
+		return mustRun(t, "export", "--db", db, "--base-url", siteBase, "--theme", theme, dir)
+	}
+	export()
+	// The articles and the pages whose cards show their notes.
+	cards := regexp.MustCompile(`<h2><a href="/([^/"]+)/">[^<]*</a></h2><p class="notes">(\d+) notes</p>`)
+	listed := func() map[string][]string {
+		on := map[string][]string{}
+		for _, file := range exportedFiles(t, dir) {
+			if strings.HasSuffix(file, ".html") {
+				for _, m := range cards.FindAllStringSubmatch(read(t, filepath.Join(dir, file)), -1) {
+					on[m[1]] = append(on[m[1]], file+": "+m[2])
+				}
+			}
+		}
+		return on
+	}
+	var noted string
+	for slug := range listed() {
+		noted = max(noted, slug)
+	}
+	if noted == "" {
+		t.Fatal("no exported page shows the theme's cards")
+	}
+	mustRun(t, "article", "note", "--db", db, noted, "A correction to the berth numbers.")
+	export()
+	for _, card := range listed()[noted] {
+		if !strings.HasSuffix(card, ": 1") {
+			t.Errorf("after a note on %s, its card on %s notes", noted, card)
+		}
+	}
+
+	// A change the not-found page does not show (it has no cards).
+	if err := os.WriteFile(filepath.Join(theme, "partials.html"), []byte(strings.Replace(partials, `<p class="notes">{{len .Updates}} notes</p>`, `<p class="corrections">{{len .Updates}} corrections</p>`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := export(); !strings.Contains(out, "exported the whole site") {
+		t.Errorf("after a change of the theme's card the export said %q; want the whole site", out)
+	}
+	if on := listed(); len(on) > 0 {
+		t.Errorf("after a change of the theme's card, pages still show the old one: %v", on)
+	}
+}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -439,4 +441,52 @@ func FormatNumber(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// ThemeFiles is what a theme folder holds, as far as a static export must
+// know: whether any of its files changed, and whether its templates may
+// show more of an article in a listing than the built-in card does.
+type ThemeFiles struct {
+	// Digest changes whenever any file of the folder does (a template, a
+	// static file, a message catalogue); "" for the built-in theme.
+	Digest string
+	// Templates are the built-in templates the folder replaces, such as
+	// partials.html, where the card is.
+	Templates []string
+}
+
+// ReadThemeFiles digests every file of the theme folder dir ("" for the
+// built-in theme).
+func ReadThemeFiles(dir string) (ThemeFiles, error) {
+	var tf ThemeFiles
+	if dir == "" {
+		return tf, nil
+	}
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		body, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(rel)
+		// Length-prefixed, so that no two folders digest alike.
+		fmt.Fprintf(h, "%d:%s%d:", len(name), name, len(body))
+		h.Write(body)
+		if _, err := fs.Stat(templateFiles, "templates/"+name); err == nil {
+			tf.Templates = append(tf.Templates, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return ThemeFiles{}, fmt.Errorf("theme %s: %w", dir, err)
+	}
+	tf.Digest = hex.EncodeToString(h.Sum(nil))
+	return tf, nil
 }

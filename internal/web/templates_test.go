@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -134,5 +135,49 @@ func TestBrokenThemeTemplate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, test.want)) {
 			t.Errorf("%s: err = %v, want one naming %s", test.file, err, filepath.Join(dir, test.want))
 		}
+	}
+}
+
+// A theme folder's digest follows every file's name and bytes; its
+// Templates are the built-in ones it replaces, not its static files or
+// files no page reads.
+func TestReadThemeFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("static/style.css", "body { color: navy }")
+	write("notes.txt", "the designer's notes")
+	first, err := ReadThemeFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Digest == "" || len(first.Templates) != 0 {
+		t.Errorf("a theme of a style sheet: %+v; want a digest and no templates", first)
+	}
+	write("partials.html", `{{define "card"}}{{.Title}}{{end}}`)
+	second, err := ReadThemeFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Digest == first.Digest || !slices.Equal(second.Templates, []string{"partials.html"}) {
+		t.Errorf("with partials.html: %+v (before %+v); want a new digest and partials.html", second, first)
+	}
+	write("static/style.css", "body { color: teal }")
+	if third, err := ReadThemeFiles(dir); err != nil || third.Digest == second.Digest {
+		t.Errorf("after the style sheet changed: %+v, %v; want a new digest", third, err)
+	}
+	if none, err := ReadThemeFiles(""); err != nil || none.Digest != "" {
+		t.Errorf("the built-in theme: %+v, %v", none, err)
+	}
+	if _, err := ReadThemeFiles(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a missing folder: %v; want an error naming it", err)
 	}
 }

@@ -101,20 +101,27 @@ func finishCommit(dir string) error {
 		return fmt.Errorf("the commit record %s is damaged: %w", filepath.Join(state, commitFile), err)
 	}
 	staging := filepath.Join(state, "staging")
+	// The folders made so far: a whole site's files are in some thousands
+	// of them, and this loop's system calls are the commit's time.
+	made := map[string]bool{}
 	for _, f := range rec.Written {
-		src := filepath.Join(staging, stagedName(f))
 		dst := filepath.Join(dir, filepath.FromSlash(f))
-		if _, err := os.Lstat(src); errors.Is(err, os.ErrNotExist) {
-			// Earlier builds staged in the site's own layout.
-			src = filepath.Join(staging, filepath.FromSlash(f))
-			if _, err := os.Lstat(src); errors.Is(err, os.ErrNotExist) {
-				continue // moved before the interruption
+		if d := filepath.Dir(dst); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
+			}
+			made[d] = true
+		}
+		err := os.Rename(filepath.Join(staging, stagedName(f)), dst)
+		if errors.Is(err, os.ErrNotExist) {
+			// Earlier builds staged in the site's own layout; neither
+			// name is there when it was moved before an interruption.
+			err = os.Rename(filepath.Join(staging, filepath.FromSlash(f)), dst)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
 			}
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
-		}
-		if err := os.Rename(src, dst); err != nil {
+		if err != nil {
 			return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
 		}
 	}

@@ -33,6 +33,10 @@ import (
 // PerPage is how many articles a home, tag or author page lists.
 const PerPage = 10
 
+// listedMax bounds the articles kept for listings (Handlers.listed):
+// about a kilobyte each, and a static export reads each a dozen times.
+const listedMax = 50_000
+
 // Handlers serve the reader pages.
 type Handlers struct {
 	site     *web.Site
@@ -44,21 +48,28 @@ type Handlers struct {
 	sections *sectionsCache
 	listings *ttlCache[listingKey, []int64]        // the articles of each listing, in order (see list)
 	latest   *ttlCache[string, []*article.Article] // by section (see moreInSection)
+	// listed are the public articles as listings show them, by ID: an
+	// article is on a dozen listing pages (its section's, its tags', its
+	// topics') and is read once for all, until the next change (Purge).
+	listed *ttlCache[int64, *article.Article]
 	// coNamed are the entities named most often beside each topic's
 	// entity, read once for every page of its timeline (relatedTopics).
 	coNamed *ttlCache[int64, []entity.Entity]
 	// hasTopicPage says, by entity ID, whether the entity has a topic
 	// page (see withTopicPages).
 	hasTopicPage *ttlCache[int64, bool]
-	limits       *rateLimiter
-	pages        *pageCache
-	bodies       *bodyCache
-	views        *ViewCounter
-	now          func() time.Time
-	feedFull     bool
-	linker       Linker
-	floor        float64
-	news         *newsroom.Service
+	// topics are the entities with a topic page, by slug (nil for none),
+	// read once for every page of a timeline (topicEntity).
+	topics   *ttlCache[string, *entity.Entity]
+	limits   *rateLimiter
+	pages    *pageCache
+	bodies   *bodyCache
+	views    *ViewCounter
+	now      func() time.Time
+	feedFull bool
+	linker   Linker
+	floor    float64
+	news     *newsroom.Service
 	// Where the comment form posts (see Options.CommentsAt), and whether
 	// there is one.
 	commentsAt    string
@@ -158,8 +169,10 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		sections:     &sectionsCache{store: s, ttl: opts.CacheFor, now: opts.Now},
 		listings:     newTTLCache[listingKey, []int64](opts.CacheFor, opts.Now),
 		latest:       newTTLCache[string, []*article.Article](opts.CacheFor, opts.Now),
+		listed:       newTTLCache[int64, *article.Article](opts.CacheFor, opts.Now).bounded(listedMax),
 		coNamed:      newTTLCache[int64, []entity.Entity](opts.CacheFor, opts.Now),
 		hasTopicPage: newTTLCache[int64, bool](opts.CacheFor, opts.Now),
+		topics:       newTTLCache[string, *entity.Entity](opts.CacheFor, opts.Now),
 		limits:       newRateLimiter(opts.Now),
 		pages:        newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
 		bodies:       newBodyCache(),
@@ -614,16 +627,31 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 	}
 	if ids == nil {
 		q.Limit, q.Offset = PerPage, (page-1)*PerPage
-	} else {
-		// The listing's own filter chose the IDs; whether each article is
-		// still public is asked again.
-		q = store.ArticleQuery{PublicAt: q.PublicAt, Kind: q.Kind, IDs: ids[min((page-1)*PerPage, total):min(page*PerPage, total)]}
-		if len(q.IDs) == 0 {
-			return nil, total, nil
+		as, err := h.store.Articles(ctx, q)
+		return as, total, err
+	}
+	// The listing's own filter chose the IDs; whether each article is
+	// still public is asked again of those not kept (a change of one
+	// forgets it: see Purge).
+	ids = ids[min((page-1)*PerPage, total):min(page*PerPage, total)]
+	byID, err := h.listed.getMany(ids, func(missing []int64) (map[int64]*article.Article, error) {
+		as, err := h.store.Articles(ctx, store.ArticleQuery{PublicAt: q.PublicAt, Kind: q.Kind, IDs: missing})
+		byID := make(map[int64]*article.Article, len(as))
+		for _, a := range as {
+			byID[a.ID] = a
+		}
+		return byID, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	as := make([]*article.Article, 0, len(ids))
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			as = append(as, a)
 		}
 	}
-	as, err := h.store.Articles(ctx, q)
-	return as, total, err
+	return as, total, nil
 }
 
 // listingKey is a listing: the listings' queries differ only in these
@@ -649,9 +677,13 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 		h.listings.clear()
 		h.latest.clear()
 	}
+	// Any change may be of what a card shows: an article's fields, its
+	// tags', author's or section's names.
+	h.listed.clear()
 	if listing || slices.ContainsFunc(keys, purge.OfEntity) {
 		h.coNamed.clear()
 		h.hasTopicPage.clear()
+		h.topics.clear()
 	}
 }
 
@@ -662,8 +694,10 @@ func (h *Handlers) Refresh() {
 	h.pages.clear()
 	h.listings.clear()
 	h.latest.clear()
+	h.listed.clear()
 	h.coNamed.clear()
 	h.hasTopicPage.clear()
+	h.topics.clear()
 	h.settings.clear()
 	h.sections.clear()
 	if h.mediaItems != nil {

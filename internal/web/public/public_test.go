@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
@@ -822,4 +823,31 @@ var tokenValue = regexp.MustCompile(`name="dl_token" value="[^"]*"`)
 // withoutToken blanks the per-request form token of a page.
 func withoutToken(page string) string {
 	return tokenValue.ReplaceAllString(page, `name="dl_token" value=""`)
+}
+
+// Listings keep the articles they show for the cache time, and a node
+// that hears of an edit (its article's key purged) shows the new
+// headline on the next render of every listing, not a cache time later.
+func TestListingsFollowAPurgedEdit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, time.Hour, "")
+	published := ts.clock.Now().Add(-time.Hour)
+	a := ts.add(t, &article.Article{Title: "Ferry Timetable Changes", Description: "The winter timetable starts early.", Body: "The ferry company moved the winter timetable forward.\n",
+		Status: article.Published, PublishedAt: published, Tags: article.TagsFromNames("Ferries"), Author: &article.Author{Name: "Ada Brandt"}})
+	pages := []string{"/tag/ferries/", "/author/ada-brandt/"}
+	for _, p := range pages {
+		if _, body := ts.get(t, p); !strings.Contains(body, "Ferry Timetable Changes") {
+			t.Fatalf("%s does not list the article", p)
+		}
+	}
+	a.Title = "Ferry Timetable Moves Forward"
+	if err := ts.store.UpdateArticle(ctx, a, "headline"); err != nil {
+		t.Fatal(err)
+	}
+	ts.handlers.Purge([]string{purge.Article(a.ID)}, false, false)
+	for _, p := range pages {
+		if _, body := ts.get(t, p); !strings.Contains(body, "Ferry Timetable Moves Forward") {
+			t.Errorf("after the edit and its purge, %s does not show the new headline", p)
+		}
+	}
 }

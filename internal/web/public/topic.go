@@ -64,14 +64,20 @@ func (h *Handlers) topicEntity(ctx context.Context, slug string, now time.Time) 
 	if article.ValidateSlug(slug) != nil {
 		return nil, web.ErrNotFound
 	}
-	es, err := h.store.Entities(ctx, store.EntityQuery{Slugs: []string{slug}, PublicAt: now, MinArticles: h.topicMin(), Uncounted: true, Limit: 1})
+	e, err := h.topics.get(slug, func() (*entity.Entity, error) {
+		es, err := h.store.Entities(ctx, store.EntityQuery{Slugs: []string{slug}, PublicAt: now, MinArticles: h.topicMin(), Uncounted: true, Limit: 1})
+		if err != nil || len(es) == 0 {
+			return nil, err
+		}
+		return &es[0], nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(es) == 0 {
+	if e == nil {
 		return nil, web.ErrNotFound
 	}
-	return &es[0], nil
+	return e, nil
 }
 
 // withTopicPages keeps the entities of ids that have a topic page, by ID,

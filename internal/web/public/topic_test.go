@@ -289,9 +289,10 @@ func TestBannedEntityHasNoPage(t *testing.T) {
 }
 
 // Issue 20: an article page asks whether each entity it names has a
-// topic page, and the answer is kept for the cache time. A node that
-// hears of a change of an entity purges its key, and the next render
-// follows the change then, not a cache time later.
+// topic page, and the answer is kept for the cache time, as is a topic
+// page's entity. A node that hears of a change of an entity purges its
+// key, and the next render follows the change then, not a cache time
+// later.
 func TestEntityPurgeRefreshesTopicLinks(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, time.Hour, "")
@@ -299,6 +300,9 @@ func TestEntityPurgeRefreshesTopicLinks(t *testing.T) {
 	page := "/" + as[0].Slug + "/"
 	if _, body := ts.get(t, page); strings.Contains(body, "/topic/"+bergen+"/") {
 		t.Fatal("the article page links Bergen, which two articles are too few to give a page")
+	}
+	if resp, _ := ts.get(t, "/topic/"+bergen+"/"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("Bergen's topic page answers %d before the merge; want 404", resp.StatusCode)
 	}
 	// Stavanger's three articles go to Bergen, which has its page then.
 	into, err := newsroomOf(ts).MergeEntities(ctx, newsroom.System("test"), port, bergen)
@@ -308,6 +312,9 @@ func TestEntityPurgeRefreshesTopicLinks(t *testing.T) {
 	ts.handlers.Purge([]string{purge.Entity(into.ID)}, false, false)
 	if _, body := ts.get(t, page); !strings.Contains(body, "/topic/"+bergen+"/") {
 		t.Error("after the merge and its purge, the article page does not link Bergen's new topic page")
+	}
+	if resp, _ := ts.get(t, "/topic/"+bergen+"/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after the merge and its purge, Bergen's topic page answers %d", resp.StatusCode)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 type ttlCache[K comparable, V any] struct {
 	ttl     time.Duration
 	now     func() time.Time
+	max     int // entries kept at most: past it, it starts again
 	mu      sync.Mutex
 	entries map[K]ttlEntry[V]
 }
@@ -20,11 +21,17 @@ type ttlEntry[V any] struct {
 	expires time.Time
 }
 
-// maxTTLEntries bounds a ttlCache: past it, it starts again.
+// maxTTLEntries bounds a ttlCache unless it is made with another bound.
 const maxTTLEntries = 10_000
 
 func newTTLCache[K comparable, V any](ttl time.Duration, now func() time.Time) *ttlCache[K, V] {
-	return &ttlCache[K, V]{ttl: ttl, now: now}
+	return &ttlCache[K, V]{ttl: ttl, now: now, max: maxTTLEntries}
+}
+
+// bounded makes c keep up to max entries.
+func (c *ttlCache[K, V]) bounded(max int) *ttlCache[K, V] {
+	c.max = max
+	return c
 }
 
 // get returns the value kept for key, or the one read reads and keeps.
@@ -42,7 +49,7 @@ func (c *ttlCache[K, V]) get(key K, read func() (V, error)) (V, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxTTLEntries {
+	if c.entries == nil || len(c.entries) >= c.max {
 		c.entries = map[K]ttlEntry[V]{}
 	}
 	c.entries[key] = ttlEntry[V]{v, now.Add(c.ttl)}
@@ -74,7 +81,7 @@ func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, erro
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ttl > 0 && (c.entries == nil || len(c.entries)+len(missing) > maxTTLEntries) {
+	if c.ttl > 0 && (c.entries == nil || len(c.entries)+len(missing) > c.max) {
 		c.entries = map[K]ttlEntry[V]{}
 	}
 	for _, k := range missing {

@@ -197,6 +197,13 @@ func (x *siteExporter) watch(ctx context.Context) int {
 // once exports the site as the store holds it now.
 func (x *siteExporter) once(ctx context.Context) error {
 	e, s, o := x.e, x.s, x.o
+	// Most exports render some article page, which needs the linking
+	// index: it is built while the articles and the manifest are read,
+	// on the core that leaves idle, and left unfinished by an export that
+	// renders none (BeforeArticles waits for it otherwise).
+	prebuild, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = x.r.links.ensure(prebuild) }()
 	redirects, err := s.Redirects(ctx)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package public
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/media"
@@ -25,6 +26,21 @@ var feedFormats = []struct{ name, contentType string }{
 	{urls.JSONFeed, seo.JSONType},
 }
 
+// feedReuse is how long a feed's articles, read for one of its formats,
+// serve the others: they are asked for together (a static export, a
+// cache in front after a purge), and a scheduled article's time comes
+// with no purge.
+const feedReuse = 10 * time.Second
+
+// feedKey is a feed as built for a site address.
+type feedKey struct{ kind, slug, base string }
+
+// builtFeed is a feed with its cache tags.
+type builtFeed struct {
+	feed *seo.Feed
+	keys []string
+}
+
 // feed serves one kind of feed in one format.
 func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -33,10 +49,14 @@ func (h *Handlers) feed(kind, format, contentType string) web.HandlerFunc {
 			return web.ErrNotFound
 		}
 		return h.pages.serve(typedWriter{w, contentType}, r, func() (*cachedPage, error) {
-			f, keys, err := h.buildFeed(r, kind, slug)
+			built, err := h.feeds.get(feedKey{kind, slug, h.site.BaseURL(r)}, func() (builtFeed, error) {
+				f, keys, err := h.buildFeed(r, kind, slug)
+				return builtFeed{f, keys}, err
+			})
 			if err != nil {
 				return nil, err
 			}
+			f, keys := built.feed, built.keys
 			self := h.site.AbsURL(r, urls.Feed(urls.Listing(kind, slug), format))
 			var body []byte
 			switch format {

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/web"
@@ -134,5 +136,75 @@ func TestFeedsLoadTheirArticlesAtOnce(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A feed's three formats share one reading of its articles, for a short
+// while: an edit a node hears of (its key purged) is in the next format
+// asked for, and so is an article whose publication time has come.
+func TestFeedFormatsShareOneReading(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	addFeedArticles(t, ts)
+	soon := ts.add(t, &article.Article{Title: "Ferry Strike Called Off", Body: "The crews go back tomorrow.\n",
+		PublishedAt: ts.clock.Now().Add(feedReuse / 2), Tags: article.TagsFromNames("Selvik")})
+	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
+	tpl, err := web.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := web.LoadAssets("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
+	mux := http.NewServeMux()
+	reader, err := New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, CacheFor: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.Register(mux)
+	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
+	t.Cleanup(srv.Close)
+	counted := &testServer{Server: srv, store: counting, clock: ts.clock}
+	titles := func(path, contentType string) []string {
+		var ts []string
+		for _, it := range fetchFeed(t, counted, path, contentType).Items {
+			ts = append(ts, it.Title)
+		}
+		return ts
+	}
+	rss, atom, jsonFeed := testFeedFormats[0], testFeedFormats[1], testFeedFormats[2]
+	counting.take()
+	titles("/tag/archive/"+rss.suffix, rss.contentType)
+	titles("/tag/archive/"+atom.suffix, atom.contentType)
+	titles("/tag/archive/"+jsonFeed.suffix, jsonFeed.contentType)
+	if calls := counting.take(); calls["Articles"] != 1 {
+		t.Errorf("the three formats of a feed read its articles %d times, want once", calls["Articles"])
+	}
+
+	// An edit, and its purge.
+	edited, err := ts.store.Article(ctx, "filler-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Title = "Filler Zero, Corrected"
+	if err := ts.store.UpdateArticle(ctx, edited, "headline"); err != nil {
+		t.Fatal(err)
+	}
+	reader.Purge([]string{purge.Article(edited.ID)}, false, false)
+	if got := titles("/tag/archive/"+atom.suffix, atom.contentType); !slices.Contains(got, "Filler Zero, Corrected") {
+		t.Errorf("after the edit and its purge, the Atom feed has %v", got)
+	}
+
+	// The scheduled article's time comes, with no purge.
+	before := titles("/tag/selvik/"+rss.suffix, rss.contentType)
+	if slices.Contains(before, soon.Title) {
+		t.Fatalf("the feed has %q before its time", soon.Title)
+	}
+	ts.clock.Add(feedReuse + time.Second)
+	if got := titles("/tag/selvik/"+jsonFeed.suffix, jsonFeed.contentType); !slices.Contains(got, soon.Title) {
+		t.Errorf("once its time came, the JSON feed lacks %q: %v", soon.Title, got)
 	}
 }

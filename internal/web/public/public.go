@@ -60,7 +60,10 @@ type Handlers struct {
 	hasTopicPage *ttlCache[int64, bool]
 	// topics are the entities with a topic page, by slug (nil for none),
 	// read once for every page of a timeline (topicEntity).
-	topics   *ttlCache[string, *entity.Entity]
+	topics *ttlCache[string, *entity.Entity]
+	// feeds are the feeds built for one format, for the others (see
+	// feedReuse).
+	feeds    *ttlCache[feedKey, builtFeed]
 	limits   *rateLimiter
 	pages    *pageCache
 	bodies   *bodyCache
@@ -173,6 +176,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		coNamed:      newTTLCache[int64, []entity.Entity](opts.CacheFor, opts.Now),
 		hasTopicPage: newTTLCache[int64, bool](opts.CacheFor, opts.Now),
 		topics:       newTTLCache[string, *entity.Entity](opts.CacheFor, opts.Now),
+		feeds:        newTTLCache[feedKey, builtFeed](min(opts.CacheFor, feedReuse), opts.Now),
 		limits:       newRateLimiter(opts.Now),
 		pages:        newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
 		bodies:       newBodyCache(),
@@ -677,9 +681,10 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 		h.listings.clear()
 		h.latest.clear()
 	}
-	// Any change may be of what a card shows: an article's fields, its
-	// tags', author's or section's names.
+	// Any change may be of what a card or a feed shows: an article's
+	// fields, its tags', author's or section's names.
 	h.listed.clear()
+	h.feeds.clear()
 	if listing || slices.ContainsFunc(keys, purge.OfEntity) {
 		h.coNamed.clear()
 		h.hasTopicPage.clear()
@@ -695,6 +700,7 @@ func (h *Handlers) Refresh() {
 	h.listings.clear()
 	h.latest.clear()
 	h.listed.clear()
+	h.feeds.clear()
 	h.coNamed.clear()
 	h.hasTopicPage.clear()
 	h.topics.clear()

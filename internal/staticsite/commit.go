@@ -101,8 +101,8 @@ func finishCommit(dir string) error {
 		return fmt.Errorf("the commit record %s is damaged: %w", filepath.Join(state, commitFile), err)
 	}
 	staging := filepath.Join(state, "staging")
-	// The folders made so far: a whole site's files are in some thousands
-	// of them, and this loop's system calls are the commit's time.
+	// The folders made so far, each made once (a page and its feeds share
+	// some): this loop's system calls are the commit's time.
 	made := map[string]bool{}
 	for _, f := range rec.Written {
 		dst := filepath.Join(dir, filepath.FromSlash(f))

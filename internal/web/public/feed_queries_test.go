@@ -87,6 +87,32 @@ func (s *callCounter) Redirect(ctx context.Context, path string) (string, error)
 	return s.Store.Redirect(ctx, path)
 }
 
+// countedServer serves the reader pages of ts's store through counting,
+// with opts (and ts's clock).
+func countedServer(t *testing.T, ts *testServer, counting *callCounter, opts Options) (*testServer, *Handlers) {
+	t.Helper()
+	tpl, err := web.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := web.LoadAssets("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
+	mux := http.NewServeMux()
+	opts.Now = ts.clock.Now
+	reader, err := New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.Register(mux)
+	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
+	t.Cleanup(srv.Close)
+	return &testServer{Server: srv, store: counting, clock: ts.clock}, reader
+}
+
 // Issue 12: a feed asks the store for its articles whole, once, however
 // many it carries; it loads none of them again.
 func TestFeedsLoadTheirArticlesAtOnce(t *testing.T) {
@@ -95,25 +121,7 @@ func TestFeedsLoadTheirArticlesAtOnce(t *testing.T) {
 	addFeedArticles(t, ts)
 	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
 	for _, full := range []bool{false, true} {
-		tpl, err := web.LoadTemplates("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		assets, err := web.LoadAssets("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
-		mux := http.NewServeMux()
-		reader, err := New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, FeedFullContent: full})
-		if err != nil {
-			t.Fatal(err)
-		}
-		reader.Register(mux)
-		srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
-		t.Cleanup(srv.Close)
-		counted := &testServer{Server: srv, store: counting, clock: ts.clock}
+		counted, _ := countedServer(t, ts, counting, Options{FeedFullContent: full})
 		for _, feed := range []struct {
 			prefix string
 			items  int
@@ -149,25 +157,7 @@ func TestFeedFormatsShareOneReading(t *testing.T) {
 	soon := ts.add(t, &article.Article{Title: "Ferry Strike Called Off", Body: "The crews go back tomorrow.\n",
 		PublishedAt: ts.clock.Now().Add(feedReuse / 2), Tags: article.TagsFromNames("Selvik")})
 	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
-	tpl, err := web.LoadTemplates("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := web.LoadAssets("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site := &web.Site{Templates: tpl, Assets: assets, Logger: logger, Now: ts.clock.Now, Info: web.SiteInfo{Title: "The Selvik Courier", Language: "en"}}
-	mux := http.NewServeMux()
-	reader, err := New(site, counting, render.New(), NewViewCounter(counting, logger, ts.clock.Now), Options{Now: ts.clock.Now, CacheFor: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader.Register(mux)
-	srv := httptest.NewServer(site.Middleware(CanonicalSlash(mux)))
-	t.Cleanup(srv.Close)
-	counted := &testServer{Server: srv, store: counting, clock: ts.clock}
+	counted, reader := countedServer(t, ts, counting, Options{CacheFor: time.Hour})
 	titles := func(path, contentType string) []string {
 		var ts []string
 		for _, it := range fetchFeed(t, counted, path, contentType).Items {

@@ -73,16 +73,21 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	// No page cache: each page is rendered once. The settings, sections
 	// and listings are read once a run (exportCacheFor; --watch
 	// refreshes them before each).
+	// The pages' related articles come from the last export's answers
+	// while the index would be built from the same articles.
+	links := &exportLinks{floor: e.cfg.RelatedFloor}
 	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, exportCacheFor, func(opts *public.Options) {
 		opts.CommentsAt, opts.NoCommentForm, opts.NoPageCache = o.commentsURL, o.noComments, true
+		opts.Linker = links
 	})
 	if err != nil {
 		return fail(e, "export", err)
 	}
+	links.live = r.links
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	x := &siteExporter{e: e, s: s, news: news, r: r, dir: dir, o: o, theme: theme}
+	x := &siteExporter{e: e, s: s, news: news, r: r, links: links, dir: dir, o: o, theme: theme}
 	if e.cfg.MetricsAddr != "" {
 		x.metrics = metrics.New(s)
 		addr, stop, err := serveMetrics(e, x.metrics, logger)
@@ -109,6 +114,7 @@ type siteExporter struct {
 	s       store.Store
 	news    *newsroom.Service
 	r       *reader
+	links   *exportLinks
 	dir     string
 	o       siteExport
 	metrics *metrics.Metrics // nil without --metrics-addr
@@ -197,18 +203,32 @@ func (x *siteExporter) watch(ctx context.Context) int {
 // once exports the site as the store holds it now.
 func (x *siteExporter) once(ctx context.Context) error {
 	e, s, o := x.e, x.s, x.o
-	// Most exports render some article page, which needs the linking
-	// index: it is built while the articles and the manifest are read,
-	// on the core that leaves idle, and left unfinished by an export that
-	// renders none (BeforeArticles waits for it otherwise).
-	prebuild, stop := context.WithCancel(ctx)
-	defer stop()
-	go func() { _ = x.r.links.ensure(prebuild) }()
-	redirects, err := s.Redirects(ctx)
+	fingerprint, err := siteFingerprint(e, s, o, x.theme.Digest)
 	if err != nil {
 		return err
 	}
-	fingerprint, err := siteFingerprint(e, s, o, x.theme.Digest)
+	// A watch keeps its index, which follows the store, and no memo.
+	memo := ""
+	if !o.watch {
+		memo = staticsite.StateFile(x.dir, linkMemoFile)
+	}
+	reuse, err := x.links.begin(ctx, memo, fingerprint)
+	if err != nil {
+		return err
+	}
+	var beforeArticles func(context.Context) error
+	if !reuse {
+		// Most exports render some article page, which needs the
+		// linking index: it is built while the articles and the
+		// manifest are read, on the core that leaves idle, and left
+		// unfinished by an export that renders none (BeforeArticles
+		// waits for it otherwise).
+		prebuild, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() { _ = x.r.links.ensure(prebuild) }()
+		beforeArticles = x.r.links.ensure
+	}
+	redirects, err := s.Redirects(ctx)
 	if err != nil {
 		return err
 	}
@@ -225,19 +245,17 @@ func (x *siteExporter) once(ctx context.Context) error {
 		// The pages whose related articles may list an article are those
 		// of the articles most like it, as for a node's purges.
 		Neighbours: func(ctx context.Context, id int64) ([]string, error) {
-			if err := x.r.links.ensure(ctx); err != nil {
-				return nil, err
-			}
 			var near []string
-			for _, m := range x.r.links.Related(id, 2*public.RelatedCount, e.cfg.RelatedFloor) {
+			for _, m := range x.links.Related(id, memoDepth, e.cfg.RelatedFloor) {
 				if p, ok := paths[m.ID]; ok {
 					near = append(near, p)
 				}
 			}
-			return near, nil
+			return near, x.links.end()
 		},
 		Fingerprint: fingerprint, DryRun: o.dryRun, Force: o.force, Now: e.now,
-		BeforeArticles: x.r.links.ensure,
+		BeforeArticles: beforeArticles,
+		BeforeCommit:   func(context.Context) error { return x.links.end() },
 	}
 	for _, rd := range redirects {
 		opts.Redirects = append(opts.Redirects, staticsite.Redirect{From: rd.From, To: rd.To})
@@ -266,6 +284,12 @@ func (x *siteExporter) once(ctx context.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if memo != "" && !o.dryRun {
+		if err := x.links.save(memo, fingerprint); err != nil {
+			// The next export builds the index.
+			fmt.Fprintf(e.stderr, "export: keep the linking answers for the next export: %v\n", err)
+		}
 	}
 	if x.metrics != nil && !o.dryRun {
 		x.metrics.Exported(len(sum.Written), sum.Unchanged, len(sum.Removed), sum.Elapsed)

@@ -2,8 +2,9 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
-	"hash/maphash"
+	"io"
 	"log/slog"
 	"runtime"
 	"strconv"
@@ -47,6 +48,11 @@ type liveIndex struct {
 	// index read of each (see docDigest).
 	versions map[int64]int
 	digests  map[int64]uint64
+	// order are the articles in the order build indexed them, and
+	// rebuilt is set while the index is as build left it (sync changed
+	// none of them).
+	order   []int64
+	rebuilt bool
 	// built is the language of the current index and trained the set of
 	// trained vectors it ranks with (zero for none).
 	built   string
@@ -113,6 +119,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 		l.logger.Error("read the trained word vectors: ranking without them", "err", err)
 	}
 	ix, versions, digests := linking.NewIndexFor(language, table), map[int64]int{}, map[int64]uint64{}
+	var order []int64
 	var digestsMu sync.Mutex
 	start := time.Now()
 	load := ix.Loader(runtime.GOMAXPROCS(0))
@@ -125,6 +132,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 			return d
 		})
 		versions[a.ID] = a.Version
+		order = append(order, a.ID)
 		return nil
 	})
 	load.Wait()
@@ -132,7 +140,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 		return err
 	}
 	l.ix.Store(ix)
-	l.versions, l.digests = versions, digests
+	l.versions, l.digests, l.order, l.rebuilt = versions, digests, order, true
 	l.built, l.trained, l.checked = language, trained, l.now()
 	l.logger.Info("linking index built", "articles", ix.Len(), "trained_vectors", table != nil, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -235,11 +243,13 @@ func (l *liveIndex) sync(ctx context.Context) error {
 		if digest := docDigest(d); digest != l.digests[v.ID] {
 			ix.Upsert(d)
 			l.digests[v.ID] = digest
+			l.rebuilt = false
 		}
 		l.versions[v.ID] = whole.Version
 	}
 	for id := range l.versions {
 		if !seen[id] {
+			l.rebuilt = false
 			ix.Remove(id)
 			delete(l.versions, id)
 			delete(l.digests, id)
@@ -287,18 +297,19 @@ func siteLanguage(ctx context.Context, s store.Store, fallback string) (string, 
 	return fallback, nil
 }
 
-// digestSeed seeds docDigest: digests are compared within one process.
-var digestSeed = maphash.MakeSeed()
-
-// docDigest sums up everything of d the index reads.
+// docDigest sums up everything of d the index reads, the same in every
+// process: an export's link memo keeps it for the next.
 func docDigest(d linking.Doc) uint64 {
-	var h maphash.Hash
-	h.SetSeed(digestSeed)
+	h := sha256.New()
 	for _, s := range append([]string{d.Slug, d.Title, d.Standfirst, d.Text, d.Published.UTC().Format(time.RFC3339Nano)}, append(d.Headings, d.Tags...)...) {
-		h.WriteString(s)
-		h.WriteByte(0)
+		io.WriteString(h, s)
+		h.Write([]byte{0})
 	}
 	// The counts keep a heading from passing for a tag.
-	h.WriteString(strconv.Itoa(len(d.Headings)) + "/" + strconv.Itoa(len(d.Tags)))
-	return h.Sum64()
+	io.WriteString(h, strconv.Itoa(len(d.Headings))+"/"+strconv.Itoa(len(d.Tags)))
+	var sum uint64
+	for _, b := range h.Sum(nil)[:8] {
+		sum = sum<<8 | uint64(b)
+	}
+	return sum
 }

@@ -69,6 +69,11 @@ type Options struct {
 	// is rendered, and not at all when none is: what only article pages
 	// need (the linking index) is made there.
 	BeforeArticles func(context.Context) error
+	// BeforeCommit, when set, runs once every page is rendered and
+	// before anything is committed (or a dry run reports): an error
+	// stops the export and leaves the previous site, as for a page that
+	// failed (a part the pages needed could not be made).
+	BeforeCommit func(context.Context) error
 
 	// stopAfterRecord makes Export stop once its commit is recorded, as
 	// if it were killed there (tests).
@@ -165,6 +170,13 @@ func Export(ctx context.Context, opts Options) (Summary, error) {
 	sum, err := x.run(ctx, old)
 	sum.Elapsed = time.Since(start)
 	return sum, err
+}
+
+// StateFile is where the caller of Export may keep a file of its own,
+// named name, beside the manifest of the export in dir: it is not part of
+// the site, and stays from one export to the next.
+func StateFile(dir, name string) string {
+	return filepath.Join(dir, stateDir, name)
 }
 
 // holdsExport reports whether dir holds an export: its manifest, or the
@@ -301,6 +313,12 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 	if err := c.writeExtra(extra); err != nil {
 		x.discardStaging()
 		return Summary{}, err
+	}
+	if x.opts.BeforeCommit != nil {
+		if err := x.opts.BeforeCommit(ctx); err != nil {
+			x.discardStaging()
+			return Summary{}, err
+		}
 	}
 	// A file written anew (a redirect page where an article was) is not
 	// removed.

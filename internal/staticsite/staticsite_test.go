@@ -251,6 +251,33 @@ func TestFailedExportLeavesThePreviousSite(t *testing.T) {
 	}
 }
 
+// A part the pages needed that failed (BeforeCommit) stops the export
+// before anything is committed, after every page was rendered.
+func TestBeforeCommitErrorLeavesThePreviousSite(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	before := read(t, filepath.Join(dir, stateDir, manifestFile))
+	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
+	opts := options(dir, s)
+	opts.Fingerprint = "v2"
+	opts.BeforeCommit = func(context.Context) error { return errors.New("build the linking index: disk I/O error") }
+	if _, err := Export(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "build the linking index: disk I/O error") {
+		t.Fatalf("got %v", err)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); !strings.Contains(got, "page/2") {
+		t.Errorf("a failed export changed a page: %q", got)
+	}
+	if read(t, filepath.Join(dir, stateDir, manifestFile)) != before {
+		t.Error("a failed export changed the manifest")
+	}
+	if _, err := os.Stat(filepath.Join(dir, stateDir, "staging")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed export left its staging (%v)", err)
+	}
+}
+
 // A manifest of an earlier format (format 1 named linked articles by
 // address) makes the next export a whole one, not an error.
 func TestManifestOfAnEarlierFormat(t *testing.T) {

@@ -1,0 +1,379 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/linking/wordvec"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/web/public"
+)
+
+// An export keeps the linking engine's answers to its pages (related
+// articles, requested links resolved by title) beside its manifest, with
+// what the index that gave them was built from: the site's settings and
+// the program (the export's fingerprint), the trained word vectors, and
+// every indexed article in build order with a digest of what the index
+// read of it. The index is built in the same order on every run, so that
+// the same input gives the same answers (linking.Loader): an export that
+// finds it unchanged reads the answers instead of building the index,
+// which is most of an incremental export's time. A note, a comment, a
+// photo or a closed comment thread change an article's page, not what
+// the index reads of it.
+
+// linkMemoFile is the memo's name in the export's state folder.
+const linkMemoFile = "links.json"
+
+// linkMemoFormat changes with the memo's format.
+const linkMemoFormat = 1
+
+// memoDepth is how many related articles the memo keeps of each: what
+// an article page shows, and the neighbours an incremental export
+// renders again for an article whose text changed.
+const memoDepth = 2 * public.RelatedCount
+
+// maxMemoChecks bounds the articles whose version changed since the memo
+// that an export reads again to see whether the index would read them
+// the same; beyond it the index is built.
+const maxMemoChecks = 200
+
+type linkMemo struct {
+	Format int `json:"format"`
+	// Key digests the input besides the articles: see memoKey.
+	Key string `json:"key"`
+	// Articles are the indexed articles in the order the index was
+	// built in.
+	Articles []memoArticle `json:"articles"`
+	// Related are the related articles of each, best first, at most
+	// memoDepth.
+	Related map[int64][]memoMatch `json:"related"`
+	// Titles are the titles resolved, with the article found (0 for
+	// none).
+	Titles map[string]int64 `json:"titles"`
+
+	byID map[int64]int // the index in Articles of each
+}
+
+type memoArticle struct {
+	ID      int64  `json:"id"`
+	Version int    `json:"v"`
+	Digest  uint64 `json:"d"` // docDigest of what the index read
+	Slug    string `json:"slug"`
+	Title   string `json:"title"`
+}
+
+type memoMatch struct {
+	ID    int64   `json:"id"`
+	Score float64 `json:"s"`
+}
+
+// memoKey digests the index's input besides the articles.
+func memoKey(fingerprint, language string, trained store.WordVectors) string {
+	b, _ := json.Marshal([]any{linkMemoFormat, fingerprint, language, trained.TrainedAt.UTC().Format(time.RFC3339Nano), trained.Articles, trained.Words})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// readLinkMemo reads the memo at path; nil when there is none, or one of
+// another format or that cannot be read (the index is built then).
+func readLinkMemo(path string) *linkMemo {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var m linkMemo
+	if json.Unmarshal(b, &m) != nil || m.Format != linkMemoFormat {
+		return nil
+	}
+	return &m
+}
+
+// write replaces the memo at path (written to a temporary name first: a
+// half-written memo is never read).
+func (m *linkMemo) write(path string) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), linkMemoFile+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// exportLinks answers the export's pages from the memo while the index
+// has the memo's input, and from the index otherwise, which it builds
+// the first time it needs it; it records the index's answers for the next
+// export's memo.
+type exportLinks struct {
+	live  *liveIndex
+	floor float64
+
+	mu sync.Mutex
+	// ctx is the export's, for a build the pages need.
+	ctx context.Context
+	// memo holds answers good for the store as it is, or is nil.
+	memo *linkMemo
+	// fresh are the answers the index gave this run.
+	fresh *linkMemo
+	// err is the first failure to build the index for a page.
+	err error
+}
+
+// begin readies l for an export with the memo at path and the export's
+// fingerprint: it keeps the memo if the index would be built from the
+// same input, and reports whether it did.
+func (l *exportLinks) begin(ctx context.Context, path, fingerprint string) (bool, error) {
+	memo := readLinkMemo(path)
+	ok := false
+	if memo != nil {
+		var err error
+		if ok, err = l.live.sameInput(ctx, memo, fingerprint); err != nil {
+			return false, err
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ctx, l.err = ctx, nil
+	l.memo, l.fresh = nil, &linkMemo{Related: map[int64][]memoMatch{}, Titles: map[string]int64{}}
+	if ok {
+		l.memo = memo
+	}
+	return ok, nil
+}
+
+// index returns the live index, built if it is not; the caller holds
+// l.mu.
+func (l *exportLinks) index() bool {
+	if err := l.live.ensure(l.ctx); err != nil {
+		if l.err == nil {
+			l.err = err
+		}
+		return false
+	}
+	return true
+}
+
+// Related answers as linking.Index.Related does.
+func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.memo != nil && floor == l.floor && n <= memoDepth {
+		if ms, ok := l.memo.Related[id]; ok {
+			return l.memo.matches(ms[:min(n, len(ms))])
+		}
+	}
+	if !l.index() {
+		return nil
+	}
+	if floor != l.floor {
+		return l.live.Related(id, n, floor)
+	}
+	ms := l.live.Related(id, max(n, memoDepth), floor)
+	kept := make([]memoMatch, len(ms))
+	for i, m := range ms {
+		kept[i] = memoMatch{ID: m.ID, Score: m.Score}
+	}
+	l.fresh.Related[id] = kept
+	return ms[:min(n, len(ms))]
+}
+
+// ResolveTitle answers as linking.Index.ResolveTitle does.
+func (l *exportLinks) ResolveTitle(title string) (linking.Match, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.memo != nil {
+		if id, ok := l.memo.Titles[title]; ok {
+			if id == 0 {
+				return linking.Match{}, false
+			}
+			return l.memo.matches([]memoMatch{{ID: id}})[0], true
+		}
+	}
+	if !l.index() {
+		return linking.Match{}, false
+	}
+	m, ok := l.live.ResolveTitle(title)
+	l.fresh.Titles[title] = m.ID
+	return m, ok
+}
+
+// matches returns ms as the index would, with the articles' slugs and
+// titles (not the reasons and cosines, which pages do not show).
+func (m *linkMemo) matches(ms []memoMatch) []linking.Match {
+	out := make([]linking.Match, len(ms))
+	for i, x := range ms {
+		out[i] = linking.Match{ID: x.ID, Score: x.Score}
+		if a, ok := m.article(x.ID); ok {
+			out[i].Slug, out[i].Title = a.Slug, a.Title
+		}
+	}
+	return out
+}
+
+// article finds the memo's article of id.
+func (m *linkMemo) article(id int64) (memoArticle, bool) {
+	if m.byID == nil {
+		m.byID = make(map[int64]int, len(m.Articles))
+		for i, a := range m.Articles {
+			m.byID[a.ID] = i
+		}
+	}
+	i, ok := m.byID[id]
+	if !ok {
+		return memoArticle{}, false
+	}
+	return m.Articles[i], true
+}
+
+// end returns the first failure to build the index for a page.
+func (l *exportLinks) end() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
+		return fmt.Errorf("build the linking index: %w", l.err)
+	}
+	return nil
+}
+
+// save writes the memo for the next export: the answers of this run and,
+// when the index (if it was built) had the memo's input, the memo's.
+func (l *exportLinks) save(path, fingerprint string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	next := l.memo
+	in, built := l.live.input(fingerprint)
+	switch {
+	case built:
+		if next == nil || next.Key != in.Key || !sameArticles(next.Articles, in.Articles) {
+			next = in
+		}
+	case len(l.fresh.Related) > 0 || len(l.fresh.Titles) > 0:
+		// Answers of an index changed since it was built: no input
+		// names them.
+		return nil
+	}
+	if next == nil {
+		return nil
+	}
+	next.Format = linkMemoFormat
+	if next.Related == nil {
+		next.Related = map[int64][]memoMatch{}
+	}
+	if next.Titles == nil {
+		next.Titles = map[string]int64{}
+	}
+	for id, ms := range l.fresh.Related {
+		next.Related[id] = ms
+	}
+	for t, id := range l.fresh.Titles {
+		next.Titles[t] = id
+	}
+	return next.write(path)
+}
+
+// sameArticles reports whether a and b are the same articles in the same
+// order, read the same by the index.
+func sameArticles(a, b []memoArticle) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Digest != b[i].Digest {
+			return false
+		}
+	}
+	return true
+}
+
+// sameInput reports whether an index built now would have memo's input:
+// the same key, and the same articles in the same order, each read the
+// same (those of another version than the memo's are read again, and
+// the memo takes their versions). It builds nothing.
+func (l *liveIndex) sameInput(ctx context.Context, memo *linkMemo, fingerprint string) (bool, error) {
+	language, err := siteLanguage(ctx, l.store, l.language)
+	if err != nil {
+		return false, err
+	}
+	trained, err := l.store.WordVectors(ctx, wordvec.BaseLanguage(language))
+	if errors.Is(err, store.ErrNotFound) {
+		trained, err = store.WordVectors{}, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if memo.Key != memoKey(fingerprint, language, trained) {
+		return false, nil
+	}
+	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story})
+	if err != nil {
+		return false, err
+	}
+	if len(public) != len(memo.Articles) {
+		return false, nil
+	}
+	checks := 0
+	for i, v := range public {
+		m := &memo.Articles[i]
+		if m.ID != v.ID {
+			return false, nil
+		}
+		if m.Version == v.Version {
+			continue
+		}
+		if checks++; checks > maxMemoChecks {
+			return false, nil
+		}
+		a, err := l.store.ArticleByID(ctx, v.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if docDigest(linking.DocFromArticle(l.renderer, a)) != m.Digest {
+			return false, nil
+		}
+		m.Version = a.Version
+	}
+	return true, nil
+}
+
+// input returns the memo of the index's input, without answers, and
+// whether the index is built (and not changed since: its answers are
+// then those of any index built from that input).
+func (l *liveIndex) input(fingerprint string) (*linkMemo, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ix := l.ix.Load()
+	if ix == nil || !l.rebuilt {
+		return nil, false
+	}
+	m := &linkMemo{Key: memoKey(fingerprint, l.built, l.trained), Articles: make([]memoArticle, 0, len(l.order))}
+	for _, id := range l.order {
+		d, _ := ix.Doc(id)
+		m.Articles = append(m.Articles, memoArticle{ID: id, Version: l.versions[id], Digest: l.digests[id], Slug: d.Slug, Title: d.Title})
+	}
+	return m, true
+}

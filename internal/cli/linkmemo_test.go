@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/linking"
+	"github.com/datelinehq/dateline/internal/newsroom"
+	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
+	"github.com/datelinehq/dateline/internal/store/sqlite"
+)
+
+// TestLinkMemo checks that an export answers its pages' related articles
+// from the last export's answers, without building the index, while the
+// index would read the articles the same; and that any change to what it
+// reads (an article's text, the site's settings) makes it build the index.
+func TestLinkMemo(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := clock.Now().Add(-time.Hour)
+	save := func(slug, title, body string) *article.Article {
+		a := &article.Article{Slug: slug, Title: title, Body: body, Status: article.Published, PublishedAt: at}
+		if err := s.CreateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	dredging := save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday. Dredging barges work the harbour channel at night.")
+	fees := save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
+	save("harbour-silt", "Silt Fills the Harbour", "Silt from the river fills the harbour faster than dredging removes it.")
+	frost := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
+	save("orchard-blossom", "Orchards Count the Blossom Lost", "Apple growers count the blossom the frost took from the orchards.")
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	memo := filepath.Join(t.TempDir(), linkMemoFile)
+	// export is one export's use of the linking engine: begin, the pages'
+	// questions, and the memo kept for the next.
+	type run struct {
+		reused, built bool
+		bodies        int
+		related       map[int64][]linking.Match
+	}
+	export := func(fingerprint string, ids ...int64) run {
+		t.Helper()
+		c := &countingStore{Store: s}
+		live := newLiveIndex(newsroom.New(c, render.New(), clock.Now, logger), c, render.New(), logger, clock.Now, "en")
+		l := &exportLinks{live: live}
+		reused, err := l.begin(ctx, memo, fingerprint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := run{reused: reused, related: map[int64][]linking.Match{}}
+		for _, id := range ids {
+			r.related[id] = l.Related(id, 5, 0)
+		}
+		if err := l.end(); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.save(memo, fingerprint); err != nil {
+			t.Fatal(err)
+		}
+		r.built = live.ix.Load() != nil
+		r.bodies, _ = c.reads()
+		return r
+	}
+	// fresh is what an index built now answers.
+	fresh := func(id int64) []linking.Match {
+		t.Helper()
+		live := newLiveIndex(newsroom.New(s, render.New(), clock.Now, logger), s, render.New(), logger, clock.Now, "en")
+		if err := live.ensure(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return live.Related(id, 5, 0)
+	}
+	same := func(got, want []linking.Match) bool {
+		return slices.EqualFunc(got, want, func(a, b linking.Match) bool {
+			return a.ID == b.ID && a.Slug == b.Slug && a.Title == b.Title && a.Score == b.Score
+		})
+	}
+
+	first := export("settings-1", dredging.ID, fees.ID)
+	if first.reused || !first.built {
+		t.Fatalf("a first export: reused %v, built %v; want the index built", first.reused, first.built)
+	}
+	if got := first.related[dredging.ID]; len(got) < 2 || !same(got, fresh(dredging.ID)) {
+		t.Fatalf("related to the dredging story = %v; want the fresh index's %v", got, fresh(dredging.ID))
+	}
+
+	// Nothing the index reads changed: the answers come from the memo,
+	// and no article is read whole.
+	again := export("settings-1", dredging.ID, fees.ID)
+	if !again.reused || again.built || again.bodies != 0 {
+		t.Errorf("an export with nothing changed: reused %v, built %v, %d articles read whole; want the memo alone", again.reused, again.built, again.bodies)
+	}
+	for id, want := range first.related {
+		if !same(again.related[id], want) {
+			t.Errorf("from the memo, related to %d = %v, want %v", id, again.related[id], want)
+		}
+	}
+
+	// A new version that changes nothing the index reads (comments
+	// closed): that article alone is read again, and the memo holds.
+	fees.CommentsClosed = true
+	if err := s.UpdateArticle(ctx, fees, "close comments"); err != nil {
+		t.Fatal(err)
+	}
+	closed := export("settings-1", dredging.ID)
+	if !closed.reused || closed.built || closed.bodies != 1 {
+		t.Errorf("after comments were closed: reused %v, built %v, %d articles read whole; want the memo, one article read", closed.reused, closed.built, closed.bodies)
+	}
+	// The version is kept: the next export reads nothing whole.
+	if r := export("settings-1", dredging.ID); !r.reused || r.bodies != 0 {
+		t.Errorf("the export after it: reused %v, %d articles read whole", r.reused, r.bodies)
+	}
+
+	// A page the memo has no answer for has the index built, and its
+	// answer joins the memo.
+	unseen := export("settings-1", frost.ID)
+	if !unseen.reused || !unseen.built || !same(unseen.related[frost.ID], fresh(frost.ID)) {
+		t.Errorf("a page without an answer: reused %v, built %v, related %v; want the fresh index's %v", unseen.reused, unseen.built, unseen.related[frost.ID], fresh(frost.ID))
+	}
+	if r := export("settings-1", frost.ID, dredging.ID); r.built {
+		t.Error("the answer found for a page was not kept")
+	}
+
+	// The text changed: the index is built again, and its answers differ.
+	frost.Body = "The harbour dredging contract went to a new firm. Its barges arrive in the harbour next week."
+	if err := s.UpdateArticle(ctx, frost, "rewrite"); err != nil {
+		t.Fatal(err)
+	}
+	rewritten := export("settings-1", dredging.ID)
+	if rewritten.reused || !rewritten.built || !same(rewritten.related[dredging.ID], fresh(dredging.ID)) {
+		t.Errorf("after a rewrite: reused %v, built %v, related %v; want the fresh index's %v", rewritten.reused, rewritten.built, rewritten.related[dredging.ID], fresh(dredging.ID))
+	}
+	// Another article, or another site's settings: the index is built.
+	save("harbour-pilots", "Harbour Pilots Guide the Barges", "Pilots guide the dredging barges through the harbour channel.")
+	if r := export("settings-1", dredging.ID); r.reused {
+		t.Error("an article published since the memo did not have the index built")
+	}
+	if r := export("settings-2", dredging.ID); r.reused {
+		t.Error("other settings did not have the index built")
+	}
+
+	// A memo that cannot be read is ignored.
+	if err := os.WriteFile(memo, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := export("settings-2", dredging.ID); r.reused || !r.built {
+		t.Errorf("a damaged memo: reused %v, built %v; want the index built", r.reused, r.built)
+	}
+}

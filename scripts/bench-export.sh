@@ -9,6 +9,9 @@
 #   dateline full   'dateline export OUT' into an empty OUT
 #   dateline incr.  the newest article given a note ('dateline article
 #                   note'), then 'dateline export OUT' again into the same OUT
+#   dateline text   a sentence added to the same article's Markdown, the
+#                   file imported again (not timed), then 'dateline export
+#                   OUT' again: a change of the text the linking index reads
 #   hugo full       'hugo --quiet' into an empty folder
 #   hugo after edit the same article's Markdown edited, then hugo again
 #                   (Hugo has no incremental production build: it
@@ -69,7 +72,7 @@ for n in "$@"; do
 	file=$(find "$dir/site/hugo/content" -name '000001-*.md')
 	slug=$(sed -n 's/^slug: //p' "$file")
 
-	dl_full='-' dl_incr='-' hugo_full='-' hugo_edit='-'
+	dl_full='-' dl_incr='-' dl_text='-' hugo_full='-' hugo_edit='-'
 	dl_full_s=0 dl_incr_s=0 hugo_full_s=0 hugo_edit_s=0
 	if [ "$only" != hugo ]; then
 		db=sqlite:$dir/site.db
@@ -86,6 +89,14 @@ for n in "$@"; do
 		timed "$dir/export-incr.log" "$tmp/dateline" export "$dir/out" --base-url "$base_url" --db "$db"
 		dl_incr=$(cell) dl_incr_s=$secs
 		echo "  N=$n: dateline export after a note on $slug $dl_incr; $(tail -n 1 "$dir/export-incr.log")" >&2
+
+		md=$(find "$dir/site/markdown" -name '000001-*.md')
+		printf '\nThe council confirmed the figures on Tuesday, and the board will publish its own count next month.\n' >>"$md"
+		"$tmp/dateline" import --quiet --entities=false --db "$db" "$md" >"$dir/reimport.log" 2>&1 ||
+			{ cat "$dir/reimport.log" >&2; die "import of the edited article failed"; }
+		timed "$dir/export-text.log" "$tmp/dateline" export "$dir/out" --base-url "$base_url" --db "$db"
+		dl_text=$(cell)
+		echo "  N=$n: dateline export after a text edit of $slug $dl_text; $(tail -n 1 "$dir/export-text.log")" >&2
 	fi
 	if [ "$only" != dateline ]; then
 		timed "$dir/hugo-full.log" hugo --quiet -s "$dir/site/hugo" -d "$dir/public"
@@ -97,11 +108,11 @@ for n in "$@"; do
 		hugo_edit=$(cell) hugo_edit_s=$secs
 		echo "  N=$n: hugo build after editing $slug $hugo_edit" >&2
 	fi
-	rows+=("$(printf '%7s  %-20s  %-20s  %-20s  %-20s  %7s  %7s' "$n" "$dl_full" "$dl_incr" "$hugo_full" "$hugo_edit" \
+	rows+=("$(printf '%7s  %-20s  %-20s  %-20s  %-20s  %-20s  %7s  %7s' "$n" "$dl_full" "$dl_incr" "$dl_text" "$hugo_full" "$hugo_edit" \
 		"$(ratio "$hugo_full_s" "$dl_full_s")" "$(ratio "$hugo_edit_s" "$dl_incr_s")")")
 	rm -rf "$dir"
 done
 
-printf '\n%7s  %-20s  %-20s  %-20s  %-20s  %7s  %7s\n' N "dateline full" "dateline incremental" "hugo full" "hugo after edit" "hugo/dl" "edit"
+printf '\n%7s  %-20s  %-20s  %-20s  %-20s  %-20s  %7s  %7s\n' N "dateline full" "dateline after note" "dateline after text" "hugo full" "hugo after edit" "hugo/dl" "edit"
 printf '%s\n' "${rows[@]}"
-echo "(wall time / peak RSS in MB of 2^20 bytes; hugo/dl: hugo full / dateline full; edit: hugo after edit / dateline incremental)"
+echo "(wall time / peak RSS in MB of 2^20 bytes; hugo/dl: hugo full / dateline full; edit: hugo after edit / dateline after note)"

@@ -337,13 +337,36 @@ func (x *siteExporter) once(ctx context.Context) error {
 // says the theme replaces templates: its cards may show any field of an
 // article, so that every edit is taken to change them.
 func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, error) {
+	// The topic pages are read while the articles are listed.
+	type topicPages struct {
+		slugs map[int64][]string
+		err   error
+	}
+	read := make(chan topicPages, 1)
+	go func() {
+		slugs, err := exportTopics(ctx, s, news, now)
+		read <- topicPages{slugs, err}
+	}()
 	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
+	pages := <-read
 	if err != nil {
 		return nil, err
 	}
-	topics, stories, err := exportTopics(ctx, s, news, as, now)
+	if pages.err != nil {
+		return nil, pages.err
+	}
+	topics := pages.slugs
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	members, err := s.Stories(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	stories := map[int64]int64{}
+	for id, m := range members {
+		stories[id] = m.StoryID
 	}
 	out := make([]staticsite.Article, 0, len(as))
 	for _, a := range as {
@@ -395,21 +418,16 @@ func exportCard(a *article.Article, story int64) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// exportTopics returns the topic pages each article is on (the slugs of
-// the entities it names that have one, in order), and the story each
-// follows.
-func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, as []*article.Article, now time.Time) (map[int64][]string, map[int64]int64, error) {
-	ids := make([]int64, len(as))
-	for i, a := range as {
-		ids[i] = a.ID
-	}
+// exportTopics returns the topic pages each article is on: the slugs of
+// the entities it names that have one, in order.
+func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time) (map[int64][]string, error) {
 	minArticles, err := news.TopicMinArticles(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles, Uncounted: true})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	slugs := make(map[int64]string, len(withPages))
 	pageIDs := make([]int64, len(withPages))
@@ -418,7 +436,7 @@ func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, as
 	}
 	naming, err := s.EntityArticles(ctx, pageIDs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	topics := map[int64][]string{}
 	for id, articles := range naming {
@@ -429,15 +447,7 @@ func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, as
 	for _, ts := range topics {
 		slices.Sort(ts)
 	}
-	members, err := s.Stories(ctx, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	stories := map[int64]int64{}
-	for id, m := range members {
-		stories[id] = m.StoryID
-	}
-	return topics, stories, nil
+	return topics, nil
 }
 
 // siteFingerprint digests what pages show besides the articles: the

@@ -163,11 +163,21 @@ func Export(ctx context.Context, opts Options) (Summary, error) {
 	if err := x.prepare(); err != nil {
 		return Summary{}, err
 	}
-	old, err := readManifest(filepath.Join(dir, stateDir))
-	if err != nil {
-		return Summary{}, err
+	// The last export's manifest is read while the site lists its
+	// articles.
+	type read struct {
+		m   *manifest
+		err error
 	}
-	sum, err := x.run(ctx, old)
+	manifestRead := make(chan read, 1)
+	go func() {
+		m, err := readManifest(filepath.Join(dir, stateDir))
+		manifestRead <- read{m, err}
+	}()
+	sum, err := x.run(ctx, func() (*manifest, error) {
+		r := <-manifestRead
+		return r.m, r.err
+	})
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }
@@ -251,8 +261,9 @@ func (x *export) prepare() error {
 	return nil
 }
 
-// run renders what needs rendering, stages what changed and commits it.
-func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
+// run renders what needs rendering, stages what changed and commits it;
+// last returns the last export's manifest.
+func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summary, error) {
 	notFound, err := x.fetch(ctx, notFoundProbe)
 	if err != nil {
 		return Summary{}, err
@@ -262,6 +273,10 @@ func (x *export) run(ctx context.Context, old *manifest) (Summary, error) {
 	}
 	fingerprint := digest(x.opts.Fingerprint + "\x00" + x.base.String() + "\x00" + string(notFound.body))
 	articles, err := x.opts.Articles(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	old, err := last()
 	if err != nil {
 		return Summary{}, err
 	}

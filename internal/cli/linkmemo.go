@@ -133,8 +133,10 @@ type exportLinks struct {
 	mu sync.Mutex
 	// ctx is the export's, for a build the pages need.
 	ctx context.Context
-	// memo holds answers good for the store as it is, or is nil.
-	memo *linkMemo
+	// memo holds answers good for the store as it is, or is nil;
+	// memoChanged is set when it took articles' new versions.
+	memo        *linkMemo
+	memoChanged bool
 	// fresh are the answers the index gave this run.
 	fresh *linkMemo
 	// err is the first failure to build the index for a page.
@@ -146,19 +148,19 @@ type exportLinks struct {
 // same input, and reports whether it did.
 func (l *exportLinks) begin(ctx context.Context, path, fingerprint string) (bool, error) {
 	memo := readLinkMemo(path)
-	ok := false
+	ok, changed := false, false
 	if memo != nil {
 		var err error
-		if ok, err = l.live.sameInput(ctx, memo, fingerprint); err != nil {
+		if ok, changed, err = l.live.sameInput(ctx, memo, fingerprint); err != nil {
 			return false, err
 		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.ctx, l.err = ctx, nil
-	l.memo, l.fresh = nil, &linkMemo{Related: map[int64][]memoMatch{}, Titles: map[string]int64{}}
+	l.memo, l.memoChanged, l.fresh = nil, false, &linkMemo{Related: map[int64][]memoMatch{}, Titles: map[string]int64{}}
 	if ok {
-		l.memo = memo
+		l.memo, l.memoChanged = memo, changed
 	}
 	return ok, nil
 }
@@ -274,8 +276,8 @@ func (l *exportLinks) save(path, fingerprint string) error {
 		// names them.
 		return nil
 	}
-	if next == nil {
-		return nil
+	if next == nil || next == l.memo && !l.memoChanged && len(l.fresh.Related) == 0 && len(l.fresh.Titles) == 0 {
+		return nil // nothing new to keep
 	}
 	next.Format = linkMemoFormat
 	if next.Related == nil {
@@ -310,54 +312,55 @@ func sameArticles(a, b []memoArticle) bool {
 // sameInput reports whether an index built now would have memo's input:
 // the same key, and the same articles in the same order, each read the
 // same (those of another version than the memo's are read again, and
-// the memo takes their versions). It builds nothing.
-func (l *liveIndex) sameInput(ctx context.Context, memo *linkMemo, fingerprint string) (bool, error) {
+// the memo takes their versions: changed says it did). It builds
+// nothing.
+func (l *liveIndex) sameInput(ctx context.Context, memo *linkMemo, fingerprint string) (same, changed bool, err error) {
 	language, err := siteLanguage(ctx, l.store, l.language)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	trained, err := l.store.WordVectors(ctx, wordvec.BaseLanguage(language))
 	if errors.Is(err, store.ErrNotFound) {
 		trained, err = store.WordVectors{}, nil
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if memo.Key != memoKey(fingerprint, language, trained) {
-		return false, nil
+		return false, false, nil
 	}
 	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story})
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if len(public) != len(memo.Articles) {
-		return false, nil
+		return false, false, nil
 	}
 	checks := 0
 	for i, v := range public {
 		m := &memo.Articles[i]
 		if m.ID != v.ID {
-			return false, nil
+			return false, false, nil
 		}
 		if m.Version == v.Version {
 			continue
 		}
 		if checks++; checks > maxMemoChecks {
-			return false, nil
+			return false, false, nil
 		}
 		a, err := l.store.ArticleByID(ctx, v.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
+			return false, false, nil
 		}
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
 		if docDigest(linking.DocFromArticle(l.renderer, a)) != m.Digest {
-			return false, nil
+			return false, false, nil
 		}
 		m.Version = a.Version
 	}
-	return true, nil
+	return true, checks > 0, nil
 }
 
 // input returns the memo of the index's input, without answers, and

@@ -1,6 +1,7 @@
 package linking_test
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 
@@ -62,5 +63,19 @@ func BenchmarkNormalize(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		linking.Normalize(text)
+	}
+}
+
+// BenchmarkLoad builds an index of the archive as a server or an export
+// does, analysing on every core.
+func BenchmarkLoad(b *testing.B) {
+	docs := benchArchive()
+	for b.Loop() {
+		ix := linking.NewIndex()
+		load := ix.Loader(runtime.GOMAXPROCS(0))
+		for _, d := range docs {
+			load.Add(func() linking.Doc { return d })
+		}
+		load.Wait()
 	}
 }

@@ -162,7 +162,7 @@ type Phrase struct {
 // paragraph per block, separated by blank lines. Code, HTML and link
 // targets are left out; link texts stay.
 func DocFromArticle(r *render.Renderer, a *article.Article) Doc {
-	return docFromParsed(a, r.Parse([]byte(a.Body)))
+	return docFromParsed(a, r.ParseProse([]byte(a.Body)))
 }
 
 // docFromParsed is DocFromArticle for a body already parsed into doc.

@@ -467,13 +467,16 @@ func TestDocFromArticle(t *testing.T) {
 	a := &article.Article{
 		ID: 7, Slug: "s", Title: "T", PublishedAt: day(1),
 		Tags: []article.Tag{{Name: "Pakistan"}},
-		Body: "Intro with a [link](/x/) and `code`.\n\n## First *part*\n\n- one item\n- two\n\n> A quote\n> on two lines.\n\n```\nfunc main() {}\n```\n\n### Sub\n\nLast paragraph.\n",
+		Body: "Intro with a [link](/x/) and `code`.\n\n## First *part*\n\n- one item\n- two\n\n> A quote\n> on two lines.\n\n```\nfunc main() {}\n```\n\n### Sub\n\nLast paragraph.\n\n" +
+			// Bare addresses stay text, though the index's parse makes no
+			// links of them.
+			"Details at www.harbour.example.org, from desk@harbour.example.org or <https://harbour.example.org/fees>.\n",
 	}
 	got := DocFromArticle(render.New(), a)
 	want := Doc{
 		ID: 7, Slug: "s", Title: "T", Published: day(1), Tags: []string{"Pakistan"},
 		Headings: []string{"First part", "Sub"},
-		Text:     "Intro with a link and .\n\none item\n\ntwo\n\nA quote on two lines.\n\nLast paragraph.",
+		Text:     "Intro with a link and .\n\none item\n\ntwo\n\nA quote on two lines.\n\nLast paragraph.\n\nDetails at www.harbour.example.org, from desk@harbour.example.org or https://harbour.example.org/fees.",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DocFromArticle (-want +got):\n%s", diff)

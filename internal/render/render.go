@@ -23,10 +23,9 @@ import (
 // concurrent use.
 type Renderer struct {
 	md goldmark.Markdown
-	// counter parses for WordCount only. It leaves out GFM's autolinks,
-	// the costliest inline parser, which change no word a reader reads.
-	counter goldmark.Markdown
-	policy  *bluemonday.Policy
+	// prose parses for the words of a body alone (see ParseProse).
+	prose  goldmark.Markdown
+	policy *bluemonday.Policy
 }
 
 // New builds the renderer. Raw HTML in a body is rendered and then
@@ -39,7 +38,7 @@ func New() *Renderer {
 			// Raw HTML passes goldmark; the policy decides what of it survives.
 			goldmark.WithRendererOptions(html.WithUnsafe(), renderer.WithNodeRenderers(photoRenderers)),
 		),
-		counter: goldmark.New(
+		prose: goldmark.New(
 			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote),
 		),
 		policy: policy(),
@@ -59,10 +58,17 @@ func (r *Renderer) Parse(src []byte) *Document {
 	return &Document{Source: src, Root: root}
 }
 
+// ParseProse parses src for its words alone (its word count, the text
+// the linking index reads): without GFM's autolinks, the costliest inline
+// parser, which change no word a reader reads (an address is text
+// either way), and without heading ids.
+func (r *Renderer) ParseProse(src []byte) *Document {
+	return &Document{Source: src, Root: r.prose.Parser().Parse(text.NewReader(src))}
+}
+
 // WordCount counts the words of the Markdown src; see Document.WordCount.
 func (r *Renderer) WordCount(src []byte) int {
-	d := Document{Source: src, Root: r.counter.Parser().Parse(text.NewReader(src))}
-	return d.WordCount()
+	return r.ParseProse(src).WordCount()
 }
 
 // Outline lists the document's H2 and H3 headings in order, with their

@@ -286,6 +286,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 		return err
 	}
 	if memo != "" && !o.dryRun {
+		x.links.warm(ctx, memoWarm)
 		if err := x.links.save(memo, fingerprint); err != nil {
 			// The next export builds the index.
 			fmt.Fprintf(e.stderr, "export: keep the linking answers for the next export: %v\n", err)

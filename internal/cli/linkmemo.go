@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -193,11 +195,7 @@ func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
 		return l.live.Related(id, n, floor)
 	}
 	ms := l.live.Related(id, max(n, memoDepth), floor)
-	kept := make([]memoMatch, len(ms))
-	for i, m := range ms {
-		kept[i] = memoMatch{ID: m.ID, Score: m.Score}
-	}
-	l.fresh.Related[id] = kept
+	l.fresh.Related[id] = memoMatches(ms)
 	return ms[:min(n, len(ms))]
 }
 
@@ -247,6 +245,63 @@ func (m *linkMemo) article(id int64) (memoArticle, bool) {
 		return memoArticle{}, false
 	}
 	return m.Articles[i], true
+}
+
+// memoWarm is how many of the newest stories warm gives an answer.
+const memoWarm = 500
+
+// warm adds to this run's answers those of the newest n stories that
+// have none, when the index was built this run (and is as built): the
+// pages of recent stories are those the next exports render most (a
+// comment, a correction), and a page without an answer has the whole
+// index built again. At 10,000 articles 500 answers take about 0.6 s of
+// CPU, a tenth of a build.
+func (l *exportLinks) warm(ctx context.Context, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	in, built := l.live.input("")
+	if !built {
+		return
+	}
+	kept := l.memo != nil && sameArticles(l.memo.Articles, in.Articles)
+	var todo []int64
+	for _, a := range in.Articles[:min(n, len(in.Articles))] {
+		if _, ok := l.fresh.Related[a.ID]; ok {
+			continue
+		}
+		if kept {
+			if _, ok := l.memo.Related[a.ID]; ok {
+				continue
+			}
+		}
+		todo = append(todo, a.ID)
+	}
+	answers := make([][]memoMatch, len(todo))
+	var next atomic.Int64
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(todo) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				answers[i] = memoMatches(l.live.Related(todo[i], memoDepth, l.floor))
+			}
+		})
+	}
+	workers.Wait()
+	if ctx.Err() != nil {
+		return
+	}
+	for i, id := range todo {
+		l.fresh.Related[id] = answers[i]
+	}
+}
+
+// memoMatches keeps what the memo keeps of ms.
+func memoMatches(ms []linking.Match) []memoMatch {
+	kept := make([]memoMatch, len(ms))
+	for i, m := range ms {
+		kept[i] = memoMatch{ID: m.ID, Score: m.Score}
+	}
+	return kept
 }
 
 // end returns the first failure to build the index for a page.

@@ -41,7 +41,8 @@ func TestLinkMemo(t *testing.T) {
 	fees := save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	save("harbour-silt", "Silt Fills the Harbour", "Silt from the river fills the harbour faster than dredging removes it.")
 	frost := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
-	save("orchard-blossom", "Orchards Count the Blossom Lost", "Apple growers count the blossom the frost took from the orchards.")
+	// The newest story (the same time, the highest ID).
+	blossom := save("orchard-blossom", "Orchards Count the Blossom Lost", "Apple growers count the blossom the frost took from the orchards.")
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	memo := filepath.Join(t.TempDir(), linkMemoFile)
@@ -68,6 +69,7 @@ func TestLinkMemo(t *testing.T) {
 		if err := l.end(); err != nil {
 			t.Fatal(err)
 		}
+		l.warm(ctx, 1)
 		if err := l.save(memo, fingerprint); err != nil {
 			t.Fatal(err)
 		}
@@ -96,6 +98,12 @@ func TestLinkMemo(t *testing.T) {
 	}
 	if got := first.related[dredging.ID]; len(got) < 2 || !same(got, fresh(dredging.ID)) {
 		t.Fatalf("related to the dredging story = %v; want the fresh index's %v", got, fresh(dredging.ID))
+	}
+
+	// The newest story has its answer kept though no page asked for it:
+	// a comment on it renders its page next.
+	if r := export("settings-1", blossom.ID); r.built || !same(r.related[blossom.ID], fresh(blossom.ID)) {
+		t.Errorf("the newest story: built %v, related %v; want the fresh index's %v from the memo", r.built, r.related[blossom.ID], fresh(blossom.ID))
 	}
 
 	// Nothing the index reads changed: the answers come from the memo,

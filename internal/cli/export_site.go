@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -207,7 +209,9 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// A watch keeps its index, which follows the store, and no memo.
+	// A watch keeps its index, which follows the store, and no memo;
+	// an earlier export's memo is removed once a watch's export is in,
+	// as it would not tell what that export rendered.
 	memo := ""
 	if !o.watch {
 		memo = staticsite.StateFile(x.dir, linkMemoFile)
@@ -243,8 +247,12 @@ func (x *siteExporter) once(ctx context.Context) error {
 			return as, err
 		},
 		// The pages whose related articles may list an article are those
-		// of the articles most like it, as for a node's purges.
+		// of the articles most like it, as for a node's purges; none
+		// when the index reads it as before.
 		Neighbours: func(ctx context.Context, id int64) ([]string, error) {
+			if x.links.Unmoved(id) {
+				return nil, nil
+			}
 			var near []string
 			for _, m := range x.links.Related(id, memoDepth, e.cfg.RelatedFloor) {
 				if p, ok := paths[m.ID]; ok {
@@ -285,11 +293,19 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if memo != "" && !o.dryRun {
+	switch {
+	case o.dryRun:
+	case memo != "":
 		x.links.warm(ctx, memoWarm)
 		if err := x.links.save(memo, fingerprint); err != nil {
-			// The next export builds the index.
+			// An older memo would not tell what this export rendered:
+			// the next export builds the index.
+			os.Remove(memo)
 			fmt.Fprintf(e.stderr, "export: keep the linking answers for the next export: %v\n", err)
+		}
+	default:
+		if err := os.Remove(staticsite.StateFile(x.dir, linkMemoFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the linking answers of an earlier export: %w", err)
 		}
 	}
 	if x.metrics != nil && !o.dryRun {

@@ -21,6 +21,7 @@ import (
 	"github.com/datelinehq/dateline/internal/media"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/staticsite"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
@@ -433,6 +434,14 @@ func TestExportSiteWatch(t *testing.T) {
 			mustRun(t, "import", "--db", db, "--quiet", "../../examples/articles/harbour-cranes.md")
 			const slug = "new-harbour-cranes-cut-waiting-times-at-port-selvik"
 			dir := t.TempDir()
+			// A one-shot export first: it keeps its linking answers, which
+			// the watch's first export removes (they would not tell what
+			// the watch's exports rendered).
+			first := mustRun(t, "export", "--db", db, "--base-url", siteBase, dir)
+			memo := staticsite.StateFile(dir, linkMemoFile)
+			if _, err := os.Stat(memo); err != nil {
+				t.Fatalf("a one-shot export kept no linking answers: %v", err)
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var out lockedBuffer
@@ -449,7 +458,7 @@ func TestExportSiteWatch(t *testing.T) {
 					}
 				}
 			}
-			waitFor("the first export", func() bool { _, err := os.Stat(page); return err == nil })
+			waitFor("the watch's first export", func() bool { _, err := os.Stat(memo); return errors.Is(err, os.ErrNotExist) })
 			mustRun(t, "article", "note", "--db", db, slug, "The crane count was corrected.")
 			waitFor("the page after an edit", func() bool {
 				b, _ := os.ReadFile(page)
@@ -482,8 +491,8 @@ func TestExportSiteWatch(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("export --watch did not stop")
 			}
-			if s := out.String(); !strings.Contains(s, "exported the whole site") || !strings.Contains(s, "exported the changes since the last export") {
-				t.Errorf("export --watch said:\n%s", s)
+			if s := out.String(); !strings.Contains(first, "exported the whole site") || !strings.Contains(s, "exported the changes since the last export") {
+				t.Errorf("export said %q, then export --watch:\n%s", first, s)
 			}
 		})
 	}

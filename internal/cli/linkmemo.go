@@ -139,6 +139,9 @@ type exportLinks struct {
 	// memoChanged is set when it took articles' new versions.
 	memo        *linkMemo
 	memoChanged bool
+	// unmoved are the articles of a new version since the memo that the
+	// index reads the same (see inputCheck).
+	unmoved map[int64]bool
 	// fresh are the answers the index gave this run.
 	fresh *linkMemo
 	// err is the first failure to build the index for a page.
@@ -150,21 +153,22 @@ type exportLinks struct {
 // same input, and reports whether it did.
 func (l *exportLinks) begin(ctx context.Context, path, fingerprint string) (bool, error) {
 	memo := readLinkMemo(path)
-	ok, changed := false, false
+	var check inputCheck
 	if memo != nil {
 		var err error
-		if ok, changed, err = l.live.sameInput(ctx, memo, fingerprint); err != nil {
+		if check, err = l.live.checkInput(ctx, memo, fingerprint); err != nil {
 			return false, err
 		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.ctx, l.err = ctx, nil
-	l.memo, l.memoChanged, l.fresh = nil, false, &linkMemo{Related: map[int64][]memoMatch{}, Titles: map[string]int64{}}
-	if ok {
-		l.memo, l.memoChanged = memo, changed
+	l.memo, l.memoChanged, l.unmoved = nil, false, check.unmoved
+	l.fresh = &linkMemo{Related: map[int64][]memoMatch{}, Titles: map[string]int64{}}
+	if check.same {
+		l.memo, l.memoChanged = memo, check.versioned
 	}
-	return ok, nil
+	return check.same, nil
 }
 
 // index returns the live index, built if it is not; the caller holds
@@ -234,6 +238,15 @@ func (m *linkMemo) matches(ms []memoMatch) []linking.Match {
 
 // article finds the memo's article of id.
 func (m *linkMemo) article(id int64) (memoArticle, bool) {
+	i, ok := m.index(id)
+	if !ok {
+		return memoArticle{}, false
+	}
+	return m.Articles[i], true
+}
+
+// index finds where in m.Articles the article of id is.
+func (m *linkMemo) index(id int64) (int, bool) {
 	if m.byID == nil {
 		m.byID = make(map[int64]int, len(m.Articles))
 		for i, a := range m.Articles {
@@ -241,10 +254,16 @@ func (m *linkMemo) article(id int64) (memoArticle, bool) {
 		}
 	}
 	i, ok := m.byID[id]
-	if !ok {
-		return memoArticle{}, false
-	}
-	return m.Articles[i], true
+	return i, ok
+}
+
+// Unmoved reports whether article id has a new version since the memo
+// that the index reads as before (a note, a photo): the related
+// articles of others do not move for it.
+func (l *exportLinks) Unmoved(id int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.unmoved[id]
 }
 
 // memoWarm is how many of the newest stories warm gives an answer.
@@ -364,58 +383,77 @@ func sameArticles(a, b []memoArticle) bool {
 	return true
 }
 
-// sameInput reports whether an index built now would have memo's input:
-// the same key, and the same articles in the same order, each read the
-// same (those of another version than the memo's are read again, and
-// the memo takes their versions: changed says it did). It builds
-// nothing.
-func (l *liveIndex) sameInput(ctx context.Context, memo *linkMemo, fingerprint string) (same, changed bool, err error) {
+// inputCheck is what checkInput found of a memo.
+type inputCheck struct {
+	// same says an index built now would have the memo's input;
+	// versioned that the memo took articles' new versions then.
+	same, versioned bool
+	// unmoved are the articles of a new version that the index reads as
+	// the memo's did (a note, a photo, comments closed): no other
+	// article's related articles move for them.
+	unmoved map[int64]bool
+}
+
+// checkInput compares the input an index built now would have with
+// memo's: the same key, and the same articles in the same order, each
+// read the same. Those of another version than the memo's are read
+// again (at most maxMemoChecks), and where the index would read them the
+// same the memo takes their versions. It builds nothing.
+func (l *liveIndex) checkInput(ctx context.Context, memo *linkMemo, fingerprint string) (inputCheck, error) {
+	check := inputCheck{unmoved: map[int64]bool{}}
 	language, err := siteLanguage(ctx, l.store, l.language)
 	if err != nil {
-		return false, false, err
+		return check, err
 	}
 	trained, err := l.store.WordVectors(ctx, wordvec.BaseLanguage(language))
 	if errors.Is(err, store.ErrNotFound) {
 		trained, err = store.WordVectors{}, nil
 	}
 	if err != nil {
-		return false, false, err
+		return check, err
 	}
 	if memo.Key != memoKey(fingerprint, language, trained) {
-		return false, false, nil
+		return check, nil
 	}
 	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story})
 	if err != nil {
-		return false, false, err
+		return check, err
 	}
-	if len(public) != len(memo.Articles) {
-		return false, false, nil
-	}
+	check.same = len(public) == len(memo.Articles)
 	checks := 0
 	for i, v := range public {
-		m := &memo.Articles[i]
-		if m.ID != v.ID {
-			return false, false, nil
+		at, ok := memo.index(v.ID)
+		if !ok || at != i {
+			check.same = false
 		}
+		if !ok {
+			continue
+		}
+		m := &memo.Articles[at]
 		if m.Version == v.Version {
 			continue
 		}
 		if checks++; checks > maxMemoChecks {
-			return false, false, nil
+			check.same = false
+			break
 		}
 		a, err := l.store.ArticleByID(ctx, v.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return false, false, nil
+			check.same = false
+			continue
 		}
 		if err != nil {
-			return false, false, err
+			return check, err
 		}
 		if docDigest(linking.DocFromArticle(l.renderer, a)) != m.Digest {
-			return false, false, nil
+			check.same = false
+			continue
 		}
+		check.unmoved[v.ID] = true
 		m.Version = a.Version
 	}
-	return true, checks > 0, nil
+	check.versioned = len(check.unmoved) > 0
+	return check, nil
 }
 
 // input returns the memo of the index's input, without answers, and

@@ -52,6 +52,7 @@ func TestLinkMemo(t *testing.T) {
 		reused, built bool
 		bodies        int
 		related       map[int64][]linking.Match
+		unmoved       map[int64]bool
 	}
 	export := func(fingerprint string, ids ...int64) run {
 		t.Helper()
@@ -62,7 +63,7 @@ func TestLinkMemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := run{reused: reused, related: map[int64][]linking.Match{}}
+		r := run{reused: reused, related: map[int64][]linking.Match{}, unmoved: l.unmoved}
 		for _, id := range ids {
 			r.related[id] = l.Related(id, 5, 0)
 		}
@@ -128,6 +129,10 @@ func TestLinkMemo(t *testing.T) {
 	if !closed.reused || closed.built || closed.bodies != 1 {
 		t.Errorf("after comments were closed: reused %v, built %v, %d articles read whole; want the memo, one article read", closed.reused, closed.built, closed.bodies)
 	}
+	// Its neighbours' related articles do not move: it is unmoved.
+	if !closed.unmoved[fees.ID] || len(closed.unmoved) != 1 {
+		t.Errorf("after comments were closed, the unmoved articles are %v; want %d alone", closed.unmoved, fees.ID)
+	}
 	// The version is kept: the next export reads nothing whole.
 	if r := export("settings-1", dredging.ID); !r.reused || r.bodies != 0 {
 		t.Errorf("the export after it: reused %v, %d articles read whole", r.reused, r.bodies)
@@ -148,9 +153,22 @@ func TestLinkMemo(t *testing.T) {
 	if err := s.UpdateArticle(ctx, frost, "rewrite"); err != nil {
 		t.Fatal(err)
 	}
+	fees.Title = "Harbour Fees Rise Again for Barges"
+	if err := s.UpdateArticle(ctx, fees, "retitle"); err != nil {
+		t.Fatal(err)
+	}
+	blossom.CommentsClosed = true
+	if err := s.UpdateArticle(ctx, blossom, "close comments"); err != nil {
+		t.Fatal(err)
+	}
 	rewritten := export("settings-1", dredging.ID)
 	if rewritten.reused || !rewritten.built || !same(rewritten.related[dredging.ID], fresh(dredging.ID)) {
 		t.Errorf("after a rewrite: reused %v, built %v, related %v; want the fresh index's %v", rewritten.reused, rewritten.built, rewritten.related[dredging.ID], fresh(dredging.ID))
+	}
+	// The text and the title read anew move their neighbours' related
+	// articles; the comments closed beside them do not.
+	if rewritten.unmoved[frost.ID] || rewritten.unmoved[fees.ID] || !rewritten.unmoved[blossom.ID] {
+		t.Errorf("after a rewrite, a retitling and comments closed, the unmoved articles are %v; want %d alone", rewritten.unmoved, blossom.ID)
 	}
 	// Another article, or another site's settings: the index is built.
 	save("harbour-pilots", "Harbour Pilots Guide the Barges", "Pilots guide the dredging barges through the harbour channel.")

@@ -129,6 +129,7 @@ func (m *linkMemo) write(path string) error {
 // the first time it needs it; it records the index's answers for the next
 // export's memo.
 type exportLinks struct {
+	// live and floor are set before the export begins.
 	live  *liveIndex
 	floor float64
 
@@ -171,55 +172,80 @@ func (l *exportLinks) begin(ctx context.Context, path, fingerprint string) (bool
 	return check.same, nil
 }
 
-// index returns the live index, built if it is not; the caller holds
-// l.mu.
+// index makes sure the live index is built, and records why not when
+// it cannot be. Pages ask the index without l.mu held: they are rendered
+// on every core, and ranking is most of an article page's time.
 func (l *exportLinks) index() bool {
-	if err := l.live.ensure(l.ctx); err != nil {
+	l.mu.Lock()
+	ctx := l.ctx
+	l.mu.Unlock()
+	if err := l.live.ensure(ctx); err != nil {
+		l.mu.Lock()
 		if l.err == nil {
 			l.err = err
 		}
+		l.mu.Unlock()
 		return false
 	}
 	return true
 }
 
-// Related answers as linking.Index.Related does.
-func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
+// remembered returns the memo's related articles of id, if it has them
+// n deep.
+func (l *exportLinks) remembered(id int64, n int) ([]linking.Match, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.memo != nil && floor == l.floor && n <= memoDepth {
-		if ms, ok := l.memo.Related[id]; ok {
-			return l.memo.matches(ms[:min(n, len(ms))])
+	if l.memo == nil || n > memoDepth {
+		return nil, false
+	}
+	ms, ok := l.memo.Related[id]
+	if !ok {
+		return nil, false
+	}
+	return l.memo.matches(ms[:min(n, len(ms))]), true
+}
+
+// Related answers as linking.Index.Related does.
+func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
+	if floor != l.floor {
+		if !l.index() {
+			return nil
 		}
+		return l.live.Related(id, n, floor)
+	}
+	if ms, ok := l.remembered(id, n); ok {
+		return ms
 	}
 	if !l.index() {
 		return nil
 	}
-	if floor != l.floor {
-		return l.live.Related(id, n, floor)
-	}
 	ms := l.live.Related(id, max(n, memoDepth), floor)
+	l.mu.Lock()
 	l.fresh.Related[id] = memoMatches(ms)
+	l.mu.Unlock()
 	return ms[:min(n, len(ms))]
 }
 
 // ResolveTitle answers as linking.Index.ResolveTitle does.
 func (l *exportLinks) ResolveTitle(title string) (linking.Match, bool) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.memo != nil {
 		if id, ok := l.memo.Titles[title]; ok {
+			defer l.mu.Unlock()
 			if id == 0 {
 				return linking.Match{}, false
 			}
 			return l.memo.matches([]memoMatch{{ID: id}})[0], true
 		}
 	}
+	l.mu.Unlock()
 	if !l.index() {
 		return linking.Match{}, false
 	}
 	m, ok := l.live.ResolveTitle(title)
+	l.mu.Lock()
 	l.fresh.Titles[title] = m.ID
+	l.mu.Unlock()
 	return m, ok
 }
 

@@ -72,12 +72,12 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		secret = make([]byte, 32)
 		rand.Read(secret)
 	}
-	// No page cache: each page is rendered once. The settings, sections
-	// and listings are read once a run (exportCacheFor; --watch
-	// refreshes them before each).
 	// The pages' related articles come from the last export's answers
 	// while the index would be built from the same articles.
 	links := &exportLinks{floor: e.cfg.RelatedFloor}
+	// No page cache: each page is rendered once. The settings, sections
+	// and listings are read once a run (exportCacheFor; --watch
+	// refreshes them before each).
 	r, err := newReader(e, s, secret, news, lib.Files, renderer, logger, exportCacheFor, func(opts *public.Options) {
 		opts.CommentsAt, opts.NoCommentForm, opts.NoPageCache = o.commentsURL, o.noComments, true
 		opts.Linker = links

@@ -200,7 +200,10 @@ func (l *exportLinks) remembered(id int64, n int) ([]linking.Match, bool) {
 	}
 	ms, ok := l.memo.Related[id]
 	if !ok {
-		return nil, false
+		// A page (not a story) is not in the index, which answers
+		// nothing for it.
+		_, indexed := l.memo.index(id)
+		return nil, !indexed
 	}
 	return l.memo.matches(ms[:min(n, len(ms))]), true
 }

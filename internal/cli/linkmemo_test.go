@@ -40,6 +40,10 @@ func TestLinkMemo(t *testing.T) {
 	dredging := save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday. Dredging barges work the harbour channel at night.")
 	fees := save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	save("harbour-silt", "Silt Fills the Harbour", "Silt from the river fills the harbour faster than dredging removes it.")
+	about := &article.Article{Slug: "about-the-gazette", Title: "About the Gazette", Body: "The harbour's paper since 1890.", Status: article.Published, PublishedAt: at, Kind: article.About}
+	if err := s.CreateArticle(ctx, about); err != nil {
+		t.Fatal(err)
+	}
 	frost := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")
 	// The newest story (the same time, the highest ID).
 	blossom := save("orchard-blossom", "Orchards Count the Blossom Lost", "Apple growers count the blossom the frost took from the orchards.")
@@ -109,7 +113,12 @@ func TestLinkMemo(t *testing.T) {
 
 	// Nothing the index reads changed: the answers come from the memo,
 	// and no article is read whole.
-	again := export("settings-1", dredging.ID, fees.ID)
+	// The about page is no story: the index answers nothing for it, and
+	// neither does the memo, without a build.
+	again := export("settings-1", dredging.ID, fees.ID, about.ID)
+	if len(again.related[about.ID]) != 0 || len(fresh(about.ID)) != 0 {
+		t.Errorf("related to the about page: %v from the memo, %v from the index; want none", again.related[about.ID], fresh(about.ID))
+	}
 	if !again.reused || again.built || again.bodies != 0 {
 		t.Errorf("an export with nothing changed: reused %v, built %v, %d articles read whole; want the memo alone", again.reused, again.built, again.bodies)
 	}

@@ -221,6 +221,13 @@ func (x *siteExporter) once(ctx context.Context) error {
 		return err
 	}
 	var beforeArticles func(context.Context) error
+	if !reuse && memo != "" && !o.dryRun {
+		// The memo describes an index this export's pages will not come
+		// from: an export interrupted after its commit and before the new
+		// memo is written must leave none. (A folder that cannot be
+		// written fails the export with a clearer error than this.)
+		_ = os.Remove(memo)
+	}
 	if !reuse {
 		// Most exports render some article page, which needs the
 		// linking index: it is built while the articles and the

@@ -21,23 +21,32 @@ import (
 	"github.com/datelinehq/dateline/internal/testclock"
 )
 
-// TestLiveIndex checks that the server's linking index follows the store:
-// new, changed and unpublished articles, and a rebuild once it is stale.
-func TestLiveIndex(t *testing.T) {
+// storySite opens a site on a new SQLite file, and returns it with a
+// function that publishes a story an hour before the clock's time.
+func storySite(t *testing.T) (*sqlite.DB, func(slug, title, body string) *article.Article) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	at := clock.Now().Add(-time.Hour)
-	save := func(slug, title, body string) *article.Article {
+	return s, func(slug, title, body string) *article.Article {
+		t.Helper()
 		a := &article.Article{Slug: slug, Title: title, Body: body, Status: article.Published, PublishedAt: at}
 		if err := s.CreateArticle(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
+}
+
+// TestLiveIndex checks that the server's linking index follows the store:
+// new, changed and unpublished articles, and a rebuild once it is stale.
+func TestLiveIndex(t *testing.T) {
+	ctx := context.Background()
+	s, save := storySite(t)
 	save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday. Dredging barges work the harbour channel at night.")
 	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	orchard := save("orchard-frost", "Frost Hits the Orchards", "A late frost damaged apple blossom in the orchards. Growers lit fires between the rows.")

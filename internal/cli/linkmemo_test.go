@@ -14,8 +14,6 @@ import (
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
-	"github.com/datelinehq/dateline/internal/store"
-	"github.com/datelinehq/dateline/internal/store/sqlite"
 )
 
 // TestLinkMemo checks that an export answers its pages' related articles
@@ -24,23 +22,11 @@ import (
 // reads (an article's text, the site's settings) makes it build the index.
 func TestLinkMemo(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), store.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	at := clock.Now().Add(-time.Hour)
-	save := func(slug, title, body string) *article.Article {
-		a := &article.Article{Slug: slug, Title: title, Body: body, Status: article.Published, PublishedAt: at}
-		if err := s.CreateArticle(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	s, save := storySite(t)
 	dredging := save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday. Dredging barges work the harbour channel at night.")
 	fees := save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
 	save("harbour-silt", "Silt Fills the Harbour", "Silt from the river fills the harbour faster than dredging removes it.")
-	about := &article.Article{Slug: "about-the-gazette", Title: "About the Gazette", Body: "The harbour's paper since 1890.", Status: article.Published, PublishedAt: at, Kind: article.About}
+	about := &article.Article{Slug: "about-the-gazette", Title: "About the Gazette", Body: "The harbour's paper since 1890.", Status: article.Published, PublishedAt: clock.Now().Add(-time.Hour), Kind: article.About}
 	if err := s.CreateArticle(ctx, about); err != nil {
 		t.Fatal(err)
 	}

@@ -226,55 +226,47 @@ func TestExportRefusesAnAddressOutsideTheDirectory(t *testing.T) {
 	}
 }
 
+// An export that fails leaves the previous site: a page the site
+// answers 500 for, or a part the pages needed that failed once they were
+// rendered (BeforeCommit).
 func TestFailedExportLeavesThePreviousSite(t *testing.T) {
-	dir := t.TempDir()
-	s := newSite()
-	if _, err := Export(context.Background(), options(dir, s)); err != nil {
-		t.Fatal(err)
-	}
-	before := read(t, filepath.Join(dir, stateDir, manifestFile))
-	s.set("/", `<a href="/harbour/">Harbour</a> <a href="/broken/">Broken</a>`)
-	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
-	s.fail = "/broken/"
-	_, err := Export(context.Background(), options(dir, s))
-	if err == nil || !strings.Contains(err.Error(), "the site answered 500 Internal Server Error for /broken/") {
-		t.Fatalf("got %v", err)
-	}
-	if got := read(t, filepath.Join(dir, "harbour", "index.html")); !strings.Contains(got, "page/2") {
-		t.Errorf("a failed export changed a page: %q", got)
-	}
-	if read(t, filepath.Join(dir, stateDir, manifestFile)) != before {
-		t.Error("a failed export changed the manifest")
-	}
-	if _, err := os.Stat(filepath.Join(dir, stateDir, "staging")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a failed export left its staging (%v)", err)
-	}
-}
-
-// A part the pages needed that failed (BeforeCommit) stops the export
-// before anything is committed, after every page was rendered.
-func TestBeforeCommitErrorLeavesThePreviousSite(t *testing.T) {
-	dir := t.TempDir()
-	s := newSite()
-	if _, err := Export(context.Background(), options(dir, s)); err != nil {
-		t.Fatal(err)
-	}
-	before := read(t, filepath.Join(dir, stateDir, manifestFile))
-	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
-	opts := options(dir, s)
-	opts.Fingerprint = "v2"
-	opts.BeforeCommit = func(context.Context) error { return errors.New("build the linking index: disk I/O error") }
-	if _, err := Export(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "build the linking index: disk I/O error") {
-		t.Fatalf("got %v", err)
-	}
-	if got := read(t, filepath.Join(dir, "harbour", "index.html")); !strings.Contains(got, "page/2") {
-		t.Errorf("a failed export changed a page: %q", got)
-	}
-	if read(t, filepath.Join(dir, stateDir, manifestFile)) != before {
-		t.Error("a failed export changed the manifest")
-	}
-	if _, err := os.Stat(filepath.Join(dir, stateDir, "staging")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a failed export left its staging (%v)", err)
+	for _, tc := range []struct {
+		name  string
+		spoil func(*site, *Options)
+		want  string
+	}{
+		{"a page fails", func(s *site, _ *Options) {
+			s.set("/", `<a href="/harbour/">Harbour</a> <a href="/broken/">Broken</a>`)
+			s.fail = "/broken/"
+		}, "the site answered 500 Internal Server Error for /broken/"},
+		{"before the commit", func(_ *site, o *Options) {
+			o.Fingerprint = "v2"
+			o.BeforeCommit = func(context.Context) error { return errors.New("build the linking index: disk I/O error") }
+		}, "build the linking index: disk I/O error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := newSite()
+			if _, err := Export(context.Background(), options(dir, s)); err != nil {
+				t.Fatal(err)
+			}
+			before := read(t, filepath.Join(dir, stateDir, manifestFile))
+			s.set("/harbour/", `<h1>Harbour, edited</h1>`)
+			opts := options(dir, s)
+			tc.spoil(s, &opts)
+			if _, err := Export(context.Background(), opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if got := read(t, filepath.Join(dir, "harbour", "index.html")); !strings.Contains(got, "page/2") {
+				t.Errorf("a failed export changed a page: %q", got)
+			}
+			if read(t, filepath.Join(dir, stateDir, manifestFile)) != before {
+				t.Error("a failed export changed the manifest")
+			}
+			if _, err := os.Stat(filepath.Join(dir, stateDir, "staging")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a failed export left its staging (%v)", err)
+			}
+		})
 	}
 }
 

@@ -180,15 +180,14 @@ func (s *Store) Entities(ctx context.Context, q store.EntityQuery) (_ []entity.E
 	switch {
 	case q.Uncounted:
 		if q.MinArticles > 0 {
-			// Whether one of a few entities reaches the minimum reads
-			// that many of its links, not every link of a common
-			// entity: an article page asks it of each entity it names.
+			// Whether an entity reaches the minimum reads that many of
+			// its public links, not every link of a common entity. For
+			// every entity of a site (the sitemap, the export) this reads
+			// at most all links, as grouping them would, and usually a
+			// handful each: 206,025 links of 48 entities took 0.65 s
+			// grouped on SQLite, and some milliseconds so.
 			enough := f.arg(q.MinArticles)
-			reach := `(SELECT COUNT(*) FROM (SELECT 1 FROM article_entities ae WHERE ` + linked + ` LIMIT ` + enough + `) l) >= ` + enough
-			if !few {
-				reach = `e.id IN (SELECT ae.entity_id FROM ` + links + grouped + ` GROUP BY ae.entity_id HAVING COUNT(*) >= ` + enough + `)`
-			}
-			f.conditions = append(f.conditions, reach)
+			f.conditions = append(f.conditions, `(SELECT COUNT(*) FROM (SELECT 1 FROM article_entities ae WHERE `+linked+` LIMIT `+enough+`) l) >= `+enough)
 		}
 		from = `(SELECT ` + entityColumns + `, 0 AS n FROM entities e` + f.where() + `)`
 	case few:

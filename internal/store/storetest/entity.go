@@ -144,6 +144,7 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 		t.Errorf("uncounted public entities with 2 articles or more: %+v, %v; want Pakistan and the TTP by name", uncounted, err)
 	}
 	for _, q := range []store.EntityQuery{
+		{}, // every entity of the site
 		{IDs: []int64{ttp.ID, qatar.ID, pakistan.ID}},
 		{Slugs: []string{ttp.Slug, qatar.Slug, pakistan.Slug}},
 	} {

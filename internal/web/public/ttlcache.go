@@ -14,6 +14,17 @@ type ttlCache[K comparable, V any] struct {
 	max     int // entries kept at most: past it, it starts again
 	mu      sync.Mutex
 	entries map[K]ttlEntry[V]
+	// reading are the reads under way: a page and its feeds asked at
+	// once wait for one read, not one each.
+	reading map[K]*ttlRead[V]
+	// cleared counts the clears: a read begun before one is not kept.
+	cleared int
+}
+
+type ttlRead[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
 }
 
 type ttlEntry[V any] struct {
@@ -35,25 +46,55 @@ func (c *ttlCache[K, V]) bounded(max int) *ttlCache[K, V] {
 }
 
 // get returns the value kept for key, or the one read reads and keeps.
+// Callers that miss the same key together share one read.
 func (c *ttlCache[K, V]) get(key K, read func() (V, error)) (V, error) {
 	now := c.now()
 	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	if e, ok := c.entries[key]; ok && now.Before(e.expires) {
+		c.mu.Unlock()
 		return e.v, nil
 	}
-	v, err := read()
-	if err != nil || c.ttl <= 0 {
-		return v, err
+	if c.ttl <= 0 {
+		c.mu.Unlock()
+		return read()
 	}
+	if r, ok := c.reading[key]; ok {
+		c.mu.Unlock()
+		<-r.done
+		if r.err != nil {
+			// Perhaps the other caller's request ended: this one reads
+			// for itself.
+			return read()
+		}
+		return r.v, nil
+	}
+	r := &ttlRead[V]{done: make(chan struct{})}
+	if c.reading == nil {
+		c.reading = map[K]*ttlRead[V]{}
+	}
+	c.reading[key] = r
+	cleared := c.cleared
+	c.mu.Unlock()
+	// Deferred, so that a read that panics leaves no one waiting.
+	defer func() {
+		c.mu.Lock()
+		if c.reading[key] == r {
+			delete(c.reading, key)
+		}
+		c.mu.Unlock()
+		close(r.done)
+	}()
+	r.v, r.err = read()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if r.err != nil || c.cleared != cleared {
+		return r.v, r.err
+	}
 	if c.entries == nil || len(c.entries) >= c.max {
 		c.entries = map[K]ttlEntry[V]{}
 	}
-	c.entries[key] = ttlEntry[V]{v, now.Add(c.ttl)}
-	return v, nil
+	c.entries[key] = ttlEntry[V]{r.v, now.Add(c.ttl)}
+	return r.v, nil
 }
 
 // getMany returns the values kept for keys, reading those it does not
@@ -71,6 +112,7 @@ func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, erro
 			missing = append(missing, k)
 		}
 	}
+	cleared := c.cleared
 	c.mu.Unlock()
 	if len(missing) == 0 {
 		return out, nil
@@ -81,13 +123,14 @@ func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, erro
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ttl > 0 && (c.entries == nil || len(c.entries)+len(missing) > c.max) {
+	keep := c.ttl > 0 && c.cleared == cleared
+	if keep && (c.entries == nil || len(c.entries)+len(missing) > c.max) {
 		c.entries = map[K]ttlEntry[V]{}
 	}
 	for _, k := range missing {
 		v := got[k]
 		out[k] = v
-		if c.ttl > 0 {
+		if keep {
 			c.entries[k] = ttlEntry[V]{v, now.Add(c.ttl)}
 		}
 	}
@@ -97,6 +140,7 @@ func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, erro
 // clear forgets every value.
 func (c *ttlCache[K, V]) clear() {
 	c.mu.Lock()
-	c.entries = nil
+	c.entries, c.reading = nil, nil
+	c.cleared++
 	c.mu.Unlock()
 }

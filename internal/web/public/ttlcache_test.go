@@ -1,0 +1,76 @@
+package public
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A feed's three formats asked at once wait for one reading of its
+// articles; a reading that fails, or that a purge overtook, is not what
+// the others get or what is kept.
+func TestTTLCacheSharesAReadUnderWay(t *testing.T) {
+	t.Parallel()
+	c := newTTLCache[string, int](time.Minute, time.Now)
+	var reads atomic.Int32
+	started, release := make(chan struct{}), make(chan struct{})
+	slow := func() (int, error) {
+		if reads.Add(1) == 1 {
+			close(started)
+			<-release
+		}
+		return 7, nil
+	}
+	var wg sync.WaitGroup
+	got := make([]int, 3)
+	wg.Go(func() { got[0], _ = c.get("feed", slow) })
+	<-started
+	for i := 1; i < 3; i++ {
+		wg.Go(func() { got[i], _ = c.get("feed", slow) })
+	}
+	// The others would have read by now, had they not waited.
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 1 || got[0] != 7 || got[1] != 7 || got[2] != 7 {
+		t.Errorf("three callers at once: %d reads, values %v; want 1 read, 7 each", n, got)
+	}
+
+	// A failed reading: the one waiting reads for itself.
+	started, release = make(chan struct{}), make(chan struct{})
+	failing := func() (int, error) {
+		close(started)
+		<-release
+		return 0, errors.New("the request ended")
+	}
+	var waited int
+	var waitedErr error
+	wg.Go(func() { _, _ = c.get("tag feed", failing) })
+	<-started
+	wg.Go(func() { waited, waitedErr = c.get("tag feed", func() (int, error) { return 3, nil }) })
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if waited != 3 || waitedErr != nil {
+		t.Errorf("after another caller's failed read: %d, %v; want its own read, 3", waited, waitedErr)
+	}
+
+	// A purge during a reading: what was read is returned, not kept.
+	started, release = make(chan struct{}), make(chan struct{})
+	wg.Go(func() {
+		_, _ = c.get("author feed", func() (int, error) {
+			close(started)
+			<-release
+			return 1, nil
+		})
+	})
+	<-started
+	c.clear()
+	close(release)
+	wg.Wait()
+	if v, _ := c.get("author feed", func() (int, error) { return 2, nil }); v != 2 {
+		t.Errorf("after a purge during a reading: %d kept; want 2, read again", v)
+	}
+}

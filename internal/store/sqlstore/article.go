@@ -321,7 +321,21 @@ func (s *Store) ofArticles(query, col string, ids []int64) (string, []any) {
 // articleFilter turns a query into conditions and the order that suits
 // them.
 func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
+	return s.articleFilterBy(q, false)
+}
+
+// articleFilterBy is articleFilter; with probe, an article's tag, topic
+// or story is asked of each article in turn (EXISTS), for a query that
+// walks the articles by date, instead of listing the tag's articles
+// first.
+func (s *Store) articleFilterBy(q store.ArticleQuery, probe bool) (f *filter, order string) {
 	f = &filter{}
+	member := func(id, members string) string {
+		if probe {
+			return `EXISTS (` + members + ` AND ` + id + ` = a.id)`
+		}
+		return `a.id IN (` + members + `)`
+	}
 	order = `COALESCE(a.published_at, a.created_at) DESC, a.id DESC`
 	if q.Status != "" {
 		f.conditions = append(f.conditions, `a.status = `+f.arg(q.Status))
@@ -331,13 +345,13 @@ func (s *Store) articleFilter(q store.ArticleQuery) (f *filter, order string) {
 		order = `a.published_at DESC, a.id DESC`
 	}
 	if q.TagSlug != "" {
-		f.conditions = append(f.conditions, `a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = `+f.arg(q.TagSlug)+`)`)
+		f.conditions = append(f.conditions, member(`at.article_id`, `SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = `+f.arg(q.TagSlug)))
 	}
 	if q.EntityID != 0 {
-		f.conditions = append(f.conditions, `a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = `+f.arg(q.EntityID)+`)`)
+		f.conditions = append(f.conditions, member(`ae.article_id`, `SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = `+f.arg(q.EntityID)))
 	}
 	if q.StoryID != 0 {
-		f.conditions = append(f.conditions, `a.id IN (SELECT st.article_id FROM article_stories st WHERE st.story_id = `+f.arg(q.StoryID)+`)`)
+		f.conditions = append(f.conditions, member(`st.article_id`, `SELECT st.article_id FROM article_stories st WHERE st.story_id = `+f.arg(q.StoryID)))
 	}
 	if q.AuthorSlug != "" {
 		f.conditions = append(f.conditions, `au.slug = `+f.arg(q.AuthorSlug))
@@ -395,6 +409,12 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	if q.Whole {
 		columns += `, a.body`
 	}
+	if q.Limit > 0 && !q.PublicAt.IsZero() && (q.TagSlug != "" || q.EntityID != 0 || q.StoryID != 0) {
+		as, err := s.newestOf(ctx, q, columns)
+		if as != nil || err != nil {
+			return as, err
+		}
+	}
 	from := s.listFrom(q)
 	var query string
 	if q.Limit > 0 {
@@ -408,6 +428,33 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 		query = `SELECT ` + columns + from + f.where() + ` ORDER BY ` + order
 	}
 	return s.listArticles(ctx, q.Whole, query, f.args...)
+}
+
+// newestOf returns a page of a tag's, topic's or story's public articles
+// when the newest public articles of the site hold it, or nil when they
+// do not. A page of a common tag, or of the feed of a topic that half
+// the articles name, is among the newest few hundred: walking them by
+// date finds it at once, where listing every article of the tag first
+// read and sorted thousands (20 ms each of the 19 topic feeds a note on
+// the generated 10,000-article site renews). A rare tag's page is
+// mostly not there, and is read as before, after some hundred articles
+// asked in vain.
+func (s *Store) newestOf(ctx context.Context, q store.ArticleQuery, columns string) ([]*article.Article, error) {
+	f, order := s.articleFilterBy(q, true)
+	// Wide enough for a page of a tag one article in ten carries.
+	newest := max(200, 10*(q.Offset+q.Limit))
+	// The publication time of the newest-th public article: those
+	// published since hold the page if it holds enough of the tag's.
+	f.conditions = append(f.conditions, `a.published_at >= (SELECT w.published_at FROM articles w
+		WHERE w.status IN ('published', 'scheduled') AND w.published_at <= `+f.arg(s.db.Time(q.PublicAt))+`
+		ORDER BY w.published_at DESC LIMIT 1 OFFSET `+f.arg(newest)+`)`)
+	query := `SELECT ` + columns + ` FROM articles a JOIN (SELECT a.id` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset) + `) page ON page.id = a.id` +
+		articleJoins + ` ORDER BY ` + order
+	as, err := s.listArticles(ctx, q.Whole, query, f.args...)
+	if err != nil || len(as) < q.Limit {
+		return nil, err
+	}
+	return as, nil
 }
 
 // listArticles runs a query selecting articleColumns (and the body, when

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -458,17 +460,39 @@ func (s *Store) EntityArticles(ctx context.Context, entityIDs []int64) (_ map[in
 		return out, nil
 	}
 	// The index on (entity_id, article_id) holds both: no row is read.
+	// Each entity's articles come as one list: row by row, the 206,025
+	// links of the generated 10,000 articles took 0.3 s to scan.
 	return out, each(ctx, s.db.Reader(), `
-		SELECT entity_id, article_id FROM article_entities
+		SELECT entity_id, `+s.db.IDList("article_id")+` FROM article_entities
 		WHERE `+s.db.In("entity_id", "$1")+`
-		ORDER BY entity_id, article_id`, []any{s.db.Int64s(entityIDs)}, func(row Row) error {
-		var e, a int64
-		if err := row.Scan(&e, &a); err != nil {
+		GROUP BY entity_id`, []any{s.db.Int64s(entityIDs)}, func(row Row) error {
+		var e int64
+		var list string
+		if err := row.Scan(&e, &list); err != nil {
 			return err
 		}
-		out[e] = append(out[e], a)
-		return nil
+		ids, err := parseIDList(list)
+		// In the index's order as a rule, which no database promises
+		// of an aggregate.
+		slices.Sort(ids)
+		out[e] = ids
+		return err
 	})
+}
+
+// parseIDList reads an IDList.
+func parseIDList(list string) ([]int64, error) {
+	ids := make([]int64, 0, strings.Count(list, ",")+1)
+	for list != "" {
+		id, rest, _ := strings.Cut(list, ",")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("a list of IDs holds %q", id)
+		}
+		ids = append(ids, n)
+		list = rest
+	}
+	return ids, nil
 }
 
 // EntityLinks returns the links to entities of the articles published in

@@ -81,6 +81,9 @@ type Dialect interface {
 	In(col, p string) string
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
+	// IDList is the aggregate of a group's IDs in col as one text,
+	// separated by commas: a list read as one value, not row by row.
+	IDList(col string) string
 	// ArticlesByID is the articles table, named a, for a list that finds
 	// its articles by ID (those of a tag): read through an index that
 	// holds the columns a listing filters on, where the database would

@@ -409,7 +409,9 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	if q.Whole {
 		columns += `, a.body`
 	}
-	if q.Limit > 0 && !q.PublicAt.IsZero() && (q.TagSlug != "" || q.EntityID != 0 || q.StoryID != 0) {
+	// Not a story's: a story is a handful of articles, which the newest
+	// of the site seldom hold.
+	if q.Limit > 0 && !q.PublicAt.IsZero() && (q.TagSlug != "" || q.EntityID != 0) {
 		as, err := s.newestOf(ctx, q, columns)
 		if as != nil || err != nil {
 			return as, err
@@ -430,7 +432,7 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	return s.listArticles(ctx, q.Whole, query, f.args...)
 }
 
-// newestOf returns a page of a tag's, topic's or story's public articles
+// newestOf returns a page of a tag's or topic's public articles
 // when the newest public articles of the site hold it, or nil when they
 // do not. A page of a common tag, or of the feed of a topic that half
 // the articles name, is among the newest few hundred: walking them by

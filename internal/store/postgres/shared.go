@@ -186,6 +186,9 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 // Int64s passes a list of IDs as a bigint array.
 func (db *DB) Int64s(ids []int64) any { return array(ids) }
 
+// NewestFirst is false: PostgreSQL's planner chooses by its statistics.
+func (db *DB) NewestFirst() bool { return false }
+
 // IDList is PostgreSQL's string_agg.
 func (db *DB) IDList(col string) string { return "string_agg(" + col + "::text, ',')" }
 

@@ -166,6 +166,9 @@ func (db *DB) Constraint(err error) (string, sqlstore.Violation) {
 // Int64s passes a list of IDs as a JSON array, for json_each.
 func (db *DB) Int64s(ids []int64) any { return jsonArray(ids) }
 
+// NewestFirst is true: SQLite's planner keeps no statistics.
+func (db *DB) NewestFirst() bool { return true }
+
 // IDList is SQLite's group_concat.
 func (db *DB) IDList(col string) string { return "group_concat(" + col + ", ',')" }
 

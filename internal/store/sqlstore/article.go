@@ -411,7 +411,7 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	}
 	// Not a story's: a story is a handful of articles, which the newest
 	// of the site seldom hold.
-	if q.Limit > 0 && !q.PublicAt.IsZero() && (q.TagSlug != "" || q.EntityID != 0) {
+	if s.db.NewestFirst() && q.Limit > 0 && !q.PublicAt.IsZero() && (q.TagSlug != "" || q.EntityID != 0) {
 		as, err := s.newestOf(ctx, q, columns)
 		if as != nil || err != nil {
 			return as, err
@@ -438,9 +438,9 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 // the articles name, is among the newest few hundred: walking them by
 // date finds it at once, where listing every article of the tag first
 // read and sorted thousands (20 ms each of the 19 topic feeds a note on
-// the generated 10,000-article site renews). A rare tag's page is
-// mostly not there, and is read as before, after some hundred articles
-// asked in vain.
+// the generated 10,000-article site renews, on SQLite). A rare tag's
+// page is mostly not there, and is read as before, after some hundred
+// articles asked in vain.
 func (s *Store) newestOf(ctx context.Context, q store.ArticleQuery, columns string) ([]*article.Article, error) {
 	f, order := s.articleFilterBy(q, true)
 	// Wide enough for a page of a tag one article in ten carries.

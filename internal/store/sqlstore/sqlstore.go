@@ -81,6 +81,13 @@ type Dialect interface {
 	In(col, p string) string
 	// Int64s passes a list of IDs as one parameter, for In.
 	Int64s(ids []int64) any
+	// NewestFirst reports whether a page of a tag's or topic's articles
+	// is looked for among the site's newest articles before the tag's
+	// are listed and sorted (see Store.newestOf): on SQLite, whose
+	// planner has no statistics to choose between the two. PostgreSQL
+	// chooses by itself, and would read every article to find where the
+	// newest end.
+	NewestFirst() bool
 	// IDList is the aggregate of a group's IDs in col as one text,
 	// separated by commas: a list read as one value, not row by row.
 	IDList(col string) string

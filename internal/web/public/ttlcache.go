@@ -1,6 +1,7 @@
 package public
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -68,7 +69,9 @@ func (c *ttlCache[K, V]) get(key K, read func() (V, error)) (V, error) {
 		}
 		return r.v, nil
 	}
-	r := &ttlRead[V]{done: make(chan struct{})}
+	// Until the read returns, its error says so: one that panics sends
+	// those waiting to read for themselves.
+	r := &ttlRead[V]{done: make(chan struct{}), err: errors.New("the shared read did not finish")}
 	if c.reading == nil {
 		c.reading = map[K]*ttlRead[V]{}
 	}

@@ -74,3 +74,30 @@ func TestTTLCacheSharesAReadUnderWay(t *testing.T) {
 		t.Errorf("after a purge during a reading: %d kept; want 2, read again", v)
 	}
 }
+
+// A read that panics (its request's handler recovered) leaves no caller
+// waiting, and none with its missing value.
+func TestTTLCacheReadThatPanics(t *testing.T) {
+	t.Parallel()
+	c := newTTLCache[string, int](time.Minute, time.Now)
+	started, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer func() { _ = recover() }()
+		_, _ = c.get("feed", func() (int, error) {
+			close(started)
+			<-release
+			panic("template failed")
+		})
+	})
+	<-started
+	var got int
+	var err error
+	wg.Go(func() { got, err = c.get("feed", func() (int, error) { return 5, nil }) })
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if got != 5 || err != nil {
+		t.Errorf("after another caller's read panicked: %d, %v; want its own read, 5", got, err)
+	}
+}

@@ -101,3 +101,32 @@ func TestTTLCacheReadThatPanics(t *testing.T) {
 		t.Errorf("after another caller's read panicked: %d, %v; want its own read, 5", got, err)
 	}
 }
+
+// Articles listed while a purge forgets them are not kept either.
+func TestTTLCacheManyReadOvertakenByAPurge(t *testing.T) {
+	t.Parallel()
+	c := newTTLCache[int64, string](time.Minute, time.Now)
+	reads := 0
+	read := func(missing []int64) (map[int64]string, error) {
+		reads++
+		if reads == 1 {
+			c.clear() // the purge of an edit, heard meanwhile
+		}
+		out := map[int64]string{}
+		for _, id := range missing {
+			out[id] = "as read"
+		}
+		return out, nil
+	}
+	for range 2 {
+		if _, err := c.getMany([]int64{1, 2}, read); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads != 2 {
+		t.Errorf("%d reads; want 2: the first, overtaken by a purge, is not kept", reads)
+	}
+	if _, err := c.getMany([]int64{1, 2}, read); err != nil || reads != 2 {
+		t.Errorf("%d reads, %v; want the second reading kept", reads, err)
+	}
+}

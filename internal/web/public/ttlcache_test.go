@@ -9,8 +9,7 @@ import (
 )
 
 // A feed's three formats asked at once wait for one reading of its
-// articles; a reading that fails, or that a purge overtook, is not what
-// the others get or what is kept.
+// articles; a reading a purge overtook is returned, not kept.
 func TestTTLCacheSharesAReadUnderWay(t *testing.T) {
 	t.Parallel()
 	c := newTTLCache[string, int](time.Minute, time.Now)
@@ -38,25 +37,6 @@ func TestTTLCacheSharesAReadUnderWay(t *testing.T) {
 		t.Errorf("three callers at once: %d reads, values %v; want 1 read, 7 each", n, got)
 	}
 
-	// A failed reading: the one waiting reads for itself.
-	started, release = make(chan struct{}), make(chan struct{})
-	failing := func() (int, error) {
-		close(started)
-		<-release
-		return 0, errors.New("the request ended")
-	}
-	var waited int
-	var waitedErr error
-	wg.Go(func() { _, _ = c.get("tag feed", failing) })
-	<-started
-	wg.Go(func() { waited, waitedErr = c.get("tag feed", func() (int, error) { return 3, nil }) })
-	time.Sleep(20 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if waited != 3 || waitedErr != nil {
-		t.Errorf("after another caller's failed read: %d, %v; want its own read, 3", waited, waitedErr)
-	}
-
 	// A purge during a reading: what was read is returned, not kept.
 	started, release = make(chan struct{}), make(chan struct{})
 	wg.Go(func() {
@@ -75,30 +55,39 @@ func TestTTLCacheSharesAReadUnderWay(t *testing.T) {
 	}
 }
 
-// A read that panics (its request's handler recovered) leaves no caller
-// waiting, and none with its missing value.
-func TestTTLCacheReadThatPanics(t *testing.T) {
+// A reading that fails (the request that began it ended) or panics (its
+// handler recovered) leaves those waiting on it to read for themselves,
+// not with its missing value.
+func TestTTLCacheWaitersReadAfterAFailedRead(t *testing.T) {
 	t.Parallel()
-	c := newTTLCache[string, int](time.Minute, time.Now)
-	started, release := make(chan struct{}), make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer func() { _ = recover() }()
-		_, _ = c.get("feed", func() (int, error) {
-			close(started)
-			<-release
-			panic("template failed")
+	for name, end := range map[string]func() (int, error){
+		"error": func() (int, error) { return 0, errors.New("the request ended") },
+		"panic": func() (int, error) { panic("template failed") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newTTLCache[string, int](time.Minute, time.Now)
+			started, release := make(chan struct{}), make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				defer func() { _ = recover() }()
+				_, _ = c.get("feed", func() (int, error) {
+					close(started)
+					<-release
+					return end()
+				})
+			})
+			<-started
+			var got int
+			var err error
+			wg.Go(func() { got, err = c.get("feed", func() (int, error) { return 5, nil }) })
+			time.Sleep(20 * time.Millisecond)
+			close(release)
+			wg.Wait()
+			if got != 5 || err != nil {
+				t.Errorf("after another caller's read ended with a %s: %d, %v; want its own read, 5", name, got, err)
+			}
 		})
-	})
-	<-started
-	var got int
-	var err error
-	wg.Go(func() { got, err = c.get("feed", func() (int, error) { return 5, nil }) })
-	time.Sleep(20 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if got != 5 || err != nil {
-		t.Errorf("after another caller's read panicked: %d, %v; want its own read, 5", got, err)
 	}
 }
 

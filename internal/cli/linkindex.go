@@ -114,6 +114,11 @@ func (l *liveIndex) build(ctx context.Context) error {
 		return err
 	}
 	table, trained, err := l.news.SiteWordVectors(ctx, language)
+	if ctx.Err() != nil {
+		// Abandoned (an export that renders no article page stops the
+		// build it began in advance): nothing went wrong.
+		return ctx.Err()
+	}
 	if err != nil {
 		// Ranking without them beats serving no related articles.
 		l.logger.Error("read the trained word vectors: ranking without them", "err", err)

@@ -364,3 +364,35 @@ func topicBody(n int) string {
 	}
 	return b.String()
 }
+
+// cancelOnVectors is a store whose read of the word vectors comes as the
+// build is abandoned.
+type cancelOnVectors struct {
+	store.Store
+	cancel context.CancelFunc
+}
+
+func (s cancelOnVectors) WordVectors(ctx context.Context, language string) (store.WordVectors, error) {
+	s.cancel()
+	return store.WordVectors{}, ctx.Err()
+}
+
+// A build abandoned while it reads the vectors (an export that renders
+// no article page stops the one it began in advance) says nothing: no
+// error is logged for what did not go wrong.
+func TestLiveIndexAbandonedQuietly(t *testing.T) {
+	s, save := storySite(t)
+	save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday.")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logged strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logged, nil))
+	abandoning := cancelOnVectors{Store: s, cancel: cancel}
+	l := newLiveIndex(newsroom.New(abandoning, render.New(), clock.Now, logger), abandoning, render.New(), logger, clock.Now, "en")
+	if err := l.ensure(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("ensure = %v; want the build abandoned", err)
+	}
+	if strings.Contains(logged.String(), "level=ERROR") {
+		t.Errorf("an abandoned build logged an error:\n%s", logged.String())
+	}
+}

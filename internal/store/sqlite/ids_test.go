@@ -252,7 +252,8 @@ func dumpTables(t *testing.T, db *sql.DB) map[string][]string {
 	return tables
 }
 
-// dumpQuery returns the rows of a query, each as text, sorted.
+// dumpQuery returns the rows of a query, each as text (its columns by
+// name, so that a column moved within its table reads the same), sorted.
 func dumpQuery(t *testing.T, db *sql.DB, query string) []string {
 	t.Helper()
 	rows, err := db.Query(query)
@@ -274,7 +275,11 @@ func dumpQuery(t *testing.T, db *sql.DB, query string) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprintf("%#v", vals))
+		row := make(map[string]any, len(cols))
+		for i, c := range cols {
+			row[c] = vals[i]
+		}
+		out = append(out, fmt.Sprintf("%#v", row)) // fmt sorts a map's keys
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

@@ -6,14 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
 // manifestVersion is the manifest's format; an export finding another
 // renders everything again.
-const manifestVersion = 2
+const manifestVersion = 3
 
 // manifest is what an export leaves for the next one: every file it
 // wrote with its digest and the articles its page links to, and every
@@ -35,18 +38,117 @@ type manifest struct {
 }
 
 type fileEntry struct {
-	File  string  `json:"file"` // relative to the directory, with slashes
+	// File is relative to the directory, with slashes. The manifest on
+	// disk leaves it out where it is the page's own index.html (see
+	// pageIndex).
+	File  string  `json:"file,omitempty"`
 	Hash  string  `json:"hash"`
 	Links []int64 `json:"links,omitempty"` // the articles it links to, by ID
 }
 
 type articleEntry struct {
-	Path     string   `json:"path"`
-	State    string   `json:"state"`
-	Card     string   `json:"card,omitempty"`
-	Order    string   `json:"order,omitempty"`
-	Listings []string `json:"listings,omitempty"`
-	Group    string   `json:"group,omitempty"`
+	Path     string
+	State    string // a digest of Article.State
+	Card     string
+	Order    string
+	Listings []string
+	Group    string
+}
+
+// The manifest on disk names each article's listings by their place in
+// one list of them: spelt out for each article, they were a third of a
+// large site's manifest, which every incremental export reads and writes.
+type manifestOnDisk struct {
+	Version     int                     `json:"version"`
+	Fingerprint string                  `json:"fingerprint"`
+	BaseURL     string                  `json:"base_url"`
+	ExportedAt  time.Time               `json:"exported_at"`
+	Files       map[string]fileEntry    `json:"files"`
+	Extra       map[string]string       `json:"extra"`
+	Listings    []string                `json:"listings"`
+	Articles    map[int64]articleOnDisk `json:"articles"`
+	Gone        []string                `json:"gone"`
+}
+
+type articleOnDisk struct {
+	Path     string `json:"path"`
+	State    string `json:"state"`
+	Card     string `json:"card,omitempty"`
+	Order    string `json:"order,omitempty"`
+	Listings []int  `json:"listings,omitempty"`
+	Group    string `json:"group,omitempty"`
+}
+
+// pageIndex is the file of the HTML page at path when path names a
+// folder ("" otherwise), as fileFor names it.
+func pageIndex(path string) string {
+	if !strings.HasSuffix(path, "/") {
+		return ""
+	}
+	return strings.TrimPrefix(path, "/") + "index.html"
+}
+
+// onDisk is m as it is written.
+func (m *manifest) onDisk() *manifestOnDisk {
+	d := &manifestOnDisk{Version: m.Version, Fingerprint: m.Fingerprint, BaseURL: m.BaseURL, ExportedAt: m.ExportedAt,
+		Files: make(map[string]fileEntry, len(m.Files)), Extra: m.Extra, Articles: make(map[int64]articleOnDisk, len(m.Articles)), Gone: m.Gone}
+	for p, f := range m.Files {
+		if f.File == pageIndex(p) {
+			f.File = ""
+		}
+		d.Files[p] = f
+	}
+	// In the order of the articles' IDs, so that the same manifest is
+	// written the same.
+	ids := slices.Sorted(maps.Keys(m.Articles))
+	place := map[string]int{}
+	for _, id := range ids {
+		a := m.Articles[id]
+		e := articleOnDisk{Path: a.Path, State: a.State, Card: a.Card, Order: a.Order, Group: a.Group, Listings: make([]int, len(a.Listings))}
+		for i, l := range a.Listings {
+			n, ok := place[l]
+			if !ok {
+				n = len(d.Listings)
+				place[l] = n
+				d.Listings = append(d.Listings, l)
+			}
+			e.Listings[i] = n
+		}
+		d.Articles[id] = e
+	}
+	return d
+}
+
+// inMemory is the manifest d was written from; an error names what in it
+// does not fit.
+func (d *manifestOnDisk) inMemory() (*manifest, error) {
+	m := &manifest{Version: d.Version, Fingerprint: d.Fingerprint, BaseURL: d.BaseURL, ExportedAt: d.ExportedAt,
+		Files: d.Files, Extra: d.Extra, Articles: make(map[int64]articleEntry, len(d.Articles)), Gone: d.Gone}
+	if m.Files == nil {
+		m.Files = map[string]fileEntry{}
+	}
+	for p, f := range m.Files {
+		if f.File == "" {
+			if f.File = pageIndex(p); f.File == "" {
+				return nil, fmt.Errorf("the page %q has no file", p)
+			}
+			m.Files[p] = f
+		}
+	}
+	for id, e := range d.Articles {
+		a := articleEntry{Path: e.Path, State: e.State, Card: e.Card, Order: e.Order, Group: e.Group}
+		if len(e.Listings) > 0 {
+			a.Listings = make([]string, len(e.Listings))
+		}
+		for i, n := range e.Listings {
+			if n < 0 || n >= len(d.Listings) {
+				return nil, fmt.Errorf("article %d names listing %d of %d", id, n, len(d.Listings))
+			}
+			a.Listings[i] = d.Listings[n]
+		}
+		m.Articles[id] = a
+	}
+	return m, nil
 }
 
 const manifestFile = "manifest.json"
@@ -62,8 +164,8 @@ func readManifest(state string) (*manifest, error) {
 		return nil, fmt.Errorf("read the last export's manifest: %w", err)
 	}
 	defer f.Close()
-	var m manifest
-	if err := json.NewDecoder(bufio.NewReader(f)).Decode(&m); err != nil {
+	var d manifestOnDisk
+	if err := json.NewDecoder(bufio.NewReader(f)).Decode(&d); err != nil {
 		// One of another format may not fit this one's types.
 		var other struct {
 			Version int `json:"version"`
@@ -73,13 +175,14 @@ func readManifest(state string) (*manifest, error) {
 		}
 		return nil, fmt.Errorf("read the last export's manifest %s: %w (remove it to export everything again)", f.Name(), err)
 	}
-	if m.Version != manifestVersion {
+	if d.Version != manifestVersion {
 		return nil, nil
 	}
-	if m.Files == nil {
-		m.Files = map[string]fileEntry{}
+	m, err := d.inMemory()
+	if err != nil {
+		return nil, fmt.Errorf("read the last export's manifest %s: %w (remove it to export everything again)", f.Name(), err)
 	}
-	return &m, nil
+	return m, nil
 }
 
 // writeManifest writes m as the file name in state, whole or not at all.
@@ -89,7 +192,7 @@ func writeManifest(state, name string, m *manifest) error {
 		return err
 	}
 	w := bufio.NewWriterSize(tmp, 1<<20)
-	err = json.NewEncoder(w).Encode(m)
+	err = json.NewEncoder(w).Encode(m.onDisk())
 	if err == nil {
 		err = w.Flush()
 	}

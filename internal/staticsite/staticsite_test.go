@@ -3,10 +3,12 @@ package staticsite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -288,11 +290,18 @@ func TestManifestOfAnEarlierFormat(t *testing.T) {
 	}
 	// A manifest of this format that is damaged is an error that says
 	// what to do.
-	if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(`{"version":2,"files":{"/":{"links":["/a/"]}}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Export(context.Background(), options(dir, s)); err == nil || !strings.Contains(err.Error(), "remove it to export everything again") {
-		t.Errorf("export over a damaged manifest: %v; want an error that says to remove it", err)
+	for _, damaged := range []string{
+		`"files":{"/":{"links":["/a/"]}}`,                                   // links by address, not ID
+		`"files":{"/robots.txt":{"hash":"x"}}`,                              // no file for a page that is no folder
+		`"listings":["/"],"articles":{"1":{"path":"/a/","listings":[0,3]}}`, // a listing not in the list
+	} {
+		m := fmt.Sprintf(`{"version":%d,%s}`, manifestVersion, damaged)
+		if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(m), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Export(context.Background(), options(dir, s)); err == nil || !strings.Contains(err.Error(), "remove it to export everything again") {
+			t.Errorf("export over the damaged manifest %s: %v; want an error that says to remove it", m, err)
+		}
 	}
 }
 
@@ -383,5 +392,46 @@ func TestExportCancelled(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a cancelled export wrote pages (%v)", err)
+	}
+}
+
+// The manifest reads back as it was written, with its listings named by
+// their place in one list and the files that follow from their pages'
+// addresses left out on disk.
+func TestManifestReadsBackAsWritten(t *testing.T) {
+	state := t.TempDir()
+	m := &manifest{Version: manifestVersion, Fingerprint: "f", BaseURL: "https://news.example.org", ExportedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+		Files: map[string]fileEntry{
+			"/":               {File: "index.html", Hash: "h1", Links: []int64{2, 1}},
+			"/harbour/":       {File: "harbour/index.html", Hash: "h2", Links: []int64{1}},
+			"/feed/":          {File: "feed/index.xml", Hash: "h3", Links: []int64{2}},
+			"/sitemap.xml":    {File: "sitemap.xml", Hash: "h4"},
+			"/tag/ferries/":   {File: "tag/ferries/index.html", Hash: "h5"},
+			"/tag/ferries/x/": {File: "tag/ferries/x/index.json", Hash: "h6"},
+		},
+		Extra: map[string]string{"404.html": "h7"},
+		Articles: map[int64]articleEntry{
+			1: {Path: "/harbour/", State: digest("3/0/false//1"), Card: "c1", Order: "2026-11-29T09:00:00Z", Listings: []string{"/", "/tag/ferries/"}, Group: "/news/"},
+			2: {Path: "/pier/", State: digest("1/2/true//2"), Order: "2026-11-30T09:00:00Z", Listings: []string{"/tag/ferries/", "/author/ines/"}},
+			3: {Path: "/about/", State: digest("1/0/false//3")},
+		},
+		Gone: []string{"/old/"},
+	}
+	if err := writeManifest(state, manifestFile, m); err != nil {
+		t.Fatal(err)
+	}
+	raw := read(t, filepath.Join(state, manifestFile))
+	if strings.Count(raw, `"/tag/ferries/"`) != 2 { // the page and the one entry in the list
+		t.Errorf("the listing /tag/ferries/ is written %d times, want twice (a page and the list of listings): %s", strings.Count(raw, `"/tag/ferries/"`), raw)
+	}
+	if strings.Contains(raw, "harbour/index.html") || !strings.Contains(raw, "feed/index.xml") || !strings.Contains(raw, "tag/ferries/x/index.json") {
+		t.Errorf("the manifest should leave out only the files that follow from the address: %s", raw)
+	}
+	got, err := readManifest(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Errorf("read back:\n%+v\nwant\n%+v", got, m)
 	}
 }

@@ -202,26 +202,30 @@ func (s *Service) SplitEntity(ctx context.Context, actor Actor, slug, key string
 	return own, nil
 }
 
-// StorySoFar returns the public articles of the story article a follows,
-// oldest first, a among them; none when a follows no story with others.
-func (s *Service) StorySoFar(ctx context.Context, a *article.Article) ([]*article.Article, error) {
+// StorySoFar returns the story article a follows (a's own ID when it
+// follows none) and its public articles, oldest first, a among them;
+// none when a follows no story with other public articles.
+func (s *Service) StorySoFar(ctx context.Context, a *article.Article) (int64, []*article.Article, error) {
 	m, err := s.store.Stories(ctx, []int64{a.ID})
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	member, ok := m[a.ID]
 	if !ok {
-		return nil, nil
+		return a.ID, nil, nil
+	}
+	if !member.Shared {
+		return member.StoryID, nil, nil
 	}
 	as, err := s.store.Articles(ctx, store.ArticleQuery{StoryID: member.StoryID, PublicAt: s.now(), Limit: 50})
 	if err != nil || len(as) < 2 {
-		return nil, err
+		return member.StoryID, nil, err
 	}
 	// Oldest first, as a story is told.
 	for i, j := 0, len(as)-1; i < j; i, j = i+1, j-1 {
 		as[i], as[j] = as[j], as[i]
 	}
-	return as, nil
+	return member.StoryID, as, nil
 }
 
 // RemoveFromStory takes article a out of the story it follows, for good:

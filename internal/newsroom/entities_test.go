@@ -119,9 +119,12 @@ func TestEntitiesOfTheReferenceStory(t *testing.T) {
 
 		// The story: the reference article and its two follow-ups, not the
 		// port budget, though it is about Pakistan in the same week.
-		story, err := news.StorySoFar(ctx, others[1])
+		storyID, story, err := news.StorySoFar(ctx, others[1])
 		if err != nil {
 			t.Fatal(err)
+		}
+		if storyID != reference.ID {
+			t.Errorf("the follow-up's story is %d; want the reference article's, %d", storyID, reference.ID)
 		}
 		var slugs []string
 		for _, a := range story {
@@ -130,8 +133,8 @@ func TestEntitiesOfTheReferenceStory(t *testing.T) {
 		if want := []string{reference.Slug, others[0].Slug, others[1].Slug}; !slices.Equal(slugs, want) {
 			t.Errorf("the story so far: %v; want %v, oldest first", slugs, want)
 		}
-		if alone, _ := news.StorySoFar(ctx, others[2]); len(alone) != 0 {
-			t.Errorf("the port budget is in a story: %d articles", len(alone))
+		if own, alone, _ := news.StorySoFar(ctx, others[2]); len(alone) != 0 || own != others[2].ID {
+			t.Errorf("the port budget is in story %d with %d articles; want its own, alone", own, len(alone))
 		}
 
 		// Saving a follow-up again keeps it in its story.
@@ -140,7 +143,7 @@ func TestEntitiesOfTheReferenceStory(t *testing.T) {
 		if err := news.Save(ctx, newsroom.System("test"), others[1], &edited, "edit"); err != nil {
 			t.Fatal(err)
 		}
-		if again, _ := news.StorySoFar(ctx, others[1]); len(again) != 3 {
+		if _, again, _ := news.StorySoFar(ctx, others[1]); len(again) != 3 {
 			t.Errorf("after an edit the story has %d articles; want 3", len(again))
 		}
 	})

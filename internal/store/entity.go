@@ -92,6 +92,9 @@ type StoryMember struct {
 	StoryID   int64
 	// Fixed marks an editor's decision: the machine leaves it be.
 	Fixed bool
+	// Shared is set by Stories when another article, public or not,
+	// follows the story too; SetStories ignores it.
+	Shared bool
 }
 
 // EntityQuery filters a list of entities.

@@ -568,10 +568,15 @@ func (s *Store) Stories(ctx context.Context, articleIDs []int64) (_ map[int64]st
 	if len(articleIDs) == 0 {
 		return out, nil
 	}
-	return out, each(ctx, s.db.Reader(), `SELECT article_id, story_id, fixed FROM article_stories WHERE `+s.db.In("article_id", "$1"),
+	// Shared by the index on story_id: an article page asks, and most
+	// articles are stories of their own.
+	return out, each(ctx, s.db.Reader(), `
+		SELECT s.article_id, s.story_id, s.fixed,
+			EXISTS (SELECT 1 FROM article_stories o WHERE o.story_id = s.story_id AND o.article_id <> s.article_id)
+		FROM article_stories s WHERE `+s.db.In("s.article_id", "$1"),
 		[]any{s.db.Int64s(articleIDs)}, func(row Row) error {
 			var m store.StoryMember
-			err := row.Scan(&m.ArticleID, &m.StoryID, &m.Fixed)
+			err := row.Scan(&m.ArticleID, &m.StoryID, &m.Fixed, &m.Shared)
 			out[m.ArticleID] = m
 			return err
 		})

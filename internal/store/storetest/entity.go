@@ -314,6 +314,9 @@ func testStories(t *testing.T, s store.Store) {
 	if err != nil || got[as[1].ID].StoryID != story || !got[as[3].ID].Fixed || len(got) != 2 {
 		t.Fatalf("Stories = %+v, %v", got, err)
 	}
+	if !got[as[1].ID].Shared || got[as[3].ID].Shared {
+		t.Errorf("Stories = %+v; want the story of two shared and the one of its own not", got)
+	}
 	inStory, err := s.Articles(ctx, store.ArticleQuery{StoryID: story, PublicAt: now()})
 	if err != nil || len(inStory) != 2 {
 		t.Errorf("the story's articles: %d, %v; want 2", len(inStory), err)
@@ -327,8 +330,8 @@ func testStories(t *testing.T, s store.Store) {
 		t.Errorf("journal after joining the stories: %+v; want both stories", changes)
 	}
 	got, _ = s.Stories(ctx, []int64{as[2].ID})
-	if got[as[2].ID].StoryID != story || !got[as[2].ID].Fixed {
-		t.Errorf("after joining: %+v; want the first story, fixed by the editor", got)
+	if got[as[2].ID].StoryID != story || !got[as[2].ID].Fixed || !got[as[2].ID].Shared {
+		t.Errorf("after joining: %+v; want the first story, fixed by the editor, shared", got)
 	}
 	if err := s.MergeStories(ctx, 999_998, 999_999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("joining missing stories: %v; want ErrNotFound", err)
@@ -341,5 +344,25 @@ func testStories(t *testing.T, s store.Store) {
 	}
 	if n, _ := s.CountArticles(ctx, store.ArticleQuery{StoryID: story}); n != 2 {
 		t.Errorf("after deleting one, the story has %d articles; want 2", n)
+	}
+	// A draft follows the story as much as a public article does.
+	if err := s.DeleteArticle(ctx, as[2].Slug); err != nil {
+		t.Fatal(err)
+	}
+	draft := sample("ceasefire-draft")
+	draft.Status, draft.PublishedAt = article.Draft, time.Time{}
+	mustCreate(t, s, draft)
+	if err := s.SetStories(ctx, []store.StoryMember{{ArticleID: draft.ID, StoryID: story}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Stories(ctx, []int64{as[0].ID, draft.ID})
+	if !got[as[0].ID].Shared || !got[draft.ID].Shared {
+		t.Errorf("a story of a public article and a draft: %+v; want both shared", got)
+	}
+	if err := s.DeleteArticle(ctx, draft.Slug); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.Stories(ctx, []int64{as[0].ID}); got[as[0].ID].Shared {
+		t.Errorf("a story left with one article: %+v; want it not shared", got)
 	}
 }

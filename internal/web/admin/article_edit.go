@@ -454,7 +454,7 @@ func (h *Handler) editPage(r *http.Request, a *article.Article, f ArticleForm) (
 		return EditPage{}, err
 	}
 	// The story helps the editor, but the editor works without it.
-	story, err := h.news.StorySoFar(r.Context(), a)
+	_, story, err := h.news.StorySoFar(r.Context(), a)
 	if err != nil {
 		h.logger.Error("read the article's story", "slug", a.Slug, "err", err)
 	}

@@ -302,14 +302,6 @@ func (h *Handlers) namedEntities(r *http.Request, a *article.Article, now time.T
 // its story: an article joining the story changes the page, even one
 // that shows no story yet.
 func (h *Handlers) storySoFar(ctx context.Context, a *article.Article) ([]*article.Article, string, error) {
-	member, err := h.store.Stories(ctx, []int64{a.ID})
-	if err != nil {
-		return nil, "", err
-	}
-	story := a.ID // the story an article in none would start
-	if m, ok := member[a.ID]; ok {
-		story = m.StoryID
-	}
-	as, err := h.news.StorySoFar(ctx, a)
+	story, as, err := h.news.StorySoFar(ctx, a)
 	return as, purge.Story(story), err
 }

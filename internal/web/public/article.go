@@ -244,13 +244,18 @@ func (h *Handlers) articlePage(r *http.Request, a *article.Article, visibleTo st
 		}
 		keys = append(named.keys, storyKey)
 	}
-	q := store.CommentQuery{ArticleID: a.ID, State: comment.Approved}
-	if visibleTo != "" {
-		q = store.CommentQuery{ArticleID: a.ID, VisibleTo: visibleTo}
-	}
-	comments, err := h.store.Comments(ctx, q)
-	if err != nil {
-		return nil, err
+	var comments []*comment.Comment
+	// The count of approved comments is kept with them, in the same
+	// transaction: the page of an article without any (most) asks for
+	// none, unless the reader may see comments of their own still held.
+	if a.CommentCount > 0 || visibleTo != "" {
+		q := store.CommentQuery{ArticleID: a.ID, State: comment.Approved}
+		if visibleTo != "" {
+			q = store.CommentQuery{ArticleID: a.ID, VisibleTo: visibleTo}
+		}
+		if comments, err = h.store.Comments(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	settings, err := h.settings.get(ctx)
 	if err != nil {

@@ -64,6 +64,25 @@ func commit(dir string, written, removed []string, next *manifest) error {
 	return finishCommit(dir)
 }
 
+// makeDir makes the folder d unless it is there. Most of a commit's
+// folders are new and their parent is there already: one mkdir, where
+// os.MkdirAll would look for the folder and its parent first.
+func makeDir(d string) error {
+	err := os.Mkdir(d, 0o755)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, os.ErrExist):
+		if fi, serr := os.Stat(d); serr == nil && fi.IsDir() {
+			return nil
+		}
+		return err
+	case errors.Is(err, os.ErrNotExist):
+		return os.MkdirAll(d, 0o755)
+	}
+	return err
+}
+
 // recordCommit writes the next manifest and the commit record: once it
 // returns, the export is done, whatever interrupts the rest.
 func recordCommit(dir string, written, removed []string, next *manifest) error {
@@ -107,7 +126,7 @@ func finishCommit(dir string) error {
 	for _, f := range rec.Written {
 		dst := filepath.Join(dir, filepath.FromSlash(f))
 		if d := filepath.Dir(dst); !made[d] {
-			if err := os.MkdirAll(d, 0o755); err != nil {
+			if err := makeDir(d); err != nil {
 				return fmt.Errorf("move %s into place: %w", f, unwrapPath(err))
 			}
 			made[d] = true

@@ -435,3 +435,24 @@ func TestManifestReadsBackAsWritten(t *testing.T) {
 		t.Errorf("read back:\n%+v\nwant\n%+v", got, m)
 	}
 }
+
+// A commit makes the folders its files go in: a new one, one already
+// there, one whose parents are missing too; a file where a folder should
+// be is an error.
+func TestCommitMakesFolders(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"harbour", "harbour", filepath.Join("tag", "ferries", "page", "2")} {
+		if err := makeDir(filepath.Join(dir, d)); err != nil {
+			t.Errorf("makeDir(%s): %v", d, err)
+		}
+		if fi, err := os.Stat(filepath.Join(dir, d)); err != nil || !fi.IsDir() {
+			t.Errorf("%s is not a folder after makeDir: %v", d, err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pier"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := makeDir(filepath.Join(dir, "pier")); err == nil {
+		t.Error("makeDir over a file: no error")
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/seo"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/datelinehq/dateline/internal/urls"
 	"github.com/datelinehq/dateline/internal/web"
@@ -63,7 +64,10 @@ type Handlers struct {
 	topics *ttlCache[string, *entity.Entity]
 	// feeds are the feeds built for one format, for the others (see
 	// feedReuse).
-	feeds    *ttlCache[feedKey, builtFeed]
+	feeds *ttlCache[feedKey, builtFeed]
+	// sitemaps are the addresses of the sitemaps, by site address, read
+	// for one sitemap for the others (see sitemapReuse).
+	sitemaps *ttlCache[string, []seo.SitemapURL]
 	limits   *rateLimiter
 	pages    *pageCache
 	bodies   *bodyCache
@@ -177,6 +181,7 @@ func New(site *web.Site, s store.Store, r *render.Renderer, views *ViewCounter, 
 		hasTopicPage: newTTLCache[int64, bool](opts.CacheFor, opts.Now),
 		topics:       newTTLCache[string, *entity.Entity](opts.CacheFor, opts.Now),
 		feeds:        newTTLCache[feedKey, builtFeed](min(opts.CacheFor, feedReuse), opts.Now),
+		sitemaps:     newTTLCache[string, []seo.SitemapURL](min(opts.CacheFor, sitemapReuse), opts.Now),
 		limits:       newRateLimiter(opts.Now),
 		pages:        newPageCache(site, pageCacheFor, opts.SharedCacheFor, opts.Now, opts.OnPageCache),
 		bodies:       newBodyCache(),
@@ -685,6 +690,7 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 	// fields, its tags', author's or section's names.
 	h.listed.clear()
 	h.feeds.clear()
+	h.sitemaps.clear()
 	if listing || slices.ContainsFunc(keys, purge.OfEntity) {
 		h.coNamed.clear()
 		h.hasTopicPage.clear()
@@ -701,6 +707,7 @@ func (h *Handlers) Refresh() {
 	h.latest.clear()
 	h.listed.clear()
 	h.feeds.clear()
+	h.sitemaps.clear()
 	h.coNamed.clear()
 	h.hasTopicPage.clear()
 	h.topics.clear()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
+	"github.com/datelinehq/dateline/internal/purge"
 	"github.com/datelinehq/dateline/internal/store"
 	"github.com/google/go-cmp/cmp"
 )
@@ -258,5 +259,51 @@ func TestRobotsTxt(t *testing.T) {
 	}
 	if !slices.Contains(strings.Split(body, "\n"), "Disallow: /admin/") {
 		t.Error("the admin is not disallowed")
+	}
+}
+
+// Not parallel: it lowers the sitemap limit. Past it, the index and the
+// numbered sitemaps, asked for together, read the articles once; a purge
+// after a change makes the next sitemap read them again.
+func TestSitemapsShareOneReading(t *testing.T) {
+	defer func(n int) { sitemapLimit = n }(sitemapLimit)
+	sitemapLimit = 7
+	ts := newTestServer(t, 0, "")
+	addFeedArticles(t, ts)
+	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
+	counted, reader := countedServer(t, ts, counting, Options{CacheFor: time.Hour})
+	counting.take()
+	all := map[string]string{}
+	getSitemap(t, counted, "/sitemap.xml", "siteindex.xsd")
+	for i := 1; i <= 5; i++ {
+		for loc, mod := range locs(counted, getSitemap(t, counted, fmt.Sprintf("/sitemap-%d.xml", i), "sitemap.xsd")) {
+			all[loc] = mod
+		}
+	}
+	if calls := counting.take(); calls["Articles"] != 1 {
+		t.Errorf("the index and five sitemaps read the articles %d times, want once", calls["Articles"])
+	}
+	if all["/filler-0/"] == "" {
+		t.Fatalf("filler-0 is in no sitemap: %v", all)
+	}
+
+	// Unpublished, and the purge a node makes of it.
+	gone, err := ts.store.Article(ctx, "filler-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Status = article.Draft
+	if err := ts.store.UpdateArticle(ctx, gone, "unpublished"); err != nil {
+		t.Fatal(err)
+	}
+	reader.Purge([]string{purge.Article(gone.ID), purge.Sitemap}, true, false)
+	for i := 1; i <= 5; i++ {
+		path := fmt.Sprintf("/sitemap-%d.xml", i)
+		if resp, _ := counted.get(t, path); resp.StatusCode != http.StatusOK {
+			continue // one sitemap fewer
+		}
+		if _, ok := locs(counted, getSitemap(t, counted, path, "sitemap.xsd"))["/filler-0/"]; ok {
+			t.Errorf("%s lists the unpublished filler-0 after the purge", path)
+		}
 	}
 }

@@ -22,10 +22,7 @@ const manifestVersion = 3
 // wrote with its digest and the articles its page links to, and every
 // article as it stood.
 type manifest struct {
-	Version     int       `json:"version"`
-	Fingerprint string    `json:"fingerprint"`
-	BaseURL     string    `json:"base_url"`
-	ExportedAt  time.Time `json:"exported_at"`
+	manifestHead
 	// Files are the pages, by address.
 	Files map[string]fileEntry `json:"files"`
 	// Extra are the files that are no page of their own (the not-found
@@ -35,6 +32,15 @@ type manifest struct {
 	// Gone are the addresses of articles exported once and since deleted
 	// or unpublished, which hosts answer with 410.
 	Gone []string `json:"gone"`
+}
+
+// manifestHead is what a manifest says of the export as a whole, the
+// same in memory and on disk.
+type manifestHead struct {
+	Version     int       `json:"version"`
+	Fingerprint string    `json:"fingerprint"`
+	BaseURL     string    `json:"base_url"`
+	ExportedAt  time.Time `json:"exported_at"`
 }
 
 type fileEntry struct {
@@ -59,15 +65,12 @@ type articleEntry struct {
 // one list of them: spelt out for each article, they were a third of a
 // large site's manifest, which every incremental export reads and writes.
 type manifestOnDisk struct {
-	Version     int                     `json:"version"`
-	Fingerprint string                  `json:"fingerprint"`
-	BaseURL     string                  `json:"base_url"`
-	ExportedAt  time.Time               `json:"exported_at"`
-	Files       map[string]fileEntry    `json:"files"`
-	Extra       map[string]string       `json:"extra"`
-	Listings    []string                `json:"listings"`
-	Articles    map[int64]articleOnDisk `json:"articles"`
-	Gone        []string                `json:"gone"`
+	manifestHead
+	Files    map[string]fileEntry    `json:"files"`
+	Extra    map[string]string       `json:"extra"`
+	Listings []string                `json:"listings"`
+	Articles map[int64]articleOnDisk `json:"articles"`
+	Gone     []string                `json:"gone"`
 }
 
 type articleOnDisk struct {
@@ -90,7 +93,7 @@ func pageIndex(path string) string {
 
 // onDisk is m as it is written.
 func (m *manifest) onDisk() *manifestOnDisk {
-	d := &manifestOnDisk{Version: m.Version, Fingerprint: m.Fingerprint, BaseURL: m.BaseURL, ExportedAt: m.ExportedAt,
+	d := &manifestOnDisk{manifestHead: m.manifestHead,
 		Files: make(map[string]fileEntry, len(m.Files)), Extra: m.Extra, Articles: make(map[int64]articleOnDisk, len(m.Articles)), Gone: m.Gone}
 	for p, f := range m.Files {
 		if f.File == pageIndex(p) {
@@ -122,7 +125,7 @@ func (m *manifest) onDisk() *manifestOnDisk {
 // inMemory is the manifest d was written from; an error names what in it
 // does not fit.
 func (d *manifestOnDisk) inMemory() (*manifest, error) {
-	m := &manifest{Version: d.Version, Fingerprint: d.Fingerprint, BaseURL: d.BaseURL, ExportedAt: d.ExportedAt,
+	m := &manifest{manifestHead: d.manifestHead,
 		Files: d.Files, Extra: d.Extra, Articles: make(map[int64]articleEntry, len(d.Articles)), Gone: d.Gone}
 	if m.Files == nil {
 		m.Files = map[string]fileEntry{}

@@ -281,7 +281,7 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 		return Summary{}, err
 	}
 	full := old == nil || old.Fingerprint != fingerprint
-	next := &manifest{Version: manifestVersion, Fingerprint: fingerprint, BaseURL: x.base.String(), Files: map[string]fileEntry{}}
+	next := &manifest{manifestHead: manifestHead{Version: manifestVersion, Fingerprint: fingerprint, BaseURL: x.base.String()}, Files: map[string]fileEntry{}}
 	var seeds []string
 	if full {
 		seeds = x.fullSeeds(articles)

@@ -400,7 +400,7 @@ func TestExportCancelled(t *testing.T) {
 // addresses left out on disk.
 func TestManifestReadsBackAsWritten(t *testing.T) {
 	state := t.TempDir()
-	m := &manifest{Version: manifestVersion, Fingerprint: "f", BaseURL: "https://news.example.org", ExportedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+	m := &manifest{manifestHead: manifestHead{Version: manifestVersion, Fingerprint: "f", BaseURL: "https://news.example.org", ExportedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
 		Files: map[string]fileEntry{
 			"/":               {File: "index.html", Hash: "h1", Links: []int64{2, 1}},
 			"/harbour/":       {File: "harbour/index.html", Hash: "h2", Links: []int64{1}},

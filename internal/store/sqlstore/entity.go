@@ -568,8 +568,9 @@ func (s *Store) Stories(ctx context.Context, articleIDs []int64) (_ map[int64]st
 	if len(articleIDs) == 0 {
 		return out, nil
 	}
-	// Shared by the index on story_id: an article page asks, and most
-	// articles are stories of their own.
+	// Whether another article follows the story is one look in the index
+	// on story_id: every article page asks, and most articles are a
+	// story of their own.
 	return out, each(ctx, s.db.Reader(), `
 		SELECT s.article_id, s.story_id, s.fixed,
 			EXISTS (SELECT 1 FROM article_stories o WHERE o.story_id = s.story_id AND o.article_id <> s.article_id)

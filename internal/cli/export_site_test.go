@@ -29,7 +29,8 @@ import (
 const siteBase = "https://news.example.org"
 
 // exportedFiles reads the manifest an export left in dir: each page's
-// address and file.
+// address and file (which the manifest leaves out where it is the
+// page's own index.html).
 func exportedFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, ".dateline", "manifest.json"))
@@ -44,6 +45,9 @@ func exportedFiles(t *testing.T, dir string) map[string]string {
 	}
 	out := map[string]string{}
 	for p, f := range m.Files {
+		if f.File == "" {
+			f.File = strings.TrimPrefix(p, "/") + "index.html"
+		}
 		out[p] = f.File
 	}
 	return out

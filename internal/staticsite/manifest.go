@@ -54,7 +54,7 @@ type fileEntry struct {
 
 type articleEntry struct {
 	Path     string
-	State    string // a digest of Article.State
+	State    string // a digest of Article.State (see export.run)
 	Card     string
 	Order    string
 	Listings []string

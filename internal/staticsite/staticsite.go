@@ -276,6 +276,11 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 	if err != nil {
 		return Summary{}, err
 	}
+	// The manifest keeps each article's state as a digest, which is all
+	// that is compared.
+	for i := range articles {
+		articles[i].State = digest(articles[i].State)
+	}
 	old, err := last()
 	if err != nil {
 		return Summary{}, err
@@ -317,7 +322,7 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 	}
 	next.Articles = make(map[int64]articleEntry, len(articles))
 	for _, a := range articles {
-		next.Articles[a.ID] = articleEntry{Path: a.Path, State: digest(a.State), Card: a.Card, Order: a.Order, Listings: a.Listings, Group: a.Group}
+		next.Articles[a.ID] = articleEntry{Path: a.Path, State: a.State, Card: a.Card, Order: a.Order, Listings: a.Listings, Group: a.Group}
 	}
 	next.Gone = goneAddresses(old, next, articles, x.opts.Redirects)
 	// The not-found page and the redirects, in the forms hosts read.
@@ -433,7 +438,7 @@ func dirtyPages(ctx context.Context, old *manifest, articles []Article, neighbou
 		case !ok:
 			everyArticle = true
 			touch(id, was.Path, was.Listings, was.Group, true)
-		case digest(a.State) != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
+		case a.State != was.State || a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group:
 			moved := a.Path != was.Path || a.Order != was.Order || !slices.Equal(a.Listings, was.Listings) || a.Group != was.Group
 			if !moved && a.Card != "" && a.Card == was.Card && neighbours != nil {
 				dirty[a.Path] = true

@@ -41,6 +41,12 @@ func (s *Service) ArticleEntities(ctx context.Context, articleIDs []int64) (map[
 	return s.store.ArticleEntities(ctx, articleIDs)
 }
 
+// NamedEntities is ArticleEntities without where the text names each
+// entity: what a page shows.
+func (s *Service) NamedEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error) {
+	return s.store.NamedEntities(ctx, articleIDs)
+}
+
 // EntityChange is what an editor changes of an entity; nil leaves a
 // field as it is.
 type EntityChange struct {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -95,6 +96,27 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 	}
 	if ms := got[0].Mentions; len(ms) != 2 || ms[0] != (entity.Mention{Field: entity.InTitle, Start: 0, End: 3}) || ms[1] != mention {
 		t.Errorf("the TTP's mentions read back as %+v", ms)
+	}
+	// A page reads the same links without the mentions.
+	named, err := s.NamedEntities(ctx, []int64{first.ID, second.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range links {
+		have := named[id]
+		if len(have) != len(want) {
+			t.Fatalf("NamedEntities of article %d: %+v; want the links of ArticleEntities, %+v", id, have, want)
+		}
+		for i := range want {
+			w := want[i]
+			w.Mentions = nil
+			if !reflect.DeepEqual(have[i], w) {
+				t.Errorf("NamedEntities of article %d, link %d: %+v; want %+v without mentions", id, i, have[i], w)
+			}
+		}
+	}
+	if len(named) != len(links) {
+		t.Errorf("NamedEntities found links of %d articles; ArticleEntities of %d", len(named), len(links))
 	}
 
 	// Linking again replaces: Qatar is gone, Pakistan's salience changed,
@@ -203,9 +225,10 @@ func testEntitiesLinkedAndListed(t *testing.T, s store.Store) {
 		t.Errorf("Entity(pakistan) after the ban: %+v, %v", got2, err)
 	}
 	links, _ = s.ArticleEntities(ctx, []int64{first.ID})
+	named, _ = s.NamedEntities(ctx, []int64{first.ID})
 	public, _ = s.Entities(ctx, store.EntityQuery{PublicAt: now()})
-	if len(links[first.ID]) != 1 || len(public) != 2 {
-		t.Errorf("after the ban: links %+v, public entities %+v; want Pakistan left out", links[first.ID], public)
+	if len(links[first.ID]) != 1 || len(named[first.ID]) != 1 || len(public) != 2 {
+		t.Errorf("after the ban: links %+v, named %+v, public entities %+v; want Pakistan left out", links[first.ID], named[first.ID], public)
 	}
 	if err := s.UpdateEntity(ctx, &entity.Entity{ID: 999_999, Name: "x"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateEntity of a missing entity: %v; want ErrNotFound", err)

@@ -261,7 +261,7 @@ type namedEntities struct {
 // its page's address when it has one.
 func (h *Handlers) namedEntities(r *http.Request, a *article.Article, now time.Time) (namedEntities, error) {
 	var n namedEntities
-	byArticle, err := h.news.ArticleEntities(r.Context(), []int64{a.ID})
+	byArticle, err := h.news.NamedEntities(r.Context(), []int64{a.ID})
 	if err != nil {
 		return n, err
 	}

@@ -40,6 +40,16 @@ func (x *export) links(path, contentType string, body []byte) []string {
 // and not a form's target.
 func (x *export) sitePath(page *url.URL, ref string) (string, bool) {
 	ref = strings.TrimSpace(ref)
+	if plainPath(ref) {
+		// Most links of a page are of this form, and parsing each into a
+		// URL was a sixth of finding the links of a page.
+		return ref, !isAdmin(ref)
+	}
+	return x.resolvePath(page, ref)
+}
+
+// resolvePath is sitePath for any reference.
+func (x *export) resolvePath(page *url.URL, ref string) (string, bool) {
 	if ref == "" || strings.HasPrefix(ref, "#") {
 		return "", false
 	}
@@ -47,12 +57,28 @@ func (x *export) sitePath(page *url.URL, ref string) (string, bool) {
 	if err != nil || u.Scheme != x.base.Scheme || !strings.EqualFold(u.Host, x.base.Host) || u.Path == "" {
 		return "", false
 	}
-	p := u.Path
-	if p == "/admin" || strings.HasPrefix(p, "/admin/") {
-		return "", false
-	}
-	return p, true
+	return u.Path, !isAdmin(u.Path)
 }
+
+// plainPath reports whether ref is a path from the site's root that
+// resolves to itself: no host, query, fragment, escape or dot segment,
+// and nothing a URL parser would refuse or change.
+func plainPath(ref string) bool {
+	if len(ref) == 0 || ref[0] != '/' || len(ref) > 1 && ref[1] == '/' {
+		return false
+	}
+	for i := 0; i < len(ref); i++ {
+		switch c := ref[i]; {
+		case c <= ' ' || c >= 0x7f, c == '?', c == '#', c == '%', c == '\\':
+			return false
+		case c == '.' && ref[i-1] == '/':
+			return false // "/./", "/../", or a name that begins with a dot
+		}
+	}
+	return true
+}
+
+func isAdmin(p string) bool { return p == "/admin" || strings.HasPrefix(p, "/admin/") }
 
 // htmlLinks calls add with each address an HTML page links to or loads.
 func htmlLinks(body []byte, add func(string)) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -454,5 +455,36 @@ func TestCommitMakesFolders(t *testing.T) {
 	}
 	if err := makeDir(filepath.Join(dir, "pier")); err == nil {
 		t.Error("makeDir over a file: no error")
+	}
+}
+
+// The links a page gives as plain paths are taken as they are written;
+// every other reference is resolved: both ways agree on every kind of
+// address a theme may write.
+func TestSitePathAgreesWithTheURLParser(t *testing.T) {
+	x := &export{}
+	var err error
+	if x.base, err = parseBaseURL("https://news.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	page := &url.URL{Scheme: "https", Host: "news.example.org", Path: "/harbour/ferry/"}
+	for _, ref := range []string{
+		"/", "/harbour/", "/static/style.3f2a.css", "/media/1/w320.jpg", "  /harbour/  ",
+		"/harbour/page/2/", "/a:b/", "/tags/caf\u00e9/", "/a b/", "/a\tb/",
+		"/harbour/./x/", "/harbour/../x/", "/.well-known/x", "/harbour/..", "/harbour/.",
+		"/harbour?page=2", "/harbour#top", "/caf%C3%A9/", "/a%2Fb/", `/a\b/`,
+		"//elsewhere.example.com/x/", "//news.example.org/x/", "https://news.example.org/x/",
+		"https://elsewhere.example.com/x/", "http://news.example.org/x/", "mailto:desk@example.org",
+		"older/", "../", "./", "#comments", "", "/admin", "/admin/", "/admin/articles", "/administration/",
+		"/a\x7fb/", "/a\x00b/",
+	} {
+		wantPath, want := x.resolvePath(page, strings.TrimSpace(ref))
+		gotPath, got := x.sitePath(page, ref)
+		if gotPath != wantPath || got != want {
+			t.Errorf("sitePath(%q) = %q, %v; the URL parser gives %q, %v", ref, gotPath, got, wantPath, want)
+		}
+	}
+	if !plainPath("/harbour/page/2/") || plainPath("/harbour/../x/") {
+		t.Error("plainPath does not tell a plain path from one to resolve")
 	}
 }

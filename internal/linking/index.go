@@ -2,7 +2,6 @@ package linking
 
 import (
 	"cmp"
-	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -34,7 +33,6 @@ type Index struct {
 	// rest of the index. Two keys of one hash (one chance in 10^7 at a
 	// million terms) would share statistics; nothing else breaks.
 	termID map[uint64]uint32
-	seed   maphash.Seed
 	terms  []termInfo
 	// sem holds the co-occurrence vectors of the single words two or
 	// more articles have (see semantic); few terms have one, so they
@@ -211,7 +209,7 @@ type phraseEntry struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{termID: make(map[uint64]uint32), seed: maphash.MakeSeed(), sem: make(map[uint32][]float32), slots: make(map[int64]int32)}
+	return &Index{termID: make(map[uint64]uint32), sem: make(map[uint32][]float32), slots: make(map[int64]int32)}
 }
 
 // UseWordVectors makes the index place every article added after it in
@@ -662,7 +660,17 @@ func addSigned(dst []float32, signs [semDim / 64]uint64, w float32) {
 }
 
 // hash is the vocabulary's hash of a term key.
-func (ix *Index) hash(key string) uint64 { return maphash.String(ix.seed, key) }
+// hash is the 64-bit FNV-1a hash of key: one that is the same in every
+// run, as an index read from an image (see ReadImage) finds its terms
+// by the hashes of the run that wrote it.
+func (ix *Index) hash(key string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= 1099511628211
+	}
+	return h
+}
 
 // flags returns the termInfo flags of t. Single words get a co-occurrence
 // vector; a phrase is placed in that space by its words, so phrases,

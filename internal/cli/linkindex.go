@@ -53,6 +53,12 @@ type liveIndex struct {
 	// none of them).
 	order   []int64
 	rebuilt bool
+	// image is where an export keeps the index between runs (nil for a
+	// server), and fromImage the ID of the image the index was read from
+	// or written to ("" when built from the store and kept nowhere): see
+	// linkimage.go.
+	image     *indexImage
+	fromImage string
 	// built is the language of the current index and trained the set of
 	// trained vectors it ranks with (zero for none).
 	built   string
@@ -123,6 +129,12 @@ func (l *liveIndex) build(ctx context.Context) error {
 		// Ranking without them beats serving no related articles.
 		l.logger.Error("read the trained word vectors: ranking without them", "err", err)
 	}
+	if l.image != nil {
+		read, err := l.readImage(ctx, language, wordvec.ForSite(language, table), trained)
+		if read || err != nil {
+			return err
+		}
+	}
 	ix, versions, digests := linking.NewIndexFor(language, table), map[int64]int{}, map[int64]uint64{}
 	var order []int64
 	var digestsMu sync.Mutex
@@ -145,7 +157,7 @@ func (l *liveIndex) build(ctx context.Context) error {
 		return err
 	}
 	l.ix.Store(ix)
-	l.versions, l.digests, l.order, l.rebuilt = versions, digests, order, true
+	l.versions, l.digests, l.order, l.rebuilt, l.fromImage = versions, digests, order, true, ""
 	l.built, l.trained, l.checked = language, trained, l.now()
 	l.logger.Info("linking index built", "articles", ix.Len(), "trained_vectors", table != nil, "duration", time.Since(start).Round(time.Millisecond))
 	return nil

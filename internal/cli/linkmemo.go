@@ -53,6 +53,10 @@ type linkMemo struct {
 	Format int `json:"format"`
 	// Key digests the input besides the articles: see memoKey.
 	Key string `json:"key"`
+	// Image is the ID of the image the index was read from or kept in,
+	// if any (see linkimage.go): an index read from another image may
+	// answer otherwise.
+	Image string `json:"image,omitempty"`
 	// Articles are the indexed articles in the order the index was
 	// built in.
 	Articles []memoArticle `json:"articles"`
@@ -153,6 +157,11 @@ type exportLinks struct {
 // fingerprint: it keeps the memo if the index would be built from the
 // same input, and reports whether it did.
 func (l *exportLinks) begin(ctx context.Context, path, fingerprint string) (bool, error) {
+	if path != "" {
+		l.live.mu.Lock()
+		l.live.image = &indexImage{path: filepath.Join(filepath.Dir(path), linkImageFile), fingerprint: fingerprint}
+		l.live.mu.Unlock()
+	}
 	memo := readLinkMemo(path)
 	var check inputCheck
 	if memo != nil {
@@ -367,11 +376,15 @@ func (l *exportLinks) end() error {
 func (l *exportLinks) save(path, fingerprint string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// The image first: the memo names it.
+	if err := l.live.writeImage(fingerprint); err != nil {
+		return fmt.Errorf("keep the linking index: %w", err)
+	}
 	next := l.memo
 	in, built := l.live.input(fingerprint)
 	switch {
 	case built:
-		if next == nil || next.Key != in.Key || !sameArticles(next.Articles, in.Articles) {
+		if next == nil || next.Key != in.Key || next.Image != in.Image || !sameArticles(next.Articles, in.Articles) {
 			next = in
 		}
 	case len(l.fresh.Related) > 0 || len(l.fresh.Titles) > 0:
@@ -482,6 +495,14 @@ func (l *liveIndex) checkInput(ctx context.Context, memo *linkMemo, fingerprint 
 		m.Version = a.Version
 	}
 	check.versioned = len(check.unmoved) > 0
+	// The answers of an index read from an image are good while that
+	// image is the one kept: another would give an index of its own.
+	l.mu.Lock()
+	image := l.image
+	l.mu.Unlock()
+	if memo.Image != "" && (image == nil || imageID(image.path) != memo.Image) {
+		check.same = false
+	}
 	return check, nil
 }
 
@@ -495,7 +516,7 @@ func (l *liveIndex) input(fingerprint string) (*linkMemo, bool) {
 	if ix == nil || !l.rebuilt {
 		return nil, false
 	}
-	m := &linkMemo{Key: memoKey(fingerprint, l.built, l.trained), Articles: make([]memoArticle, 0, len(l.order))}
+	m := &linkMemo{Key: memoKey(fingerprint, l.built, l.trained), Image: l.fromImage, Articles: make([]memoArticle, 0, len(l.order))}
 	for _, id := range l.order {
 		d, _ := ix.Doc(id)
 		m.Articles = append(m.Articles, memoArticle{ID: id, Version: l.versions[id], Digest: l.digests[id], Slug: d.Slug, Title: d.Title})

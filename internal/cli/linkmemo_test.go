@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -14,7 +15,51 @@ import (
 	"github.com/datelinehq/dateline/internal/linking"
 	"github.com/datelinehq/dateline/internal/newsroom"
 	"github.com/datelinehq/dateline/internal/render"
+	"github.com/datelinehq/dateline/internal/store"
 )
+
+// linkRun is what one export's use of the linking engine did.
+type linkRun struct {
+	reused, built bool
+	// bodies counts the articles read whole.
+	bodies  int
+	related map[int64][]linking.Match
+	unmoved map[int64]bool
+	// logged is what it logged.
+	logged string
+}
+
+// runExportLinks is one export's use of the linking engine with the memo
+// at memo: begin, the related articles of the pages of ids, and the memo
+// (and the index's image) kept for the next.
+func runExportLinks(t *testing.T, s store.Store, memo, fingerprint string, ids ...int64) linkRun {
+	t.Helper()
+	ctx := context.Background()
+	var logged bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logged, nil))
+	c := &countingStore{Store: s}
+	live := newLiveIndex(newsroom.New(c, render.New(), clock.Now, logger), c, render.New(), logger, clock.Now, "en")
+	l := &exportLinks{live: live}
+	reused, err := l.begin(ctx, memo, fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := linkRun{reused: reused, related: map[int64][]linking.Match{}, unmoved: l.unmoved}
+	for _, id := range ids {
+		r.related[id] = l.Related(id, 5, 0)
+	}
+	if err := l.end(); err != nil {
+		t.Fatal(err)
+	}
+	l.warm(ctx, 1)
+	if err := l.save(memo, fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	r.built = live.ix.Load() != nil
+	r.bodies, _ = c.reads()
+	r.logged = logged.String()
+	return r
+}
 
 // TestLinkMemo checks that an export answers its pages' related articles
 // from the last export's answers, without building the index, while the
@@ -36,37 +81,9 @@ func TestLinkMemo(t *testing.T) {
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	memo := filepath.Join(t.TempDir(), linkMemoFile)
-	// export is one export's use of the linking engine: begin, the pages'
-	// questions, and the memo kept for the next.
-	type run struct {
-		reused, built bool
-		bodies        int
-		related       map[int64][]linking.Match
-		unmoved       map[int64]bool
-	}
-	export := func(fingerprint string, ids ...int64) run {
+	export := func(fingerprint string, ids ...int64) linkRun {
 		t.Helper()
-		c := &countingStore{Store: s}
-		live := newLiveIndex(newsroom.New(c, render.New(), clock.Now, logger), c, render.New(), logger, clock.Now, "en")
-		l := &exportLinks{live: live}
-		reused, err := l.begin(ctx, memo, fingerprint)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := run{reused: reused, related: map[int64][]linking.Match{}, unmoved: l.unmoved}
-		for _, id := range ids {
-			r.related[id] = l.Related(id, 5, 0)
-		}
-		if err := l.end(); err != nil {
-			t.Fatal(err)
-		}
-		l.warm(ctx, 1)
-		if err := l.save(memo, fingerprint); err != nil {
-			t.Fatal(err)
-		}
-		r.built = live.ix.Load() != nil
-		r.bodies, _ = c.reads()
-		return r
+		return runExportLinks(t, s, memo, fingerprint, ids...)
 	}
 	// fresh is what an index built now answers.
 	fresh := func(id int64) []linking.Match {
@@ -154,6 +171,11 @@ func TestLinkMemo(t *testing.T) {
 	}
 	blossom.CommentsClosed = true
 	if err := s.UpdateArticle(ctx, blossom, "close comments"); err != nil {
+		t.Fatal(err)
+	}
+	// Built from the store, not read from the image the first export
+	// kept (see TestLinkImage).
+	if err := os.Remove(filepath.Join(filepath.Dir(memo), linkImageFile)); err != nil {
 		t.Fatal(err)
 	}
 	rewritten := export("settings-1", dredging.ID)

@@ -34,7 +34,8 @@ func TestLinkImage(t *testing.T) {
 	save("library-hours", "Library Opens on Sundays", "The town library opens on Sunday afternoons from next month.")
 	save("council-budget", "Council Agrees the Budget", "Councillors agreed the budget after a long debate over road repairs.")
 	save("school-roof", "School Roof Repaired at Last", "The primary school's leaking roof was repaired over the holidays.")
-	save("market-stalls", "Market Stalls Return to the Square", "Weekly market stalls return to the square after the paving works.")
+	// The newest story (the same time, the highest ID).
+	market := save("market-stalls", "Market Stalls Return to the Square", "Weekly market stalls return to the square after the paving works.")
 	const stories = 10
 
 	dir := t.TempDir()
@@ -116,6 +117,14 @@ func TestLinkImage(t *testing.T) {
 	// Nothing changed since: the memo holds, nothing is read.
 	if again := export("settings-1", dredging.ID, frost.ID); !again.reused || again.built || again.bodies != 0 {
 		t.Errorf("an export with nothing changed: reused %v, built %v, %d articles read whole; want the memo alone", again.reused, again.built, again.bodies)
+	}
+
+	// A page the memo has no answer for has the index read from the
+	// image again, with the edit, not built.
+	// (The newest story is not warmed after a read.)
+	unseen := export("settings-1", market.ID)
+	if !unseen.reused || !unseen.built || unseen.bodies != 1 || !strings.Contains(unseen.logged, "read from its image") {
+		t.Errorf("a page without an answer: reused %v, built %v, %d articles read whole; want the memo, and the index read from the image with the edited article; logged:\n%s", unseen.reused, unseen.built, unseen.bodies, unseen.logged)
 	}
 
 	// Another image in its place: the memo's answers came from the other.

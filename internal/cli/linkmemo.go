@@ -26,12 +26,13 @@ import (
 // what the index that gave them was built from: the site's settings and
 // the program (the export's fingerprint), the trained word vectors, and
 // every indexed article in build order with a digest of what the index
-// read of it. The index is built in the same order on every run, so that
-// the same input gives the same answers (linking.Loader): an export that
-// finds it unchanged reads the answers instead of building the index,
-// which is most of an incremental export's time. A note, a comment, a
-// photo or a closed comment thread change an article's page, not what
-// the index reads of it.
+// read of it, and the image the index was read from if it was (see
+// linkimage.go). The index is built in the same order on every run, so
+// that the same input gives the same answers (linking.Loader), as the
+// same image given the same articles does: an export that finds it
+// unchanged reads the answers instead of making the index. A note, a
+// comment, a photo or a closed comment thread change an article's page,
+// not what the index reads of it.
 
 // linkMemoFile is the memo's name in the export's state folder.
 const linkMemoFile = "links.json"
@@ -46,7 +47,8 @@ const memoDepth = 2 * public.RelatedCount
 
 // maxMemoChecks bounds the articles whose version changed since the memo
 // that an export reads again to see whether the index would read them
-// the same; beyond it the index is built.
+// the same, and those changed since the index's image that it indexes
+// again; beyond it the index is built from the store.
 const maxMemoChecks = 200
 
 type linkMemo struct {
@@ -58,7 +60,7 @@ type linkMemo struct {
 	// answer otherwise.
 	Image string `json:"image,omitempty"`
 	// Articles are the indexed articles in the order the index was
-	// built in.
+	// built in, or, for an index read from an image, in the listing's.
 	Articles []memoArticle `json:"articles"`
 	// Related are the related articles of each, best first, at most
 	// memoDepth.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -51,11 +50,6 @@ func TestLinkImage(t *testing.T) {
 			t.Fatal("no memo kept")
 		}
 		return m.Image
-	}
-	same := func(got, want []linking.Match) bool {
-		return slices.EqualFunc(got, want, func(a, b linking.Match) bool {
-			return a.ID == b.ID && a.Slug == b.Slug && a.Title == b.Title && a.Score == b.Score
-		})
 	}
 
 	first := export("settings-1", dredging.ID)
@@ -106,7 +100,7 @@ func TestLinkImage(t *testing.T) {
 		t.Errorf("after a text edit: reused %v, built %v, %d articles read whole; want the index read from the image, the edited article alone read; logged:\n%s", edited.reused, edited.built, edited.bodies, edited.logged)
 	}
 	for id, w := range want {
-		if !same(edited.related[id], w) || len(w) == 0 {
+		if !sameMatches(edited.related[id], w) || len(w) == 0 {
 			t.Errorf("after a text edit, related to %d = %v; want the image's with the edit, %v", id, edited.related[id], w)
 		}
 	}

@@ -62,7 +62,7 @@ type indexImage struct {
 	path, fingerprint string
 }
 
-// readImageHeader reads the header of the image at path.
+// readImageHeader reads the header line of an image file from r.
 func readImageHeader(r *bufio.Reader) (imageHeader, error) {
 	var h imageHeader
 	line, err := r.ReadBytes('\n')

@@ -659,10 +659,9 @@ func addSigned(dst []float32, signs [semDim / 64]uint64, w float32) {
 	}
 }
 
-// hash is the vocabulary's hash of a term key.
-// hash is the 64-bit FNV-1a hash of key: one that is the same in every
-// run, as an index read from an image (see ReadImage) finds its terms
-// by the hashes of the run that wrote it.
+// hash is the vocabulary's hash of a term key, 64-bit FNV-1a: the same
+// in every run, as an index read from an image (see ReadImage) finds its
+// terms by the hashes of the run that wrote it.
 func (ix *Index) hash(key string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(key); i++ {

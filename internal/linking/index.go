@@ -2,6 +2,7 @@ package linking
 
 import (
 	"cmp"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -663,12 +664,9 @@ func addSigned(dst []float32, signs [semDim / 64]uint64, w float32) {
 // in every run, as an index read from an image (see ReadImage) finds its
 // terms by the hashes of the run that wrote it.
 func (ix *Index) hash(key string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(key)) // no copy and no allocation: the compiler sees through both
+	return h.Sum64()
 }
 
 // flags returns the termInfo flags of t. Single words get a co-occurrence

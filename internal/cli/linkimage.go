@@ -25,11 +25,12 @@ import (
 // indexes again only the articles that changed since, instead of reading
 // and analysing every article: most of an export after an edit. The image
 // is written by an export that built the index from the store, and read
-// until an export builds it again: when the key changes, or more articles
-// changed since than maxMemoChecks, or a share of the index is stale (as
-// a server builds its index again, see liveIndex.sync). The same image
-// and the same articles give the same index, so that the memo of answers
-// holds for an index read from an image as for one built.
+// until an export builds it again: when the key changes, when an article
+// was published or deleted since, when more articles changed since than
+// maxMemoChecks, or when a share of the index is stale (as a server
+// builds its index again, see liveIndex.sync). The same image and the
+// same edits give the same index, so that the memo of answers holds for
+// an index read from an image as for one built.
 
 // linkImageFile is the image's name in the export's state folder.
 const linkImageFile = "links.index"
@@ -94,10 +95,11 @@ func imageID(path string) string {
 }
 
 // readImage makes the current index from the image, when it was made from
-// the same key: it reads the image and indexes again the articles
-// changed since. It reports false when it did not (no image, another key,
-// too much changed since, or an image it cannot read, which it logs), and
-// the caller builds the index from the store. The caller holds l.mu.
+// the same key and the same articles: it reads the image and indexes
+// again the articles edited since. It reports false when it did not (no
+// image, another key, an article published or deleted since, too much
+// changed since, or an image it cannot read, which it logs), and the
+// caller builds the index from the store. The caller holds l.mu.
 func (l *liveIndex) readImage(ctx context.Context, language string, table *wordvec.Table, trained store.WordVectors) (bool, error) {
 	f, err := os.Open(l.image.path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -128,9 +130,20 @@ func (l *liveIndex) readImage(ctx context.Context, language string, table *wordv
 	for _, a := range h.Articles {
 		versions[a.ID], digests[a.ID] = a.Version, a.Digest
 	}
+	// The same articles, or none of the image: an article published or
+	// deleted renders every article page again, and those pages are
+	// then those of an index built from the store, as a server started
+	// now ranks them.
+	if len(public) != len(h.Articles) {
+		return false, nil
+	}
 	changed := 0
 	for _, v := range public {
-		if have, ok := versions[v.ID]; !ok || have != v.Version {
+		have, ok := versions[v.ID]
+		if !ok {
+			return false, nil
+		}
+		if have != v.Version {
 			changed++
 		}
 	}
@@ -142,20 +155,8 @@ func (l *liveIndex) readImage(ctx context.Context, language string, table *wordv
 		l.logger.Warn("read the linking index's image: building the index", "file", l.image.path, "err", err)
 		return false, nil
 	}
-	// The articles gone first, in the image's order, then the changed
-	// ones in the listing's: the same image and the same articles give
-	// the same index.
-	seen := make(map[int64]bool, len(public))
-	for _, v := range public {
-		seen[v.ID] = true
-	}
-	for _, a := range h.Articles {
-		if !seen[a.ID] {
-			ix.Remove(a.ID)
-			delete(versions, a.ID)
-			delete(digests, a.ID)
-		}
-	}
+	// The changed articles in the listing's order: the same image and
+	// the same edits give the same index.
 	order := make([]int64, len(public))
 	for i, v := range public {
 		order[i] = v.ID

@@ -18,7 +18,7 @@ import (
 // reads the linking index from the image the last build kept and indexes
 // again the edited article alone, with the answers of that image and that
 // edit; and that an image that does not hold (damaged, of other
-// settings) is not read.
+// settings, of other articles) is not read.
 func TestLinkImage(t *testing.T) {
 	ctx := context.Background()
 	s, save := storySite(t)
@@ -158,5 +158,19 @@ func TestLinkImage(t *testing.T) {
 	}
 	if id := imageID(image); id == "" || id == rebuilt {
 		t.Errorf("other settings kept image %q; want a new one", id)
+	}
+
+	// A story published, then one deleted: every article page is
+	// rendered again, from an index built from the store as a server
+	// started now builds it, not from the image.
+	save("harbour-pilots", "Harbour Pilots Guide the Barges", "Pilots guide the dredging barges through the harbour channel.")
+	if r := export("settings-2", dredging.ID); !r.built || r.bodies != stories+1 || strings.Contains(r.logged, "read from its image") {
+		t.Errorf("a story published since the image: built %v, %d articles read whole; want the index built from all %d; logged:\n%s", r.built, r.bodies, stories+1, r.logged)
+	}
+	if err := s.DeleteArticle(ctx, "harbour-pilots"); err != nil {
+		t.Fatal(err)
+	}
+	if r := export("settings-2", dredging.ID); !r.built || r.bodies != stories || strings.Contains(r.logged, "read from its image") {
+		t.Errorf("a story deleted since the image: built %v, %d articles read whole; want the index built from all %d; logged:\n%s", r.built, r.bodies, stories, r.logged)
 	}
 }

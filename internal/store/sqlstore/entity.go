@@ -435,7 +435,7 @@ func (s *Store) NamedEntities(ctx context.Context, articleIDs []int64) (_ map[in
 }
 
 // articleEntities reads the articles' links, with their mentions or not:
-// a page needs none, and decoding them was a third of its reading.
+// a page needs none, and decoding them was a quarter of its reading.
 func (s *Store) articleEntities(ctx context.Context, articleIDs []int64, mentions bool) (map[int64][]entity.Link, error) {
 	links := map[int64][]entity.Link{}
 	if len(articleIDs) == 0 {

@@ -158,7 +158,7 @@ func TestExportedSiteServedByNginx(t *testing.T) {
 	if resp, _ := getFrom(web + "/" + deleted + "/"); resp.StatusCode != http.StatusGone {
 		t.Errorf("the deleted article: %d; want 410", resp.StatusCode)
 	}
-	for _, hidden := range []string{"/.dateline/manifest.json", "/_redirects", "/nginx-redirects.map"} {
+	for _, hidden := range []string{"/.dateline/manifest.gob", "/_redirects", "/nginx-redirects.map"} {
 		if resp, _ := getFrom(web + hidden); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d; want 404", hidden, resp.StatusCode)
 		}

@@ -311,7 +311,11 @@ func (x *siteExporter) once(ctx context.Context) error {
 			fmt.Fprintf(e.stderr, "export: keep the linking answers for the next export: %v\n", err)
 		}
 	default:
-		if err := os.Remove(staticsite.StateFile(x.dir, linkMemoFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		memo := staticsite.StateFile(x.dir, linkMemoFile)
+		if err := os.Remove(memo); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the linking answers of an earlier export: %w", err)
+		}
+		if err := removeLegacyMemo(memo); err != nil {
 			return fmt.Errorf("remove the linking answers of an earlier export: %w", err)
 		}
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"io"
@@ -33,14 +34,15 @@ const siteBase = "https://news.example.org"
 // page's own index.html).
 func exportedFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, ".dateline", "manifest.json"))
+	f, err := os.Open(filepath.Join(dir, ".dateline", "manifest.gob"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer f.Close()
 	var m struct {
-		Files map[string]struct{ File string } `json:"files"`
+		Files map[string]struct{ File string }
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := gob.NewDecoder(f).Decode(&m); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,24 +37,28 @@ const linkImageFile = "links.index"
 
 // linkImageFormat changes with the header's format (linking.ReadImage
 // checks the index's own).
-const linkImageFormat = 1
+const linkImageFormat = 2
 
-// imageHeader is the first line of the image file, before the index.
+// The image file begins with two values in encoding/gob, its header and
+// the indexed articles, before the index: imageID, which every export
+// that reads a memo calls, reads the first alone.
+
+// imageHeader is the first value of the image file.
 type imageHeader struct {
-	Format int `json:"format"`
+	Format int
 	// ID names this image: a memo of answers says which image the index
 	// that gave them was read from.
-	ID string `json:"id"`
+	ID string
 	// Key is the memo key of the index's input besides the articles.
-	Key string `json:"key"`
-	// Articles are the indexed articles in build order.
-	Articles []imageArticle `json:"articles"`
+	Key string
 }
 
+// imageArticle is an indexed article, in build order: the second value
+// is a list of them.
 type imageArticle struct {
-	ID      int64  `json:"id"`
-	Version int    `json:"v"`
-	Digest  uint64 `json:"d"`
+	ID      int64
+	Version int
+	Digest  uint64
 }
 
 // indexImage is where an export keeps the index's image, and the
@@ -63,14 +67,10 @@ type indexImage struct {
 	path, fingerprint string
 }
 
-// readImageHeader reads the header line of an image file from r.
-func readImageHeader(r *bufio.Reader) (imageHeader, error) {
+// readImageHeader reads the header of an image file from d.
+func readImageHeader(d *gob.Decoder) (imageHeader, error) {
 	var h imageHeader
-	line, err := r.ReadBytes('\n')
-	if err != nil {
-		return h, err
-	}
-	if err := json.Unmarshal(line, &h); err != nil {
+	if err := d.Decode(&h); err != nil {
 		return h, err
 	}
 	if h.Format != linkImageFormat {
@@ -87,7 +87,7 @@ func imageID(path string) string {
 		return ""
 	}
 	defer f.Close()
-	h, err := readImageHeader(bufio.NewReader(f))
+	h, err := readImageHeader(gob.NewDecoder(bufio.NewReader(f)))
 	if err != nil {
 		return ""
 	}
@@ -111,8 +111,11 @@ func (l *liveIndex) readImage(ctx context.Context, language string, table *wordv
 	}
 	defer f.Close()
 	start := time.Now()
+	// The decoder reads no further than its values from r (a
+	// ByteReader), where the index begins.
 	r := bufio.NewReaderSize(f, 1<<16)
-	h, err := readImageHeader(r)
+	dec := gob.NewDecoder(r)
+	h, err := readImageHeader(dec)
 	if err != nil {
 		l.logger.Warn("read the linking index's image: building the index", "file", l.image.path, "err", err)
 		return false, nil
@@ -120,21 +123,26 @@ func (l *liveIndex) readImage(ctx context.Context, language string, table *wordv
 	if h.Key != memoKey(l.image.fingerprint, language, trained) {
 		return false, nil
 	}
+	var indexed []imageArticle
+	if err := dec.Decode(&indexed); err != nil {
+		l.logger.Warn("read the linking index's image: building the index", "file", l.image.path, "err", err)
+		return false, nil
+	}
 	// The versions first: an image too far behind is not read at all.
 	public, err := l.store.ArticleVersions(ctx, store.ArticleQuery{PublicAt: l.now(), Kind: article.Story})
 	if err != nil {
 		return false, err
 	}
-	versions := make(map[int64]int, len(h.Articles))
-	digests := make(map[int64]uint64, len(h.Articles))
-	for _, a := range h.Articles {
+	versions := make(map[int64]int, len(indexed))
+	digests := make(map[int64]uint64, len(indexed))
+	for _, a := range indexed {
 		versions[a.ID], digests[a.ID] = a.Version, a.Digest
 	}
 	// The same articles, or none of the image: an article published or
 	// deleted renders every article page again, and those pages are
 	// then those of an index built from the store, as a server started
 	// now ranks them.
-	if len(public) != len(h.Articles) {
+	if len(public) != len(indexed) {
 		return false, nil
 	}
 	changed := 0
@@ -201,21 +209,24 @@ func (l *liveIndex) writeImage(fingerprint string) error {
 	key := memoKey(fingerprint, l.built, l.trained)
 	var id [16]byte
 	rand.Read(id[:])
-	h := imageHeader{Format: linkImageFormat, ID: hex.EncodeToString(id[:]), Key: key, Articles: make([]imageArticle, len(l.order))}
+	h := imageHeader{Format: linkImageFormat, ID: hex.EncodeToString(id[:]), Key: key}
+	indexed := make([]imageArticle, len(l.order))
 	for i, a := range l.order {
-		h.Articles[i] = imageArticle{ID: a, Version: l.versions[a], Digest: l.digests[a]}
-	}
-	line, err := json.Marshal(h)
-	if err != nil {
-		return err
+		indexed[i] = imageArticle{ID: a, Version: l.versions[a], Digest: l.digests[a]}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(l.image.path), linkImageFile+".*")
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	w.Write(append(line, '\n'))
-	err = ix.WriteImage(w)
+	enc := gob.NewEncoder(w)
+	err = enc.Encode(h)
+	if err == nil {
+		err = enc.Encode(indexed)
+	}
+	if err == nil {
+		err = ix.WriteImage(w)
+	}
 	if err == nil {
 		err = w.Flush()
 	}

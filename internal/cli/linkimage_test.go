@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,12 @@ func TestLinkImage(t *testing.T) {
 		}
 		defer f.Close()
 		r := bufio.NewReader(f)
-		if _, err := readImageHeader(r); err != nil {
+		dec := gob.NewDecoder(r)
+		var indexed []imageArticle
+		if _, err := readImageHeader(dec); err != nil {
+			t.Fatal(err)
+		}
+		if err := dec.Decode(&indexed); err != nil {
 			t.Fatal(err)
 		}
 		ix, err := linking.ReadImage(r, wordvec.ForSite("en", nil))

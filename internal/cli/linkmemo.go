@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -34,11 +36,17 @@ import (
 // comment, a photo or a closed comment thread change an article's page,
 // not what the index reads of it.
 
-// linkMemoFile is the memo's name in the export's state folder.
-const linkMemoFile = "links.json"
+// linkMemoFile is the memo's name in the export's state folder. It is
+// kept in encoding/gob, which an export after a note reads and writes
+// in a fraction of the time JSON took (4 MB at 10,000 articles).
+const linkMemoFile = "links.gob"
+
+// legacyLinkMemoFile is where the memo was kept before, as JSON: it is
+// removed with the memo.
+const legacyLinkMemoFile = "links.json"
 
 // linkMemoFormat changes with the memo's format.
-const linkMemoFormat = 1
+const linkMemoFormat = 2
 
 // memoDepth is how many related articles the memo keeps of each: what
 // an article page shows, and the neighbours an incremental export
@@ -52,37 +60,37 @@ const memoDepth = 2 * public.RelatedCount
 const maxMemoChecks = 200
 
 type linkMemo struct {
-	Format int `json:"format"`
+	Format int
 	// Key digests the input besides the articles: see memoKey.
-	Key string `json:"key"`
+	Key string
 	// Image is the ID of the image the index was read from or kept in,
 	// if any (see linkimage.go): an index read from another image may
 	// answer otherwise.
-	Image string `json:"image,omitempty"`
+	Image string
 	// Articles are the indexed articles in the order the index was
 	// built in, or, for an index read from an image, in the listing's.
-	Articles []memoArticle `json:"articles"`
+	Articles []memoArticle
 	// Related are the related articles of each, best first, at most
 	// memoDepth.
-	Related map[int64][]memoMatch `json:"related"`
+	Related map[int64][]memoMatch
 	// Titles are the titles resolved, with the article found (0 for
 	// none).
-	Titles map[string]int64 `json:"titles"`
+	Titles map[string]int64
 
 	byID map[int64]int // the index in Articles of each
 }
 
 type memoArticle struct {
-	ID      int64  `json:"id"`
-	Version int    `json:"v"`
-	Digest  uint64 `json:"d"` // docDigest of what the index read
-	Slug    string `json:"slug"`
-	Title   string `json:"title"`
+	ID      int64
+	Version int
+	Digest  uint64 // docDigest of what the index read
+	Slug    string
+	Title   string
 }
 
 type memoMatch struct {
-	ID    int64   `json:"id"`
-	Score float64 `json:"s"`
+	ID    int64
+	Score float64
 }
 
 // memoKey digests the index's input besides the articles.
@@ -95,12 +103,13 @@ func memoKey(fingerprint, language string, trained store.WordVectors) string {
 // readLinkMemo reads the memo at path; nil when there is none, or one of
 // another format or that cannot be read (the index is built then).
 func readLinkMemo(path string) *linkMemo {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
+	defer f.Close()
 	var m linkMemo
-	if json.Unmarshal(b, &m) != nil || m.Format != linkMemoFormat {
+	if gob.NewDecoder(bufio.NewReader(f)).Decode(&m) != nil || m.Format != linkMemoFormat {
 		return nil
 	}
 	return &m
@@ -109,15 +118,15 @@ func readLinkMemo(path string) *linkMemo {
 // write replaces the memo at path (written to a temporary name first: a
 // half-written memo is never read).
 func (m *linkMemo) write(path string) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), linkMemoFile+".*")
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(b)
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	err = gob.NewEncoder(w).Encode(m)
+	if err == nil {
+		err = w.Flush()
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -126,8 +135,18 @@ func (m *linkMemo) write(path string) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+		return err
 	}
-	return err
+	return removeLegacyMemo(path)
+}
+
+// removeLegacyMemo removes the JSON memo an earlier version kept beside
+// the memo at path.
+func removeLegacyMemo(path string) error {
+	if err := os.Remove(filepath.Join(filepath.Dir(path), legacyLinkMemoFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // exportLinks answers the export's pages from the memo while the index

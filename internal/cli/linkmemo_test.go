@@ -201,7 +201,7 @@ func TestLinkMemo(t *testing.T) {
 	}
 
 	// A memo that cannot be read is ignored.
-	if err := os.WriteFile(memo, []byte("{not json"), 0o644); err != nil {
+	if err := os.WriteFile(memo, []byte("not a memo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if r := export("settings-2", dredging.ID); r.reused || !r.built {

@@ -24,7 +24,7 @@ import (
 
 const (
 	commitFile       = "commit.json"
-	nextManifestFile = "manifest.next.json"
+	nextManifestFile = "manifest.next.gob"
 )
 
 type commitRecord struct {
@@ -153,6 +153,9 @@ func finishCommit(dir string) error {
 	}
 	if err := os.Rename(filepath.Join(state, nextManifestFile), filepath.Join(state, manifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("put the export's manifest in place: %w", unwrapPath(err))
+	}
+	if err := os.Remove(filepath.Join(state, legacyManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove the manifest of an earlier format: %w", unwrapPath(err))
 	}
 	if err := os.Remove(filepath.Join(state, commitFile)); err != nil {
 		return fmt.Errorf("close the export's commit: %w", unwrapPath(err))

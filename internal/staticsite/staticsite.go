@@ -189,10 +189,11 @@ func StateFile(dir, name string) string {
 	return filepath.Join(dir, stateDir, name)
 }
 
-// holdsExport reports whether dir holds an export: its manifest, or the
-// commit of a first one that was interrupted.
+// holdsExport reports whether dir holds an export: its manifest (of this
+// format or an earlier one), or the commit of a first one that was
+// interrupted.
 func holdsExport(dir string) bool {
-	for _, f := range []string{manifestFile, commitFile} {
+	for _, f := range []string{manifestFile, legacyManifestFile, commitFile} {
 		if _, err := os.Stat(filepath.Join(dir, stateDir, f)); err == nil {
 			return true
 		}

@@ -2,8 +2,8 @@ package staticsite
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -273,35 +273,74 @@ func TestFailedExportLeavesThePreviousSite(t *testing.T) {
 	}
 }
 
-// A manifest of an earlier format (format 1 named linked articles by
-// address) makes the next export a whole one, not an error.
+// A manifest of an earlier format (format 3 was JSON, in manifest.json;
+// format 1 named linked articles by address) makes the next export a
+// whole one, not an error; a damaged one is an error that says what to
+// do.
 func TestManifestOfAnEarlierFormat(t *testing.T) {
 	dir := t.TempDir()
 	s := newSite()
 	if _, err := Export(context.Background(), options(dir, s)); err != nil {
 		t.Fatal(err)
 	}
-	v1 := `{"version":1,"fingerprint":"v1","files":{"/harbour/":{"file":"harbour/index.html","hash":"x","links":["/a/"]}}}`
-	if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(v1), 0o600); err != nil {
+	state := filepath.Join(dir, stateDir)
+	// As an export of format 3 left it.
+	if err := os.Remove(filepath.Join(state, manifestFile)); err != nil {
+		t.Fatal(err)
+	}
+	v3 := `{"version":3,"fingerprint":"v1","files":{"/harbour/":{"hash":"x","links":[1]}}}`
+	if err := os.WriteFile(filepath.Join(state, legacyManifestFile), []byte(v3), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := Export(context.Background(), options(dir, s))
 	if err != nil || !sum.Full {
+		t.Errorf("export over a JSON manifest of format 3: %+v, %v; want a whole export", sum, err)
+	}
+	if _, err := os.Stat(filepath.Join(state, legacyManifestFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the manifest of format 3 is still there (%v)", err)
+	}
+	writeGob := func(v any) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(state, manifestFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gob.NewEncoder(f).Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type byAddress struct{ Links []string }
+	type head struct{ Version int }
+	writeGob(struct {
+		Head  head
+		Files map[string]byAddress
+	}{head{1}, map[string]byAddress{"/harbour/": {Links: []string{"/a/"}}}})
+	if sum, err := Export(context.Background(), options(dir, s)); err != nil || !sum.Full {
 		t.Errorf("export over a manifest of format 1: %+v, %v; want a whole export", sum, err)
 	}
-	// A manifest of this format that is damaged is an error that says
-	// what to do.
-	for _, damaged := range []string{
-		`"files":{"/":{"links":["/a/"]}}`,                                   // links by address, not ID
-		`"files":{"/robots.txt":{"hash":"x"}}`,                              // no file for a page that is no folder
-		`"listings":["/"],"articles":{"1":{"path":"/a/","listings":[0,3]}}`, // a listing not in the list
+	valid := manifestOnDisk{Head: manifestHead{Version: manifestVersion}}
+	noFile, noListing := valid, valid
+	noFile.Files = map[string]fileEntry{"/robots.txt": {Hash: "x"}}
+	noListing.Listings, noListing.Articles = []string{"/"}, map[int64]articleOnDisk{1: {Path: "/a/", Listings: []int{0, 3}}}
+	for name, damaged := range map[string]any{
+		"links by address, not ID": struct {
+			Head  head
+			Files map[string]byAddress
+		}{head{manifestVersion}, map[string]byAddress{"/": {Links: []string{"/a/"}}}},
+		"no file for a page that is no folder": noFile,
+		"a listing not in the list":            noListing,
+		"cut short":                            nil,
 	} {
-		m := fmt.Sprintf(`{"version":%d,%s}`, manifestVersion, damaged)
-		if err := os.WriteFile(filepath.Join(dir, stateDir, manifestFile), []byte(m), 0o600); err != nil {
+		if damaged != nil {
+			writeGob(damaged)
+		} else if err := os.Truncate(filepath.Join(state, manifestFile), 40); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Export(context.Background(), options(dir, s)); err == nil || !strings.Contains(err.Error(), "remove it to export everything again") {
-			t.Errorf("export over the damaged manifest %s: %v; want an error that says to remove it", m, err)
+			t.Errorf("export over a damaged manifest (%s): %v; want an error that says to remove it", name, err)
 		}
 	}
 }
@@ -421,12 +460,20 @@ func TestManifestReadsBackAsWritten(t *testing.T) {
 	if err := writeManifest(state, manifestFile, m); err != nil {
 		t.Fatal(err)
 	}
-	raw := read(t, filepath.Join(state, manifestFile))
-	if strings.Count(raw, `"/tag/ferries/"`) != 2 { // the page and the one entry in the list
-		t.Errorf("the listing /tag/ferries/ is written %d times, want twice (a page and the list of listings): %s", strings.Count(raw, `"/tag/ferries/"`), raw)
+	var d manifestOnDisk
+	f, err := os.Open(filepath.Join(state, manifestFile))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(raw, "harbour/index.html") || !strings.Contains(raw, "feed/index.xml") || !strings.Contains(raw, "tag/ferries/x/index.json") {
-		t.Errorf("the manifest should leave out only the files that follow from the address: %s", raw)
+	defer f.Close()
+	if err := gob.NewDecoder(f).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if n := slices.Index(d.Listings, "/tag/ferries/"); n < 0 || slices.Index(d.Listings[n+1:], "/tag/ferries/") >= 0 || !slices.Equal(d.Articles[2].Listings, []int{n, slices.Index(d.Listings, "/author/ines/")}) {
+		t.Errorf("the listing /tag/ferries/ should be in the list once, and named by its place there: %v, %+v", d.Listings, d.Articles)
+	}
+	if d.Files["/harbour/"].File != "" || d.Files["/feed/"].File != "feed/index.xml" || d.Files["/tag/ferries/x/"].File != "tag/ferries/x/index.json" {
+		t.Errorf("the manifest should leave out only the files that follow from the address: %+v", d.Files)
 	}
 	got, err := readManifest(state)
 	if err != nil {

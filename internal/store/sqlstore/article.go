@@ -279,20 +279,45 @@ func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Arti
 }
 
 // tags returns the tags of the articles with the given IDs (of every
-// article for nil), in their order.
+// article for nil), in their order. The articles' rows name their tags
+// by ID, and the tags they name are read once: a join spelt out each
+// tag's slug and name again for every article that carries it, which
+// was half of listing every article.
 func (s *Store) tags(ctx context.Context, q Conn, ids []int64) (map[int64][]article.Tag, error) {
-	query, args := s.ofArticles(`
-		SELECT at.article_id, t.id, t.slug, t.name
-		FROM article_tags at
-		JOIN tags t ON t.id = at.tag_id`, "at.article_id", ids)
-	tags := map[int64][]article.Tag{}
-	return tags, each(ctx, q, query+` ORDER BY at.article_id, at.position`, args, func(row Row) error {
-		var id int64
-		var t article.Tag
-		err := row.Scan(&id, &t.ID, &t.Slug, &t.Name)
-		tags[id] = append(tags[id], t)
+	type carried struct{ article, tag int64 }
+	var rows []carried
+	named := map[int64]article.Tag{}
+	query, args := s.ofArticles(`SELECT article_id, tag_id FROM article_tags`, "article_id", ids)
+	err := each(ctx, q, query+` ORDER BY article_id, position`, args, func(row Row) error {
+		var c carried
+		err := row.Scan(&c.article, &c.tag)
+		rows = append(rows, c)
+		named[c.tag] = article.Tag{}
 		return err
 	})
+	if err != nil || len(rows) == 0 {
+		return map[int64][]article.Tag{}, err
+	}
+	tagIDs := make([]int64, 0, len(named))
+	for id := range named {
+		tagIDs = append(tagIDs, id)
+	}
+	err = each(ctx, q, `SELECT id, slug, name FROM tags WHERE `+s.db.In("id", "$1"), []any{s.db.Int64s(tagIDs)}, func(row Row) error {
+		var t article.Tag
+		err := row.Scan(&t.ID, &t.Slug, &t.Name)
+		named[t.ID] = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tags := map[int64][]article.Tag{}
+	for _, c := range rows {
+		if t := named[c.tag]; t.ID != 0 {
+			tags[c.article] = append(tags[c.article], t)
+		}
+	}
+	return tags, nil
 }
 
 // requestedLinks returns the requested links of the articles with the

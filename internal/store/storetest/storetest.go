@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -259,9 +260,14 @@ func testFailedWriteLeavesNothing(t *testing.T, s store.Store) {
 }
 
 func testList(t *testing.T, s store.Store) {
+	// Tags come back in each article's order, whichever came first.
+	tagOrder := map[string][]string{"oldest": {"floods", "lower-saxony"}, "middle": {"lower-saxony", "floods"}, "newest": {"floods", "lower-saxony"}}
 	for i, slug := range []string{"oldest", "middle", "newest"} {
 		a := sample(slug)
 		a.PublishedAt = published.Add(time.Duration(i) * time.Hour)
+		if slug == "middle" {
+			a.Tags[0], a.Tags[1] = a.Tags[1], a.Tags[0]
+		}
 		mustCreate(t, s, a)
 	}
 	draft := sample("a-draft")
@@ -277,6 +283,16 @@ func testList(t *testing.T, s store.Store) {
 		slugs = append(slugs, a.Slug)
 		if a.Body != "" || len(a.Tags) != 2 || a.Author == nil {
 			t.Errorf("listed %q: body %d bytes, %d tags, author %v; want no body, both tags and the author", a.Slug, len(a.Body), len(a.Tags), a.Author)
+		}
+		var tags []string
+		for _, tag := range a.Tags {
+			if tag.ID == 0 || tag.Name == "" {
+				t.Errorf("listed %q with the tag %+v; want its ID and name", a.Slug, tag)
+			}
+			tags = append(tags, tag.Slug)
+		}
+		if !slices.Equal(tags, tagOrder[a.Slug]) {
+			t.Errorf("listed %q with the tags %v; want %v, in the article's order", a.Slug, tags, tagOrder[a.Slug])
 		}
 	}
 	if diff := cmp.Diff([]string{"newest", "middle", "oldest"}, slugs); diff != "" {

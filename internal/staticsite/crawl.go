@@ -31,7 +31,52 @@ type crawl struct {
 	progress progress
 	// beforeArticles runs Options.BeforeArticles once.
 	beforeArticles func() error
+	// early are the pages fetched before the crawl began.
+	early *prefetched
 }
+
+// prefetched are pages fetched in the background, in order, before the
+// crawl asks for them.
+type prefetched struct {
+	pages map[string]*early
+	done  sync.WaitGroup
+}
+
+type early struct {
+	ready chan struct{}
+	resp  response
+	err   error
+}
+
+// prefetch starts fetching the pages at paths, one after the other.
+func (x *export) prefetch(ctx context.Context, paths ...string) *prefetched {
+	p := &prefetched{pages: make(map[string]*early, len(paths))}
+	for _, path := range paths {
+		p.pages[path] = &early{ready: make(chan struct{})}
+	}
+	p.done.Go(func() {
+		for _, path := range paths {
+			e := p.pages[path]
+			e.resp, e.err = x.fetch(ctx, path)
+			close(e.ready)
+		}
+	})
+	return p
+}
+
+// fetch asks the site for the page at path, or waits for it if it was
+// prefetched.
+func (c *crawl) fetch(ctx context.Context, path string) (response, error) {
+	if e, ok := c.early.pages[path]; ok {
+		<-e.ready
+		return e.resp, e.err
+	}
+	return c.x.fetch(ctx, path)
+}
+
+// wait waits for the pages still being fetched: an export returns once
+// nothing of it reads the site any more.
+func (p *prefetched) wait() { p.done.Wait() }
 
 // page is what rendering one address gave.
 type page struct {
@@ -143,7 +188,7 @@ func (c *crawl) render(ctx context.Context, path string) page {
 			return page{path: path, err: err}
 		}
 	}
-	resp, err := c.x.fetch(ctx, path)
+	resp, err := c.fetch(ctx, path)
 	if err != nil {
 		return page{path: path, err: err}
 	}

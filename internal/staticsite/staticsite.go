@@ -273,6 +273,15 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 		return Summary{}, fmt.Errorf("the site answered %s for an address that has no page: want 404", http.StatusText(notFound.status))
 	}
 	fingerprint := digest(x.opts.Fingerprint + "\x00" + x.base.String() + "\x00" + string(notFound.body))
+	// The pages every export renders are fetched while the articles are
+	// listed, which leaves a core idle: the sitemap, which lists every
+	// article, was the longest page of an export after a note.
+	prefetching, stop := context.WithCancel(ctx)
+	early := x.prefetch(prefetching, urls.Sitemap, urls.NewsSitemap, urls.Home)
+	defer func() {
+		stop()
+		early.wait()
+	}()
 	articles, err := x.opts.Articles(ctx)
 	if err != nil {
 		return Summary{}, err
@@ -303,7 +312,7 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 	for _, a := range articles {
 		articleIDs[a.Path] = a.ID
 	}
-	c := &crawl{x: x, old: old, next: next, full: full, articleIDs: articleIDs, visited: map[string]bool{}}
+	c := &crawl{x: x, old: old, next: next, full: full, articleIDs: articleIDs, visited: map[string]bool{}, early: early}
 	if x.opts.BeforeArticles != nil {
 		c.beforeArticles = sync.OnceValue(func() error { return x.opts.BeforeArticles(ctx) })
 	}

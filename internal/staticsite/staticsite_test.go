@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/datelinehq/dateline/internal/urls"
 )
 
 // site is a small site of fixed pages, which a test changes between
@@ -24,11 +26,16 @@ type site struct {
 	mu    sync.Mutex
 	pages map[string]string // address → HTML, or CSS under /static/
 	fail  string            // an address that answers 500
+	asked map[string]int    // how often each address was asked for
 }
 
 func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.asked == nil {
+		s.asked = map[string]int{}
+	}
+	s.asked[r.URL.Path]++
 	if r.URL.Path == s.fail {
 		http.Error(w, "broken", http.StatusInternalServerError)
 		return
@@ -76,6 +83,39 @@ func read(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Each page an export renders is asked for once, those fetched while the
+// articles are listed (the sitemaps, the home page) included.
+func TestEachPageAskedForOnce(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	s.set(urls.Sitemap, `<a href="/harbour/">Harbour</a>`)
+	s.set(urls.NewsSitemap, `<a href="/harbour/">Harbour</a>`)
+	opts := options(dir, s)
+	opts.Articles = func(context.Context) ([]Article, error) {
+		return []Article{{ID: 1, Path: "/harbour/", State: "1", Card: "c", Listings: []string{urls.Home}}}, nil
+	}
+	for _, run := range []string{"first", "second"} {
+		s.mu.Lock()
+		s.asked = nil
+		s.mu.Unlock()
+		if _, err := Export(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		s.mu.Lock()
+		for p, n := range s.asked {
+			if n > 1 {
+				t.Errorf("%s export: %s asked for %d times, want once", run, p, n)
+			}
+		}
+		for _, p := range []string{urls.Home, urls.Sitemap, urls.NewsSitemap} {
+			if s.asked[p] != 1 {
+				t.Errorf("%s export: %s asked for %d times, want once", run, p, s.asked[p])
+			}
+		}
+		s.mu.Unlock()
+	}
 }
 
 func TestExportFollowsLinks(t *testing.T) {

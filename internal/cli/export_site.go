@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -44,11 +46,16 @@ type siteExport struct {
 // exportSiteFiles writes the public site to dir as files (package staticsite),
 // or brings an earlier export there up to date.
 func exportSiteFiles(e *env, dir string, o siteExport) int {
-	s, err := openStore(e)
+	opened, err := openStore(e)
 	if err != nil {
 		return fail(e, "export", err)
 	}
-	defer s.Close()
+	defer opened.Close()
+	// What follows reads the store as a run of the export sees it, at
+	// the run's instant.
+	run := &exportRun{Store: opened, clock: e.now}
+	e.now = run.now
+	var s store.Store = run
 	renderer := render.New()
 	lib, err := library(e, s)
 	if err != nil {
@@ -89,7 +96,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	x := &siteExporter{e: e, s: s, news: news, r: r, links: links, dir: dir, o: o, theme: theme}
+	x := &siteExporter{e: e, s: s, run: run, news: news, r: r, links: links, dir: dir, o: o, theme: theme}
 	if e.cfg.MetricsAddr != "" {
 		x.metrics = metrics.New(s)
 		addr, stop, err := serveMetrics(e, x.metrics, logger)
@@ -102,6 +109,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		}
 	}
 	if !o.watch {
+		run.pin(e.ctx)
 		if err := x.once(e.ctx); err != nil {
 			return fail(e, "export", err)
 		}
@@ -113,7 +121,8 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 // siteExporter runs 'dateline export DIR', once or as the store changes.
 type siteExporter struct {
 	e       *env
-	s       store.Store
+	s       store.Store // run
+	run     *exportRun
 	news    *newsroom.Service
 	r       *reader
 	links   *exportLinks
@@ -132,6 +141,56 @@ const (
 	watchSettle  = 250 * time.Millisecond
 	watchRecheck = time.Minute
 )
+
+// exportRun is the store as a run of the export reads it: at one
+// instant, the run's, so that its pages show the site as it stood then (a
+// story scheduled for a time during the run is on all of them or on
+// none), and with the list of every public article read once, which the
+// export's own list of articles and the sitemap both ask for (the
+// sitemap while the export lists them). Callers share that list: neither
+// changes it.
+type exportRun struct {
+	store.Store
+	clock func() time.Time
+
+	mu  sync.Mutex
+	at  time.Time
+	all func() ([]*article.Article, error) // set by pin
+}
+
+// pin begins a run now; ctx is the export's, which the run's list of
+// every public article is read under.
+func (r *exportRun) pin(ctx context.Context) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at := r.clock()
+	r.at = at
+	r.all = sync.OnceValues(func() ([]*article.Article, error) {
+		return r.Store.Articles(ctx, store.ArticleQuery{PublicAt: at})
+	})
+}
+
+// now is the run's instant.
+func (r *exportRun) now() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.at
+}
+
+// Articles answers as the store does, reading the list of every public
+// article at the run's instant once.
+func (r *exportRun) Articles(ctx context.Context, q store.ArticleQuery) ([]*article.Article, error) {
+	r.mu.Lock()
+	at, all := r.at, r.all
+	r.mu.Unlock()
+	if others := q; all != nil && q.PublicAt.Equal(at) {
+		others.PublicAt = time.Time{}
+		if reflect.DeepEqual(others, store.ArticleQuery{}) {
+			return all()
+		}
+	}
+	return r.Store.Articles(ctx, q)
+}
 
 // exportCacheFor is how long an export keeps the settings, sections and
 // listings it read, longer than any run: they are read for every
@@ -156,6 +215,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 		fmt.Fprintf(x.e.stdout, "watching the database: %s is exported again after each change (Ctrl-C stops)\n", x.dir)
 	}
 	for first := true; ; first = false {
+		x.run.pin(ctx)
 		if !first {
 			// The articles and settings as they stand now.
 			if err := x.r.links.sync(ctx); err != nil && ctx.Err() == nil {

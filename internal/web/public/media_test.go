@@ -182,7 +182,7 @@ func TestReferenceArticleWithFeaturedImage(t *testing.T) {
 	for path, want := range map[string][]string{
 		urls.Feed(urls.Home, urls.RSS):      {`<enclosure url="` + share + `" length="90000" type="image/jpeg"></enclosure>`, `<media:content url="` + share + `" medium="image" type="image/jpeg" width="1200" height="630">`, `<media:description>Trucks waited for two days at the crossing.</media:description>`},
 		urls.Feed(urls.Home, urls.Atom):     {`<link href="` + share + `" rel="enclosure" type="image/jpeg" length="90000"></link>`},
-		urls.Feed(urls.Home, urls.JSONFeed): {`"image": "` + share + `"`},
+		urls.Feed(urls.Home, urls.JSONFeed): {`"image":"` + share + `"`},
 	} {
 		_, feed := ts.get(t, path)
 		for _, w := range want {

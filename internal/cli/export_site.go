@@ -96,7 +96,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	if o.searchURL != "" {
 		r.site.Info.SearchAt = strings.TrimSuffix(o.searchURL, "/") + urls.Search
 	}
-	x := &siteExporter{e: e, s: s, run: run, news: news, r: r, links: links, dir: dir, o: o, theme: theme}
+	x := &siteExporter{e: e, run: run, news: news, r: r, links: links, dir: dir, o: o, theme: theme}
 	if e.cfg.MetricsAddr != "" {
 		x.metrics = metrics.New(s)
 		addr, stop, err := serveMetrics(e, x.metrics, logger)
@@ -121,8 +121,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 // siteExporter runs 'dateline export DIR', once or as the store changes.
 type siteExporter struct {
 	e       *env
-	s       store.Store // run
-	run     *exportRun
+	run     *exportRun // the store, as each run reads it
 	news    *newsroom.Service
 	r       *reader
 	links   *exportLinks
@@ -204,7 +203,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 	changes := make(chan struct{}, 1)
 	watchErr := make(chan error, 1)
 	go func() {
-		watchErr <- x.s.WatchChanges(ctx, func(string) {
+		watchErr <- x.run.WatchChanges(ctx, func(string) {
 			select {
 			case changes <- struct{}{}:
 			default:
@@ -221,7 +220,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 			if err := x.r.links.sync(ctx); err != nil && ctx.Err() == nil {
 				fmt.Fprintf(x.e.stderr, "export: update the linking index: %v\n", err)
 			}
-			if err := x.r.site.LoadSettings(ctx, x.s); err != nil && ctx.Err() == nil {
+			if err := x.r.site.LoadSettings(ctx, x.run); err != nil && ctx.Err() == nil {
 				fmt.Fprintf(x.e.stderr, "export: read the settings: %v\n", err)
 			}
 			x.r.public.Refresh()
@@ -264,7 +263,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 
 // once exports the site as the store holds it now.
 func (x *siteExporter) once(ctx context.Context) error {
-	e, s, o := x.e, x.s, x.o
+	e, s, o := x.e, x.run, x.o
 	fingerprint, err := siteFingerprint(e, s, o, x.theme.Digest)
 	if err != nil {
 		return err

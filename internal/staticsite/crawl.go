@@ -31,18 +31,18 @@ type crawl struct {
 	progress progress
 	// beforeArticles runs Options.BeforeArticles once.
 	beforeArticles func() error
-	// early are the pages fetched before the crawl began.
-	early *prefetched
+	// ahead are the pages fetched before the crawl began.
+	ahead *prefetched
 }
 
 // prefetched are pages fetched in the background, in order, before the
 // crawl asks for them.
 type prefetched struct {
-	pages map[string]*early
+	pages map[string]*earlyPage
 	done  sync.WaitGroup
 }
 
-type early struct {
+type earlyPage struct {
 	ready chan struct{}
 	resp  response
 	err   error
@@ -50,9 +50,9 @@ type early struct {
 
 // prefetch starts fetching the pages at paths, one after the other.
 func (x *export) prefetch(ctx context.Context, paths ...string) *prefetched {
-	p := &prefetched{pages: make(map[string]*early, len(paths))}
+	p := &prefetched{pages: make(map[string]*earlyPage, len(paths))}
 	for _, path := range paths {
-		p.pages[path] = &early{ready: make(chan struct{})}
+		p.pages[path] = &earlyPage{ready: make(chan struct{})}
 	}
 	p.done.Go(func() {
 		for _, path := range paths {
@@ -64,19 +64,19 @@ func (x *export) prefetch(ctx context.Context, paths ...string) *prefetched {
 	return p
 }
 
+// wait waits for the pages still being fetched: an export returns once
+// nothing of it reads the site any more.
+func (p *prefetched) wait() { p.done.Wait() }
+
 // fetch asks the site for the page at path, or waits for it if it was
 // prefetched.
 func (c *crawl) fetch(ctx context.Context, path string) (response, error) {
-	if e, ok := c.early.pages[path]; ok {
+	if e, ok := c.ahead.pages[path]; ok {
 		<-e.ready
 		return e.resp, e.err
 	}
 	return c.x.fetch(ctx, path)
 }
-
-// wait waits for the pages still being fetched: an export returns once
-// nothing of it reads the site any more.
-func (p *prefetched) wait() { p.done.Wait() }
 
 // page is what rendering one address gave.
 type page struct {

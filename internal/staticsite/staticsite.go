@@ -277,10 +277,10 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 	// listed, which leaves a core idle: the sitemap, which lists every
 	// article, was the longest page of an export after a note.
 	prefetching, stop := context.WithCancel(ctx)
-	early := x.prefetch(prefetching, urls.Sitemap, urls.NewsSitemap, urls.Home)
+	ahead := x.prefetch(prefetching, urls.Sitemap, urls.NewsSitemap, urls.Home)
 	defer func() {
 		stop()
-		early.wait()
+		ahead.wait()
 	}()
 	articles, err := x.opts.Articles(ctx)
 	if err != nil {
@@ -312,7 +312,7 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 	for _, a := range articles {
 		articleIDs[a.Path] = a.ID
 	}
-	c := &crawl{x: x, old: old, next: next, full: full, articleIDs: articleIDs, visited: map[string]bool{}, early: early}
+	c := &crawl{x: x, old: old, next: next, full: full, articleIDs: articleIDs, visited: map[string]bool{}, ahead: ahead}
 	if x.opts.BeforeArticles != nil {
 		c.beforeArticles = sync.OnceValue(func() error { return x.opts.BeforeArticles(ctx) })
 	}

@@ -109,7 +109,7 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 		}
 	}
 	if !o.watch {
-		run.pin(e.ctx)
+		run.pin()
 		if err := x.once(e.ctx); err != nil {
 			return fail(e, "export", err)
 		}
@@ -144,29 +144,34 @@ const (
 // exportRun is the store as a run of the export reads it: at one
 // instant, the run's, so that its pages show the site as it stood then (a
 // story scheduled for a time during the run is on all of them or on
-// none), and with the list of every public article read once, which the
-// export's own list of articles and the sitemap both ask for (the
-// sitemap while the export lists them). Callers share that list: neither
-// changes it.
+// none), and with the list of every public article read once for its two
+// readers, the export's own list of articles and the sitemap (which the
+// export fetches while it lists them). They share that list, and neither
+// changes it; it is dropped once both have it (100,000 articles are some
+// hundred MB), and a later reader asks the store.
 type exportRun struct {
 	store.Store
 	clock func() time.Time
 
-	mu  sync.Mutex
-	at  time.Time
-	all func() ([]*article.Article, error) // set by pin
+	mu   sync.Mutex
+	at   time.Time
+	list *sharedList // nil once both readers have it
 }
 
-// pin begins a run now; ctx is the export's, which the run's list of
-// every public article is read under.
-func (r *exportRun) pin(ctx context.Context) {
+// sharedList is a run's list of every public article.
+type sharedList struct {
+	read     sync.Once
+	articles []*article.Article
+	err      error
+	readers  int // still to come
+}
+
+// pin begins a run now.
+func (r *exportRun) pin() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	at := r.clock()
-	r.at = at
-	r.all = sync.OnceValues(func() ([]*article.Article, error) {
-		return r.Store.Articles(ctx, store.ArticleQuery{PublicAt: at})
-	})
+	r.at = r.clock()
+	r.list = &sharedList{readers: 2}
 }
 
 // now is the run's instant.
@@ -177,18 +182,24 @@ func (r *exportRun) now() time.Time {
 }
 
 // Articles answers as the store does, reading the list of every public
-// article at the run's instant once.
+// article at the run's instant once for its two readers.
 func (r *exportRun) Articles(ctx context.Context, q store.ArticleQuery) ([]*article.Article, error) {
 	r.mu.Lock()
-	at, all := r.at, r.all
+	at, l := r.at, r.list
 	r.mu.Unlock()
-	if others := q; all != nil && q.PublicAt.Equal(at) {
-		others.PublicAt = time.Time{}
-		if reflect.DeepEqual(others, store.ArticleQuery{}) {
-			return all()
-		}
+	others := q
+	others.PublicAt = time.Time{}
+	if l == nil || !q.PublicAt.Equal(at) || !reflect.DeepEqual(others, store.ArticleQuery{}) {
+		return r.Store.Articles(ctx, q)
 	}
-	return r.Store.Articles(ctx, q)
+	l.read.Do(func() { l.articles, l.err = r.Store.Articles(ctx, q) })
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	as, err := l.articles, l.err
+	if l.readers--; l.readers == 0 && r.list == l {
+		r.list = nil
+	}
+	return as, err
 }
 
 // exportCacheFor is how long an export keeps the settings, sections and
@@ -214,7 +225,7 @@ func (x *siteExporter) watch(ctx context.Context) int {
 		fmt.Fprintf(x.e.stdout, "watching the database: %s is exported again after each change (Ctrl-C stops)\n", x.dir)
 	}
 	for first := true; ; first = false {
-		x.run.pin(ctx)
+		x.run.pin()
 		if !first {
 			// The articles and settings as they stand now.
 			if err := x.r.links.sync(ctx); err != nil && ctx.Err() == nil {

@@ -57,7 +57,9 @@ func exportSiteFiles(e *env, dir string, o siteExport) int {
 	e.now = run.now
 	var s store.Store = run
 	renderer := render.New()
-	lib, err := library(e, s)
+	// The photo library's files are the store's own (in the database,
+	// for PostgreSQL), which the run's view of it does not show.
+	lib, err := library(e, opened)
 	if err != nil {
 		return fail(e, "export", err)
 	}

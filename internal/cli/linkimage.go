@@ -114,6 +114,11 @@ func (l *liveIndex) readImage(ctx context.Context, language string, table *wordv
 	// The decoder reads no further than its values from r (a
 	// ByteReader), where the index begins.
 	r := bufio.NewReaderSize(f, 1<<16)
+	if first, _ := r.Peek(1); string(first) == "{" {
+		// An image of the earlier format, whose header was a line of
+		// JSON: built anew, as for other settings, and not a damaged one.
+		return false, nil
+	}
 	dec := gob.NewDecoder(r)
 	h, err := readImageHeader(dec)
 	if err != nil {

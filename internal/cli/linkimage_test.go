@@ -166,6 +166,18 @@ func TestLinkImage(t *testing.T) {
 		t.Errorf("other settings kept image %q; want a new one", id)
 	}
 
+	// An image of the earlier format (its header a line of JSON): the
+	// index is built and kept as a new image, with no warning.
+	if err := os.WriteFile(image, []byte(`{"format":1,"id":"`+kept+`","key":"x","articles":[]}`+"\n"+string(b[len(b)/2:])), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := export("settings-2", dredging.ID); !r.built || r.bodies != stories || strings.Contains(r.logged, "building the index") {
+		t.Errorf("an image of the earlier format: built %v, %d articles read whole; want the index built from all %d, without a warning; logged:\n%s", r.built, r.bodies, stories, r.logged)
+	}
+	if id := imageID(image); id == "" || id == kept {
+		t.Errorf("after an image of the earlier format: image %q; want a new one", id)
+	}
+
 	// A story published, then one deleted: every article page is
 	// rendered again, from an index built from the store as a server
 	// started now builds it, not from the image.

@@ -281,8 +281,8 @@ func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Arti
 // tags returns the tags of the articles with the given IDs (of every
 // article for nil), in their order. The articles' rows name their tags
 // by ID, and the tags they name are read once: a join spelt out each
-// tag's slug and name again for every article that carries it, which
-// was half of listing every article.
+// tag's slug and name again for every article that carries it, 40% of
+// the time of listing every article.
 func (s *Store) tags(ctx context.Context, q Conn, ids []int64) (map[int64][]article.Tag, error) {
 	type carried struct{ article, tag int64 }
 	var rows []carried

@@ -78,3 +78,52 @@ func TestExportRunReadsTheStoreAtOneInstant(t *testing.T) {
 		t.Errorf("the next run: %d articles, %v, %d listed by the store; want both stories, listed anew", len(as), err, listed)
 	}
 }
+
+// An article's card changes with everything other pages show of it, and
+// only with that; no two articles' fields run together the same.
+func TestExportCard(t *testing.T) {
+	base := func() *article.Article {
+		return &article.Article{Kind: article.Story, Slug: "harbour-cranes", Title: "New Cranes", Description: "Waiting times fall.",
+			FeaturedMediaID: 7, Section: &article.Section{Slug: "news", Name: "News"}, Author: &article.Author{Slug: "ines", Name: "Ines Okafor"},
+			PublishedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), ReadingMinutes: 3, CommentCount: 2, Body: "The body."}
+	}
+	want := exportCard(base(), 4)
+	same := base()
+	same.Body, same.Version = "Another body, which cards do not show.", 9
+	same.PublishedAt = same.PublishedAt.In(time.FixedZone("CET", 3600))
+	if got := exportCard(same, 4); got != want {
+		t.Errorf("a change of what cards do not show changed the card: %s, want %s", got, want)
+	}
+	for name, change := range map[string]func(a *article.Article){
+		"kind":              func(a *article.Article) { a.Kind = article.Page },
+		"slug":              func(a *article.Article) { a.Slug = "harbour-cranes-2" },
+		"title":             func(a *article.Article) { a.Title = "New Cranes Arrive" },
+		"description":       func(a *article.Article) { a.Description = "" },
+		"photo":             func(a *article.Article) { a.FeaturedMediaID = 8 },
+		"section":           func(a *article.Article) { a.Section = &article.Section{Slug: "business", Name: "News"} },
+		"section name":      func(a *article.Article) { a.Section.Name = "Local News" },
+		"no section":        func(a *article.Article) { a.Section = nil },
+		"empty section":     func(a *article.Article) { a.Section = &article.Section{} },
+		"author":            func(a *article.Article) { a.Author.Name = "Ines Okafor-Berg" },
+		"no author":         func(a *article.Article) { a.Author = nil },
+		"date":              func(a *article.Article) { a.PublishedAt = a.PublishedAt.Add(time.Minute) },
+		"reading time":      func(a *article.Article) { a.ReadingMinutes = 4 },
+		"comments":          func(a *article.Article) { a.CommentCount = 3 },
+		"title into slug":   func(a *article.Article) { a.Slug, a.Title = "harbour-cranesNew", " Cranes" },
+		"standfirst shifts": func(a *article.Article) { a.Title, a.Description = "New Cranes W", "aiting times fall." },
+	} {
+		a := base()
+		change(a)
+		if got := exportCard(a, 4); got == want {
+			t.Errorf("%s: the card did not change", name)
+		}
+	}
+	if exportCard(base(), 5) == want {
+		t.Error("another story: the card did not change")
+	}
+	none, empty := base(), base()
+	none.Section, empty.Section = nil, &article.Section{}
+	if exportCard(none, 4) == exportCard(empty, 4) {
+		t.Error("no section and a section without slug or name give the same card")
+	}
+}

@@ -189,16 +189,13 @@ func StateFile(dir, name string) string {
 	return filepath.Join(dir, stateDir, name)
 }
 
-// holdsExport reports whether dir holds an export: its manifest (of this
-// format or an earlier one), or the commit of a first one that was
-// interrupted.
+// holdsExport reports whether dir holds an export: its state folder,
+// which only an export makes (an export refused here makes none). A
+// manifest is not needed: one removed because it was damaged, as the
+// error says to do, leaves a whole export to make in the same place.
 func holdsExport(dir string) bool {
-	for _, f := range []string{manifestFile, legacyManifestFile, commitFile} {
-		if _, err := os.Stat(filepath.Join(dir, stateDir, f)); err == nil {
-			return true
-		}
-	}
-	return false
+	fi, err := os.Stat(filepath.Join(dir, stateDir))
+	return err == nil && fi.IsDir()
 }
 
 // parseBaseURL checks the site's address: http or https, with a host, and

@@ -383,6 +383,14 @@ func TestManifestOfAnEarlierFormat(t *testing.T) {
 			t.Errorf("export over a damaged manifest (%s): %v; want an error that says to remove it", name, err)
 		}
 	}
+	// Removed as the error says: the next export is a whole one, in the
+	// same folder, with no --force.
+	if err := os.Remove(filepath.Join(state, manifestFile)); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := Export(context.Background(), options(dir, s)); err != nil || !sum.Full {
+		t.Errorf("export after the damaged manifest was removed: %+v, %v; want a whole export", sum, err)
+	}
 }
 
 // An export killed once its commit is recorded is finished by the next,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -69,9 +70,58 @@ type FeedItem struct {
 	Author     string // empty when the article is credited to nobody
 	AuthorURL  string
 	Categories []string
-	Summary    string // plain text
-	Content    string // HTML; empty for a feed of summaries
+	Summary    string    // plain text
+	Content    *ItemHTML // nil for a feed of summaries
 	Image      *FeedImage
+}
+
+// ItemHTML is an item's content, cleaned for XML and escaped as XML text
+// once however many feeds carry it: the newest story is in some thirty
+// (the site's, its section's, its tags', its author's, its topics'), each
+// in three formats, and escaping its HTML again for each was a third of
+// writing them.
+type ItemHTML struct {
+	clean   string
+	escape  sync.Once
+	escaped string
+}
+
+// NewItemHTML makes the content of an item from its HTML.
+func NewItemHTML(html string) *ItemHTML { return &ItemHTML{clean: CleanText(html)} }
+
+// String is the HTML, cleaned; "" for no content.
+func (h *ItemHTML) String() string {
+	if h == nil {
+		return ""
+	}
+	return h.clean
+}
+
+// xmlText is the HTML as XML character data, as encoding/xml would write
+// the text of an element.
+func (h *ItemHTML) xmlText() string {
+	h.escape.Do(func() {
+		var b strings.Builder
+		b.Grow(len(h.clean) + len(h.clean)/8)
+		// Writing to a strings.Builder does not fail.
+		_ = xml.EscapeText(&b, []byte(h.clean))
+		h.escaped = b.String()
+	})
+	return h.escaped
+}
+
+// escapedText is an element's text already escaped, which encoding/xml
+// writes as it is.
+type escapedText struct {
+	Text string `xml:",innerxml"`
+}
+
+// escapedContent is the element of an item's content, or nil for none.
+func escapedContent(h *ItemHTML) *escapedText {
+	if h.String() == "" {
+		return nil
+	}
+	return &escapedText{Text: h.xmlText()}
 }
 
 // FeedImage is an item's picture: its featured image.
@@ -202,15 +252,15 @@ type rssChannel struct {
 }
 
 type rssItem struct {
-	Title       string   `xml:"title"`
-	Link        string   `xml:"link"`
-	GUID        rssGUID  `xml:"guid"`
-	PubDate     string   `xml:"pubDate,omitempty"`
-	Updated     string   `xml:"atom:updated,omitempty"`
-	Creator     string   `xml:"dc:creator,omitempty"`
-	Categories  []string `xml:"category"`
-	Description string   `xml:"description"`
-	Content     string   `xml:"content:encoded,omitempty"`
+	Title       string       `xml:"title"`
+	Link        string       `xml:"link"`
+	GUID        rssGUID      `xml:"guid"`
+	PubDate     string       `xml:"pubDate,omitempty"`
+	Updated     string       `xml:"atom:updated,omitempty"`
+	Creator     string       `xml:"dc:creator,omitempty"`
+	Categories  []string     `xml:"category"`
+	Description string       `xml:"description"`
+	Content     *escapedText `xml:"content:encoded,omitempty"`
 	// An image as an enclosure (RSS's own) and as Media RSS content,
 	// which feed readers show as the item's picture.
 	Enclosure *rssEnclosure    `xml:"enclosure,omitempty"`
@@ -275,7 +325,7 @@ func (f *Feed) RSS(self string) ([]byte, error) {
 			Creator:     singleLine(it.Author),
 			Categories:  singleLines(it.Categories),
 			Description: CleanText(it.Summary),
-			Content:     CleanText(it.Content),
+			Content:     escapedContent(it.Content),
 		})
 	}
 	return marshalXML(doc)
@@ -323,6 +373,12 @@ type atomText struct {
 	Value string `xml:",chardata"`
 }
 
+// atomContent is an entry's HTML content, its text escaped already.
+type atomContent struct {
+	Type string `xml:"type,attr"`
+	escapedText
+}
+
 type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
@@ -336,7 +392,7 @@ type atomEntry struct {
 	Author     *atomPerson    `xml:"author,omitempty"`
 	Categories []atomCategory `xml:"category"`
 	Summary    *atomText      `xml:"summary,omitempty"`
-	Content    *atomText      `xml:"content,omitempty"`
+	Content    *atomContent   `xml:"content,omitempty"`
 }
 
 // Atom writes the feed as Atom 1.0; self is the feed's own address.
@@ -385,8 +441,8 @@ func (f *Feed) Atom(self string) ([]byte, error) {
 		if s := CleanText(it.Summary); s != "" {
 			e.Summary = &atomText{Type: "text", Value: s}
 		}
-		if c := CleanText(it.Content); c != "" {
-			e.Content = &atomText{Type: "html", Value: c}
+		if c := escapedContent(it.Content); c != nil {
+			e.Content = &atomContent{Type: "html", escapedText: *c}
 		}
 		doc.Entries = append(doc.Entries, e)
 	}
@@ -444,7 +500,7 @@ func (f *Feed) JSON(self string) ([]byte, error) {
 			ID:            link,
 			URL:           link,
 			Title:         singleLine(it.Title),
-			ContentHTML:   CleanText(it.Content),
+			ContentHTML:   it.Content.String(),
 			Summary:       CleanText(it.Summary),
 			DatePublished: formatDate(it.Published, isoDate),
 			DateModified:  formatDate(it.Updated, isoDate),

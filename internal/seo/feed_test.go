@@ -61,7 +61,7 @@ func sampleFeed(full bool) *Feed {
 				AuthorURL:  "https://news.example/author/ingrid-solheim/",
 				Categories: []string{"Environment", "Selvik"},
 				Summary:    "The new barriers held through the highest water in a decade.",
-				Content:    `<p>The river crested at 4.3 metres &amp; fell.</p><p><a href="https://news.example/night-trams/">Night trams</a></p>`,
+				Content:    NewItemHTML(`<p>The river crested at 4.3 metres &amp; fell.</p><p><a href="https://news.example/night-trams/">Night trams</a></p>`),
 			},
 			{
 				Title:     "Night Trams Are Back",
@@ -69,13 +69,13 @@ func sampleFeed(full bool) *Feed {
 				Published: published.Add(-time.Hour),
 				Updated:   published.Add(-time.Hour),
 				Summary:   "They run all night.",
-				Content:   "<p>They run all night.</p>",
+				Content:   NewItemHTML("<p>They run all night.</p>"),
 			},
 		},
 	}
 	if !full {
 		for i := range f.Items {
-			f.Items[i].Content = ""
+			f.Items[i].Content = nil
 		}
 	}
 	return f
@@ -142,7 +142,7 @@ func TestFeedsParse(t *testing.T) {
 		var want []item
 		for _, it := range f.Items {
 			w := item{Title: it.Title, Link: it.Link, ID: it.Link, Published: it.Published.UTC(), Updated: it.Updated.UTC(),
-				Author: it.Author, Categories: it.Categories, Description: it.Summary, Content: it.Content}
+				Author: it.Author, Categories: it.Categories, Description: it.Summary, Content: it.Content.String()}
 			want = append(want, w)
 		}
 		for _, format := range []struct {
@@ -211,7 +211,7 @@ func TestFeedsWithBadInput(t *testing.T) {
 			f.Items[0].Summary = test.summary
 			f.Items[0].Categories = []string{test.title}
 			f.Items[0].Author = test.title
-			f.Items[0].Content = "<p>" + test.summary + "</p>"
+			f.Items[0].Content = NewItemHTML("<p>" + test.summary + "</p>")
 			wantTitle := strings.Join(strings.Fields(CleanText(test.title)), " ")
 			for _, format := range []struct {
 				name  string
@@ -308,6 +308,39 @@ func TestFeedLinks(t *testing.T) {
 	} {
 		if diff := cmp.Diff(test.want, FeedLinks(test.kind, test.slug, test.name)); diff != "" {
 			t.Errorf("FeedLinks(%q, %q) mismatch (-want +got):\n%s", test.kind, test.slug, diff)
+		}
+	}
+}
+
+// An item's content, escaped once for every feed that carries it, is
+// written as encoding/xml writes the text of an element: quotes, tabs and
+// line ends included, and without what XML cannot carry.
+func TestItemHTMLEscapedAsXMLText(t *testing.T) {
+	t.Parallel()
+	for _, html := range []string{
+		"",
+		`<p class="lead">Rates & "fees" rise</p>`,
+		"<p>It's\ta\r\nline\nbreak &lt; é ✓</p>",
+		"<p>control \x01 and \xff bytes, \uFFFE</p>",
+	} {
+		type element struct {
+			XMLName xml.Name `xml:"item"`
+			Text    string   `xml:"content,omitempty"`
+		}
+		type escaped struct {
+			XMLName xml.Name     `xml:"item"`
+			Text    *escapedText `xml:"content,omitempty"`
+		}
+		want, err := xml.Marshal(element{Text: CleanText(html)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := xml.Marshal(escaped{Text: escapedContent(NewItemHTML(html))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%q written as\n%s\nwant\n%s", html, got, want)
 		}
 	}
 }

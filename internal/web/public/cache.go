@@ -425,6 +425,25 @@ type renderedBody struct {
 	// summary stands in for a missing description; image and imageAlt
 	// are the body's first image, for social cards.
 	summary, image, imageAlt string
+	// feed is the body as feeds carry it, for the last site address
+	// asked (a site has one).
+	feed atomic.Pointer[feedBody]
+}
+
+type feedBody struct {
+	base string
+	html *seo.ItemHTML
+}
+
+// feedContent is the body as the content of a feed item, its addresses
+// made absolute on base: made once for all the feeds that carry it.
+func (b *renderedBody) feedContent(base string) *seo.ItemHTML {
+	if f := b.feed.Load(); f != nil && f.base == base {
+		return f.html
+	}
+	f := &feedBody{base: base, html: seo.NewItemHTML(seo.AbsoluteURLs(string(b.html), base))}
+	b.feed.Store(f)
+	return f.html
 }
 
 func newBodyCache() *bodyCache { return &bodyCache{bodies: map[int64]*renderedBody{}} }

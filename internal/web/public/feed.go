@@ -206,7 +206,7 @@ func (h *Handlers) feedItem(r *http.Request, a *article.Article, base string, im
 		item.Summary = body.summary
 	}
 	if h.feedFull {
-		item.Content = seo.AbsoluteURLs(string(body.html), base)
+		item.Content = body.feedContent(base)
 	}
 	return item, nil
 }

@@ -288,28 +288,35 @@ func (x *siteExporter) once(ctx context.Context) error {
 	if !o.watch {
 		memo = staticsite.StateFile(x.dir, linkMemoFile)
 	}
-	reuse, err := x.links.begin(ctx, memo, fingerprint)
-	if err != nil {
-		return err
-	}
-	var beforeArticles func(context.Context) error
-	if !reuse && memo != "" && !o.dryRun {
-		// The memo describes an index this export's pages will not come
-		// from: an export interrupted after its commit and before the new
-		// memo is written must leave none. (A folder that cannot be
-		// written fails the export with a clearer error than this.)
-		_ = os.Remove(memo)
-	}
-	if !reuse {
-		// Most exports render some article page, which needs the
-		// linking index: it is built while the articles and the
-		// manifest are read, on the core that leaves idle, and left
-		// unfinished by an export that renders none (BeforeArticles
-		// waits for it otherwise).
-		prebuild, stop := context.WithCancel(ctx)
-		defer stop()
+	// The memo is read while the export lists the articles. Most exports
+	// render some article page, which needs the linking index when the
+	// memo cannot answer: it is built meanwhile, on the core that leaves
+	// idle, and left unfinished by an export that renders none
+	// (BeforeArticles waits for it otherwise).
+	prebuild, stop := context.WithCancel(ctx)
+	defer stop()
+	x.links.start(ctx, memo, fingerprint, func(reuse bool) {
+		if reuse {
+			return
+		}
+		if memo != "" && !o.dryRun {
+			// The memo describes an index this export's pages will not
+			// come from: an export interrupted after its commit and
+			// before the new memo is written must leave none. (A folder
+			// that cannot be written fails the export with a clearer
+			// error than this.)
+			_ = os.Remove(memo)
+		}
 		go func() { _ = x.r.links.ensure(prebuild) }()
-		beforeArticles = x.r.links.ensure
+	})
+	// A run's reading of the memo is over before the next run's.
+	defer x.links.wait()
+	beforeArticles := func(ctx context.Context) error {
+		reuse, err := x.links.wait()
+		if err != nil || reuse {
+			return err
+		}
+		return x.r.links.ensure(ctx)
 	}
 	redirects, err := s.Redirects(ctx)
 	if err != nil {

@@ -172,6 +172,36 @@ type exportLinks struct {
 	fresh *linkMemo
 	// err is the first failure to build the index for a page.
 	err error
+
+	// begun is closed once the begin that start ran has returned, with
+	// reuse and beginErr; nil when begin was called directly.
+	begun    chan struct{}
+	reuse    bool
+	beginErr error
+}
+
+// start runs begin in the background, then then(reuse) if it did not
+// fail: the memo is read and checked against the store (50 ms at 10,000
+// articles) while the export lists its articles, and what needs the memo
+// waits for it (wait).
+func (l *exportLinks) start(ctx context.Context, path, fingerprint string, then func(reuse bool)) {
+	done := make(chan struct{})
+	l.begun = done
+	go func() {
+		defer close(done)
+		l.reuse, l.beginErr = l.begin(ctx, path, fingerprint)
+		if l.beginErr == nil {
+			then(l.reuse)
+		}
+	}()
+}
+
+// wait waits for the begin that start ran, and returns what it returned.
+func (l *exportLinks) wait() (reuse bool, err error) {
+	if l.begun != nil {
+		<-l.begun
+	}
+	return l.reuse, l.beginErr
 }
 
 // begin readies l for an export with the memo at path and the export's
@@ -240,6 +270,10 @@ func (l *exportLinks) remembered(id int64, n int) ([]linking.Match, bool) {
 
 // Related answers as linking.Index.Related does.
 func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
+	// After a failed start the export fails too (end says why).
+	if _, err := l.wait(); err != nil {
+		return nil
+	}
 	if floor != l.floor {
 		if !l.index() {
 			return nil
@@ -261,6 +295,10 @@ func (l *exportLinks) Related(id int64, n int, floor float64) []linking.Match {
 
 // ResolveTitle answers as linking.Index.ResolveTitle does.
 func (l *exportLinks) ResolveTitle(title string) (linking.Match, bool) {
+	// After a failed start the export fails too (end says why).
+	if _, err := l.wait(); err != nil {
+		return linking.Match{}, false
+	}
 	l.mu.Lock()
 	if l.memo != nil {
 		if id, ok := l.memo.Titles[title]; ok {
@@ -320,6 +358,7 @@ func (m *linkMemo) index(id int64) (int, bool) {
 // that the index reads as before (a note, a photo): the related
 // articles of others do not move for it.
 func (l *exportLinks) Unmoved(id int64) bool {
+	l.wait()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.unmoved[id]
@@ -336,6 +375,7 @@ const memoWarm = 500
 // 0.7 s of CPU. An index read from its image is not warmed: a page
 // without an answer has it read again, in about 0.3 s at that size.
 func (l *exportLinks) warm(ctx context.Context, n int) {
+	l.wait()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	in, built := l.live.input("")
@@ -385,6 +425,9 @@ func memoMatches(ms []linking.Match) []memoMatch {
 
 // end returns the first failure to build the index for a page.
 func (l *exportLinks) end() error {
+	if _, err := l.wait(); err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.err != nil {
@@ -396,6 +439,9 @@ func (l *exportLinks) end() error {
 // save writes the memo for the next export: the answers of this run and,
 // when the index (if it was built) had the memo's input, the memo's.
 func (l *exportLinks) save(path, fingerprint string) error {
+	if _, err := l.wait(); err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// The image first: the memo names it.

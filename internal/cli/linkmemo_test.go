@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +32,7 @@ type linkRun struct {
 }
 
 // runExportLinks is one export's use of the linking engine with the memo
-// at memo: begin, the related articles of the pages of ids, and the memo
+// at memo: start, the related articles of the pages of ids, and the memo
 // (and the index's image) kept for the next.
 func runExportLinks(t *testing.T, s store.Store, memo, fingerprint string, ids ...int64) linkRun {
 	t.Helper()
@@ -40,14 +42,17 @@ func runExportLinks(t *testing.T, s store.Store, memo, fingerprint string, ids .
 	c := &countingStore{Store: s}
 	live := newLiveIndex(newsroom.New(c, render.New(), clock.Now, logger), c, render.New(), logger, clock.Now, "en")
 	l := &exportLinks{live: live}
-	reused, err := l.begin(ctx, memo, fingerprint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := linkRun{reused: reused, related: map[int64][]linking.Match{}, unmoved: l.unmoved}
+	l.start(ctx, memo, fingerprint, func(bool) {})
+	r := linkRun{related: map[int64][]linking.Match{}}
+	// The pages ask at once, while the memo is read: they wait for it.
 	for _, id := range ids {
 		r.related[id] = l.Related(id, 5, 0)
 	}
+	reused, err := l.wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.reused, r.unmoved = reused, l.unmoved
 	if err := l.end(); err != nil {
 		t.Fatal(err)
 	}
@@ -206,5 +211,43 @@ func TestLinkMemo(t *testing.T) {
 	}
 	if r := export("settings-2", dredging.ID); r.reused || !r.built {
 		t.Errorf("a damaged memo: reused %v, built %v; want the index built", r.reused, r.built)
+	}
+}
+
+// versionsFailStore fails to list the articles' versions, which reading
+// the memo compares with the store.
+type versionsFailStore struct{ store.Store }
+
+func (versionsFailStore) ArticleVersions(context.Context, store.ArticleQuery) ([]store.ArticleVersion, error) {
+	return nil, errors.New("the database went away")
+}
+
+// The memo is read in the background; when that fails, the pages get no
+// related articles from a half-read memo and the export fails before its
+// commit with the reason.
+func TestLinkMemoReadFails(t *testing.T) {
+	ctx := context.Background()
+	s, save := storySite(t)
+	dredging := save("harbour-dredging", "Harbour Dredging Starts Again", "The harbour dredging resumed on Monday. Dredging barges work the harbour channel at night.")
+	save("harbour-fees", "Harbour Fees Rise for Barges", "Barges pay higher harbour fees from spring. The harbour board says dredging costs rose.")
+	memo := filepath.Join(t.TempDir(), linkMemoFile)
+	runExportLinks(t, s, memo, "settings-1", dredging.ID)
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	failing := versionsFailStore{s}
+	live := newLiveIndex(newsroom.New(failing, render.New(), clock.Now, logger), failing, render.New(), logger, clock.Now, "en")
+	l := &exportLinks{live: live}
+	l.start(ctx, memo, "settings-1", func(bool) { t.Error("then ran after a failed begin") })
+	if got := l.Related(dredging.ID, 5, 0); len(got) != 0 {
+		t.Errorf("related articles after a failed reading of the memo: %v; want none", got)
+	}
+	if _, err := l.wait(); err == nil || !strings.Contains(err.Error(), "the database went away") {
+		t.Errorf("wait: %v; want the store's failure", err)
+	}
+	if err := l.end(); err == nil || !strings.Contains(err.Error(), "the database went away") {
+		t.Errorf("end (before the commit): %v; want the store's failure", err)
+	}
+	if live.ix.Load() != nil {
+		t.Error("the index was built for a page after the memo could not be read")
 	}
 }

@@ -291,12 +291,21 @@ func (x *siteExporter) once(ctx context.Context) error {
 	// The memo is read while the export lists the articles. Most exports
 	// render some article page, which needs the linking index when the
 	// memo cannot answer: it is built meanwhile, on the core that leaves
-	// idle, and left unfinished by an export that renders none
+	// idle, and stopped at the end of an export that renders none
 	// (BeforeArticles waits for it otherwise).
 	prebuild, stop := context.WithCancel(ctx)
-	defer stop()
+	var prebuilding sync.WaitGroup
+	// The reading of the memo, and the build begun ahead (stopped first),
+	// are over once the pages are: they log where the run reports, and a
+	// watch's next run begins its own.
+	settleLinks := sync.OnceFunc(func() {
+		stop()
+		x.links.wait()
+		prebuilding.Wait()
+	})
+	defer settleLinks()
 	x.links.start(ctx, memo, fingerprint, func(reuse bool) {
-		if reuse {
+		if reuse || prebuild.Err() != nil {
 			return
 		}
 		if memo != "" && !o.dryRun {
@@ -307,10 +316,8 @@ func (x *siteExporter) once(ctx context.Context) error {
 			// error than this.)
 			_ = os.Remove(memo)
 		}
-		go func() { _ = x.r.links.ensure(prebuild) }()
+		prebuilding.Go(func() { _ = x.r.links.ensure(prebuild) })
 	})
-	// A run's reading of the memo is over before the next run's.
-	defer x.links.wait()
 	beforeArticles := func(ctx context.Context) error {
 		reuse, err := x.links.wait()
 		if err != nil || reuse {
@@ -373,6 +380,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 		}
 	}
 	sum, err := staticsite.Export(ctx, opts)
+	settleLinks()
 	if bar != nil {
 		_ = bar.Finish()
 	}

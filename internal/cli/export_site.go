@@ -305,7 +305,7 @@ func (x *siteExporter) once(ctx context.Context) error {
 	})
 	defer settleLinks()
 	x.links.start(ctx, memo, fingerprint, func(reuse bool) {
-		if reuse || prebuild.Err() != nil {
+		if reuse {
 			return
 		}
 		if memo != "" && !o.dryRun {
@@ -316,7 +316,9 @@ func (x *siteExporter) once(ctx context.Context) error {
 			// error than this.)
 			_ = os.Remove(memo)
 		}
-		prebuilding.Go(func() { _ = x.r.links.ensure(prebuild) })
+		if prebuild.Err() == nil { // not for a run already over
+			prebuilding.Go(func() { _ = x.r.links.ensure(prebuild) })
+		}
 	})
 	beforeArticles := func(ctx context.Context) error {
 		reuse, err := x.links.wait()

@@ -9,11 +9,16 @@ import (
 	"strings"
 )
 
-// scratch is the per-query working memory: a score per slot and the
-// slots touched.
+// scratch is the per-query working memory: a score per slot, the slots
+// touched, and the candidates among them.
 type scratch struct {
 	acc     []float32
 	touched []int32
+	// cands grows to the slots a query touches, most of a large archive
+	// for a common word: made for each query, it was most of what a static
+	// export of 100,000 articles allocated, and kept alive by the
+	// collector while it marked.
+	cands []scored
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -289,13 +294,14 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 			s.acc[p.slot] += f * p.w
 		}
 	}
-	cands := make([]scored, 0, len(s.touched))
+	cands := s.cands[:0]
 	for _, sl := range s.touched {
 		if sl != self && s.acc[sl] > 0 {
 			cands = append(cands, scored{slot: sl, score: float64(s.acc[sl])})
 		}
 	}
-	return topK(cands, numCandidates)
+	s.cands = cands
+	return slices.Clone(topK(cands, numCandidates))
 }
 
 // norm is the length of article e's vector with today's idf.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -322,9 +323,19 @@ func (r *recorder) WriteHeader(status int) {
 	}
 }
 
+// maxPageGrow bounds the buffer a page's Content-Length reserves at once.
+const maxPageGrow = 64 << 20
+
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
+	}
+	if r.body.Len() == 0 {
+		// The page's length, when the site said it, is the one buffer
+		// the page needs.
+		if n, err := strconv.Atoi(r.header.Get("Content-Length")); err == nil && n > len(b) && n <= maxPageGrow {
+			r.body.Grow(n)
+		}
 	}
 	return r.body.Write(b)
 }

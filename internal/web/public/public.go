@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -750,9 +751,15 @@ func listingPage[T any](page *web.Page[T], data T, as []*article.Article, key st
 
 // renderPage builds a page for the cache.
 func renderPage[T any](page *web.Page[T], data T, modified time.Time) (*cachedPage, error) {
-	var buf bytes.Buffer
-	if err := page.Execute(&buf, data); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); renderBufs.Put(buf) }()
+	if err := page.Execute(buf, data); err != nil {
 		return nil, err
 	}
-	return newCachedPage(buf.Bytes(), modified), nil
+	return newCachedPage(bytes.Clone(buf.Bytes()), modified), nil
 }
+
+// renderBufs are the buffers pages are rendered into: a page grown from an
+// empty buffer allocated twice its size (a static export renders tens of
+// thousands), and the cache kept the slack.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}

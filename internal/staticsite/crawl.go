@@ -209,7 +209,7 @@ func (c *crawl) render(ctx context.Context, path string) page {
 	if err != nil {
 		return page{path: path, err: err}
 	}
-	pg := page{path: path, found: true, entry: fileEntry{File: file, Hash: digest(string(resp.body))}}
+	pg := page{path: path, found: true, entry: fileEntry{File: file, Hash: digest(resp.body)}}
 	pg.links = c.x.links(path, ctype, resp.body)
 	for _, l := range pg.links {
 		if id, ok := c.articleIDs[l]; ok && l != path {
@@ -253,7 +253,7 @@ func (c *crawl) writeExtra(files map[string][]byte) error {
 		if pages[name] {
 			continue // a page of the site is at that address
 		}
-		h := digest(string(body))
+		h := digest(body)
 		c.next.Extra[name] = h
 		if c.old != nil && c.old.Extra[name] == h && c.x.exists(name) {
 			c.unchanged++

@@ -567,8 +567,9 @@ func (x *export) discardStaging() {
 }
 
 // digest is the hex SHA-256 of s, shortened: enough to tell versions of
-// one file apart.
-func digest(s string) string {
+// one file apart. A page is digested as the bytes it was rendered to, not
+// a copy of them.
+func digest[T string | []byte](s T) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:16])
 }

@@ -216,3 +216,19 @@ func TestPageCacheClearDuringBuild(t *testing.T) {
 		t.Errorf("a later reader got %q, %v; want the page built after the clear", got, err)
 	}
 }
+
+// A page's ETag is the same on every node that renders the same bytes
+// (no per-process seed: the CRC-32 and CRC-32C of the page, whose check
+// values for "123456789" are cbf43926 and e3069283), and changes with any
+// byte of it.
+func TestPageETag(t *testing.T) {
+	if got, want := pageETag([]byte("123456789")), `"cbf43926e3069283"`; got != want {
+		t.Errorf("pageETag(123456789) = %s, want %s", got, want)
+	}
+	page := []byte("<p>The ferry leaves at 09:40.</p>")
+	before := pageETag(page)
+	page[len(page)-6] = '5'
+	if after := pageETag(page); after == before {
+		t.Errorf("one byte changed, same ETag %s", after)
+	}
+}

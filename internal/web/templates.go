@@ -229,6 +229,18 @@ func (p *Page[T]) Execute(buf *bytes.Buffer, data T) error {
 	return nil
 }
 
+// Bytes renders the page with data into a buffer of the engine's and
+// returns a copy of it: a page grown from an empty buffer
+// allocates twice its size, and a cache would keep the slack.
+func (p *Page[T]) Bytes(data T) ([]byte, error) {
+	buf := p.engine.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); p.engine.bufs.Put(buf) }()
+	if err := p.Execute(buf, data); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
 // Render writes the page with data and status. It renders into a buffer
 // first, so that a failing template sends an error page rather than half
 // a page.

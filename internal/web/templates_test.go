@@ -115,6 +115,18 @@ func TestDeclareExecutesTheZeroValue(t *testing.T) {
 	if got, want := w.Body.String(), "<h1>A &amp; B</h1><p>&lt;i&gt;</p>"; got != want || w.Code != 201 || w.Header().Get("Content-Length") != "34" {
 		t.Errorf("rendered %d %q (length %s), want 201 %q", w.Code, got, w.Header().Get("Content-Length"), want)
 	}
+	// Bytes gives the same page, its own copy: rendering another does not
+	// change it.
+	first, err := good.Bytes(page{Title: "A & B", Inner: &inner{Name: "<i>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := good.Bytes(page{Title: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	if string(first) != w.Body.String() {
+		t.Errorf("Bytes = %q, want %q", first, w.Body.String())
+	}
 	if files, err := set.Undeclared(); err != nil || strings.Join(files, " ") != "missing.html nil.html nocontent.html syntax.html" {
 		t.Errorf("undeclared: %v %v", files, err)
 	}

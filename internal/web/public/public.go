@@ -6,7 +6,6 @@
 package public
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -15,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -751,15 +749,9 @@ func listingPage[T any](page *web.Page[T], data T, as []*article.Article, key st
 
 // renderPage builds a page for the cache.
 func renderPage[T any](page *web.Page[T], data T, modified time.Time) (*cachedPage, error) {
-	buf := renderBufs.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); renderBufs.Put(buf) }()
-	if err := page.Execute(buf, data); err != nil {
+	body, err := page.Bytes(data)
+	if err != nil {
 		return nil, err
 	}
-	return newCachedPage(bytes.Clone(buf.Bytes()), modified), nil
+	return newCachedPage(body, modified), nil
 }
-
-// renderBufs are the buffers pages are rendered into: a page grown from an
-// empty buffer allocated twice its size (a static export renders tens of
-// thousands), and the cache kept the slack.
-var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -499,3 +499,36 @@ func checkSuggest(t *testing.T, ix *Index, d Doc) []Suggestion {
 	}
 	return got
 }
+
+// Related takes both self-shares of a pair in one walk; each is the one
+// selfShare gives, to the bit, so the scores do not move.
+func TestSelfSharesAsSelfShare(t *testing.T) {
+	ix := newsroomIndex(t)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	pairs := 0
+	for _, self := range ix.docs {
+		q := self.vec
+		qw := make([]float64, len(q))
+		for i, tw := range q {
+			qw[i] = float64(tw.w) * ix.idfOf(tw.term)
+		}
+		for _, e := range ix.docs {
+			if e == self {
+				continue
+			}
+			c := ix.scoringOf(e)
+			ofSelf, ofE := ix.selfShares(q, qw, self, e, c.w)
+			wantSelf, wantE := ix.selfShare(e.vec, c.w, self), ix.selfShare(q, qw, e)
+			if ofSelf != wantSelf || ofE != wantE {
+				t.Errorf("%s and %s: selfShares = %v, %v; selfShare gives %v, %v", self.info.Slug, e.info.Slug, ofSelf, ofE, wantSelf, wantE)
+			}
+			if wantSelf != 0 {
+				pairs++
+			}
+		}
+	}
+	if pairs == 0 {
+		t.Fatal("no pair of articles shares a term with a co-occurrence vector: nothing compared")
+	}
+}

@@ -51,7 +51,7 @@ func (ix *Index) Related(id int64, n int, floor float64) []Match {
 		return nil
 	}
 	e := ix.docs[slot]
-	return ix.rank(e.vec, 0, e.info.Tags, e.image(), slot, n, floor)
+	return ix.rank(e.vec, 0, e.info.Tags, e.image(), slot, true, n, floor)
 }
 
 // Cosine returns the TF-IDF cosine of indexed articles a and b, as
@@ -116,7 +116,7 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		vec = append(vec, x.tw)
 	}
 	slices.SortFunc(vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
-	return ix.rank(vec, unknown, d.Tags, wv, self, n, 0)
+	return ix.rank(vec, unknown, d.Tags, wv, self, false, n, 0)
 }
 
 func sq(x float64) float64 { return x * x }
@@ -129,8 +129,9 @@ type scored struct {
 
 // rank scores the articles against the query vector q (extra adds to its
 // squared norm) and word-vector image wv (nil for none), leaving out slot
-// self and the articles whose cosine with q is below floor.
-func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32, self int32, n int, floor float64) []Match {
+// self and the articles whose cosine with q is below floor. selfQuery says
+// q is slot self's own vector.
+func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32, self int32, selfQuery bool, n int, floor float64) []Match {
 	N := len(ix.slots)
 	if len(q) == 0 || N == 0 {
 		return nil
@@ -147,11 +148,13 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 	}
 
 	cands := ix.retrieve(q, qw, self)
+	firstCos := make(map[int32]float64, len(cands))
 	for i := range cands {
 		cands[i].cos = ix.cosine(q, qw, qnorm, ix.docs[cands[i].slot])
 		cands[i].score = cands[i].cos
+		firstCos[cands[i].slot] = cands[i].cos
 	}
-	sort.Slice(cands, func(i, j int) bool { return ix.better(cands[i].cos, cands[j].cos, cands[i].slot, cands[j].slot) })
+	slices.SortFunc(cands, func(a, b scored) int { return ix.order(a.cos, b.cos, a.slot, b.slot) })
 
 	// Pseudo-relevance feedback (Rocchio): add to the query the centroid
 	// of its nearest neighbours, then retrieve and score again, so that
@@ -179,14 +182,14 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 		for t, w := range exp {
 			es = append(es, ew{t, w})
 		}
-		sort.Slice(es, func(i, j int) bool {
-			if es[i].w != es[j].w {
-				return es[i].w > es[j].w
+		slices.SortFunc(es, func(a, b ew) int {
+			if a.w != b.w {
+				return cmp.Compare(b.w, a.w)
 			}
-			return es[i].t < es[j].t
+			return cmp.Compare(a.t, b.t)
 		})
 		es = es[:min(len(es), 2*maxTerms)]
-		sort.Slice(es, func(i, j int) bool { return es[i].t < es[j].t })
+		slices.SortFunc(es, func(a, b ew) int { return cmp.Compare(a.t, b.t) })
 		q2 := make([]termWeight, len(es))
 		qw2 := make([]float64, len(es))
 		var n2 float64
@@ -199,7 +202,11 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 		n2 = math.Sqrt(n2)
 		cands = ix.retrieve(q2, qw2, self)
 		for i := range cands {
-			cands[i].cos = ix.cosine(q, qw, qnorm, ix.docs[cands[i].slot])
+			cos, ok := firstCos[cands[i].slot]
+			if !ok {
+				cos = ix.cosine(q, qw, qnorm, ix.docs[cands[i].slot])
+			}
+			cands[i].cos = cos
 			cands[i].score = math.Round(ix.cosine(q2, qw2, n2, ix.docs[cands[i].slot])*1e9) / 1e9
 		}
 	}
@@ -217,12 +224,21 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 	for i := range cands {
 		e := ix.docs[cands[i].slot]
 		c := ix.scoringOf(e)
+		var ofSelf, ofE float32
+		switch {
+		case selfQuery:
+			ofSelf, ofE = ix.selfShares(q, qw, ix.docs[self], e, c.w)
+		case self >= 0:
+			ofSelf, ofE = ix.selfShare(e.vec, c.w, ix.docs[self]), ix.selfShare(q, qw, e)
+		default:
+			ofE = ix.selfShare(q, qw, e)
+		}
 		copy(dsem, c.sem)
 		if self >= 0 {
-			addSigned(dsem, rself, -ix.selfShare(e.vec, c.w, ix.docs[self]))
+			addSigned(dsem, rself, -ofSelf)
 		}
 		copy(qs, qsem)
-		addSigned(qs, c.signs, -ix.selfShare(q, qw, e))
+		addSigned(qs, c.signs, -ofE)
 		// The weighted mean of the two cosines, so that a score reads the
 		// same whatever the archive; the co-occurrence cosine alone can be
 		// negative, and a mean below 0 says no more than 0.
@@ -239,9 +255,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 		}
 	}
 	cands = kept
-	sort.Slice(cands, func(i, j int) bool {
-		return ix.better(cands[i].score, cands[j].score, cands[i].slot, cands[j].slot)
-	})
+	slices.SortFunc(cands, func(a, b scored) int { return ix.order(a.score, b.score, a.slot, b.slot) })
 	ix.rerank(cands, wv)
 	cands = cands[:min(n, len(cands))]
 	out := make([]Match, len(cands))
@@ -250,6 +264,18 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Cosine: math.Round(c.cos*1e9) / 1e9, Reason: ix.reason(q, qw, tags, e)}
 	}
 	return out
+}
+
+// order is better as a comparison for slices.SortFunc: negative when a
+// with slot sa goes first.
+func (ix *Index) order(a, b float64, sa, sb int32) int {
+	switch {
+	case ix.better(a, b, sa, sb):
+		return -1
+	case ix.better(b, a, sb, sa):
+		return 1
+	}
+	return 0
 }
 
 // better orders results: higher score first, then the more recent
@@ -647,6 +673,34 @@ func (ix *Index) selfShare(v []termWeight, vw []float64, e *docEntry) float32 {
 		}
 	}
 	return float32(c)
+}
+
+// selfShares is selfShare both ways when the query q (full weights qw) is
+// article self's own vector, as in Related: the share of self's direction
+// in e's image (e's full weights ew) and of e's in the query's, in one walk
+// over the terms the two share, adding in the same order as selfShare.
+func (ix *Index) selfShares(q []termWeight, qw []float64, self, e *docEntry, ew []float64) (ofSelf, ofE float32) {
+	var a, b float64
+	i := 0
+	for k, tw := range e.vec {
+		for i < len(q) && q[i].term < tw.term {
+			i++
+		}
+		if i == len(q) {
+			break
+		}
+		if q[i].term == tw.term && ix.sem[tw.term] != nil {
+			a += ew[k] * float64(q[i].w) / float64(self.norm)
+			b += qw[i] * float64(tw.w) / float64(e.norm)
+		}
+	}
+	if self.norm == 0 {
+		a = 0
+	}
+	if e.norm == 0 {
+		b = 0
+	}
+	return float32(a), float32(b)
 }
 
 // rerank re-orders the best rerankDepth candidates, sorted by score, by a

@@ -105,6 +105,10 @@ type Locale struct {
 	localizer  *i18n.Localizer // nil when err says why
 	err        error
 	translator locales.Translator // nil: English dates
+	// plain keeps the messages asked for without data: a page asks for
+	// its labels ("Search", "Skip to content") every time, and go-i18n
+	// looks each up and executes it anew.
+	plain sync.Map // message ID → string
 }
 
 // rtlScripts are the scripts written right to left (ISO 15924).
@@ -167,11 +171,20 @@ func (c *catalogue) locale(lang string) *Locale {
 // given as pairs of a name and a value ("Name", "Ada"). An unknown id is
 // an error: readers never see a message's ID.
 func (l *Locale) T(id string, pairs ...any) (string, error) {
+	if len(pairs) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string), nil
+		}
+	}
 	data, err := messageData(pairs)
 	if err != nil {
 		return "", fmt.Errorf("message %q: %w", id, err)
 	}
-	return l.localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := l.localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err == nil && len(pairs) == 0 {
+		l.plain.Store(id, s)
+	}
+	return s, err
 }
 
 // N returns the plural form of message id that fits n in the locale's

@@ -202,9 +202,22 @@ func TestLocaleMessages(t *testing.T) {
 		t.Errorf("T(more_by) = %q, %v (the template escapes the name, not the message)", got, err)
 	}
 	for _, lang := range []string{"en", "ur", "de"} {
-		if got, err := LocaleFor(lang).T("no_such_message"); err == nil {
-			t.Errorf("%s: an unknown message gave %q and no error", lang, got)
+		// Asked twice: a message without data is kept after the first
+		// time, an unknown one is not.
+		for range 2 {
+			if got, err := LocaleFor(lang).T("no_such_message"); err == nil {
+				t.Errorf("%s: an unknown message gave %q and no error", lang, got)
+			}
 		}
+	}
+	ur := LocaleFor("ur")
+	for range 2 {
+		if got, err := ur.T("search"); err != nil || got != "تلاش" {
+			t.Errorf("ur T(search) = %q, %v; want تلاش", got, err)
+		}
+	}
+	if got, err := ur.T("more_by", "Name", "Ada"); err != nil || got != "Ada کی مزید تحریریں" {
+		t.Errorf("T(more_by) after T(search) = %q, %v", got, err)
 	}
 	if _, err := LocaleFor("en").T("more_by", "Name"); err == nil {
 		t.Error("T with a name and no value gave no error")

@@ -1,7 +1,6 @@
 package linking_test
 
 import (
-	"reflect"
 	"runtime"
 	"sync"
 	"testing"
@@ -78,27 +77,5 @@ func BenchmarkLoad(b *testing.B) {
 			load.Add(func() linking.Doc { return d })
 		}
 		load.Wait()
-	}
-}
-
-// A query finds its candidates by sweeping a small archive's scores whole
-// and by listing the articles it touched in a large one; either way the
-// related articles are the same.
-func TestRelatedSameWhetherSweptOrListed(t *testing.T) {
-	docs := linkingtest.GenerateArchive(400, 300, 7)
-	swept, listed := linking.NewIndex(), linking.NewIndex()
-	linking.ListTouched(listed)
-	for _, d := range docs {
-		swept.Upsert(d)
-		listed.Upsert(d)
-	}
-	for _, d := range docs {
-		a, b := swept.Related(d.ID, 5, 0), listed.Related(d.ID, 5, 0)
-		if len(a) == 0 {
-			t.Fatalf("Related(%d) found nothing: the archive has no related articles to compare", d.ID)
-		}
-		if !reflect.DeepEqual(a, b) {
-			t.Fatalf("Related(%d): swept %v, listed %v", d.ID, a, b)
-		}
 	}
 }

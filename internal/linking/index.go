@@ -43,9 +43,6 @@ type Index struct {
 	free  []int32
 	slots map[int64]int32
 	pool  sync.Pool // *scratch
-	// sweepSlots is the most slots a query sweeps whole for its scores
-	// instead of listing those it touched (see retrieve).
-	sweepSlots int
 	// stale counts the articles removed or replaced since the index was
 	// built: see Stale.
 	stale int
@@ -213,7 +210,7 @@ type phraseEntry struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{termID: make(map[uint64]uint32), sem: make(map[uint32][]float32), slots: make(map[int64]int32), sweepSlots: postingBudget}
+	return &Index{termID: make(map[uint64]uint32), sem: make(map[uint32][]float32), slots: make(map[int64]int32)}
 }
 
 // UseWordVectors makes the index place every article added after it in

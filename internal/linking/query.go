@@ -304,10 +304,6 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 	})
 	s := ix.getScratch()
 	defer ix.putScratch(s)
-	// An archive no larger than the postings a query may walk is cheaper
-	// to sweep whole than to list the articles touched: the list's test
-	// and append were a third of the walk.
-	sweep := len(ix.docs) <= ix.sweepSlots
 	budget := postingBudget
 	for _, i := range order {
 		t := &ix.terms[q[i].term]
@@ -317,12 +313,6 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 		}
 		budget -= len(ps)
 		f := float32(qw[i] * ix.idfOf(q[i].term))
-		if sweep {
-			for _, p := range ps {
-				s.acc[p.slot] += f * p.w
-			}
-			continue
-		}
 		for _, p := range ps {
 			if s.acc[p.slot] == 0 {
 				s.touched = append(s.touched, p.slot)
@@ -331,22 +321,9 @@ func (ix *Index) retrieve(q []termWeight, qw []float64, self int32) []scored {
 		}
 	}
 	cands := s.cands[:0]
-	keep := func(sl int32) {
+	for _, sl := range s.touched {
 		if sl != self && s.acc[sl] > 0 {
 			cands = append(cands, scored{slot: sl, score: float64(s.acc[sl])})
-		}
-	}
-	if sweep {
-		acc := s.acc[:len(ix.docs)]
-		for sl, a := range acc {
-			if a != 0 {
-				keep(int32(sl))
-				acc[sl] = 0
-			}
-		}
-	} else {
-		for _, sl := range s.touched {
-			keep(sl)
 		}
 	}
 	s.cands = cands

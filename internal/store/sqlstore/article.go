@@ -252,30 +252,49 @@ func (s *Store) loadTagsAndLinks(ctx context.Context, q Conn, as []*article.Arti
 	for i, a := range as {
 		ids[i] = a.ID
 	}
-	tags, err := s.tags(ctx, q, ids)
+	x, err := s.extras(ctx, q, ids, links)
 	if err != nil {
 		return err
 	}
-	requested, images := map[int64][]string{}, map[int64][]int64{}
-	if links {
-		if requested, err = s.requestedLinks(ctx, q, ids); err != nil {
-			return err
-		}
-		query, args := s.ofArticles(`SELECT article_id, media_id FROM article_media`, "article_id", ids)
-		err = each(ctx, q, query+` ORDER BY article_id, media_id`, args, func(row Row) error {
-			var article, image int64
-			err := row.Scan(&article, &image)
-			images[article] = append(images[article], image)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for _, a := range as {
-		a.Tags, a.RequestedLinks, a.MediaIDs = tags[a.ID], requested[a.ID], images[a.ID]
-	}
+	x.fill(as)
 	return nil
+}
+
+// articleExtras are what an article's row does not hold: its tags, and
+// its requested links and photos when read.
+type articleExtras struct {
+	tags      map[int64][]article.Tag
+	requested map[int64][]string
+	images    map[int64][]int64
+}
+
+func (x articleExtras) fill(as []*article.Article) {
+	for _, a := range as {
+		a.Tags, a.RequestedLinks, a.MediaIDs = x.tags[a.ID], x.requested[a.ID], x.images[a.ID]
+	}
+}
+
+// extras reads the tags (and the requested links and photos, when links
+// is set) of the articles with the given IDs, of every article for nil.
+func (s *Store) extras(ctx context.Context, q Conn, ids []int64, links bool) (articleExtras, error) {
+	x := articleExtras{requested: map[int64][]string{}, images: map[int64][]int64{}}
+	var err error
+	if x.tags, err = s.tags(ctx, q, ids); err != nil {
+		return x, err
+	}
+	if !links {
+		return x, nil
+	}
+	if x.requested, err = s.requestedLinks(ctx, q, ids); err != nil {
+		return x, err
+	}
+	query, args := s.ofArticles(`SELECT article_id, media_id FROM article_media`, "article_id", ids)
+	return x, each(ctx, q, query+` ORDER BY article_id, media_id`, args, func(row Row) error {
+		var article, image int64
+		err := row.Scan(&article, &image)
+		x.images[article] = append(x.images[article], image)
+		return err
+	})
 }
 
 // tags returns the tags of the articles with the given IDs (of every
@@ -454,7 +473,15 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (_ []*articl
 	} else {
 		query = `SELECT ` + columns + from + f.where() + ` ORDER BY ` + order
 	}
-	return s.listArticles(ctx, q.Whole, query, f.args...)
+	return s.listArticles(ctx, q.Whole, everyArticle(q), query, f.args...)
+}
+
+// everyArticle reports whether q lists every article, or every public
+// one, or every public story: most of the articles there are.
+func everyArticle(q store.ArticleQuery) bool {
+	return q.Status == "" && (q.Kind == "" || q.Kind == article.Story) &&
+		q.TagSlug == "" && q.AuthorSlug == "" && q.SectionSlug == "" && q.EntityID == 0 && q.StoryID == 0 &&
+		q.OwnerID == 0 && len(q.Slugs) == 0 && len(q.Sources) == 0 && len(q.IDs) == 0 && q.Limit <= 0 && q.Offset == 0
 }
 
 // newestOf returns a page of a tag's or topic's public articles
@@ -477,7 +504,7 @@ func (s *Store) newestOf(ctx context.Context, q store.ArticleQuery, columns stri
 		ORDER BY w.published_at DESC LIMIT 1 OFFSET `+f.arg(newest)+`)`)
 	query := `SELECT ` + columns + ` FROM articles a JOIN (SELECT a.id` + fromArticles + f.where() + ` ORDER BY ` + order + f.page(q.Limit, q.Offset) + `) page ON page.id = a.id` +
 		articleJoins + ` ORDER BY ` + order
-	as, err := s.listArticles(ctx, q.Whole, query, f.args...)
+	as, err := s.listArticles(ctx, q.Whole, false, query, f.args...)
 	if err != nil || len(as) < q.Limit {
 		return nil, err
 	}
@@ -487,7 +514,22 @@ func (s *Store) newestOf(ctx context.Context, q store.ArticleQuery, columns stri
 // listArticles runs a query selecting articleColumns (and the body, when
 // whole) and loads the tags (and the requested links, when whole) of what
 // it finds.
-func (s *Store) listArticles(ctx context.Context, whole bool, query string, args ...any) ([]*article.Article, error) {
+func (s *Store) listArticles(ctx context.Context, whole, every bool, query string, args ...any) ([]*article.Article, error) {
+	// For (almost) every article, the tags of every article are read in
+	// one query beside the articles' own: read after them, a few hundred
+	// articles at a time, they were a third of listing a site's articles
+	// for a static export.
+	var x articleExtras
+	var xErr error
+	read := make(chan struct{})
+	if every {
+		go func() {
+			defer close(read)
+			x, xErr = s.extras(ctx, s.db.Reader(), nil, whole)
+		}()
+	} else {
+		close(read)
+	}
 	var as []*article.Article
 	err := each(ctx, s.db.Reader(), query, args, func(row Row) error {
 		a := &article.Article{}
@@ -497,8 +539,16 @@ func (s *Store) listArticles(ctx context.Context, whole bool, query string, args
 		}
 		return scanArticle(row, a)
 	})
+	<-read
 	if err != nil {
 		return nil, err
+	}
+	if every {
+		if xErr != nil {
+			return nil, xErr
+		}
+		x.fill(as)
+		return as, nil
 	}
 	// Some hundreds at a time: SQLite bounds a JSON argument's depth, not
 	// its length, but one query need not read everything at once.
@@ -568,7 +618,7 @@ func (s *Store) PublicArticlesByTitle(ctx context.Context, titles []string, at t
 	for _, t := range titles {
 		keys = append(keys, article.TitleKey(t))
 	}
-	return s.listArticles(ctx, false, `
+	return s.listArticles(ctx, false, false, `
 		SELECT `+articleColumns+fromArticles+`
 		WHERE a.status IN ('published', 'scheduled')
 			AND a.published_at <= $1

@@ -274,29 +274,33 @@ func testList(t *testing.T, s store.Store) {
 	draft.Status, draft.PublishedAt = article.Draft, time.Time{}
 	mustCreate(t, s, draft)
 
-	all, err := s.Articles(ctx, store.ArticleQuery{Status: article.Published})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var slugs []string
-	for _, a := range all {
-		slugs = append(slugs, a.Slug)
-		if a.Body != "" || len(a.Tags) != 2 || a.Author == nil {
-			t.Errorf("listed %q: body %d bytes, %d tags, author %v; want no body, both tags and the author", a.Slug, len(a.Body), len(a.Tags), a.Author)
+	// Of one status, and every public article (whose tags are read in a
+	// query of their own, beside the articles').
+	for _, q := range []store.ArticleQuery{{Status: article.Published}, {PublicAt: now()}} {
+		all, err := s.Articles(ctx, q)
+		if err != nil {
+			t.Fatal(err)
 		}
-		var tags []string
-		for _, tag := range a.Tags {
-			if tag.ID == 0 || tag.Name == "" {
-				t.Errorf("listed %q with the tag %+v; want its ID and name", a.Slug, tag)
+		var slugs []string
+		for _, a := range all {
+			slugs = append(slugs, a.Slug)
+			if a.Body != "" || len(a.Tags) != 2 || a.Author == nil {
+				t.Errorf("%+v listed %q: body %d bytes, %d tags, author %v; want no body, both tags and the author", q, a.Slug, len(a.Body), len(a.Tags), a.Author)
 			}
-			tags = append(tags, tag.Slug)
+			var tags []string
+			for _, tag := range a.Tags {
+				if tag.ID == 0 || tag.Name == "" {
+					t.Errorf("%+v listed %q with the tag %+v; want its ID and name", q, a.Slug, tag)
+				}
+				tags = append(tags, tag.Slug)
+			}
+			if !slices.Equal(tags, tagOrder[a.Slug]) {
+				t.Errorf("%+v listed %q with the tags %v; want %v, in the article's order", q, a.Slug, tags, tagOrder[a.Slug])
+			}
 		}
-		if !slices.Equal(tags, tagOrder[a.Slug]) {
-			t.Errorf("listed %q with the tags %v; want %v, in the article's order", a.Slug, tags, tagOrder[a.Slug])
+		if diff := cmp.Diff([]string{"newest", "middle", "oldest"}, slugs); diff != "" {
+			t.Errorf("%+v: published articles order (-want +got):\n%s", q, diff)
 		}
-	}
-	if diff := cmp.Diff([]string{"newest", "middle", "oldest"}, slugs); diff != "" {
-		t.Errorf("published articles order (-want +got):\n%s", diff)
 	}
 	page, err := s.Articles(ctx, store.ArticleQuery{Status: article.Published, Limit: 1, Offset: 1})
 	if err != nil || len(page) != 1 || page[0].Slug != "middle" {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"io"
@@ -29,30 +28,15 @@ import (
 
 const siteBase = "https://news.example.org"
 
-// exportedFiles reads the manifest an export left in dir: each page's
-// address and file (which the manifest leaves out where it is the
-// page's own index.html).
+// exportedFiles lists the pages an export left in dir, as its manifest
+// keeps them: each page's address and file.
 func exportedFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, ".dateline", "manifest.gob"))
-	if err != nil {
-		t.Fatal(err)
+	files, err := staticsite.Pages(dir)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("the pages of the export in %s: %v, %v", dir, files, err)
 	}
-	defer f.Close()
-	var m struct {
-		Files map[string]struct{ File string }
-	}
-	if err := gob.NewDecoder(f).Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for p, f := range m.Files {
-		if f.File == "" {
-			f.File = strings.TrimPrefix(p, "/") + "index.html"
-		}
-		out[p] = f.File
-	}
-	return out
+	return files
 }
 
 // commentToken matches a comment form's one-time token, which differs on

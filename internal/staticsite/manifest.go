@@ -16,7 +16,7 @@ import (
 
 // manifestVersion is the manifest's format; an export finding another
 // renders everything again.
-const manifestVersion = 4
+const manifestVersion = 5
 
 // manifest is what an export leaves for the next one: every file it
 // wrote with its digest and the articles its page links to, and every
@@ -61,25 +61,40 @@ type articleEntry struct {
 	Group    string
 }
 
-// The manifest on disk names each article's listings by their place in
-// one list of them: spelt out for each article, they were a third of a
-// large site's manifest, which every incremental export reads and writes.
+// The manifest on disk is kept in columns: a list for each field of the
+// pages and of the articles, the links of every page one after the other.
+// gob writes and reads a list of strings or numbers at once, where a map
+// took a step of its machinery for every entry: at 10,000 articles
+// (37,000 pages) writing the maps was most of an export's commit after a
+// note. Each article's listings are named by their place in one list of
+// them: spelt out for each article, they were a third of a large site's
+// manifest.
 type manifestOnDisk struct {
 	Head     manifestHead
-	Files    map[string]fileEntry
+	Pages    pageColumns
 	Extra    map[string]string
 	Listings []string
-	Articles map[int64]articleOnDisk
+	Articles articleColumns
 	Gone     []string
 }
 
-type articleOnDisk struct {
-	Path     string
-	State    string
-	Card     string
-	Order    string
-	Listings []int
-	Group    string
+// pageColumns are the manifest's pages: the i-th page is at Paths[i],
+// its file is Files[i] ("" where it is the page's own index.html, see
+// pageIndex), and it links to the next LinkCounts[i] articles of Links.
+type pageColumns struct {
+	Paths, Files, Hashes []string
+	LinkCounts           []int32
+	Links                []int64
+}
+
+// articleColumns are the manifest's articles, in the order of their
+// IDs: the i-th is on the next ListingCounts[i] listings of Listings,
+// which are places in manifestOnDisk.Listings.
+type articleColumns struct {
+	IDs                                  []int64
+	Paths, States, Cards, Orders, Groups []string
+	ListingCounts                        []int32
+	Listings                             []int32
 }
 
 // pageIndex is the file of the HTML page at path when path names a
@@ -91,65 +106,115 @@ func pageIndex(path string) string {
 	return strings.TrimPrefix(path, "/") + "index.html"
 }
 
+// isPageIndex reports whether file is pageIndex(path), without making
+// it.
+func isPageIndex(path, file string) bool {
+	return strings.HasSuffix(path, "/") && strings.HasSuffix(file, "index.html") &&
+		file[:len(file)-len("index.html")] == strings.TrimPrefix(path, "/")
+}
+
 // onDisk is m as it is written.
 func (m *manifest) onDisk() *manifestOnDisk {
-	d := &manifestOnDisk{Head: m.manifestHead,
-		Files: make(map[string]fileEntry, len(m.Files)), Extra: m.Extra, Articles: make(map[int64]articleOnDisk, len(m.Articles)), Gone: m.Gone}
-	for p, f := range m.Files {
-		if f.File == pageIndex(p) {
-			f.File = ""
-		}
-		d.Files[p] = f
+	d := &manifestOnDisk{Head: m.manifestHead, Extra: m.Extra, Gone: m.Gone}
+	n, links := len(m.Files), 0
+	for _, f := range m.Files {
+		links += len(f.Links)
 	}
+	pc := pageColumns{Paths: make([]string, 0, n), Files: make([]string, 0, n), Hashes: make([]string, 0, n),
+		LinkCounts: make([]int32, 0, n), Links: make([]int64, 0, links)}
+	for p, f := range m.Files {
+		file := f.File
+		if isPageIndex(p, file) {
+			file = ""
+		}
+		pc.Paths, pc.Files, pc.Hashes = append(pc.Paths, p), append(pc.Files, file), append(pc.Hashes, f.Hash)
+		pc.LinkCounts, pc.Links = append(pc.LinkCounts, int32(len(f.Links))), append(pc.Links, f.Links...)
+	}
+	d.Pages = pc
 	// In the order of the articles' IDs, so that the same articles give
 	// the same list.
 	ids := slices.Sorted(maps.Keys(m.Articles))
-	place := map[string]int{}
-	for _, id := range ids {
+	n, listings := len(ids), 0
+	for _, a := range m.Articles {
+		listings += len(a.Listings)
+	}
+	ac := articleColumns{IDs: ids, Paths: make([]string, n), States: make([]string, n), Cards: make([]string, n),
+		Orders: make([]string, n), Groups: make([]string, n), ListingCounts: make([]int32, n), Listings: make([]int32, 0, listings)}
+	place := map[string]int32{}
+	for i, id := range ids {
 		a := m.Articles[id]
-		e := articleOnDisk{Path: a.Path, State: a.State, Card: a.Card, Order: a.Order, Group: a.Group, Listings: make([]int, len(a.Listings))}
-		for i, l := range a.Listings {
+		ac.Paths[i], ac.States[i], ac.Cards[i], ac.Orders[i], ac.Groups[i] = a.Path, a.State, a.Card, a.Order, a.Group
+		ac.ListingCounts[i] = int32(len(a.Listings))
+		for _, l := range a.Listings {
 			n, ok := place[l]
 			if !ok {
-				n = len(d.Listings)
+				n = int32(len(d.Listings))
 				place[l] = n
 				d.Listings = append(d.Listings, l)
 			}
-			e.Listings[i] = n
+			ac.Listings = append(ac.Listings, n)
 		}
-		d.Articles[id] = e
 	}
+	d.Articles = ac
 	return d
 }
 
 // inMemory is the manifest d was written from; an error names what in it
 // does not fit.
 func (d *manifestOnDisk) inMemory() (*manifest, error) {
-	m := &manifest{manifestHead: d.Head,
-		Files: d.Files, Extra: d.Extra, Articles: make(map[int64]articleEntry, len(d.Articles)), Gone: d.Gone}
-	if m.Files == nil {
-		m.Files = map[string]fileEntry{}
+	pc, ac := &d.Pages, &d.Articles
+	n := len(pc.Paths)
+	if len(pc.Files) != n || len(pc.Hashes) != n || len(pc.LinkCounts) != n {
+		return nil, fmt.Errorf("its %d pages have %d files, %d digests and %d counts of links", n, len(pc.Files), len(pc.Hashes), len(pc.LinkCounts))
 	}
-	for p, f := range m.Files {
+	m := &manifest{manifestHead: d.Head, Files: make(map[string]fileEntry, n), Extra: d.Extra, Articles: make(map[int64]articleEntry, len(ac.IDs)), Gone: d.Gone}
+	links := pc.Links
+	for i, p := range pc.Paths {
+		f := fileEntry{File: pc.Files[i], Hash: pc.Hashes[i]}
 		if f.File == "" {
 			if f.File = pageIndex(p); f.File == "" {
 				return nil, fmt.Errorf("the page %q has no file", p)
 			}
-			m.Files[p] = f
 		}
+		k := int(pc.LinkCounts[i])
+		if k < 0 || k > len(links) {
+			return nil, fmt.Errorf("the page %q links to %d articles, more than the %d left in the list", p, k, len(links))
+		}
+		if k > 0 {
+			f.Links = links[:k:k]
+		}
+		links = links[k:]
+		m.Files[p] = f
 	}
-	for id, e := range d.Articles {
-		a := articleEntry{Path: e.Path, State: e.State, Card: e.Card, Order: e.Order, Group: e.Group}
-		if len(e.Listings) > 0 {
-			a.Listings = make([]string, len(e.Listings))
+	if len(links) > 0 {
+		return nil, fmt.Errorf("%d links are no page's", len(links))
+	}
+	n = len(ac.IDs)
+	if len(ac.Paths) != n || len(ac.States) != n || len(ac.Cards) != n || len(ac.Orders) != n || len(ac.Groups) != n || len(ac.ListingCounts) != n {
+		return nil, fmt.Errorf("its %d articles have %d addresses, %d states, %d cards, %d orders, %d groups and %d counts of listings",
+			n, len(ac.Paths), len(ac.States), len(ac.Cards), len(ac.Orders), len(ac.Groups), len(ac.ListingCounts))
+	}
+	places := ac.Listings
+	for i, id := range ac.IDs {
+		a := articleEntry{Path: ac.Paths[i], State: ac.States[i], Card: ac.Cards[i], Order: ac.Orders[i], Group: ac.Groups[i]}
+		k := int(ac.ListingCounts[i])
+		if k < 0 || k > len(places) {
+			return nil, fmt.Errorf("article %d is on %d listings, more than the %d left in the list", id, k, len(places))
 		}
-		for i, n := range e.Listings {
-			if n < 0 || n >= len(d.Listings) {
-				return nil, fmt.Errorf("article %d names listing %d of %d", id, n, len(d.Listings))
+		if k > 0 {
+			a.Listings = make([]string, k)
+		}
+		for j, l := range places[:k] {
+			if l < 0 || int(l) >= len(d.Listings) {
+				return nil, fmt.Errorf("article %d names listing %d of %d", id, l, len(d.Listings))
 			}
-			a.Listings[i] = d.Listings[n]
+			a.Listings[j] = d.Listings[l]
 		}
+		places = places[k:]
 		m.Articles[id] = a
+	}
+	if len(places) > 0 {
+		return nil, fmt.Errorf("%d listings are no article's", len(places))
 	}
 	return m, nil
 }
@@ -192,6 +257,21 @@ func readManifest(state string) (*manifest, error) {
 		return nil, fmt.Errorf("read the last export's manifest %s: %w (remove it to export everything again)", f.Name(), err)
 	}
 	return m, nil
+}
+
+// Pages lists the pages of the export in dir, as its manifest keeps
+// them: each page's address and its file, relative to dir, with slashes.
+// A folder that holds no export has none.
+func Pages(dir string) (map[string]string, error) {
+	m, err := readManifest(filepath.Join(dir, stateDir))
+	if err != nil || m == nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(m.Files))
+	for p, f := range m.Files {
+		out[p] = f.File
+	}
+	return out, nil
 }
 
 // writeManifest writes m as the file name in state, whole or not at all.

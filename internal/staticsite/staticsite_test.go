@@ -361,17 +361,39 @@ func TestManifestOfAnEarlierFormat(t *testing.T) {
 	if sum, err := Export(context.Background(), options(dir, s)); err != nil || !sum.Full {
 		t.Errorf("export over a manifest of format 1: %+v, %v; want a whole export", sum, err)
 	}
+	// Format 4 kept the pages and the articles in maps.
+	type articleOfFormat4 struct {
+		Path     string
+		Listings []int
+	}
+	writeGob(struct {
+		Head     head
+		Files    map[string]fileEntry
+		Listings []string
+		Articles map[int64]articleOfFormat4
+	}{head{4}, map[string]fileEntry{"/harbour/": {Hash: "x", Links: []int64{1}}}, []string{"/"}, map[int64]articleOfFormat4{1: {Path: "/harbour/", Listings: []int{0}}}})
+	if sum, err := Export(context.Background(), options(dir, s)); err != nil || !sum.Full {
+		t.Errorf("export over a manifest of format 4: %+v, %v; want a whole export", sum, err)
+	}
 	valid := manifestOnDisk{Head: manifestHead{Version: manifestVersion}}
-	noFile, noListing := valid, valid
-	noFile.Files = map[string]fileEntry{"/robots.txt": {Hash: "x"}}
-	noListing.Listings, noListing.Articles = []string{"/"}, map[int64]articleOnDisk{1: {Path: "/a/", Listings: []int{0, 3}}}
+	noFile, noListing, uneven, linksLeft, tooManyLinks := valid, valid, valid, valid, valid
+	noFile.Pages = pageColumns{Paths: []string{"/robots.txt"}, Files: []string{""}, Hashes: []string{"x"}, LinkCounts: []int32{0}}
+	noListing.Listings = []string{"/"}
+	noListing.Articles = articleColumns{IDs: []int64{1}, Paths: []string{"/a/"}, States: []string{"s"}, Cards: []string{""}, Orders: []string{""}, Groups: []string{""},
+		ListingCounts: []int32{2}, Listings: []int32{0, 3}}
+	uneven.Pages = pageColumns{Paths: []string{"/", "/a/"}, Files: []string{"", ""}, Hashes: []string{"x"}, LinkCounts: []int32{0, 0}}
+	linksLeft.Pages = pageColumns{Paths: []string{"/"}, Files: []string{""}, Hashes: []string{"x"}, LinkCounts: []int32{1}, Links: []int64{1, 2}}
+	tooManyLinks.Pages = pageColumns{Paths: []string{"/"}, Files: []string{""}, Hashes: []string{"x"}, LinkCounts: []int32{3}, Links: []int64{1, 2}}
 	for name, damaged := range map[string]any{
-		"links by address, not ID": struct {
+		"pages by address, not in columns": struct {
 			Head  head
-			Files map[string]byAddress
+			Pages map[string]byAddress
 		}{head{manifestVersion}, map[string]byAddress{"/": {Links: []string{"/a/"}}}},
 		"no file for a page that is no folder": noFile,
 		"a listing not in the list":            noListing,
+		"columns of different lengths":         uneven,
+		"links no page has":                    linksLeft,
+		"more links counted than listed":       tooManyLinks,
 		"cut short":                            nil,
 	} {
 		if damaged != nil {
@@ -517,11 +539,24 @@ func TestManifestReadsBackAsWritten(t *testing.T) {
 	if err := gob.NewDecoder(f).Decode(&d); err != nil {
 		t.Fatal(err)
 	}
-	if n := slices.Index(d.Listings, "/tag/ferries/"); n < 0 || slices.Index(d.Listings[n+1:], "/tag/ferries/") >= 0 || !slices.Equal(d.Articles[2].Listings, []int{n, slices.Index(d.Listings, "/author/ines/")}) {
+	// The articles in the order of their IDs: article 2's listings come
+	// after article 1's two.
+	if !slices.Equal(d.Articles.IDs, []int64{1, 2, 3}) || !slices.Equal(d.Articles.ListingCounts, []int32{2, 2, 0}) {
+		t.Fatalf("articles %v with %v listings; want 1, 2, 3 with 2, 2, 0", d.Articles.IDs, d.Articles.ListingCounts)
+	}
+	if n := slices.Index(d.Listings, "/tag/ferries/"); n < 0 || slices.Index(d.Listings[n+1:], "/tag/ferries/") >= 0 ||
+		!slices.Equal(d.Articles.Listings[2:4], []int32{int32(n), int32(slices.Index(d.Listings, "/author/ines/"))}) {
 		t.Errorf("the listing /tag/ferries/ should be in the list once, and named by its place there: %v, %+v", d.Listings, d.Articles)
 	}
-	if d.Files["/harbour/"].File != "" || d.Files["/feed/"].File != "feed/index.xml" || d.Files["/tag/ferries/x/"].File != "tag/ferries/x/index.json" {
-		t.Errorf("the manifest should leave out only the files that follow from the address: %+v", d.Files)
+	file := func(path string) string {
+		i := slices.Index(d.Pages.Paths, path)
+		if i < 0 {
+			t.Fatalf("no page %s on disk: %v", path, d.Pages.Paths)
+		}
+		return d.Pages.Files[i]
+	}
+	if file("/harbour/") != "" || file("/feed/") != "feed/index.xml" || file("/tag/ferries/x/") != "tag/ferries/x/index.json" {
+		t.Errorf("the manifest should leave out only the files that follow from the address: %+v", d.Pages)
 	}
 	got, err := readManifest(state)
 	if err != nil {

@@ -335,7 +335,10 @@ func (x *siteExporter) once(ctx context.Context) error {
 	opts := staticsite.Options{
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles: func(ctx context.Context) ([]staticsite.Article, error) {
-			as, err := exportArticles(ctx, s, x.news, e.now(), len(x.theme.Templates) > 0)
+			as, listed, err := exportArticles(ctx, s, x.news, e.now(), len(x.theme.Templates) > 0)
+			// The listing pages show these articles as they were just
+			// read.
+			x.r.public.KeepListed(listed)
 			for _, a := range as {
 				paths[a.ID] = a.Path
 			}
@@ -450,10 +453,11 @@ func (x *siteExporter) once(ctx context.Context) error {
 }
 
 // exportArticles lists the public articles as staticsite sees them: the
-// listings each is on, and a digest of what pages show of it. themeCards
-// says the theme replaces templates: its cards may show any field of an
-// article, so that every edit is taken to change them.
-func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, error) {
+// listings each is on, and a digest of what pages show of it; and the
+// articles as the store listed them. themeCards says the theme replaces
+// templates: its cards may show any field of an article, so that every
+// edit is taken to change them.
+func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, []*article.Article, error) {
 	// The topic pages are read while the articles are listed.
 	type topicPages struct {
 		slugs map[int64][]string
@@ -467,10 +471,10 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
 	pages := <-read
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if pages.err != nil {
-		return nil, pages.err
+		return nil, nil, pages.err
 	}
 	topics := pages.slugs
 	ids := make([]int64, len(as))
@@ -479,7 +483,7 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 	}
 	members, err := s.Stories(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stories := map[int64]int64{}
 	for id, m := range members {
@@ -527,7 +531,7 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 		}
 		out = append(out, x)
 	}
-	return out, nil
+	return out, as, nil
 }
 
 // exportCard digests what pages other than its own show of an article:

@@ -2,11 +2,13 @@ package public
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +198,65 @@ func TestFeedFormatsShareOneReading(t *testing.T) {
 	ts.clock.Add(feedReuse + time.Second)
 	if got := titles("/tag/selvik/"+jsonFeed.suffix, jsonFeed.contentType); !slices.Contains(got, soon.Title) {
 		t.Errorf("once its time came, the JSON feed lacks %q: %v", soon.Title, got)
+	}
+}
+
+// Listing pages show the articles kept for them (KeepListed, as a static
+// export keeps the list of every article it reads as it begins) without
+// reading any again: the tag archive reads which articles it lists, and
+// nothing of them. Kept, they still go with a purge of one of them.
+func TestListingPagesShowTheArticlesKept(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	addFeedArticles(t, ts)
+	counting := &callCounter{Store: ts.store, calls: map[string]int{}}
+	counted, reader := countedServer(t, ts, counting, Options{CacheFor: time.Hour})
+	archive := func() string {
+		t.Helper()
+		resp, body := counted.get(t, "/tag/archive/page/2/")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /tag/archive/page/2/: %s", resp.Status)
+		}
+		return body
+	}
+	// As the listings read them, page by page, without KeepListed.
+	want := archive()
+	if calls := counting.take(); calls["Articles"] == 0 {
+		t.Fatalf("the archive read no articles of the store (%v): the test would prove nothing", calls)
+	}
+	reader.Refresh()
+	listed, err := ts.store.Articles(ctx, store.ArticleQuery{PublicAt: ts.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counting.take()
+	reader.KeepListed(listed)
+	if got := archive(); withoutToken(got) != withoutToken(want) {
+		t.Errorf("the archive from the articles kept differs from the one read page by page:\n%s\nwant\n%s", got, want)
+	}
+	if calls := counting.take(); calls["Articles"] != 0 {
+		t.Errorf("with every article kept, the archive asked the store for articles %d times, want none", calls["Articles"])
+	}
+	// A purge of an article listed forgets the articles kept.
+	var filler *article.Article
+	for _, a := range listed {
+		if a.Title == fmt.Sprintf("Filler %d", FeedSize-1) {
+			filler = a
+		}
+	}
+	if filler == nil {
+		t.Fatal("the oldest filler is not listed")
+	}
+	edited, err := ts.store.ArticleByID(ctx, filler.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Title = "Filler, retitled"
+	if err := ts.store.UpdateArticle(ctx, edited, "headline"); err != nil {
+		t.Fatal(err)
+	}
+	reader.Purge([]string{purge.Article(edited.ID)}, false, false)
+	if got := archive(); !strings.Contains(got, "Filler, retitled") {
+		t.Error("after an edit and its purge, the archive still shows the article kept before")
 	}
 }

@@ -697,6 +697,21 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 	}
 }
 
+// KeepListed keeps as for the listing pages that show them: the public
+// articles as the listing of every one reads them (store.ArticleQuery
+// with PublicAt the handlers' time and nothing else), newest first. A
+// static export lists every article as it begins; its thousands of
+// listing pages read them again otherwise, ten at a time. The newest
+// listedMax are kept.
+func (h *Handlers) KeepListed(as []*article.Article) {
+	as = as[:min(len(as), listedMax)]
+	byID := make(map[int64]*article.Article, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+	}
+	h.listed.keepAll(byID)
+}
+
 // Refresh forgets what the handlers keep of the store (pages, settings,
 // sections, listings, photo records), so that the next request reads
 // it afresh: after a change the caller knows of.

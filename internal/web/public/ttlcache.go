@@ -140,6 +140,24 @@ func (c *ttlCache[K, V]) getMany(keys []K, read func(missing []K) (map[K]V, erro
 	return out, nil
 }
 
+// keepAll keeps values, read by the caller at the cache's instant, as
+// getMany keeps what it reads: up to the cache's bound, past which it
+// keeps none.
+func (c *ttlCache[K, V]) keepAll(values map[K]V) {
+	if c.ttl <= 0 || len(values) > c.max {
+		return
+	}
+	expires := c.now().Add(c.ttl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries)+len(values) > c.max {
+		c.entries = make(map[K]ttlEntry[V], len(values))
+	}
+	for k, v := range values {
+		c.entries[k] = ttlEntry[V]{v, expires}
+	}
+}
+
 // clear forgets every value.
 func (c *ttlCache[K, V]) clear() {
 	c.mu.Lock()

@@ -146,13 +146,13 @@ func (m *manifest) onDisk() *manifestOnDisk {
 		ac.Paths[i], ac.States[i], ac.Cards[i], ac.Orders[i], ac.Groups[i] = a.Path, a.State, a.Card, a.Order, a.Group
 		ac.ListingCounts[i] = int32(len(a.Listings))
 		for _, l := range a.Listings {
-			n, ok := place[l]
+			at, ok := place[l]
 			if !ok {
-				n = int32(len(d.Listings))
-				place[l] = n
+				at = int32(len(d.Listings))
+				place[l] = at
 				d.Listings = append(d.Listings, l)
 			}
-			ac.Listings = append(ac.Listings, n)
+			ac.Listings = append(ac.Listings, at)
 		}
 	}
 	d.Articles = ac

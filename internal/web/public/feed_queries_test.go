@@ -177,15 +177,7 @@ func TestFeedFormatsShareOneReading(t *testing.T) {
 	}
 
 	// An edit, and its purge.
-	edited, err := ts.store.Article(ctx, "filler-0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited.Title = "Filler Zero, Corrected"
-	if err := ts.store.UpdateArticle(ctx, edited, "headline"); err != nil {
-		t.Fatal(err)
-	}
-	reader.Purge([]string{purge.Article(edited.ID)}, false, false)
+	retitle(t, ts, reader, "filler-0", "Filler Zero, Corrected")
 	if got := titles("/tag/archive/"+atom.suffix, atom.contentType); !slices.Contains(got, "Filler Zero, Corrected") {
 		t.Errorf("after the edit and its purge, the Atom feed has %v", got)
 	}
@@ -238,25 +230,23 @@ func TestListingPagesShowTheArticlesKept(t *testing.T) {
 		t.Errorf("with every article kept, the archive asked the store for articles %d times, want none", calls["Articles"])
 	}
 	// A purge of an article listed forgets the articles kept.
-	var filler *article.Article
-	for _, a := range listed {
-		if a.Title == fmt.Sprintf("Filler %d", FeedSize-1) {
-			filler = a
-		}
-	}
-	if filler == nil {
-		t.Fatal("the oldest filler is not listed")
-	}
-	edited, err := ts.store.ArticleByID(ctx, filler.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited.Title = "Filler, retitled"
-	if err := ts.store.UpdateArticle(ctx, edited, "headline"); err != nil {
-		t.Fatal(err)
-	}
-	reader.Purge([]string{purge.Article(edited.ID)}, false, false)
+	retitle(t, ts, reader, fmt.Sprintf("filler-%d", FeedSize-1), "Filler, retitled")
 	if got := archive(); !strings.Contains(got, "Filler, retitled") {
 		t.Error("after an edit and its purge, the archive still shows the article kept before")
 	}
+}
+
+// retitle gives the article slug a new headline in the store and purges
+// it from reader, as a node that hears of the edit does.
+func retitle(t *testing.T, ts *testServer, reader *Handlers, slug, title string) {
+	t.Helper()
+	a, err := ts.store.Article(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Title = title
+	if err := ts.store.UpdateArticle(ctx, a, "headline"); err != nil {
+		t.Fatal(err)
+	}
+	reader.Purge([]string{purge.Article(a.ID)}, false, false)
 }

@@ -15,10 +15,11 @@ import (
 // An export stages each file it writes under .dateline/staging, all in
 // that one folder, named by a digest of the file's path (see stagedName):
 // making a staging folder for each of a site's thousands of folders took
-// a tenth of a full export, and renaming a file into place needs none. Once every file is staged it writes the commit
-// record (.dateline/commit.json, the files to move into place and those
-// to remove) and the next manifest; from then on the export is done, and
-// finishCommit moves the files. An export interrupted before the record
+// a tenth of a full export, and renaming a file into place needs none.
+// Once every file is staged it writes the next manifest, flushes both to
+// the disk, and writes the commit record (.dateline/commit.json, the
+// files to move into place and those to remove); from then on the export
+// is done, and finishCommit moves the files. An export interrupted before the record
 // leaves the previous site as it was (the next one clears the staging);
 // one interrupted after it is finished by the next, before anything else.
 
@@ -55,15 +56,6 @@ func stageError(file string, err error) error {
 	return fmt.Errorf("write %s: %w; nothing was changed in the export directory", file, reason)
 }
 
-// commit makes the staged files the site's: it records the commit, then
-// carries it out.
-func commit(dir string, written, removed []string, next *manifest) error {
-	if err := recordCommit(dir, written, removed, next); err != nil {
-		return err
-	}
-	return finishCommit(dir)
-}
-
 // makeDir makes the folder d unless it is there. Most of a commit's
 // folders are new and their parent is there already: one mkdir, where
 // os.MkdirAll would look for the folder and its parent first.
@@ -84,11 +76,19 @@ func makeDir(d string) error {
 }
 
 // recordCommit writes the next manifest and the commit record: once it
-// returns, the export is done, whatever interrupts the rest.
-func recordCommit(dir string, written, removed []string, next *manifest) error {
+// returns, the export is done, whatever interrupts the rest. flush
+// (flushToDisk but in tests) puts the staged files and the manifest on
+// the disk first: after a power cut, a record that reached the disk
+// before them would have finishCommit move into place files that were
+// never written, empty pages served as the site.
+func recordCommit(dir string, written, removed []string, next *manifest, flush func(string) error) error {
 	state := filepath.Join(dir, stateDir)
 	if err := writeManifest(state, nextManifestFile, next); err != nil {
 		return err
+	}
+	if err := flush(state); err != nil {
+		os.Remove(filepath.Join(state, nextManifestFile))
+		return fmt.Errorf("flush the exported files to the disk: %w; nothing was changed in the export directory", unwrapPath(err))
 	}
 	rec, err := json.Marshal(commitRecord{Written: written, Removed: removed})
 	if err != nil {

@@ -274,7 +274,8 @@ func Pages(dir string) (map[string]string, error) {
 	return out, nil
 }
 
-// writeManifest writes m as the file name in state, whole or not at all.
+// writeManifest writes m as the file name in state, whole or not at all;
+// recordCommit flushes it to the disk with the staged files.
 func writeManifest(state, name string, m *manifest) error {
 	tmp, err := os.CreateTemp(state, "manifest-*.tmp")
 	if err != nil {
@@ -284,9 +285,6 @@ func writeManifest(state, name string, m *manifest) error {
 	err = gob.NewEncoder(w).Encode(m.onDisk())
 	if err == nil {
 		err = w.Flush()
-	}
-	if err == nil {
-		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

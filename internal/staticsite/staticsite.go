@@ -78,6 +78,8 @@ type Options struct {
 	// stopAfterRecord makes Export stop once its commit is recorded, as
 	// if it were killed there (tests).
 	stopAfterRecord bool
+	// flush replaces flushToDisk (tests).
+	flush func(dir string) error
 }
 
 // Article is a public article as an export sees it: where its page is,
@@ -363,13 +365,18 @@ func (x *export) run(ctx context.Context, last func() (*manifest, error)) (Summa
 		return sum, nil
 	}
 	next.ExportedAt = x.opts.Now().UTC()
-	if x.opts.stopAfterRecord {
-		return sum, recordCommit(x.dir, c.written, c.removed, next)
+	flush := x.opts.flush
+	if flush == nil {
+		flush = flushToDisk
 	}
-	if err := commit(x.dir, c.written, c.removed, next); err != nil {
+	if err := recordCommit(x.dir, c.written, c.removed, next, flush); err != nil {
+		x.discardStaging()
 		return sum, err
 	}
-	return sum, nil
+	if x.opts.stopAfterRecord {
+		return sum, nil
+	}
+	return sum, finishCommit(x.dir)
 }
 
 // notFoundProbe is an address no site has a page at (a slug cannot begin

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -286,6 +287,10 @@ func TestFailedExportLeavesThePreviousSite(t *testing.T) {
 			o.Fingerprint = "v2"
 			o.BeforeCommit = func(context.Context) error { return errors.New("build the linking index: disk I/O error") }
 		}, "build the linking index: disk I/O error"},
+		{"the disk cannot flush", func(_ *site, o *Options) {
+			o.Fingerprint = "v2"
+			o.flush = func(dir string) error { return &os.PathError{Op: "syncfs", Path: dir, Err: syscall.EIO} }
+		}, "flush the exported files to the disk: input/output error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -412,6 +417,48 @@ func TestManifestOfAnEarlierFormat(t *testing.T) {
 	}
 	if sum, err := Export(context.Background(), options(dir, s)); err != nil || !sum.Full {
 		t.Errorf("export after the damaged manifest was removed: %+v, %v; want a whole export", sum, err)
+	}
+}
+
+// The staged files and the next manifest are flushed to the disk before
+// the commit record that makes them the site's is written: a record that
+// reached the disk first would, after a power cut, move files never
+// written into place.
+func TestStagedFilesFlushedBeforeTheRecord(t *testing.T) {
+	dir := t.TempDir()
+	s := newSite()
+	if _, err := Export(context.Background(), options(dir, s)); err != nil {
+		t.Fatal(err)
+	}
+	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
+	opts := options(dir, s)
+	opts.Fingerprint = "v2"
+	state := filepath.Join(dir, stateDir)
+	flushes := 0
+	opts.flush = func(d string) error {
+		flushes++
+		if d != state {
+			t.Errorf("flushed %s; want the export's state folder %s", d, state)
+		}
+		if _, err := os.Stat(filepath.Join(state, commitFile)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the commit record was there before the flush (%v)", err)
+		}
+		if _, err := os.Stat(filepath.Join(state, nextManifestFile)); err != nil {
+			t.Errorf("the next manifest was not written before the flush: %v", err)
+		}
+		if got := read(t, filepath.Join(state, "staging", stagedName("harbour/index.html"))); got != `<h1>Harbour, edited</h1>` {
+			t.Errorf("the edited page was not staged before the flush: %q", got)
+		}
+		return flushToDisk(d)
+	}
+	if _, err := Export(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if flushes != 1 {
+		t.Errorf("the export flushed %d times; want once", flushes)
+	}
+	if got := read(t, filepath.Join(dir, "harbour", "index.html")); got != `<h1>Harbour, edited</h1>` {
+		t.Errorf("the flushed export was not committed: %q", got)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
 	"github.com/datelinehq/dateline/internal/search"
@@ -277,7 +278,17 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+sqliteQuery(sqlstore.HasApprovedCommentSQL), "ana@example.org", "Ana")
+	plan := queryPlan(t, db, sqlstore.HasApprovedCommentSQL, "ana@example.org", "Ana")
+	const want = "SEARCH comments USING COVERING INDEX comments_approved_commenter (email=? AND author=?)"
+	if !slices.Contains(plan, want) {
+		t.Errorf("query plan:\n%s\nwant the line %q", strings.Join(plan, "\n"), want)
+	}
+}
+
+// queryPlan is the plan SQLite makes for query, one line a step.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+sqliteQuery(query), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,9 +305,22 @@ func TestHasApprovedCommentUsesItsIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	const want = "SEARCH comments USING COVERING INDEX comments_approved_commenter (email=? AND author=?)"
-	if !slices.Contains(plan, want) {
-		t.Errorf("query plan:\n%s\nwant the line %q", strings.Join(plan, "\n"), want)
+	return plan
+}
+
+// The versions of every public story, which each export after an edit
+// asks for (the link memo, the linking index), are read from the
+// listing's index alone: reading each story's row read a page of its body.
+func TestStoryVersionsReadTheIndexAlone(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	query, args := db.ArticleVersionsSQL(store.ArticleQuery{PublicAt: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), Kind: article.Story})
+	plan := queryPlan(t, db, query, args...)
+	if len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX articles_listing") {
+		t.Errorf("query plan:\n%s\nwant one step, a search of the covering index articles_listing", strings.Join(plan, "\n"))
 	}
 }
 

@@ -41,6 +41,8 @@ go run ./internal/devtools/gensite -n "$n" -words 2000 -out "$tmp/site" >&2
 "$tmp/a" export --quiet --base-url https://bench.example.org --db "sqlite:$tmp/site-a.db" "$tmp/out-a"
 cp -a "$tmp/out-a" "$tmp/out-b"
 for f in "$tmp"/site-a.db*; do cp "$f" "${f/site-a/site-b}"; done
+# What the copies left to write goes now, not in the first flush of B.
+sync
 "$tmp/b" migrate --db "sqlite:$tmp/site-b.db" >/dev/null
 md=$(find "$tmp/site/markdown" -name '000001-*.md')
 slug=$(sed -n 's/^slug: //p' "$(find "$tmp/site/hugo/content" -name '000001-*.md')")

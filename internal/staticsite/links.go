@@ -138,20 +138,21 @@ func cssLinks(body []byte, add func(string)) {
 }
 
 // absoluteLinks calls add with every address beginning with root in a
-// feed or a sitemap.
+// feed or a sitemap. It reads body where it is: a feed of full content
+// is hundreds of kilobytes, and a string of it was a copy.
 func absoluteLinks(body []byte, root string, add func(string)) {
-	s := string(body)
+	prefix := []byte(root)
 	for {
-		i := strings.Index(s, root)
+		i := bytes.Index(body, prefix)
 		if i < 0 {
 			return
 		}
-		s = s[i:]
-		end := strings.IndexAny(s, "\"'<> \t\r\n")
+		body = body[i:]
+		end := bytes.IndexAny(body, "\"'<> \t\r\n")
 		if end < 0 {
-			end = len(s)
+			end = len(body)
 		}
-		add(html.UnescapeString(s[:end]))
-		s = s[end:]
+		add(html.UnescapeString(string(body[:end])))
+		body = body[end:]
 	}
 }

@@ -665,3 +665,27 @@ func TestSitePathAgreesWithTheURLParser(t *testing.T) {
 		t.Error("plainPath does not tell a plain path from one to resolve")
 	}
 }
+
+// A feed's and a sitemap's links are the site's absolute addresses in
+// them, each ending where the markup or the text around it begins, with
+// XML's escapes read; other sites' addresses are not the site's pages.
+func TestAbsoluteLinksInFeeds(t *testing.T) {
+	body := []byte(`<?xml version="1.0"?><rss><channel><link>https://news.example.org/</link>
+<item><link>https://news.example.org/harbour/</link><description>See https://news.example.org/ferry/ or
+https://other.example.org/harbour/ and <a href="https://news.example.org/search/?q=tide&amp;page=2">this</a>.</description>
+<enclosure url='https://news.example.org/media/1/boat.jpg'/></item></channel></rss>
+https://news.example.org/last/`)
+	var got []string
+	absoluteLinks(body, "https://news.example.org/", func(s string) { got = append(got, s) })
+	want := []string{
+		"https://news.example.org/",
+		"https://news.example.org/harbour/",
+		"https://news.example.org/ferry/",
+		"https://news.example.org/search/?q=tide&page=2",
+		"https://news.example.org/media/1/boat.jpg",
+		"https://news.example.org/last/",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("links:\n%q\nwant\n%q", got, want)
+	}
+}

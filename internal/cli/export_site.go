@@ -335,10 +335,10 @@ func (x *siteExporter) once(ctx context.Context) error {
 	opts := staticsite.Options{
 		Dir: x.dir, Handler: x.r.site.Middleware(x.r.pages), BaseURL: e.cfg.BaseURL,
 		Articles: func(ctx context.Context) ([]staticsite.Article, error) {
-			as, listed, err := exportArticles(ctx, s, x.news, e.now(), len(x.theme.Templates) > 0)
+			as, listed, topics, err := exportArticles(ctx, s, x.news, e.now(), len(x.theme.Templates) > 0)
 			// The listing pages show these articles as they were just
 			// read.
-			x.r.public.KeepListed(listed)
+			x.r.public.KeepListed(listed, topics)
 			for _, a := range as {
 				paths[a.ID] = a.Path
 			}
@@ -457,24 +457,25 @@ func (x *siteExporter) once(ctx context.Context) error {
 // articles as the store listed them. themeCards says the theme replaces
 // templates: its cards may show any field of an article, so that every
 // edit is taken to change them.
-func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, []*article.Article, error) {
+func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) (_ []staticsite.Article, listed []*article.Article, naming map[int64][]int64, _ error) {
 	// The topic pages are read while the articles are listed.
 	type topicPages struct {
-		slugs map[int64][]string
-		err   error
+		slugs  map[int64][]string
+		naming map[int64][]int64
+		err    error
 	}
 	read := make(chan topicPages, 1)
 	go func() {
-		slugs, err := exportTopics(ctx, s, news, now)
-		read <- topicPages{slugs, err}
+		slugs, naming, err := exportTopics(ctx, s, news, now)
+		read <- topicPages{slugs, naming, err}
 	}()
 	as, err := s.Articles(ctx, store.ArticleQuery{PublicAt: now})
 	pages := <-read
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if pages.err != nil {
-		return nil, nil, pages.err
+		return nil, nil, nil, pages.err
 	}
 	topics := pages.slugs
 	ids := make([]int64, len(as))
@@ -483,7 +484,7 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 	}
 	members, err := s.Stories(ctx, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	stories := map[int64]int64{}
 	for id, m := range members {
@@ -531,7 +532,7 @@ func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, 
 		}
 		out = append(out, x)
 	}
-	return out, as, nil
+	return out, as, pages.naming, nil
 }
 
 // exportCard digests what pages other than its own show of an article:
@@ -576,16 +577,17 @@ func exportCard(a *article.Article, story int64) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// exportTopics returns the topic pages each article is on: the slugs of
-// the entities it names that have one, in order.
-func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time) (map[int64][]string, error) {
+// exportTopics returns the topic pages each article is on (the slugs of
+// the entities it names that have one, in order) and the articles each
+// such entity is named by (drafts too), by entity ID.
+func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time) (map[int64][]string, map[int64][]int64, error) {
 	minArticles, err := news.TopicMinArticles(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	withPages, err := s.Entities(ctx, store.EntityQuery{PublicAt: now, MinArticles: minArticles, Uncounted: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slugs := make(map[int64]string, len(withPages))
 	pageIDs := make([]int64, len(withPages))
@@ -594,7 +596,7 @@ func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, no
 	}
 	naming, err := s.EntityArticles(ctx, pageIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	topics := map[int64][]string{}
 	for id, articles := range naming {
@@ -605,7 +607,7 @@ func exportTopics(ctx context.Context, s store.Store, news *newsroom.Service, no
 	for _, ts := range topics {
 		slices.Sort(ts)
 	}
-	return topics, nil
+	return topics, naming, nil
 }
 
 // siteFingerprint digests what pages show besides the articles: the

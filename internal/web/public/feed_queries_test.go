@@ -64,6 +64,11 @@ func (s *callCounter) EachArticle(ctx context.Context, q store.ArticleQuery, fn 
 	return s.Store.EachArticle(ctx, q, fn)
 }
 
+func (s *callCounter) ArticleVersions(ctx context.Context, q store.ArticleQuery) ([]store.ArticleVersion, error) {
+	s.count("ArticleVersions")
+	return s.Store.ArticleVersions(ctx, q)
+}
+
 func (s *callCounter) CountArticles(ctx context.Context, q store.ArticleQuery) (int, error) {
 	s.count("CountArticles")
 	return s.Store.CountArticles(ctx, q)
@@ -222,17 +227,98 @@ func TestListingPagesShowTheArticlesKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	counting.take()
-	reader.KeepListed(listed)
+	reader.KeepListed(listed, nil)
 	if got := archive(); withoutToken(got) != withoutToken(want) {
 		t.Errorf("the archive from the articles kept differs from the one read page by page:\n%s\nwant\n%s", got, want)
 	}
-	if calls := counting.take(); calls["Articles"] != 0 {
-		t.Errorf("with every article kept, the archive asked the store for articles %d times, want none", calls["Articles"])
+	if calls := counting.take(); calls["Articles"] != 0 || calls["ArticleVersions"] != 0 {
+		t.Errorf("with every article kept, the archive asked the store for articles %d times and for its listing %d times, want none",
+			calls["Articles"], calls["ArticleVersions"])
 	}
 	// A purge of an article listed forgets the articles kept.
 	retitle(t, ts, reader, fmt.Sprintf("filler-%d", FeedSize-1), "Filler, retitled")
 	if got := archive(); !strings.Contains(got, "Filler, retitled") {
 		t.Error("after an edit and its purge, the archive still shows the article kept before")
+	}
+}
+
+// The listings KeepListed keeps hold what the store's listing queries
+// hold, in their order: the home page's, each section's, tag's, author's
+// and topic's stories, not a draft, a story still scheduled, or a page.
+func TestListingsKeptAsTheStoreListsThem(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, 0, "")
+	addFeedArticles(t, ts)
+	addFerryStory(t, ts)
+	harbour := ts.addSection(t, "Harbour", "")
+	ts.add(t, &article.Article{Title: "Crane Moved", Body: "Text.\n", PublishedAt: published.Add(-3 * time.Hour), Section: harbour,
+		Author: &article.Author{Name: "Jonas Ek"}, Tags: article.TagsFromNames("Selvik")})
+	ts.add(t, &article.Article{Title: "About Us", Body: "Who we are.\n", Kind: article.About, PublishedAt: published.Add(-time.Hour),
+		Author: &article.Author{Name: "Jonas Ek"}, Tags: article.TagsFromNames("Selvik")})
+	now := ts.clock.Now()
+	listed, err := ts.store.Articles(ctx, store.ArticleQuery{PublicAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entities, err := ts.store.Entities(ctx, store.EntityQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, e := range entities {
+		ids = append(ids, e.ID)
+	}
+	topics, err := ts.store.EntityArticles(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := listingsOf(listed, topics)
+
+	// Every listing any article (a draft's, a scheduled one's too) is on.
+	every, err := ts.store.Articles(ctx, store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := map[listingKey]store.ArticleQuery{{kind: article.Story}: {}}
+	for _, a := range every {
+		if a.Section != nil {
+			queries[listingKey{kind: article.Story, section: a.Section.Slug}] = store.ArticleQuery{SectionSlug: a.Section.Slug}
+		}
+		for _, tag := range a.Tags {
+			queries[listingKey{kind: article.Story, tag: tag.Slug}] = store.ArticleQuery{TagSlug: tag.Slug}
+		}
+		if a.Author != nil {
+			queries[listingKey{kind: article.Story, author: a.Author.Slug}] = store.ArticleQuery{AuthorSlug: a.Author.Slug}
+		}
+	}
+	for _, id := range ids {
+		queries[listingKey{kind: article.Story, entity: id}] = store.ArticleQuery{EntityID: id}
+	}
+	for key := range kept {
+		if _, ok := queries[key]; !ok {
+			t.Errorf("kept a listing no article is on: %+v", key)
+		}
+	}
+	nonEmpty := 0
+	for key, q := range queries {
+		q.PublicAt, q.Kind = now, article.Story
+		vs, err := ts.store.ArticleVersions(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, v := range vs {
+			want = append(want, v.ID)
+		}
+		if len(want) > 0 {
+			nonEmpty++
+		}
+		if !slices.Equal(kept[key], want) {
+			t.Errorf("listing %+v: kept %v, the store lists %v", key, kept[key], want)
+		}
+	}
+	if nonEmpty < 8 {
+		t.Errorf("only %d of the listings hold stories: the test would prove little", nonEmpty)
 	}
 }
 

@@ -703,13 +703,53 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 // static export lists every article as it begins; its thousands of
 // listing pages read them again otherwise, ten at a time. The newest
 // listedMax are kept.
-func (h *Handlers) KeepListed(as []*article.Article) {
+//
+// It also keeps which articles each listing holds (see list), made from
+// as and topics, the articles naming each entity that has a topic page
+// (by entity ID, in any order): each listing page an export renders
+// asked the store for its listing's articles otherwise.
+func (h *Handlers) KeepListed(as []*article.Article, topics map[int64][]int64) {
+	h.listings.keepAll(listingsOf(as, topics))
 	as = as[:min(len(as), listedMax)]
 	byID := make(map[int64]*article.Article, len(as))
 	for _, a := range as {
 		byID[a.ID] = a
 	}
 	h.listed.keepAll(byID)
+}
+
+// listingsOf sorts the stories of as, every public article newest first,
+// into the listings that hold them, as the store's listing queries
+// would: the home page, each section, tag and author, and each topic of
+// topics.
+func listingsOf(as []*article.Article, topics map[int64][]int64) map[listingKey][]int64 {
+	naming := map[int64][]int64{} // article → the topics naming it
+	for e, ids := range topics {
+		for _, id := range ids {
+			naming[id] = append(naming[id], e)
+		}
+	}
+	out := map[listingKey][]int64{}
+	add := func(k listingKey, id int64) { out[k] = append(out[k], id) }
+	for _, a := range as {
+		if a.Kind != article.Story {
+			continue
+		}
+		add(listingKey{kind: article.Story}, a.ID)
+		if a.Section != nil {
+			add(listingKey{kind: article.Story, section: a.Section.Slug}, a.ID)
+		}
+		for _, t := range a.Tags {
+			add(listingKey{kind: article.Story, tag: t.Slug}, a.ID)
+		}
+		if a.Author != nil {
+			add(listingKey{kind: article.Story, author: a.Author.Slug}, a.ID)
+		}
+		for _, e := range naming[a.ID] {
+			add(listingKey{kind: article.Story, entity: e}, a.ID)
+		}
+	}
+	return out
 }
 
 // Refresh forgets what the handlers keep of the store (pages, settings,

@@ -453,11 +453,12 @@ func (x *siteExporter) once(ctx context.Context) error {
 }
 
 // exportArticles lists the public articles as staticsite sees them: the
-// listings each is on, and a digest of what pages show of it; and the
-// articles as the store listed them. themeCards says the theme replaces
+// listings each is on, and a digest of what pages show of it; the
+// articles as the store listed them; and the articles naming each entity
+// with a topic page (exportTopics). themeCards says the theme replaces
 // templates: its cards may show any field of an article, so that every
 // edit is taken to change them.
-func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) (_ []staticsite.Article, listed []*article.Article, naming map[int64][]int64, _ error) {
+func exportArticles(ctx context.Context, s store.Store, news *newsroom.Service, now time.Time, themeCards bool) ([]staticsite.Article, []*article.Article, map[int64][]int64, error) {
 	// The topic pages are read while the articles are listed.
 	type topicPages struct {
 		slugs  map[int64][]string

@@ -19,9 +19,10 @@ import (
 // Once every file is staged it writes the next manifest, flushes both to
 // the disk, and writes the commit record (.dateline/commit.json, the
 // files to move into place and those to remove); from then on the export
-// is done, and finishCommit moves the files. An export interrupted before the record
-// leaves the previous site as it was (the next one clears the staging);
-// one interrupted after it is finished by the next, before anything else.
+// is done, and finishCommit moves the files. An export interrupted before
+// the record leaves the previous site as it was (the next one clears the
+// staging); one interrupted after it is finished by the next, before
+// anything else.
 
 const (
 	commitFile       = "commit.json"

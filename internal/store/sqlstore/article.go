@@ -598,7 +598,7 @@ func (s *Store) ArticleVersions(ctx context.Context, q store.ArticleQuery) (_ []
 }
 
 // ArticleVersionsSQL is the query ArticleVersions runs, with its
-// arguments: the backends test that its plan reads an index alone. The
+// arguments: SQLite's tests hold its plan to an index alone. The
 // join is there for the author filter; both databases leave it out of a
 // query without one.
 func (s *Store) ArticleVersionsSQL(q store.ArticleQuery) (query string, args []any) {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/datelinehq/dateline/internal/article"
@@ -52,6 +53,9 @@ type Handlers struct {
 	// article is on a dozen listing pages (its section's, its tags', its
 	// topics') and is read once for all, until the next change (Purge).
 	listed *ttlCache[int64, *article.Article]
+	// kept is the list of every public article a static export gave
+	// (KeepListed), which the listings are made from; nil for none.
+	kept atomic.Pointer[keptList]
 	// coNamed are the entities named most often beside each topic's
 	// entity, read once for every page of its timeline (relatedTopics).
 	coNamed *ttlCache[int64, []entity.Entity]
@@ -614,7 +618,13 @@ func (h *Handlers) list(ctx context.Context, q store.ArticleQuery, page int) ([]
 	var total int
 	var err error
 	if h.listings.ttl > 0 {
-		ids, err = h.listings.get(listingKey{q.Kind, q.SectionSlug, q.TagSlug, q.AuthorSlug, q.EntityID}, func() ([]int64, error) {
+		key := listingKey{q.Kind, q.SectionSlug, q.TagSlug, q.AuthorSlug, q.EntityID}
+		ids, err = h.listings.get(key, func() ([]int64, error) {
+			if kept := h.kept.Load(); kept != nil {
+				if ids, ok := kept.listing(key); ok {
+					return ids, nil
+				}
+			}
 			vs, err := h.store.ArticleVersions(ctx, q)
 			ids := make([]int64, len(vs))
 			for i, v := range vs {
@@ -688,6 +698,7 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 	// Any change may be of what a card or a feed shows: an article's
 	// fields, its tags', author's or section's names.
 	h.listed.clear()
+	h.kept.Store(nil)
 	h.feeds.clear()
 	h.sitemaps.clear()
 	if listing || slices.ContainsFunc(keys, purge.OfEntity) {
@@ -704,12 +715,12 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 // listing pages read them again otherwise, ten at a time. The newest
 // listedMax are kept.
 //
-// It also keeps which articles each listing holds (see list), made from
-// as and topics, the articles naming each entity that has a topic page
-// (by entity ID, in any order): each listing page an export renders
-// asked the store for its listing's articles otherwise.
+// The listings are made from them too, with topics, the articles naming
+// each entity that has a topic page (by entity ID, in any order): each
+// listing page an export renders asked the store for its listing's
+// articles otherwise. A purge forgets them.
 func (h *Handlers) KeepListed(as []*article.Article, topics map[int64][]int64) {
-	h.listings.keepAll(listingsOf(as, topics))
+	h.kept.Store(&keptList{as, topics})
 	as = as[:min(len(as), listedMax)]
 	byID := make(map[int64]*article.Article, len(as))
 	for _, a := range as {
@@ -718,38 +729,43 @@ func (h *Handlers) KeepListed(as []*article.Article, topics map[int64][]int64) {
 	h.listed.keepAll(byID)
 }
 
-// listingsOf sorts the stories of as, every public article newest first,
-// into the listings that hold them, as the store's listing queries
-// would: the home page, each section, tag and author, and each topic of
-// topics.
-func listingsOf(as []*article.Article, topics map[int64][]int64) map[listingKey][]int64 {
-	naming := map[int64][]int64{} // article → the topics naming it
-	for e, ids := range topics {
-		for _, id := range ids {
-			naming[id] = append(naming[id], e)
+// keptList is what KeepListed keeps to make the listings from.
+type keptList struct {
+	articles []*article.Article
+	topics   map[int64][]int64
+}
+
+// listing returns the articles of listing k, in order, as the store's
+// listing query would: k's kind of the articles kept that are on it. ok
+// is false for a topic the list has no articles of.
+func (l *keptList) listing(k listingKey) (ids []int64, ok bool) {
+	on := func(*article.Article) bool { return true }
+	switch {
+	case k.entity != 0:
+		naming, found := l.topics[k.entity]
+		if !found {
+			return nil, false
+		}
+		named := make(map[int64]bool, len(naming))
+		for _, id := range naming {
+			named[id] = true
+		}
+		on = func(a *article.Article) bool { return named[a.ID] }
+	case k.section != "":
+		on = func(a *article.Article) bool { return a.Section != nil && a.Section.Slug == k.section }
+	case k.tag != "":
+		on = func(a *article.Article) bool {
+			return slices.ContainsFunc(a.Tags, func(t article.Tag) bool { return t.Slug == k.tag })
+		}
+	case k.author != "":
+		on = func(a *article.Article) bool { return a.Author != nil && a.Author.Slug == k.author }
+	}
+	for _, a := range l.articles {
+		if (k.kind == "" || a.Kind == k.kind) && on(a) {
+			ids = append(ids, a.ID)
 		}
 	}
-	out := map[listingKey][]int64{}
-	add := func(k listingKey, id int64) { out[k] = append(out[k], id) }
-	for _, a := range as {
-		if a.Kind != article.Story {
-			continue
-		}
-		add(listingKey{kind: article.Story}, a.ID)
-		if a.Section != nil {
-			add(listingKey{kind: article.Story, section: a.Section.Slug}, a.ID)
-		}
-		for _, t := range a.Tags {
-			add(listingKey{kind: article.Story, tag: t.Slug}, a.ID)
-		}
-		if a.Author != nil {
-			add(listingKey{kind: article.Story, author: a.Author.Slug}, a.ID)
-		}
-		for _, e := range naming[a.ID] {
-			add(listingKey{kind: article.Story, entity: e}, a.ID)
-		}
-	}
-	return out
+	return ids, true
 }
 
 // Refresh forgets what the handlers keep of the store (pages, settings,
@@ -760,6 +776,7 @@ func (h *Handlers) Refresh() {
 	h.listings.clear()
 	h.latest.clear()
 	h.listed.clear()
+	h.kept.Store(nil)
 	h.feeds.clear()
 	h.sitemaps.clear()
 	h.coNamed.clear()

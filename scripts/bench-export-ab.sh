@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# bench-export-ab.sh compares the incremental static export of two
-# commits on the same changes (issue 18): the machine's speed drifts by
-# more than most changes gain, so the two binaries run in turn. It builds
-# A and B, writes N invented articles (internal/devtools/gensite), imports
-# them, exports the whole site once by A and copies it, so that each
-# binary keeps its own export; then, ROUNDS times, it makes one change to
-# the newest article and has both binaries export it, the order
-# alternating: KIND note adds an update note ('dateline article note'),
-# KIND text appends a sentence to its Markdown and imports it again.
-# Each binary has its own copy of the database, migrated by it, and
-# makes the change to it itself: two commits a migration apart cannot
-# open one database. It prints each run (wall and user time, peak RSS,
-# from /usr/bin/time) and the medians.
-# Usage: [N=10000] [ROUNDS=6] [KIND=note|text] scripts/bench-export-ab.sh A B
+# bench-export-ab.sh compares the static export of two commits on the
+# same changes (issue 18): the machine's speed drifts by more than most
+# changes gain, so the two binaries run in turn. It builds A and B,
+# writes N invented articles (internal/devtools/gensite), imports them,
+# exports the whole site once by A and copies it, so that each binary
+# keeps its own export; then, ROUNDS times, it makes one change and has
+# both binaries export, the order alternating. KIND note adds an update
+# note to the newest article ('dateline article note'); KIND text appends
+# a sentence to its Markdown and imports it again; KIND full changes
+# nothing and has each binary export the whole site into an empty
+# folder. Each binary has its own copy of the database, migrated by it,
+# and makes the change to it itself: two commits a migration apart
+# cannot open one database. It prints each run (wall and user time, peak
+# RSS, from /usr/bin/time) and the medians.
+# Usage: [N=10000] [ROUNDS=6] [KIND=note|text|full] scripts/bench-export-ab.sh A B
 set -euo pipefail
 cd "$(dirname "$0")/.."
 die() { echo "bench-export-ab.sh: $*" >&2; exit 1; }
-(($# == 2)) || die "usage: [N=10000] [ROUNDS=6] [KIND=note|text] scripts/bench-export-ab.sh A B (two commits)"
+(($# == 2)) || die "usage: [N=10000] [ROUNDS=6] [KIND=note|text|full] scripts/bench-export-ab.sh A B (two commits)"
 n=${N:-10000} rounds=${ROUNDS:-6} kind=${KIND:-note}
-case $kind in note | text) ;; *) die "KIND is note or text, not $kind" ;; esac
+case $kind in note | text | full) ;; *) die "KIND is note, text or full, not $kind" ;; esac
 [[ $n =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ ]] || die "N and ROUNDS are whole numbers"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing: apt-get install time"
 bash scripts/gen-vectors.sh
@@ -48,13 +49,13 @@ md=$(find "$tmp/site/markdown" -name '000001-*.md')
 slug=$(sed -n 's/^slug: //p' "$(find "$tmp/site/hugo/content" -name '000001-*.md')")
 
 for r in $(seq "$rounds"); do
-	[ "$kind" = note ] || printf '\nThe council confirmed the figures on day %s, and the board will publish its own count.\n' "$r" >>"$md"
+	[ "$kind" = text ] && printf '\nThe council confirmed the figures on day %s, and the board will publish its own count.\n' "$r" >>"$md"
 	for side in a b; do
-		if [ "$kind" = note ]; then
-			"$tmp/$side" article note --db "sqlite:$tmp/site-$side.db" "$slug" "Correction $r: an earlier version gave the wrong date." >/dev/null
-		else
-			"$tmp/$side" import --quiet --entities=false --db "sqlite:$tmp/site-$side.db" "$md" >/dev/null
-		fi
+		case $kind in
+		note) "$tmp/$side" article note --db "sqlite:$tmp/site-$side.db" "$slug" "Correction $r: an earlier version gave the wrong date." >/dev/null ;;
+		text) "$tmp/$side" import --quiet --entities=false --db "sqlite:$tmp/site-$side.db" "$md" >/dev/null ;;
+		full) rm -rf "$tmp/out-$side" ;;
+		esac
 	done
 	order="a b"
 	((r % 2 == 0)) && order="b a"

@@ -420,11 +420,12 @@ func TestManifestOfAnEarlierFormat(t *testing.T) {
 	}
 }
 
-// The staged files and the next manifest are flushed to the disk before
-// the commit record that makes them the site's is written: a record that
-// reached the disk first would, after a power cut, move files never
-// written into place.
-func TestStagedFilesFlushedBeforeTheRecord(t *testing.T) {
+// exportedThenEdited exports the test site into a new folder, edits its
+// harbour page and returns the folder and the options of the next
+// export, with a new fingerprint (settings changed): every page is
+// rendered again.
+func exportedThenEdited(t *testing.T) (string, Options) {
+	t.Helper()
 	dir := t.TempDir()
 	s := newSite()
 	if _, err := Export(context.Background(), options(dir, s)); err != nil {
@@ -433,6 +434,15 @@ func TestStagedFilesFlushedBeforeTheRecord(t *testing.T) {
 	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
 	opts := options(dir, s)
 	opts.Fingerprint = "v2"
+	return dir, opts
+}
+
+// The staged files and the next manifest are flushed to the disk before
+// the commit record that makes them the site's is written: a record that
+// reached the disk first would, after a power cut, move files never
+// written into place.
+func TestStagedFilesFlushedBeforeTheRecord(t *testing.T) {
+	dir, opts := exportedThenEdited(t)
 	state := filepath.Join(dir, stateDir)
 	flushes := 0
 	opts.flush = func(d string) error {
@@ -465,15 +475,7 @@ func TestStagedFilesFlushedBeforeTheRecord(t *testing.T) {
 // An export killed once its commit is recorded is finished by the next,
 // before anything else.
 func TestInterruptedCommitIsFinished(t *testing.T) {
-	dir := t.TempDir()
-	s := newSite()
-	if _, err := Export(context.Background(), options(dir, s)); err != nil {
-		t.Fatal(err)
-	}
-	// A new fingerprint (settings changed): every page is rendered again.
-	s.set("/harbour/", `<h1>Harbour, edited</h1>`)
-	opts := options(dir, s)
-	opts.Fingerprint = "v2"
+	dir, opts := exportedThenEdited(t)
 	opts.stopAfterRecord = true
 	if _, err := Export(context.Background(), opts); err != nil {
 		t.Fatal(err)

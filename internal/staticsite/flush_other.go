@@ -52,6 +52,7 @@ func flushToDisk(dir string) error {
 	return first
 }
 
+// syncFile flushes the file or folder name to the disk.
 func syncFile(name string) error {
 	f, err := os.Open(name)
 	if err != nil {

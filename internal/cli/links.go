@@ -116,7 +116,9 @@ func linksRelatedCommand() *command {
 				}
 				out := make([]relatedJSON, 0, len(targets))
 				for _, a := range targets {
-					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(ix.Related(a.ID, n, e.cfg.RelatedFloor))})
+					related := ix.Related(a.ID, n, e.cfg.RelatedFloor)
+					ix.Explain(a.ID, related)
+					out = append(out, relatedJSON{Slug: a.Slug, Title: a.Title, Related: nonNil(related)})
 				}
 				if asJSON {
 					return writeJSON(e.stdout, out)

@@ -200,8 +200,9 @@ func TestLinksRelatedAndErrors(t *testing.T) {
 	var all []struct {
 		Slug    string `json:"slug"`
 		Related []struct {
-			Slug  string  `json:"slug"`
-			Score float64 `json:"score"`
+			Slug   string  `json:"slug"`
+			Score  float64 `json:"score"`
+			Reason string  `json:"reason"`
 		} `json:"related"`
 	}
 	if err := json.Unmarshal([]byte(mustRun(t, "links", "related", "--json", "--db", db)), &all); err != nil {
@@ -214,6 +215,10 @@ func TestLinksRelatedAndErrors(t *testing.T) {
 		for _, r := range a.Related {
 			if r.Slug == a.Slug {
 				t.Errorf("%s is related to itself", a.Slug)
+			}
+			// The editor is told why.
+			if !strings.HasPrefix(r.Reason, "shares ") {
+				t.Errorf("%s is related to %s with the reason %q, want the words they share", a.Slug, r.Slug, r.Reason)
 			}
 		}
 		// The economy article shares little with it but common words

@@ -67,6 +67,10 @@ func TestRelated(t *testing.T) {
 		want int64 // the best match
 	}{{1, 2}, {2, 1}, {3, 4}, {4, 3}, {5, 6}, {6, 5}} {
 		got := ix.Related(test.id, 5, 0)
+		if len(got) > 0 && got[0].Reason != "" {
+			t.Errorf("Related(%d)[0] says why (%q) before Explain", test.id, got[0].Reason)
+		}
+		ix.Explain(test.id, got)
 		if len(got) == 0 || got[0].ID != test.want {
 			t.Errorf("Related(%d) = %v, want %d first", test.id, ids(got), test.want)
 			continue
@@ -80,7 +84,9 @@ func TestRelated(t *testing.T) {
 			t.Errorf("Related(%d)[0] has no reason", test.id)
 		}
 	}
-	got := ix.Related(1, 5, 0)[0]
+	related := ix.Related(1, 5, 0)
+	ix.Explain(1, related)
+	got := related[0]
 	if !strings.Contains(got.Reason, `"doha agreement"`) || !strings.Contains(got.Reason, "tag Afghanistan") {
 		t.Errorf("reason = %q, want the shared name and tag", got.Reason)
 	}

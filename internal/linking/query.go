@@ -42,7 +42,9 @@ func (ix *Index) putScratch(s *scratch) {
 
 // Related returns the top n articles related to article id (never itself),
 // best first, leaving out those whose TF-IDF cosine with it is below floor
-// (see DefaultRelatedFloor); nil when id is not indexed.
+// (see DefaultRelatedFloor); nil when id is not indexed. Their Reason is
+// empty: pages do not show it, and saying it was a twentieth of a query;
+// Explain fills it in.
 func (ix *Index) Related(id int64, n int, floor float64) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -51,7 +53,33 @@ func (ix *Index) Related(id int64, n int, floor float64) []Match {
 		return nil
 	}
 	e := ix.docs[slot]
-	return ix.rank(e.vec, 0, e.info.Tags, e.image(), slot, true, n, floor)
+	return ix.rank(e.vec, 0, e.image(), slot, true, n, floor)
+}
+
+// Explain sets the Reason of each of ms, articles Related found for
+// article id: the words they share with it, and its tags they carry.
+func (ix *Index) Explain(id int64, ms []Match) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.slots[id]
+	if !ok {
+		return
+	}
+	e := ix.docs[slot]
+	ix.explain(e.vec, e.info.Tags, ms)
+}
+
+// explain sets the Reason of each of ms for the query of terms q and tags.
+func (ix *Index) explain(q []termWeight, tags []string, ms []Match) {
+	qw := make([]float64, len(q))
+	for i, tw := range q {
+		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
+	}
+	for i := range ms {
+		if slot, ok := ix.slots[ms[i].ID]; ok {
+			ms[i].Reason = ix.reason(q, qw, tags, ix.docs[slot])
+		}
+	}
 }
 
 // Cosine returns the TF-IDF cosine of indexed articles a and b, as
@@ -77,8 +105,8 @@ func (ix *Index) Cosine(a, b int64) (cos float64, ok bool) {
 }
 
 // RelatedToDoc ranks the indexed articles against d, an article that need
-// not be indexed (a draft, say); if d.ID is indexed, that article is left
-// out of the results.
+// not be indexed (a draft, say), and says why each matched; if d.ID is
+// indexed, that article is left out of the results.
 func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 	if n <= 0 {
 		return nil
@@ -116,7 +144,9 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 		vec = append(vec, x.tw)
 	}
 	slices.SortFunc(vec, func(x, y termWeight) int { return int(int64(x.term) - int64(y.term)) })
-	return ix.rank(vec, unknown, d.Tags, wv, self, false, n, 0)
+	ms := ix.rank(vec, unknown, wv, self, false, n, 0)
+	ix.explain(vec, d.Tags, ms)
+	return ms
 }
 
 func sq(x float64) float64 { return x * x }
@@ -131,7 +161,7 @@ type scored struct {
 // squared norm) and word-vector image wv (nil for none), leaving out slot
 // self and the articles whose cosine with q is below floor. selfQuery says
 // q is slot self's own vector.
-func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32, self int32, selfQuery bool, n int, floor float64) []Match {
+func (ix *Index) rank(q []termWeight, extra float64, wv []float32, self int32, selfQuery bool, n int, floor float64) []Match {
 	N := len(ix.slots)
 	if len(q) == 0 || N == 0 {
 		return nil
@@ -261,7 +291,7 @@ func (ix *Index) rank(q []termWeight, extra float64, tags []string, wv []float32
 	out := make([]Match, len(cands))
 	for i, c := range cands {
 		e := ix.docs[c.slot]
-		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Cosine: math.Round(c.cos*1e9) / 1e9, Reason: ix.reason(q, qw, tags, e)}
+		out[i] = Match{ID: e.info.ID, Slug: e.info.Slug, Title: e.info.Title, Score: c.score, Cosine: math.Round(c.cos*1e9) / 1e9}
 	}
 	return out
 }

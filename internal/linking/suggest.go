@@ -527,7 +527,9 @@ func Inbound(ix *Index, r *render.Renderer, target int64, load func(id int64) (*
 	var top float64
 	// No floor: a suggestion needs the target's phrase in the text as
 	// well, and an editor to accept it, as in Suggest.
-	for i, m := range ix.Related(target, opts.Candidates, 0) {
+	related := ix.Related(target, opts.Candidates, 0)
+	ix.Explain(target, related)
+	for i, m := range related {
 		if i == 0 {
 			top = m.Score
 		}

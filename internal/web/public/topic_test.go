@@ -161,6 +161,11 @@ func TestTopicPage(t *testing.T) {
 	if diff := cmp.Diff([]string{ts.URL + path}, h.meta["og:url"]); diff != "" || h.robots != "" {
 		t.Errorf("og:url (-want +got):\n%s; robots %q", diff, h.robots)
 	}
+	// No editor described it: search engines are told what the page
+	// holds all the same.
+	if diff := cmp.Diff([]string{"Articles about Coastal Ferry Workers Federation."}, h.meta["description"]); diff != "" {
+		t.Errorf("meta description (-want +got):\n%s", diff)
+	}
 	keys := strings.Fields(resp.Header.Get("Surrogate-Key"))
 	for _, k := range []string{purge.Site, "topic-", "entity-", purge.Article(as[0].ID), purge.Article(as[1].ID), purge.Article(as[2].ID)} {
 		if !slices.ContainsFunc(keys, func(got string) bool { return got == k || strings.HasSuffix(k, "-") && strings.HasPrefix(got, k) }) {

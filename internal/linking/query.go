@@ -43,8 +43,8 @@ func (ix *Index) putScratch(s *scratch) {
 // Related returns the top n articles related to article id (never itself),
 // best first, leaving out those whose TF-IDF cosine with it is below floor
 // (see DefaultRelatedFloor); nil when id is not indexed. Their Reason is
-// empty: pages do not show it, and saying it was a twentieth of a query;
-// Explain fills it in.
+// empty: pages do not show it, and working it out took a twentieth of a
+// query; Explain fills it in.
 func (ix *Index) Related(id int64, n int, floor float64) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -190,7 +190,9 @@ func (ix *Index) rank(q []termWeight, extra float64, wv []float32, self int32, s
 	// of its nearest neighbours, then retrieve and score again, so that
 	// articles on the same subject in other words are found too.
 	if m := min(feedbackDocs, len(cands)); m > 0 {
-		exp := map[uint32]float64{}
+		// Room for every term of the query and of the neighbours:
+		// grown as it filled, the map was a third of this step.
+		exp := make(map[uint32]float64, len(q)+m*maxTerms)
 		for i, tw := range q {
 			exp[tw.term] += qw[i] / qnorm
 		}
@@ -212,13 +214,14 @@ func (ix *Index) rank(q []termWeight, extra float64, wv []float32, self int32, s
 		for t, w := range exp {
 			es = append(es, ew{t, w})
 		}
-		slices.SortFunc(es, func(a, b ew) int {
+		// The 2*maxTerms heaviest, ties to the lower term, in term order:
+		// picked rather than sorting all of them.
+		es = bestK(es, 2*maxTerms, func(a, b ew) bool {
 			if a.w != b.w {
-				return cmp.Compare(b.w, a.w)
+				return a.w < b.w
 			}
-			return cmp.Compare(a.t, b.t)
+			return a.t > b.t
 		})
-		es = es[:min(len(es), 2*maxTerms)]
 		slices.SortFunc(es, func(a, b ew) int { return cmp.Compare(a.t, b.t) })
 		q2 := make([]termWeight, len(es))
 		qw2 := make([]float64, len(es))
@@ -359,19 +362,23 @@ func (ix *Index) norm(e *docEntry) float64 {
 }
 
 // topK keeps the k best-scored entries (ties to the lower slot), in no
-// particular order. It keeps them in a heap whose root is the worst kept:
-// a common word touches most of the archive, and sorting every candidate
-// was most of a query's time.
+// particular order: a common word touches most of the archive, and
+// sorting every candidate was most of a query's time.
 func topK(c []scored, k int) []scored {
-	if len(c) <= k {
-		return c
-	}
-	// worse reports whether a ranks below b.
-	worse := func(a, b scored) bool {
+	return bestK(c, k, func(a, b scored) bool {
 		if a.score != b.score {
 			return a.score < b.score
 		}
 		return a.slot > b.slot
+	})
+}
+
+// bestK keeps the k best entries of c, in no particular order; worse
+// reports whether a ranks below b, and must order every pair. It keeps
+// them in a heap whose root is the worst kept, reordering c.
+func bestK[T any](c []T, k int, worse func(a, b T) bool) []T {
+	if len(c) <= k {
+		return c
 	}
 	h := c[:k]
 	down := func(i int) {

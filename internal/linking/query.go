@@ -190,8 +190,8 @@ func (ix *Index) rank(q []termWeight, extra float64, wv []float32, self int32, s
 	// of its nearest neighbours, then retrieve and score again, so that
 	// articles on the same subject in other words are found too.
 	if m := min(feedbackDocs, len(cands)); m > 0 {
-		// Room for every term of the query and of the neighbours:
-		// grown as it filled, the map was a third of this step.
+		// Room for every term of the query and of the neighbours, so
+		// that the map is not grown as it fills.
 		exp := make(map[uint32]float64, len(q)+m*maxTerms)
 		for i, tw := range q {
 			exp[tw.term] += qw[i] / qnorm

@@ -71,10 +71,7 @@ func (ix *Index) Explain(id int64, ms []Match) {
 
 // explain sets the Reason of each of ms for the query of terms q and tags.
 func (ix *Index) explain(q []termWeight, tags []string, ms []Match) {
-	qw := make([]float64, len(q))
-	for i, tw := range q {
-		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
-	}
+	qw := ix.fullWeights(q)
 	for i := range ms {
 		if slot, ok := ix.slots[ms[i].ID]; ok {
 			ms[i].Reason = ix.reason(q, qw, tags, ix.docs[slot])
@@ -93,10 +90,7 @@ func (ix *Index) Cosine(a, b int64) (cos float64, ok bool) {
 		return 0, false
 	}
 	ea := ix.docs[sa]
-	qw := make([]float64, len(ea.vec))
-	for i, tw := range ea.vec {
-		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
-	}
+	qw := ix.fullWeights(ea.vec)
 	qnorm := ix.norm(ea)
 	if qnorm == 0 {
 		return 0, true
@@ -149,6 +143,15 @@ func (ix *Index) RelatedToDoc(d Doc, n int) []Match {
 	return ms
 }
 
+// fullWeights are the weights of the terms of q with today's idf.
+func (ix *Index) fullWeights(q []termWeight) []float64 {
+	qw := make([]float64, len(q))
+	for i, tw := range q {
+		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
+	}
+	return qw
+}
+
 func sq(x float64) float64 { return x * x }
 
 type scored struct {
@@ -166,11 +169,10 @@ func (ix *Index) rank(q []termWeight, extra float64, wv []float32, self int32, s
 	if len(q) == 0 || N == 0 {
 		return nil
 	}
-	qw := make([]float64, len(q)) // full weights
+	qw := ix.fullWeights(q)
 	qnorm := extra
-	for i, tw := range q {
-		qw[i] = float64(tw.w) * ix.idfOf(tw.term)
-		qnorm += qw[i] * qw[i]
+	for _, w := range qw {
+		qnorm += w * w
 	}
 	qnorm = math.Sqrt(qnorm)
 	if qnorm == 0 {

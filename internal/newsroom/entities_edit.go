@@ -41,8 +41,9 @@ func (s *Service) ArticleEntities(ctx context.Context, articleIDs []int64) (map[
 	return s.store.ArticleEntities(ctx, articleIDs)
 }
 
-// NamedEntities is ArticleEntities without where the text names each
-// entity: what a page shows.
+// NamedEntities is ArticleEntities with what a page shows: not where the
+// text names each entity, and of the entity its ID, slug, kind, name and
+// country.
 func (s *Service) NamedEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error) {
 	return s.store.NamedEntities(ctx, articleIDs)
 }

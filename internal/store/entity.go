@@ -50,8 +50,9 @@ type EntityStore interface {
 	// ArticleEntities returns the links of the articles, with Entity set,
 	// most salient first; banned entities are left out.
 	ArticleEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error)
-	// NamedEntities is ArticleEntities without the links' Mentions: what
-	// an article's page shows of them, read for every page.
+	// NamedEntities is ArticleEntities with what an article's page shows,
+	// read for every page: no Mentions, and of each Entity only its ID,
+	// Slug, Kind, Name and Country.
 	NamedEntities(ctx context.Context, articleIDs []int64) (map[int64][]entity.Link, error)
 	// EntityArticles returns the IDs of the articles that name each of
 	// the entities, by entity, in ascending order: without the links'

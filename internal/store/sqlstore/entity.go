@@ -424,45 +424,45 @@ func (s *Store) SetArticleEntities(ctx context.Context, batch []store.ArticleLin
 // store.EntityStore.
 func (s *Store) ArticleEntities(ctx context.Context, articleIDs []int64) (_ map[int64][]entity.Link, err error) {
 	defer s.wrap(&err, "ArticleEntities(%d articles)", len(articleIDs))
-	return s.articleEntities(ctx, articleIDs, true)
+	return s.articleEntities(ctx, articleIDs, entityColumns+", ae.mentions", func(row Row, l *entity.Link, e *entity.Entity) error {
+		var ms string
+		if err := scanEntity(row, e, &ms, &l.ArticleID, &l.Salience); err != nil {
+			return err
+		}
+		var err error
+		l.Mentions, err = decodeMentions(ms)
+		return err
+	})
 }
 
-// NamedEntities returns the articles' links with their entities and no
-// mentions; see store.EntityStore.
+// NamedEntities returns the articles' links without their mentions, and
+// of each entity what a page shows; see store.EntityStore.
 func (s *Store) NamedEntities(ctx context.Context, articleIDs []int64) (_ map[int64][]entity.Link, err error) {
 	defer s.wrap(&err, "NamedEntities(%d articles)", len(articleIDs))
-	return s.articleEntities(ctx, articleIDs, false)
+	// Read for every article page: the entities' other columns, two of
+	// them times, and the mentions were most of reading its links.
+	return s.articleEntities(ctx, articleIDs, "e.id, e.slug, e.kind, e.name, e.country", func(row Row, l *entity.Link, e *entity.Entity) error {
+		return row.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.Country, &l.ArticleID, &l.Salience)
+	})
 }
 
-// articleEntities reads the articles' links, with their mentions or not:
-// a page needs none, and decoding them was a quarter of its reading.
-func (s *Store) articleEntities(ctx context.Context, articleIDs []int64, mentions bool) (map[int64][]entity.Link, error) {
+// articleEntities reads the articles' links, most salient first: each row
+// has the columns given, then the article and the salience, for scan.
+func (s *Store) articleEntities(ctx context.Context, articleIDs []int64, columns string, scan func(Row, *entity.Link, *entity.Entity) error) (map[int64][]entity.Link, error) {
 	links := map[int64][]entity.Link{}
 	if len(articleIDs) == 0 {
 		return links, nil
 	}
-	mentionsColumn := "''"
-	if mentions {
-		mentionsColumn = "ae.mentions"
-	}
 	return links, each(ctx, s.db.Reader(), `
-		SELECT ae.article_id, ae.salience, `+mentionsColumn+`, `+entityColumns+`
+		SELECT `+columns+`, ae.article_id, ae.salience
 		FROM article_entities ae
 		JOIN entities e ON e.id = ae.entity_id
 		WHERE `+s.db.In("ae.article_id", "$1")+` AND NOT e.banned
 		ORDER BY ae.article_id, ae.salience DESC, e.name`, []any{s.db.Int64s(articleIDs)}, func(row Row) error {
 		var l entity.Link
-		var ms string
 		e := &entity.Entity{}
-		if err := row.Scan(&l.ArticleID, &l.Salience, &ms, &e.ID, &e.Slug, &e.Kind, &e.Name, &e.Initials, &e.Country, &e.Description,
-			&e.Banned, &e.Edited, Time(&e.CreatedAt), Time(&e.UpdatedAt)); err != nil {
+		if err := scan(row, &l, e); err != nil {
 			return err
-		}
-		if mentions {
-			var err error
-			if l.Mentions, err = decodeMentions(ms); err != nil {
-				return err
-			}
 		}
 		l.EntityID, l.Entity = e.ID, e
 		links[l.ArticleID] = append(links[l.ArticleID], l)

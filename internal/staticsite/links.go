@@ -89,6 +89,11 @@ func htmlLinks(body []byte, add func(string)) {
 			return
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
+			if !loadsOrLinks(name) {
+				// Reading an attribute copies it: most tags of a page
+				// (p, li, h2, time...) have none that names an address.
+				continue
+			}
 			var property, content string
 			for hasAttr {
 				var k, v []byte
@@ -114,6 +119,17 @@ func htmlLinks(body []byte, add func(string)) {
 			}
 		}
 	}
+}
+
+// loadsOrLinks reports whether an element of this name has an attribute
+// that a browser follows or loads (href, src, srcset), or is a <meta> that
+// may name a photo for sharing.
+func loadsOrLinks(name []byte) bool {
+	switch string(name) {
+	case "a", "area", "link", "img", "source", "script", "iframe", "embed", "video", "audio", "track", "input", "meta":
+		return true
+	}
+	return false
 }
 
 // cssLinks calls add with each url() of a stylesheet.

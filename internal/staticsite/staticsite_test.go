@@ -691,3 +691,31 @@ https://news.example.org/last/`)
 		t.Errorf("links:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A page's links are what a browser follows or loads from it (hrefs, srcs
+// and srcsets, whatever the element's case or the attribute's escapes)
+// and the photos named for sharing, not addresses in attributes that no
+// browser loads.
+func TestHTMLLinks(t *testing.T) {
+	body := []byte(`<!DOCTYPE html><html><head>
+<link rel="stylesheet" href="/static/style.css"><script src="/static/app.js"></script>
+<meta property="og:image" content="/media/1/share.jpg"><meta name="twitter:image" content="/media/1/card.jpg">
+<meta name="description" content="/not/a/link/"></head>
+<body><p class="lead" id="top">Text with <A HREF="/harbour/?a=1&amp;b=2">a link</A> and <em>no</em> address.</p>
+<picture><source srcset="/media/2/w320.webp 320w, /media/2/w640.webp 640w" type="image/webp"><img src="/media/2/w640.jpg" alt=""></picture>
+<map name="m"><area href="/ferry/" alt="Ferry"></map><iframe src="/embed/1/"></iframe><embed src="/media/3/chart.svg">
+<video src="/media/4/clip.mp4" poster="/media/4/still.jpg"><track src="/media/4/captions.vtt"></video><audio src="/media/5/talk.mp3"></audio>
+<input type="image" src="/static/go.png" alt="Go"><blockquote cite="/quoted/"><div data-href="/data/" src="/div-src/">x</div></blockquote>
+<time datetime="2026-01-02">2 January</time></body></html>`)
+	var got []string
+	htmlLinks(body, func(s string) { got = append(got, s) })
+	want := []string{
+		"/static/style.css", "/static/app.js", "/media/1/share.jpg", "/media/1/card.jpg",
+		"/harbour/?a=1&b=2", "/media/2/w320.webp", "/media/2/w640.webp", "/media/2/w640.jpg",
+		"/ferry/", "/embed/1/", "/media/3/chart.svg", "/media/4/clip.mp4", "/media/4/captions.vtt",
+		"/media/5/talk.mp3", "/static/go.png",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("links:\n%q\nwant\n%q", got, want)
+	}
+}

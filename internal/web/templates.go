@@ -229,6 +229,18 @@ func (p *Page[T]) Execute(buf *bytes.Buffer, data T) error {
 	return nil
 }
 
+// Defines reports whether the page's files define the template name.
+func (p *Page[T]) Defines(name string) bool { return p.tpl.Lookup(name) != nil }
+
+// Partial renders the template name of the page's files (a partial, such
+// as "card") with data into buf, as the page shows it in its text.
+func (p *Page[T]) Partial(buf *bytes.Buffer, name string, data any) error {
+	if err := p.tpl.ExecuteTemplate(buf, name, data); err != nil {
+		return fmt.Errorf("render %s of %s: %w", name, p.name, err)
+	}
+	return nil
+}
+
 // Bytes renders the page with data into a buffer of the engine's and
 // returns a copy of it: a page grown from an empty buffer
 // allocates twice its size, and a cache would keep the slack.

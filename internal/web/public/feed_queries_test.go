@@ -294,7 +294,7 @@ func TestListingsKeptAsTheStoreListsThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept := &keptList{listed, topics}
+	kept := &keptList{articles: listed, topics: topics}
 
 	// Every listing any article (a draft's, a scheduled one's too) is on.
 	every, err := ts.store.Articles(ctx, store.ArticleQuery{})

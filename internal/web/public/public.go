@@ -6,6 +6,7 @@
 package public
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -444,6 +446,69 @@ type HomePage struct {
 type Card struct {
 	*article.Article
 	Thumb template.HTML
+	// HTML is the card as its template renders it, when the handlers
+	// have it ready (see renderParts); empty otherwise, for the page to
+	// render it.
+	HTML template.HTML
+}
+
+// renderParts fills in the HTML of each card with the page's template
+// partial, once for each article, while a static export keeps the
+// articles it lists (KeepListed): an article is on a dozen listing pages,
+// and its card was most of rendering each. What a card shows of an
+// article does not change while the list is kept (a purge forgets it).
+// A page whose files do not define partial (a theme's) renders its cards
+// itself.
+func renderParts[T any](h *Handlers, page *web.Page[T], partial string, cards []Card) error {
+	kept := h.kept.Load()
+	if kept == nil || !page.Defines(partial) {
+		return nil
+	}
+	var buf bytes.Buffer
+	for i := range cards {
+		c := &cards[i]
+		k := partKey{partial, c.ID, c.Thumb}
+		var ok bool
+		if c.HTML, ok = kept.part(k); ok {
+			continue
+		}
+		buf.Reset()
+		if err := page.Partial(&buf, partial, *c); err != nil {
+			return err
+		}
+		c.HTML = template.HTML(buf.String())
+		kept.keepPart(k, c.HTML)
+	}
+	return nil
+}
+
+// partKey is a card rendered once for an export: the partial, the
+// article and its thumbnail (the first card's loads at once, the others
+// lazily).
+type partKey struct {
+	partial string
+	article int64
+	thumb   template.HTML
+}
+
+// partsMax bounds the cards an export keeps rendered: a card and a
+// timeline entry for each article kept for listings, less than a
+// kilobyte each.
+const partsMax = 2 * listedMax
+
+func (l *keptList) part(k partKey) (template.HTML, bool) {
+	l.partsMu.RLock()
+	defer l.partsMu.RUnlock()
+	html, ok := l.parts[k]
+	return html, ok
+}
+
+func (l *keptList) keepPart(k partKey, html template.HTML) {
+	l.partsMu.Lock()
+	defer l.partsMu.Unlock()
+	if len(l.parts) < partsMax {
+		l.parts[k] = html
+	}
 }
 
 // cards makes the cards of a listing, reading the featured images of its
@@ -463,6 +528,16 @@ func (h *Handlers) cards(ctx context.Context, as []*article.Article) ([]Card, er
 		}
 	}
 	return cards, nil
+}
+
+// listCards makes the cards of a listing shown by page (see cards), each
+// ready rendered while an export keeps the articles (see renderParts).
+func listCards[T any](ctx context.Context, h *Handlers, page *web.Page[T], as []*article.Article) ([]Card, error) {
+	cards, err := h.cards(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	return cards, renderParts(h, page, "card", cards)
 }
 
 // ListPage is a section's front page, or a tag's or an author's
@@ -523,7 +598,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		cards, err := h.cards(r.Context(), as)
+		cards, err := listCards(r.Context(), h, h.tpl.home, as)
 		if err != nil {
 			return nil, err
 		}
@@ -548,7 +623,7 @@ func (h *Handlers) tag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		cards, err := h.cards(r.Context(), as)
+		cards, err := listCards(r.Context(), h, h.tpl.list, as)
 		if err != nil {
 			return nil, err
 		}
@@ -579,7 +654,7 @@ func (h *Handlers) author(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		cards, err := h.cards(r.Context(), as)
+		cards, err := listCards(r.Context(), h, h.tpl.list, as)
 		if err != nil {
 			return nil, err
 		}
@@ -720,7 +795,7 @@ func (h *Handlers) Purge(keys []string, listing, all bool) {
 // listing page an export renders asked the store for its listing's
 // articles otherwise. A purge forgets them.
 func (h *Handlers) KeepListed(as []*article.Article, topics map[int64][]int64) {
-	h.kept.Store(&keptList{as, topics})
+	h.kept.Store(&keptList{articles: as, topics: topics, parts: map[partKey]template.HTML{}})
 	as = as[:min(len(as), listedMax)]
 	byID := make(map[int64]*article.Article, len(as))
 	for _, a := range as {
@@ -733,6 +808,9 @@ func (h *Handlers) KeepListed(as []*article.Article, topics map[int64][]int64) {
 type keptList struct {
 	articles []*article.Article
 	topics   map[int64][]int64
+	// parts are the cards rendered for the listing pages (renderParts).
+	partsMu sync.RWMutex
+	parts   map[partKey]template.HTML
 }
 
 // listing returns the articles of listing k, in order, as the store's

@@ -61,7 +61,7 @@ func (h *Handlers) section(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		cards, err := h.cards(r.Context(), as)
+		cards, err := listCards(r.Context(), h, h.tpl.list, as)
 		if err != nil {
 			return nil, err
 		}

@@ -27,7 +27,8 @@ type TopicPage struct {
 	// Description is what an editor wrote of it; "" for nothing.
 	Description string
 	Intro       string
-	Timeline    []*article.Article
+	// Timeline are its articles, without thumbnails.
+	Timeline []Card
 	// Related are the other entities with topic pages that its articles
 	// name most often.
 	Related    []TopicLink
@@ -153,6 +154,13 @@ func (h *Handlers) topic(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
+		timeline := make([]Card, len(as))
+		for i, a := range as {
+			timeline[i].Article = a
+		}
+		if err := renderParts(h, h.tpl.topic, "timeline-entry", timeline); err != nil {
+			return nil, err
+		}
 		l := h.site.Locale()
 		description := e.Description
 		if description == "" {
@@ -164,7 +172,7 @@ func (h *Handlers) topic(w http.ResponseWriter, r *http.Request) error {
 			Kind:        h.kindLabel(e),
 			Description: e.Description,
 			Intro:       l.Plural("topic_intro", int64(total), "Name", e.Name),
-			Timeline:    as,
+			Timeline:    timeline,
 			Related:     related,
 			Pagination:  paginate(urls.Topic(slug), page, total),
 		}

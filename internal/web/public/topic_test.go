@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -473,6 +475,87 @@ func TestTopicHTMLInjection(t *testing.T) {
 		feed := fetchFeed(t, ts, "/topic/"+federation+"/"+f.suffix, f.contentType)
 		if !strings.HasPrefix(feed.Title, name) {
 			t.Errorf("%s feed title %q", f.name, feed.Title)
+		}
+	}
+}
+
+// While an export keeps the articles (KeepListed), a topic's timeline
+// shows each article's entry as rendered once, and the page is the one
+// rendered entry by entry. A theme's topic page without the
+// "timeline-entry" partial renders its own entries.
+func TestTimelineEntriesRenderedOnceWhileKept(t *testing.T) {
+	t.Parallel()
+	builtIn, err := os.ReadFile("../templates/topic.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const entries = `{{range .Timeline}}{{with .HTML}}{{.}}{{else}}{{template "timeline-entry" .}}{{end}}
+{{end}}`
+	if !strings.Contains(string(builtIn), entries) {
+		t.Fatalf("the built-in topic.html has no %q", entries)
+	}
+	// A theme's page of its own, as themes copied it before the partial.
+	own := strings.Replace(string(builtIn), entries, `{{range .Timeline}}<li class="own">
+<time datetime="{{datetime .PublishedAt}}">{{date .PublishedAt}}</time> <a href="{{articlePath .Slug}}">{{.Title}}</a></li>
+{{end}}`, 1)
+	own = own[:strings.Index(own, `{{define "timeline-entry"`)]
+	theme := t.TempDir()
+	if err := os.WriteFile(filepath.Join(theme, "topic.html"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, themeDir := range []string{"", theme} {
+		ts := newTestServer(t, 0, themeDir)
+		as := addFerryStory(t, ts)
+		path := "/topic/" + federation + "/"
+		page := func() string {
+			t.Helper()
+			resp, body := ts.get(t, path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("theme %q: GET %s = %d\n%s", themeDir, path, resp.StatusCode, body)
+			}
+			return withoutToken(body)
+		}
+		want := page()
+		listed, err := ts.store.Articles(ctx, store.ArticleQuery{PublicAt: ts.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := ts.store.Entity(ctx, federation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		topics, err := ts.store.EntityArticles(ctx, []int64{e.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.handlers.KeepListed(listed, topics)
+		if got := page(); got != want {
+			t.Errorf("theme %q: the topic page with the articles kept differs:\n%s\nwant\n%s", themeDir, got, want)
+		}
+		kept := ts.handlers.kept.Load()
+		if themeDir != "" {
+			if n := len(kept.parts); n != 0 {
+				t.Errorf("the theme's topic page has no timeline entry to render, yet %d were kept", n)
+			}
+			if !strings.Contains(want, `<li class="own">`) {
+				t.Error("the theme's timeline is not on its topic page")
+			}
+			continue
+		}
+		key := partKey{"timeline-entry", as[0].ID, ""}
+		entry, ok := kept.part(key)
+		if !ok || !strings.Contains(want, string(entry)) || !strings.Contains(string(entry), as[0].Title) {
+			t.Fatalf("the entry kept for %q is %q (%v); want the one on the page", as[0].Title, entry, ok)
+		}
+		// The next page showing it takes the entry kept.
+		kept.parts[key] = `<li>the entry kept</li>`
+		if got := page(); !strings.Contains(got, `<li>the entry kept</li>`) || strings.Contains(got, string(entry)) {
+			t.Errorf("a page rendered again did not show the entry kept:\n%s", got)
+		}
+		// A purge forgets them.
+		ts.handlers.Purge([]string{purge.Article(as[0].ID)}, false, false)
+		if got := page(); got != want {
+			t.Errorf("after a purge, the topic page differs:\n%s\nwant\n%s", got, want)
 		}
 	}
 }

@@ -534,7 +534,10 @@ func TestTimelineEntriesRenderedOnceWhileKept(t *testing.T) {
 		}
 		kept := ts.handlers.kept.Load()
 		if themeDir != "" {
-			if n := len(kept.parts); n != 0 {
+			kept.partsMu.RLock()
+			n := len(kept.parts)
+			kept.partsMu.RUnlock()
+			if n != 0 {
 				t.Errorf("the theme's topic page has no timeline entry to render, yet %d were kept", n)
 			}
 			if !strings.Contains(want, `<li class="own">`) {
@@ -548,7 +551,7 @@ func TestTimelineEntriesRenderedOnceWhileKept(t *testing.T) {
 			t.Fatalf("the entry kept for %q is %q (%v); want the one on the page", as[0].Title, entry, ok)
 		}
 		// The next page showing it takes the entry kept.
-		kept.parts[key] = `<li>the entry kept</li>`
+		kept.keepPart(key, `<li>the entry kept</li>`)
 		if got := page(); !strings.Contains(got, `<li>the entry kept</li>`) || strings.Contains(got, string(entry)) {
 			t.Errorf("a page rendered again did not show the entry kept:\n%s", got)
 		}

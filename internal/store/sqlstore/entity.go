@@ -439,8 +439,8 @@ func (s *Store) ArticleEntities(ctx context.Context, articleIDs []int64) (_ map[
 // of each entity what a page shows; see store.EntityStore.
 func (s *Store) NamedEntities(ctx context.Context, articleIDs []int64) (_ map[int64][]entity.Link, err error) {
 	defer s.wrap(&err, "NamedEntities(%d articles)", len(articleIDs))
-	// Read for every article page: the entities' other columns, two of
-	// them times, and the mentions were most of reading its links.
+	// Read for every article page, and an export reads them all: of each
+	// entity only the columns the page shows (no times to parse).
 	return s.articleEntities(ctx, articleIDs, "e.id, e.slug, e.kind, e.name, e.country", func(row Row, l *entity.Link, e *entity.Entity) error {
 		return row.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.Country, &l.ArticleID, &l.Salience)
 	})
